@@ -1,0 +1,39 @@
+import { Command } from 'commander';
+import { tmpdir } from 'node:os';
+import { runSelfTest } from '../core/diagnostics/selfTest';
+import { APP_VERSION } from '../core/version';
+
+/** Builds the `custodian` command tree. Commands print results on stdout; errors are thrown. */
+export function buildProgram(): Command {
+  const program = new Command('custodian')
+    .description('Custodian: encrypted training records and signed audit packets, offline.')
+    .version(APP_VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .configureOutput({
+      // Commander's own errors are reported by main.ts as one line.
+      writeErr: () => undefined,
+    })
+    .showSuggestionAfterError(false)
+    .allowExcessArguments(false);
+
+  program
+    .command('selftest')
+    .description('check that this computer offers what a vault needs')
+    .option('--json', 'machine-readable output')
+    .action((options: { json?: boolean }) => {
+      const checks = runSelfTest(tmpdir());
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ ok: checks.every((c) => c.ok), checks })}\n`);
+      } else {
+        for (const check of checks) {
+          process.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'}  ${check.label}: ${check.detail}\n`);
+        }
+      }
+      if (!checks.every((c) => c.ok)) {
+        throw new Error(`${String(checks.filter((c) => !c.ok).length)} environment check(s) failed`);
+      }
+    });
+
+  return program;
+}

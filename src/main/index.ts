@@ -1,0 +1,68 @@
+import { fileURLToPath } from 'node:url';
+import { BrowserWindow, app, ipcMain, session } from 'electron';
+import { createCoreHandlers } from '../core/handlers';
+import { DEFAULT_ALLOWED_ORIGINS } from './ipc/isTrustedSender';
+import { registerIpc } from './ipc/registerIpc';
+import { log } from './log';
+import { registerAppScheme, serveAppProtocol } from './security/appProtocol';
+import { hardenApp } from './security/hardenApp';
+import { APP_ORIGIN } from './security/rendererAsset';
+import { createMainWindow } from './window/createMainWindow';
+
+// Composition root of the Electron main process. Everything security-relevant is decided here
+// or in ./security; core receives only plain options.
+
+const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
+const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+// electron-vite sets this in `npm run dev` only; a packaged app never has a dev server.
+const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+const devServerOrigin = devServerUrl ? new URL(devServerUrl).origin : undefined;
+
+registerAppScheme();
+app.enableSandbox();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+}
+
+let mainWindow: BrowserWindow | undefined;
+
+function openWindow(): void {
+  mainWindow = createMainWindow({
+    preloadPath,
+    url: devServerUrl ?? `${APP_ORIGIN}/index.html`,
+    allowDevTools: !app.isPackaged,
+  });
+  mainWindow.on('closed', () => {
+    mainWindow = undefined;
+  });
+}
+
+app.on('second-instance', () => {
+  if (mainWindow?.isMinimized()) mainWindow.restore();
+  mainWindow?.focus();
+});
+
+app.on('window-all-closed', () => {
+  app.quit();
+});
+
+app
+  .whenReady()
+  .then(() => {
+    hardenApp(session.defaultSession, devServerOrigin ? { devServerOrigin } : {});
+    serveAppProtocol(rendererDir);
+    const handlers = createCoreHandlers({ dataDir: app.getPath('userData') });
+    registerIpc(ipcMain, handlers, {
+      windowContentsId: () => mainWindow?.webContents.id,
+      allowedOrigins: devServerOrigin ? [...DEFAULT_ALLOWED_ORIGINS, devServerOrigin] : DEFAULT_ALLOWED_ORIGINS,
+    });
+    openWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) openWindow();
+    });
+  })
+  .catch((error: unknown) => {
+    log.error('failed to start', error);
+    app.exit(1);
+  });

@@ -1,0 +1,5 @@
+import { WelcomeScreen } from './screens/WelcomeScreen';
+
+export function App() {
+  return <WelcomeScreen />;
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/**
+ * The closed set of error codes that may cross the IPC boundary.
+ * Add a code here (and nowhere else) when core gains a new failure the UI must tell apart.
+ */
+export const ERROR_CODES = [
+  'validation_failed',
+  'unknown_channel',
+  'forbidden_sender',
+  'permission_denied',
+  'not_found',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const ipcErrorSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+});
+
+export type IpcError = z.infer<typeof ipcErrorSchema>;
+
+/**
+ * The only error type core may throw on purpose. Its message is shown to the user, so it must
+ * say what happened and what to do, and must never contain key material, passphrases or PII.
+ */
+export class CustodianError extends Error {
+  override readonly name = 'CustodianError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

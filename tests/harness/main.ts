@@ -1,0 +1,36 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startHarness } from './harnessServer';
+
+// `npm run harness -- --port N --data DIR`: serves the built app to a browser, on loopback only.
+
+const { values } = parseArgs({
+  options: { port: { type: 'string', default: '0' }, data: { type: 'string' } },
+  strict: true,
+});
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`harness: --port must be an integer between 0 and 65535`);
+  process.exit(2);
+}
+const dataDir = values.data ?? mkdtempSync(join(tmpdir(), 'custodian-harness-'));
+mkdirSync(dataDir, { recursive: true });
+
+const outDir = fileURLToPath(new URL('..', import.meta.url));
+const harness = await startHarness({
+  port,
+  dataDir,
+  rendererDir: join(outDir, 'renderer'),
+  bridgeFile: join(outDir, 'harness', 'bridge.js'),
+});
+// Tests read this exact line.
+console.log(`Custodian harness listening: ${harness.url}`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    void harness.close().then(() => process.exit(0));
+  });
+}

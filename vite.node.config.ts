@@ -1,0 +1,33 @@
+import { builtinModules } from 'node:module';
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+import pkg from './package.json' with { type: 'json' };
+
+// Node programs outside Electron: the `custodian` CLI, the browser-test harness and the
+// benchmarks. Runtime dependencies stay external (resolved from node_modules); our own code
+// (shared + core) is bundled.
+const external = [
+  ...builtinModules,
+  ...builtinModules.map((name) => `node:${name}`),
+  ...Object.keys(pkg.dependencies),
+  ...Object.keys(pkg.devDependencies),
+];
+
+export default defineConfig({
+  build: {
+    ssr: true,
+    outDir: 'out',
+    emptyOutDir: false,
+    target: 'node20',
+    sourcemap: true,
+    rolldownOptions: {
+      input: {
+        'cli/custodian': resolve('src/cli/main.ts'),
+        'harness/server': resolve('tests/harness/main.ts'),
+        'bench/run': resolve('bench/run.ts'),
+      },
+      external: (id) => external.some((name) => id === name || id.startsWith(`${name}/`)),
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'node-chunks/[name]-[hash].js' },
+    },
+  },
+});
