@@ -1,6 +1,23 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { contentSecurityPolicyMeta } from './src/shared/csp';
+
+/** Writes the renderer's CSP into index.html from the one definition in src/shared/csp.ts. */
+function cspMeta(): Plugin {
+  return {
+    name: 'custodian-csp-meta',
+    transformIndexHtml: {
+      order: 'pre',
+      handler: (html) =>
+        html.replace(
+          '<meta charset="UTF-8" />',
+          `<meta charset="UTF-8" />\n    <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicyMeta()}" />`,
+        ),
+    },
+  };
+}
 
 // Three bundles: main (ESM, Node deps external), preload (ONE CommonJS file with every
 // dependency inlined, because a sandboxed preload can neither be an ES module nor require
@@ -25,7 +42,7 @@ export default defineConfig({
   renderer: {
     root: 'src/renderer',
     base: './',
-    plugins: [react()],
+    plugins: [react(), cspMeta()],
     build: {
       outDir: 'out/renderer',
       // No inline scripts or eval: the CSP allows 'self' only.

@@ -22,3 +22,14 @@ export function contentSecurityPolicy(connectSrc: "'none'" | "'self'" = "'none'"
     "form-action 'none'",
   ].join('; ');
 }
+
+/**
+ * The same policy for a `<meta http-equiv>` element in index.html (defence in depth beside the
+ * response header). `frame-ancestors` is dropped: browsers ignore it in a meta element.
+ */
+export function contentSecurityPolicyMeta(connectSrc: "'none'" | "'self'" = "'none'"): string {
+  return contentSecurityPolicy(connectSrc)
+    .split('; ')
+    .filter((directive) => !directive.startsWith('frame-ancestors'))
+    .join('; ');
+}

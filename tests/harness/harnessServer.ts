@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCoreHandlers } from '../../src/core/handlers';
 import { assetHeaders, resolveRendererAsset } from '../../src/main/security/rendererAsset';
-import { contentSecurityPolicy } from '../../src/shared/csp';
+import { contentSecurityPolicy, contentSecurityPolicyMeta } from '../../src/shared/csp';
 import { dispatch } from '../../src/shared/ipc/dispatch';
 import { fail } from '../../src/shared/ipc/result';
 
@@ -131,8 +131,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       return;
     }
     if (asset.file.endsWith('index.html')) {
-      // The bridge must run before the renderer's (deferred) module script.
-      const html = body.toString('utf8').replace('<head>', `<head>\n    <script src="${BRIDGE_PATH}"></script>`);
+      // The bridge must run before the renderer's (deferred) module script, and may connect
+      // to this origin: the one place the harness differs from Electron's policy.
+      const html = body
+        .toString('utf8')
+        .replace(contentSecurityPolicyMeta("'none'"), contentSecurityPolicyMeta("'self'"))
+        .replace('<head>', `<head>\n    <script src="${BRIDGE_PATH}"></script>`);
       body = Buffer.from(html);
     }
     response.writeHead(200, assetHeaders(asset.contentType, csp));

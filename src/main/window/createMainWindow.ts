@@ -35,6 +35,8 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       spellcheck: false,
       devTools: options.allowDevTools,
       safeDialogs: true,
+      // Middle-click would otherwise open links in a new window before our handler sees them.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   window.once('ready-to-show', () => {

@@ -7,6 +7,8 @@ import { App } from './App';
 
 const theme = createTheme({
   primaryColor: 'indigo',
+  // Shade 7 keeps white-on-primary and primary-on-white text above WCAG AA contrast.
+  primaryShade: 7,
   defaultRadius: 'sm',
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
 });

@@ -27,7 +27,7 @@ export function EnvironmentStatus() {
   return (
     <div>
       <Group gap="xs">
-        <Text size="sm" data-testid="environment-summary" c={failed.length ? 'red.8' : 'dimmed'}>
+        <Text size="sm" data-testid="environment-summary" c={failed.length ? 'red.8' : 'gray.7'}>
           {failed.length
             ? `Environment check: ${String(failed.length)} of ${String(checks.length)} failed. Custodian cannot keep a vault safely here.`
             : `Environment check: all ${String(checks.length)} passed.`}

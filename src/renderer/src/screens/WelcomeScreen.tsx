@@ -11,12 +11,12 @@ export function WelcomeScreen() {
   const [intent, setIntent] = useState<Intent | null>(null);
 
   return (
-    <Center mih="100vh" bg="gray.0">
+    <Center component="main" mih="100vh" bg="gray.0">
       <Container size={760} w="100%" py="xl">
         <Stack gap="lg">
           <div>
             <Title order={1}>Custodian</Title>
-            <Text c="dimmed" mt={4}>
+            <Text c="gray.7" mt={4}>
               Training records and audit evidence in an encrypted vault on this computer. Nothing leaves it
               unless you export a signed packet.
             </Text>
@@ -27,7 +27,7 @@ export function WelcomeScreen() {
               <Title order={2} size="h4" id="create-title">
                 Create a vault
               </Title>
-              <Text size="sm" c="dimmed" mt={6} mb="md">
+              <Text size="sm" c="gray.7" mt={6} mb="md">
                 Start a new encrypted vault for your organisation. You choose a passphrase and receive a recovery key to
                 print and store safely.
               </Text>
@@ -43,7 +43,7 @@ export function WelcomeScreen() {
               <Title order={2} size="h4" id="open-title">
                 Open a vault
               </Title>
-              <Text size="sm" c="dimmed" mt={6} mb="md">
+              <Text size="sm" c="gray.7" mt={6} mb="md">
                 Open an existing <code>.custodian</code> vault folder and unlock it with your passphrase or the
                 recovery key.
               </Text>
@@ -77,7 +77,7 @@ export function WelcomeScreen() {
           <Divider />
           <Group justify="space-between" align="flex-start">
             <EnvironmentStatus />
-            <Text size="sm" c="dimmed" data-testid="app-version">
+            <Text size="sm" c="gray.7" data-testid="app-version">
               {info.data ? `${info.data.name} ${info.data.version} · offline` : ' '}
             </Text>
           </Group>

@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base } from '@playwright/test';
+import type { Page, TestInfo } from '@playwright/test';
+
+export interface RunningHarness {
+  /** With the token in its fragment: what a tester opens. */
+  url: string;
+  origin: string;
+  dataDir: string;
+}
+
+function startHarnessProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['out/harness/server.js', '--port', '0', '--data', dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`harness did not start within 10 s:\n${output}`));
+    }, 10_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Custodian harness listening: (\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1] });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`harness exited with ${String(code)} (did you run npm run build?):\n${output}`));
+    });
+  });
+}
+
+/** Saves a screenshot as a test artefact (attached to the report and kept in tests/artifacts). */
+export async function saveScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<string> {
+  const dir = join('tests', 'artifacts', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
+  return path;
+}
+
+/** Each test gets its own harness process and a fresh, empty data folder. */
+export const test = base.extend<{ harness: RunningHarness }>({
+  harness: async ({}, use) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'custodian-e2e-'));
+    const { child, url } = await startHarnessProcess(dataDir);
+    try {
+      await use({ url, origin: new URL(url).origin, dataDir });
+    } finally {
+      child.kill('SIGTERM');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,184 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createCoreHandlers } from '../../src/core/handlers';
+import { registerIpc } from '../../src/main/ipc/registerIpc';
+import type { IpcMainLike } from '../../src/main/ipc/registerIpc';
+import type { SenderInfo } from '../../src/main/ipc/isTrustedSender';
+import { apiShape } from '../../src/shared/ipc/api';
+import { CHANNELS } from '../../src/shared/ipc/contract';
+import type { IpcResult } from '../../src/shared/ipc/result';
+import { startHarness } from '../harness/harnessServer';
+import type { Harness } from '../harness/harnessServer';
+
+// Proves the three transports agree with the one contract: every channel has a core handler,
+// a preload function, a main-process registration and a harness route, and each transport
+// refuses malformed input with a validation error rather than crashing.
+
+const EXPECTED_SHAPE = CHANNELS.map((channel) => channel.slice('custodian:'.length)).sort();
+const MALFORMED: unknown[] = [null, 7, 'x', [], { unexpected: true }];
+
+// Electron cannot run here, so the two Electron objects the preload touches are recorded.
+const electronMock = vi.hoisted(() => ({
+  exposed: new Map<string, unknown>(),
+  invoked: [] as [string, unknown][],
+}));
+vi.mock('electron', () => ({
+  contextBridge: {
+    exposeInMainWorld: (key: string, value: unknown) => electronMock.exposed.set(key, value),
+  },
+  ipcRenderer: {
+    invoke: (channel: string, input: unknown) => {
+      electronMock.invoked.push([channel, input]);
+      return Promise.resolve({ ok: true, value: null });
+    },
+  },
+}));
+
+let dataDir: string;
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'custodian-contract-'));
+});
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('core handlers', () => {
+  it('implement exactly the contract channels', () => {
+    expect(Object.keys(createCoreHandlers({ dataDir })).sort()).toEqual([...CHANNELS].sort());
+  });
+});
+
+describe('preload', () => {
+  it('exposes only window.custodian, with one function per channel', async () => {
+    await import('../../src/preload/index');
+    expect([...electronMock.exposed.keys()]).toEqual(['custodian']);
+    const api = electronMock.exposed.get('custodian') as Record<string, Record<string, (input?: unknown) => Promise<unknown>>>;
+    expect(apiShape(api)).toEqual(EXPECTED_SHAPE);
+    for (const channel of CHANNELS) {
+      const [feature, action] = channel.slice('custodian:'.length).split('.') as [string, string];
+      await api[feature]?.[action]?.();
+    }
+    expect(electronMock.invoked.map(([channel]) => channel)).toEqual([...CHANNELS]);
+  });
+});
+
+describe('main-process registration', () => {
+  const registered = new Map<string, (event: SenderInfo, input: unknown) => Promise<IpcResult<unknown>>>();
+  const recorder: IpcMainLike = {
+    handle: (channel, listener) => {
+      registered.set(channel, listener);
+    },
+  };
+  const trusted: SenderInfo = { sender: { id: 1 }, senderFrame: { url: 'app://custodian/index.html', parent: null } };
+  const untrusted: SenderInfo[] = [
+    { sender: { id: 1 }, senderFrame: { url: 'https://evil.example/', parent: null } },
+    { sender: { id: 1 }, senderFrame: { url: 'app://custodian/index.html', parent: {} } },
+    { sender: { id: 2 }, senderFrame: { url: 'app://custodian/index.html', parent: null } },
+    { sender: { id: 1 }, senderFrame: null },
+    { sender: { id: 1 }, senderFrame: { url: 'app://custodian.evil/index.html', parent: null } },
+  ];
+
+  beforeAll(() => {
+    registerIpc(recorder, createCoreHandlers({ dataDir }), {
+      windowContentsId: () => 1,
+      allowedOrigins: ['app://custodian'],
+    });
+  });
+
+  it('registers every channel', () => {
+    expect([...registered.keys()].sort()).toEqual([...CHANNELS].sort());
+  });
+
+  it.each(CHANNELS)('%s answers a trusted valid call and refuses untrusted senders and malformed input', async (channel) => {
+    const listener = registered.get(channel);
+    if (!listener) throw new Error(`no listener for ${channel}`);
+    await expect(listener(trusted, {})).resolves.toMatchObject({ ok: true });
+    for (const event of untrusted) {
+      await expect(listener(event, {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    }
+    for (const payload of MALFORMED) {
+      await expect(listener(trusted, payload)).resolves.toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    }
+  });
+});
+
+describe('harness bridge', () => {
+  let harness: Harness;
+  let rendererDir: string;
+
+  beforeAll(async () => {
+    rendererDir = mkdtempSync(join(tmpdir(), 'custodian-renderer-'));
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><html><head></head><body></body></html>');
+    const bridgeFile = join(rendererDir, 'bridge.js');
+    writeFileSync(bridgeFile, '/* bridge */');
+    harness = await startHarness({ port: 0, dataDir, rendererDir, bridgeFile });
+  });
+  afterAll(async () => {
+    await harness.close();
+    rmSync(rendererDir, { recursive: true, force: true });
+  });
+
+  function post(channel: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${harness.origin}/__custodian/ipc/${encodeURIComponent(channel)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-custodian-token': harness.token, ...headers },
+      body,
+    });
+  }
+
+  it('listens on loopback only and puts the token in the URL fragment', () => {
+    expect(harness.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(harness.url).toBe(`${harness.origin}/#token=${harness.token}`);
+    expect(harness.token.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(CHANNELS)('routes %s to core and refuses malformed payloads', async (channel) => {
+    const response = await post(channel, '{}');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ ok: true });
+    for (const payload of [...MALFORMED.map((value) => JSON.stringify(value)), '{not json', '']) {
+      const bad = await post(channel, payload);
+      expect(await bad.json(), payload).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    }
+  });
+
+  it('refuses calls without the token, with a wrong token, or from another origin', async () => {
+    const noToken = await fetch(`${harness.origin}/__custodian/ipc/custodian%3Aapp.info`, { method: 'POST', body: '{}' });
+    expect(noToken.status).toBe(403);
+    expect((await post('custodian:app.info', '{}', { 'x-custodian-token': 'guess' })).status).toBe(403);
+    expect((await post('custodian:app.info', '{}', { origin: 'http://evil.example' })).status).toBe(403);
+  });
+
+  it('refuses requests whose Host is not the loopback address (DNS rebinding)', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request(`${harness.origin}/`, { headers: { host: `evil.example:${new URL(harness.origin).port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(421);
+  });
+
+  it('answers unknown channels with unknown_channel', async () => {
+    expect(await (await post('custodian:vault.drop', '{}')).json()).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_channel' },
+    });
+  });
+
+  it('serves the renderer with the bridge injected and the CSP header, and nothing outside it', async () => {
+    const index = await fetch(`${harness.origin}/`);
+    expect(index.status).toBe(200);
+    expect(await index.text()).toContain('<script src="/__custodian/bridge.js"></script>');
+    expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(index.headers.get('content-security-policy')).toContain("connect-src 'self'");
+    for (const path of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json', '/nope.js']) {
+      expect((await fetch(`${harness.origin}${path}`)).status, path).toBe(404);
+    }
+  });
+});
