@@ -35,7 +35,7 @@ export const boundaries = [
     plugins: { 'import-x': importX },
     settings: {
       'import-x/resolver-next': [createTypeScriptImportResolver({
-        project: ['tsconfig.node.json', 'tsconfig.web.json'],
+        project: ['tsconfig.node.json', 'tsconfig.web.json', 'tsconfig.e2e.json'],
         noWarnOnMultipleProjects: true,
       })],
     },

@@ -52,6 +52,8 @@ export async function saveScreenshot(page: Page, testInfo: TestInfo, name: strin
 
 /** Each test gets its own harness process and a fresh, empty data folder. */
 export const test = base.extend<{ harness: RunningHarness }>({
+  // Playwright requires the object pattern as the first parameter, even when empty.
+  // eslint-disable-next-line no-empty-pattern
   harness: async ({}, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'custodian-e2e-'));
     const { child, url } = await startHarnessProcess(dataDir);
