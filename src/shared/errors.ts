@@ -10,6 +10,17 @@ export const ERROR_CODES = [
   'forbidden_sender',
   'permission_denied',
   'not_found',
+  'conflict',
+  'wrong_passphrase',
+  'wrong_key',
+  'weak_passphrase',
+  'vault_locked',
+  'vault_exists',
+  'vault_not_found',
+  'vault_tampered',
+  'unsupported_version',
+  'log_tampered',
+  'blob_tampered',
   'internal',
 ] as const;
 

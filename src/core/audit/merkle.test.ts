@@ -92,7 +92,8 @@ describe('RFC 6962 Merkle tree', () => {
         if (path.length === 0) return true;
         const which = at % path.length;
         const tampered = path.map((h) => Buffer.from(h));
-        (tampered[which] as Buffer)[at % 32] ^= flip;
+        const victim = tampered[which] as Buffer;
+        victim[at % 32] = (victim[at % 32] ?? 0) ^ flip;
         return !verifyInclusion(tree[index] as Buffer, index, n, tampered, rootOf(tree));
       }),
     );

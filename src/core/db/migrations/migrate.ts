@@ -1,0 +1,31 @@
+import { CustodianError } from '../../../shared/errors';
+import type { VaultDatabase } from '../database';
+import type { Migration } from './migration';
+import { m0010Initial } from './m0010_initial';
+
+export const MIGRATIONS: readonly Migration[] = [m0010Initial];
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+/**
+ * Brings the database to SCHEMA_VERSION in one transaction (all steps or none).
+ * @throws CustodianError('unsupported_version') for a database newer than this code.
+ */
+export async function migrate(database: VaultDatabase, migrations: readonly Migration[] = MIGRATIONS): Promise<{ from: number; to: number }> {
+  const target = migrations[migrations.length - 1]?.version ?? 0;
+  return database.transaction(async (db) => {
+    const row = await db.get<{ user_version: number }>('PRAGMA user_version');
+    const from = row?.user_version ?? 0;
+    if (from > target) {
+      throw new CustodianError(
+        'unsupported_version',
+        `This vault's database is schema ${String(from)}, newer than this Custodian understands (${String(target)}). Update Custodian to open it.`,
+      );
+    }
+    for (const migration of migrations) {
+      if (migration.version <= from) continue;
+      await migration.up(db);
+      await db.exec(`PRAGMA user_version = ${String(migration.version)}`);
+    }
+    return { from, to: Math.max(from, target) };
+  });
+}

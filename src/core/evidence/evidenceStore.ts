@@ -1,0 +1,207 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CustodianError } from '../../shared/errors';
+import { stateHash } from '../audit/auditLog';
+import { AgeDecryptStream } from '../crypto/age/ageDecrypt';
+import { AgeEncryptStream } from '../crypto/age/ageEncrypt';
+import { decodeIdentity, encodeIdentity, generateX25519 } from '../crypto/age/x25519';
+import { wipe } from '../crypto/wipe';
+import { syncDirectory, tempNameFor } from '../fs/atomicWrite';
+import type { VaultSession } from '../vault/vaultSession';
+import { blobPath } from './blobPath';
+
+export interface EvidenceMeta {
+  id: string;
+  fileName: string;
+  mediaType: string;
+  size: number;
+  /** SHA-256 of the plaintext, hex. Stored only in the database. */
+  sha256: string;
+  personId: string | null;
+  addedBy: string;
+  addedAt: string;
+}
+
+interface EvidenceRow {
+  id: string;
+  blob_name: string;
+  age_identity: string;
+  sha256: string;
+  size: number;
+  file_name: string;
+  media_type: string;
+  person_id: string | null;
+  added_by: string;
+  added_at: string;
+}
+
+function toMeta(row: EvidenceRow): EvidenceMeta {
+  return {
+    id: row.id,
+    fileName: row.file_name,
+    mediaType: row.media_type,
+    size: row.size,
+    sha256: row.sha256,
+    personId: row.person_id,
+    addedBy: row.added_by,
+    addedAt: row.added_at,
+  };
+}
+
+/** Counts and hashes plaintext as it streams past. */
+class Digest extends Transform {
+  readonly hash = createHash('sha256');
+  size = 0;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null, data?: Buffer) => void): void {
+    this.hash.update(chunk);
+    this.size += chunk.length;
+    callback(null, chunk);
+  }
+}
+
+export interface AddEvidenceInput {
+  source: Readable;
+  fileName: string;
+  mediaType?: string;
+  personId?: string | null;
+}
+
+/**
+ * Encrypts `source` into a new blob (its own age identity), then records it. Streamed: memory
+ * stays flat and no plaintext touches the disk. Order for crash safety: blob written, fsynced
+ * and renamed into place first; the row (and audit entry) committed second. A crash between
+ * the two leaves an orphan that the unlock sweep removes.
+ */
+export async function addEvidence(session: VaultSession, input: AddEvidenceInput): Promise<EvidenceMeta> {
+  session.require('evidence.add', 'add evidence');
+  const fileName = input.fileName.slice(0, 255);
+  const identity = generateX25519();
+  const blobName = randomBytes(16).toString('hex');
+  const finalPath = blobPath(session.paths.blobs, blobName);
+  await mkdir(dirname(finalPath), { recursive: true, mode: 0o700 });
+  const tempPath = tempNameFor(finalPath);
+  const digest = new Digest();
+  try {
+    await pipeline(input.source, digest, new AgeEncryptStream(identity.publicKey), createWriteStream(tempPath, { flags: 'wx', mode: 0o600 }));
+    const written = await open(tempPath, 'r+');
+    try {
+      await written.sync();
+    } finally {
+      await written.close();
+    }
+  } catch (error) {
+    await rm(tempPath, { force: true });
+    wipe(identity.privateKey);
+    throw error;
+  }
+  await rename(tempPath, finalPath);
+  await syncDirectory(dirname(finalPath));
+
+  const meta: EvidenceMeta = {
+    id: randomUUID(),
+    fileName,
+    mediaType: input.mediaType ?? 'application/octet-stream',
+    size: digest.size,
+    sha256: digest.hash.digest('hex'),
+    personId: input.personId ?? null,
+    addedBy: session.principal.name,
+    addedAt: new Date().toISOString(),
+  };
+  const ageIdentity = encodeIdentity(identity.privateKey);
+  wipe(identity.privateKey);
+  try {
+    await session.mutate(async (db) => {
+      await db.run(
+        'INSERT INTO evidence (id, blob_name, age_identity, sha256, size, file_name, media_type, person_id, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [meta.id, blobName, ageIdentity, meta.sha256, meta.size, meta.fileName, meta.mediaType, meta.personId, session.principal.userId, meta.addedAt],
+      );
+      return { result: undefined, events: [{ action: 'evidence.add', target: meta.id, after: stateHash(meta) }] };
+    });
+  } catch (error) {
+    await rm(finalPath, { force: true });
+    throw error;
+  }
+  return meta;
+}
+
+async function findRow(session: VaultSession, id: string): Promise<EvidenceRow> {
+  const row = await session.read((db) => db.get<EvidenceRow>('SELECT * FROM evidence WHERE id = ?', [id]));
+  if (!row) throw new CustodianError('not_found', `No evidence with id ${id} in this vault.`);
+  return row;
+}
+
+export async function getEvidenceMeta(session: VaultSession, id: string): Promise<EvidenceMeta> {
+  session.require('evidence.read', 'read evidence');
+  return toMeta(await findRow(session, id));
+}
+
+export async function listEvidence(session: VaultSession): Promise<EvidenceMeta[]> {
+  session.require('evidence.read', 'read evidence');
+  const rows = await session.read((db) => db.all<EvidenceRow>('SELECT * FROM evidence ORDER BY added_at, id'));
+  return rows.map(toMeta);
+}
+
+/**
+ * Decrypts one blob into `destination`, checking size and SHA-256 against the row. The
+ * decryption is logged before any byte is written.
+ *
+ * Hazard: on error the destination has received part of the plaintext; the caller discards it.
+ * @throws CustodianError('blob_tampered') if the blob fails authentication or its hash.
+ */
+export async function readEvidence(session: VaultSession, id: string, destination: Writable, reason?: string): Promise<EvidenceMeta> {
+  session.require('evidence.read', 'read evidence');
+  const row = await findRow(session, id);
+  await session.record([{ action: 'evidence.decrypt', target: id, reason: reason ?? null }]);
+  const identity = decodeIdentity(row.age_identity);
+  const digest = new Digest();
+  try {
+    await pipeline(createReadStream(blobPath(session.paths.blobs, row.blob_name)), new AgeDecryptStream(identity), digest, destination);
+  } catch (error) {
+    if (error instanceof Error && (error.name === 'AgeDecryptError' || (error as NodeJS.ErrnoException).code === 'ENOENT')) {
+      throw new CustodianError('blob_tampered', `The encrypted file for evidence ${id} is damaged or missing (${error.message}). Restore it from a backup.`);
+    }
+    throw error;
+  } finally {
+    wipe(identity);
+  }
+  if (digest.size !== row.size || digest.hash.digest('hex') !== row.sha256) {
+    throw new CustodianError('blob_tampered', `Evidence ${id} decrypted, but its size or SHA-256 differs from the record.`);
+  }
+  return toMeta(row);
+}
+
+/**
+ * Crypto-shreds one piece of evidence: the row, and with it the only copy of the blob's age
+ * identity, is deleted (secure_delete overwrites it); then the blob file is removed.
+ */
+export async function deleteEvidence(session: VaultSession, id: string, reason: string): Promise<void> {
+  session.require('evidence.delete', 'delete evidence');
+  if (!reason.trim()) throw new CustodianError('validation_failed', 'Give a reason for deleting evidence; it goes into the audit log.');
+  const row = await findRow(session, id);
+  await session.mutate(async (db) => {
+    await db.run('DELETE FROM evidence WHERE id = ?', [id]);
+    return { result: undefined, events: [{ action: 'evidence.delete', target: id, before: stateHash(toMeta(row)), reason }] };
+  });
+  const path = blobPath(session.paths.blobs, row.blob_name);
+  await rm(path, { force: true });
+  await syncDirectory(dirname(path)).catch(() => undefined);
+}
+
+/** The age identity of one blob, for `age -d` outside Custodian. Admin only; logged. */
+export async function exportEvidenceIdentity(session: VaultSession, id: string): Promise<string> {
+  session.require('recovery.export', 'export a blob identity');
+  const row = await findRow(session, id);
+  await session.record([{ action: 'recovery.export-identity', target: id }]);
+  return row.age_identity;
+}
+
+export async function blobFileSize(session: VaultSession, id: string): Promise<number> {
+  const row = await findRow(session, id);
+  return (await stat(blobPath(session.paths.blobs, row.blob_name))).size;
+}

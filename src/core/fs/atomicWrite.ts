@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** fsyncs a directory so a rename inside it survives a power cut. */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A temp name next to `file`, recognisable by the orphan sweep. */
+export function tempNameFor(file: string): string {
+  return join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/**
+ * Replaces `file` with `data` so that a crash leaves either the old or the new content, never a
+ * mix: write a temp file, fsync it, rename over, fsync the folder. Only for data that may be
+ * on disk as is (ciphertext, or authenticated public metadata).
+ */
+export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
+  const temp = tempNameFor(file);
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temp, file);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await syncDirectory(dirname(file));
+}

@@ -1,0 +1,31 @@
+import { CustodianError } from '../../shared/errors';
+import type { Role } from '../../shared/roles';
+
+/** What a principal may do. Checked in core before every operation, whatever the UI shows. */
+export type Permission =
+  | 'users.manage'
+  | 'evidence.add'
+  | 'evidence.read'
+  | 'evidence.delete'
+  | 'recovery.export'
+  | 'recovery.replace'
+  | 'backup.create'
+  | 'log.verify';
+
+const GRANTS: Record<Role, readonly Permission[]> = {
+  admin: ['users.manage', 'evidence.add', 'evidence.read', 'evidence.delete', 'recovery.export', 'recovery.replace', 'backup.create', 'log.verify'],
+  officer: ['evidence.add', 'evidence.read', 'evidence.delete', 'backup.create', 'log.verify'],
+  reviewer: ['evidence.read', 'log.verify'],
+  auditor: ['evidence.read', 'log.verify'],
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return GRANTS[role].includes(permission);
+}
+
+/** @throws CustodianError('permission_denied') naming the role and what it may not do. */
+export function requirePermission(role: Role, permission: Permission, what: string): void {
+  if (!can(role, permission)) {
+    throw new CustodianError('permission_denied', `A ${role} may not ${what}. Ask an administrator.`);
+  }
+}

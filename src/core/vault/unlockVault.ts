@@ -1,0 +1,90 @@
+import { CustodianError } from '../../shared/errors';
+import type { Role } from '../../shared/roles';
+import { wipe } from '../crypto/wipe';
+import { VaultDatabase } from '../db/database';
+import { migrate } from '../db/migrations/migrate';
+import { sweepOrphans } from '../evidence/sweepOrphans';
+import type { OpenedSlot } from './keySlots';
+import { openPassphraseSlot, openRecoverySlot, publicKeyBase64 } from './keySlots';
+import { parseRecoveryKey } from './recoveryKey';
+import type { Clock } from './unlockThrottle';
+import { recordFailure, recordSuccess, systemClock, waitForTurn } from './unlockThrottle';
+import { readHeader, verifyHeaderMac } from './vaultHeader';
+import { vaultPaths } from './vaultPaths';
+import { VaultSession } from './vaultSession';
+
+export type Credential = { user: string; passphrase: Uint8Array } | { recoveryKey: string };
+
+export interface UnlockOptions {
+  clock?: Clock;
+}
+
+interface UserRow {
+  id: string;
+  name: string;
+  kind: 'person' | 'recovery';
+  role: Role;
+}
+
+/**
+ * Unlocks a vault: waits out the failed-attempt delay, opens the credential's slot, checks the
+ * header MAC, opens and migrates the database, sweeps orphaned blobs.
+ *
+ * @throws CustodianError: 'vault_not_found', 'wrong_passphrase' ("wrong passphrase or unknown
+ *   user"), 'vault_tampered', 'unsupported_version'.
+ */
+export async function openVault(dir: string, credential: Credential, options: UnlockOptions = {}): Promise<VaultSession> {
+  const clock = options.clock ?? systemClock;
+  const paths = vaultPaths(dir);
+  const header = await readHeader(paths.header);
+  await waitForTurn(paths.attempts, clock);
+
+  let opened: OpenedSlot;
+  try {
+    if ('recoveryKey' in credential) {
+      const key = parseRecoveryKey(credential.recoveryKey);
+      try {
+        opened = openRecoverySlot(header.vaultId, header.slots, key);
+      } finally {
+        wipe(key);
+      }
+    } else {
+      opened = await openPassphraseSlot(header.vaultId, header.slots, credential.user, credential.passphrase);
+    }
+  } catch (error) {
+    if (error instanceof CustodianError && error.code === 'wrong_passphrase') await recordFailure(paths.attempts, clock);
+    throw error;
+  }
+
+  let database: VaultDatabase | undefined;
+  try {
+    verifyHeaderMac(opened.dataKey, header);
+    await recordSuccess(paths.attempts);
+    database = await VaultDatabase.open(paths.db, opened.dataKey);
+    await migrate(database);
+    const user = await database.read((db) =>
+      db.get<UserRow>('SELECT id, name, kind, role FROM users WHERE slot_id = ? AND removed_at IS NULL', [opened.slot.id]),
+    );
+    if (!user) {
+      throw new CustodianError('vault_tampered', 'This key slot belongs to no current user: the vault header and database disagree. Restore from a backup.');
+    }
+    const session = new VaultSession(
+      paths,
+      header,
+      database,
+      opened.dataKey,
+      { userId: user.id, name: user.name, kind: user.kind, role: user.role, slotId: opened.slot.id },
+      opened.signingKey,
+      publicKeyBase64(opened.signingKey),
+    );
+    const swept = await sweepOrphans(session);
+    if (swept.removed > 0) {
+      await session.record([{ action: 'vault.sweep', reason: `removed ${String(swept.removed)} orphaned blob file(s) left by an interrupted write` }]);
+    }
+    return session;
+  } catch (error) {
+    await database?.close().catch(() => undefined);
+    wipe(opened.dataKey);
+    throw error;
+  }
+}

@@ -1,0 +1,65 @@
+import { Readable, Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../../../tests/support/tempVault';
+import { addEvidence, deleteEvidence, listEvidence, readEvidence } from '../evidence/evidenceStore';
+import { openVault } from './unlockVault';
+
+function sink(): { stream: Writable; bytes: () => Buffer } {
+  const chunks: Buffer[] = [];
+  return {
+    stream: new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk);
+        callback();
+      },
+    }),
+    bytes: () => Buffer.concat(chunks),
+  };
+}
+
+let temp: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  temp = tempDir();
+});
+afterEach(() => {
+  temp.cleanup();
+});
+
+describe('vault lifecycle', () => {
+  it('creates, locks and unlocks; evidence round-trips; the log verifies', async () => {
+    const { session, recoveryKey, dir } = await makeVault(temp.dir);
+    expect(recoveryKey).toMatch(/^([0-9A-Z]{5}-){10}[0-9A-Z]{5}$/);
+    const meta = await addEvidence(session, { source: Readable.from([Buffer.from('certificate of completion')]), fileName: 'cert.txt' });
+    expect(meta.size).toBe(25);
+    await session.lock();
+
+    const again = await openVault(dir, { user: ADMIN, passphrase: Buffer.from(ADMIN_PASSPHRASE) });
+    expect(again.principal).toMatchObject({ name: ADMIN, role: 'admin' });
+    const out = sink();
+    await readEvidence(again, meta.id, out.stream);
+    expect(out.bytes().toString()).toBe('certificate of completion');
+    const verification = await again.verifyLog();
+    expect(verification).toMatchObject({ ok: true, problem: null });
+    expect(verification.size).toBeGreaterThanOrEqual(5);
+    await deleteEvidence(again, meta.id, 'uploaded to the wrong person');
+    expect(await listEvidence(again)).toEqual([]);
+    await again.lock();
+
+    const byRecovery = await openVault(dir, { recoveryKey: recoveryKey.toLowerCase().replaceAll('-', ' ') });
+    expect(byRecovery.principal).toMatchObject({ name: 'recovery', kind: 'recovery' });
+    expect((await byRecovery.verifyLog()).ok).toBe(true);
+    await byRecovery.lock();
+  });
+
+  it('refuses a wrong passphrase and an unknown user with the same message', async () => {
+    const { session, dir } = await makeVault(temp.dir);
+    await session.lock();
+    const clock = { now: () => 0, sleep: () => Promise.resolve() };
+    await expect(openVault(dir, { user: ADMIN, passphrase: Buffer.from('wrong wrong wrong wrong') }, { clock })).rejects.toThrow(
+      'wrong passphrase or unknown user',
+    );
+    await expect(openVault(dir, { user: 'mallory', passphrase: Buffer.from(ADMIN_PASSPHRASE) }, { clock })).rejects.toThrow(
+      'wrong passphrase or unknown user',
+    );
+  });
+});

@@ -1,0 +1,118 @@
+import type { KeyObject } from 'node:crypto';
+import { CustodianError } from '../../shared/errors';
+import { appendAudit } from '../audit/auditLog';
+import type { AuditEvent } from '../audit/auditLog';
+import type { Checkpoint } from '../audit/checkpoint';
+import { readLogHead, writeLogHead } from '../audit/logHead';
+import { verifyLog } from '../audit/verifyLog';
+import type { LogVerification } from '../audit/verifyLog';
+import { wipe } from '../crypto/wipe';
+import type { ReadableDb, VaultDatabase, WritableDb } from '../db/database';
+import type { Permission } from './permissions';
+import { requirePermission } from './permissions';
+import type { Principal } from './principal';
+import type { VaultHeader } from './vaultHeader';
+import type { VaultPaths } from './vaultPaths';
+
+/**
+ * An unlocked vault: the open database, the data key and the acting principal's signing key.
+ * Every change goes through `mutate`, which writes the change and its audit entries in one
+ * transaction and signs a checkpoint; there is no other write path.
+ *
+ * Hazard: `dataKey` and `signingKey` are live secrets until `lock()`. Never log this object.
+ */
+export class VaultSession {
+  private locked = false;
+
+  constructor(
+    readonly paths: VaultPaths,
+    private headerValue: VaultHeader,
+    readonly database: VaultDatabase,
+    private readonly dataKeyValue: Buffer,
+    readonly principal: Principal,
+    private readonly signingKey: KeyObject,
+    private readonly signingPublicKey: string,
+  ) {}
+
+  get vaultId(): string {
+    return this.headerValue.vaultId;
+  }
+
+  get header(): VaultHeader {
+    return this.headerValue;
+  }
+
+  /** Only for code that must re-seal the header or re-wrap the key; never leaves core. */
+  get dataKey(): Buffer {
+    this.assertOpen();
+    return this.dataKeyValue;
+  }
+
+  get isLocked(): boolean {
+    return this.locked;
+  }
+
+  private assertOpen(): void {
+    if (this.locked) throw new CustodianError('vault_locked', 'The vault is locked. Unlock it again to continue.');
+  }
+
+  require(permission: Permission, what: string): void {
+    requirePermission(this.principal.role, permission, what);
+  }
+
+  read<T>(work: (db: ReadableDb) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    return this.database.read(work);
+  }
+
+  /**
+   * Runs `work` and appends the events it returns to the audit log in the same transaction,
+   * then records the new signed head outside the database.
+   */
+  async mutate<T>(work: (db: WritableDb) => Promise<{ result: T; events: AuditEvent[] }>): Promise<T> {
+    this.assertOpen();
+    let checkpoint: Checkpoint | undefined;
+    const result = await this.database.transaction(async (db) => {
+      const { result: value, events } = await work(db);
+      checkpoint = await appendAudit(db, this.vaultId, this.signer(), events);
+      return value;
+    });
+    if (checkpoint) await writeLogHead(this.paths.logHead, checkpoint);
+    return result;
+  }
+
+  /** Records events that change nothing else (a decryption, an export). */
+  async record(events: AuditEvent[]): Promise<void> {
+    await this.mutate(() => Promise.resolve({ result: undefined, events }));
+  }
+
+  private signer() {
+    return { name: this.principal.name, publicKey: this.signingPublicKey, privateKey: this.signingKey };
+  }
+
+  /** Replaces the header in memory after it was rewritten on disk (users, recovery key). */
+  setHeader(header: VaultHeader): void {
+    this.headerValue = header;
+  }
+
+  async verifyLog(): Promise<LogVerification> {
+    this.assertOpen();
+    const head = await readLogHead(this.paths.logHead);
+    if (head === 'invalid') {
+      const result = await this.database.read((db) => verifyLog(db, this.vaultId, null));
+      return { ...result, ok: false, problem: { seq: null, reason: 'the log head (log.head) is damaged' } };
+    }
+    return this.database.read((db) => verifyLog(db, this.vaultId, head));
+  }
+
+  /** Closes the database and wipes the data key. Idempotent. */
+  async lock(): Promise<void> {
+    if (this.locked) return;
+    this.locked = true;
+    try {
+      await this.database.close();
+    } finally {
+      wipe(this.dataKeyValue);
+    }
+  }
+}
