@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import { exitCodeFor } from './exitCodes';
 import { buildProgram } from './program';
 
 // Entry point of `custodian`. Contract with scripts and auditors: exit 0 on success; otherwise a
@@ -19,5 +20,5 @@ try {
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`custodian: ${message.split('\n')[0] ?? 'failed'}\n`);
-  process.exit(1);
+  process.exit(exitCodeFor(error));
 }

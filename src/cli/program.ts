@@ -2,6 +2,10 @@ import { Command } from 'commander';
 import { tmpdir } from 'node:os';
 import { runSelfTest } from '../core/diagnostics/selfTest';
 import { APP_VERSION } from '../core/version';
+import { registerEvidenceCommands } from './commands/evidenceCommands';
+import { registerLogCommands } from './commands/logCommands';
+import { registerUserCommands } from './commands/userCommands';
+import { registerVaultCommands } from './commands/vaultCommands';
 
 /** Builds the `custodian` command tree. Commands print results on stdout; errors are thrown. */
 export function buildProgram(): Command {
@@ -35,5 +39,9 @@ export function buildProgram(): Command {
       }
     });
 
+  registerVaultCommands(program);
+  registerUserCommands(program);
+  registerEvidenceCommands(program);
+  registerLogCommands(program);
   return program;
 }

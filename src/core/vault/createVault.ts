@@ -34,7 +34,7 @@ export interface CreatedVault {
   recoveryKey: string;
 }
 
-async function kdfFor(option: CreateVaultOptions['kdf']): Promise<Omit<Argon2Params, 'salt'>> {
+export async function kdfFor(option: CreateVaultOptions['kdf']): Promise<Omit<Argon2Params, 'salt'>> {
   if (option === 'minimum') return { alg: 'argon2id', ...ARGON2_MINIMUM };
   if (option && option !== 'calibrate') return { alg: 'argon2id', ...option };
   const { m, t, p } = await calibrateArgon2(randomBytes(16).toString('base64'));

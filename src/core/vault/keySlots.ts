@@ -90,17 +90,21 @@ function unwrapSlotSecrets(vaultId: string, slot: KeySlot, kek: Buffer): OpenedS
   }
 }
 
+/**
+ * @param seed the user's Ed25519 seed to keep (passphrase change); a new one when omitted.
+ */
 export async function createPassphraseSlot(
   vaultId: string,
   user: string,
   passphrase: Uint8Array,
   dataKey: Uint8Array,
   kdf: Omit<Argon2Params, 'salt'>,
+  existingSeed?: Uint8Array,
 ): Promise<PassphraseSlot> {
   if (!meetsMinimum(kdf)) throw new Error('KDF parameters below the minimum');
   const params: Argon2Params = { ...kdf, alg: 'argon2id', salt: randomBytes(16).toString('base64') };
   const kek = await deriveArgon2(passphrase, params);
-  const seed = randomBytes(32);
+  const seed = existingSeed ? Buffer.from(existingSeed) : randomBytes(32);
   try {
     return wrapSlotSecrets(vaultId, { id: randomUUID(), kind: 'passphrase' as const, user, kdf: params }, kek, dataKey, seed);
   } finally {

@@ -29,10 +29,19 @@ export class VaultSession {
     private headerValue: VaultHeader,
     readonly database: VaultDatabase,
     private readonly dataKeyValue: Buffer,
-    readonly principal: Principal,
+    private principalValue: Principal,
     private readonly signingKey: KeyObject,
     private readonly signingPublicKey: string,
   ) {}
+
+  get principal(): Principal {
+    return this.principalValue;
+  }
+
+  /** After the principal's own passphrase change, their slot has a new id. */
+  setSlotId(slotId: string): void {
+    this.principalValue = { ...this.principalValue, slotId };
+  }
 
   get vaultId(): string {
     return this.headerValue.vaultId;
@@ -84,6 +93,15 @@ export class VaultSession {
   /** Records events that change nothing else (a decryption, an export). */
   async record(events: AuditEvent[]): Promise<void> {
     await this.mutate(() => Promise.resolve({ result: undefined, events }));
+  }
+
+  /** The principal's Ed25519 seed, to re-wrap under a new passphrase. Caller wipes it. */
+  signingSeed(): Buffer {
+    this.assertOpen();
+    const der = this.signingKey.export({ format: 'der', type: 'pkcs8' });
+    const seed = Buffer.from(der.subarray(der.length - 32));
+    der.fill(0);
+    return seed;
   }
 
   private signer() {

@@ -1,0 +1,65 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { CustodianError } from '../../shared/errors';
+import { addEvidence, deleteEvidence, exportEvidenceIdentity, readEvidence } from '../../core/evidence/evidenceStore';
+import { say, sayJson } from '../output';
+import { withVault } from '../unlock';
+import type { UnlockFlags } from '../unlock';
+
+function unlockOptions(command: Command): Command {
+  return command.option('--user <name>', 'who acts (default: the first administrator)').option('--passphrase-file <file>', 'read the passphrase from a file');
+}
+
+export function registerEvidenceCommands(program: Command): void {
+  const evidence = program.command('evidence').description('encrypted evidence files');
+
+  unlockOptions(evidence.command('add').description('encrypt a file into the vault; prints its id').argument('<vault>').argument('<file>'))
+    .option('--person <id>', 'link to a person')
+    .option('--json', 'print the evidence record as JSON')
+    .action(async (vault: string, file: string, flags: UnlockFlags & { person?: string; json?: boolean }) => {
+      const info = await stat(file).catch(() => null);
+      if (!info?.isFile()) throw new CustodianError('not_found', `${file} is not a readable file`);
+      await withVault(vault, flags, async (session) => {
+        const meta = await addEvidence(session, { source: createReadStream(file), fileName: basename(file), personId: flags.person ?? null });
+        if (flags.json) sayJson(meta);
+        else say(meta.id);
+      });
+    });
+
+  unlockOptions(evidence.command('get').description('decrypt evidence to a file (logged)').argument('<vault>').argument('<id>').argument('<out>'))
+    .option('--reason <reason>', 'recorded in the audit log')
+    .action(async (vault: string, id: string, out: string, flags: UnlockFlags & { reason?: string }) => {
+      await withVault(vault, flags, async (session) => {
+        const target = createWriteStream(out, { flags: 'wx', mode: 0o600 });
+        try {
+          await readEvidence(session, id, target, flags.reason);
+        } catch (error) {
+          // Never leave a partial plaintext behind.
+          await rm(out, { force: true });
+          if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new CustodianError('conflict', `${out} already exists; choose another name`);
+          throw error;
+        }
+      });
+    });
+
+  unlockOptions(evidence.command('delete').description('crypto-shred evidence').argument('<vault>').argument('<id>'))
+    .requiredOption('--reason <reason>', 'recorded in the audit log')
+    .action(async (vault: string, id: string, flags: UnlockFlags & { reason: string }) => {
+      await withVault(vault, flags, async (session) => {
+        await deleteEvidence(session, id, flags.reason);
+        say(`deleted ${id}`);
+      });
+    });
+
+  const recovery = program.commands.find((c) => c.name() === 'recovery');
+  if (!recovery) throw new Error('register vault commands first');
+  unlockOptions(recovery.command('export-identity').description('print the AGE-SECRET-KEY of one blob (for age -d)').argument('<vault>').argument('<id>')).action(
+    async (vault: string, id: string, flags: UnlockFlags) => {
+      await withVault(vault, flags, async (session) => {
+        say(await exportEvidenceIdentity(session, id));
+      });
+    },
+  );
+}

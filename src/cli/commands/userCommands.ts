@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { ROLES } from '../../shared/roles';
+import type { Role } from '../../shared/roles';
+import { wipe } from '../../core/crypto/wipe';
+import { addUser, changePassphrase, listUsers, removeUser } from '../../core/users/userService';
+import { say, sayJson } from '../output';
+import { readNewPassphrase } from '../passphrase';
+import { withVault } from '../unlock';
+import type { UnlockFlags } from '../unlock';
+
+type KdfFlag = { kdf: 'calibrate' | 'minimum' };
+
+function unlockOptions(command: Command): Command {
+  return command
+    .option('--user <name>', 'who acts (default: the first administrator)')
+    .option('--passphrase-file <file>', "the acting user's passphrase, from a file");
+}
+
+export function registerUserCommands(program: Command): void {
+  const user = program.command('user').description('manage users and their passphrases');
+
+  unlockOptions(user.command('add').description('add a user (admin only)').argument('<vault>'))
+    .requiredOption('--name <name>', 'the new user')
+    .requiredOption('--role <role>', ROLES.join('|'))
+    .option('--new-passphrase-file <file>', "the new user's passphrase, from a file")
+    .option('--kdf <mode>', 'calibrate or minimum', 'calibrate')
+    .action(async (vault: string, flags: UnlockFlags & KdfFlag & { name: string; role: string; newPassphraseFile?: string }) => {
+      if (!(ROLES as readonly string[]).includes(flags.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+      await withVault(vault, flags, async (session) => {
+        const passphrase = await readNewPassphrase(flags.newPassphraseFile, `Passphrase for ${flags.name}: `);
+        try {
+          await addUser(session, { name: flags.name, role: flags.role as Role, passphrase, kdf: flags.kdf });
+        } finally {
+          wipe(passphrase);
+        }
+        say(`added ${flags.name} (${flags.role})`);
+      });
+    });
+
+  unlockOptions(user.command('remove').description('remove a user (admin only)').argument('<vault>'))
+    .requiredOption('--name <name>', 'the user to remove')
+    .option('--reason <reason>', 'recorded in the audit log', 'removed by an administrator')
+    .action(async (vault: string, flags: UnlockFlags & { name: string; reason: string }) => {
+      await withVault(vault, flags, async (session) => {
+        await removeUser(session, flags.name, flags.reason);
+        say(`removed ${flags.name}`);
+      });
+    });
+
+  unlockOptions(user.command('passwd').description("change your passphrase, or (admin) another user's").argument('<vault>'))
+    .option('--name <name>', 'whose passphrase (default: your own)')
+    .option('--new-passphrase-file <file>', 'the new passphrase, from a file')
+    .option('--kdf <mode>', 'calibrate or minimum', 'calibrate')
+    .action(async (vault: string, flags: UnlockFlags & KdfFlag & { name?: string; newPassphraseFile?: string }) => {
+      await withVault(vault, flags, async (session) => {
+        const newPassphrase = await readNewPassphrase(flags.newPassphraseFile);
+        try {
+          await changePassphrase(session, { ...(flags.name ? { name: flags.name } : {}), newPassphrase, kdf: flags.kdf });
+        } finally {
+          wipe(newPassphrase);
+        }
+        say(`passphrase changed for ${flags.name ?? session.principal.name}`);
+      });
+    });
+
+  unlockOptions(user.command('list').description('list current users').argument('<vault>'))
+    .option('--json', 'machine-readable output')
+    .action(async (vault: string, flags: UnlockFlags & { json?: boolean }) => {
+      await withVault(vault, flags, async (session) => {
+        const users = await listUsers(session);
+        if (flags.json) sayJson(users);
+        else for (const u of users) say(`${u.name}\t${u.role}${u.kind === 'recovery' ? ' (recovery key)' : ''}`);
+      });
+    });
+}

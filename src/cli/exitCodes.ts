@@ -1,0 +1,25 @@
+import { CustodianError } from '../shared/errors';
+
+/**
+ * Exit codes scripts can rely on: 0 success, 1 any other failure, 2 usage error,
+ * 3 wrong passphrase or unknown user, 4 tampering detected (header, log or blob),
+ * 5 permission denied.
+ */
+export function exitCodeFor(error: unknown): number {
+  if (!(error instanceof CustodianError)) return 1;
+  switch (error.code) {
+    case 'validation_failed':
+    case 'weak_passphrase':
+      return 2;
+    case 'wrong_passphrase':
+      return 3;
+    case 'vault_tampered':
+    case 'log_tampered':
+    case 'blob_tampered':
+      return 4;
+    case 'permission_denied':
+      return 5;
+    default:
+      return 1;
+  }
+}

@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+import { CustodianError } from '../shared/errors';
+import { wipe } from '../core/crypto/wipe';
+import { openVault } from '../core/vault/unlockVault';
+import { readHeader } from '../core/vault/vaultHeader';
+import { vaultPaths } from '../core/vault/vaultPaths';
+import type { VaultSession } from '../core/vault/vaultSession';
+import { readPassphrase } from './passphrase';
+
+export interface UnlockFlags {
+  user?: string;
+  passphraseFile?: string;
+}
+
+/** The first passphrase slot's user: the vault's creating admin, unless removed. */
+export async function defaultUser(dir: string): Promise<string> {
+  const header = await readHeader(vaultPaths(dir).header);
+  const slot = header.slots.find((s) => s.kind === 'passphrase');
+  if (!slot || slot.kind !== 'passphrase') throw new CustodianError('vault_tampered', 'this vault has no passphrase slot');
+  return slot.user;
+}
+
+/** Unlocks, runs `work`, always locks (wiping the key). */
+export async function withVault<T>(dir: string, flags: UnlockFlags, work: (session: VaultSession) => Promise<T>): Promise<T> {
+  const vaultDir = resolve(dir);
+  const user = flags.user ?? (await defaultUser(vaultDir));
+  const passphrase = await readPassphrase(flags.passphraseFile, `Passphrase for ${user}: `);
+  let session: VaultSession;
+  try {
+    session = await openVault(vaultDir, { user, passphrase });
+  } finally {
+    wipe(passphrase);
+  }
+  try {
+    return await work(session);
+  } finally {
+    await session.lock();
+  }
+}

@@ -1,0 +1,146 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { CustodianError } from '../../shared/errors';
+import type { Role } from '../../shared/roles';
+import { stateHash } from '../audit/auditLog';
+import { wipe } from '../crypto/wipe';
+import type { WritableDb } from '../db/database';
+import type { CreateVaultOptions } from '../vault/createVault';
+import { assertStrongPassphrase, assertUserName, kdfFor } from '../vault/createVault';
+import { createPassphraseSlot, createRecoverySlot } from '../vault/keySlots';
+import { formatRecoveryKey } from '../vault/recoveryKey';
+import type { KeySlot } from '../vault/vaultHeader';
+import { sealHeader, writeHeader } from '../vault/vaultHeader';
+import type { VaultSession } from '../vault/vaultSession';
+
+// Users are a key slot in vault.header plus a row in `users`. The header is rewritten inside
+// the database transaction, just before it commits: a crash in between leaves at worst a slot
+// that belongs to no user, which unlock refuses and an admin can remove.
+
+export interface UserInfo {
+  name: string;
+  role: Role;
+  kind: 'person' | 'recovery';
+  createdAt: string;
+}
+
+interface UserRow {
+  id: string;
+  name: string;
+  kind: 'person' | 'recovery';
+  role: Role;
+  slot_id: string | null;
+  created_at: string;
+}
+
+async function rewriteSlots(session: VaultSession, slots: KeySlot[]): Promise<void> {
+  const header = sealHeader(session.dataKey, { ...session.header, slots });
+  await writeHeader(session.paths.header, header);
+  session.setHeader(header);
+}
+
+async function activeUser(db: WritableDb, name: string): Promise<UserRow> {
+  const row = await db.get<UserRow>("SELECT * FROM users WHERE name = ? AND removed_at IS NULL AND kind = 'person'", [name]);
+  if (!row) throw new CustodianError('not_found', `No user named ${name} in this vault.`);
+  return row;
+}
+
+export async function listUsers(session: VaultSession): Promise<UserInfo[]> {
+  const rows = await session.read((db) => db.all<UserRow>('SELECT * FROM users WHERE removed_at IS NULL ORDER BY created_at, name'));
+  return rows.map((r) => ({ name: r.name, role: r.role, kind: r.kind, createdAt: r.created_at }));
+}
+
+export async function addUser(
+  session: VaultSession,
+  input: { name: string; role: Role; passphrase: Uint8Array; kdf?: CreateVaultOptions['kdf'] },
+): Promise<UserInfo> {
+  session.require('users.manage', 'add users');
+  assertUserName(input.name);
+  assertStrongPassphrase(input.passphrase, [input.name]);
+  const slot = await createPassphraseSlot(session.vaultId, input.name, input.passphrase, session.dataKey, await kdfFor(input.kdf));
+  const now = new Date().toISOString();
+  return session.mutate(async (db) => {
+    const clash = await db.get('SELECT 1 FROM users WHERE name = ?', [input.name]);
+    if (clash) throw new CustodianError('conflict', `A user named ${input.name} exists or existed in this vault; choose another name.`);
+    const id = randomUUID();
+    await db.run("INSERT INTO users (id, name, kind, role, slot_id, created_at) VALUES (?, ?, 'person', ?, ?, ?)", [id, input.name, input.role, slot.id, now]);
+    await db.run('INSERT INTO signing_keys (public_key, user_id, created_at) VALUES (?, ?, ?)', [slot.signing.publicKey, id, now]);
+    await rewriteSlots(session, [...session.header.slots, slot]);
+    const info: UserInfo = { name: input.name, role: input.role, kind: 'person', createdAt: now };
+    return { result: info, events: [{ action: 'user.add', target: input.name, after: stateHash(info) }] };
+  });
+}
+
+export async function removeUser(session: VaultSession, name: string, reason: string): Promise<void> {
+  session.require('users.manage', 'remove users');
+  if (name === session.principal.name) throw new CustodianError('conflict', 'You cannot remove yourself; ask another administrator.');
+  const now = new Date().toISOString();
+  await session.mutate(async (db) => {
+    const row = await activeUser(db, name);
+    if (row.role === 'admin') {
+      const admins = await db.get<{ n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND kind = 'person' AND removed_at IS NULL");
+      if ((admins?.n ?? 0) <= 1) throw new CustodianError('conflict', 'A vault must keep at least one administrator.');
+    }
+    await db.run('UPDATE users SET removed_at = ?, slot_id = NULL WHERE id = ?', [now, row.id]);
+    await db.run('UPDATE signing_keys SET retired_at = ? WHERE user_id = ? AND retired_at IS NULL', [now, row.id]);
+    await rewriteSlots(session, session.header.slots.filter((s) => s.id !== row.slot_id));
+    return { result: undefined, events: [{ action: 'user.remove', target: name, reason }] };
+  });
+}
+
+/**
+ * Changes a passphrase. Users change their own (keeping their signing key); an admin may
+ * reset another user's, which gives that user a new signing key (the old one is retired but
+ * stays trusted for the checkpoints it already signed).
+ */
+export async function changePassphrase(
+  session: VaultSession,
+  input: { name?: string; newPassphrase: Uint8Array; kdf?: CreateVaultOptions['kdf'] },
+): Promise<void> {
+  const name = input.name ?? session.principal.name;
+  const own = name === session.principal.name;
+  if (!own) session.require('users.manage', "change another user's passphrase");
+  if (session.principal.kind === 'recovery' && own) {
+    throw new CustodianError('validation_failed', 'The recovery key has no passphrase; replace the recovery key instead.');
+  }
+  assertStrongPassphrase(input.newPassphrase, [name]);
+  const seed = own ? session.signingSeed() : randomBytes(32);
+  const now = new Date().toISOString();
+  try {
+    const slot = await createPassphraseSlot(session.vaultId, name, input.newPassphrase, session.dataKey, await kdfFor(input.kdf), seed);
+    await session.mutate(async (db) => {
+      const row = await activeUser(db, name);
+      await db.run('UPDATE users SET slot_id = ? WHERE id = ?', [slot.id, row.id]);
+      if (!own) {
+        await db.run('UPDATE signing_keys SET retired_at = ? WHERE user_id = ? AND retired_at IS NULL', [now, row.id]);
+        await db.run('INSERT INTO signing_keys (public_key, user_id, created_at) VALUES (?, ?, ?)', [slot.signing.publicKey, row.id, now]);
+      }
+      await rewriteSlots(session, [...session.header.slots.filter((s) => s.id !== row.slot_id), slot]);
+      return { result: undefined, events: [{ action: own ? 'user.passwd' : 'user.reset-passphrase', target: name }] };
+    });
+  } finally {
+    wipe(seed);
+  }
+  if (own) session.setSlotId(session.header.slots.find((s) => s.kind === 'passphrase' && s.user === name)?.id ?? session.principal.slotId);
+}
+
+/** Replaces the recovery key: the old one stops working at once. @returns the new key, shown once. */
+export async function replaceRecoveryKey(session: VaultSession): Promise<string> {
+  session.require('recovery.replace', 'replace the recovery key');
+  const recovery = randomBytes(32);
+  const now = new Date().toISOString();
+  try {
+    const slot = createRecoverySlot(session.vaultId, recovery, session.dataKey);
+    await session.mutate(async (db) => {
+      const row = await db.get<UserRow>("SELECT * FROM users WHERE kind = 'recovery' AND removed_at IS NULL");
+      if (!row) throw new CustodianError('vault_tampered', 'The recovery principal is missing from the database.');
+      await db.run('UPDATE users SET slot_id = ? WHERE id = ?', [slot.id, row.id]);
+      await db.run('UPDATE signing_keys SET retired_at = ? WHERE user_id = ? AND retired_at IS NULL', [now, row.id]);
+      await db.run('INSERT INTO signing_keys (public_key, user_id, created_at) VALUES (?, ?, ?)', [slot.signing.publicKey, row.id, now]);
+      await rewriteSlots(session, [...session.header.slots.filter((s) => s.kind !== 'recovery'), slot]);
+      return { result: undefined, events: [{ action: 'recovery.replace', target: 'recovery' }] };
+    });
+    return formatRecoveryKey(recovery);
+  } finally {
+    wipe(recovery);
+  }
+}
