@@ -1,3 +1,4 @@
+import { chmod, open, rm } from 'node:fs/promises';
 import sqlite3 from '@journeyapps/sqlcipher';
 import { CustodianError } from '../../shared/errors';
 
@@ -74,6 +75,9 @@ export class VaultDatabase {
    */
   static async open(file: string, dataKey: Uint8Array): Promise<VaultDatabase> {
     if (dataKey.length !== 32) throw new Error('the database key must be 32 bytes');
+    // Owner-only from the first byte (SQLite creates files 0644; -wal and -shm copy this mode).
+    await (await open(file, 'a', 0o600)).close();
+    await chmod(file, 0o600);
     const db = await new Promise<sqlite3.Database>((resolve, reject) => {
       const opened: sqlite3.Database = new sqlite3.Database(file, (error: Error | null) => {
         if (error) reject(error);
@@ -82,6 +86,8 @@ export class VaultDatabase {
     });
     const raw = handle(db, 'writable');
     try {
+      // SQLCipher's own log goes to stderr; keep it quiet (errors still surface as exceptions).
+      await raw.exec('PRAGMA cipher_log_level = NONE;');
       await raw.exec(`PRAGMA key = "x'${Buffer.from(dataKey).toString('hex')}'";`);
       try {
         await raw.get('SELECT count(*) AS n FROM sqlite_master');
@@ -128,6 +134,39 @@ export class VaultDatabase {
       } catch (error) {
         await db.exec('ROLLBACK').catch(() => undefined);
         throw error;
+      }
+    });
+  }
+
+  /**
+   * Writes a consistent copy of the whole database (schema, rows, user_version) to `targetFile`,
+   * a new file encrypted with `dataKey` exactly as the vault's own (SQLCipher 4, raw key), via
+   * ATTACH ... KEY and sqlcipher_export. Runs alone in the serial queue, so no transaction of
+   * this connection is half-way through; the export itself is one read transaction.
+   *
+   * Hazard: the key travels to SQLite as a bound hex string. Errors are replaced by a generic
+   * one so that nothing from the statement reaches a log.
+   * @throws CustodianError('conflict') if `targetFile` exists; ('internal') if the export fails.
+   */
+  exportEncryptedCopy(targetFile: string, dataKey: Uint8Array): Promise<void> {
+    if (dataKey.length !== 32) return Promise.reject(new Error('the database key must be 32 bytes'));
+    return this.enqueue(async () => {
+      try {
+        await (await open(targetFile, 'wx', 0o600)).close();
+      } catch {
+        throw new CustodianError('conflict', 'Could not create the file for the database copy (it exists or the folder is not writable).');
+      }
+      const raw = handle(this.db, 'writable');
+      try {
+        await raw.run('ATTACH DATABASE ? AS custodian_export KEY ?', [targetFile, `x'${Buffer.from(dataKey).toString('hex')}'`]);
+        try {
+          await raw.get("SELECT sqlcipher_export('custodian_export')");
+        } finally {
+          await raw.run('DETACH DATABASE custodian_export');
+        }
+      } catch {
+        await rm(targetFile, { force: true });
+        throw new CustodianError('internal', 'Could not write an encrypted copy of the vault database.');
       }
     });
   }

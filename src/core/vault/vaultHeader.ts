@@ -123,9 +123,19 @@ export async function readHeader(file: string): Promise<VaultHeader> {
   if (!parsed.success || parsed.data.version !== HEADER_VERSION) {
     throw new CustodianError('vault_tampered', 'vault.header does not have the expected structure: it is damaged or was edited. Restore it from a backup.');
   }
+  // Byte-exact: the MAC covers the header's meaning, this covers its bytes, so even a change
+  // of whitespace or key order (which the MAC would not see) is refused.
+  if (serializeHeader(parsed.data) !== text) {
+    throw new CustodianError('vault_tampered', 'vault.header was edited outside Custodian (it is not in the form Custodian writes). Restore it from a backup.');
+  }
   return parsed.data;
 }
 
+/** The one byte form of a header: keys sorted at every level, two-space indent, final newline. */
+export function serializeHeader(header: VaultHeader): string {
+  return `${JSON.stringify(JSON.parse(canonicalJson(header)), null, 2)}\n`;
+}
+
 export async function writeHeader(file: string, header: VaultHeader): Promise<void> {
-  await writeFileAtomic(file, `${JSON.stringify(header, null, 2)}\n`);
+  await writeFileAtomic(file, serializeHeader(header));
 }

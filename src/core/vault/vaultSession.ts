@@ -120,7 +120,11 @@ export class VaultSession {
       const result = await this.database.read((db) => verifyLog(db, this.vaultId, null));
       return { ...result, ok: false, problem: { seq: null, reason: 'the log head (log.head) is damaged' } };
     }
-    return this.database.read((db) => verifyLog(db, this.vaultId, head));
+    const result = await this.database.read((db) => verifyLog(db, this.vaultId, head));
+    if (result.ok && head === null && result.size > 0) {
+      return { ...result, ok: false, problem: { seq: null, reason: 'log.head is missing (deleted?): the end of the log cannot be checked' } };
+    }
+    return result;
   }
 
   /** Closes the database and wipes the data key. Idempotent. */
