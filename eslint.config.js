@@ -16,6 +16,8 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       'no-console': ['error', { allow: ['info', 'warn', 'error', 'log'] }],
       eqeqeq: ['error', 'always'],
+      // `onClick={() => setOpen(true)}` is the idiom in JSX handlers.
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
     },
   },
   {

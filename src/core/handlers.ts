@@ -1,19 +1,60 @@
 import type { Handlers } from '../shared/ipc/dispatch';
+import { VaultManager } from './app/vaultManager';
+import type { DialogPort } from './app/vaultManager';
 import { runSelfTest } from './diagnostics/selfTest';
+import type { CreateVaultOptions } from './vault/createVault';
 import { APP_NAME, APP_VERSION } from './version';
 
 export interface CoreOptions {
   /** Folder for the app's own state (settings, recent vaults). Never the renderer's to choose. */
   dataDir: string;
+  /** Folder pickers: Electron's dialog in main, a stub in the harness and tests. */
+  dialogs?: DialogPort;
+  /** Argon2id cost for new vaults and users (default: calibrated on this machine). */
+  kdf?: CreateVaultOptions['kdf'];
+}
+
+const noDialogs: DialogPort = { chooseFolder: () => Promise.resolve(null) };
+
+export interface Core {
+  handlers: Handlers;
+  vaults: VaultManager;
 }
 
 /**
  * Core's implementation of every IPC channel. The Electron main process and the browser harness
  * both register exactly this table, so the two transports cannot drift apart.
  */
-export function createCoreHandlers(options: CoreOptions): Handlers {
-  return {
+export function createCore(options: CoreOptions): Core {
+  const vaults = new VaultManager({ dataDir: options.dataDir, dialogs: options.dialogs ?? noDialogs, ...(options.kdf ? { kdf: options.kdf } : {}) });
+  const handlers: Handlers = {
     'custodian:app.info': () => Promise.resolve({ name: APP_NAME, version: APP_VERSION, offline: true as const }),
     'custodian:diagnostics.selfTest': () => Promise.resolve({ checks: runSelfTest(options.dataDir) }),
+    'custodian:vault.chooseLocation': async ({ purpose }) => ({ location: await vaults.chooseLocation(purpose) }),
+    'custodian:vault.recent': async () => ({ vaults: await vaults.recent() }),
+    'custodian:vault.create': (input) => vaults.create(input),
+    'custodian:vault.unlock': (input) => vaults.unlock(input),
+    'custodian:vault.lock': async () => {
+      await vaults.lock();
+      return { locked: true as const };
+    },
+    'custodian:vault.status': () => Promise.resolve(vaults.status()),
+    'custodian:vault.touch': () => {
+      vaults.touch();
+      return Promise.resolve({});
+    },
+    'custodian:vault.verifyLog': async () => {
+      const session = vaults.current();
+      session.require('log.verify', 'verify the audit log');
+      const { ok, size, checkpoints, signers, problem } = await session.verifyLog();
+      return { ok, size, checkpoints, signers, problem };
+    },
+    'custodian:settings.setAutoLock': async ({ minutes }) => ({ autoLockMinutes: await vaults.setAutoLock(minutes) }),
   };
+  return { handlers, vaults };
+}
+
+/** The handler table alone, for transports and tests that need nothing else. */
+export function createCoreHandlers(options: CoreOptions): Handlers {
+  return createCore(options).handlers;
 }

@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, app, ipcMain, session } from 'electron';
-import { createCoreHandlers } from '../core/handlers';
+import { BrowserWindow, app, ipcMain, powerMonitor, session } from 'electron';
+import { createCore } from '../core/handlers';
 import { DEFAULT_ALLOWED_ORIGINS } from './ipc/isTrustedSender';
 import { registerIpc } from './ipc/registerIpc';
 import { log } from './log';
+import { electronDialogs } from './platform/electronDialogs';
 import { registerAppScheme, serveAppProtocol } from './security/appProtocol';
 import { hardenApp } from './security/hardenApp';
 import { APP_ORIGIN } from './security/rendererAsset';
@@ -52,8 +53,18 @@ app
   .then(() => {
     hardenApp(session.defaultSession, devServerOrigin ? { devServerOrigin } : {});
     serveAppProtocol(rendererDir);
-    const handlers = createCoreHandlers({ dataDir: app.getPath('userData') });
-    registerIpc(ipcMain, handlers, {
+    const core = createCore({ dataDir: app.getPath('userData'), dialogs: electronDialogs(() => mainWindow) });
+    // Lock when the OS locks or sleeps: the key must not outlive the officer's presence.
+    const lockNow = (why: string) => () => {
+      log.info(`locking the vault (${why})`);
+      void core.vaults.lock();
+    };
+    powerMonitor.on('lock-screen', lockNow('screen locked'));
+    powerMonitor.on('suspend', lockNow('system suspending'));
+    app.on('before-quit', () => {
+      void core.vaults.lock();
+    });
+    registerIpc(ipcMain, core.handlers, {
       windowContentsId: () => mainWindow?.webContents.id,
       allowedOrigins: devServerOrigin ? [...DEFAULT_ALLOWED_ORIGINS, devServerOrigin] : DEFAULT_ALLOWED_ORIGINS,
     });

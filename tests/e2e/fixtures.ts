@@ -15,7 +15,7 @@ export interface RunningHarness {
 
 function startHarnessProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['out/harness/server.js', '--port', '0', '--data', dataDir], {
+    const child = spawn(process.execPath, ['out/harness/server.js', '--port', '0', '--data', dataDir, '--kdf', 'minimum'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createCoreHandlers } from '../../src/core/handlers';
+import { createCore } from '../../src/core/handlers';
 import { assetHeaders, resolveRendererAsset } from '../../src/main/security/rendererAsset';
 import { contentSecurityPolicy, contentSecurityPolicyMeta } from '../../src/shared/csp';
 import { dispatch } from '../../src/shared/ipc/dispatch';
@@ -17,6 +17,11 @@ export interface HarnessOptions {
   rendererDir: string;
   /** The built bridge script (out/harness/bridge.js). */
   bridgeFile: string;
+  /** Stubbed native folder dialogs: what "Choose folder" answers (null: the user cancelled). */
+  pickCreate?: string | null;
+  pickOpen?: string | null;
+  /** Argon2id cost for new vaults; tests use 'minimum'. */
+  kdf?: 'calibrate' | 'minimum';
 }
 
 export interface Harness {
@@ -71,7 +76,11 @@ function tokenMatches(given: string | string[] | undefined, token: string): bool
  */
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const token = randomBytes(32).toString('base64url');
-  const handlers = createCoreHandlers({ dataDir: options.dataDir });
+  const { handlers } = createCore({
+    dataDir: options.dataDir,
+    dialogs: { chooseFolder: (purpose) => Promise.resolve((purpose === 'create' ? options.pickCreate : options.pickOpen) ?? null) },
+    ...(options.kdf ? { kdf: options.kdf } : {}),
+  });
   const bridgeScript = await readFile(options.bridgeFile);
   const csp = contentSecurityPolicy("'self'");
   let origin = '';

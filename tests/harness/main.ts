@@ -8,7 +8,14 @@ import { startHarness } from './harnessServer';
 // `npm run harness -- --port N --data DIR`: serves the built app to a browser, on loopback only.
 
 const { values } = parseArgs({
-  options: { port: { type: 'string', default: '0' }, data: { type: 'string' } },
+  options: {
+    port: { type: 'string', default: '0' },
+    data: { type: 'string' },
+    // Stand-ins for the native folder dialogs, which a browser cannot show.
+    'pick-create': { type: 'string' },
+    'pick-open': { type: 'string' },
+    kdf: { type: 'string', default: 'calibrate' },
+  },
   strict: true,
 });
 const port = Number(values.port);
@@ -25,6 +32,9 @@ const harness = await startHarness({
   dataDir,
   rendererDir: join(outDir, 'renderer'),
   bridgeFile: join(outDir, 'harness', 'bridge.js'),
+  pickCreate: values['pick-create'] ?? join(dataDir, 'vaults'),
+  pickOpen: values['pick-open'] ?? null,
+  kdf: values.kdf === 'minimum' ? 'minimum' : 'calibrate',
 });
 // Tests read this exact line.
 console.log(`Custodian harness listening: ${harness.url}`);

@@ -76,9 +76,10 @@ export async function verifyLog(db: ReadableDb, vaultId: string, head: Checkpoin
   const knownKeys = new Set((await db.all<{ public_key: string }>('SELECT public_key FROM signing_keys')).map((r) => r.public_key));
   const signers = new Set<string>();
   const frontier = new Frontier();
-  let problem: LogProblem | null = null;
+  // A holder rather than a `let`: the closure assigns it, which flow analysis cannot see.
+  const found: { problem: LogProblem | null } = { problem: null };
   const fail = (seq: number | null, reason: string) => {
-    problem ??= { seq, reason };
+    found.problem ??= { seq, reason };
   };
 
   let firstEdited: number | null = null;
@@ -88,7 +89,7 @@ export async function verifyLog(db: ReadableDb, vaultId: string, head: Checkpoin
   const checkpointSizes = new Set(checkpoints.map((c) => c.size));
   if (head) checkpointSizes.add(head.size);
 
-  for (let i = 0; i < rows.length && !problem; i++) {
+  for (let i = 0; i < rows.length && !found.problem; i++) {
     const row = rows[i] as LogRow;
     if (row.seq !== i) {
       fail(i, row.seq > i ? `entry ${String(i)} is missing (deleted)` : `entry ${String(row.seq)} is out of order`);
@@ -124,7 +125,7 @@ export async function verifyLog(db: ReadableDb, vaultId: string, head: Checkpoin
     }
   }
 
-  if (!problem) {
+  if (!found.problem) {
     if (checkpointIndex < checkpoints.length) {
       const c = checkpoints[checkpointIndex] as CheckpointRow;
       fail(rows.length, `checkpoint ${String(c.size)} covers entries that are missing (deleted)`);
@@ -132,7 +133,7 @@ export async function verifyLog(db: ReadableDb, vaultId: string, head: Checkpoin
       fail(previousSize, `entries after ${String(previousSize)} are not covered by any signed checkpoint (inserted outside Custodian)`);
     }
   }
-  if (!problem && head) {
+  if (!found.problem && head) {
     if (head.vaultId !== vaultId || !verifyCheckpointSignature(head)) fail(null, 'the log head (log.head) has an invalid signature');
     else if (!knownKeys.has(head.publicKey)) fail(null, 'the log head (log.head) is signed by an unknown key');
     else if (head.size > rows.length) fail(rows.length, `the log was truncated: the last recorded head has ${String(head.size)} entries, the log ${String(rows.length)}`);
@@ -140,12 +141,12 @@ export async function verifyLog(db: ReadableDb, vaultId: string, head: Checkpoin
   }
 
   return {
-    ok: problem === null,
+    ok: found.problem === null,
     size: rows.length,
     root: frontier.root().toString('base64'),
     checkpoints: checkpoints.length,
     signers: [...signers].sort(),
-    problem,
+    problem: found.problem,
   };
 }
 

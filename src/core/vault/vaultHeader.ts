@@ -30,7 +30,7 @@ const signingKey = z.object({ publicKey: z.string(), wrappedSeed: sealedBox }).s
 
 const passphraseSlot = z
   .object({
-    id: z.string().uuid(),
+    id: z.uuid(),
     kind: z.literal('passphrase'),
     user: z.string().min(1).max(64),
     kdf: argon2Kdf,
@@ -41,7 +41,7 @@ const passphraseSlot = z
 
 const recoverySlot = z
   .object({
-    id: z.string().uuid(),
+    id: z.uuid(),
     kind: z.literal('recovery'),
     kdf: hkdfKdf,
     wrappedDataKey: sealedBox,
@@ -55,7 +55,7 @@ export const headerSchema = z
   .object({
     format: z.literal(HEADER_FORMAT),
     version: z.number().int(),
-    vaultId: z.string().uuid(),
+    vaultId: z.uuid(),
     createdAt: z.string(),
     slots: z.array(slotSchema).min(1),
     mac: z.string(),

@@ -1,9 +1,21 @@
 import '@mantine/core/styles.css';
 import { MantineProvider, createTheme } from '@mantine/core';
+import type { CSSVariablesResolver } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+
+// Light variants (alerts, badges) draw text in shade 6 by default, below WCAG AA on their own
+// tinted background for several colours; shade 9 darkened by a third passes for all of them.
+const cssVariablesResolver: CSSVariablesResolver = (theme) => ({
+  variables: {},
+  light: Object.fromEntries([
+    ...Object.keys(theme.colors).map((color) => [`--mantine-color-${color}-light-color`, `color-mix(in srgb, var(--mantine-color-${color}-9) 67%, black)`]),
+    ['--mantine-primary-color-light-color', `color-mix(in srgb, var(--mantine-color-${theme.primaryColor}-9) 67%, black)`],
+  ]) as Record<string, string>,
+  dark: {},
+});
 
 const theme = createTheme({
   primaryColor: 'indigo',
@@ -21,7 +33,7 @@ if (!root) throw new Error('missing #root element');
 
 createRoot(root).render(
   <StrictMode>
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
       <QueryClientProvider client={queryClient}>
         <App />
       </QueryClientProvider>

@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import { ROLES } from '../roles';
+
+const empty = z.object({}).strict();
+const token = z.string().min(8).max(64);
+const location = z.object({ token: z.string(), displayName: z.string() });
+const vaultInfo = z.object({ vaultId: z.string(), name: z.string(), user: z.string(), role: z.enum(ROLES) });
+/** Passphrases cross IPC once, into core, and are never echoed back or logged. */
+const passphrase = z.string().min(1).max(1024);
 
 /**
  * The one IPC contract. Each channel is `custodian:<feature>.<action>` and maps to the zod
@@ -31,6 +39,47 @@ export const contract = {
         }),
       ),
     }),
+  },
+  'custodian:vault.chooseLocation': {
+    input: z.object({ purpose: z.enum(['create', 'open']) }).strict(),
+    output: z.object({ location: location.nullable() }),
+  },
+  'custodian:vault.recent': {
+    input: empty,
+    output: z.object({ vaults: z.array(location.extend({ lastUser: z.string().nullable() })) }),
+  },
+  'custodian:vault.create': {
+    input: z.object({ location: token, name: z.string().min(1).max(64), user: z.string().min(1).max(64), passphrase }).strict(),
+    /** The recovery key is the one secret the renderer ever holds: shown once, then dropped. */
+    output: z.object({ vault: vaultInfo, recoveryKey: z.string() }),
+  },
+  'custodian:vault.unlock': {
+    input: z.union([
+      z.object({ location: token, user: z.string().min(1).max(64), passphrase }).strict(),
+      z.object({ location: token, recoveryKey: z.string().min(1).max(200) }).strict(),
+    ]),
+    output: vaultInfo,
+  },
+  'custodian:vault.lock': { input: empty, output: z.object({ locked: z.literal(true) }) },
+  'custodian:vault.status': {
+    input: empty,
+    output: z.object({ unlocked: vaultInfo.nullable(), autoLockMinutes: z.number().int() }),
+  },
+  /** The user is active: postpones auto-lock. */
+  'custodian:vault.touch': { input: empty, output: z.object({}) },
+  'custodian:vault.verifyLog': {
+    input: empty,
+    output: z.object({
+      ok: z.boolean(),
+      size: z.number().int(),
+      checkpoints: z.number().int(),
+      signers: z.array(z.string()),
+      problem: z.object({ seq: z.number().int().nullable(), reason: z.string() }).nullable(),
+    }),
+  },
+  'custodian:settings.setAutoLock': {
+    input: z.object({ minutes: z.number().int().min(1).max(240) }).strict(),
+    output: z.object({ autoLockMinutes: z.number().int() }),
   },
 } as const;
 

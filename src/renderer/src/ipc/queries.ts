@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { call } from './call';
 
 export function useAppInfo() {
@@ -14,5 +14,31 @@ export function useSelfTest() {
     queryKey: ['diagnostics.selfTest'],
     queryFn: () => call(window.custodian.diagnostics.selfTest()),
     staleTime: Infinity,
+  });
+}
+
+/** Polled, so an auto-lock (idle timer, OS lock, suspend) reaches the UI within seconds. */
+export function useVaultStatus() {
+  return useQuery({
+    queryKey: ['vault.status'],
+    queryFn: () => call(window.custodian.vault.status()),
+    refetchInterval: 3000,
+  });
+}
+
+export function useRecentVaults() {
+  return useQuery({
+    queryKey: ['vault.recent'],
+    queryFn: () => call(window.custodian.vault.recent()),
+  });
+}
+
+export function useLockVault() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => call(window.custodian.vault.lock()),
+    onSettled: async () => {
+      await client.invalidateQueries({ queryKey: ['vault.status'] });
+    },
   });
 }

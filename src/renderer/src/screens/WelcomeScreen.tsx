@@ -1,14 +1,26 @@
-import { Alert, Button, Card, Center, Container, Divider, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, Center, Container, Divider, Group, SimpleGrid, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useAppInfo } from '../ipc/queries';
+import { call } from '../ipc/call';
+import { useAppInfo, useRecentVaults } from '../ipc/queries';
+import { CreateVaultModal } from './CreateVaultModal';
 import { EnvironmentStatus } from './EnvironmentStatus';
+import { UnlockModal } from './UnlockModal';
+import type { UnlockTarget } from './UnlockModal';
 
-type Intent = 'create' | 'open';
-
-/** First screen: create a new vault or open an existing one. */
-export function WelcomeScreen() {
+/** First screen: create a new vault, open one, or unlock a recent one. */
+export function WelcomeScreen({ onCreated }: { onCreated: (recoveryKey: string) => void }) {
   const info = useAppInfo();
-  const [intent, setIntent] = useState<Intent | null>(null);
+  const recent = useRecentVaults();
+  const [creating, setCreating] = useState(false);
+  const [unlocking, setUnlocking] = useState<UnlockTarget | null>(null);
+  const open = useMutation({
+    mutationFn: () => call(window.custodian.vault.chooseLocation({ purpose: 'open' })),
+    onSuccess: (result) => {
+      if (result.location) setUnlocking({ ...result.location, lastUser: null });
+    },
+  });
+  const vaults = recent.data?.vaults ?? [];
 
   return (
     <Center component="main" mih="100vh" bg="gray.0">
@@ -17,10 +29,37 @@ export function WelcomeScreen() {
           <div>
             <Title order={1}>Custodian</Title>
             <Text c="gray.7" mt={4}>
-              Training records and audit evidence in an encrypted vault on this computer. Nothing leaves it
-              unless you export a signed packet.
+              Training records and audit evidence in an encrypted vault on this computer. Nothing leaves it unless you
+              export a signed packet.
             </Text>
           </div>
+
+          {vaults.length > 0 && (
+            <Card withBorder padding="md" radius="md" component="section" aria-labelledby="recent-title">
+              <Title order={2} size="h4" id="recent-title" mb="xs">
+                Recent vaults
+              </Title>
+              <Stack gap={4}>
+                {vaults.map((vault) => (
+                  <UnstyledButton
+                    key={vault.token}
+                    onClick={() => setUnlocking(vault)}
+                    p="xs"
+                    style={{ borderRadius: 4 }}
+                    className="custodian-row-button"
+                    aria-label={`Unlock ${vault.displayName}`}
+                  >
+                    <Group justify="space-between">
+                      <Text fw={500}>{vault.displayName}</Text>
+                      <Text size="sm" c="gray.7">
+                        {vault.lastUser ? `last opened by ${vault.lastUser}` : ''} · Unlock…
+                      </Text>
+                    </Group>
+                  </UnstyledButton>
+                ))}
+              </Stack>
+            </Card>
+          )}
 
           <SimpleGrid cols={2} spacing="md">
             <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="create-title">
@@ -31,46 +70,24 @@ export function WelcomeScreen() {
                 Start a new encrypted vault for your organisation. You choose a passphrase and receive a recovery key to
                 print and store safely.
               </Text>
-              <Button
-                onClick={() => {
-                  setIntent('create');
-                }}
-              >
-                Create a vault…
-              </Button>
+              <Button onClick={() => setCreating(true)}>Create a vault…</Button>
             </Card>
             <Card withBorder padding="lg" radius="md" component="section" aria-labelledby="open-title">
               <Title order={2} size="h4" id="open-title">
                 Open a vault
               </Title>
               <Text size="sm" c="gray.7" mt={6} mb="md">
-                Open an existing <code>.custodian</code> vault folder and unlock it with your passphrase or the
-                recovery key.
+                Open an existing <code>.custodian</code> vault folder and unlock it with your passphrase or the recovery
+                key.
               </Text>
-              <Button
-                variant="default"
-                onClick={() => {
-                  setIntent('open');
-                }}
-              >
+              <Button variant="default" onClick={() => open.mutate()} loading={open.isPending}>
                 Open a vault…
               </Button>
             </Card>
           </SimpleGrid>
-
-          {intent && (
-            <Alert
-              color="blue"
-              title={intent === 'create' ? 'Creating a vault' : 'Opening a vault'}
-              withCloseButton
-              closeButtonLabel="Dismiss"
-              onClose={() => {
-                setIntent(null);
-              }}
-              role="status"
-            >
-              This build does not include the vault module yet, so no vault can be {intent === 'create' ? 'created' : 'opened'}.
-              Nothing has been written to disk.
+          {open.isError && (
+            <Alert color="red" role="alert" title="Could not open the folder">
+              {open.error.message}
             </Alert>
           )}
 
@@ -83,6 +100,8 @@ export function WelcomeScreen() {
           </Group>
         </Stack>
       </Container>
+      <CreateVaultModal opened={creating} onClose={() => setCreating(false)} onCreated={onCreated} />
+      {unlocking && <UnlockModal key={unlocking.token} target={unlocking} onClose={() => setUnlocking(null)} />}
     </Center>
   );
 }

@@ -1,24 +1,26 @@
 import fc from 'fast-check';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { CustodianError } from '../errors';
-import { CHANNELS } from './contract';
-import type { Channel } from './contract';
-import { dispatch } from './dispatch';
-import type { Handlers } from './dispatch';
+import { createCoreHandlers } from '../../src/core/handlers';
+import { CustodianError } from '../../src/shared/errors';
+import { CHANNELS } from '../../src/shared/ipc/contract';
+import type { Channel } from '../../src/shared/ipc/contract';
+import { dispatch } from '../../src/shared/ipc/dispatch';
+import type { Handlers } from '../../src/shared/ipc/dispatch';
 
-/** Handlers that record whether core was reached; a malformed call must never reach it. */
+/** Core's real handlers, wrapped to record whether core was reached; a malformed call must not. */
 function recordingHandlers(): { handlers: Handlers; reached: Channel[] } {
   const reached: Channel[] = [];
-  const handlers = {
-    'custodian:app.info': () => {
-      reached.push('custodian:app.info');
-      return Promise.resolve({ name: 'Custodian', version: '0.0.0', offline: true as const });
-    },
-    'custodian:diagnostics.selfTest': () => {
-      reached.push('custodian:diagnostics.selfTest');
-      return Promise.resolve({ checks: [] });
-    },
-  } satisfies Handlers;
+  const real = createCoreHandlers({ dataDir: tmpdir() });
+  const handlers = Object.fromEntries(
+    CHANNELS.map((channel) => [
+      channel,
+      (input: unknown) => {
+        reached.push(channel);
+        return (real[channel] as (input: unknown) => Promise<unknown>)(input);
+      },
+    ]),
+  ) as unknown as Handlers;
   return { handlers, reached };
 }
 
@@ -39,7 +41,7 @@ describe('dispatch', () => {
     const { handlers } = recordingHandlers();
     await expect(dispatch(handlers, 'custodian:app.info', {})).resolves.toEqual({
       ok: true,
-      value: { name: 'Custodian', version: '0.0.0', offline: true },
+      value: { name: 'Custodian', version: expect.stringMatching(/^\d+\.\d+\.\d+/) as unknown, offline: true },
     });
   });
 

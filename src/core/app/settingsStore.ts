@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../fs/atomicWrite';
+
+// The app's own settings (not a vault's): recent vault folders and the auto-lock delay.
+// Plaintext by necessity (read before any vault is unlocked); holds paths and names of vault
+// folders, never record data or keys.
+
+const settingsSchema = z.object({
+  autoLockMinutes: z.number().int().min(1).max(240).default(10),
+  recent: z
+    .array(z.object({ path: z.string(), name: z.string(), lastUser: z.string().nullable(), openedAt: z.string() }))
+    .max(20)
+    .default([]),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export const DEFAULT_SETTINGS: Settings = { autoLockMinutes: 10, recent: [] };
+
+export class SettingsStore {
+  constructor(private readonly dataDir: string) {}
+
+  private get file(): string {
+    return join(this.dataDir, 'settings.json');
+  }
+
+  async load(): Promise<Settings> {
+    try {
+      const parsed = settingsSchema.safeParse(JSON.parse(await readFile(this.file, 'utf8')));
+      return parsed.success ? parsed.data : { ...DEFAULT_SETTINGS };
+    } catch {
+      return { ...DEFAULT_SETTINGS, recent: [] };
+    }
+  }
+
+  async save(settings: Settings): Promise<void> {
+    await writeFileAtomic(this.file, JSON.stringify(settings, null, 2));
+  }
+
+  async update(change: (settings: Settings) => Settings): Promise<Settings> {
+    const next = change(await this.load());
+    await this.save(next);
+    return next;
+  }
+}

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import { basename, join } from 'node:path';
+import { CustodianError } from '../../shared/errors';
+import type { Role } from '../../shared/roles';
+import type { CreateVaultOptions } from '../vault/createVault';
+import { createVault } from '../vault/createVault';
+import { openVault } from '../vault/unlockVault';
+import type { Credential } from '../vault/unlockVault';
+import type { VaultSession } from '../vault/vaultSession';
+import { SettingsStore } from './settingsStore';
+
+/** Native folder pickers, implemented by main (Electron dialog) or stubbed by the harness. */
+export interface DialogPort {
+  /** 'create': the parent folder for a new vault; 'open': an existing vault folder. */
+  chooseFolder(purpose: 'create' | 'open'): Promise<string | null>;
+}
+
+export interface VaultInfo {
+  vaultId: string;
+  name: string;
+  user: string;
+  role: Role;
+}
+
+export interface LocationRef {
+  token: string;
+  displayName: string;
+}
+
+export interface VaultManagerOptions {
+  dataDir: string;
+  dialogs: DialogPort;
+  kdf?: CreateVaultOptions['kdf'];
+  now?: () => number;
+}
+
+function vaultDisplayName(path: string): string {
+  return basename(path).replace(/\.custodian$/, '');
+}
+
+/**
+ * The app's one open vault. The renderer names folders only by opaque tokens handed out here;
+ * paths never leave this process. Locks itself after the configured idle time, and on demand
+ * (the OS locking or suspending).
+ */
+export class VaultManager {
+  private session: VaultSession | null = null;
+  private readonly locations = new Map<string, string>();
+  private readonly settings: SettingsStore;
+  private lastActivity: number;
+  private timer: NodeJS.Timeout | undefined;
+  private autoLockMinutes = 10;
+
+  constructor(private readonly options: VaultManagerOptions) {
+    this.settings = new SettingsStore(options.dataDir);
+    this.lastActivity = this.now();
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  private tokenFor(path: string): LocationRef {
+    for (const [token, known] of this.locations) if (known === path) return { token, displayName: vaultDisplayName(path) };
+    const token = randomBytes(16).toString('base64url');
+    this.locations.set(token, path);
+    return { token, displayName: vaultDisplayName(path) };
+  }
+
+  private pathFor(token: string): string {
+    const path = this.locations.get(token);
+    if (!path) throw new CustodianError('not_found', 'That vault location is no longer known; choose the folder again.');
+    return path;
+  }
+
+  async chooseLocation(purpose: 'create' | 'open'): Promise<LocationRef | null> {
+    const path = await this.options.dialogs.chooseFolder(purpose);
+    return path ? this.tokenFor(path) : null;
+  }
+
+  async recent(): Promise<(LocationRef & { lastUser: string | null })[]> {
+    const settings = await this.settings.load();
+    this.autoLockMinutes = settings.autoLockMinutes;
+    return settings.recent.map((r) => ({ ...this.tokenFor(r.path), lastUser: r.lastUser }));
+  }
+
+  private async remember(path: string, user: string): Promise<void> {
+    await this.settings.update((s) => ({
+      ...s,
+      recent: [{ path, name: vaultDisplayName(path), lastUser: user, openedAt: new Date().toISOString() }, ...s.recent.filter((r) => r.path !== path)].slice(0, 10),
+    }));
+  }
+
+  private info(session: VaultSession): VaultInfo {
+    return { vaultId: session.vaultId, name: vaultDisplayName(session.paths.dir), user: session.principal.name, role: session.principal.role };
+  }
+
+  private async adopt(session: VaultSession): Promise<VaultInfo> {
+    await this.lock();
+    this.session = session;
+    this.autoLockMinutes = (await this.settings.load()).autoLockMinutes;
+    this.touch();
+    this.timer = setInterval(() => {
+      if (this.now() - this.lastActivity >= this.autoLockMinutes * 60_000) void this.lock();
+    }, 5_000);
+    this.timer.unref();
+    await this.remember(session.paths.dir, session.principal.name);
+    return this.info(session);
+  }
+
+  /** @param location a parent-folder token from chooseLocation('create'). */
+  async create(input: { location: string; name: string; user: string; passphrase: string }): Promise<{ vault: VaultInfo; recoveryKey: string }> {
+    const name = input.name.trim();
+    if (!/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u.test(name)) {
+      throw new CustodianError('validation_failed', 'Vault names are 1-64 letters, digits, spaces, dots, dashes or underscores.');
+    }
+    const dir = join(this.pathFor(input.location), `${name}.custodian`);
+    const created = await createVault(dir, {
+      user: input.user,
+      passphrase: Buffer.from(input.passphrase),
+      ...(this.options.kdf ? { kdf: this.options.kdf } : {}),
+    });
+    return { vault: await this.adopt(created.session), recoveryKey: created.recoveryKey };
+  }
+
+  async unlock(input: { location: string } & ({ user: string; passphrase: string } | { recoveryKey: string })): Promise<VaultInfo> {
+    const dir = this.pathFor(input.location);
+    const credential: Credential = 'recoveryKey' in input ? { recoveryKey: input.recoveryKey } : { user: input.user, passphrase: Buffer.from(input.passphrase) };
+    return this.adopt(await openVault(dir, credential));
+  }
+
+  /** Wipes the key and closes the database. Safe to call at any time. */
+  async lock(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    const session = this.session;
+    this.session = null;
+    await session?.lock();
+  }
+
+  touch(): void {
+    this.lastActivity = this.now();
+  }
+
+  status(): { unlocked: VaultInfo | null; autoLockMinutes: number } {
+    return { unlocked: this.session ? this.info(this.session) : null, autoLockMinutes: this.autoLockMinutes };
+  }
+
+  async setAutoLock(minutes: number): Promise<number> {
+    const settings = await this.settings.update((s) => ({ ...s, autoLockMinutes: minutes }));
+    this.autoLockMinutes = settings.autoLockMinutes;
+    return this.autoLockMinutes;
+  }
+
+  /** The open session, for services. @throws CustodianError('vault_locked'). */
+  current(): VaultSession {
+    if (!this.session || this.session.isLocked) throw new CustodianError('vault_locked', 'The vault is locked. Unlock it to continue.');
+    return this.session;
+  }
+}

@@ -1,0 +1,19 @@
+import type { BrowserWindow } from 'electron';
+import { dialog } from 'electron';
+import type { DialogPort } from '../../core/app/vaultManager';
+
+/** Native folder pickers. The chosen path stays in main; the renderer gets an opaque token. */
+export function electronDialogs(window: () => BrowserWindow | undefined): DialogPort {
+  return {
+    async chooseFolder(purpose) {
+      const options: Electron.OpenDialogOptions = {
+        title: purpose === 'create' ? 'Choose where to create the vault' : 'Choose a .custodian vault folder',
+        buttonLabel: purpose === 'create' ? 'Create here' : 'Open vault',
+        properties: purpose === 'create' ? ['openDirectory', 'createDirectory'] : ['openDirectory'],
+      };
+      const parent = window();
+      const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { Alert, AppShell, Badge, Button, Card, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
+import { useHotkeys } from '@mantine/hooks';
+import { useMutation } from '@tanstack/react-query';
+import type { VaultInfoView } from '../vaultInfo';
+import { call } from '../ipc/call';
+import { useLockVault } from '../ipc/queries';
+
+const AUTO_LOCK_CHOICES = ['1', '5', '10', '15', '30', '60'];
+
+/** The unlocked vault. Records, imports and the dashboard arrive in later releases. */
+export function VaultHome({ vault, autoLockMinutes }: { vault: VaultInfoView; autoLockMinutes: number }) {
+  const lock = useLockVault();
+  const verify = useMutation({ mutationFn: () => call(window.custodian.vault.verifyLog()) });
+  const autoLock = useMutation({ mutationFn: (minutes: number) => call(window.custodian.settings.setAutoLock({ minutes })) });
+  useHotkeys([['mod+l', () => lock.mutate()]]);
+
+  return (
+    <AppShell header={{ height: 52 }} padding="md">
+      <AppShell.Header px="md">
+        <Group h="100%" justify="space-between">
+          <Group gap="sm">
+            <Text fw={700}>Custodian</Text>
+            <Text c="gray.7">/</Text>
+            <Text fw={500} data-testid="vault-name">
+              {vault.name}
+            </Text>
+          </Group>
+          <Group gap="sm">
+            <Text size="sm" data-testid="vault-user">
+              {vault.user}
+            </Text>
+            <Badge variant="light">{vault.role}</Badge>
+            <NativeSelect
+              aria-label="Lock after idle minutes"
+              size="xs"
+              data={AUTO_LOCK_CHOICES.map((m) => ({ value: m, label: `Auto-lock: ${m} min` }))}
+              value={String(autoLock.data?.autoLockMinutes ?? autoLockMinutes)}
+              onChange={(e) => autoLock.mutate(Number(e.currentTarget.value))}
+            />
+            <Button size="xs" variant="default" onClick={() => lock.mutate()} loading={lock.isPending} title="Lock (Ctrl+L)">
+              Lock
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Main>
+        <Stack maw={900}>
+          <Title order={1} size="h3">
+            {vault.name}
+          </Title>
+          <Text c="gray.7">
+            The vault is unlocked. Importing training records and evidence comes next; until then you can manage users
+            and evidence with the <code>custodian</code> command line, and check the audit log here.
+          </Text>
+          <Card withBorder component="section" aria-labelledby="log-title">
+            <Group justify="space-between">
+              <div>
+                <Title order={2} size="h4" id="log-title">
+                  Audit log
+                </Title>
+                <Text size="sm" c="gray.7">
+                  Every change is recorded, hashed into a Merkle tree and signed. Verification recomputes all of it.
+                </Text>
+              </div>
+              <Button variant="default" onClick={() => verify.mutate()} loading={verify.isPending}>
+                Verify the log
+              </Button>
+            </Group>
+            {verify.data && (
+              <Alert mt="sm" color={verify.data.ok ? 'teal' : 'red'} role="status" title={verify.data.ok ? 'Intact' : 'Tampering detected'} data-testid="log-result">
+                {verify.data.ok
+                  ? `${String(verify.data.size)} entries, ${String(verify.data.checkpoints)} signed checkpoints (signed by ${verify.data.signers.join(', ')}).`
+                  : `${verify.data.problem?.reason ?? 'Unknown problem'}${verify.data.problem?.seq !== null && verify.data.problem?.seq !== undefined ? ` (entry ${String(verify.data.problem.seq)})` : ''}.`}
+              </Alert>
+            )}
+            {verify.isError && (
+              <Alert mt="sm" color="red" role="alert">
+                {verify.error.message}
+              </Alert>
+            )}
+          </Card>
+        </Stack>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

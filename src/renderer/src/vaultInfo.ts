@@ -1,0 +1,3 @@
+import type { ChannelOutput } from '../../shared/ipc/contract';
+
+export type VaultInfoView = ChannelOutput<'custodian:vault.unlock'>;

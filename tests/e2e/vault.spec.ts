@@ -1,0 +1,99 @@
+import AxeBuilder from '@axe-core/playwright';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, saveScreenshot, test } from './fixtures';
+
+const PASSPHRASE = 'correct horse battery staple orbit';
+
+async function createVault(page: Page, name: string) {
+  await page.getByRole('button', { name: 'Create a vault…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create a vault' });
+  await dialog.getByLabel('Vault name').fill(name);
+  await dialog.getByRole('button', { name: 'Choose folder…' }).click();
+  await expect(dialog.getByTestId('chosen-folder')).toHaveText(`vaults/${name}.custodian`);
+  await dialog.getByLabel('Your user name').fill('alice');
+  await dialog.locator('input[type=password]').first().fill('password1234');
+  await expect(dialog.getByTestId('passphrase-feedback')).toContainText('Too easy to guess');
+  await expect(dialog.getByRole('button', { name: 'Create vault' })).toBeDisabled();
+  await dialog.locator('input[type=password]').first().fill(PASSPHRASE);
+  await dialog.locator('input[type=password]').nth(1).fill(PASSPHRASE);
+  await expect(dialog.getByTestId('passphrase-feedback')).not.toContainText('Too easy');
+  return dialog;
+}
+
+test('creates a vault, shows the recovery key once, locks, and unlocks again', async ({ page, harness }, testInfo) => {
+  await page.goto(harness.url);
+  const dialog = await createVault(page, 'St Mary');
+  await saveScreenshot(page, testInfo, 'vault-create');
+  await dialog.getByRole('button', { name: 'Create vault' }).click();
+
+  // The recovery key, shown once, must be confirmed before the vault opens.
+  const key = page.getByTestId('recovery-key');
+  await expect(key).toHaveText(/^([0-9A-Z]{5} ){10}[0-9A-Z]{5}$/);
+  const groups = (await key.textContent())?.split(' ') ?? [];
+  const continueButton = page.getByRole('button', { name: 'Continue to the vault' });
+  await expect(continueButton).toBeDisabled();
+  await saveScreenshot(page, testInfo, 'vault-recovery-key');
+  await page.getByLabel('I have written down or printed the recovery key').check();
+  await page.getByLabel('To confirm, type the last group of the key').fill('WRONG');
+  await expect(continueButton).toBeDisabled();
+  await page.getByLabel('To confirm, type the last group of the key').fill(groups[groups.length - 1] ?? '');
+  await continueButton.click();
+
+  await expect(page.getByTestId('vault-name')).toHaveText('St Mary');
+  await expect(page.getByTestId('vault-user')).toHaveText('alice');
+  await page.getByRole('button', { name: 'Verify the log' }).click();
+  await expect(page.getByTestId('log-result')).toContainText(/\d+ entries, \d+ signed checkpoints \(signed by alice\)/);
+  await saveScreenshot(page, testInfo, 'vault-home');
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+
+  // The vault on disk: a header, an encrypted database, no recovery key anywhere.
+  const dir = join(harness.dataDir, 'vaults', 'St Mary.custodian');
+  expect(existsSync(join(dir, 'vault.header'))).toBe(true);
+  for (const file of readdirSync(dir)) {
+    if (file === 'blobs') continue;
+    expect(readFileSync(join(dir, file)).includes(Buffer.from(groups.join('-'))), file).toBe(false);
+  }
+
+  // Lock: back to the welcome screen, the key gone from the page.
+  await page.keyboard.press('Control+L');
+  await expect(page.getByRole('heading', { name: 'Recent vaults' })).toBeVisible();
+  expect(await page.content()).not.toContain(groups.join(' '));
+
+  // A wrong passphrase is refused with the core's message; the right one opens.
+  await page.getByRole('button', { name: 'Unlock St Mary' }).click();
+  const unlock = page.getByRole('dialog', { name: 'Unlock St Mary' });
+  await expect(unlock.getByLabel('User name')).toHaveValue('alice');
+  await unlock.locator('input[type=password]').fill('not my passphrase at all');
+  await unlock.getByRole('button', { name: 'Unlock' }).click();
+  await expect(unlock.getByRole('alert')).toContainText('Wrong passphrase or unknown user');
+  await saveScreenshot(page, testInfo, 'vault-unlock-error');
+  await unlock.locator('input[type=password]').fill(PASSPHRASE);
+  await unlock.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByTestId('vault-name')).toHaveText('St Mary');
+
+  // The recovery key opens it too, as the recovery principal.
+  await page.getByRole('button', { name: 'Lock' }).click();
+  await page.getByRole('button', { name: 'Unlock St Mary' }).click();
+  await page.getByRole('button', { name: 'Use the recovery key instead' }).click();
+  await page.getByRole('dialog').locator('input[type=password]').fill(groups.join('-'));
+  await page.getByRole('dialog').getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByTestId('vault-user')).toHaveText('recovery');
+});
+
+test('refuses to create a vault over an existing one, saying why', async ({ page, harness }) => {
+  await page.goto(harness.url);
+  let dialog = await createVault(page, 'Twice');
+  await dialog.getByRole('button', { name: 'Create vault' }).click();
+  await expect(page.getByTestId('recovery-key')).toBeVisible();
+  const groups = (await page.getByTestId('recovery-key').textContent())?.split(' ') ?? [];
+  await page.getByLabel('I have written down or printed the recovery key').check();
+  await page.getByLabel('To confirm, type the last group of the key').fill(groups[groups.length - 1] ?? '');
+  await page.getByRole('button', { name: 'Continue to the vault' }).click();
+  await page.getByRole('button', { name: 'Lock' }).click();
+  dialog = await createVault(page, 'Twice');
+  await dialog.getByRole('button', { name: 'Create vault' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('already exists and is not empty');
+});
