@@ -26,6 +26,7 @@ export function can(role: Role, permission: Permission): boolean {
 /** @throws CustodianError('permission_denied') naming the role and what it may not do. */
 export function requirePermission(role: Role, permission: Permission, what: string): void {
   if (!can(role, permission)) {
-    throw new CustodianError('permission_denied', `A ${role} may not ${what}. Ask an administrator.`);
+    const article = /^[aeiou]/.test(role) ? 'An' : 'A';
+    throw new CustodianError('permission_denied', `${article} ${role} may not ${what}. Ask an administrator.`);
   }
 }
