@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { tmpdir } from 'node:os';
 import { runSelfTest } from '../core/diagnostics/selfTest';
 import { APP_VERSION } from '../core/version';
+import { registerBackupCommands } from './commands/backupCommands';
 import { registerEvidenceCommands } from './commands/evidenceCommands';
 import { registerLogCommands } from './commands/logCommands';
 import { registerUserCommands } from './commands/userCommands';
@@ -43,5 +44,6 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerEvidenceCommands(program);
   registerLogCommands(program);
+  registerBackupCommands(program);
   return program;
 }

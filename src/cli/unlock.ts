@@ -3,6 +3,7 @@ import { CustodianError } from '../shared/errors';
 import { wipe } from '../core/crypto/wipe';
 import { openVault } from '../core/vault/unlockVault';
 import { readHeader } from '../core/vault/vaultHeader';
+import type { PassphraseSlot } from '../core/vault/vaultHeader';
 import { vaultPaths } from '../core/vault/vaultPaths';
 import type { VaultSession } from '../core/vault/vaultSession';
 import { readPassphrase } from './passphrase';
@@ -15,8 +16,8 @@ export interface UnlockFlags {
 /** The first passphrase slot's user: the vault's creating admin, unless removed. */
 export async function defaultUser(dir: string): Promise<string> {
   const header = await readHeader(vaultPaths(dir).header);
-  const slot = header.slots.find((s) => s.kind === 'passphrase');
-  if (!slot || slot.kind !== 'passphrase') throw new CustodianError('vault_tampered', 'this vault has no passphrase slot');
+  const slot = header.slots.find((s): s is PassphraseSlot => s.kind === 'passphrase');
+  if (!slot) throw new CustodianError('vault_tampered', 'this vault has no passphrase slot');
   return slot.user;
 }
 

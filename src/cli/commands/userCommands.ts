@@ -3,12 +3,13 @@ import { ROLES } from '../../shared/roles';
 import type { Role } from '../../shared/roles';
 import { wipe } from '../../core/crypto/wipe';
 import { addUser, changePassphrase, listUsers, removeUser } from '../../core/users/userService';
+import { parseKdfFlag } from '../kdfFlag';
 import { say, sayJson } from '../output';
 import { readNewPassphrase } from '../passphrase';
 import { withVault } from '../unlock';
 import type { UnlockFlags } from '../unlock';
 
-type KdfFlag = { kdf: 'calibrate' | 'minimum' };
+type KdfFlag = { kdf: string };
 
 function unlockOptions(command: Command): Command {
   return command
@@ -29,7 +30,7 @@ export function registerUserCommands(program: Command): void {
       await withVault(vault, flags, async (session) => {
         const passphrase = await readNewPassphrase(flags.newPassphraseFile, `Passphrase for ${flags.name}: `);
         try {
-          await addUser(session, { name: flags.name, role: flags.role as Role, passphrase, kdf: flags.kdf });
+          await addUser(session, { name: flags.name, role: flags.role as Role, passphrase, kdf: parseKdfFlag(flags.kdf) });
         } finally {
           wipe(passphrase);
         }
@@ -55,7 +56,7 @@ export function registerUserCommands(program: Command): void {
       await withVault(vault, flags, async (session) => {
         const newPassphrase = await readNewPassphrase(flags.newPassphraseFile);
         try {
-          await changePassphrase(session, { ...(flags.name ? { name: flags.name } : {}), newPassphrase, kdf: flags.kdf });
+          await changePassphrase(session, { ...(flags.name ? { name: flags.name } : {}), newPassphrase, kdf: parseKdfFlag(flags.kdf) });
         } finally {
           wipe(newPassphrase);
         }

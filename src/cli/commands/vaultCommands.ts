@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { wipe } from '../../core/crypto/wipe';
 import { createVault } from '../../core/vault/createVault';
 import { exportDataKey } from '../../core/vault/recoveryExport';
+import { parseKdfFlag } from '../kdfFlag';
 import { say, sayJson } from '../output';
 import { readPassphrase } from '../passphrase';
 import { withVault } from '../unlock';
@@ -11,7 +12,7 @@ import type { UnlockFlags } from '../unlock';
 interface InitFlags {
   user: string;
   passphraseFile?: string;
-  kdf: 'calibrate' | 'minimum';
+  kdf: string;
   json?: boolean;
 }
 
@@ -25,10 +26,10 @@ export function registerVaultCommands(program: Command): void {
     .option('--kdf <mode>', 'Argon2id cost: calibrate (0.5-1 s here) or minimum (64 MiB, t=3)', 'calibrate')
     .option('--json', 'print {vaultId, recoveryKey} as JSON')
     .action(async (vault: string, flags: InitFlags) => {
-      if (flags.kdf !== 'calibrate' && flags.kdf !== 'minimum') throw new Error('--kdf must be calibrate or minimum');
+      const kdf = parseKdfFlag(flags.kdf);
       const passphrase = await readPassphrase(flags.passphraseFile, `Passphrase for ${flags.user}: `);
       try {
-        const created = await createVault(resolve(vault), { user: flags.user, passphrase, kdf: flags.kdf });
+        const created = await createVault(resolve(vault), { user: flags.user, passphrase, kdf });
         await created.session.lock();
         if (flags.json) {
           sayJson({ vaultId: created.vaultId, recoveryKey: created.recoveryKey });

@@ -142,7 +142,7 @@ export class VaultDatabase {
    * Writes a consistent copy of the whole database (schema, rows, user_version) to `targetFile`,
    * a new file encrypted with `dataKey` exactly as the vault's own (SQLCipher 4, raw key), via
    * ATTACH ... KEY and sqlcipher_export. Runs alone in the serial queue, so no transaction of
-   * this connection is half-way through; the export itself is one read transaction.
+   * this connection is half-way through, and the copy is made in one transaction.
    *
    * Hazard: the key travels to SQLite as a bound hex string. Errors are replaced by a generic
    * one so that nothing from the statement reaches a log.
@@ -160,7 +160,17 @@ export class VaultDatabase {
       try {
         await raw.run('ATTACH DATABASE ? AS custodian_export KEY ?', [targetFile, `x'${Buffer.from(dataKey).toString('hex')}'`]);
         try {
+          // One transaction: every table is copied from the same state, even if another
+          // process writes to the vault meanwhile.
+          await raw.exec('BEGIN');
           await raw.get("SELECT sqlcipher_export('custodian_export')");
+          // sqlcipher_export leaves user_version at 0; the schema version must travel with it.
+          const version = await raw.get<{ user_version: number }>('PRAGMA main.user_version');
+          await raw.exec(`PRAGMA custodian_export.user_version = ${String(Math.trunc(version?.user_version ?? 0))}`);
+          await raw.exec('COMMIT');
+        } catch (error) {
+          await raw.exec('ROLLBACK').catch(() => undefined);
+          throw error;
         } finally {
           await raw.run('DETACH DATABASE custodian_export');
         }

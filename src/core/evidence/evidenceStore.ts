@@ -40,6 +40,9 @@ interface EvidenceRow {
   added_at: string;
 }
 
+/** Rows with the adding user's name (not id) in added_by, as EvidenceMeta promises. */
+const SELECT_EVIDENCE = 'SELECT e.id, e.blob_name, e.age_identity, e.sha256, e.size, e.file_name, e.media_type, e.person_id, u.name AS added_by, e.added_at FROM evidence e JOIN users u ON u.id = e.added_by';
+
 function toMeta(row: EvidenceRow): EvidenceMeta {
   return {
     id: row.id,
@@ -131,7 +134,7 @@ export async function addEvidence(session: VaultSession, input: AddEvidenceInput
 }
 
 async function findRow(session: VaultSession, id: string): Promise<EvidenceRow> {
-  const row = await session.read((db) => db.get<EvidenceRow>('SELECT * FROM evidence WHERE id = ?', [id]));
+  const row = await session.read((db) => db.get<EvidenceRow>(`${SELECT_EVIDENCE} WHERE e.id = ?`, [id]));
   if (!row) throw new CustodianError('not_found', `No evidence with id ${id} in this vault.`);
   return row;
 }
@@ -143,7 +146,7 @@ export async function getEvidenceMeta(session: VaultSession, id: string): Promis
 
 export async function listEvidence(session: VaultSession): Promise<EvidenceMeta[]> {
   session.require('evidence.read', 'read evidence');
-  const rows = await session.read((db) => db.all<EvidenceRow>('SELECT * FROM evidence ORDER BY added_at, id'));
+  const rows = await session.read((db) => db.all<EvidenceRow>(`${SELECT_EVIDENCE} ORDER BY e.added_at, e.id`));
   return rows.map(toMeta);
 }
 
