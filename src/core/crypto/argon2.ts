@@ -1,5 +1,6 @@
-import { argon2id } from 'hash-wasm';
+import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 
 export interface Argon2Params {
   alg: 'argon2id';
@@ -21,21 +22,43 @@ export function meetsMinimum(params: Pick<Argon2Params, 'm' | 't' | 'p'>): boole
   return params.m >= ARGON2_MINIMUM.m && params.t >= ARGON2_MINIMUM.t && params.p >= ARGON2_MINIMUM.p;
 }
 
+// Argon2id is CPU-bound for 0.5-1 s by design. It runs in a worker thread so that the
+// process calling it (Electron's main process above all) keeps its event loop free. The worker
+// is a small CommonJS snippet that loads hash-wasm from the same node_modules as we do.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { argon2id } = require(workerData.hashWasm);
+const { password, salt, params } = workerData;
+argon2id({ password, salt, parallelism: params.p, iterations: params.t, memorySize: params.m, hashLength: 32, outputType: 'binary' })
+  .then((key) => { password.fill(0); parentPort.postMessage(key, [key.buffer]); })
+  .catch((error) => { password.fill(0); parentPort.postMessage({ error: String(error && error.message || error) }); });
+`;
+
+let hashWasmPath: string | undefined;
+
 /**
- * Derives a 32-byte key-encryption key from a passphrase. CPU-bound for 0.5-1 s by design:
- * call it off the UI process's event loop.
+ * Derives a 32-byte key-encryption key from a passphrase, in a worker thread.
+ * The worker receives a copy of the passphrase and wipes it when done; the caller wipes its own.
  */
-export async function deriveArgon2(passphrase: Uint8Array, params: Argon2Params): Promise<Buffer> {
-  const out = await argon2id({
-    password: passphrase,
-    salt: Buffer.from(params.salt, 'base64'),
-    parallelism: params.p,
-    iterations: params.t,
-    memorySize: params.m,
-    hashLength: 32,
-    outputType: 'binary',
+export function deriveArgon2(passphrase: Uint8Array, params: Argon2Params): Promise<Buffer> {
+  hashWasmPath ??= createRequire(import.meta.url).resolve('hash-wasm');
+  const password = new Uint8Array(passphrase);
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { hashWasm: hashWasmPath, password, salt: new Uint8Array(Buffer.from(params.salt, 'base64')), params: { m: params.m, t: params.t, p: params.p } },
+    transferList: [password.buffer],
   });
-  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  return new Promise<Buffer>((resolve, reject) => {
+    worker.once('message', (message: Uint8Array | { error: string }) => {
+      void worker.terminate();
+      if (message instanceof Uint8Array) resolve(Buffer.from(message.buffer, message.byteOffset, message.byteLength));
+      else reject(new Error(`key derivation failed: ${message.error}`));
+    });
+    worker.once('error', (error) => {
+      void worker.terminate();
+      reject(error);
+    });
+  });
 }
 
 /**
