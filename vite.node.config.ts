@@ -25,6 +25,7 @@ export default defineConfig({
         'cli/custodian': resolve('src/cli/main.ts'),
         'harness/server': resolve('tests/harness/main.ts'),
         'bench/run': resolve('bench/run.ts'),
+        'test-support/crashChild': resolve('tests/support/crashChild.ts'),
       },
       external: (id) => external.some((name) => id === name || id.startsWith(`${name}/`)),
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'node-chunks/[name]-[hash].js' },

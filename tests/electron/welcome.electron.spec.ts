@@ -79,3 +79,30 @@ test('blocks navigation, new windows and the network', async () => {
   expect(app.windows()).toHaveLength(1);
   expect(page.url()).toBe('app://custodian/index.html');
 });
+
+test('creates a vault through the native dialog (stubbed) and locks it', async () => {
+  const parent = mkdtempSync(join(tmpdir(), 'custodian-electron-vaults-'));
+  try {
+    // The one thing a test cannot click: the OS folder picker. Stub it in the main process.
+    await app.evaluate(({ dialog }, folder) => {
+      dialog.showOpenDialog = () => Promise.resolve({ canceled: false, filePaths: [folder] });
+    }, parent);
+    await page.getByRole('button', { name: 'Create a vault…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create a vault' });
+    await dialog.getByLabel('Vault name').fill('Electron');
+    await dialog.getByRole('button', { name: 'Choose folder…' }).click();
+    await dialog.getByLabel('Your user name').fill('alice');
+    await dialog.locator('input[type=password]').first().fill('correct horse battery staple orbit');
+    await dialog.locator('input[type=password]').nth(1).fill('correct horse battery staple orbit');
+    await dialog.getByRole('button', { name: 'Create vault' }).click();
+    const groups = (await page.getByTestId('recovery-key').textContent())?.split(' ') ?? [];
+    await page.getByLabel('I have written down or printed the recovery key').check();
+    await page.getByLabel('To confirm, type the last group of the key').fill(groups[groups.length - 1] ?? '');
+    await page.getByRole('button', { name: 'Continue to the vault' }).click();
+    await expect(page.getByTestId('vault-name')).toHaveText('Electron');
+    await page.getByRole('button', { name: 'Lock' }).click();
+    await expect(page.getByRole('button', { name: 'Unlock Electron' })).toBeVisible();
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
+  }
+});

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import type { VaultSession } from '../vault/vaultSession';
 
 /**
- * Removes blob files no database row points at (a crash between writing a blob and committing
- * its row, or between deleting a row and unlinking its blob) and any temp files. Runs at
- * unlock, before anything else can add evidence.
+ * Removes what interrupted writes leave behind: blob files no database row points at (a crash
+ * between writing a blob and committing its row, or between deleting a row and unlinking its
+ * blob), temp blobs, and temp files of atomic writes in the vault folder. Runs at unlock,
+ * before anything else can write.
  */
 export async function sweepOrphans(session: VaultSession): Promise<{ removed: number }> {
   const known = new Set(
@@ -25,6 +26,13 @@ export async function sweepOrphans(session: VaultSession): Promise<{ removed: nu
         await rm(join(shardPath, file), { force: true });
         removed++;
       }
+    }
+  }
+  // Temp files of writeFileAtomic (log.head, vault.header, vault.attempts) cut off by a crash.
+  for (const name of await readdir(session.paths.dir).catch(() => [])) {
+    if (/^\..+\.[0-9a-f]{12}\.tmp$/.test(name)) {
+      await rm(join(session.paths.dir, name), { force: true });
+      removed++;
     }
   }
   return { removed };

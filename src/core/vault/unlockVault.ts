@@ -79,7 +79,7 @@ export async function openVault(dir: string, credential: Credential, options: Un
     );
     const swept = await sweepOrphans(session);
     if (swept.removed > 0) {
-      await session.record([{ action: 'vault.sweep', reason: `removed ${String(swept.removed)} orphaned blob file(s) left by an interrupted write` }]);
+      await session.record([{ action: 'vault.sweep', reason: `removed ${String(swept.removed)} orphaned or temporary file(s) left by an interrupted write` }]);
     }
     return session;
   } catch (error) {
