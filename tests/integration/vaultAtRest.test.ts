@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VaultDatabase } from '../../src/core/db/database';
-import { addEvidence } from '../../src/core/evidence/evidenceStore';
+import { blobPath } from '../../src/core/evidence/blobPath';
+import { addEvidence, listEvidence, readEvidence } from '../../src/core/evidence/evidenceStore';
 import { openVault } from '../../src/core/vault/unlockVault';
 import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../support/tempVault';
 
@@ -108,6 +109,32 @@ describe('tamper evidence at rest', () => {
       );
     } finally {
       writeFileSync(file, original);
+    }
+  });
+
+  it('refuses every single-byte change to an evidence blob when it is read back (property)', async () => {
+    const session = await openVault(dir, credential, { clock: noWait });
+    try {
+      const [evidence] = await listEvidence(session);
+      if (!evidence) throw new Error('fixture has no evidence');
+      const row = await session.read((db) => db.get<{ blob_name: string }>('SELECT blob_name FROM evidence WHERE id = ?', [evidence.id]));
+      const file = blobPath(session.paths.blobs, row?.blob_name ?? '');
+      const original = readFileSync(file);
+      try {
+        await fc.assert(
+          fc.asyncProperty(fc.integer({ min: 0, max: original.length - 1 }), fc.integer({ min: 1, max: 255 }), async (offset, flip) => {
+            const tampered = Buffer.from(original);
+            tampered[offset] = (tampered[offset] ?? 0) ^ flip;
+            writeFileSync(file, tampered);
+            await expect(readEvidence(session, evidence.id, new Writable({ write: (_c, _e, cb) => { cb(); } }))).rejects.toMatchObject({ code: 'blob_tampered' });
+          }),
+          { numRuns: 40 },
+        );
+      } finally {
+        writeFileSync(file, original);
+      }
+    } finally {
+      await session.lock();
     }
   });
 
