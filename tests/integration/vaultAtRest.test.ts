@@ -128,7 +128,7 @@ describe('tamper evidence at rest', () => {
             writeFileSync(file, tampered);
             await expect(readEvidence(session, evidence.id, new Writable({ write: (_c, _e, cb) => { cb(); } }))).rejects.toMatchObject({ code: 'blob_tampered' });
           }),
-          { numRuns: 40 },
+          { numRuns: Number(process.env.CUSTODIAN_PROPERTY_RUNS ?? 40) },
         );
       } finally {
         writeFileSync(file, original);

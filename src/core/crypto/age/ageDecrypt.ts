@@ -93,7 +93,13 @@ export class AgeDecryptStream extends Transform {
     if (newline === -1) return;
     if (this.buffered.length < newline + 1 + PAYLOAD_NONCE_SIZE) return;
     const headerText = this.buffered.subarray(0, newline).toString('latin1');
-    const fileKey = openHeader(headerText, this.identity);
+    let fileKey: Buffer;
+    try {
+      fileKey = openHeader(headerText, this.identity);
+    } catch (error) {
+      // Malformed base64, a low-order share, a bad stanza: all mean the same to the caller.
+      throw error instanceof AgeDecryptError ? error : new AgeDecryptError(`malformed age header (${error instanceof Error ? error.message : 'unknown'})`);
+    }
     const nonce = this.buffered.subarray(newline + 1, newline + 1 + PAYLOAD_NONCE_SIZE);
     this.payloadKey = hkdf(fileKey, nonce, 'payload');
     wipe(fileKey, this.identity);
