@@ -78,6 +78,7 @@ export async function appendAudit(
   const at = now.toISOString();
   let size = await logSize(db);
   const frontier = await db.all<FrontierRow>('SELECT level, size, hash FROM audit_frontier ORDER BY level');
+  const entries: (AuditEntry & { leaf: string })[] = [];
   for (const event of events) {
     const entry: AuditEntry = {
       seq: size,
@@ -90,10 +91,7 @@ export async function appendAudit(
       reason: event.reason ?? null,
     };
     const leaf = entryLeaf(entry);
-    await db.run(
-      'INSERT INTO audit_log (seq, at, actor, action, target, before_hash, after_hash, reason, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [entry.seq, entry.at, entry.actor, entry.action, entry.target, entry.before, entry.after, entry.reason, leaf],
-    );
+    entries.push({ ...entry, leaf: leaf.toString('hex') });
     frontier.push({ level: 0, size: 1, hash: leaf });
     while (frontier.length >= 2) {
       const right = frontier[frontier.length - 1] as FrontierRow;
@@ -102,6 +100,16 @@ export async function appendAudit(
       frontier.splice(frontier.length - 2, 2, { level: 0, size: left.size * 2, hash: nodeHash(left.hash, right.hash) });
     }
     size++;
+  }
+  // One statement per batch of entries, not one per entry (imports log thousands at once).
+  for (let start = 0; start < entries.length; start += 5000) {
+    await db.run(
+      `INSERT INTO audit_log (seq, at, actor, action, target, before_hash, after_hash, reason, leaf_hash)
+       SELECT value ->> '$.seq', value ->> '$.at', value ->> '$.actor', value ->> '$.action', value ->> '$.target',
+              value ->> '$.before', value ->> '$.after', value ->> '$.reason', unhex(value ->> '$.leaf')
+       FROM json_each(?)`,
+      [JSON.stringify(entries.slice(start, start + 5000))],
+    );
   }
   await db.run('DELETE FROM audit_frontier');
   for (const [level, node] of frontier.entries()) {

@@ -1,0 +1,45 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeVault, tempDir } from '../../../tests/support/tempVault';
+import { consistencyPath, inclusionPath, rootOf, verifyConsistency, verifyInclusion } from './merkle';
+
+let temp: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  temp = tempDir();
+});
+afterEach(() => {
+  temp.cleanup();
+});
+
+describe('appendAudit', () => {
+  it('appends 12,000 events in one transaction (batched), and the log verifies', async () => {
+    const { session } = await makeVault(temp.dir);
+    const before = (await session.verifyLog()).size;
+    const events = Array.from({ length: 12_000 }, (_, i) => ({ action: 'record.import', target: `row-${String(i)}`, after: String(i) }));
+    await session.record(events);
+    const result = await session.verifyLog();
+    expect(result).toMatchObject({ ok: true, problem: null });
+    expect(result.size).toBe(before + 12_000);
+    const rows = await session.read((db) => db.all<{ seq: number; target: string }>("SELECT seq, target FROM audit_log WHERE action = 'record.import' ORDER BY seq LIMIT 3"));
+    expect(rows).toEqual([
+      { seq: before, target: 'row-0' },
+      { seq: before + 1, target: 'row-1' },
+      { seq: before + 2, target: 'row-2' },
+    ]);
+    await session.lock();
+  });
+
+  it('stores leaf hashes from which stored checkpoints yield valid inclusion and consistency proofs', async () => {
+    const { session } = await makeVault(temp.dir);
+    for (let i = 0; i < 5; i++) await session.record([{ action: 'test.step', target: String(i) }]);
+    const leaves = (await session.read((db) => db.all<{ leaf_hash: Buffer }>('SELECT leaf_hash FROM audit_log ORDER BY seq'))).map((r) => r.leaf_hash);
+    const checkpoints = await session.read((db) => db.all<{ size: number; root: Buffer }>('SELECT size, root FROM checkpoints ORDER BY size'));
+    const newest = checkpoints[checkpoints.length - 1];
+    if (!newest) throw new Error('no checkpoint');
+    expect(rootOf(leaves).equals(newest.root)).toBe(true);
+    for (const [index, leaf] of leaves.entries()) expect(verifyInclusion(leaf, index, leaves.length, inclusionPath(leaves, index), newest.root)).toBe(true);
+    for (const old of checkpoints) {
+      expect(verifyConsistency(old.size, newest.size, old.root, newest.root, consistencyPath(leaves, old.size)), `${String(old.size)} -> ${String(newest.size)}`).toBe(true);
+    }
+    await session.lock();
+  });
+});
