@@ -7,6 +7,7 @@ import { blobPath } from '../../src/core/evidence/blobPath';
 import { readEvidence } from '../../src/core/evidence/evidenceStore';
 import { openVault } from '../../src/core/vault/unlockVault';
 import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../support/tempVault';
+import { prng } from '../support/seededRandom';
 
 // Crash safety: a child process (tests/support/crashChild.ts, built by `npm run build`) adds
 // and deletes evidence in a loop and is killed with SIGKILL at a random moment, again and again
@@ -25,17 +26,6 @@ const READY_TIMEOUT_MS = 30_000;
 const seed = Number(process.env.CUSTODIAN_CRASH_SEED ?? Date.now() % 2 ** 32);
 
 /** mulberry32: seeded so that a failure's delays and sizes can be replayed. */
-function prng(start: number): () => number {
-  let state = start >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { addEvidence, deleteEvidence, listEvidence } from '../../src/core/evidence/evidenceStore';
 import { openVault } from '../../src/core/vault/unlockVault';
+import { prng } from './seededRandom';
 
 // The victim of tests/integration/crashSafety.test.ts, built to out/test-support/crashChild.js.
 // `node crashChild.js VAULT_DIR` with CUSTODIAN_USER and CUSTODIAN_PASSPHRASE in the
@@ -18,17 +19,6 @@ const MAX_SIZE = 600 * 1024;
 const CHUNK = 64 * 1024;
 
 /** mulberry32: small, seeded, good enough to pick sizes. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `size` random bytes, produced on demand in chunks of at most 64 KiB. */
 function randomSource(size: number): Readable {
   let left = size;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../../../tests/support/tempVault';
@@ -16,6 +16,7 @@ import { createBackup } from './createBackup';
 import type { BackupResult } from './createBackup';
 import { peekBackupHeader, readBackup } from './readBackup';
 import { restoreBackup } from './restoreBackup';
+import { sink } from '../../../tests/support/sink';
 
 const PII = ['Jane Q. Public', 'jane@example.org', '078-05-1120'];
 const CERTIFICATE = Buffer.from(`Certificate of completion\nName: ${PII[0] ?? ''}\nEmail: ${PII[1] ?? ''}\nSSN: ${PII[2] ?? ''}\n`);
@@ -25,18 +26,6 @@ const OFFICER = 'bob';
 const OFFICER_PASSPHRASE = 'violet quartz ladder mountain drift';
 const admin = () => ({ user: ADMIN, passphrase: Buffer.from(ADMIN_PASSPHRASE) });
 
-function sink(): { stream: Writable; bytes: () => Buffer } {
-  const chunks: Buffer[] = [];
-  return {
-    stream: new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        chunks.push(chunk);
-        callback();
-      },
-    }),
-    bytes: () => Buffer.concat(chunks),
-  };
-}
 
 async function decrypt(session: VaultSession, id: string): Promise<Buffer> {
   const out = sink();

@@ -1,21 +1,10 @@
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../../../tests/support/tempVault';
 import { addEvidence, deleteEvidence, listEvidence, readEvidence } from '../evidence/evidenceStore';
 import { openVault } from './unlockVault';
+import { sink } from '../../../tests/support/sink';
 
-function sink(): { stream: Writable; bytes: () => Buffer } {
-  const chunks: Buffer[] = [];
-  return {
-    stream: new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        chunks.push(chunk);
-        callback();
-      },
-    }),
-    bytes: () => Buffer.concat(chunks),
-  };
-}
 
 let temp: ReturnType<typeof tempDir>;
 beforeEach(() => {
