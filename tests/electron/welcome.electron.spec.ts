@@ -80,28 +80,44 @@ test('blocks navigation, new windows and the network', async () => {
   expect(page.url()).toBe('app://custodian/index.html');
 });
 
+/** Creates a vault through the UI, with the OS folder picker (which a test cannot click) stubbed in main. */
+async function createVaultThroughUi(name: string, parent: string): Promise<void> {
+  await app.evaluate(({ dialog }, folder) => {
+    dialog.showOpenDialog = () => Promise.resolve({ canceled: false, filePaths: [folder] });
+  }, parent);
+  await page.getByRole('button', { name: 'Create a vault…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create a vault' });
+  await dialog.getByLabel('Vault name').fill(name);
+  await dialog.getByRole('button', { name: 'Choose folder…' }).click();
+  await dialog.getByLabel('Your user name').fill('alice');
+  await dialog.locator('input[type=password]').first().fill('correct horse battery staple orbit');
+  await dialog.locator('input[type=password]').nth(1).fill('correct horse battery staple orbit');
+  await dialog.getByRole('button', { name: 'Create vault' }).click();
+  const groups = (await page.getByTestId('recovery-key').textContent())?.split(' ') ?? [];
+  await page.getByLabel('I have written down or printed the recovery key').check();
+  await page.getByLabel('To confirm, type the last group of the key').fill(groups[groups.length - 1] ?? '');
+  await page.getByRole('button', { name: 'Continue to the vault' }).click();
+  await expect(page.getByTestId('vault-name')).toHaveText(name);
+}
+
 test('creates a vault through the native dialog (stubbed) and locks it', async () => {
   const parent = mkdtempSync(join(tmpdir(), 'custodian-electron-vaults-'));
   try {
-    // The one thing a test cannot click: the OS folder picker. Stub it in the main process.
-    await app.evaluate(({ dialog }, folder) => {
-      dialog.showOpenDialog = () => Promise.resolve({ canceled: false, filePaths: [folder] });
-    }, parent);
-    await page.getByRole('button', { name: 'Create a vault…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Create a vault' });
-    await dialog.getByLabel('Vault name').fill('Electron');
-    await dialog.getByRole('button', { name: 'Choose folder…' }).click();
-    await dialog.getByLabel('Your user name').fill('alice');
-    await dialog.locator('input[type=password]').first().fill('correct horse battery staple orbit');
-    await dialog.locator('input[type=password]').nth(1).fill('correct horse battery staple orbit');
-    await dialog.getByRole('button', { name: 'Create vault' }).click();
-    const groups = (await page.getByTestId('recovery-key').textContent())?.split(' ') ?? [];
-    await page.getByLabel('I have written down or printed the recovery key').check();
-    await page.getByLabel('To confirm, type the last group of the key').fill(groups[groups.length - 1] ?? '');
-    await page.getByRole('button', { name: 'Continue to the vault' }).click();
-    await expect(page.getByTestId('vault-name')).toHaveText('Electron');
+    await createVaultThroughUi('Electron', parent);
     await page.getByRole('button', { name: 'Lock' }).click();
     await expect(page.getByRole('button', { name: 'Unlock Electron' })).toBeVisible();
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
+  }
+});
+
+test('locks the vault when the OS locks the screen', async () => {
+  const parent = mkdtempSync(join(tmpdir(), 'custodian-electron-vaults-'));
+  try {
+    await createVaultThroughUi('Screen', parent);
+    // What Electron emits when the user locks the session.
+    await app.evaluate(({ powerMonitor }) => powerMonitor.emit('lock-screen'));
+    await expect(page.getByRole('button', { name: 'Unlock Screen' })).toBeVisible({ timeout: 10_000 });
   } finally {
     rmSync(parent, { recursive: true, force: true });
   }
