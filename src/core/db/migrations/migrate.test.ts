@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../tests/support/tempVault';
 import { VaultDatabase } from '../database';
+import { m0010Initial } from './m0010_initial';
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrate';
 
 let temp: ReturnType<typeof tempDir>;
@@ -27,7 +28,7 @@ describe('migrations', () => {
   it('m0010 creates STRICT tables and append-only triggers, and sets user_version', async () => {
     const db = await freshDb();
     try {
-      expect(await migrate(db)).toEqual({ from: 0, to: SCHEMA_VERSION });
+      expect(await migrate(db, [m0010Initial])).toEqual({ from: 0, to: 10 });
       const tables = await db.read((r) => r.all<{ name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'table'"));
       for (const table of tables) expect(table.sql, table.name).toMatch(/STRICT$/);
       const triggers = await db.read((r) => r.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"));
@@ -36,7 +37,31 @@ describe('migrations', () => {
         /CHECK constraint/,
       );
       // Idempotent.
-      expect(await migrate(db)).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION });
+      expect(await migrate(db, [m0010Initial])).toEqual({ from: 10, to: 10 });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('m0020 keeps record versions immutable: only retiring the current version is allowed', async () => {
+    const db = await freshDb();
+    try {
+      expect(await migrate(db)).toEqual({ from: 0, to: SCHEMA_VERSION });
+      const insert = "INSERT INTO courses (course_id, version, current, code, title, recorded_at, recorded_by) VALUES ('c1', ?, ?, 'BBP', ?, 'now', 'alice')";
+      await db.transaction((tx) => tx.run(insert, [1, 1, 'Bloodborne pathogens']));
+      await expect(db.transaction((tx) => tx.run("UPDATE courses SET title = 'Renamed' WHERE course_id = 'c1'"))).rejects.toThrow(/immutable/);
+      await expect(db.transaction((tx) => tx.run(insert, [2, 1, 'Two current versions']))).rejects.toThrow(/UNIQUE/);
+      await db.transaction(async (tx) => {
+        await tx.run("UPDATE courses SET current = 0 WHERE course_id = 'c1' AND current = 1");
+        await tx.run(insert, [2, 1, 'Bloodborne pathogens (2025)']);
+      });
+      await expect(db.transaction((tx) => tx.run("UPDATE courses SET current = 1 WHERE version = 1"))).rejects.toThrow(/immutable/);
+      await expect(db.transaction((tx) => tx.run("DELETE FROM courses WHERE version = 1"))).rejects.toThrow(/never deleted/);
+      const versions = await db.read((r) => r.all<{ version: number; current: number; title: string }>('SELECT version, current, title FROM courses ORDER BY version'));
+      expect(versions).toEqual([
+        { version: 1, current: 0, title: 'Bloodborne pathogens' },
+        { version: 2, current: 1, title: 'Bloodborne pathogens (2025)' },
+      ]);
     } finally {
       await db.close();
     }

@@ -2,8 +2,9 @@ import { CustodianError } from '../../../shared/errors';
 import type { VaultDatabase } from '../database';
 import type { Migration } from './migration';
 import { m0010Initial } from './m0010_initial';
+import { m0020Records } from './m0020_records';
 
-export const MIGRATIONS: readonly Migration[] = [m0010Initial];
+export const MIGRATIONS: readonly Migration[] = [m0010Initial, m0020Records];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
 /**
