@@ -4,6 +4,7 @@ import { runSelfTest } from '../core/diagnostics/selfTest';
 import { APP_VERSION } from '../core/version';
 import { registerBackupCommands } from './commands/backupCommands';
 import { registerEvidenceCommands } from './commands/evidenceCommands';
+import { registerImportCommands } from './commands/importCommands';
 import { registerLogCommands } from './commands/logCommands';
 import { registerUserCommands } from './commands/userCommands';
 import { registerVaultCommands } from './commands/vaultCommands';
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerEvidenceCommands(program);
   registerLogCommands(program);
+  registerImportCommands(program);
   registerBackupCommands(program);
   return program;
 }

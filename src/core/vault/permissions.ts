@@ -10,13 +10,15 @@ export type Permission =
   | 'recovery.export'
   | 'recovery.replace'
   | 'backup.create'
-  | 'log.verify';
+  | 'log.verify'
+  | 'records.import'
+  | 'records.read';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['users.manage', 'evidence.add', 'evidence.read', 'evidence.delete', 'recovery.export', 'recovery.replace', 'backup.create', 'log.verify'],
-  officer: ['evidence.add', 'evidence.read', 'evidence.delete', 'backup.create', 'log.verify'],
-  reviewer: ['evidence.read', 'log.verify'],
-  auditor: ['evidence.read', 'log.verify'],
+  admin: ['users.manage', 'evidence.add', 'evidence.read', 'evidence.delete', 'recovery.export', 'recovery.replace', 'backup.create', 'log.verify', 'records.import', 'records.read'],
+  officer: ['evidence.add', 'evidence.read', 'evidence.delete', 'backup.create', 'log.verify', 'records.import', 'records.read'],
+  reviewer: ['evidence.read', 'log.verify', 'records.read'],
+  auditor: ['evidence.read', 'log.verify', 'records.read'],
 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -90,6 +90,25 @@ export class VaultSession {
     return result;
   }
 
+  /**
+   * For changes too large to hold their events in memory (an import of a million rows): `work`
+   * appends events as it goes through `log`, each batch with its own signed checkpoint, all in
+   * one transaction. `work` must log at least one event.
+   */
+  async mutateWithLog<T>(work: (db: WritableDb, log: (events: AuditEvent[]) => Promise<void>) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    let checkpoint: Checkpoint | undefined;
+    const result = await this.database.transaction(async (db) => {
+      const value = await work(db, async (events) => {
+        if (events.length > 0) checkpoint = await appendAudit(db, this.vaultId, this.signer(), events);
+      });
+      if (!checkpoint) throw new Error('mutateWithLog: the change logged no event');
+      return value;
+    });
+    if (checkpoint) await writeLogHead(this.paths.logHead, checkpoint);
+    return result;
+  }
+
   /** Records events that change nothing else (a decryption, an export). */
   async record(events: AuditEvent[]): Promise<void> {
     await this.mutate(() => Promise.resolve({ result: undefined, events }));

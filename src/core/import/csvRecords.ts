@@ -1,0 +1,127 @@
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
+import { TextDecoder } from 'node:util';
+import { CsvError, parse } from 'csv-parse';
+import { CustodianError } from '../../shared/errors';
+import type { CsvEncoding } from './csvEncoding';
+import { BOM_BYTES, fatalDecoder, invalidText } from './csvEncoding';
+
+export interface CsvDialect {
+  encoding: CsvEncoding;
+  delimiter: string;
+}
+
+/** One parsed record; `row` counts records from 1, blank lines included, as a spreadsheet does. */
+export interface CsvRecord {
+  row: number;
+  fields: string[];
+}
+
+const READ_CHUNK_BYTES = 64 * 1024;
+
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count++;
+  return count;
+}
+
+/** The line of the first undecodable character in `chunk`, given the lines before it. */
+function lineOfFirstBadByte(chunk: Buffer, encoding: CsvEncoding, linesBefore: number): number {
+  let start = 0;
+  // A character split across chunks leaves continuation bytes at the start: skip them.
+  if (encoding !== 'utf-16le' && encoding !== 'utf-16be') {
+    while (start < Math.min(3, chunk.length) && ((chunk[start] ?? 0) & 0xc0) === 0x80) start++;
+  }
+  const lenient = new TextDecoder(encoding === 'utf-8-bom' ? 'utf-8' : encoding).decode(chunk.subarray(start));
+  const bad = lenient.indexOf('\uFFFD');
+  return linesBefore + countNewlines(bad === -1 ? lenient : lenient.slice(0, bad));
+}
+
+function mib(bytes: number): string {
+  return `${Math.round(bytes / (1024 * 1024))} MiB`;
+}
+
+/** Turns a csv-parse failure into a message naming the line where the broken record starts. */
+function parseFailure(name: string, error: unknown, line: number, maxLineBytes: number): unknown {
+  if (!(error instanceof CsvError)) return error;
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return new CustodianError(
+        'validation_failed',
+        `"${name}" has an unbalanced quote: the quoted field in the row starting on line ${line} is never closed. ` +
+          'A field that opens with " must close with ", and a " inside a field must be doubled ("").',
+        { cause: error },
+      );
+    case 'CSV_MAX_RECORD_SIZE':
+      return new CustodianError(
+        'validation_failed',
+        `"${name}" has a row longer than ${mib(maxLineBytes)} starting on line ${line}; no record is that long. ` +
+          'The file is probably not a table of records, or a quote is left open.',
+        { cause: error },
+      );
+    default:
+      // csv-parse's own message may quote field contents (PII): give only its code.
+      return new CustodianError('validation_failed', `"${name}" could not be read as CSV from line ${line} on (${error.code}). Check the quoting on that line.`, {
+        cause: error,
+      });
+  }
+}
+
+/**
+ * Streams the records of a CSV file (never the whole file in memory).
+ * @throws CustodianError('validation_failed') naming the line, for bad text encoding,
+ *   an unclosed quote or a record longer than `maxLineBytes`.
+ */
+export async function* readCsvRecords(file: string, name: string, dialect: CsvDialect, maxLineBytes: number): AsyncGenerator<CsvRecord> {
+  const { encoding, delimiter } = dialect;
+  let lastRecordEndLine = 0;
+  const parser = parse({
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+    max_record_size: maxLineBytes,
+    on_record: (record: string[], context) => {
+      lastRecordEndLine = context.lines;
+      return record;
+    },
+  });
+  const decoder = fatalDecoder(encoding);
+  let linesDecoded = 1;
+  const decode = (chunk: Buffer | undefined): string => {
+    try {
+      const text = chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
+      linesDecoded += countNewlines(text);
+      return text;
+    } catch (error) {
+      const line = chunk === undefined ? linesDecoded : lineOfFirstBadByte(chunk, encoding, linesDecoded);
+      throw invalidText(name, encoding, `on line ${line}`, error);
+    }
+  };
+  pipeline(
+    createReadStream(file, { start: BOM_BYTES[encoding], highWaterMark: READ_CHUNK_BYTES }),
+    async function* decodeChunks(chunks: AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) {
+        const text = decode(chunk);
+        if (text !== '') yield text;
+      }
+      const rest = decode(undefined);
+      if (rest !== '') yield rest;
+    },
+    parser,
+    () => {
+      // Failures reach the consumer through the parser's iterator.
+    },
+  );
+  let row = 0;
+  try {
+    for await (const record of parser as AsyncIterable<unknown>) {
+      row++;
+      yield { row, fields: Array.isArray(record) ? record.map(String) : [] };
+    }
+  } catch (error) {
+    throw parseFailure(name, error, lastRecordEndLine + 1, maxLineBytes);
+  } finally {
+    parser.destroy();
+  }
+}

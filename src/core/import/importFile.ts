@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { CustodianError } from '../../shared/errors';
+import type { VaultSession } from '../vault/vaultSession';
+import { CompletionWriter } from './completionWriter';
+import type { ImportField, ImportKind } from './headerMap';
+import { detectKind, mapHeaders, parseMapFlags } from './headerMap';
+import type { ImportContext } from './importContext';
+import { openTable } from './openTable';
+import type { TableSource } from './openTable';
+import type { DateOrder } from './parseDate';
+import { DateOrderVote, parseDateFormatFlag } from './parseDate';
+import { RosterWriter } from './rosterWriter';
+import type { ReportEntry } from './validateRow';
+import { validateCompletionRow, validateRosterRow } from './validateRow';
+
+export interface ImportOptions {
+  as?: ImportKind;
+  /** `Header=field` overrides. */
+  map?: readonly string[];
+  /** `dd/mm/yyyy` or `mm/dd/yyyy`: settles slash dates for every date column. */
+  dateFormat?: string;
+  sheet?: string;
+  /** Import the valid rows and report the rest; without it, any invalid row imports nothing. */
+  skipInvalid?: boolean;
+  /** Validate and count, then roll everything back. */
+  dryRun?: boolean;
+  /** Called with the number of data rows processed so far (every 1,000 rows). */
+  onProgress?: (rows: number) => void;
+}
+
+export interface ImportResult {
+  file: string;
+  sha256: string;
+  kind: ImportKind;
+  format: TableSource['format'];
+  encoding: string | null;
+  delimiter: string | null;
+  sheet: string | null;
+  /** Header -> field, for the columns used. */
+  mapping: Record<string, ImportField>;
+  ignoredColumns: string[];
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  invalid: number;
+  coursesCreated: number;
+  committed: boolean;
+  dryRun: boolean;
+  warnings: string[];
+  /** The first 1,000 problems; `invalid` counts them all. */
+  report: ReportEntry[];
+}
+
+const REPORT_LIMIT = 1000;
+const DATE_FIELDS = new Set<ImportField>(['dateOfBirth', 'hireDate', 'terminationDate', 'completedOn', 'expiresOn']);
+
+/** Thrown inside the transaction to roll it back while keeping the result. */
+class RollBack extends Error {
+  constructor(readonly result: ImportResult) {
+    super('rolled back');
+  }
+}
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Pass 1: decide each date column's day/month order from all its values (constant memory). */
+async function decideDateOrders(file: string, options: ImportOptions, dateColumns: readonly number[], headers: readonly string[]): Promise<Map<number, DateOrder | null>> {
+  const orders = new Map<number, DateOrder | null>();
+  if (options.dateFormat) {
+    let order: DateOrder;
+    try {
+      order = parseDateFormatFlag(options.dateFormat);
+    } catch (error) {
+      throw new CustodianError('validation_failed', error instanceof Error ? error.message : String(error));
+    }
+    for (const column of dateColumns) orders.set(column, order);
+    return orders;
+  }
+  if (dateColumns.length === 0) return orders;
+  const votes = new Map(dateColumns.map((column) => [column, new DateOrderVote()]));
+  const source = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
+  for await (const { cells } of source.rows) {
+    for (const [column, vote] of votes) {
+      const cell = cells[column];
+      if (typeof cell === 'string') vote.add(cell);
+    }
+  }
+  for (const [column, vote] of votes) {
+    const decision = vote.result();
+    const header = headers[column] ?? `column ${String(column + 1)}`;
+    if (decision === 'conflict') {
+      throw new CustodianError('validation_failed', `Column "${header}" mixes day-first and month-first dates (both 13/01 and 01/13 appear). Nothing was imported; fix the file.`);
+    }
+    if (decision === 'ambiguous') {
+      throw new CustodianError(
+        'validation_failed',
+        `Column "${header}" has dates like 04/05/2025 that read either way. Nothing was imported; say which with --date-format dd/mm/yyyy or --date-format mm/dd/yyyy.`,
+      );
+    }
+    orders.set(column, decision);
+  }
+  return orders;
+}
+
+/**
+ * Imports one roster or completions file (CSV or XLSX) into the unlocked vault, all or nothing,
+ * in one transaction. Without `skipInvalid`, a single invalid row imports nothing; either way
+ * the report lists every refused row (row, column, value, reason). Importing the same file
+ * again changes nothing; a newer export adds versions for changed rows.
+ *
+ * @throws CustodianError('validation_failed') for a file that cannot be read as a table, whose
+ *   columns are unknown, or whose dates cannot be read unambiguously.
+ */
+export async function importFile(session: VaultSession, file: string, options: ImportOptions = {}): Promise<ImportResult> {
+  session.require('records.import', 'import records');
+  const sha256 = await sha256Of(file);
+  const first = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
+  const kind = options.as ?? detectKind(first.headers);
+  if (!kind) {
+    throw new CustodianError(
+      'validation_failed',
+      `Cannot tell whether ${basename(file)} is a roster or a completions export from its columns (${first.headers.slice(0, 6).join(', ')}). Say which with --as roster or --as completions.`,
+    );
+  }
+  const mapping = mapHeaders(first.headers, kind, parseMapFlags(options.map ?? [], kind));
+  const dateColumns = [...mapping.fields].filter(([, field]) => DATE_FIELDS.has(field)).map(([column]) => column);
+  const dateOrders = await decideDateOrders(file, options, dateColumns, first.headers);
+
+  const result: ImportResult = {
+    file: basename(file),
+    sha256,
+    kind,
+    format: first.format,
+    encoding: first.encoding ?? null,
+    delimiter: first.delimiter ?? null,
+    sheet: first.sheet ?? null,
+    mapping: Object.fromEntries([...mapping.fields].map(([column, field]) => [first.headers[column] ?? '', field])),
+    ignoredColumns: mapping.unmapped,
+    rows: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    invalid: 0,
+    coursesCreated: 0,
+    committed: false,
+    dryRun: options.dryRun ?? false,
+    warnings: first.warnings,
+    report: [],
+  };
+  const report = (entry: ReportEntry) => {
+    if (result.report.length < REPORT_LIMIT) result.report.push(entry);
+  };
+
+  try {
+    await session.mutateWithLog(async (db, log) => {
+      const context: ImportContext = { db, fileSha256: sha256, actorId: session.principal.userId, now: new Date().toISOString(), log, report };
+      const writer = kind === 'roster' ? new RosterWriter(context) : new CompletionWriter(context);
+      await writer.load();
+      let invalidRows = 0;
+      const source = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
+      for await (const { row, cells } of source.rows) {
+        result.rows++;
+        if (result.rows % 1000 === 0) options.onProgress?.(result.rows);
+        if (kind === 'roster') {
+          const { record, problems } = validateRosterRow(row, cells, mapping, first.headers, dateOrders);
+          if (record) await (writer as RosterWriter).add(record);
+          else {
+            invalidRows++;
+            problems.forEach(report);
+          }
+        } else {
+          const { record, problems } = validateCompletionRow(row, cells, mapping, first.headers, dateOrders);
+          if (record) await (writer as CompletionWriter).add(record);
+          else {
+            invalidRows++;
+            problems.forEach(report);
+          }
+        }
+      }
+      await writer.flush();
+      Object.assign(result, writer.counts);
+      result.invalid += invalidRows;
+      if (writer instanceof CompletionWriter) result.coursesCreated = writer.coursesCreated;
+      if (result.rows === 0) throw new CustodianError('validation_failed', `${basename(file)} has a header but no data rows. Nothing was imported.`);
+      if ((result.invalid > 0 && !options.skipInvalid) || result.dryRun) throw new RollBack(result);
+      await db.run(
+        'INSERT INTO imports (id, file_sha256, file_name, kind, rows, inserted, updated, unchanged, invalid, imported_at, imported_by) VALUES (lower(hex(randomblob(16))), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [sha256, result.file, kind, result.rows, result.inserted, result.updated, result.unchanged, result.invalid, context.now, session.principal.userId],
+      );
+      await log([
+        {
+          action: 'records.import',
+          target: sha256,
+          after: `${kind}: ${String(result.inserted)} inserted, ${String(result.updated)} updated, ${String(result.unchanged)} unchanged, ${String(result.invalid)} invalid`,
+          reason: result.file,
+        },
+      ]);
+    });
+    result.committed = true;
+  } catch (error) {
+    if (!(error instanceof RollBack)) throw error;
+    // Rolled back: report what would have happened, change nothing.
+  }
+  options.onProgress?.(result.rows);
+  return result;
+}
