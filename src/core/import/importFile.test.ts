@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeVault, tempDir } from '../../../tests/support/tempVault';
 import { vaultStats } from '../records/vaultStats';
@@ -142,6 +143,24 @@ describe('importFile', () => {
     const mapped = await importFile(session, odd, { as: 'roster', map: ['Ident=employeeId', 'Nom=familyName', 'Prénom=givenName'] });
     expect(mapped).toMatchObject({ committed: true, inserted: 1 });
     await expect(importFile(session, odd)).rejects.toMatchObject({ message: expect.stringMatching(/--as roster or --as completions/) as unknown });
+  });
+
+  it('imports an XLSX export: date cells, numbers, formulas by their cached value', async () => {
+    await importFile(session, file('hris.csv', ROSTER));
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Transcript');
+    sheet.addRow(['Person Number', 'Course Name', 'Date Completed', 'Score (%)', 'Expiration Date']);
+    sheet.addRow(['E100', 'ACLS', new Date(Date.UTC(2025, 0, 13)), 91, new Date(Date.UTC(2027, 0, 13))]);
+    sheet.addRow(['E101', 'ACLS', new Date(Date.UTC(2025, 1, 2)), { formula: '40*2', result: 80 }, null]);
+    const path = join(temp.dir, 'successfactors.xlsx');
+    await workbook.xlsx.writeFile(path);
+    const result = await importFile(session, path);
+    expect(result).toMatchObject({ kind: 'completions', format: 'xlsx', sheet: 'Transcript', committed: true, inserted: 2, invalid: 0 });
+    const rows = await session.read((db) => db.all<{ completed_on: string; score: number; expires_on: string | null }>('SELECT completed_on, score, expires_on FROM completions ORDER BY completed_on'));
+    expect(rows).toEqual([
+      { completed_on: '2025-01-13', score: 91, expires_on: '2027-01-13' },
+      { completed_on: '2025-02-02', score: 80, expires_on: null },
+    ]);
   });
 
   it('leaves no imported name or e-mail readable on disk', async () => {
