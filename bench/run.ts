@@ -1,22 +1,37 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { benchAgeStream } from './ageStream.bench';
+import { benchImport } from './import.bench';
 import { benchIpcDispatch } from './ipcDispatch.bench';
-import { benchUnlockStall } from './unlockStall.bench';
 import { formatFigure } from './measure';
 import type { Figure } from './measure';
+import { benchUnlockStall } from './unlockStall.bench';
 
 // `npm run bench`: prints one line per figure, each beside a baseline measured in this same run
 // (the machines are shared and noisy, so absolute numbers mean little). Never fails a build.
+// Each benchmark runs in its own process, so peak-RSS figures are its own.
 
-const benches: [string, () => Promise<Figure[]>][] = [
-  ['ipc', benchIpcDispatch],
-  ['age', benchAgeStream],
-  ['unlock', benchUnlockStall],
-];
+const benches: Record<string, () => Promise<Figure[]>> = {
+  ipc: benchIpcDispatch,
+  age: benchAgeStream,
+  unlock: benchUnlockStall,
+  import: benchImport,
+};
 
-for (const [name, bench] of benches) {
-  try {
-    for (const figure of await bench()) console.log(formatFigure(figure));
-  } catch (error) {
-    console.log(`${name}: failed to run (${error instanceof Error ? error.message : String(error)})`);
+const only = process.argv[2];
+if (only) {
+  const bench = benches[only];
+  if (!bench) {
+    console.log(`unknown benchmark ${only}; known: ${Object.keys(benches).join(', ')}`);
+  } else {
+    try {
+      for (const figure of await bench()) console.log(formatFigure(figure));
+    } catch (error) {
+      console.log(`${only}: failed to run (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+} else {
+  for (const name of Object.keys(benches)) {
+    spawnSync(process.execPath, [fileURLToPath(import.meta.url), name], { stdio: 'inherit' });
   }
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { recordId } from '../records/recordId';
 import { stateHash } from '../audit/auditLog';
 import type { AuditEvent } from '../audit/auditLog';
 import { insertJsonRows, retireRows } from '../records/insertJsonRows';
@@ -68,7 +68,7 @@ export class CompletionWriter {
   private async courseId(record: CompletionRecord): Promise<string> {
     const known = this.courseByCode.get(record.courseCode.toLowerCase());
     if (known) return known;
-    const courseId = randomUUID();
+    const courseId = recordId();
     const course = { code: record.courseCode, title: record.courseTitle, course_version: record.courseVersion, provider: record.provider, hours: record.hours };
     await this.context.db.run(
       'INSERT INTO courses (course_id, version, current, code, title, course_version, provider, hours, recorded_at, recorded_by, source_sha256, source_row) VALUES (?, 1, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -112,7 +112,9 @@ export class CompletionWriter {
     const keyOf = (v: Pick<Values, 'person_id' | 'course_id' | 'completed_on'>) => `${v.person_id}|${v.course_id}|${v.completed_on}`;
     const existing = new Map<string, CompletionRow>();
     const rows = await this.context.db.all<CompletionRow>(
-      `SELECT c.* FROM completions c JOIN json_each(?) j
+      // CROSS JOIN keeps json_each as the outer loop, so each key is one index probe rather
+      // than a scan of every completion per key.
+      `SELECT c.* FROM json_each(?) j CROSS JOIN completions c
          ON c.current = 1 AND c.person_id = j.value ->> '$.p' AND c.course_id = j.value ->> '$.c' AND c.completed_on = j.value ->> '$.d'`,
       [JSON.stringify(this.pending.map(({ values: v }) => ({ p: v.person_id, c: v.course_id, d: v.completed_on })))],
     );
@@ -135,7 +137,7 @@ export class CompletionWriter {
         this.counts.unchanged++;
         continue;
       }
-      const completionId = old?.completion_id ?? randomUUID();
+      const completionId = old?.completion_id ?? recordId();
       const reason = provenanceReason(this.context.fileSha256, record.row);
       if (old) {
         retire.push(old.row_id);

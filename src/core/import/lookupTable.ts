@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { recordId } from '../records/recordId';
 import type { ImportContext } from './importContext';
 
 /** Org units and job roles: named once, created on first use, case-insensitive. */
@@ -15,7 +15,7 @@ export class LookupTable {
     if (!name) return null;
     const known = this.ids.get(name.toLowerCase());
     if (known) return known;
-    const id = randomUUID();
+    const id = recordId();
     await context.db.run(`INSERT INTO ${this.table} (id, name, created_at) VALUES (?, ?, ?)`, [id, name, context.now]);
     await context.log([{ action: this.table === 'org_units' ? 'orgunit.create' : 'jobrole.create', target: id }]);
     this.ids.set(name.toLowerCase(), id);

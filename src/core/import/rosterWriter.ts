@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { recordId } from '../records/recordId';
 import { stateHash } from '../audit/auditLog';
 import type { AuditEvent } from '../audit/auditLog';
 import { insertJsonRows, retireRows } from '../records/insertJsonRows';
@@ -92,7 +92,7 @@ export class RosterWriter {
     }
     const row: PersonRow = {
       row_id: -1,
-      person_id: existing?.person_id ?? randomUUID(),
+      person_id: existing?.person_id ?? recordId(),
       version: (existing?.version ?? 0) + 1,
       ...values,
       source_sha256: this.context.fileSha256,
