@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchAgeStream } from './ageStream.bench';
-import { benchImport } from './import.bench';
+import { benchImportCsv, benchImportXlsx } from './import.bench';
 import { benchIpcDispatch } from './ipcDispatch.bench';
 import { formatFigure } from './measure';
 import type { Figure } from './measure';
@@ -15,7 +15,8 @@ const benches: Record<string, () => Promise<Figure[]>> = {
   ipc: benchIpcDispatch,
   age: benchAgeStream,
   unlock: benchUnlockStall,
-  import: benchImport,
+  importCsv: benchImportCsv,
+  importXlsx: benchImportXlsx,
 };
 
 const only = process.argv[2];
