@@ -2,6 +2,9 @@ import type { Handlers } from '../shared/ipc/dispatch';
 import { VaultManager } from './app/vaultManager';
 import type { DialogPort } from './app/vaultManager';
 import { runSelfTest } from './diagnostics/selfTest';
+import { queryCompletions } from './records/completionsQuery';
+import { personDetail } from './records/personDetail';
+import { queryPeople } from './records/peopleQuery';
 import type { CreateVaultOptions } from './vault/createVault';
 import { APP_NAME, APP_VERSION } from './version';
 
@@ -49,6 +52,9 @@ export function createCore(options: CoreOptions): Core {
       const { ok, size, checkpoints, signers, problem } = await session.verifyLog();
       return { ok, size, checkpoints, signers, problem };
     },
+    'custodian:records.people': (query) => queryPeople(vaults.current(), query),
+    'custodian:records.completions': (query) => queryCompletions(vaults.current(), query),
+    'custodian:records.person': ({ personId }) => personDetail(vaults.current(), personId),
     'custodian:settings.setAutoLock': async ({ minutes }) => ({ autoLockMinutes: await vaults.setAutoLock(minutes) }),
   };
   return { handlers, vaults };

@@ -35,6 +35,9 @@ const SAMPLE_INPUTS: Record<Channel, unknown> = {
   'custodian:vault.status': {},
   'custodian:vault.touch': {},
   'custodian:vault.verifyLog': {},
+  'custodian:records.people': { offset: 0, limit: 50 },
+  'custodian:records.completions': { offset: 0, limit: 50 },
+  'custodian:records.person': { personId: 'p-1' },
   'custodian:settings.setAutoLock': { minutes: 10 },
 };
 const EDGE_CODES = ['validation_failed', 'unknown_channel', 'forbidden_sender'];

@@ -4,6 +4,7 @@ import type { AuditEvent } from '../audit/auditLog';
 import { insertJsonRows, retireRows } from '../records/insertJsonRows';
 import type { ImportContext, WriteCounts } from './importContext';
 import { provenanceReason } from './importContext';
+import { sortName } from '../records/sortName';
 import { LookupTable } from './lookupTable';
 import type { RosterRecord } from './validateRow';
 
@@ -30,7 +31,7 @@ const VALUE_COLUMNS = [
   'employee_id', 'given_name', 'family_name', 'email', 'date_of_birth', 'site', 'org_unit_id', 'job_role_id',
   'manager_employee_id', 'hire_date', 'termination_date',
 ] as const;
-const INSERT_COLUMNS = ['person_id', 'version', 'current', ...VALUE_COLUMNS, 'recorded_at', 'recorded_by', 'reason', 'source_sha256', 'source_row'];
+const INSERT_COLUMNS = ['person_id', 'version', 'current', ...VALUE_COLUMNS, 'sort_name', 'recorded_at', 'recorded_by', 'reason', 'source_sha256', 'source_row'];
 
 type Values = Pick<PersonRow, (typeof VALUE_COLUMNS)[number]>;
 
@@ -106,7 +107,7 @@ export class RosterWriter {
       this.counts.inserted++;
       this.events.push({ action: 'person.create', target: row.person_id, after: stateHash(values), reason: provenanceReason(this.context.fileSha256, record.row) });
     }
-    this.inserts.push({ ...row, current: 1, recorded_at: this.context.now, recorded_by: this.context.actorId, reason: existing ? 'corrected by import' : null });
+    this.inserts.push({ ...row, current: 1, sort_name: sortName(values.given_name, values.family_name), recorded_at: this.context.now, recorded_by: this.context.actorId, reason: existing ? 'corrected by import' : null });
     this.remember(row);
     if (this.inserts.length >= 5000) await this.flush();
   }

@@ -77,6 +77,86 @@ export const contract = {
       problem: z.object({ seq: z.number().int().nullable(), reason: z.string() }).nullable(),
     }),
   },
+  'custodian:records.people': {
+    input: z
+      .object({
+        search: z.string().max(200).optional(),
+        status: z.enum(['all', 'active', 'left']).default('all'),
+        sort: z.enum(['name', 'employeeId', 'orgUnit', 'jobRole', 'hireDate']).default('name'),
+        dir: z.enum(['asc', 'desc']).default('asc'),
+        offset: z.number().int().min(0).max(10_000_000),
+        limit: z.number().int().min(1).max(500),
+      })
+      .strict(),
+    output: z.object({
+      total: z.number().int(),
+      masked: z.boolean(),
+      rows: z.array(
+        z.object({
+          personId: z.string(),
+          employeeId: z.string().nullable(),
+          name: z.string(),
+          email: z.string().nullable(),
+          orgUnit: z.string().nullable(),
+          jobRole: z.string().nullable(),
+          site: z.string().nullable(),
+          hireDate: z.string().nullable(),
+          terminationDate: z.string().nullable(),
+        }),
+      ),
+    }),
+  },
+  'custodian:records.completions': {
+    input: z
+      .object({
+        search: z.string().max(200).optional(),
+        personId: z.string().max(64).optional(),
+        sort: z.enum(['completedOn', 'course', 'person', 'score', 'expiresOn']).default('completedOn'),
+        dir: z.enum(['asc', 'desc']).default('desc'),
+        offset: z.number().int().min(0).max(10_000_000),
+        limit: z.number().int().min(1).max(500),
+      })
+      .strict(),
+    output: z.object({
+      total: z.number().int(),
+      masked: z.boolean(),
+      rows: z.array(
+        z.object({
+          completionId: z.string(),
+          personId: z.string(),
+          person: z.string(),
+          course: z.string(),
+          courseCode: z.string(),
+          completedOn: z.string(),
+          score: z.union([z.number(), z.string()]).nullable(),
+          passed: z.boolean().nullable(),
+          expiresOn: z.string().nullable(),
+          trainer: z.string().nullable(),
+          deliveryMethod: z.string().nullable(),
+          version: z.number().int(),
+        }),
+      ),
+    }),
+  },
+  'custodian:records.person': {
+    input: z.object({ personId: z.string().min(1).max(64) }).strict(),
+    output: z.object({
+      personId: z.string(),
+      masked: z.boolean(),
+      name: z.string(),
+      employeeId: z.string().nullable(),
+      email: z.string().nullable(),
+      dateOfBirth: z.string().nullable(),
+      orgUnit: z.string().nullable(),
+      jobRole: z.string().nullable(),
+      site: z.string().nullable(),
+      managerEmployeeId: z.string().nullable(),
+      hireDate: z.string().nullable(),
+      terminationDate: z.string().nullable(),
+      versions: z.array(z.object({ version: z.number().int(), recordedAt: z.string(), recordedBy: z.string(), reason: z.string().nullable(), sourceRow: z.number().int().nullable() })),
+      evidence: z.array(z.object({ evidenceId: z.string(), fileName: z.string(), addedAt: z.string() })),
+    }),
+  },
   'custodian:settings.setAutoLock': {
     input: z.object({ minutes: z.number().int().min(1).max(240) }).strict(),
     output: z.object({ autoLockMinutes: z.number().int() }),

@@ -48,9 +48,13 @@ export const m0020Records: Migration = {
         manager_employee_id TEXT,
         hire_date TEXT,
         termination_date TEXT,
+        -- "family given", lower case, diacritics removed: SQLite's NOCASE folds ASCII only, and
+        -- Álvarez must sort with the A's.
+        sort_name TEXT,
         ${PROVENANCE},
         UNIQUE (person_id, version)
       ) STRICT;
+      CREATE INDEX people_current_sort ON people (sort_name) WHERE current = 1;
       CREATE UNIQUE INDEX people_current_employee ON people (employee_id) WHERE current = 1 AND employee_id IS NOT NULL;
       CREATE INDEX people_current_email ON people (lower(email)) WHERE current = 1;
 

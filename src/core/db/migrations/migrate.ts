@@ -3,8 +3,9 @@ import type { VaultDatabase } from '../database';
 import type { Migration } from './migration';
 import { m0010Initial } from './m0010_initial';
 import { m0020Records } from './m0020_records';
+import { m0030Search } from './m0030_search';
 
-export const MIGRATIONS: readonly Migration[] = [m0010Initial, m0020Records];
+export const MIGRATIONS: readonly Migration[] = [m0010Initial, m0020Records, m0030Search];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
 /**

@@ -1,0 +1,96 @@
+import type { VaultSession } from '../vault/vaultSession';
+import { ftsQuery } from './ftsQuery';
+import { MASK, canSee, masked } from './masking';
+
+export const PEOPLE_SORTS = ['name', 'employeeId', 'orgUnit', 'jobRole', 'hireDate'] as const;
+export type PeopleSort = (typeof PEOPLE_SORTS)[number];
+
+export interface PeopleQuery {
+  search?: string;
+  status: 'all' | 'active' | 'left';
+  sort: PeopleSort;
+  dir: 'asc' | 'desc';
+  offset: number;
+  limit: number;
+}
+
+export interface PersonListRow {
+  personId: string;
+  employeeId: string | null;
+  name: string;
+  email: string | null;
+  orgUnit: string | null;
+  jobRole: string | null;
+  site: string | null;
+  hireDate: string | null;
+  terminationDate: string | null;
+}
+
+const ORDER: Record<PeopleSort, string> = {
+  name: "coalesce(p.sort_name, lower(p.family_name || ' ' || p.given_name)) {dir}",
+  employeeId: 'p.employee_id {dir}',
+  orgUnit: 'u.name COLLATE NOCASE {dir}, p.sort_name',
+  jobRole: 'r.name COLLATE NOCASE {dir}, p.sort_name',
+  hireDate: 'p.hire_date {dir}, p.sort_name',
+};
+
+interface Row {
+  person_id: string;
+  employee_id: string | null;
+  given_name: string;
+  family_name: string;
+  email: string | null;
+  org_unit: string | null;
+  job_role: string | null;
+  site: string | null;
+  hire_date: string | null;
+  termination_date: string | null;
+}
+
+/**
+ * One page of current people, sorted and optionally searched (FTS5). Roles that may not see
+ * PII get masked names and identifiers, and their search is ignored (searching names would
+ * reveal them).
+ */
+export async function queryPeople(session: VaultSession, query: PeopleQuery): Promise<{ total: number; masked: boolean; rows: PersonListRow[] }> {
+  session.require('records.read', 'read records');
+  const role = session.principal.role;
+  const piiVisible = canSee(role, 'pii');
+  const match = piiVisible && query.search ? ftsQuery(query.search) : null;
+  const where = ['p.current = 1'];
+  const params: (string | number)[] = [];
+  if (match) {
+    where.push('p.person_id IN (SELECT person_id FROM people_fts WHERE people_fts MATCH ?)');
+    params.push(match);
+  }
+  if (query.status === 'active') where.push("(p.termination_date IS NULL OR p.termination_date > date('now'))");
+  if (query.status === 'left') where.push("p.termination_date <= date('now')");
+  const from = `FROM people p LEFT JOIN org_units u ON u.id = p.org_unit_id LEFT JOIN job_roles r ON r.id = p.job_role_id WHERE ${where.join(' AND ')}`;
+  // Sorting by a masked field would still reveal it (alphabetical order); such roles get a stable
+  // order that says nothing instead.
+  const sort = !piiVisible && (query.sort === 'name' || query.sort === 'employeeId') ? null : query.sort;
+  const order = sort ? ORDER[sort].replaceAll('{dir}', query.dir === 'desc' ? 'DESC' : 'ASC') : 'p.person_id';
+  return session.read(async (db) => {
+    const total = (await db.get<{ n: number }>(`SELECT count(*) AS n ${from}`, params))?.n ?? 0;
+    const rows = await db.all<Row>(
+      `SELECT p.person_id, p.employee_id, p.given_name, p.family_name, p.email, u.name AS org_unit, r.name AS job_role, p.site, p.hire_date, p.termination_date
+       ${from} ORDER BY ${order}, p.person_id LIMIT ? OFFSET ?`,
+      [...params, query.limit, query.offset],
+    );
+    return {
+      total,
+      masked: !piiVisible,
+      rows: rows.map((r) => ({
+        personId: r.person_id,
+        employeeId: masked(role, 'pii', r.employee_id) as string | null,
+        name: piiVisible ? `${r.family_name}, ${r.given_name}` : MASK,
+        email: masked(role, 'pii', r.email) as string | null,
+        orgUnit: r.org_unit,
+        jobRole: r.job_role,
+        site: r.site,
+        hireDate: r.hire_date,
+        terminationDate: r.termination_date,
+      })),
+    };
+  });
+}

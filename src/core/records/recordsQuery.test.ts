@@ -1,0 +1,101 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../../../tests/support/tempVault';
+import { importFile } from '../import/importFile';
+import { addUser } from '../users/userService';
+import { openVault } from '../vault/unlockVault';
+import type { VaultSession } from '../vault/vaultSession';
+import { queryCompletions } from './completionsQuery';
+import { MASK } from './masking';
+import { personDetail } from './personDetail';
+import { queryPeople } from './peopleQuery';
+
+const ROSTER = `Employee ID,First Name,Last Name,Email,Department,Job Title,Hire Date,Termination Date
+E1,Zoë,Álvarez,zoe.alvarez@example.org,Pharmacy,Pharmacist,2020-01-06,
+E2,Omar,Haddad,omar@example.org,Laboratory,Lab Technician,2021-05-03,2024-06-30
+E3,Mei,Chen,mei.chen@example.org,Pharmacy,Pharmacy Technician,2022-09-12,
+`;
+const COMPLETIONS = `Employee ID,Course,Completion Date,Score
+E1,Bloodborne Pathogens,2025-01-10,92
+E3,Bloodborne Pathogens,2025-01-11,81
+E3,HIPAA Privacy,2025-02-01,77
+`;
+
+let temp: ReturnType<typeof tempDir>;
+let session: VaultSession;
+let dir: string;
+const page = { status: 'all' as const, offset: 0, limit: 50 };
+
+beforeEach(async () => {
+  temp = tempDir();
+  ({ session, dir } = await makeVault(temp.dir));
+  writeFileSync(join(temp.dir, 'r.csv'), ROSTER);
+  writeFileSync(join(temp.dir, 'c.csv'), COMPLETIONS);
+  await importFile(session, join(temp.dir, 'r.csv'));
+  await importFile(session, join(temp.dir, 'c.csv'));
+});
+afterEach(async () => {
+  await session.lock();
+  temp.cleanup();
+});
+
+describe('record queries', () => {
+  it('lists, sorts, filters and pages people', async () => {
+    const all = await queryPeople(session, { ...page, sort: 'name', dir: 'asc' });
+    expect(all.total).toBe(3);
+    expect(all.rows.map((r) => r.name)).toEqual(['Álvarez, Zoë', 'Chen, Mei', 'Haddad, Omar']);
+    const left = await queryPeople(session, { ...page, status: 'left', sort: 'name', dir: 'asc' });
+    expect(left.rows.map((r) => r.employeeId)).toEqual(['E2']);
+    const second = await queryPeople(session, { ...page, sort: 'employeeId', dir: 'desc', offset: 1, limit: 1 });
+    expect(second).toMatchObject({ total: 3, rows: [{ employeeId: 'E2' }] });
+  });
+
+  it('searches people with FTS5: prefixes, diacritics, e-mail parts; hostile input is harmless', async () => {
+    const search = (text: string) => queryPeople(session, { ...page, search: text, sort: 'name', dir: 'asc' }).then((r) => r.rows.map((p) => p.employeeId));
+    expect(await search('alv')).toEqual(['E1']);
+    expect(await search('zoe')).toEqual(['E1']);
+    expect(await search('pharm')).toEqual([]);
+    expect(await search('mei.chen')).toEqual(['E3']);
+    expect(await search('"; DROP TABLE people; --')).toEqual([]);
+    expect(await search('NEAR(a b) OR *')).toEqual([]);
+  });
+
+  it('keeps the FTS index in step with new versions', async () => {
+    writeFileSync(join(temp.dir, 'r2.csv'), ROSTER.replace('Mei,Chen,mei.chen@example.org', 'Mei,Chen-Watanabe,mei.chen@example.org'));
+    await importFile(session, join(temp.dir, 'r2.csv'));
+    const found = await queryPeople(session, { ...page, search: 'watanabe', sort: 'name', dir: 'asc' });
+    expect(found.rows.map((r) => r.name)).toEqual(['Chen-Watanabe, Mei']);
+    const detail = await personDetail(session, found.rows[0]?.personId ?? '');
+    expect(detail.versions.map((v) => v.version)).toEqual([2, 1]);
+  });
+
+  it('lists completions with search over people and courses', async () => {
+    const all = await queryCompletions(session, { ...page, sort: 'completedOn', dir: 'desc' });
+    expect(all.rows.map((r) => `${r.person}|${r.course}|${String(r.score)}`)).toEqual(['Chen, Mei|HIPAA Privacy|77', 'Chen, Mei|Bloodborne Pathogens|81', 'Álvarez, Zoë|Bloodborne Pathogens|92']);
+    expect((await queryCompletions(session, { ...page, search: 'hipaa', sort: 'completedOn', dir: 'desc' })).total).toBe(1);
+    expect((await queryCompletions(session, { ...page, search: 'zoe', sort: 'completedOn', dir: 'desc' })).total).toBe(1);
+    expect((await queryCompletions(session, { ...page, search: '100%_', sort: 'completedOn', dir: 'desc' })).total).toBe(0);
+  });
+
+  it('masks PII for an auditor, in core, and ignores their searches and name sorts', async () => {
+    await addUser(session, { name: 'audrey', role: 'auditor', passphrase: Buffer.from('granite meadow lantern quiver'), kdf: 'minimum' });
+    await session.lock();
+    const auditor = await openVault(dir, { user: 'audrey', passphrase: Buffer.from('granite meadow lantern quiver') });
+    try {
+      const people = await queryPeople(auditor, { ...page, search: 'zoe', sort: 'name', dir: 'asc' });
+      expect(people.masked).toBe(true);
+      expect(people.total).toBe(3);
+      for (const row of people.rows) expect(row).toMatchObject({ name: MASK, employeeId: MASK, email: MASK });
+      expect(JSON.stringify(people)).not.toMatch(/Zoë|Haddad|example\.org|E1/);
+      const completions = await queryCompletions(auditor, { ...page, sort: 'person', dir: 'asc' });
+      expect(completions.rows.every((r) => r.person === MASK)).toBe(true);
+      expect(completions.rows.map((r) => r.score).sort()).toEqual([77, 81, 92]);
+      const detail = await personDetail(auditor, people.rows[0]?.personId ?? '');
+      expect(detail).toMatchObject({ masked: true, name: MASK, dateOfBirth: null });
+    } finally {
+      await auditor.lock();
+      session = await openVault(dir, { user: ADMIN, passphrase: Buffer.from(ADMIN_PASSPHRASE) });
+    }
+  });
+});
