@@ -21,7 +21,8 @@ export interface CompletionListRow {
   course: string;
   courseCode: string;
   completedOn: string;
-  score: number | null;
+  /** The mask instead of the number for roles that may not see assessments. */
+  score: number | string | null;
   passed: boolean | null;
   expiresOn: string | null;
   trainer: string | null;
@@ -45,7 +46,8 @@ interface Row {
   title: string;
   code: string;
   completed_on: string;
-  score: number | null;
+  /** The mask instead of the number for roles that may not see assessments. */
+  score: number | string | null;
   passed: number | null;
   expires_on: string | null;
   trainer: string | null;
@@ -94,10 +96,10 @@ export async function queryCompletions(session: VaultSession, query: Completions
         course: r.title,
         courseCode: r.code,
         completedOn: r.completed_on,
-        score: masked(role, 'assessment', r.score) as number | null,
+        score: masked(role, 'assessment', r.score),
         passed: r.passed === null ? null : r.passed === 1,
         expiresOn: r.expires_on,
-        trainer: masked(role, 'pii', r.trainer) as string | null,
+        trainer: masked(role, 'pii', r.trainer),
         deliveryMethod: r.delivery_method,
         version: r.version,
       })),

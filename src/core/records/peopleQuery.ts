@@ -82,9 +82,9 @@ export async function queryPeople(session: VaultSession, query: PeopleQuery): Pr
       masked: !piiVisible,
       rows: rows.map((r) => ({
         personId: r.person_id,
-        employeeId: masked(role, 'pii', r.employee_id) as string | null,
+        employeeId: masked(role, 'pii', r.employee_id),
         name: piiVisible ? `${r.family_name}, ${r.given_name}` : MASK,
-        email: masked(role, 'pii', r.email) as string | null,
+        email: masked(role, 'pii', r.email),
         orgUnit: r.org_unit,
         jobRole: r.job_role,
         site: r.site,
