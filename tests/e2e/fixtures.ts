@@ -13,9 +13,10 @@ export interface RunningHarness {
   dataDir: string;
 }
 
-function startHarnessProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+/** Starts `out/harness/server.js` on a free port; `extraArgs` e.g. ['--pick-open', DIR]. */
+export function startHarnessProcess(dataDir: string, extraArgs: string[] = []): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['out/harness/server.js', '--port', '0', '--data', dataDir, '--kdf', 'minimum'], {
+    const child = spawn(process.execPath, ['out/harness/server.js', '--port', '0', '--data', dataDir, '--kdf', 'minimum', ...extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -1,4 +1,7 @@
-import { Alert, AppShell, Badge, Button, Card, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
+import { Alert, AppShell, Badge, Button, Card, Group, NativeSelect, NavLink, Stack, Text, Title } from '@mantine/core';
+import { useState } from 'react';
+import { CompletionsScreen } from '../records/CompletionsScreen';
+import { PeopleScreen } from '../records/PeopleScreen';
 import { useHotkeys } from '@mantine/hooks';
 import { useMutation } from '@tanstack/react-query';
 import type { VaultInfoView } from '../vaultInfo';
@@ -7,15 +10,18 @@ import { useLockVault } from '../ipc/queries';
 
 const AUTO_LOCK_CHOICES = ['1', '5', '10', '15', '30', '60'];
 
-/** The unlocked vault. Records, imports and the dashboard arrive in later releases. */
+type Section = 'people' | 'completions' | 'log';
+
+/** The unlocked vault: people, completions and the audit log. */
 export function VaultHome({ vault, autoLockMinutes }: { vault: VaultInfoView; autoLockMinutes: number }) {
+  const [section, setSection] = useState<Section>('people');
   const lock = useLockVault();
   const verify = useMutation({ mutationFn: () => call(window.custodian.vault.verifyLog()) });
   const autoLock = useMutation({ mutationFn: (minutes: number) => call(window.custodian.settings.setAutoLock({ minutes })) });
   useHotkeys([['mod+l', () => lock.mutate()]]);
 
   return (
-    <AppShell header={{ height: 52 }} padding="md">
+    <AppShell header={{ height: 52 }} navbar={{ width: 200, breakpoint: 0 }} padding="md">
       <AppShell.Header px="md">
         <Group h="100%" justify="space-between">
           <Group gap="sm">
@@ -43,15 +49,19 @@ export function VaultHome({ vault, autoLockMinutes }: { vault: VaultInfoView; au
           </Group>
         </Group>
       </AppShell.Header>
+      <AppShell.Navbar p="xs" component="nav" aria-label="Vault sections">
+        <NavLink label="People" active={section === 'people'} onClick={() => setSection('people')} component="button" />
+        <NavLink label="Completions" active={section === 'completions'} onClick={() => setSection('completions')} component="button" />
+        <NavLink label="Audit log" active={section === 'log'} onClick={() => setSection('log')} component="button" />
+      </AppShell.Navbar>
       <AppShell.Main>
+        {section === 'people' && <PeopleScreen />}
+        {section === 'completions' && <CompletionsScreen />}
+        {section === 'log' && (
         <Stack maw={900}>
           <Title order={1} size="h3">
-            {vault.name}
+            Audit log
           </Title>
-          <Text c="gray.7">
-            The vault is unlocked. Importing training records and evidence comes next; until then you can manage users
-            and evidence with the <code>custodian</code> command line, and check the audit log here.
-          </Text>
           <Card withBorder component="section" aria-labelledby="log-title">
             <Group justify="space-between">
               <div>
@@ -80,6 +90,7 @@ export function VaultHome({ vault, autoLockMinutes }: { vault: VaultInfoView; au
             )}
           </Card>
         </Stack>
+        )}
       </AppShell.Main>
     </AppShell>
   );

@@ -1,0 +1,75 @@
+import { Alert, Badge, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useCallback, useState } from 'react';
+import type { ChannelOutput } from '../../../shared/ipc/contract';
+import { call } from '../ipc/call';
+import { PersonDrawer } from './PersonDrawer';
+import { useDebounced } from './useDebounced';
+import { usePagedRows } from './usePagedRows';
+import { VirtualTable } from './VirtualTable';
+import type { Column } from './VirtualTable';
+
+type Completion = ChannelOutput<'custodian:records.completions'>['rows'][number];
+type Sort = 'completedOn' | 'course' | 'person' | 'score' | 'expiresOn';
+
+const COLUMNS: Column<Completion>[] = [
+  { id: 'person', header: 'Person', width: '1.4fr', sortKey: 'person', cell: (c) => c.person },
+  { id: 'course', header: 'Course', width: '1.6fr', sortKey: 'course', cell: (c) => c.course },
+  { id: 'completedOn', header: 'Completed', width: 110, sortKey: 'completedOn', cell: (c) => c.completedOn },
+  { id: 'score', header: 'Score', width: 80, sortKey: 'score', cell: (c) => (c.score === null ? '—' : String(c.score)) },
+  { id: 'passed', header: 'Result', width: 100, cell: (c) => (c.passed === null ? 'Completed' : c.passed ? 'Passed' : 'Failed') },
+  { id: 'expiresOn', header: 'Expires', width: 110, sortKey: 'expiresOn', cell: (c) => c.expiresOn ?? '—' },
+  { id: 'method', header: 'Method', width: '0.8fr', cell: (c) => c.deliveryMethod ?? '—' },
+];
+
+/** Every current completion, windowed; search matches people and courses. */
+export function CompletionsScreen() {
+  const [search, setSearch] = useState('');
+  const [sort, setSort] = useState<{ key: Sort; dir: 'asc' | 'desc' }>({ key: 'completedOn', dir: 'desc' });
+  const [visible, setVisible] = useState({ start: 0, end: 50 });
+  const [open, setOpen] = useState<string | null>(null);
+  const query = useDebounced(search);
+  const fetchPage = useCallback(
+    (offset: number, limit: number) => call(window.custodian.records.completions({ ...(query ? { search: query } : {}), sort: sort.key, dir: sort.dir, offset, limit })),
+    [query, sort],
+  );
+  const completions = usePagedRows(['records.completions', query, sort.key, sort.dir], fetchPage, visible);
+
+  return (
+    <Stack gap="sm">
+      <Group justify="space-between">
+        <Group gap="xs">
+          <Title order={1} size="h3">
+            Completions
+          </Title>
+          <Badge variant="light" data-testid="completions-total">
+            {completions.total.toLocaleString('en')}
+          </Badge>
+          {completions.masked && <Badge color="gray">PII masked for your role</Badge>}
+        </Group>
+        <TextInput size="xs" w={280} placeholder="Search person or course" aria-label="Search completions" value={search} onChange={(e) => setSearch(e.currentTarget.value)} />
+      </Group>
+      {completions.error && (
+        <Alert color="red" role="alert">
+          {completions.error.message}
+        </Alert>
+      )}
+      <VirtualTable
+        label="Completions"
+        columns={COLUMNS}
+        total={completions.total}
+        rowAt={completions.rowAt}
+        rowKey={(c) => c.completionId}
+        sort={sort}
+        onSort={(key) => setSort((s) => ({ key: key as Sort, dir: s.key === key && s.dir === 'desc' ? 'asc' : 'desc' }))}
+        onVisibleChange={setVisible}
+        onOpen={(c) => setOpen(c.personId)}
+        empty={
+          <Text c="gray.7" ta="center" maw={420}>
+            {completions.isPending ? 'Loading…' : query ? `No completion matches "${query}".` : 'No completions yet. Import an LMS export with `custodian import VAULT completions.csv`.'}
+          </Text>
+        }
+      />
+      <PersonDrawer personId={open} onClose={() => setOpen(null)} />
+    </Stack>
+  );
+}

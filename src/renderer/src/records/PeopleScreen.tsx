@@ -1,0 +1,100 @@
+import { Alert, Badge, Group, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useCallback, useState } from 'react';
+import type { ChannelOutput } from '../../../shared/ipc/contract';
+import { call } from '../ipc/call';
+import { PersonDrawer } from './PersonDrawer';
+import { useDebounced } from './useDebounced';
+import { usePagedRows } from './usePagedRows';
+import { VirtualTable } from './VirtualTable';
+import type { Column } from './VirtualTable';
+
+type Person = ChannelOutput<'custodian:records.people'>['rows'][number];
+type Sort = 'name' | 'employeeId' | 'orgUnit' | 'jobRole' | 'hireDate';
+
+const COLUMNS: Column<Person>[] = [
+  { id: 'name', header: 'Name', width: '1.6fr', sortKey: 'name', cell: (p) => p.name },
+  { id: 'employeeId', header: 'Employee ID', width: 120, sortKey: 'employeeId', cell: (p) => p.employeeId ?? '—' },
+  { id: 'orgUnit', header: 'Unit', width: '1fr', sortKey: 'orgUnit', cell: (p) => p.orgUnit ?? '—' },
+  { id: 'jobRole', header: 'Job role', width: '1.2fr', sortKey: 'jobRole', cell: (p) => p.jobRole ?? '—' },
+  { id: 'hireDate', header: 'Hired', width: 110, sortKey: 'hireDate', cell: (p) => p.hireDate ?? '—' },
+  { id: 'status', header: 'Status', width: 90, cell: (p) => (p.terminationDate ? `Left ${p.terminationDate.slice(0, 4)}` : 'Active') },
+];
+
+/** Everyone in the vault: searchable (FTS5), sortable, filterable, windowed for 100,000 rows. */
+export function PeopleScreen() {
+  const [search, setSearch] = useState('');
+  const [status, setStatus] = useState<'all' | 'active' | 'left'>('active');
+  const [sort, setSort] = useState<{ key: Sort; dir: 'asc' | 'desc' }>({ key: 'name', dir: 'asc' });
+  const [visible, setVisible] = useState({ start: 0, end: 50 });
+  const [open, setOpen] = useState<string | null>(null);
+  const query = useDebounced(search);
+  const fetchPage = useCallback(
+    (offset: number, limit: number) => call(window.custodian.records.people({ ...(query ? { search: query } : {}), status, sort: sort.key, dir: sort.dir, offset, limit })),
+    [query, status, sort],
+  );
+  const people = usePagedRows(['records.people', query, status, sort.key, sort.dir], fetchPage, visible);
+
+  return (
+    <Stack gap="sm">
+      <Group justify="space-between">
+        <Group gap="xs">
+          <Title order={1} size="h3">
+            People
+          </Title>
+          <Badge variant="light" data-testid="people-total">
+            {people.total.toLocaleString('en')}
+          </Badge>
+          {people.masked && <Badge color="gray">PII masked for your role</Badge>}
+        </Group>
+        <Group gap="sm">
+          <SegmentedControl
+            size="xs"
+            value={status}
+            onChange={(value) => setStatus(value)}
+            data={[
+              { value: 'active', label: 'Active' },
+              { value: 'left', label: 'Left' },
+              { value: 'all', label: 'All' },
+            ]}
+            aria-label="Employment status"
+          />
+          <TextInput
+            size="xs"
+            w={260}
+            placeholder={people.masked ? 'Search is off: names are masked' : 'Search name, e-mail, employee id'}
+            aria-label="Search people"
+            value={search}
+            disabled={people.masked}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+          />
+        </Group>
+      </Group>
+      {people.error && (
+        <Alert color="red" role="alert">
+          {people.error.message}
+        </Alert>
+      )}
+      <VirtualTable
+        label="People"
+        columns={COLUMNS}
+        total={people.total}
+        rowAt={people.rowAt}
+        rowKey={(p) => p.personId}
+        sort={sort}
+        onSort={(key) => setSort((s) => ({ key: key as Sort, dir: s.key === key && s.dir === 'asc' ? 'desc' : 'asc' }))}
+        onVisibleChange={setVisible}
+        onOpen={(p) => setOpen(p.personId)}
+        empty={
+          <Text c="gray.7" ta="center" maw={420}>
+            {people.isPending
+              ? 'Loading…'
+              : query
+                ? `Nobody matches "${query}".`
+                : 'No people yet. Import a roster with `custodian import VAULT roster.csv` (the import screen comes next), or try the demo vault.'}
+          </Text>
+        }
+      />
+      <PersonDrawer personId={open} onClose={() => setOpen(null)} />
+    </Stack>
+  );
+}

@@ -1,0 +1,129 @@
+import { Badge, Drawer, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { call } from '../ipc/call';
+
+function Field({ label, value }: { label: string; value: string | null }) {
+  return (
+    <div>
+      <Text size="xs" c="gray.7">
+        {label}
+      </Text>
+      <Text size="sm">{value ?? '—'}</Text>
+    </div>
+  );
+}
+
+/** One person: current record, training history, earlier versions, evidence. */
+export function PersonDrawer({ personId, onClose }: { personId: string | null; onClose: () => void }) {
+  const person = useQuery({
+    queryKey: ['records.person', personId],
+    queryFn: () => call(window.custodian.records.person({ personId: personId ?? '' })),
+    enabled: personId !== null,
+  });
+  const completions = useQuery({
+    queryKey: ['records.completions', 'person', personId],
+    queryFn: () => call(window.custodian.records.completions({ personId: personId ?? '', sort: 'completedOn', dir: 'desc', offset: 0, limit: 500 })),
+    enabled: personId !== null,
+  });
+  const p = person.data;
+  return (
+    <Drawer.Root opened={personId !== null} onClose={onClose} position="right" size="xl">
+      <Drawer.Overlay />
+      <Drawer.Content>
+        {/* A <header> inside the dialog would be a second banner landmark beside the app's. */}
+        <Drawer.Header role="group">
+          <Drawer.Title>{p ? p.name : 'Person'}</Drawer.Title>
+          <Drawer.CloseButton aria-label="Close" />
+        </Drawer.Header>
+        <Drawer.Body>
+      {person.isPending && <Loader size="sm" />}
+      {person.isError && <Text c="red.8">{person.error.message}</Text>}
+      {p && (
+        <Stack gap="md">
+          <SimpleGrid cols={3} spacing="sm">
+            <Field label="Employee ID" value={p.employeeId} />
+            <Field label="E-mail" value={p.email} />
+            <Field label="Date of birth" value={p.dateOfBirth} />
+            <Field label="Unit" value={p.orgUnit} />
+            <Field label="Job role" value={p.jobRole} />
+            <Field label="Site" value={p.site} />
+            <Field label="Manager" value={p.managerEmployeeId} />
+            <Field label="Hired" value={p.hireDate} />
+            <Field label="Left" value={p.terminationDate} />
+          </SimpleGrid>
+          <div>
+            <Title order={3} size="h5" mb={4}>
+              Training history
+            </Title>
+            {completions.data && completions.data.rows.length === 0 && (
+              <Text size="sm" c="gray.7">
+                No completions recorded.
+              </Text>
+            )}
+            {completions.data && completions.data.rows.length > 0 && (
+              <Table striped withTableBorder fz="sm">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Course</Table.Th>
+                    <Table.Th>Completed</Table.Th>
+                    <Table.Th>Score</Table.Th>
+                    <Table.Th>Result</Table.Th>
+                    <Table.Th>Expires</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {completions.data.rows.map((c) => (
+                    <Table.Tr key={c.completionId}>
+                      <Table.Td>{c.course}</Table.Td>
+                      <Table.Td>{c.completedOn}</Table.Td>
+                      <Table.Td>{c.score ?? '—'}</Table.Td>
+                      <Table.Td>{c.passed === null ? 'Completed' : c.passed ? 'Passed' : 'Failed'}</Table.Td>
+                      <Table.Td>{c.expiresOn ?? '—'}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            )}
+          </div>
+          <div>
+            <Title order={3} size="h5" mb={4}>
+              Record versions
+            </Title>
+            <Stack gap={2}>
+              {p.versions.map((v) => (
+                <Group key={v.version} gap="xs">
+                  <Badge variant="light" size="sm">
+                    v{v.version}
+                  </Badge>
+                  <Text size="sm">
+                    {v.recordedAt.slice(0, 16).replace('T', ' ')} by {v.recordedBy}
+                    {v.reason ? ` · ${v.reason}` : ''}
+                    {v.sourceRow !== null ? ` · source row ${String(v.sourceRow)}` : ''}
+                  </Text>
+                </Group>
+              ))}
+            </Stack>
+          </div>
+          <div>
+            <Title order={3} size="h5" mb={4}>
+              Evidence
+            </Title>
+            {p.evidence.length === 0 ? (
+              <Text size="sm" c="gray.7">
+                No evidence linked to this person.
+              </Text>
+            ) : (
+              p.evidence.map((e) => (
+                <Text size="sm" key={e.evidenceId}>
+                  {e.fileName} · added {e.addedAt.slice(0, 10)}
+                </Text>
+              ))
+            )}
+          </div>
+        </Stack>
+      )}
+        </Drawer.Body>
+      </Drawer.Content>
+    </Drawer.Root>
+  );
+}
