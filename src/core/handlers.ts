@@ -1,7 +1,9 @@
 import type { Handlers } from '../shared/ipc/dispatch';
 import { VaultManager } from './app/vaultManager';
 import type { DialogPort } from './app/vaultManager';
+import { ImportJobs } from './app/importJobs';
 import { runSelfTest } from './diagnostics/selfTest';
+import { previewFile } from './import/previewFile';
 import { queryCompletions } from './records/completionsQuery';
 import { personDetail } from './records/personDetail';
 import { queryPeople } from './records/peopleQuery';
@@ -17,7 +19,12 @@ export interface CoreOptions {
   kdf?: CreateVaultOptions['kdf'];
 }
 
-const noDialogs: DialogPort = { chooseFolder: () => Promise.resolve(null) };
+const noDialogs: DialogPort = { chooseFolder: () => Promise.resolve(null), chooseImportFile: () => Promise.resolve(null) };
+
+/** The wizard's header -> field record as `--map` flags. */
+function mapFlags(map: Record<string, string> | undefined): string[] {
+  return Object.entries(map ?? {}).map(([header, field]) => `${header}=${field}`);
+}
 
 export interface Core {
   handlers: Handlers;
@@ -30,6 +37,7 @@ export interface Core {
  */
 export function createCore(options: CoreOptions): Core {
   const vaults = new VaultManager({ dataDir: options.dataDir, dialogs: options.dialogs ?? noDialogs, ...(options.kdf ? { kdf: options.kdf } : {}) });
+  const imports = new ImportJobs();
   const handlers: Handlers = {
     'custodian:app.info': () => Promise.resolve({ name: APP_NAME, version: APP_VERSION, offline: true as const }),
     'custodian:diagnostics.selfTest': () => Promise.resolve({ checks: runSelfTest(options.dataDir) }),
@@ -55,6 +63,20 @@ export function createCore(options: CoreOptions): Core {
     'custodian:records.people': (query) => queryPeople(vaults.current(), query),
     'custodian:records.completions': (query) => queryCompletions(vaults.current(), query),
     'custodian:records.person': ({ personId }) => personDetail(vaults.current(), personId),
+    'custodian:import.chooseFile': async () => ({ file: await vaults.chooseImportFile() }),
+    'custodian:import.preview': ({ file, as, map }) => {
+      vaults.current().require('records.import', 'import records');
+      return previewFile(vaults.resolve(file), { ...(as ? { as } : {}), map: mapFlags(map) });
+    },
+    'custodian:import.start': ({ file, as, map, dateFormat, skipInvalid, dryRun }) =>
+      Promise.resolve({
+        jobId: imports.start(vaults.current(), vaults.resolve(file), { as, map: mapFlags(map), ...(dateFormat ? { dateFormat } : {}), skipInvalid, dryRun }),
+      }),
+    'custodian:import.status': ({ jobId }) => Promise.resolve(imports.status(jobId)),
+    'custodian:import.cancel': ({ jobId }) => {
+      imports.cancel(jobId);
+      return Promise.resolve({});
+    },
     'custodian:settings.setAutoLock': async ({ minutes }) => ({ autoLockMinutes: await vaults.setAutoLock(minutes) }),
   };
   return { handlers, vaults };

@@ -20,6 +20,8 @@ export interface HarnessOptions {
   /** Stubbed native folder dialogs: what "Choose folder" answers (null: the user cancelled). */
   pickCreate?: string | null;
   pickOpen?: string | null;
+  /** What "Choose file…" answers in the import wizard. */
+  pickImport?: string | null;
   /** Argon2id cost for new vaults; tests use 'minimum'. */
   kdf?: 'calibrate' | 'minimum';
 }
@@ -78,7 +80,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const token = randomBytes(32).toString('base64url');
   const { handlers } = createCore({
     dataDir: options.dataDir,
-    dialogs: { chooseFolder: (purpose) => Promise.resolve((purpose === 'create' ? options.pickCreate : options.pickOpen) ?? null) },
+    dialogs: {
+      chooseFolder: (purpose) => Promise.resolve((purpose === 'create' ? options.pickCreate : options.pickOpen) ?? null),
+      chooseImportFile: () => Promise.resolve(options.pickImport ?? null),
+    },
     ...(options.kdf ? { kdf: options.kdf } : {}),
   });
   const bridgeScript = await readFile(options.bridgeFile);

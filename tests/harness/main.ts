@@ -14,6 +14,7 @@ const { values } = parseArgs({
     // Stand-ins for the native folder dialogs, which a browser cannot show.
     'pick-create': { type: 'string' },
     'pick-open': { type: 'string' },
+    'pick-import': { type: 'string' },
     kdf: { type: 'string', default: 'calibrate' },
   },
   strict: true,
@@ -34,6 +35,7 @@ const harness = await startHarness({
   bridgeFile: join(outDir, 'harness', 'bridge.js'),
   pickCreate: values['pick-create'] ?? join(dataDir, 'vaults'),
   pickOpen: values['pick-open'] ?? null,
+  pickImport: values['pick-import'] ?? null,
   kdf: values.kdf === 'minimum' ? 'minimum' : 'calibrate',
 });
 // Tests read this exact line.

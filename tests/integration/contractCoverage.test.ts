@@ -38,6 +38,11 @@ const SAMPLE_INPUTS: Record<Channel, unknown> = {
   'custodian:records.people': { offset: 0, limit: 50 },
   'custodian:records.completions': { offset: 0, limit: 50 },
   'custodian:records.person': { personId: 'p-1' },
+  'custodian:import.chooseFile': {},
+  'custodian:import.preview': { file: 'unknown-token' },
+  'custodian:import.start': { file: 'unknown-token', as: 'roster', skipInvalid: false, dryRun: true },
+  'custodian:import.status': { jobId: 'nope' },
+  'custodian:import.cancel': { jobId: 'nope' },
   'custodian:settings.setAutoLock': { minutes: 10 },
 };
 const EDGE_CODES = ['validation_failed', 'unknown_channel', 'forbidden_sender'];

@@ -13,6 +13,8 @@ import { SettingsStore } from './settingsStore';
 export interface DialogPort {
   /** 'create': the parent folder for a new vault; 'open': an existing vault folder. */
   chooseFolder(purpose: 'create' | 'open'): Promise<string | null>;
+  /** A CSV or XLSX export to import. */
+  chooseImportFile(): Promise<string | null>;
 }
 
 export interface VaultInfo {
@@ -76,6 +78,19 @@ export class VaultManager {
   async chooseLocation(purpose: 'create' | 'open'): Promise<LocationRef | null> {
     const path = await this.options.dialogs.chooseFolder(purpose);
     return path ? this.tokenFor(path) : null;
+  }
+
+  /** An import file, named to the renderer by token and file name only. */
+  async chooseImportFile(): Promise<LocationRef | null> {
+    const path = await this.options.dialogs.chooseImportFile();
+    if (!path) return null;
+    const ref = this.tokenFor(path);
+    return { token: ref.token, displayName: basename(path) };
+  }
+
+  /** The path behind a token handed out earlier. @throws CustodianError('not_found'). */
+  resolve(token: string): string {
+    return this.pathFor(token);
   }
 
   async recent(): Promise<(LocationRef & { lastUser: string | null })[]> {

@@ -28,6 +28,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Called with the number of data rows processed so far (every 1,000 rows). */
   onProgress?: (rows: number) => void;
+  /** Aborting rolls the whole import back; the result then has `cancelled: true`. */
+  signal?: AbortSignal;
 }
 
 export interface ImportResult {
@@ -49,6 +51,7 @@ export interface ImportResult {
   coursesCreated: number;
   committed: boolean;
   dryRun: boolean;
+  cancelled: boolean;
   warnings: string[];
   /** The first 1,000 problems; `invalid` counts them all. */
   report: ReportEntry[];
@@ -151,6 +154,7 @@ export async function importFile(session: VaultSession, file: string, options: I
     coursesCreated: 0,
     committed: false,
     dryRun: options.dryRun ?? false,
+    cancelled: false,
     warnings: first.warnings,
     report: [],
   };
@@ -167,7 +171,13 @@ export async function importFile(session: VaultSession, file: string, options: I
       const source = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
       for await (const { row, cells } of source.rows) {
         result.rows++;
-        if (result.rows % 1000 === 0) options.onProgress?.(result.rows);
+        if (result.rows % 1000 === 0) {
+          options.onProgress?.(result.rows);
+          if (options.signal?.aborted) {
+            result.cancelled = true;
+            throw new RollBack(result);
+          }
+        }
         if (kind === 'roster') {
           const { record, problems } = validateRosterRow(row, cells, mapping, first.headers, dateOrders);
           if (record) await (writer as RosterWriter).add(record);
@@ -189,7 +199,8 @@ export async function importFile(session: VaultSession, file: string, options: I
       result.invalid += invalidRows;
       if (writer instanceof CompletionWriter) result.coursesCreated = writer.coursesCreated;
       if (result.rows === 0) throw new CustodianError('validation_failed', `${basename(file)} has a header but no data rows. Nothing was imported.`);
-      if ((result.invalid > 0 && !options.skipInvalid) || result.dryRun) throw new RollBack(result);
+      if (options.signal?.aborted) result.cancelled = true;
+      if ((result.invalid > 0 && !options.skipInvalid) || result.dryRun || result.cancelled) throw new RollBack(result);
       await db.run(
         'INSERT INTO imports (id, file_sha256, file_name, kind, rows, inserted, updated, unchanged, invalid, imported_at, imported_by) VALUES (lower(hex(randomblob(16))), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [sha256, result.file, kind, result.rows, result.inserted, result.updated, result.unchanged, result.invalid, context.now, session.principal.userId],

@@ -15,5 +15,19 @@ export function electronDialogs(window: () => BrowserWindow | undefined): Dialog
       const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    async chooseImportFile() {
+      const options: Electron.OpenDialogOptions = {
+        title: 'Choose an LMS or HR export to import',
+        buttonLabel: 'Import',
+        properties: ['openFile'],
+        filters: [
+          { name: 'Spreadsheets and CSV', extensions: ['csv', 'txt', 'xlsx'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
+      };
+      const parent = window();
+      const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
   };
 }

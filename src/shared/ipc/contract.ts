@@ -7,6 +7,31 @@ const location = z.object({ token: z.string(), displayName: z.string() });
 const vaultInfo = z.object({ vaultId: z.string(), name: z.string(), user: z.string(), role: z.enum(ROLES) });
 /** Passphrases cross IPC once, into core, and are never echoed back or logged. */
 const passphrase = z.string().min(1).max(1024);
+const importKind = z.enum(['roster', 'completions']);
+const importResult = z.object({
+  file: z.string(),
+  sha256: z.string(),
+  kind: importKind,
+  format: z.enum(['csv', 'xlsx']),
+  encoding: z.string().nullable(),
+  delimiter: z.string().nullable(),
+  sheet: z.string().nullable(),
+  mapping: z.record(z.string(), z.string()),
+  ignoredColumns: z.array(z.string()),
+  rows: z.number().int(),
+  inserted: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  invalid: z.number().int(),
+  coursesCreated: z.number().int(),
+  committed: z.boolean(),
+  dryRun: z.boolean(),
+  cancelled: z.boolean(),
+  warnings: z.array(z.string()),
+  report: z.array(z.object({ row: z.number().int(), column: z.string().nullable(), value: z.string().nullable(), reason: z.string() })),
+});
+/** Header -> field (or 'ignore'), as the officer edited it. */
+const importMap = z.record(z.string().max(200), z.string().max(40));
 
 /**
  * The one IPC contract. Each channel is `custodian:<feature>.<action>` and maps to the zod
@@ -157,6 +182,45 @@ export const contract = {
       evidence: z.array(z.object({ evidenceId: z.string(), fileName: z.string(), addedAt: z.string() })),
     }),
   },
+  'custodian:import.chooseFile': { input: empty, output: z.object({ file: location.nullable() }) },
+  'custodian:import.preview': {
+    input: z.object({ file: token, as: importKind.optional(), map: importMap.optional() }).strict(),
+    output: z.object({
+      format: z.enum(['csv', 'xlsx']),
+      encoding: z.string().nullable(),
+      delimiter: z.string().nullable(),
+      sheet: z.string().nullable(),
+      headers: z.array(z.string()),
+      sample: z.array(z.array(z.string().nullable())),
+      kind: importKind.nullable(),
+      mapping: z.array(z.string().nullable()),
+      fields: z.array(z.string()),
+      warnings: z.array(z.string()),
+    }),
+  },
+  'custodian:import.start': {
+    input: z
+      .object({
+        file: token,
+        as: importKind,
+        map: importMap.optional(),
+        dateFormat: z.enum(['dd/mm/yyyy', 'mm/dd/yyyy']).optional(),
+        skipInvalid: z.boolean(),
+        dryRun: z.boolean(),
+      })
+      .strict(),
+    output: z.object({ jobId: z.string() }),
+  },
+  'custodian:import.status': {
+    input: z.object({ jobId: z.string().min(1).max(64) }).strict(),
+    output: z.object({
+      state: z.enum(['running', 'done', 'failed']),
+      rows: z.number().int(),
+      result: importResult.nullable(),
+      error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    }),
+  },
+  'custodian:import.cancel': { input: z.object({ jobId: z.string().min(1).max(64) }).strict(), output: z.object({}) },
   'custodian:settings.setAutoLock': {
     input: z.object({ minutes: z.number().int().min(1).max(240) }).strict(),
     output: z.object({ autoLockMinutes: z.number().int() }),

@@ -1,7 +1,8 @@
-import { Alert, Badge, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useCallback, useState } from 'react';
 import type { ChannelOutput } from '../../../shared/ipc/contract';
 import { call } from '../ipc/call';
+import { ImportWizard } from './ImportWizard';
 import { PersonDrawer } from './PersonDrawer';
 import { useDebounced } from './useDebounced';
 import { usePagedRows } from './usePagedRows';
@@ -27,6 +28,7 @@ export function CompletionsScreen() {
   const [sort, setSort] = useState<{ key: Sort; dir: 'asc' | 'desc' }>({ key: 'completedOn', dir: 'desc' });
   const [visible, setVisible] = useState({ start: 0, end: 50 });
   const [open, setOpen] = useState<string | null>(null);
+  const [importing, setImporting] = useState(false);
   const query = useDebounced(search);
   const fetchPage = useCallback(
     (offset: number, limit: number) => call(window.custodian.records.completions({ ...(query ? { search: query } : {}), sort: sort.key, dir: sort.dir, offset, limit })),
@@ -46,7 +48,12 @@ export function CompletionsScreen() {
           </Badge>
           {completions.masked && <Badge color="gray">PII masked for your role</Badge>}
         </Group>
-        <TextInput size="xs" w={280} placeholder="Search person or course" aria-label="Search completions" value={search} onChange={(e) => setSearch(e.currentTarget.value)} />
+        <Group gap="sm">
+          <Button size="xs" onClick={() => setImporting(true)}>
+            Import…
+          </Button>
+          <TextInput size="xs" w={280} placeholder="Search person or course" aria-label="Search completions" value={search} onChange={(e) => setSearch(e.currentTarget.value)} />
+        </Group>
       </Group>
       {completions.error && (
         <Alert color="red" role="alert">
@@ -65,11 +72,12 @@ export function CompletionsScreen() {
         onOpen={(c) => setOpen(c.personId)}
         empty={
           <Text c="gray.7" ta="center" maw={420}>
-            {completions.isPending ? 'Loading…' : query ? `No completion matches "${query}".` : 'No completions yet. Import an LMS export with `custodian import VAULT completions.csv`.'}
+            {completions.isPending ? 'Loading…' : query ? `No completion matches "${query}".` : 'Nothing here yet. Choose Import… to bring in an export from your HR system or LMS.'}
           </Text>
         }
       />
       <PersonDrawer personId={open} onClose={() => setOpen(null)} />
+      <ImportWizard opened={importing} onClose={() => setImporting(false)} />
     </Stack>
   );
 }

@@ -1,7 +1,8 @@
-import { Alert, Badge, Group, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useCallback, useState } from 'react';
 import type { ChannelOutput } from '../../../shared/ipc/contract';
 import { call } from '../ipc/call';
+import { ImportWizard } from './ImportWizard';
 import { PersonDrawer } from './PersonDrawer';
 import { useDebounced } from './useDebounced';
 import { usePagedRows } from './usePagedRows';
@@ -27,6 +28,7 @@ export function PeopleScreen() {
   const [sort, setSort] = useState<{ key: Sort; dir: 'asc' | 'desc' }>({ key: 'name', dir: 'asc' });
   const [visible, setVisible] = useState({ start: 0, end: 50 });
   const [open, setOpen] = useState<string | null>(null);
+  const [importing, setImporting] = useState(false);
   const query = useDebounced(search);
   const fetchPage = useCallback(
     (offset: number, limit: number) => call(window.custodian.records.people({ ...(query ? { search: query } : {}), status, sort: sort.key, dir: sort.dir, offset, limit })),
@@ -47,6 +49,9 @@ export function PeopleScreen() {
           {people.masked && <Badge color="gray">PII masked for your role</Badge>}
         </Group>
         <Group gap="sm">
+          <Button size="xs" onClick={() => setImporting(true)}>
+            Import…
+          </Button>
           <SegmentedControl
             size="xs"
             value={status}
@@ -90,11 +95,12 @@ export function PeopleScreen() {
               ? 'Loading…'
               : query
                 ? `Nobody matches "${query}".`
-                : 'No people yet. Import a roster with `custodian import VAULT roster.csv` (the import screen comes next), or try the demo vault.'}
+                : 'Nothing here yet. Choose Import… to bring in an export from your HR system or LMS.'}
           </Text>
         }
       />
       <PersonDrawer personId={open} onClose={() => setOpen(null)} />
+      <ImportWizard opened={importing} onClose={() => setImporting(false)} />
     </Stack>
   );
 }
