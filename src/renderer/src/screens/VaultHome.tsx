@@ -66,7 +66,7 @@ export function VaultHome({ vault, autoLockMinutes }: { vault: VaultInfoView; au
             <Group justify="space-between">
               <div>
                 <Title order={2} size="h4" id="log-title">
-                  Audit log
+                  Integrity check
                 </Title>
                 <Text size="sm" c="gray.7">
                   Every change is recorded, hashed into a Merkle tree and signed. Verification recomputes all of it.
@@ -79,7 +79,7 @@ export function VaultHome({ vault, autoLockMinutes }: { vault: VaultInfoView; au
             {verify.data && (
               <Alert mt="sm" color={verify.data.ok ? 'teal' : 'red'} role="status" title={verify.data.ok ? 'Intact' : 'Tampering detected'} data-testid="log-result">
                 {verify.data.ok
-                  ? `${String(verify.data.size)} entries, ${String(verify.data.checkpoints)} signed checkpoints (signed by ${verify.data.signers.join(', ')}).`
+                  ? `${String(verify.data.size)} entries, ${String(verify.data.checkpoints)} signed checkpoint${verify.data.checkpoints === 1 ? '' : 's'} (signed by ${verify.data.signers.join(', ')}).`
                   : `${verify.data.problem?.reason ?? 'Unknown problem'}${verify.data.problem?.seq !== null && verify.data.problem?.seq !== undefined ? ` (entry ${String(verify.data.problem.seq)})` : ''}.`}
               </Alert>
             )}
