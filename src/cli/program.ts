@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { runSelfTest } from '../core/diagnostics/selfTest';
 import { APP_VERSION } from '../core/version';
 import { registerBackupCommands } from './commands/backupCommands';
+import { registerDemoCommands } from './commands/demoCommands';
 import { registerEvidenceCommands } from './commands/evidenceCommands';
 import { registerImportCommands } from './commands/importCommands';
 import { registerLogCommands } from './commands/logCommands';
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerEvidenceCommands(program);
   registerLogCommands(program);
   registerImportCommands(program);
+  registerDemoCommands(program);
   registerBackupCommands(program);
   return program;
 }
