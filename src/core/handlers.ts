@@ -45,6 +45,7 @@ export function createCore(options: CoreOptions): Core {
     'custodian:vault.recent': async () => ({ vaults: await vaults.recent() }),
     'custodian:vault.create': (input) => vaults.create(input),
     'custodian:vault.unlock': (input) => vaults.unlock(input),
+    'custodian:vault.openDemo': () => vaults.openDemo(),
     'custodian:vault.lock': async () => {
       await vaults.lock();
       return { locked: true as const };

@@ -83,6 +83,7 @@ test('people: a windowed list of thousands, sorted, searched, opened', async ({ 
   const drawer = page.getByRole('dialog', { name: 'Zoë Álvarez' });
   await expect(drawer).toContainText('zoe.alvarez@example.org');
   await expect(drawer).toContainText('v1');
+  await page.waitForTimeout(400); // let the drawer finish sliding in, for the picture only
   await saveScreenshot(page, testInfo, 'records-person');
   const axe = await new AxeBuilder({ page }).analyze();
   expect(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);

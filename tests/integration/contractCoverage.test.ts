@@ -32,6 +32,7 @@ const SAMPLE_INPUTS: Record<Channel, unknown> = {
   'custodian:vault.create': { location: 'unknown-token', name: 'Acme', user: 'alice', passphrase: 'x' },
   'custodian:vault.unlock': { location: 'unknown-token', user: 'alice', passphrase: 'x' },
   'custodian:vault.lock': {},
+  'custodian:vault.openDemo': {},
   'custodian:vault.status': {},
   'custodian:vault.touch': {},
   'custodian:vault.verifyLog': {},

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CustodianError } from '../../shared/errors';
 import type { Role } from '../../shared/roles';
@@ -7,7 +8,13 @@ import { createVault } from '../vault/createVault';
 import { openVault } from '../vault/unlockVault';
 import type { Credential } from '../vault/unlockVault';
 import type { VaultSession } from '../vault/vaultSession';
+import { fillDemoVault } from '../demo/fillDemoVault';
 import { SettingsStore } from './settingsStore';
+
+export const DEMO_VAULT_NAME = 'Riverside Demo';
+export const DEMO_USER = 'demo-officer';
+/** Public on purpose: the demo vault holds invented people only. */
+export const DEMO_PASSPHRASE = 'riverside demo vault passphrase';
 
 /** Native folder pickers, implemented by main (Electron dialog) or stubbed by the harness. */
 export interface DialogPort {
@@ -136,6 +143,27 @@ export class VaultManager {
       ...(this.options.kdf ? { kdf: this.options.kdf } : {}),
     });
     return { vault: await this.adopt(created.session), recoveryKey: created.recoveryKey };
+  }
+
+  /**
+   * The demo vault: a fictional hospital kept in the app's data folder, created and filled on
+   * first use, opened as `demo-officer` with a passphrase that is public by design (the data is
+   * invented; never put real records in it).
+   */
+  async openDemo(): Promise<VaultInfo> {
+    const dir = join(this.options.dataDir, 'demo', `${DEMO_VAULT_NAME}.custodian`);
+    const credential = { user: DEMO_USER, passphrase: Buffer.from(DEMO_PASSPHRASE) };
+    if (!existsSync(join(dir, 'vault.header'))) {
+      const created = await createVault(dir, { ...credential, ...(this.options.kdf ? { kdf: this.options.kdf } : {}) });
+      try {
+        await fillDemoVault(created.session, { people: 400 });
+      } catch (error) {
+        await created.session.lock();
+        throw error;
+      }
+      return this.adopt(created.session);
+    }
+    return this.adopt(await openVault(dir, credential));
   }
 
   async unlock(input: { location: string } & ({ user: string; passphrase: string } | { recoveryKey: string })): Promise<VaultInfo> {

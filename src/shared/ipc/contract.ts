@@ -85,6 +85,8 @@ export const contract = {
     ]),
     output: vaultInfo,
   },
+  /** Creates (first time) and opens the demo vault: invented data, public passphrase. */
+  'custodian:vault.openDemo': { input: empty, output: vaultInfo },
   'custodian:vault.lock': { input: empty, output: z.object({ locked: z.literal(true) }) },
   'custodian:vault.status': {
     input: empty,

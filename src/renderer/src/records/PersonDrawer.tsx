@@ -61,6 +61,7 @@ export function PersonDrawer({ personId, onClose }: { personId: string | null; o
               </Text>
             )}
             {completions.data && completions.data.rows.length > 0 && (
+              <Table.ScrollContainer minWidth={520}>
               <Table striped withTableBorder fz="sm">
                 <Table.Thead>
                   <Table.Tr>
@@ -83,6 +84,7 @@ export function PersonDrawer({ personId, onClose }: { personId: string | null; o
                   ))}
                 </Table.Tbody>
               </Table>
+              </Table.ScrollContainer>
             )}
           </div>
           <div>

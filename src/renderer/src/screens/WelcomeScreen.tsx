@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Center, Container, Divider, Group, SimpleGrid, Stack, Text, Title, UnstyledButton } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { call } from '../ipc/call';
 import { useAppInfo, useRecentVaults } from '../ipc/queries';
@@ -18,6 +18,13 @@ export function WelcomeScreen({ onCreated }: { onCreated: (recoveryKey: string) 
     mutationFn: () => call(window.custodian.vault.chooseLocation({ purpose: 'open' })),
     onSuccess: (result) => {
       if (result.location) setUnlocking({ ...result.location, lastUser: null });
+    },
+  });
+  const client = useQueryClient();
+  const demo = useMutation({
+    mutationFn: () => call(window.custodian.vault.openDemo()),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: ['vault.status'] });
     },
   });
   const vaults = recent.data?.vaults ?? [];
@@ -85,6 +92,32 @@ export function WelcomeScreen({ onCreated }: { onCreated: (recoveryKey: string) 
               </Button>
             </Card>
           </SimpleGrid>
+          <Card withBorder padding="md" radius="md" component="section" aria-labelledby="demo-title">
+            <Group justify="space-between" wrap="nowrap">
+              <div>
+                <Title order={2} size="h5" id="demo-title">
+                  New to Custodian?
+                </Title>
+                <Text size="sm" c="gray.7">
+                  Open the demo vault: a fictional regional hospital with 400 people, three years of training and
+                  evidence documents. Its passphrase is public, so never put real records in it.
+                </Text>
+              </div>
+              <Button variant="light" onClick={() => demo.mutate()} loading={demo.isPending}>
+                Open the demo vault
+              </Button>
+            </Group>
+            {demo.isPending && (
+              <Text size="sm" mt="xs" role="status">
+                Preparing the demo vault (the first time takes a few seconds)…
+              </Text>
+            )}
+            {demo.isError && (
+              <Text size="sm" mt="xs" c="red.8" role="alert">
+                {demo.error.message}
+              </Text>
+            )}
+          </Card>
           {open.isError && (
             <Alert color="red" role="alert" title="Could not open the folder">
               {open.error.message}
