@@ -103,7 +103,7 @@ export function WelcomeScreen({ onCreated }: { onCreated: (recoveryKey: string) 
                   evidence documents. Its passphrase is public, so never put real records in it.
                 </Text>
               </div>
-              <Button variant="light" onClick={() => demo.mutate()} loading={demo.isPending}>
+              <Button variant="light" onClick={() => demo.mutate()} loading={demo.isPending} style={{ flexShrink: 0 }}>
                 Open the demo vault
               </Button>
             </Group>
