@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { Command } from 'commander';
 import { CustodianError } from '../shared/errors';
 import { wipe } from '../core/crypto/wipe';
 import { openVault } from '../core/vault/unlockVault';
@@ -11,6 +12,13 @@ import { readPassphrase } from './passphrase';
 export interface UnlockFlags {
   user?: string;
   passphraseFile?: string;
+}
+
+/** Adds the options every command that unlocks a vault takes: --user and --passphrase-file. */
+export function unlockOptions(command: Command): Command {
+  return command
+    .option('--user <name>', 'who acts (default: the first administrator)')
+    .option('--passphrase-file <file>', 'read the passphrase from a file');
 }
 
 /** The first passphrase slot's user: the vault's creating admin, unless removed. */

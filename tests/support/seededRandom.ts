@@ -1,11 +1,7 @@
-/** mulberry32: a tiny seeded PRNG so a failing random test can be replayed from its seed. */
+import { SeededRandom } from '../../src/core/demo/seededRandom';
+
+/** The demo's seeded PRNG as a plain function, so a failing random test can be replayed from its seed. */
 export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new SeededRandom(seed);
+  return () => random.next();
 }

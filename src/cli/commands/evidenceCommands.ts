@@ -5,12 +5,8 @@ import type { Command } from 'commander';
 import { CustodianError } from '../../shared/errors';
 import { addEvidence, deleteEvidence, exportEvidenceIdentity, readEvidence } from '../../core/evidence/evidenceStore';
 import { say, sayJson } from '../output';
-import { withVault } from '../unlock';
+import { unlockOptions, withVault } from '../unlock';
 import type { UnlockFlags } from '../unlock';
-
-function unlockOptions(command: Command): Command {
-  return command.option('--user <name>', 'who acts (default: the first administrator)').option('--passphrase-file <file>', 'read the passphrase from a file');
-}
 
 export function registerEvidenceCommands(program: Command): void {
   const evidence = program.command('evidence').description('encrypted evidence files');

@@ -6,16 +6,10 @@ import { addUser, changePassphrase, listUsers, removeUser } from '../../core/use
 import { parseKdfFlag } from '../kdfFlag';
 import { say, sayJson } from '../output';
 import { readNewPassphrase } from '../passphrase';
-import { withVault } from '../unlock';
+import { unlockOptions, withVault } from '../unlock';
 import type { UnlockFlags } from '../unlock';
 
 type KdfFlag = { kdf: string };
-
-function unlockOptions(command: Command): Command {
-  return command
-    .option('--user <name>', 'who acts (default: the first administrator)')
-    .option('--passphrase-file <file>', "the acting user's passphrase, from a file");
-}
 
 export function registerUserCommands(program: Command): void {
   const user = program.command('user').description('manage users and their passphrases');

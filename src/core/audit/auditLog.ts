@@ -4,7 +4,9 @@ import { canonicalJson } from '../crypto/canonicalJson';
 import type { ReadableDb, WritableDb } from '../db/database';
 import type { Checkpoint } from './checkpoint';
 import { signCheckpoint } from './checkpoint';
-import { leafHash, nodeHash } from './merkle';
+import { leafHash } from './merkle';
+import { MerkleFrontier } from './merkleFrontier';
+import type { FrontierNode } from './merkleFrontier';
 
 /** One thing that happened, as core records it. Values are hashes and ids, never PII. */
 export interface AuditEvent {
@@ -44,19 +46,6 @@ export function stateHash(state: unknown): string {
   return createHash('sha256').update(canonicalJson(state)).digest('hex');
 }
 
-interface FrontierRow {
-  level: number;
-  size: number;
-  hash: Buffer;
-}
-
-function rootFromFrontier(frontier: readonly FrontierRow[]): Buffer {
-  let root = frontier[frontier.length - 1]?.hash;
-  if (!root) return createHash('sha256').digest();
-  for (let i = frontier.length - 2; i >= 0; i--) root = nodeHash((frontier[i] as FrontierRow).hash, root);
-  return root;
-}
-
 /** Entries in the log. max(seq) reads one b-tree leaf; count(*) would scan the whole table. */
 export async function logSize(db: ReadableDb): Promise<number> {
   const row = await db.get<{ n: number }>('SELECT coalesce(max(seq) + 1, 0) AS n FROM audit_log');
@@ -78,7 +67,7 @@ export async function appendAudit(
   if (events.length === 0) throw new Error('appendAudit needs at least one event');
   const at = now.toISOString();
   let size = await logSize(db);
-  const frontier = await db.all<FrontierRow>('SELECT level, size, hash FROM audit_frontier ORDER BY level');
+  const frontier = new MerkleFrontier(await db.all<FrontierNode>('SELECT size, hash FROM audit_frontier ORDER BY level'));
   const entries: (AuditEntry & { leaf: string })[] = [];
   for (const event of events) {
     const entry: AuditEntry = {
@@ -93,13 +82,7 @@ export async function appendAudit(
     };
     const leaf = entryLeaf(entry);
     entries.push({ ...entry, leaf: leaf.toString('hex') });
-    frontier.push({ level: 0, size: 1, hash: leaf });
-    while (frontier.length >= 2) {
-      const right = frontier[frontier.length - 1] as FrontierRow;
-      const left = frontier[frontier.length - 2] as FrontierRow;
-      if (left.size !== right.size) break;
-      frontier.splice(frontier.length - 2, 2, { level: 0, size: left.size * 2, hash: nodeHash(left.hash, right.hash) });
-    }
+    frontier.push(leaf);
     size++;
   }
   // One statement per batch of entries, not one per entry (imports log thousands at once).
@@ -113,11 +96,11 @@ export async function appendAudit(
     );
   }
   await db.run('DELETE FROM audit_frontier');
-  for (const [level, node] of frontier.entries()) {
+  for (const [level, node] of frontier.edge.entries()) {
     await db.run('INSERT INTO audit_frontier (level, size, hash) VALUES (?, ?, ?)', [level, node.size, node.hash]);
   }
   const checkpoint = signCheckpoint(
-    { vaultId, size, root: rootFromFrontier(frontier).toString('base64'), signer: signer.name, at },
+    { vaultId, size, root: frontier.root().toString('base64'), signer: signer.name, at },
     signer.privateKey,
     signer.publicKey,
   );

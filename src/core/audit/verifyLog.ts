@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { ReadableDb } from '../db/database';
 import type { AuditEntry } from './auditLog';
 import { entryLeaf } from './auditLog';
 import type { Checkpoint } from './checkpoint';
 import { verifyCheckpointSignature } from './checkpoint';
-import { nodeHash } from './merkle';
+import { MerkleFrontier } from './merkleFrontier';
 
 export interface LogProblem {
   /** The first entry found bad, or null when the problem is not one entry (e.g. a bad head). */
@@ -43,27 +42,6 @@ interface CheckpointRow {
   at: string;
 }
 
-/** Incremental RFC 6962 root over leaves appended in order. */
-class Frontier {
-  private nodes: { size: number; hash: Buffer }[] = [];
-
-  push(leaf: Buffer): void {
-    this.nodes.push({ size: 1, hash: leaf });
-    for (;;) {
-      const right = this.nodes[this.nodes.length - 1];
-      const left = this.nodes[this.nodes.length - 2];
-      if (!left || !right || left.size !== right.size) break;
-      this.nodes.splice(this.nodes.length - 2, 2, { size: left.size * 2, hash: nodeHash(left.hash, right.hash) });
-    }
-  }
-
-  root(): Buffer {
-    let root = this.nodes[this.nodes.length - 1]?.hash ?? createHash('sha256').digest();
-    for (let i = this.nodes.length - 2; i >= 0; i--) root = nodeHash((this.nodes[i] as { hash: Buffer }).hash, root);
-    return root;
-  }
-}
-
 /**
  * Recomputes the whole log from its rows and checks it against every signed checkpoint and
  * against the head kept outside the database. Detects any entry edited, deleted, inserted or
@@ -75,7 +53,7 @@ export async function verifyLog(db: ReadableDb, vaultId: string, head: Checkpoin
   const checkpoints = await db.all<CheckpointRow>('SELECT * FROM checkpoints ORDER BY size');
   const knownKeys = new Set((await db.all<{ public_key: string }>('SELECT public_key FROM signing_keys')).map((r) => r.public_key));
   const signers = new Set<string>();
-  const frontier = new Frontier();
+  const frontier = new MerkleFrontier();
   // A holder rather than a `let`: the closure assigns it, which flow analysis cannot see.
   const found: { problem: LogProblem | null } = { problem: null };
   const fail = (seq: number | null, reason: string) => {

@@ -4,18 +4,22 @@ import type { DialogPort } from '../../core/app/vaultManager';
 
 /** Native folder pickers. The chosen path stays in main; the renderer gets an opaque token. */
 export function electronDialogs(window: () => BrowserWindow | undefined): DialogPort {
+  /** Modal to our window when there is one; the first path chosen, or null if cancelled. */
+  const show = async (options: Electron.OpenDialogOptions): Promise<string | null> => {
+    const parent = window();
+    const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  };
   return {
-    async chooseFolder(purpose) {
+    chooseFolder(purpose) {
       const options: Electron.OpenDialogOptions = {
         title: purpose === 'create' ? 'Choose where to create the vault' : 'Choose a .custodian vault folder',
         buttonLabel: purpose === 'create' ? 'Create here' : 'Open vault',
         properties: purpose === 'create' ? ['openDirectory', 'createDirectory'] : ['openDirectory'],
       };
-      const parent = window();
-      const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
-      return result.canceled ? null : (result.filePaths[0] ?? null);
+      return show(options);
     },
-    async chooseImportFile() {
+    chooseImportFile() {
       const options: Electron.OpenDialogOptions = {
         title: 'Choose an LMS or HR export to import',
         buttonLabel: 'Import',
@@ -25,9 +29,7 @@ export function electronDialogs(window: () => BrowserWindow | undefined): Dialog
           { name: 'All files', extensions: ['*'] },
         ],
       };
-      const parent = window();
-      const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
-      return result.canceled ? null : (result.filePaths[0] ?? null);
+      return show(options);
     },
   };
 }

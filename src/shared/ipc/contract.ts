@@ -30,6 +30,12 @@ const importResult = z.object({
   warnings: z.array(z.string()),
   report: z.array(z.object({ row: z.number().int(), column: z.string().nullable(), value: z.string().nullable(), reason: z.string() })),
 });
+/** A page of a record list: what the windowed tables ask for. */
+const pageFields = {
+  search: z.string().max(200).optional(),
+  offset: z.number().int().min(0).max(10_000_000),
+  limit: z.number().int().min(1).max(500),
+};
 /** Header -> field (or 'ignore'), as the officer edited it. */
 const importMap = z.record(z.string().max(200), z.string().max(40));
 
@@ -107,12 +113,10 @@ export const contract = {
   'custodian:records.people': {
     input: z
       .object({
-        search: z.string().max(200).optional(),
+        ...pageFields,
         status: z.enum(['all', 'active', 'left']).default('all'),
         sort: z.enum(['name', 'employeeId', 'orgUnit', 'jobRole', 'hireDate']).default('name'),
         dir: z.enum(['asc', 'desc']).default('asc'),
-        offset: z.number().int().min(0).max(10_000_000),
-        limit: z.number().int().min(1).max(500),
       })
       .strict(),
     output: z.object({
@@ -136,12 +140,10 @@ export const contract = {
   'custodian:records.completions': {
     input: z
       .object({
-        search: z.string().max(200).optional(),
+        ...pageFields,
         personId: z.string().max(64).optional(),
         sort: z.enum(['completedOn', 'course', 'person', 'score', 'expiresOn']).default('completedOn'),
         dir: z.enum(['asc', 'desc']).default('desc'),
-        offset: z.number().int().min(0).max(10_000_000),
-        limit: z.number().int().min(1).max(500),
       })
       .strict(),
     output: z.object({
