@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchAgeStream } from './ageStream.bench';
+import { benchDashboard } from './dashboard.bench';
 import { benchImportCsv, benchImportXlsx } from './import.bench';
 import { benchIpcDispatch } from './ipcDispatch.bench';
 import { formatFigure } from './measure';
 import type { Figure } from './measure';
+import { benchScreens } from './screens.bench';
+import { benchStatus } from './status.bench';
 import { benchUnlockStall } from './unlockStall.bench';
 
 // `npm run bench`: prints one line per figure, each beside a baseline measured in this same run
@@ -17,6 +20,9 @@ const benches: Record<string, () => Promise<Figure[]>> = {
   unlock: benchUnlockStall,
   importCsv: benchImportCsv,
   importXlsx: benchImportXlsx,
+  screens: benchScreens,
+  dashboard: benchDashboard,
+  status: benchStatus,
 };
 
 const only = process.argv[2];

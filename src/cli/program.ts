@@ -5,6 +5,7 @@ import { APP_VERSION } from '../core/version';
 import { registerBackupCommands } from './commands/backupCommands';
 import { registerDemoCommands } from './commands/demoCommands';
 import { registerEvidenceCommands } from './commands/evidenceCommands';
+import { registerComplianceCommands } from './commands/complianceCommands';
 import { registerImportCommands } from './commands/importCommands';
 import { registerLogCommands } from './commands/logCommands';
 import { registerUserCommands } from './commands/userCommands';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerEvidenceCommands(program);
   registerLogCommands(program);
   registerImportCommands(program);
+  registerComplianceCommands(program);
   registerDemoCommands(program);
   registerBackupCommands(program);
   return program;

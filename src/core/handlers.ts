@@ -7,6 +7,7 @@ import { previewFile } from './import/previewFile';
 import { queryCompletions } from './records/completionsQuery';
 import { personDetail } from './records/personDetail';
 import { queryPeople } from './records/peopleQuery';
+import { complianceHandlers } from './compliance/complianceHandlers';
 import type { CreateVaultOptions } from './vault/createVault';
 import { APP_NAME, APP_VERSION } from './version';
 
@@ -64,6 +65,7 @@ export function createCore(options: CoreOptions): Core {
     'custodian:records.people': (query) => queryPeople(vaults.current(), query),
     'custodian:records.completions': (query) => queryCompletions(vaults.current(), query),
     'custodian:records.person': ({ personId }) => personDetail(vaults.current(), personId),
+    ...complianceHandlers(() => vaults.current()),
     'custodian:import.chooseFile': async () => ({ file: await vaults.chooseImportFile() }),
     'custodian:import.preview': ({ file, as, map }) => {
       vaults.current().require('records.import', 'import records');

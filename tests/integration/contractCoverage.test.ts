@@ -45,6 +45,11 @@ const SAMPLE_INPUTS: Record<Channel, unknown> = {
   'custodian:import.status': { jobId: 'nope' },
   'custodian:import.cancel': { jobId: 'nope' },
   'custodian:settings.setAutoLock': { minutes: 10 },
+  'custodian:compliance.report': {},
+  'custodian:compliance.trend': { asOf: '2025-06-30' },
+  'custodian:compliance.gap': { asOf: '2025-06-30', requirementId: 'hipaa.security-awareness', kind: 'expired' },
+  'custodian:compliance.frameworks': {},
+  'custodian:compliance.enableFramework': { id: 'hipaa', enabled: true },
 };
 const EDGE_CODES = ['validation_failed', 'unknown_channel', 'forbidden_sender'];
 

@@ -28,6 +28,7 @@ interface DemoJson {
   certifications: number;
   orgUnits: number;
   evidence: { certificates: number; signInSheets: number; scans: number; links: number };
+  lmsReports: { reports: number; links: number };
   seconds: number;
 }
 
@@ -51,11 +52,12 @@ describe('custodian demo', () => {
       courses: 12,
       completions: demo.completions,
       certifications: demo.certifications,
-      evidence: 6,
+      evidence: 6 + demo.lmsReports.reports,
       users: 1,
       imports: 0,
       supersededVersions: 0,
     });
+    expect(demo.lmsReports.reports).toBeGreaterThan(0);
     expect(custodian(['log', 'verify', vault]).code).toBe(0);
   });
 

@@ -55,6 +55,32 @@ describe('custodian import', () => {
     expect(JSON.parse(custodian(['stats', vault, '--json']).stdout)).toMatchObject({ people: 2, orgUnits: 2, jobRoles: 2, courses: 1, completions: 1, imports: 2 });
   });
 
+  it('imports a certifications export: detected or --as certifications, --skip-invalid, idempotent', () => {
+    const licences = write('licences.csv', 'Worker ID,Worker,Certification,Certification Number,Issue Date,Expiration Date,Issuing Body\nW1,Zoë Beaumont,Registered Pharmacist,RPH-77,2019-06-01,2026-05-31,Board of Pharmacy\nW2,José Núñez,BLS Provider,,2025-02-10,2027-02-28,AHA\nW9,Ghost,BLS Provider,,2025-02-10,2027-02-28,AHA\n');
+    const refused = custodian(['import', vault, licences]);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toContain('licences.csv: certifications, csv');
+    expect(refused.stdout).toContain('row 4, employee id = "W9": no such person in the vault (import the roster first)');
+    expect(JSON.parse(custodian(['stats', vault, '--json']).stdout)).toMatchObject({ certifications: 0 });
+
+    const skipped = custodian(['import', vault, licences, '--skip-invalid', '--json']);
+    expect(skipped.code).toBe(0);
+    expect(JSON.parse(skipped.stdout)).toMatchObject({ kind: 'certifications', inserted: 2, invalid: 1, committed: true });
+    const again = custodian(['import', vault, licences, '--skip-invalid', '--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ inserted: 0, updated: 0, unchanged: 2, invalid: 1, committed: true });
+
+    const undetected = write('cards.csv', 'Ident,Card,Good Through\nW2,ACLS Provider,2027-03-31\n');
+    const mapped = custodian(['import', vault, undetected, '--as', 'certifications', '--map', 'Ident=employeeId', '--map', 'Card=certificationName', '--map', 'Good Through=expiresOn', '--json']);
+    expect(mapped.stderr).toBe('');
+    expect(JSON.parse(mapped.stdout)).toMatchObject({ kind: 'certifications', inserted: 1, committed: true });
+    expect(JSON.parse(custodian(['stats', vault, '--json']).stdout)).toMatchObject({ certifications: 3 });
+
+    const bogus = custodian(['import', vault, undetected, '--as', 'licences']);
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toBe('custodian: --as must be roster, completions or certifications\n');
+    expect(custodian(['import', '--help']).stdout).toMatch(/roster, completions or certifications/);
+  });
+
   it('refuses an empty file and a file that is not a table, with one line each', () => {
     const empty = custodian(['import', vault, write('empty.csv', '')]);
     expect(empty.code).not.toBe(0);

@@ -44,6 +44,7 @@ function printSummary(s: DemoSummary, seconds: number): void {
   say(`  gaps            ${n(s.overdue)} overdue, ${n(s.neverCompleted)} never completed`);
   say(`  certifications  ${n(s.certifications)} (${n(s.certificationsExpiringIn90Days)} current cards expire within 90 days)`);
   say(`  evidence        ${n(docs)} documents: ${n(s.evidence.certificates)} certificates, ${n(s.evidence.signInSheets)} sign-in sheets, ${n(s.evidence.scans)} scans (${n(s.evidence.links)} links)`);
+  say(`  LMS reports     ${n(s.lmsReports.reports)} monthly completion reports (${n(s.lmsReports.links)} links)`);
   say(`  took ${seconds.toFixed(1)} s`);
 }
 

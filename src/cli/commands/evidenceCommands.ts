@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { registerEvidenceReviewCommand } from './complianceCommands';
 import { CustodianError } from '../../shared/errors';
 import { addEvidence, deleteEvidence, exportEvidenceIdentity, readEvidence } from '../../core/evidence/evidenceStore';
 import { say, sayJson } from '../output';
@@ -10,6 +11,7 @@ import type { UnlockFlags } from '../unlock';
 
 export function registerEvidenceCommands(program: Command): void {
   const evidence = program.command('evidence').description('encrypted evidence files');
+  registerEvidenceReviewCommand(evidence);
 
   unlockOptions(evidence.command('add').description('encrypt a file into the vault; prints its id').argument('<vault>').argument('<file>'))
     .option('--person <id>', 'link to a person')

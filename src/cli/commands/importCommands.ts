@@ -1,12 +1,15 @@
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { CustodianError } from '../../shared/errors';
+import type { ImportKind } from '../../core/import/headerMap';
 import { importFile } from '../../core/import/importFile';
 import type { ImportResult } from '../../core/import/importFile';
 import { vaultStats } from '../../core/records/vaultStats';
 import { say, sayJson } from '../output';
 import { withVault } from '../unlock';
 import type { UnlockFlags } from '../unlock';
+
+const KINDS: readonly ImportKind[] = ['roster', 'completions', 'certifications'];
 
 interface ImportFlags extends UnlockFlags {
   as?: string;
@@ -34,10 +37,10 @@ function printReport(result: ImportResult): void {
 export function registerImportCommands(program: Command): void {
   program
     .command('import')
-    .description('import a roster or completions export (CSV or XLSX), all or nothing')
+    .description('import a roster, completions or certifications export (CSV or XLSX), all or nothing')
     .argument('<vault>')
     .argument('<file>')
-    .option('--as <kind>', 'roster or completions (default: detected from the headers)')
+    .option('--as <kind>', 'roster, completions or certifications (default: detected from the headers)')
     .option('--map <header=field>', 'map a column to a field (repeatable); field "ignore" drops it', (value: string, previous: string[]) => [...previous, value], [])
     .option('--date-format <format>', 'dd/mm/yyyy or mm/dd/yyyy, for slash dates that read either way')
     .option('--sheet <name>', 'XLSX: the worksheet to read (default: the first)')
@@ -47,8 +50,8 @@ export function registerImportCommands(program: Command): void {
     .option('--user <name>', 'who imports (default: the first administrator)')
     .option('--passphrase-file <file>', 'read the passphrase from a file')
     .action(async (vault: string, file: string, flags: ImportFlags) => {
-      const kind = flags.as === 'roster' || flags.as === 'completions' ? flags.as : undefined;
-      if (flags.as !== undefined && !kind) throw new CustodianError('validation_failed', '--as must be roster or completions');
+      const kind = KINDS.find((k) => k === flags.as);
+      if (flags.as !== undefined && !kind) throw new CustodianError('validation_failed', '--as must be roster, completions or certifications');
       const info = await stat(file).catch(() => null);
       if (!info?.isFile()) throw new CustodianError('not_found', `${file} is not a readable file`);
       const result = await withVault(vault, flags, (session) =>

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeVault, tempDir } from '../../../tests/support/tempVault';
-import { consistencyPath, inclusionPath, rootOf, verifyConsistency, verifyInclusion } from './merkle';
+import fc from 'fast-check';
+import { canonicalJson } from '../crypto/canonicalJson';
+import { entryLeaf } from './auditLog';
+import { consistencyPath, inclusionPath, leafHash, rootOf, verifyConsistency, verifyInclusion } from './merkle';
 
 let temp: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -8,6 +11,23 @@ beforeEach(() => {
 });
 afterEach(() => {
   temp.cleanup();
+});
+
+describe('entryLeaf', () => {
+  it('hashes exactly the canonical JSON of the entry (any strings, including escapes and astral characters)', () => {
+    const text = fc.string({ unit: 'grapheme' });
+    const maybe = fc.option(text, { nil: null });
+    fc.assert(
+      fc.property(
+        fc.record({ seq: fc.nat(), at: text, actor: text, action: text, target: maybe, before: maybe, after: maybe, reason: maybe }),
+        fc.string({ unit: 'binary' }),
+        (entry, raw) => {
+          const withControl = { ...entry, reason: raw };
+          for (const e of [entry, withControl]) expect(entryLeaf(e).equals(leafHash(Buffer.from(canonicalJson(e))))).toBe(true);
+        },
+      ),
+    );
+  });
 });
 
 describe('appendAudit', () => {

@@ -1,12 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { canonicalJson } from '../crypto/canonicalJson';
-import type { ReadableDb, WritableDb } from '../db/database';
-import type { Checkpoint } from './checkpoint';
-import { signCheckpoint } from './checkpoint';
+import type { ReadableDb } from '../db/database';
 import { leafHash } from './merkle';
-import { MerkleFrontier } from './merkleFrontier';
-import type { FrontierNode } from './merkleFrontier';
 
 /** One thing that happened, as core records it. Values are hashes and ids, never PII. */
 export interface AuditEvent {
@@ -36,9 +32,26 @@ export interface AuditSigner {
   privateKey: KeyObject;
 }
 
-/** The leaf is the canonical JSON of the whole entry, so any edited field changes its hash. */
+export const LOG_COLUMNS = ['seq', 'at', 'actor', 'action', 'target', 'before_hash', 'after_hash', 'reason', 'leaf_hash'] as const;
+
+/**
+ * The leaf is the canonical JSON of the whole entry, so any edited field changes its hash.
+ * Written out with the keys already in canonical (sorted) order: JSON.stringify of such an
+ * object is byte-for-byte `canonicalJson(entry)` (the test proves it), without sorting keys for
+ * every one of a million entries an import may log.
+ */
 export function entryLeaf(entry: AuditEntry): Buffer {
-  return leafHash(Buffer.from(canonicalJson(entry)));
+  const sorted = {
+    action: entry.action,
+    actor: entry.actor,
+    after: entry.after,
+    at: entry.at,
+    before: entry.before,
+    reason: entry.reason,
+    seq: entry.seq,
+    target: entry.target,
+  };
+  return leafHash(Buffer.from(JSON.stringify(sorted)));
 }
 
 /** SHA-256 hex of a record's canonical JSON: the before/after hash of an audit event. */
@@ -50,67 +63,4 @@ export function stateHash(state: unknown): string {
 export async function logSize(db: ReadableDb): Promise<number> {
   const row = await db.get<{ n: number }>('SELECT coalesce(max(seq) + 1, 0) AS n FROM audit_log');
   return row?.n ?? 0;
-}
-
-/**
- * Appends events to the log inside the caller's transaction, then signs a checkpoint over the
- * new tree. Every transaction that changes anything must call this before it commits, so no
- * entry is ever outside a signed checkpoint.
- */
-export async function appendAudit(
-  db: WritableDb,
-  vaultId: string,
-  signer: AuditSigner,
-  events: readonly AuditEvent[],
-  now: Date = new Date(),
-): Promise<Checkpoint> {
-  if (events.length === 0) throw new Error('appendAudit needs at least one event');
-  const at = now.toISOString();
-  let size = await logSize(db);
-  const frontier = new MerkleFrontier(await db.all<FrontierNode>('SELECT size, hash FROM audit_frontier ORDER BY level'));
-  const entries: (AuditEntry & { leaf: string })[] = [];
-  for (const event of events) {
-    const entry: AuditEntry = {
-      seq: size,
-      at,
-      actor: signer.name,
-      action: event.action,
-      target: event.target ?? null,
-      before: event.before ?? null,
-      after: event.after ?? null,
-      reason: event.reason ?? null,
-    };
-    const leaf = entryLeaf(entry);
-    entries.push({ ...entry, leaf: leaf.toString('hex') });
-    frontier.push(leaf);
-    size++;
-  }
-  // One statement per batch of entries, not one per entry (imports log thousands at once).
-  for (let start = 0; start < entries.length; start += 5000) {
-    await db.run(
-      `INSERT INTO audit_log (seq, at, actor, action, target, before_hash, after_hash, reason, leaf_hash)
-       SELECT value ->> '$.seq', value ->> '$.at', value ->> '$.actor', value ->> '$.action', value ->> '$.target',
-              value ->> '$.before', value ->> '$.after', value ->> '$.reason', unhex(value ->> '$.leaf')
-       FROM json_each(?)`,
-      [JSON.stringify(entries.slice(start, start + 5000))],
-    );
-  }
-  await db.run('DELETE FROM audit_frontier');
-  for (const [level, node] of frontier.edge.entries()) {
-    await db.run('INSERT INTO audit_frontier (level, size, hash) VALUES (?, ?, ?)', [level, node.size, node.hash]);
-  }
-  const checkpoint = signCheckpoint(
-    { vaultId, size, root: frontier.root().toString('base64'), signer: signer.name, at },
-    signer.privateKey,
-    signer.publicKey,
-  );
-  await db.run('INSERT INTO checkpoints (size, root, signer, public_key, signature, at) VALUES (?, ?, ?, ?, ?, ?)', [
-    checkpoint.size,
-    Buffer.from(checkpoint.root, 'base64'),
-    checkpoint.signer,
-    checkpoint.publicKey,
-    Buffer.from(checkpoint.signature, 'base64'),
-    checkpoint.at,
-  ]);
-  return checkpoint;
 }

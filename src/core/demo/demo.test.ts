@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeVault, tempDir } from '../../../tests/support/tempVault';
 import type { ReadableDb, SqlValue } from '../db/database';
 import { listEvidence, readEvidence } from '../evidence/evidenceStore';
+import { personDetail } from '../records/personDetail';
+import { renewedCertifications } from '../../shared/records/certificationStatus';
 import type { VaultSession } from '../vault/vaultSession';
 import { DEMO_COURSES } from './demoCourses';
 import { addMonths, dayFromIso, isoDay } from './demoDates';
@@ -185,12 +187,25 @@ describe('a 300-person demo hospital', () => {
     expect([...latest.values()].some((c) => c.termination_date === null && dayFromIso(c.expires_on) < today)).toBe(true);
   });
 
+  it('shows each card on the person page, a renewed card marked as replaced by the newer one', async () => {
+    const [renewed] = await query<{ person_id: string }>(
+      "SELECT person_id FROM certifications WHERE current = 1 AND name = 'BLS Provider' GROUP BY person_id HAVING count(*) >= 2 ORDER BY person_id LIMIT 1",
+    );
+    const detail = await personDetail(session, renewed?.person_id ?? '');
+    const bls = detail.certifications.filter((c) => c.name === 'BLS Provider');
+    expect(bls.length).toBeGreaterThanOrEqual(2);
+    expect(bls.every((c) => c.issuer === 'Riverside Regional Training Center' && c.number !== null && c.version === 1 && c.versions.length === 1)).toBe(true);
+    // Newest first; only the latest card says whether the person is certified.
+    expect(bls.map((c) => c.expiresOn)).toEqual(bls.map((c) => c.expiresOn).sort().reverse());
+    expect([...renewedCertifications(detail.certifications)]).toEqual(bls.slice(1).map((c) => c.certificationId));
+  });
+
   it('has evidence: certificate PDFs and sign-in sheets that stock tools read, scans that decode', async () => {
-    const evidence = await listEvidence(session);
+    const evidence = (await listEvidence(session)).filter((e) => e.mediaType !== 'text/csv');
     expect(evidence).toHaveLength(15);
     expect(summary.evidence).toMatchObject({ certificates: 8, signInSheets: 3, scans: 4 });
     const names = new Map((await query<{ person_id: string; name: string }>("SELECT person_id, given_name || ' ' || family_name AS name FROM people WHERE current = 1")).map((p) => [p.person_id, p.name]));
-    const links = await query<{ evidence_id: string; target_kind: string; target_id: string }>('SELECT evidence_id, target_kind, target_id FROM evidence_links');
+    const links = await query<{ evidence_id: string; target_kind: string; target_id: string }>("SELECT l.evidence_id, l.target_kind, l.target_id FROM evidence_links l JOIN evidence e ON e.id = l.evidence_id WHERE e.media_type != 'text/csv'");
     expect(links).toHaveLength(summary.evidence.links);
     const [dangling] = await query<{ n: number }>(
       `SELECT count(*) AS n FROM evidence_links l WHERE NOT EXISTS (SELECT 1 FROM people WHERE person_id = l.target_id) AND NOT EXISTS (SELECT 1 FROM completions WHERE completion_id = l.target_id)
@@ -229,6 +244,31 @@ describe('a 300-person demo hospital', () => {
     expect(kinds.filter((k) => k === 'Sign-in')).toHaveLength(3);
   });
 
+  it('files monthly LMS completion reports (CSV) linked to the completions they list, with a month missing now and then', async () => {
+    expect(summary.lmsReports.reports).toBeGreaterThan(20);
+    const reports = (await listEvidence(session)).filter((e) => e.mediaType === 'text/csv');
+    expect(reports).toHaveLength(summary.lmsReports.reports);
+    const sample = reports[0];
+    if (!sample) throw new Error('no report');
+    const text = (await decrypt(session, sample.id)).toString('utf8');
+    const lines = text.trim().split('\r\n');
+    expect(lines[0]).toMatch(/^# LMS completion report: .+ \([A-Z-]+\), \d{4}-\d{2}$/);
+    expect(lines[1]).toBe('Employee ID,Learner,Course,Completed,Score,Status');
+    const linked = await query<{ n: number }>("SELECT count(*) AS n FROM evidence_links WHERE evidence_id = ? AND target_kind = 'completion'", [sample.id]);
+    expect(linked[0]?.n).toBe(lines.length - 2);
+    const [all] = await query<{ n: number }>("SELECT count(*) AS n FROM evidence_links l JOIN evidence e ON e.id = l.evidence_id WHERE e.media_type = 'text/csv'");
+    expect(all?.n).toBe(summary.lmsReports.links);
+  });
+
+  it('enables the packs a hospital answers to, adapted to its units, and reviews the evidence', async () => {
+    const frameworks = await query<{ id: string }>('SELECT id FROM frameworks WHERE enabled = 1 ORDER BY id');
+    expect(frameworks.map((f) => f.id)).toEqual(['gdpr', 'hipaa', 'osha-bbp', 'soc2']);
+    const adapted = await query<{ requirement_id: string; reason: string }>("SELECT requirement_id, reason FROM requirements WHERE current = 1 AND origin = 'adapted' ORDER BY requirement_id");
+    expect(adapted.map((r) => r.requirement_id)).toEqual(['gdpr.processing-on-instructions', 'gdpr.staff-training', 'osha-bbp.training', 'soc2.competence']);
+    const reviews = await query<{ state: string; n: number }>('SELECT state, count(*) AS n FROM evidence_reviews GROUP BY state ORDER BY state');
+    expect(reviews.map((r) => r.state)).toEqual(['accepted', 'rejected']);
+  });
+
   it('logs one audit event per record, and the log verifies', async () => {
     const counts = await query<{ action: string; n: number }>('SELECT action, count(*) AS n FROM audit_log GROUP BY action');
     const count = (action: string) => counts.find((c) => c.action === action)?.n ?? 0;
@@ -238,8 +278,8 @@ describe('a 300-person demo hospital', () => {
     expect(count('course.create')).toBe(DEMO_COURSES.length);
     expect(count('orgunit.create')).toBe(summary.orgUnits);
     expect(count('jobrole.create')).toBe(summary.jobRoles);
-    expect(count('evidence.add')).toBe(15);
-    expect(count('evidence.link')).toBe(summary.evidence.links);
+    expect(count('evidence.add')).toBe(15 + summary.lmsReports.reports);
+    expect(count('evidence.link')).toBe(summary.evidence.links + summary.lmsReports.reports);
     const [reasons] = await query<{ n: number }>("SELECT count(*) AS n FROM completions WHERE reason IS NOT 'demo data' OR recorded_by IS NOT ? OR version != 1", [session.principal.userId]);
     expect(reasons?.n).toBe(0);
     expect((await session.verifyLog()).ok).toBe(true);

@@ -19,6 +19,8 @@ import type { DemoRoster } from './generateRoster';
 import { generateRoster, STREAM } from './generateRoster';
 import type { EvidenceLink } from './renderEvidence';
 import { renderEvidence } from './renderEvidence';
+import { enableDemoFrameworks } from './enableDemoFrameworks';
+import { fileLmsReports } from './lmsReports';
 import { mixSeed } from './seededRandom';
 
 export interface DemoOptions {
@@ -58,6 +60,8 @@ export interface DemoSummary {
   /** Active people's current BLS/ACLS cards expiring within 90 days (none already expired). */
   certificationsExpiringIn90Days: number;
   evidence: EvidenceCounts & { links: number };
+  /** Monthly LMS completion reports filed as evidence, and the completions they are linked to. */
+  lmsReports: { reports: number; links: number };
 }
 
 const REASON = 'demo data';
@@ -204,6 +208,7 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
     certifications: 0,
     certificationsExpiringIn90Days: 0,
     evidence: { certificates: 0, signInSheets: 0, scans: 0, links: 0 },
+    lmsReports: { reports: 0, links: 0 },
   };
 
   await session.mutateWithLog(async (db, log) => {
@@ -358,5 +363,7 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
     options.onProgress?.('evidence', i + 1, documents.length);
   }
   await writeLinks();
+  summary.lmsReports = await fileLmsReports(session, seed, summary.today);
+  await enableDemoFrameworks(session, seed);
   return summary;
 }

@@ -31,6 +31,8 @@ function valuesOf(row: Values): Values {
   return Object.fromEntries(VALUE_COLUMNS.map((c) => [c, row[c]])) as Values;
 }
 
+const BATCH = 5000;
+
 interface Pending {
   record: CompletionRecord;
   values: Values;
@@ -47,6 +49,8 @@ export class CompletionWriter {
   private readonly personByEmail = new Map<string, string>();
   private readonly courseByCode = new Map<string, string>();
   private pending: Pending[] = [];
+  /** The batch being written while the next one is read (see `settle`). */
+  private inFlight: Promise<void> = Promise.resolve();
   readonly counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, invalid: 0 };
   coursesCreated = 0;
 
@@ -104,11 +108,39 @@ export class CompletionWriter {
       certificate_number: record.certificateNumber,
     };
     this.pending.push({ record, values });
-    if (this.pending.length >= 5000) await this.flush();
+    if (this.pending.length >= BATCH) await this.startWrite();
   }
 
+  /**
+   * Starts writing the buffered batch once the previous one is written, and returns without
+   * waiting for it: SQLite writes on its own thread while the next batch is parsed here. Each
+   * batch's lookups therefore see every earlier batch.
+   */
+  private async startWrite(): Promise<void> {
+    await this.inFlight;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const write = this.write(batch);
+    write.catch(() => undefined); // observed by the next startWrite, flush or settle
+    this.inFlight = write;
+  }
+
+  /** Writes everything buffered and waits for it. */
   async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
+    await this.startWrite();
+    await this.inFlight;
+  }
+
+  /**
+   * Waits for the batch in flight, ignoring its outcome. Hazard: the caller must settle before
+   * its transaction ends (commit or rollback), or that batch's statements would run after it.
+   */
+  async settle(): Promise<void> {
+    await this.inFlight.catch(() => undefined);
+  }
+
+  private async write(pending: readonly Pending[]): Promise<void> {
     const keyOf = (v: Pick<Values, 'person_id' | 'course_id' | 'completed_on'>) => `${v.person_id}|${v.course_id}|${v.completed_on}`;
     const existing = new Map<string, CompletionRow>();
     const rows = await this.context.db.all<CompletionRow>(
@@ -116,14 +148,14 @@ export class CompletionWriter {
       // than a scan of every completion per key.
       `SELECT c.* FROM json_each(?) j CROSS JOIN completions c
          ON c.current = 1 AND c.person_id = j.value ->> '$.p' AND c.course_id = j.value ->> '$.c' AND c.completed_on = j.value ->> '$.d'`,
-      [JSON.stringify(this.pending.map(({ values: v }) => ({ p: v.person_id, c: v.course_id, d: v.completed_on })))],
+      [JSON.stringify(pending.map(({ values: v }) => ({ p: v.person_id, c: v.course_id, d: v.completed_on })))],
     );
     for (const row of rows) existing.set(keyOf(row), row);
     const seen = new Map<string, number>();
     const inserts: Record<string, unknown>[] = [];
     const retire: number[] = [];
     const events: AuditEvent[] = [];
-    for (const { record, values } of this.pending) {
+    for (const { record, values } of pending) {
       const key = keyOf(values);
       const old = existing.get(key);
       const firstRow = seen.get(key) ?? (old?.source_sha256 === this.context.fileSha256 && old.source_row !== record.row ? old.source_row : undefined);
@@ -162,6 +194,5 @@ export class CompletionWriter {
     await retireRows(this.context.db, 'completions', retire);
     await insertJsonRows(this.context.db, 'completions', INSERT_COLUMNS, inserts);
     await this.context.log(events);
-    this.pending = [];
   }
 }

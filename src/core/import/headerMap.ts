@@ -2,10 +2,10 @@ import { CustodianError } from '../../shared/errors';
 
 // Column headers as real exports spell them (Moodle course completion and grade reports,
 // Cornerstone transcripts, Workday Learning, TalentLMS, SAP SuccessFactors, plain HRIS
-// rosters), mapped to our fields. Headers are compared normalised: lower case, letters and
+// rosters, HR licence and credential tracking reports), mapped to our fields. Headers are compared normalised: lower case, letters and
 // digits only ("E-mail" = "email", "Score (%)" = "score").
 
-export type ImportKind = 'roster' | 'completions';
+export type ImportKind = 'roster' | 'completions' | 'certifications';
 
 export const ROSTER_TARGETS = [
   'employeeId', 'email', 'givenName', 'familyName', 'fullName', 'dateOfBirth', 'site', 'orgUnit', 'jobRole',
@@ -15,7 +15,15 @@ export const COMPLETION_TARGETS = [
   'employeeId', 'email', 'fullName', 'courseCode', 'courseTitle', 'courseVersion', 'provider', 'hours', 'completedOn', 'score',
   'passed', 'expiresOn', 'trainer', 'deliveryMethod', 'certificateNumber',
 ] as const;
-export type ImportField = (typeof ROSTER_TARGETS)[number] | (typeof COMPLETION_TARGETS)[number];
+export const CERTIFICATION_TARGETS = [
+  'employeeId', 'email', 'fullName', 'certificationName', 'certificationNumber', 'issuedOn', 'expiresOn', 'issuer',
+] as const;
+export type ImportField = (typeof ROSTER_TARGETS)[number] | (typeof COMPLETION_TARGETS)[number] | (typeof CERTIFICATION_TARGETS)[number];
+
+/** The fields a file of this kind may map its columns to. */
+export function targetsFor(kind: ImportKind): readonly ImportField[] {
+  return kind === 'roster' ? ROSTER_TARGETS : kind === 'completions' ? COMPLETION_TARGETS : CERTIFICATION_TARGETS;
+}
 
 const COMMON: Record<string, ImportField> = {
   employeeid: 'employeeId', employeenumber: 'employeeId', employeeno: 'employeeId', empid: 'employeeId',
@@ -76,22 +84,63 @@ const COMPLETIONS: Record<string, ImportField> = {
   certno: 'certificateNumber', certificate: 'certificateNumber',
 };
 
+// Licences, certifications and credentials as HR systems and credential trackers export them
+// (Workday "Certification" reports, nursing licence rosters, BLS/ACLS card lists).
+const CERTIFICATIONS: Record<string, ImportField> = {
+  ...COMMON,
+  certification: 'certificationName', certificationname: 'certificationName', certificationtitle: 'certificationName',
+  certificationtype: 'certificationName', license: 'certificationName', licence: 'certificationName',
+  licensetype: 'certificationName', licencetype: 'certificationName', licensename: 'certificationName',
+  licencename: 'certificationName', credential: 'certificationName', credentialname: 'certificationName',
+  credentialtype: 'certificationName', certificate: 'certificationName', certificatename: 'certificationName',
+  certificatetype: 'certificationName', qualification: 'certificationName', qualificationname: 'certificationName',
+  licenseorcertification: 'certificationName', licensecertification: 'certificationName',
+  licensenumber: 'certificationNumber', licenseno: 'certificationNumber', licencenumber: 'certificationNumber',
+  licenceno: 'certificationNumber', licenseid: 'certificationNumber', certificationnumber: 'certificationNumber',
+  certificationno: 'certificationNumber', certificationid: 'certificationNumber', credentialid: 'certificationNumber',
+  credentialnumber: 'certificationNumber', certificatenumber: 'certificationNumber', certificateno: 'certificationNumber',
+  certificateid: 'certificationNumber', certno: 'certificationNumber', cardnumber: 'certificationNumber',
+  registrationnumber: 'certificationNumber', number: 'certificationNumber',
+  issuedate: 'issuedOn', issued: 'issuedOn', dateissued: 'issuedOn', issuedon: 'issuedOn', dateofissue: 'issuedOn',
+  dateearned: 'issuedOn', earneddate: 'issuedOn', earnedon: 'issuedOn', dateawarded: 'issuedOn', awarddate: 'issuedOn',
+  certificationdate: 'issuedOn', licenseissuedate: 'issuedOn', licenceissuedate: 'issuedOn', datecertified: 'issuedOn',
+  expirydate: 'expiresOn', expirationdate: 'expiresOn', expires: 'expiresOn', validuntil: 'expiresOn', validto: 'expiresOn',
+  expiry: 'expiresOn', expireson: 'expiresOn', dateexpires: 'expiresOn', renewaldue: 'expiresOn',
+  certificationexpires: 'expiresOn', certificationexpirationdate: 'expiresOn', licenseexpirationdate: 'expiresOn',
+  licenceexpirydate: 'expiresOn', licenseexpiration: 'expiresOn', licenseexpirydate: 'expiresOn',
+  issuer: 'issuer', issuingbody: 'issuer', issuingorganization: 'issuer', issuingorganisation: 'issuer',
+  issuingauthority: 'issuer', issuedby: 'issuer', certifyingbody: 'issuer', certifyingorganization: 'issuer',
+  certifyingorganisation: 'issuer', certifyingagency: 'issuer', licensingboard: 'issuer', licensingbody: 'issuer',
+  licensingauthority: 'issuer', awardingbody: 'issuer', accreditingbody: 'issuer', certificationbody: 'issuer',
+};
+
+const GENERIC_COURSE_HEADERS = new Set(['title', 'code']);
+
+const TABLES: Record<ImportKind, Record<string, ImportField>> = { roster: ROSTER, completions: COMPLETIONS, certifications: CERTIFICATIONS };
+
 export function normaliseHeader(header: string): string {
   return header.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
-/** Which kind the headers look like: completions if they name a course and a completion date. */
+/**
+ * Which kind the headers look like: completions if they name a course and a completion date;
+ * certifications if they name a certification (licence, credential) and a person key but no
+ * course; else a roster if they name people or where they work.
+ */
 export function detectKind(headers: readonly string[]): ImportKind | null {
   const keys = new Set(headers.map(normaliseHeader));
   const has = (table: Record<string, ImportField>, field: ImportField) => [...keys].some((key) => table[key] === field);
   if ((has(COMPLETIONS, 'courseTitle') || has(COMPLETIONS, 'courseCode')) && has(COMPLETIONS, 'completedOn')) return 'completions';
+  // A bare "Title" or "Code" beside a licence column is a job title or a licence code, not a course.
+  const namesCourse = [...keys].some((key) => !GENERIC_COURSE_HEADERS.has(key) && (COMPLETIONS[key] === 'courseTitle' || COMPLETIONS[key] === 'courseCode'));
+  if (!namesCourse && has(CERTIFICATIONS, 'certificationName') && (has(CERTIFICATIONS, 'employeeId') || has(CERTIFICATIONS, 'email'))) return 'certifications';
   if (has(ROSTER, 'givenName') || has(ROSTER, 'familyName') || has(ROSTER, 'fullName') || has(ROSTER, 'orgUnit') || has(ROSTER, 'jobRole')) return 'roster';
   return null;
 }
 
 /** `--map "Header=field"`, repeatable. */
 export function parseMapFlags(flags: readonly string[], kind: ImportKind): Map<string, ImportField | null> {
-  const targets: readonly string[] = kind === 'roster' ? ROSTER_TARGETS : COMPLETION_TARGETS;
+  const targets: readonly string[] = targetsFor(kind);
   const overrides = new Map<string, ImportField | null>();
   for (const flag of flags) {
     const at = flag.lastIndexOf('=');
@@ -118,7 +167,7 @@ export interface ColumnMapping {
  * @throws CustodianError('validation_failed') when no column maps to anything.
  */
 export function mapHeaders(headers: readonly string[], kind: ImportKind, overrides: Map<string, ImportField | null> = new Map()): ColumnMapping {
-  const table = kind === 'roster' ? ROSTER : COMPLETIONS;
+  const table = TABLES[kind];
   const fields = new Map<number, ImportField>();
   const used = new Set<ImportField>();
   const unmapped: string[] = [];

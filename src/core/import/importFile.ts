@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { CustodianError } from '../../shared/errors';
 import type { VaultSession } from '../vault/vaultSession';
+import { CertificationWriter } from './certificationWriter';
 import { CompletionWriter } from './completionWriter';
 import type { ImportField, ImportKind } from './headerMap';
 import { detectKind, mapHeaders, parseMapFlags } from './headerMap';
@@ -13,7 +14,7 @@ import type { DateOrder } from './parseDate';
 import { DateOrderVote, parseDateFormatFlag } from './parseDate';
 import { RosterWriter } from './rosterWriter';
 import type { ReportEntry } from './validateRow';
-import { validateCompletionRow, validateRosterRow } from './validateRow';
+import { validateCertificationRow, validateCompletionRow, validateRosterRow } from './validateRow';
 
 export interface ImportOptions {
   as?: ImportKind;
@@ -58,7 +59,7 @@ export interface ImportResult {
 }
 
 const REPORT_LIMIT = 1000;
-const DATE_FIELDS = new Set<ImportField>(['dateOfBirth', 'hireDate', 'terminationDate', 'completedOn', 'expiresOn']);
+const DATE_FIELDS = new Set<ImportField>(['dateOfBirth', 'hireDate', 'terminationDate', 'completedOn', 'expiresOn', 'issuedOn']);
 
 /** Thrown inside the transaction to roll it back while keeping the result. */
 class RollBack extends Error {
@@ -113,7 +114,7 @@ async function decideDateOrders(file: string, options: ImportOptions, dateColumn
 }
 
 /**
- * Imports one roster or completions file (CSV or XLSX) into the unlocked vault, all or nothing,
+ * Imports one roster, completions or certifications file (CSV or XLSX) into the unlocked vault, all or nothing,
  * in one transaction. Without `skipInvalid`, a single invalid row imports nothing; either way
  * the report lists every refused row (row, column, value, reason). Importing the same file
  * again changes nothing; a newer export adds versions for changed rows.
@@ -129,7 +130,7 @@ export async function importFile(session: VaultSession, file: string, options: I
   if (!kind) {
     throw new CustodianError(
       'validation_failed',
-      `Cannot tell whether ${basename(file)} is a roster or a completions export from its columns (${first.headers.slice(0, 6).join(', ')}). Say which with --as roster or --as completions.`,
+      `Cannot tell whether ${basename(file)} is a roster, completions or certifications export from its columns (${first.headers.slice(0, 6).join(', ')}). Say which with --as roster, --as completions or --as certifications.`,
     );
   }
   const mapping = mapHeaders(first.headers, kind, parseMapFlags(options.map ?? [], kind));
@@ -165,34 +166,47 @@ export async function importFile(session: VaultSession, file: string, options: I
   try {
     await session.mutateWithLog(async (db, log) => {
       const context: ImportContext = { db, fileSha256: sha256, actorId: session.principal.userId, now: new Date().toISOString(), log, report };
-      const writer = kind === 'roster' ? new RosterWriter(context) : new CompletionWriter(context);
+      const writer = kind === 'roster' ? new RosterWriter(context) : kind === 'completions' ? new CompletionWriter(context) : new CertificationWriter(context);
       await writer.load();
       let invalidRows = 0;
       const source = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
-      for await (const { row, cells } of source.rows) {
-        result.rows++;
-        if (result.rows % 1000 === 0) {
-          options.onProgress?.(result.rows);
-          if (options.signal?.aborted) {
-            result.cancelled = true;
-            throw new RollBack(result);
+      try {
+        for await (const { row, cells } of source.rows) {
+          result.rows++;
+          if (result.rows % 1000 === 0) {
+            options.onProgress?.(result.rows);
+            if (options.signal?.aborted) {
+              result.cancelled = true;
+              throw new RollBack(result);
+            }
+          }
+          if (kind === 'roster') {
+            const { record, problems } = validateRosterRow(row, cells, mapping, first.headers, dateOrders);
+            if (record) await (writer as RosterWriter).add(record);
+            else {
+              invalidRows++;
+              problems.forEach(report);
+            }
+          } else if (kind === 'completions') {
+            const { record, problems } = validateCompletionRow(row, cells, mapping, first.headers, dateOrders);
+            if (record) await (writer as CompletionWriter).add(record);
+            else {
+              invalidRows++;
+              problems.forEach(report);
+            }
+          } else {
+            const { record, problems } = validateCertificationRow(row, cells, mapping, first.headers, dateOrders);
+            if (record) await (writer as CertificationWriter).add(record);
+            else {
+              invalidRows++;
+              problems.forEach(report);
+            }
           }
         }
-        if (kind === 'roster') {
-          const { record, problems } = validateRosterRow(row, cells, mapping, first.headers, dateOrders);
-          if (record) await (writer as RosterWriter).add(record);
-          else {
-            invalidRows++;
-            problems.forEach(report);
-          }
-        } else {
-          const { record, problems } = validateCompletionRow(row, cells, mapping, first.headers, dateOrders);
-          if (record) await (writer as CompletionWriter).add(record);
-          else {
-            invalidRows++;
-            problems.forEach(report);
-          }
-        }
+      } finally {
+        // Writers write a batch while the next is read: nothing may still be writing when the
+        // transaction commits or rolls back.
+        if ('settle' in writer) await writer.settle();
       }
       await writer.flush();
       Object.assign(result, writer.counts);

@@ -1,6 +1,6 @@
 import { CustodianError } from '../../shared/errors';
 import type { ImportField, ImportKind } from './headerMap';
-import { COMPLETION_TARGETS, ROSTER_TARGETS, detectKind, mapHeaders, parseMapFlags } from './headerMap';
+import { detectKind, mapHeaders, parseMapFlags, targetsFor } from './headerMap';
 import { openTable } from './openTable';
 import type { Cell } from './openTable';
 
@@ -53,7 +53,7 @@ export async function previewFile(file: string, options: { as?: ImportKind; map?
     sample,
     kind,
     mapping,
-    fields: kind === 'roster' ? [...ROSTER_TARGETS] : kind === 'completions' ? [...COMPLETION_TARGETS] : [],
+    fields: kind ? [...targetsFor(kind)] : [],
     warnings: source.warnings,
   };
 }

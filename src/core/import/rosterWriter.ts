@@ -52,6 +52,8 @@ export class RosterWriter {
   private inserts: Record<string, unknown>[] = [];
   private retire: number[] = [];
   private events: AuditEvent[] = [];
+  /** The batch being written while the next one is read (see `settle`). */
+  private inFlight: Promise<void> = Promise.resolve();
   readonly counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, invalid: 0 };
 
   constructor(private readonly context: ImportContext) {}
@@ -109,19 +111,41 @@ export class RosterWriter {
     }
     this.inserts.push({ ...row, current: 1, sort_name: sortName(values.given_name, values.family_name), recorded_at: this.context.now, recorded_by: this.context.actorId, reason: existing ? 'corrected by import' : null });
     this.remember(row);
-    if (this.inserts.length >= 5000) await this.flush();
+    if (this.inserts.length >= 5000) await this.startWrite();
   }
 
   /**
-   * Writes what is buffered. A version written by this import is never retired by it (a second
-   * row for the same person is refused as a duplicate), so new rows need no real row id here.
+   * Starts writing the buffered batch once the previous one is written, and returns without
+   * waiting: SQLite writes on its own thread while the next batch is parsed. A version written
+   * by this import is never retired by it (a second row for the same person is refused as a
+   * duplicate), so new rows need no real row id here.
    */
-  async flush(): Promise<void> {
-    await retireRows(this.context.db, 'people', this.retire);
-    await insertJsonRows(this.context.db, 'people', INSERT_COLUMNS, this.inserts);
-    await this.context.log(this.events);
+  private async startWrite(): Promise<void> {
+    await this.inFlight;
+    const { inserts, retire, events } = this;
     this.inserts = [];
     this.retire = [];
     this.events = [];
+    const write = (async () => {
+      await retireRows(this.context.db, 'people', retire);
+      await insertJsonRows(this.context.db, 'people', INSERT_COLUMNS, inserts);
+      await this.context.log(events);
+    })();
+    write.catch(() => undefined); // observed by the next startWrite, flush or settle
+    this.inFlight = write;
+  }
+
+  /** Writes everything buffered and waits for it. */
+  async flush(): Promise<void> {
+    await this.startWrite();
+    await this.inFlight;
+  }
+
+  /**
+   * Waits for the batch in flight, ignoring its outcome. Hazard: the caller must settle before
+   * its transaction ends (commit or rollback), or that batch's statements would run after it.
+   */
+  async settle(): Promise<void> {
+    await this.inFlight.catch(() => undefined);
   }
 }

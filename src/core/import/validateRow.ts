@@ -44,6 +44,17 @@ export interface CompletionRecord {
   certificateNumber: string | null;
 }
 
+export interface CertificationRecord {
+  row: number;
+  employeeId: string | null;
+  email: string | null;
+  name: string;
+  number: string | null;
+  issuedOn: string | null;
+  expiresOn: string | null;
+  issuer: string | null;
+}
+
 const MAX_TEXT = 500;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -229,5 +240,33 @@ export function validateCompletionRow(
     certificateNumber: r.text('certificateNumber'),
   };
   if (record.expiresOn && record.completedOn && record.expiresOn < record.completedOn) r.problem('expiresOn', 'before the completion date');
+  return { record: r.problems.length ? null : record, problems: r.problems };
+}
+
+export function validateCertificationRow(
+  row: number,
+  cells: readonly Cell[],
+  mapping: ColumnMapping,
+  headers: readonly string[],
+  dateOrders: ReadonlyMap<number, DateOrder | null>,
+): { record: CertificationRecord | null; problems: ReportEntry[] } {
+  const r = new RowReader(row, cells, mapping, headers, dateOrders);
+  const employeeId = r.text('employeeId');
+  const mail = email(r);
+  if (!employeeId && !mail && !r.problems.length) r.problem(null, 'no employee id and no e-mail: the person cannot be identified');
+  const before = r.problems.length;
+  const name = r.text('certificationName');
+  if (!name && r.problems.length === before) r.problem('certificationName', 'no certification name');
+  const record: CertificationRecord = {
+    row,
+    employeeId,
+    email: mail,
+    name: name ?? '',
+    number: r.text('certificationNumber'),
+    issuedOn: r.date('issuedOn'),
+    expiresOn: r.date('expiresOn'),
+    issuer: r.text('issuer'),
+  };
+  if (record.issuedOn && record.expiresOn && record.expiresOn < record.issuedOn) r.problem('expiresOn', `expires before it was issued (${record.issuedOn})`);
   return { record: r.problems.length ? null : record, problems: r.problems };
 }

@@ -1,6 +1,30 @@
 import { CustodianError } from '../../shared/errors';
+import { CERTIFICATION_FIELDS } from '../../shared/records/dataClasses';
+import type { ReadableDb } from '../db/database';
+import type { Role } from '../../shared/roles';
 import type { VaultSession } from '../vault/vaultSession';
 import { MASK, canSee, masked } from './masking';
+
+export interface RecordVersion {
+  version: number;
+  recordedAt: string;
+  recordedBy: string;
+  reason: string | null;
+  sourceRow: number | null;
+}
+
+export interface PersonCertification {
+  certificationId: string;
+  name: string;
+  number: string | null;
+  issuedOn: string | null;
+  expiresOn: string | null;
+  issuer: string | null;
+  /** The current version's number. */
+  version: number;
+  /** Every version, newest first. */
+  versions: RecordVersion[];
+}
 
 export interface PersonDetail {
   personId: string;
@@ -15,8 +39,57 @@ export interface PersonDetail {
   managerEmployeeId: string | null;
   hireDate: string | null;
   terminationDate: string | null;
-  versions: { version: number; recordedAt: string; recordedBy: string; reason: string | null; sourceRow: number | null }[];
+  versions: RecordVersion[];
   evidence: { evidenceId: string; fileName: string; addedAt: string }[];
+  /** Current certifications, by name then latest expiry; fields masked by their data class. */
+  certifications: PersonCertification[];
+}
+
+interface CertificationRow {
+  certification_id: string;
+  version: number;
+  current: number;
+  name: string;
+  number: string | null;
+  issued_on: string | null;
+  expires_on: string | null;
+  issuer: string | null;
+  recorded_at: string;
+  recorded_by: string;
+  reason: string | null;
+  source_row: number | null;
+}
+
+function versionOf(v: { version: number; recorded_at: string; recorded_by: string; reason: string | null; source_row: number | null }): RecordVersion {
+  return { version: v.version, recordedAt: v.recorded_at, recordedBy: v.recorded_by, reason: v.reason, sourceRow: v.source_row };
+}
+
+/** The person's current certifications with all their versions, each field masked per CERTIFICATION_FIELDS. */
+async function certificationsOf(db: ReadableDb, role: Role, personId: string): Promise<PersonCertification[]> {
+  const rows = await db.all<CertificationRow>(
+    `SELECT c.certification_id, c.version, c.current, c.name, c.number, c.issued_on, c.expires_on, c.issuer, c.recorded_at,
+            coalesce(us.name, c.recorded_by) AS recorded_by, c.reason, c.source_row
+     FROM certifications c LEFT JOIN users us ON us.id = c.recorded_by
+     WHERE c.certification_id IN (SELECT certification_id FROM certifications WHERE person_id = ? AND current = 1)
+     ORDER BY c.certification_id, c.version DESC`,
+    [personId],
+  );
+  const versions = new Map<string, RecordVersion[]>();
+  for (const row of rows) versions.set(row.certification_id, [...(versions.get(row.certification_id) ?? []), versionOf(row)]);
+  const field = (name: keyof typeof CERTIFICATION_FIELDS, value: string | null) => masked(role, CERTIFICATION_FIELDS[name], value);
+  return rows
+    .filter((row) => row.current === 1)
+    .sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || (b.expires_on ?? '').localeCompare(a.expires_on ?? '') || a.certification_id.localeCompare(b.certification_id))
+    .map((row) => ({
+      certificationId: row.certification_id,
+      name: field('name', row.name) ?? MASK,
+      number: field('number', row.number),
+      issuedOn: field('issuedOn', row.issued_on),
+      expiresOn: field('expiresOn', row.expires_on),
+      issuer: field('issuer', row.issuer),
+      version: row.version,
+      versions: versions.get(row.certification_id) ?? [],
+    }));
 }
 
 interface Row {
@@ -40,7 +113,7 @@ interface Row {
   source_row: number | null;
 }
 
-/** A person's current record, every earlier version, and linked evidence, masked by role. */
+/** A person's current record, every earlier version, linked evidence and certifications, masked by role. */
 export async function personDetail(session: VaultSession, personId: string): Promise<PersonDetail> {
   session.require('records.read', 'read records');
   const role = session.principal.role;
@@ -72,8 +145,9 @@ export async function personDetail(session: VaultSession, personId: string): Pro
       managerEmployeeId: masked(role, 'pii', current.manager_employee_id),
       hireDate: current.hire_date,
       terminationDate: current.termination_date,
-      versions: versions.map((v) => ({ version: v.version, recordedAt: v.recorded_at, recordedBy: v.recorded_by, reason: v.reason, sourceRow: v.source_row })),
+      versions: versions.map(versionOf),
       evidence: evidence.map((e) => ({ evidenceId: e.id, fileName: pii ? e.file_name : MASK, addedAt: e.added_at })),
+      certifications: await certificationsOf(db, role, personId),
     };
   });
 }

@@ -10,6 +10,7 @@ import { queryCompletions } from './completionsQuery';
 import { MASK } from './masking';
 import { personDetail } from './personDetail';
 import { queryPeople } from './peopleQuery';
+import { CERTIFICATION_FIELDS, VISIBLE_CLASSES } from '../../shared/records/dataClasses';
 
 const ROSTER = `Employee ID,First Name,Last Name,Email,Department,Job Title,Hire Date,Termination Date
 E1,Zoë,Álvarez,zoe.alvarez@example.org,Pharmacy,Pharmacist,2020-01-06,
@@ -76,6 +77,61 @@ describe('record queries', () => {
     expect((await queryCompletions(session, { ...page, search: 'hipaa', sort: 'completedOn', dir: 'desc' })).total).toBe(1);
     expect((await queryCompletions(session, { ...page, search: 'zoe', sort: 'completedOn', dir: 'desc' })).total).toBe(1);
     expect((await queryCompletions(session, { ...page, search: '100%_', sort: 'completedOn', dir: 'desc' })).total).toBe(0);
+  });
+
+  it('returns a person\'s current certifications with every version; an auditor sees them by their data class', async () => {
+    const certs = (expiry: string) => `Employee ID,Certification,License Number,Issue Date,Expiration Date,Issuer
+E1,Registered Pharmacist,RPH-1,2020-01-06,${expiry},Board of Pharmacy
+E1,BLS Provider,,2025-01-15,2027-01-31,American Heart Association
+E3,Certified Pharmacy Technician,PTCB-9,2022-09-12,,PTCB
+`;
+    writeFileSync(join(temp.dir, 'certs.csv'), certs('2026-12-31'));
+    await importFile(session, join(temp.dir, 'certs.csv'));
+    writeFileSync(join(temp.dir, 'certs2.csv'), certs('2028-12-31'));
+    await importFile(session, join(temp.dir, 'certs2.csv'));
+    const zoe = (await queryPeople(session, { ...page, search: 'zoe', sort: 'name', dir: 'asc' })).rows[0]?.personId ?? '';
+    const detail = await personDetail(session, zoe);
+    expect(detail.certifications.every((c) => /^[0-9a-f-]{36}$/.test(c.certificationId))).toBe(true);
+    expect(detail.certifications.map(({ name, number, issuedOn, expiresOn, issuer, version, versions }) => ({ name, number, issuedOn, expiresOn, issuer, version, versions: versions.map((v) => [v.version, v.reason, v.sourceRow, v.recordedBy]) }))).toEqual([
+      { name: 'BLS Provider', number: null, issuedOn: '2025-01-15', expiresOn: '2027-01-31', issuer: 'American Heart Association', version: 1, versions: [[1, null, 3, ADMIN]] },
+      {
+        name: 'Registered Pharmacist',
+        number: 'RPH-1',
+        issuedOn: '2020-01-06',
+        expiresOn: '2028-12-31',
+        issuer: 'Board of Pharmacy',
+        version: 2,
+        versions: [
+          [2, 'corrected by import', 2, ADMIN],
+          [1, null, 2, ADMIN],
+        ],
+      },
+    ]);
+    const omar = (await queryPeople(session, { ...page, search: 'omar', sort: 'name', dir: 'asc' })).rows[0]?.personId ?? '';
+    expect((await personDetail(session, omar)).certifications).toEqual([]);
+
+    await addUser(session, { name: 'audrey', role: 'auditor', passphrase: Buffer.from('granite meadow lantern quiver'), kdf: 'minimum' });
+    await session.lock();
+    const auditor = await openVault(dir, { user: 'audrey', passphrase: Buffer.from('granite meadow lantern quiver') });
+    try {
+      const masked = await personDetail(auditor, zoe);
+      expect(masked).toMatchObject({ masked: true, name: MASK, employeeId: MASK });
+      // Certification fields are class `certification`, which an auditor may see; the person stays masked.
+      for (const c of masked.certifications) {
+        for (const [field, dataClass] of Object.entries(CERTIFICATION_FIELDS)) {
+          const value = c[field as keyof typeof CERTIFICATION_FIELDS];
+          if (value !== null) expect(value === MASK, field).toBe(!VISIBLE_CLASSES.auditor.includes(dataClass));
+        }
+      }
+      expect(masked.certifications.map((c) => [c.name, c.number, c.expiresOn])).toEqual([
+        ['BLS Provider', null, '2027-01-31'],
+        ['Registered Pharmacist', 'RPH-1', '2028-12-31'],
+      ]);
+      expect(JSON.stringify(masked)).not.toMatch(/Zoë|Álvarez|example\.org|"E1"/);
+    } finally {
+      await auditor.lock();
+      session = await openVault(dir, { user: ADMIN, passphrase: Buffer.from(ADMIN_PASSPHRASE) });
+    }
   });
 
   it('masks PII for an auditor, in core, and ignores their searches and name sorts', async () => {

@@ -12,12 +12,14 @@ export type Permission =
   | 'backup.create'
   | 'log.verify'
   | 'records.import'
-  | 'records.read';
+  | 'records.read'
+  | 'requirements.manage'
+  | 'evidence.review';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['users.manage', 'evidence.add', 'evidence.read', 'evidence.delete', 'recovery.export', 'recovery.replace', 'backup.create', 'log.verify', 'records.import', 'records.read'],
-  officer: ['evidence.add', 'evidence.read', 'evidence.delete', 'backup.create', 'log.verify', 'records.import', 'records.read'],
-  reviewer: ['evidence.read', 'log.verify', 'records.read'],
+  admin: ['users.manage', 'evidence.add', 'evidence.read', 'evidence.delete', 'recovery.export', 'recovery.replace', 'backup.create', 'log.verify', 'records.import', 'records.read', 'requirements.manage', 'evidence.review'],
+  officer: ['evidence.add', 'evidence.read', 'evidence.delete', 'backup.create', 'log.verify', 'records.import', 'records.read', 'requirements.manage', 'evidence.review'],
+  reviewer: ['evidence.read', 'log.verify', 'records.read', 'evidence.review'],
   auditor: ['evidence.read', 'log.verify', 'records.read'],
 };
 

@@ -1,8 +1,9 @@
 import type { KeyObject } from 'node:crypto';
 import { CustodianError } from '../../shared/errors';
-import { appendAudit } from '../audit/auditLog';
+import { AuditAppender, appendAudit } from '../audit/auditAppender';
 import type { AuditEvent } from '../audit/auditLog';
 import type { Checkpoint } from '../audit/checkpoint';
+import { checkLogHead } from '../audit/checkLogHead';
 import { readLogHead, writeLogHead } from '../audit/logHead';
 import { verifyLog } from '../audit/verifyLog';
 import type { LogVerification } from '../audit/verifyLog';
@@ -23,6 +24,8 @@ import type { VaultPaths } from './vaultPaths';
  */
 export class VaultSession {
   private locked = false;
+  private lastFullCheck: { size: number; ok: boolean; reason: string | null } | null = null;
+  private generationValue = 0;
 
   constructor(
     readonly paths: VaultPaths,
@@ -57,6 +60,11 @@ export class VaultSession {
     return this.dataKeyValue;
   }
 
+  /** Goes up after every committed change: lets readers cache what they derived from the vault. */
+  get generation(): number {
+    return this.generationValue;
+  }
+
   get isLocked(): boolean {
     return this.locked;
   }
@@ -86,25 +94,26 @@ export class VaultSession {
       checkpoint = await appendAudit(db, this.vaultId, this.signer(), events);
       return value;
     });
+    this.generationValue++;
     if (checkpoint) await writeLogHead(this.paths.logHead, checkpoint);
     return result;
   }
 
   /**
    * For changes too large to hold their events in memory (an import of a million rows): `work`
-   * appends events as it goes through `log`, each batch with its own signed checkpoint, all in
-   * one transaction. `work` must log at least one event.
+   * appends events as it goes through `log` (batches, each awaited before the next), all in one
+   * transaction with one signed checkpoint at the end. `work` must log at least one event.
    */
   async mutateWithLog<T>(work: (db: WritableDb, log: (events: AuditEvent[]) => Promise<void>) => Promise<T>): Promise<T> {
     this.assertOpen();
     let checkpoint: Checkpoint | undefined;
     const result = await this.database.transaction(async (db) => {
-      const value = await work(db, async (events) => {
-        if (events.length > 0) checkpoint = await appendAudit(db, this.vaultId, this.signer(), events);
-      });
-      if (!checkpoint) throw new Error('mutateWithLog: the change logged no event');
+      const appender = new AuditAppender(db, this.vaultId, this.signer());
+      const value = await work(db, (events) => appender.append(events));
+      checkpoint = await appender.finish();
       return value;
     });
+    this.generationValue++;
     if (checkpoint) await writeLogHead(this.paths.logHead, checkpoint);
     return result;
   }
@@ -133,6 +142,12 @@ export class VaultSession {
   }
 
   async verifyLog(): Promise<LogVerification> {
+    const result = await this.verifyLogNow();
+    this.lastFullCheck = { size: result.size, ok: result.ok, reason: result.problem?.reason ?? null };
+    return result;
+  }
+
+  private async verifyLogNow(): Promise<LogVerification> {
     this.assertOpen();
     const head = await readLogHead(this.paths.logHead);
     if (head === 'invalid') {
@@ -144,6 +159,19 @@ export class VaultSession {
       return { ...result, ok: false, problem: { seq: null, reason: 'log.head is missing (deleted?): the end of the log cannot be checked' } };
     }
     return result;
+  }
+
+  /**
+   * The log's integrity for the readiness score: the quick head check (checkLogHead.ts) always,
+   * and a failed full verification of this session sticks until a later one passes.
+   */
+  async logIntegrity(): Promise<{ ok: boolean; reason: string | null; full: boolean }> {
+    this.assertOpen();
+    const head = await readLogHead(this.paths.logHead);
+    const quick = await this.database.read((db) => checkLogHead(db, this.vaultId, head));
+    if (!quick.ok) return { ...quick, full: false };
+    if (this.lastFullCheck && !this.lastFullCheck.ok) return { ok: false, reason: this.lastFullCheck.reason, full: true };
+    return { ok: true, reason: null, full: this.lastFullCheck !== null };
   }
 
   /** Closes the database and wipes the data key. Idempotent. */

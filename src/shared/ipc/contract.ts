@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../roles';
+import { complianceChannels } from './complianceChannels';
 
 const empty = z.object({}).strict();
 const token = z.string().min(8).max(64);
@@ -7,7 +8,9 @@ const location = z.object({ token: z.string(), displayName: z.string() });
 const vaultInfo = z.object({ vaultId: z.string(), name: z.string(), user: z.string(), role: z.enum(ROLES) });
 /** Passphrases cross IPC once, into core, and are never echoed back or logged. */
 const passphrase = z.string().min(1).max(1024);
-const importKind = z.enum(['roster', 'completions']);
+const importKind = z.enum(['roster', 'completions', 'certifications']);
+/** Who recorded one version of a record, when, why, and from which source row. */
+const recordVersion = z.object({ version: z.number().int(), recordedAt: z.string(), recordedBy: z.string(), reason: z.string().nullable(), sourceRow: z.number().int().nullable() });
 const importResult = z.object({
   file: z.string(),
   sha256: z.string(),
@@ -182,8 +185,21 @@ export const contract = {
       managerEmployeeId: z.string().nullable(),
       hireDate: z.string().nullable(),
       terminationDate: z.string().nullable(),
-      versions: z.array(z.object({ version: z.number().int(), recordedAt: z.string(), recordedBy: z.string(), reason: z.string().nullable(), sourceRow: z.number().int().nullable() })),
+      versions: z.array(recordVersion),
       evidence: z.array(z.object({ evidenceId: z.string(), fileName: z.string(), addedAt: z.string() })),
+      /** Current certifications (licences, cards), each with every version, newest first. */
+      certifications: z.array(
+        z.object({
+          certificationId: z.string(),
+          name: z.string(),
+          number: z.string().nullable(),
+          issuedOn: z.string().nullable(),
+          expiresOn: z.string().nullable(),
+          issuer: z.string().nullable(),
+          version: z.number().int(),
+          versions: z.array(recordVersion),
+        }),
+      ),
     }),
   },
   'custodian:import.chooseFile': { input: empty, output: z.object({ file: location.nullable() }) },
@@ -225,6 +241,7 @@ export const contract = {
     }),
   },
   'custodian:import.cancel': { input: z.object({ jobId: z.string().min(1).max(64) }).strict(), output: z.object({}) },
+  ...complianceChannels,
   'custodian:settings.setAutoLock': {
     input: z.object({ minutes: z.number().int().min(1).max(240) }).strict(),
     output: z.object({ autoLockMinutes: z.number().int() }),

@@ -67,6 +67,34 @@ describe('migrations', () => {
     }
   });
 
+  it('m0040 upgrades a version-30 database: imports keep their rows and may now be certifications', async () => {
+    const db = await freshDb();
+    try {
+      expect(await migrate(db, MIGRATIONS.filter((m) => m.version <= 30))).toEqual({ from: 0, to: 30 });
+      const insert = "INSERT INTO imports (id, file_sha256, file_name, kind, rows, inserted, updated, unchanged, invalid, imported_at, imported_by) VALUES (?, 'ab', ?, ?, 3, 3, 0, 0, 0, '2025-01-01T00:00:00Z', 'alice')";
+      await db.transaction(async (tx) => {
+        await tx.run(insert, ['i1', 'hris.csv', 'roster']);
+        await tx.run(insert, ['i2', 'moodle.csv', 'completions']);
+      });
+      await expect(db.transaction((tx) => tx.run(insert, ['i3', 'licences.csv', 'certifications']))).rejects.toThrow(/CHECK constraint/);
+
+      expect(await migrate(db, MIGRATIONS.filter((m) => m.version <= 40))).toEqual({ from: 30, to: 40 });
+      const rows = await db.read((r) => r.all<{ id: string; file_name: string; kind: string }>('SELECT id, file_name, kind FROM imports ORDER BY id'));
+      expect(rows).toEqual([
+        { id: 'i1', file_name: 'hris.csv', kind: 'roster' },
+        { id: 'i2', file_name: 'moodle.csv', kind: 'completions' },
+      ]);
+      await db.transaction((tx) => tx.run(insert, ['i3', 'licences.csv', 'certifications']));
+      await expect(db.transaction((tx) => tx.run(insert, ['i4', 'x.csv', 'evidence']))).rejects.toThrow(/CHECK constraint/);
+      const schema = await db.read((r) => r.all<{ name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE name LIKE 'imports%' OR name = 'certifications_current_person'"));
+      expect(schema.map((t) => t.name).sort()).toEqual(['certifications_current_person', 'imports']);
+      expect(schema.find((t) => t.name === 'imports')?.sql).toMatch(/STRICT$/);
+      expect(await db.read((r) => r.get<{ user_version: number }>('PRAGMA user_version'))).toEqual({ user_version: 40 });
+    } finally {
+      await db.close();
+    }
+  });
+
   it('applies all steps in one transaction: a failing step leaves nothing behind', async () => {
     const db = await freshDb();
     try {

@@ -4,8 +4,10 @@ import type { Migration } from './migration';
 import { m0010Initial } from './m0010_initial';
 import { m0020Records } from './m0020_records';
 import { m0030Search } from './m0030_search';
+import { m0040CertificationImports } from './m0040_certification_imports';
+import { m0050Compliance } from './m0050_compliance';
 
-export const MIGRATIONS: readonly Migration[] = [m0010Initial, m0020Records, m0030Search];
+export const MIGRATIONS: readonly Migration[] = [m0010Initial, m0020Records, m0030Search, m0040CertificationImports, m0050Compliance];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
 /**

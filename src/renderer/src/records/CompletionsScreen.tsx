@@ -15,7 +15,7 @@ type Sort = 'completedOn' | 'course' | 'person' | 'score' | 'expiresOn';
 const COLUMNS: Column<Completion>[] = [
   { id: 'person', header: 'Person', width: '1.4fr', sortKey: 'person', cell: (c) => c.person },
   { id: 'course', header: 'Course', width: '1.6fr', sortKey: 'course', cell: (c) => c.course },
-  { id: 'completedOn', header: 'Completed', width: 110, sortKey: 'completedOn', cell: (c) => c.completedOn },
+  { id: 'completedOn', header: 'Completed', width: 124, sortKey: 'completedOn', cell: (c) => c.completedOn },
   { id: 'score', header: 'Score', width: 80, sortKey: 'score', cell: (c) => (c.score === null ? '—' : String(c.score)) },
   { id: 'passed', header: 'Result', width: 100, cell: (c) => (c.passed === null ? 'Completed' : c.passed ? 'Passed' : 'Failed') },
   { id: 'expiresOn', header: 'Expires', width: 110, sortKey: 'expiresOn', cell: (c) => c.expiresOn ?? '—' },
@@ -26,7 +26,6 @@ const COLUMNS: Column<Completion>[] = [
 export function CompletionsScreen() {
   const [search, setSearch] = useState('');
   const [sort, setSort] = useState<{ key: Sort; dir: 'asc' | 'desc' }>({ key: 'completedOn', dir: 'desc' });
-  const [visible, setVisible] = useState({ start: 0, end: 50 });
   const [open, setOpen] = useState<string | null>(null);
   const [importing, setImporting] = useState(false);
   const query = useDebounced(search);
@@ -34,7 +33,7 @@ export function CompletionsScreen() {
     (offset: number, limit: number) => call(window.custodian.records.completions({ ...(query ? { search: query } : {}), sort: sort.key, dir: sort.dir, offset, limit })),
     [query, sort],
   );
-  const completions = usePagedRows(['records.completions', query, sort.key, sort.dir], fetchPage, visible);
+  const completions = usePagedRows(['records.completions', query, sort.key, sort.dir], fetchPage);
 
   return (
     <Stack gap="sm">
@@ -65,10 +64,9 @@ export function CompletionsScreen() {
         columns={COLUMNS}
         total={completions.total}
         rowAt={completions.rowAt}
-        rowKey={(c) => c.completionId}
         sort={sort}
         onSort={(key) => setSort((s) => ({ key: key as Sort, dir: s.key === key && s.dir === 'desc' ? 'asc' : 'desc' }))}
-        onVisibleChange={setVisible}
+        onVisibleChange={completions.onVisibleChange}
         onOpen={(c) => setOpen(c.personId)}
         empty={
           <Text c="gray.7" ta="center" maw={420}>

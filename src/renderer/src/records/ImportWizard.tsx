@@ -1,11 +1,11 @@
 import { Alert, Button, Checkbox, Group, Modal, NativeSelect, Progress, ScrollArea, SegmentedControl, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import type { ChannelOutput } from '../../../shared/ipc/contract';
+import type { ChannelInput, ChannelOutput } from '../../../shared/ipc/contract';
 import { call } from '../ipc/call';
 
 type Preview = ChannelOutput<'custodian:import.preview'>;
-type Kind = 'roster' | 'completions';
+type Kind = ChannelInput<'custodian:import.start'>['as'];
 type DateFormat = '' | 'dd/mm/yyyy' | 'mm/dd/yyyy';
 
 /**
@@ -98,6 +98,7 @@ export function ImportWizard({ opened, onClose }: { opened: boolean; onClose: ()
                 data={[
                   { value: 'roster', label: 'People (roster)' },
                   { value: 'completions', label: 'Completions' },
+                  { value: 'certifications', label: 'Certifications' },
                 ]}
                 disabled={running}
               />
@@ -169,7 +170,8 @@ function PreviewTable({ preview, map, onMap }: { preview: Preview; map: Record<s
           <Table.Thead>
             <Table.Tr>
               {preview.headers.map((header, i) => (
-                <Table.Th key={`${header}-${String(i)}`} miw={140}>
+                // Wide enough to read the chosen field in full (certificationNumber vs certificationName).
+                <Table.Th key={`${header}-${String(i)}`} miw={Math.max(140, 60 + 8 * (map[header] ?? preview.mapping[i] ?? 'ignore').length)}>
                   <Text size="xs" fw={700}>
                     {header}
                   </Text>

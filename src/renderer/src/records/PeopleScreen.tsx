@@ -14,7 +14,7 @@ type Sort = 'name' | 'employeeId' | 'orgUnit' | 'jobRole' | 'hireDate';
 
 const COLUMNS: Column<Person>[] = [
   { id: 'name', header: 'Name', width: '1.6fr', sortKey: 'name', cell: (p) => p.name },
-  { id: 'employeeId', header: 'Employee ID', width: 120, sortKey: 'employeeId', cell: (p) => p.employeeId ?? '—' },
+  { id: 'employeeId', header: 'Employee ID', width: 132, sortKey: 'employeeId', cell: (p) => p.employeeId ?? '—' },
   { id: 'orgUnit', header: 'Unit', width: '1fr', sortKey: 'orgUnit', cell: (p) => p.orgUnit ?? '—' },
   { id: 'jobRole', header: 'Job role', width: '1.2fr', sortKey: 'jobRole', cell: (p) => p.jobRole ?? '—' },
   { id: 'hireDate', header: 'Hired', width: 110, sortKey: 'hireDate', cell: (p) => p.hireDate ?? '—' },
@@ -26,7 +26,6 @@ export function PeopleScreen() {
   const [search, setSearch] = useState('');
   const [status, setStatus] = useState<'all' | 'active' | 'left'>('active');
   const [sort, setSort] = useState<{ key: Sort; dir: 'asc' | 'desc' }>({ key: 'name', dir: 'asc' });
-  const [visible, setVisible] = useState({ start: 0, end: 50 });
   const [open, setOpen] = useState<string | null>(null);
   const [importing, setImporting] = useState(false);
   const query = useDebounced(search);
@@ -34,7 +33,7 @@ export function PeopleScreen() {
     (offset: number, limit: number) => call(window.custodian.records.people({ ...(query ? { search: query } : {}), status, sort: sort.key, dir: sort.dir, offset, limit })),
     [query, status, sort],
   );
-  const people = usePagedRows(['records.people', query, status, sort.key, sort.dir], fetchPage, visible);
+  const people = usePagedRows(['records.people', query, status, sort.key, sort.dir], fetchPage);
 
   return (
     <Stack gap="sm">
@@ -84,10 +83,9 @@ export function PeopleScreen() {
         columns={COLUMNS}
         total={people.total}
         rowAt={people.rowAt}
-        rowKey={(p) => p.personId}
         sort={sort}
         onSort={(key) => setSort((s) => ({ key: key as Sort, dir: s.key === key && s.dir === 'asc' ? 'desc' : 'asc' }))}
-        onVisibleChange={setVisible}
+        onVisibleChange={people.onVisibleChange}
         onOpen={(p) => setOpen(p.personId)}
         empty={
           <Text c="gray.7" ta="center" maw={420}>

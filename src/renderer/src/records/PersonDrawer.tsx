@@ -1,6 +1,10 @@
 import { Badge, Drawer, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import type { ChannelOutput } from '../../../shared/ipc/contract';
+import { certificationStatus, renewedCertifications } from '../../../shared/records/certificationStatus';
 import { call } from '../ipc/call';
+
+type Certification = ChannelOutput<'custodian:records.person'>['certifications'][number];
 
 function Field({ label, value }: { label: string; value: string | null }) {
   return (
@@ -13,7 +17,95 @@ function Field({ label, value }: { label: string; value: string | null }) {
   );
 }
 
-/** One person: current record, training history, earlier versions, evidence. */
+/** Today in the user's time zone, as YYYY-MM-DD. */
+function localToday(): string {
+  const now = new Date();
+  return `${String(now.getFullYear())}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}
+
+/** Expired / expires within 90 days / valid, in words and a coloured dot (the text stays dark: readable). */
+function ExpiryBadge({ expiresOn, today, renewed }: { expiresOn: string | null; today: string; renewed: boolean }) {
+  const status = certificationStatus(expiresOn, today);
+  const [color, label] = renewed
+    ? ['gray', 'Renewed']
+    : status.state === 'expired'
+      ? ['red', 'Expired']
+      : status.state === 'expiring'
+        ? ['orange', status.days === 0 ? 'Expires today' : `Expires in ${String(status.days)} day${status.days === 1 ? '' : 's'}`]
+        : status.state === 'valid'
+          ? ['teal', 'Valid']
+          : status.state === 'noExpiry'
+            ? ['gray', 'No expiry']
+            : ['gray', '—'];
+  return (
+    <Badge variant="dot" color={color} size="md" tt="none" fw={600} miw="max-content">
+      {label}
+    </Badge>
+  );
+}
+
+function versionHistory(c: Certification): string {
+  return c.versions
+    .map((v) => `v${String(v.version)} ${v.recordedAt.slice(0, 16).replace('T', ' ')} by ${v.recordedBy}${v.reason ? ` · ${v.reason}` : ''}${v.sourceRow !== null ? ` · source row ${String(v.sourceRow)}` : ''}`)
+    .join('\n');
+}
+
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
+function Certifications({ certifications }: { certifications: readonly Certification[] }) {
+  const today = localToday();
+  const renewed = renewedCertifications(certifications);
+  return (
+    <div data-testid="person-certifications">
+      <Title order={3} size="h5" mb={4}>
+        Certifications
+      </Title>
+      {certifications.length === 0 ? (
+        <Text size="sm" c="gray.7">
+          No certifications recorded. Import a licence or certification export to add them.
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={620}>
+          <Table striped withTableBorder fz="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Certification · issuer</Table.Th>
+                <Table.Th>Number</Table.Th>
+                <Table.Th>Issued</Table.Th>
+                <Table.Th>Expires</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Version</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {certifications.map((c) => (
+                <Table.Tr key={c.certificationId}>
+                  <Table.Td>
+                    <Text size="sm">{c.name}</Text>
+                    {c.issuer && (
+                      <Text size="xs" c="gray.7">
+                        {c.issuer}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td style={NO_WRAP}>{c.number ?? '—'}</Table.Td>
+                  <Table.Td style={NO_WRAP}>{c.issuedOn ?? '—'}</Table.Td>
+                  <Table.Td style={NO_WRAP}>{c.expiresOn ?? '—'}</Table.Td>
+                  <Table.Td style={NO_WRAP}>
+                    <ExpiryBadge expiresOn={c.expiresOn} today={today} renewed={renewed.has(c.certificationId)} />
+                  </Table.Td>
+                  <Table.Td style={NO_WRAP} title={versionHistory(c)}>{`v${String(c.version)}${c.versions.length > 1 ? ` (${String(c.versions.length - 1)} earlier)` : ''}`}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </div>
+  );
+}
+
+/** One person: current record, training history, certifications, earlier versions, evidence. */
 export function PersonDrawer({ personId, onClose }: { personId: string | null; onClose: () => void }) {
   const person = useQuery({
     queryKey: ['records.person', personId],
@@ -87,6 +179,7 @@ export function PersonDrawer({ personId, onClose }: { personId: string | null; o
               </Table.ScrollContainer>
             )}
           </div>
+          <Certifications certifications={p.certifications} />
           <div>
             <Title order={3} size="h5" mb={4}>
               Record versions

@@ -1,7 +1,7 @@
-import { Box, Center, Group, Loader, Text, UnstyledButton } from '@mantine/core';
+import { Box, Center, Text, UnstyledButton } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState } from 'react';
-import type { ReactNode } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import type { CSSProperties, ReactNode } from 'react';
 
 export interface Column<T> {
   id: string;
@@ -16,8 +16,8 @@ export interface VirtualTableProps<T> {
   label: string;
   columns: readonly Column<T>[];
   total: number;
+  /** The row at `index`, or undefined while its page is being fetched. */
   rowAt: (index: number) => T | undefined;
-  rowKey: (row: T, index: number) => string;
   sort: { key: string; dir: 'asc' | 'desc' };
   onSort: (key: string) => void;
   onVisibleChange: (range: { start: number; end: number }) => void;
@@ -27,6 +27,75 @@ export interface VirtualTableProps<T> {
 }
 
 const ROW_HEIGHT = 34;
+
+// Rows and cells are plain elements with shared style objects (what Mantine's <Text fz="sm"
+// truncate> would give), and each row is memoised: scrolling mounts only the rows that come
+// into view instead of re-rendering every visible cell on every scroll event.
+const ROW_STYLE: CSSProperties = {
+  position: 'absolute',
+  top: 0,
+  left: 0,
+  right: 0,
+  height: ROW_HEIGHT,
+  display: 'grid',
+  alignItems: 'center',
+  borderBottom: '1px solid var(--mantine-color-gray-2)',
+};
+const CELL_STYLE: CSSProperties = {
+  fontSize: 'var(--mantine-font-size-sm)',
+  lineHeight: 'var(--mantine-line-height-sm)',
+  padding: '0 8px',
+  overflow: 'hidden',
+  textOverflow: 'ellipsis',
+  whiteSpace: 'nowrap',
+};
+const PENDING_STYLE: CSSProperties = { ...CELL_STYLE, color: 'var(--mantine-color-gray-7)' };
+
+interface RowProps<T> {
+  index: number;
+  start: number;
+  row: T | undefined;
+  columns: readonly Column<T>[];
+  template: string;
+  selected: boolean;
+  clickable: boolean;
+  onActivate: (index: number) => void;
+}
+
+function TableRowInner<T>({ index, start, row, columns, template, selected, clickable, onActivate }: RowProps<T>) {
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      onClick={() => {
+        onActivate(index);
+      }}
+      style={{
+        ...ROW_STYLE,
+        transform: `translateY(${String(start)}px)`,
+        gridTemplateColumns: template,
+        background: selected ? 'var(--mantine-color-indigo-0)' : undefined,
+        cursor: clickable ? 'pointer' : undefined,
+      }}
+    >
+      {row ? (
+        columns.map((column) => (
+          <div role="cell" key={column.id} style={CELL_STYLE}>
+            {column.cell(row)}
+          </div>
+        ))
+      ) : (
+        // A still placeholder: dozens of spinners animating at once cost frames while scrolling.
+        <div role="cell" style={PENDING_STYLE}>
+          Loading…
+        </div>
+      )}
+    </div>
+  );
+}
+
+const TableRow = memo(TableRowInner) as typeof TableRowInner;
 
 /**
  * A windowed table: only the visible rows exist in the DOM (TanStack Virtual), so 100,000 rows
@@ -49,6 +118,16 @@ export function VirtualTable<T>(props: VirtualTableProps<T>) {
   }, [start, end, onVisibleChange]);
 
   const template = columns.map((c) => (typeof c.width === 'number' ? `${String(c.width)}px` : c.width)).join(' ');
+  // Rows get one stable click handler, so that a parent's re-render leaves them alone.
+  const latest = useRef({ rowAt, onOpen: props.onOpen });
+  useEffect(() => {
+    latest.current = { rowAt, onOpen: props.onOpen };
+  });
+  const activate = useCallback((index: number) => {
+    setFocused(index);
+    const row = latest.current.rowAt(index);
+    if (row && latest.current.onOpen) latest.current.onOpen(row);
+  }, []);
 
   const onKeyDown = (event: React.KeyboardEvent) => {
     if (total === 0) return;
@@ -81,10 +160,10 @@ export function VirtualTable<T>(props: VirtualTableProps<T>) {
                 role="columnheader"
                 key={column.id}
                 aria-sort={active ? (props.sort.dir === 'asc' ? 'ascending' : 'descending') : column.sortKey ? 'none' : undefined}
-                style={{ padding: '6px 8px' }}
+                style={{ padding: '6px 8px', display: 'flex', alignItems: 'center' }}
               >
                 {column.sortKey ? (
-                  <UnstyledButton onClick={() => props.onSort(column.sortKey ?? '')} fz="sm" fw={600}>
+                  <UnstyledButton onClick={() => props.onSort(column.sortKey ?? '')} fz="sm" fw={600} style={{ whiteSpace: 'nowrap' }}>
                     {column.header} {active ? (props.sort.dir === 'asc' ? '▲' : '▼') : ''}
                   </UnstyledButton>
                 ) : (
@@ -111,50 +190,19 @@ export function VirtualTable<T>(props: VirtualTableProps<T>) {
           </Center>
         ) : (
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {items.map((item) => {
-              const row = rowAt(item.index);
-              return (
-                <Box
-                  role="row"
-                  aria-rowindex={item.index + 2}
-                  aria-selected={item.index === focused}
-                  key={row ? props.rowKey(row, item.index) : `pending-${String(item.index)}`}
-                  onClick={() => {
-                    setFocused(item.index);
-                    if (row && props.onOpen) props.onOpen(row);
-                  }}
-                  style={{
-                    position: 'absolute',
-                    top: 0,
-                    left: 0,
-                    right: 0,
-                    height: ROW_HEIGHT,
-                    transform: `translateY(${String(item.start)}px)`,
-                    display: 'grid',
-                    gridTemplateColumns: template,
-                    alignItems: 'center',
-                    borderBottom: '1px solid var(--mantine-color-gray-2)',
-                    background: item.index === focused ? 'var(--mantine-color-indigo-0)' : undefined,
-                    cursor: props.onOpen ? 'pointer' : undefined,
-                  }}
-                >
-                  {row ? (
-                    columns.map((column) => (
-                      <Text role="cell" key={column.id} fz="sm" px={8} truncate="end">
-                        {column.cell(row)}
-                      </Text>
-                    ))
-                  ) : (
-                    <Group role="cell" px={8} gap="xs">
-                      <Loader size={12} />
-                      <Text fz="sm" c="gray.7">
-                        Loading…
-                      </Text>
-                    </Group>
-                  )}
-                </Box>
-              );
-            })}
+            {items.map((item) => (
+              <TableRow
+                key={item.index}
+                index={item.index}
+                start={item.start}
+                row={rowAt(item.index)}
+                columns={columns}
+                template={template}
+                selected={item.index === focused}
+                clickable={Boolean(props.onOpen)}
+                onActivate={activate}
+              />
+            ))}
           </div>
         )}
       </Box>

@@ -1,5 +1,6 @@
 import { Alert, AppShell, Badge, Button, Card, Group, NativeSelect, NavLink, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
+import { DashboardScreen } from '../dashboard/DashboardScreen';
 import { CompletionsScreen } from '../records/CompletionsScreen';
 import { PeopleScreen } from '../records/PeopleScreen';
 import { useHotkeys } from '@mantine/hooks';
@@ -10,11 +11,11 @@ import { useLockVault } from '../ipc/queries';
 
 const AUTO_LOCK_CHOICES = ['1', '5', '10', '15', '30', '60'];
 
-type Section = 'people' | 'completions' | 'log';
+type Section = 'dashboard' | 'people' | 'completions' | 'log';
 
-/** The unlocked vault: people, completions and the audit log. */
+/** The unlocked vault: the readiness dashboard (first), people, completions and the audit log. */
 export function VaultHome({ vault, autoLockMinutes }: { vault: VaultInfoView; autoLockMinutes: number }) {
-  const [section, setSection] = useState<Section>('people');
+  const [section, setSection] = useState<Section>('dashboard');
   const lock = useLockVault();
   const verify = useMutation({ mutationFn: () => call(window.custodian.vault.verifyLog()) });
   const autoLock = useMutation({ mutationFn: (minutes: number) => call(window.custodian.settings.setAutoLock({ minutes })) });
@@ -50,11 +51,13 @@ export function VaultHome({ vault, autoLockMinutes }: { vault: VaultInfoView; au
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label="Vault sections">
+        <NavLink label="Dashboard" active={section === 'dashboard'} onClick={() => setSection('dashboard')} component="button" />
         <NavLink label="People" active={section === 'people'} onClick={() => setSection('people')} component="button" />
         <NavLink label="Completions" active={section === 'completions'} onClick={() => setSection('completions')} component="button" />
         <NavLink label="Audit log" active={section === 'log'} onClick={() => setSection('log')} component="button" />
       </AppShell.Navbar>
       <AppShell.Main>
+        {section === 'dashboard' && <DashboardScreen role={vault.role} />}
         {section === 'people' && <PeopleScreen />}
         {section === 'completions' && <CompletionsScreen />}
         {section === 'log' && (

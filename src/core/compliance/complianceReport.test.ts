@@ -1,0 +1,160 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeVault, tempDir } from '../../../tests/support/tempVault';
+import { addEvidence } from '../evidence/evidenceStore';
+import { importFile } from '../import/importFile';
+import type { VaultSession } from '../vault/vaultSession';
+import { complianceReport, complianceTrend, gapPeople } from './complianceReport';
+import { enableFramework, requirementHistory, saveRequirement } from './requirementStore';
+import { retentionSchedule } from './retention';
+import { reviewEvidence } from './reviewEvidence';
+import { Readable } from 'node:stream';
+
+// The engine end to end on a real vault: records imported from CSV, a pack enabled and
+// adapted, an officer's own requirement, evidence reviewed; statuses, score and gaps read back.
+
+const ROSTER = `Employee ID,First Name,Last Name,Department,Job Title,Hire Date,Termination Date
+E1,Ada,Lovelace,Laboratory,Lab Technician,2020-01-06,
+E2,Grace,Hopper,Laboratory,Lab Technician,2020-01-06,
+E3,Alan,Turing,Administration,Clerk,2024-11-01,
+E4,Edsger,Dijkstra,Laboratory,Lab Technician,2020-01-06,2024-06-30
+`;
+
+// BBP (annual): E1 on time; E2 failed then passed; E3 never. HIPAA-PS: E1 only.
+const COMPLETIONS = `Employee ID,Course Code,Course Title,Completion Date,Score,Result
+E1,BBP,Bloodborne Pathogens,2024-10-01,92,Passed
+E2,BBP,Bloodborne Pathogens,2024-03-01,55,Failed
+E2,BBP,Bloodborne Pathogens,2024-03-08,85,Passed
+E4,BBP,Bloodborne Pathogens,2023-06-01,90,Passed
+E1,HIPAA-PS,HIPAA Privacy & Security,2024-09-15,95,Passed
+`;
+
+let temp: ReturnType<typeof tempDir>;
+let session: VaultSession;
+
+function file(name: string, content: string): string {
+  const path = join(temp.dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+beforeEach(async () => {
+  temp = tempDir();
+  ({ session } = await makeVault(temp.dir));
+  expect((await importFile(session, file('roster.csv', ROSTER))).committed).toBe(true);
+  expect((await importFile(session, file('completions.csv', COMPLETIONS))).committed).toBe(true);
+});
+afterEach(async () => {
+  await session.lock();
+  temp.cleanup();
+});
+
+describe('complianceReport', () => {
+  it('counts every status of an enabled pack as of a date, with the score and its components', async () => {
+    await enableFramework(session, 'osha-bbp');
+    const report = await complianceReport(session, { asOf: '2025-01-15', includePairs: true });
+    const bbp = report.frameworks[0]?.requirements[0];
+    // OSHA wants evidence: E1 and E2 are current but have none; E3 (hired 2024-11-01, 0 days of grace) never trained; E4 left.
+    expect(bbp?.counts).toEqual({ missing_evidence: 2, never_trained: 1, not_applicable: 1 });
+    expect(report.pairs?.find((p) => p.status === 'not_applicable')?.reason).toBe('left_before');
+    const components = Object.fromEntries(report.overall.components.map((c) => [c.id, c]));
+    expect(components.coverage).toMatchObject({ met: 2, measured: 3 });
+    expect(components.currency).toMatchObject({ met: 2, measured: 3 });
+    expect(components.competence).toMatchObject({ met: 2, measured: 2 });
+    expect(components.evidence).toMatchObject({ met: 0, measured: 2, contribution: 0 });
+    expect(components.integrity).toMatchObject({ value: 1, contribution: 10 });
+    const expected = 25 * (2 / 3) + 25 * (2 / 3) + 15 + 0 + 10 + 10; // review: nothing measured -> full marks
+    expect(report.overall.score).toBeCloseTo(expected, 0);
+    // One person never trained costs coverage and currency (2 x 25/3 points); two without evidence, the whole evidence component.
+    expect(report.overall.gaps).toEqual([
+      { requirementId: 'osha-bbp.training', frameworkId: 'osha-bbp', kind: 'never_trained', people: 1, points: 16.7 },
+      { requirementId: 'osha-bbp.training', frameworkId: 'osha-bbp', kind: 'missing_evidence', people: 2, points: 15 },
+    ]);
+    expect(report.heatmap.cells).toEqual(expect.arrayContaining([{ unit: 'Laboratory', requirementId: 'osha-bbp.training', applicable: 2, current: 2 }]));
+  });
+
+  it('evidence linked and accepted makes a training compliant; a rejected file shows as evidence_rejected', async () => {
+    await enableFramework(session, 'osha-bbp');
+    const completions = await session.read((db) => db.all<{ completion_id: string; employee_id: string }>(
+      "SELECT c.completion_id, p.employee_id FROM completions c JOIN people p ON p.person_id = c.person_id AND p.current = 1 WHERE c.current = 1 AND c.completed_on IN ('2024-10-01', '2024-03-08')",
+    ));
+    const ids: Record<string, string> = {};
+    for (const c of completions) {
+      const meta = await addEvidence(session, { source: Readable.from([Buffer.from(`sign-in sheet ${c.employee_id}`)]), fileName: `${c.employee_id}.txt`, mediaType: 'text/plain', personId: null });
+      await session.mutate(async (db) => {
+        await db.run("INSERT INTO evidence_links (evidence_id, target_kind, target_id, linked_at) VALUES (?, 'completion', ?, ?)", [meta.id, c.completion_id, new Date().toISOString()]);
+        return { result: undefined, events: [{ action: 'evidence.link', target: meta.id }] };
+      });
+      ids[c.employee_id] = meta.id;
+    }
+    await reviewEvidence(session, ids.E1 as string, 'accepted', null);
+    await expect(reviewEvidence(session, ids.E2 as string, 'rejected', '')).rejects.toThrow(/why/);
+    await reviewEvidence(session, ids.E2 as string, 'rejected', 'no trainer name');
+    const report = await complianceReport(session, { asOf: '2025-01-15' });
+    expect(report.frameworks[0]?.requirements[0]?.counts).toEqual({ compliant: 1, evidence_rejected: 1, never_trained: 1, not_applicable: 1 });
+    const review = report.overall.components.find((c) => c.id === 'review');
+    expect(review).toMatchObject({ met: 1, measured: 2 });
+    const gap = await gapPeople(session, { asOf: '2025-01-15', requirementId: 'osha-bbp.training', kind: 'evidence_rejected', limit: 10 });
+    expect(gap.total).toBe(1);
+  });
+
+  it("an adapted pack requirement and an officer's own are new, logged versions; the status follows them", async () => {
+    await enableFramework(session, 'osha-bbp');
+    const history = await session.read((db) => requirementHistory(db, 'osha-bbp.training'));
+    const pack = history[0];
+    if (!pack) throw new Error('the pack requirement is missing');
+    expect(pack.origin).toBe('pack');
+    await expect(saveRequirement(session, { id: 'osha-bbp.training', title: 'BBP', rule: { ...pack.rule, appliesTo: { units: ['Laboratory'], roles: [], sites: [] } } })).rejects.toThrow(/reason/);
+    const adapted = await saveRequirement(session, {
+      id: 'osha-bbp.training',
+      title: pack.title,
+      rule: { ...pack.rule, appliesTo: { units: ['Laboratory'], roles: [], sites: [] }, evidence: { required: false, description: null } },
+      reason: 'exposure control plan: laboratory only',
+    });
+    expect(adapted).toMatchObject({ version: 2, origin: 'adapted', reason: 'exposure control plan: laboratory only' });
+    const own = await saveRequirement(session, { id: 'site.privacy', title: 'Privacy refresher', rule: { courses: { codes: ['HIPAA-PS'] }, recurrenceMonths: 12, graceDays: 30 } });
+    expect(own).toMatchObject({ frameworkId: 'custom', origin: 'custom', version: 1 });
+    const report = await complianceReport(session, { asOf: '2025-01-15' });
+    const counts = Object.fromEntries(report.frameworks.flatMap((f) => f.requirements).map((r) => [r.requirementId, r.counts]));
+    expect(counts['osha-bbp.training']).toEqual({ compliant: 2, not_applicable: 2 }); // E3 is in Administration now out of scope
+    expect(counts['site.privacy']).toEqual({ compliant: 1, never_trained: 2, not_applicable: 1 });
+    const log = await session.read((db) => db.all<{ action: string; target: string }>("SELECT action, target FROM audit_log WHERE action LIKE 'requirement.%' OR action LIKE 'framework.%' ORDER BY seq"));
+    expect(log.map((e) => `${e.action} ${e.target}`)).toEqual(['requirement.create osha-bbp.training', 'framework.enable osha-bbp', 'requirement.update osha-bbp.training', 'requirement.create site.privacy']);
+    expect(await session.verifyLog()).toMatchObject({ ok: true });
+  });
+
+  it('trend: one point per month end, as the records stand, then the date itself', async () => {
+    await enableFramework(session, 'osha-bbp');
+    const trend = await complianceTrend(session, '2025-01-15');
+    expect(trend.map((p) => p.asOf)).toEqual([
+      '2024-01-31', '2024-02-29', '2024-03-31', '2024-04-30', '2024-05-31', '2024-06-30', '2024-07-31', '2024-08-31', '2024-09-30', '2024-10-31', '2024-11-30', '2024-12-31', '2025-01-15',
+    ]);
+    const byDate = new Map(trend.map((p) => [p.asOf, p.overall]));
+    // Before anyone trained in 2024 (E4 trained 2023-06-01) the score is lower than after.
+    expect(byDate.get('2024-01-31')).toBeLessThan(byDate.get('2024-12-31') as number);
+    expect(trend.at(-1)?.frameworks['osha-bbp']).toBe(trend.at(-1)?.overall);
+  });
+
+  it('a change to the records is seen by the next report (the cache follows the vault)', async () => {
+    await enableFramework(session, 'osha-bbp');
+    const before = await complianceReport(session, { asOf: '2025-01-15' });
+    await importFile(session, file('more.csv', 'Employee ID,Course Code,Completion Date,Score,Result\nE3,BBP,2024-12-01,90,Passed\n'));
+    const after = await complianceReport(session, { asOf: '2025-01-15' });
+    expect(before.frameworks[0]?.requirements[0]?.counts.never_trained).toBe(1);
+    expect(after.frameworks[0]?.requirements[0]?.counts.never_trained).toBeUndefined();
+  });
+
+  it('retention: HIPAA keeps six years from when a training was last in effect; OSHA three years from the training', async () => {
+    await enableFramework(session, 'hipaa');
+    await enableFramework(session, 'osha-bbp');
+    const rows = await retentionSchedule(session, '2026-01-01');
+    const hipaa = rows.find((r) => r.courseCode === 'hipaa-ps');
+    expect(hipaa).toMatchObject({ completedOn: '2024-09-15', disposeAfter: '2031-09-15' }); // expired 2025-09-15, + 6 years
+    const osha = rows.find((r) => r.courseCode === 'bbp' && r.completedOn === '2024-03-01');
+    expect(osha).toMatchObject({ disposeAfter: '2027-03-01', requirementId: 'osha-bbp.training' });
+    const stillInEffect = await retentionSchedule(session, '2025-01-01');
+    expect(stillInEffect.find((r) => r.courseCode === 'hipaa-ps')?.disposeAfter).toBeNull();
+  });
+
+});

@@ -1,0 +1,250 @@
+import { CURRENT_STATUSES } from '../../shared/compliance/complianceStatus';
+import type { ComplianceStatus, NotApplicableReason } from '../../shared/compliance/complianceStatus';
+import type { ReadableDb } from '../db/database';
+import type { VaultSession } from '../vault/vaultSession';
+import { addDays, monthEnd } from './calendarDate';
+import { loadComplianceData } from './complianceData';
+import type { ComplianceData } from './complianceData';
+import { readinessScore, RequirementTally } from './readinessScore';
+import type { ReadinessScore } from './readinessScore';
+import { currentRequirements, listFrameworks } from './requirementStore';
+import type { StoredRequirement } from './requirementStore';
+import { evaluatePair } from './statusEngine';
+import type { EngineRequirement } from './statusEngine';
+
+export interface RequirementSummary {
+  requirementId: string;
+  frameworkId: string;
+  title: string;
+  clause: string | null;
+  counts: Partial<Record<ComplianceStatus, number>>;
+}
+
+export interface FrameworkReport {
+  id: string;
+  title: string;
+  readiness: ReadinessScore;
+  requirements: RequirementSummary[];
+}
+
+export interface PairRow {
+  personId: string;
+  requirementId: string;
+  status: ComplianceStatus;
+  reason: NotApplicableReason | null;
+  dueOn: string | null;
+  completionId: string | null;
+}
+
+export interface HeatCell {
+  unit: string;
+  requirementId: string;
+  /** People in scope (status other than not applicable). */
+  applicable: number;
+  /** Of those, people whose training is current. */
+  current: number;
+}
+
+export interface UpcomingExpiry {
+  personId: string;
+  requirementId: string;
+  dueOn: string;
+}
+
+export interface ComplianceReport {
+  asOf: string;
+  overall: ReadinessScore;
+  frameworks: FrameworkReport[];
+  integrity: { ok: boolean; reason: string | null; full: boolean };
+  heatmap: { units: string[]; requirements: string[]; cells: HeatCell[] };
+  /** Current trainings falling due within 30, 60 and 90 days of the date; the soonest 200 listed. */
+  expiries: { within30: number; within60: number; within90: number; soonest: UpcomingExpiry[] };
+  people: number;
+  /** One row per (person, requirement), when asked for. */
+  pairs?: PairRow[];
+}
+
+export interface ReportOptions {
+  asOf: string;
+  frameworkId?: string;
+  includePairs?: boolean;
+}
+
+interface Loaded {
+  requirements: StoredRequirement[];
+  engine: EngineRequirement[];
+  data: ComplianceData;
+  titles: Map<string, string>;
+}
+
+/**
+ * What was read for a session, until its next change: the dashboard asks for the report, the
+ * trend and drill-downs in turn, and each would otherwise re-read every completion.
+ */
+const cache = new WeakMap<VaultSession, { generation: number; loaded: Loaded }>();
+
+async function loadCached(session: VaultSession): Promise<Loaded> {
+  const known = cache.get(session);
+  if (known && known.generation === session.generation) return known.loaded;
+  const generation = session.generation;
+  const loaded = await session.read((db) => load(db));
+  cache.set(session, { generation, loaded });
+  return loaded;
+}
+
+/** Only one framework's requirements (the data stays shared). */
+function only(loaded: Loaded, frameworkId: string | undefined): Loaded {
+  if (frameworkId === undefined) return loaded;
+  const requirements = loaded.requirements.filter((r) => r.frameworkId === frameworkId);
+  return { ...loaded, requirements, engine: loaded.engine.filter((r) => r.frameworkId === frameworkId) };
+}
+
+async function load(db: ReadableDb, frameworkId?: string): Promise<Loaded> {
+  const requirements = await currentRequirements(db, frameworkId);
+  const codes = [...new Set(requirements.flatMap((r) => r.rule.courses.codes.map((c) => c.toLowerCase())))];
+  const data = await loadComplianceData(db, codes);
+  const titles = new Map((await listFrameworks(db)).map((f) => [f.id, f.title]));
+  return { requirements, engine: requirements.map((r) => ({ requirementId: r.requirementId, frameworkId: r.frameworkId, rule: r.rule })), data, titles };
+}
+
+const NO_UNIT = '(no unit)';
+
+function evaluate(loaded: Loaded, asOf: string, logOk: boolean, options: { pairs?: PairRow[]; heat?: Map<string, HeatCell>; expiries?: UpcomingExpiry[] }) {
+  const tallies = loaded.engine.map((r) => new RequirementTally(r.requirementId, r.frameworkId, r.rule.evidence.required));
+  const horizon = addDays(asOf, 90);
+  for (const person of loaded.data.people) {
+    for (let i = 0; i < loaded.engine.length; i++) {
+      const requirement = loaded.engine[i] as EngineRequirement;
+      const pair = evaluatePair(person, requirement, asOf);
+      (tallies[i] as RequirementTally).add(pair);
+      options.pairs?.push({ personId: person.personId, requirementId: requirement.requirementId, status: pair.status, reason: pair.reason, dueOn: pair.dueOn, completionId: pair.completionId });
+      if (pair.status === 'not_applicable') continue;
+      const current = CURRENT_STATUSES.has(pair.status);
+      if (options.heat) {
+        const unit = pair.unit === null ? NO_UNIT : (loaded.data.unitNames.get(pair.unit) ?? pair.unit);
+        const key = `${unit}\u0000${requirement.requirementId}`;
+        let cell = options.heat.get(key);
+        if (!cell) {
+          cell = { unit, requirementId: requirement.requirementId, applicable: 0, current: 0 };
+          options.heat.set(key, cell);
+        }
+        cell.applicable++;
+        if (current) cell.current++;
+      }
+      if (options.expiries && current && pair.dueOn !== null && pair.dueOn <= horizon) {
+        options.expiries.push({ personId: person.personId, requirementId: requirement.requirementId, dueOn: pair.dueOn });
+      }
+    }
+  }
+  const byFramework = new Map<string, RequirementTally[]>();
+  for (const tally of tallies) {
+    const list = byFramework.get(tally.frameworkId);
+    if (list) list.push(tally);
+    else byFramework.set(tally.frameworkId, [tally]);
+  }
+  return { tallies, byFramework, overall: readinessScore(tallies, logOk) };
+}
+
+/**
+ * Status of every (person, requirement) of the enabled frameworks on `asOf`, the Audit
+ * Readiness Score per framework and overall, the units x requirements heat map and the
+ * trainings falling due. Reads the vault once; computes in memory.
+ */
+export async function complianceReport(session: VaultSession, options: ReportOptions): Promise<ComplianceReport> {
+  session.require('records.read', 'read compliance status');
+  const loaded = only(await loadCached(session), options.frameworkId);
+  const integrity = await session.logIntegrity();
+  const pairs: PairRow[] | undefined = options.includePairs ? [] : undefined;
+  const heat = new Map<string, HeatCell>();
+  const expiries: UpcomingExpiry[] = [];
+  const { tallies, byFramework, overall } = evaluate(loaded, options.asOf, integrity.ok, { ...(pairs ? { pairs } : {}), heat, expiries });
+
+  const frameworks: FrameworkReport[] = [...byFramework].map(([id, frameworkTallies]) => ({
+    id,
+    title: loaded.titles.get(id) ?? id,
+    readiness: readinessScore(frameworkTallies, integrity.ok),
+    requirements: frameworkTallies.map((tally) => {
+      const stored = loaded.requirements.find((r) => r.requirementId === tally.requirementId) as StoredRequirement;
+      return { requirementId: tally.requirementId, frameworkId: id, title: stored.title, clause: stored.clause, counts: Object.fromEntries(tally.counts) };
+    }),
+  }));
+  expiries.sort((a, b) => a.dueOn.localeCompare(b.dueOn));
+  const within = (days: number) => {
+    const limit = addDays(options.asOf, days);
+    return expiries.filter((e) => e.dueOn <= limit).length;
+  };
+  const units = [...new Set([...heat.values()].map((c) => c.unit))].sort((a, b) => a.localeCompare(b));
+  return {
+    asOf: options.asOf,
+    overall,
+    frameworks,
+    integrity,
+    heatmap: { units, requirements: tallies.map((t) => t.requirementId), cells: [...heat.values()] },
+    expiries: { within30: within(30), within60: within(60), within90: within(90), soonest: expiries.slice(0, 200) },
+    people: loaded.data.people.length,
+    ...(pairs ? { pairs } : {}),
+  };
+}
+
+export interface TrendPoint {
+  asOf: string;
+  overall: number;
+  frameworks: Record<string, number>;
+}
+
+/**
+ * The score at the end of each of the last `months` months and on `asOf`, computed point in time
+ * from the records (no stored snapshots): what the score was, as the records now stand.
+ */
+export async function complianceTrend(session: VaultSession, asOf: string, months = 12): Promise<TrendPoint[]> {
+  session.require('records.read', 'read compliance status');
+  const loaded = await loadCached(session);
+  const integrity = await session.logIntegrity();
+  const dates = [...Array.from({ length: months }, (_, i) => monthEnd(asOf, i - months)), asOf];
+  return dates.map((date) => {
+    const { byFramework, overall } = evaluate(loaded, date, integrity.ok, {});
+    return {
+      asOf: date,
+      overall: overall.score,
+      frameworks: Object.fromEntries([...byFramework].map(([id, tallies]) => [id, readinessScore(tallies, integrity.ok).score])),
+    };
+  });
+}
+
+export interface GapPerson {
+  personId: string;
+  status: ComplianceStatus;
+  reason: NotApplicableReason | null;
+  dueOn: string | null;
+  completionId: string | null;
+  unit: string | null;
+}
+
+/**
+ * The people behind one gap (a requirement and a status, or current training whose evidence
+ * awaits review) on a date: the drill-down from the dashboard. Ids only; the caller adds names
+ * through the records queries, which mask them by role.
+ */
+export async function gapPeople(
+  session: VaultSession,
+  options: { asOf: string; requirementId: string; kind: string; limit: number },
+): Promise<{ total: number; people: GapPerson[] }> {
+  session.require('records.read', 'read compliance status');
+  const loaded = await loadCached(session);
+  const requirement = loaded.engine.find((r) => r.requirementId === options.requirementId);
+  if (!requirement) return { total: 0, people: [] };
+  const people: GapPerson[] = [];
+  let total = 0;
+  for (const person of loaded.data.people) {
+    const pair = evaluatePair(person, requirement, options.asOf);
+    const kind = pair.status === 'compliant' || pair.status === 'due_soon' ? (requirement.rule.evidence.required && pair.evidence === 'pending' ? 'evidence_unreviewed' : pair.status) : pair.status;
+    if (kind !== options.kind) continue;
+    total++;
+    if (people.length < options.limit) {
+      const unit = pair.unit === null ? null : (loaded.data.unitNames.get(pair.unit) ?? pair.unit);
+      people.push({ personId: person.personId, status: pair.status, reason: pair.reason, dueOn: pair.dueOn, completionId: pair.completionId, unit });
+    }
+  }
+  people.sort((a, b) => (a.dueOn ?? '').localeCompare(b.dueOn ?? ''));
+  return { total, people };
+}

@@ -1,0 +1,128 @@
+import { CURRENT_STATUSES, SCORE_COMPONENTS } from '../../shared/compliance/complianceStatus';
+import type { ComplianceStatus, ScoreComponentId } from '../../shared/compliance/complianceStatus';
+import type { PairStatus } from './statusEngine';
+
+// The Audit Readiness Score: 0-100 from named components, each a share of the pairs it
+// measures times its weight. A component with nothing to measure (no requirement asks for
+// evidence, say) scores full marks and says so (`measured: 0`).
+
+/** What a gap is: a status that costs points, or current training whose evidence awaits review. */
+export type GapKind = Exclude<ComplianceStatus, 'compliant' | 'due_soon' | 'not_applicable'> | 'evidence_unreviewed' | 'log_integrity';
+
+type ComponentTally = Record<ScoreComponentId, { met: number; measured: number }>;
+
+function emptyTally(): ComponentTally {
+  return Object.fromEntries(SCORE_COMPONENTS.map((c) => [c.id, { met: 0, measured: 0 }])) as ComponentTally;
+}
+
+/** Counts for one requirement on one date; summed into framework and overall scores. */
+export class RequirementTally {
+  readonly counts = new Map<ComplianceStatus, number>();
+  readonly components = emptyTally();
+  /** Per gap kind: how many pairs fail each component (for the points a gap costs). */
+  readonly gapFails = new Map<GapKind, ComponentTally>();
+  readonly gapPeople = new Map<GapKind, number>();
+
+  constructor(
+    readonly requirementId: string,
+    readonly frameworkId: string,
+    private readonly evidenceRequired: boolean,
+  ) {}
+
+  add(pair: PairStatus): void {
+    this.counts.set(pair.status, (this.counts.get(pair.status) ?? 0) + 1);
+    if (pair.status === 'not_applicable') return;
+    const current = CURRENT_STATUSES.has(pair.status);
+    const gap: GapKind | null = current
+      ? pair.status === 'missing_evidence' || pair.status === 'evidence_rejected'
+        ? pair.status
+        : this.evidenceRequired && pair.evidence === 'pending'
+          ? 'evidence_unreviewed'
+          : null
+      : (pair.status as GapKind);
+    const mark = (id: ScoreComponentId, met: boolean) => {
+      const component = this.components[id];
+      component.measured++;
+      if (met) component.met++;
+      else if (gap !== null) {
+        let fails = this.gapFails.get(gap);
+        if (!fails) {
+          fails = emptyTally();
+          this.gapFails.set(gap, fails);
+        }
+        fails[id].measured++;
+      }
+    };
+    mark('coverage', pair.everPassed);
+    mark('currency', current);
+    if (pair.latestAttemptPassed !== null) mark('competence', pair.latestAttemptPassed);
+    if (this.evidenceRequired && current) {
+      mark('evidence', pair.status !== 'missing_evidence');
+      if (pair.status !== 'missing_evidence') mark('review', pair.evidence === 'accepted');
+    }
+    if (gap !== null) this.gapPeople.set(gap, (this.gapPeople.get(gap) ?? 0) + 1);
+  }
+}
+
+export interface ScoreComponent {
+  id: ScoreComponentId;
+  label: string;
+  weight: number;
+  /** 0-1; 1 when nothing was measured. */
+  value: number;
+  /** Points it adds to the score: weight x value. */
+  contribution: number;
+  met: number;
+  measured: number;
+}
+
+export interface Gap {
+  /** Null for the audit log's integrity, which is no requirement's. */
+  requirementId: string | null;
+  frameworkId: string | null;
+  kind: GapKind;
+  people: number;
+  /** Points the score would gain if every one of these people were put right. */
+  points: number;
+}
+
+export interface ReadinessScore {
+  score: number;
+  components: ScoreComponent[];
+  /** Costliest first. */
+  gaps: Gap[];
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/** Scores a set of requirement tallies (one framework's, or all), with the log's integrity. */
+export function readinessScore(tallies: readonly RequirementTally[], logVerifies: boolean): ReadinessScore {
+  const total = emptyTally();
+  for (const tally of tallies) {
+    for (const c of SCORE_COMPONENTS) {
+      if (c.id === 'integrity') continue;
+      total[c.id].met += tally.components[c.id].met;
+      total[c.id].measured += tally.components[c.id].measured;
+    }
+  }
+  total.integrity = { met: logVerifies ? 1 : 0, measured: 1 };
+  const components: ScoreComponent[] = SCORE_COMPONENTS.map((c) => {
+    const { met, measured } = total[c.id];
+    const value = measured === 0 ? 1 : met / measured;
+    return { id: c.id, label: c.label, weight: c.weight, value, contribution: round1(c.weight * value), met, measured };
+  });
+  const gaps: Gap[] = [];
+  for (const tally of tallies) {
+    for (const [kind, fails] of tally.gapFails) {
+      let points = 0;
+      for (const c of SCORE_COMPONENTS) {
+        const measured = total[c.id].measured;
+        if (measured > 0) points += (c.weight * fails[c.id].measured) / measured;
+      }
+      gaps.push({ requirementId: tally.requirementId, frameworkId: tally.frameworkId, kind, people: tally.gapPeople.get(kind) ?? 0, points: round1(points) });
+    }
+  }
+  if (!logVerifies) gaps.push({ requirementId: null, frameworkId: null, kind: 'log_integrity', people: 0, points: SCORE_COMPONENTS.find((c) => c.id === 'integrity')?.weight ?? 0 });
+  gaps.sort((a, b) => b.points - a.points || b.people - a.people || (a.requirementId ?? '').localeCompare(b.requirementId ?? ''));
+  return { score: round1(components.reduce((sum, c) => sum + c.weight * c.value, 0)), components, gaps };
+}

@@ -1,0 +1,239 @@
+import { CustodianError } from '../../shared/errors';
+import { stateHash } from '../audit/auditLog';
+import type { AuditEvent } from '../audit/auditLog';
+import { canonicalJson } from '../crypto/canonicalJson';
+import type { ReadableDb, WritableDb } from '../db/database';
+import type { VaultSession } from '../vault/vaultSession';
+import { findPack } from './frameworkPacks';
+import { requirementIdSchema, requirementRuleSchema } from './requirementRule';
+import type { FrameworkPack, RequirementRule, RequirementRuleInput } from './requirementRule';
+
+/** The framework the officer's own requirements belong to. */
+export const CUSTOM_FRAMEWORK = 'custom';
+
+export interface StoredRequirement {
+  requirementId: string;
+  version: number;
+  frameworkId: string;
+  title: string;
+  clause: string | null;
+  summary: string | null;
+  origin: 'pack' | 'adapted' | 'custom';
+  rule: RequirementRule;
+  recordedAt: string;
+  recordedBy: string;
+  reason: string | null;
+}
+
+export interface StoredFramework {
+  id: string;
+  title: string;
+  packVersion: string | null;
+  source: string | null;
+  enabled: boolean;
+}
+
+interface RequirementRow {
+  row_id: number;
+  requirement_id: string;
+  version: number;
+  framework_id: string;
+  title: string;
+  clause: string | null;
+  summary: string | null;
+  rule: string;
+  origin: StoredRequirement['origin'];
+  withdrawn: number;
+  recorded_at: string;
+  recorded_by: string;
+  reason: string | null;
+}
+
+function toStored(row: RequirementRow): StoredRequirement {
+  const parsed = requirementRuleSchema.safeParse(JSON.parse(row.rule));
+  // Rules are validated when written; a row that fails now was edited outside Custodian.
+  if (!parsed.success) throw new CustodianError('vault_tampered', `Requirement ${row.requirement_id} has a rule this version cannot read.`);
+  return {
+    requirementId: row.requirement_id,
+    version: row.version,
+    frameworkId: row.framework_id,
+    title: row.title,
+    clause: row.clause,
+    summary: row.summary,
+    origin: row.origin,
+    rule: parsed.data,
+    recordedAt: row.recorded_at,
+    recordedBy: row.recorded_by,
+    reason: row.reason,
+  };
+}
+
+/** Current, not withdrawn requirements of enabled frameworks (and the officer's own), by id. */
+export async function currentRequirements(db: ReadableDb, frameworkId?: string): Promise<StoredRequirement[]> {
+  const rows = await db.all<RequirementRow>(
+    `SELECT r.* FROM requirements r JOIN frameworks f ON f.id = r.framework_id AND f.enabled = 1
+     WHERE r.current = 1 AND r.withdrawn = 0 AND (?1 IS NULL OR r.framework_id = ?1) ORDER BY r.framework_id, r.requirement_id`,
+    [frameworkId ?? null],
+  );
+  return rows.map(toStored);
+}
+
+export async function listFrameworks(db: ReadableDb): Promise<StoredFramework[]> {
+  const rows = await db.all<{ id: string; title: string; pack_version: string | null; source: string | null; enabled: number }>(
+    'SELECT id, title, pack_version, source, enabled FROM frameworks ORDER BY id',
+  );
+  return rows.map((r) => ({ id: r.id, title: r.title, packVersion: r.pack_version, source: r.source, enabled: r.enabled === 1 }));
+}
+
+interface NewVersion {
+  requirementId: string;
+  frameworkId: string;
+  title: string;
+  clause: string | null;
+  summary: string | null;
+  origin: StoredRequirement['origin'];
+  rule: RequirementRule;
+  withdrawn?: boolean;
+  reason: string | null;
+}
+
+function stateOf(v: NewVersion) {
+  return { framework: v.frameworkId, title: v.title, clause: v.clause, summary: v.summary, origin: v.origin, rule: v.rule, withdrawn: v.withdrawn ?? false };
+}
+
+/** Writes a requirement version (retiring the current one) and returns its audit event. */
+async function writeVersion(db: WritableDb, session: VaultSession, now: string, next: NewVersion): Promise<AuditEvent | null> {
+  const current = await db.get<RequirementRow>('SELECT * FROM requirements WHERE requirement_id = ? AND current = 1', [next.requirementId]);
+  const after = stateHash(stateOf(next));
+  if (current) {
+    const before = stateHash(stateOf({ ...toStored(current), withdrawn: current.withdrawn === 1, reason: null }));
+    if (before === after) return null;
+    await db.run('UPDATE requirements SET current = 0 WHERE row_id = ?', [current.row_id]);
+  }
+  await db.run(
+    `INSERT INTO requirements (requirement_id, version, current, framework_id, title, clause, summary, rule, origin, withdrawn, recorded_at, recorded_by, reason)
+     VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [next.requirementId, (current?.version ?? 0) + 1, next.frameworkId, next.title, next.clause, next.summary, canonicalJson(next.rule), next.origin, next.withdrawn ? 1 : 0, now, session.principal.userId, next.reason],
+  );
+  return {
+    action: current ? (next.withdrawn ? 'requirement.withdraw' : 'requirement.update') : 'requirement.create',
+    target: next.requirementId,
+    before: current ? stateHash(stateOf({ ...toStored(current), withdrawn: current.withdrawn === 1, reason: null })) : null,
+    after,
+    reason: next.reason,
+  };
+}
+
+async function upsertFramework(db: WritableDb, session: VaultSession, now: string, id: string, title: string, pack: FrameworkPack | null): Promise<void> {
+  await db.run(
+    `INSERT INTO frameworks (id, title, pack_version, source, enabled, changed_at, changed_by) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)
+     ON CONFLICT (id) DO UPDATE SET enabled = 1, title = ?2, pack_version = ?3, source = ?4, changed_at = ?5, changed_by = ?6`,
+    [id, title, pack?.version ?? null, pack?.source ?? null, now, session.principal.userId],
+  );
+}
+
+/**
+ * Enables a bundled framework pack: its requirements become vault rows (version 1, or a new
+ * version where the pack changed since it was last enabled; a requirement the officer adapted
+ * is left as adapted). Logged; enabling again with nothing new changes nothing but the flag.
+ */
+export async function enableFramework(session: VaultSession, packId: string): Promise<{ added: number; updated: number }> {
+  session.require('requirements.manage', 'change requirements');
+  const pack = findPack(packId);
+  if (!pack) throw new CustodianError('not_found', `There is no framework pack "${packId}".`);
+  return session.mutate(async (db) => {
+    const now = new Date().toISOString();
+    const events: AuditEvent[] = [];
+    const was = await db.get<{ enabled: number; pack_version: string | null }>('SELECT enabled, pack_version FROM frameworks WHERE id = ?', [pack.id]);
+    await upsertFramework(db, session, now, pack.id, pack.title, pack);
+    let added = 0;
+    let updated = 0;
+    for (const requirement of pack.requirements) {
+      const current = await db.get<{ origin: string }>('SELECT origin FROM requirements WHERE requirement_id = ? AND current = 1', [requirement.id]);
+      if (current?.origin === 'adapted') continue;
+      const event = await writeVersion(db, session, now, {
+        requirementId: requirement.id,
+        frameworkId: pack.id,
+        title: requirement.title,
+        clause: requirement.clause,
+        summary: requirement.summary,
+        origin: 'pack',
+        rule: requirement.rule,
+        reason: `pack ${pack.id} ${pack.version}`,
+      });
+      if (event) {
+        events.push(event);
+        if (current) updated++;
+        else added++;
+      }
+    }
+    if (was?.enabled !== 1 || was.pack_version !== pack.version) events.push({ action: 'framework.enable', target: pack.id, after: pack.version });
+    if (events.length === 0) events.push({ action: 'framework.enable', target: pack.id, after: pack.version, reason: 'already enabled, unchanged' });
+    return { result: { added, updated }, events };
+  });
+}
+
+/** Stops counting a framework (its requirements stay, versioned, for history). Logged. */
+export async function disableFramework(session: VaultSession, frameworkId: string): Promise<void> {
+  session.require('requirements.manage', 'change requirements');
+  await session.mutate(async (db) => {
+    const result = await db.run('UPDATE frameworks SET enabled = 0, changed_at = ?, changed_by = ? WHERE id = ? AND enabled = 1', [new Date().toISOString(), session.principal.userId, frameworkId]);
+    if (result.changes === 0) throw new CustodianError('not_found', `Framework "${frameworkId}" is not enabled.`);
+    return { result: undefined, events: [{ action: 'framework.disable', target: frameworkId }] };
+  });
+}
+
+export interface RequirementInput {
+  id: string;
+  title: string;
+  clause?: string | null;
+  summary?: string | null;
+  rule: RequirementRuleInput;
+  /** Why: required when adapting a pack requirement. */
+  reason?: string | null;
+}
+
+/**
+ * Adds the officer's own requirement, or changes an existing one (a pack requirement becomes
+ * `adapted`): always a new version, with the reason, in the log.
+ * @throws CustodianError('validation_failed') for a bad id or rule, or adapting without a reason.
+ */
+export async function saveRequirement(session: VaultSession, input: RequirementInput): Promise<StoredRequirement> {
+  session.require('requirements.manage', 'change requirements');
+  const id = requirementIdSchema.safeParse(input.id);
+  if (!id.success) throw new CustodianError('validation_failed', id.error.issues[0]?.message ?? 'bad requirement id');
+  const rule = requirementRuleSchema.safeParse(input.rule);
+  if (!rule.success) {
+    const issue = rule.error.issues[0];
+    throw new CustodianError('validation_failed', `The requirement's rule is not valid: ${issue ? `${issue.path.join('.')} ${issue.message}` : 'unknown problem'}.`);
+  }
+  const title = input.title.trim();
+  if (title === '' || title.length > 200) throw new CustodianError('validation_failed', 'A requirement needs a title (at most 200 characters).');
+  return session.mutate(async (db) => {
+    const now = new Date().toISOString();
+    const current = await db.get<RequirementRow>('SELECT * FROM requirements WHERE requirement_id = ? AND current = 1', [id.data]);
+    if (current && current.origin !== 'custom' && !input.reason?.trim()) {
+      throw new CustodianError('validation_failed', `Changing the ${current.framework_id} requirement ${id.data} needs a reason (--reason).`);
+    }
+    const frameworkId = current?.framework_id ?? CUSTOM_FRAMEWORK;
+    if (!current) await upsertFramework(db, session, now, CUSTOM_FRAMEWORK, 'Own requirements', null);
+    const event = await writeVersion(db, session, now, {
+      requirementId: id.data,
+      frameworkId,
+      title,
+      clause: input.clause?.trim() || current?.clause || null,
+      summary: input.summary?.trim() || current?.summary || null,
+      origin: current ? (current.origin === 'custom' ? 'custom' : 'adapted') : 'custom',
+      rule: rule.data,
+      reason: input.reason?.trim() || null,
+    });
+    if (!event) throw new CustodianError('conflict', `Requirement ${id.data} already says exactly that: nothing changed.`);
+    const saved = await db.get<RequirementRow>('SELECT * FROM requirements WHERE requirement_id = ? AND current = 1', [id.data]);
+    return { result: toStored(saved as RequirementRow), events: [event] };
+  });
+}
+
+/** Every version of one requirement, newest first. */
+export async function requirementHistory(db: ReadableDb, requirementId: string): Promise<StoredRequirement[]> {
+  return (await db.all<RequirementRow>('SELECT * FROM requirements WHERE requirement_id = ? ORDER BY version DESC', [requirementId])).map(toStored);
+}

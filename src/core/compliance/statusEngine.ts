@@ -1,0 +1,265 @@
+import type { ComplianceStatus, NotApplicableReason } from '../../shared/compliance/complianceStatus';
+import { addDays, addMonths } from './calendarDate';
+import type { RequirementRule } from './requirementRule';
+
+// The status of one (person, requirement) on one date, from data already in memory. Pure and
+// synchronous: the loader (complianceData.ts) reads the vault once, and this runs for every
+// pair and every date of a trend without touching the database.
+
+/** Where a person sat from a date on (one person version). Names are lower case. */
+export interface PersonScope {
+  /** First day this version describes (the day it was recorded; the first version: from hire). */
+  from: string;
+  unit: string | null;
+  role: string | null;
+  site: string | null;
+}
+
+export type EvidenceState = 'none' | 'pending' | 'accepted' | 'rejected';
+
+export interface Attempt {
+  completionId: string;
+  /** Lower case. */
+  courseCode: string;
+  courseVersion: string | null;
+  completedOn: string;
+  /** The course's own verdict (passed flag, else the score against the course's pass mark); null: no verdict recorded. */
+  passed: boolean | null;
+  score: number | null;
+  /** An expiry the record states (a card's end date), if any. */
+  expiresOn: string | null;
+  evidence: EvidenceState;
+}
+
+export interface EnginePerson {
+  personId: string;
+  hireDate: string | null;
+  terminationDate: string | null;
+  /** Oldest first; at least one. */
+  scopes: readonly PersonScope[];
+  /** Every completion of the person, any course, oldest first. */
+  attempts: readonly Attempt[];
+}
+
+export interface EngineRequirement {
+  requirementId: string;
+  frameworkId: string;
+  rule: RequirementRule;
+}
+
+export interface PairStatus {
+  status: ComplianceStatus;
+  reason: NotApplicableReason | null;
+  /** When the next training is (or was) due: the expiry of the current one, or the first due date. */
+  dueOn: string | null;
+  /** The completion that satisfies (or last satisfied) the requirement. */
+  completionId: string | null;
+  /** Ever passed on or before the date (coverage). */
+  everPassed: boolean;
+  /** Whether the latest attempt met the pass mark; null: never attempted (competence). */
+  latestAttemptPassed: boolean | null;
+  /** The unit the person was in on the date (lower case), for the heat map. */
+  unit: string | null;
+  /** The state of the satisfying completion's evidence; null when nothing satisfies. */
+  evidence: EvidenceState | null;
+}
+
+/** Days before the due date at which a current training shows as due soon. */
+export const DUE_SOON_DAYS = 30;
+
+/** Compares dotted versions by numeric parts ("2024.10" > "2024.9"); non-numeric parts as text. */
+export function compareVersions(a: string, b: string): number {
+  const left = a.split(/[.\-\s]+/);
+  const right = b.split(/[.\-\s]+/);
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    const x = left[i] ?? '0';
+    const y = right[i] ?? '0';
+    const nx = Number(x);
+    const ny = Number(y);
+    const order = Number.isFinite(nx) && Number.isFinite(ny) ? nx - ny : x.localeCompare(y);
+    if (order !== 0) return order;
+  }
+  return 0;
+}
+
+function inList(list: readonly string[], value: string | null): boolean {
+  return list.length === 0 || (value !== null && list.includes(value));
+}
+
+/** The rule's scope lists in lower case (names compare case-insensitively), cached per rule. */
+const scopeCache = new WeakMap<RequirementRule, { units: string[]; roles: string[]; sites: string[] }>();
+function inScope(rule: RequirementRule, scope: PersonScope): boolean {
+  let applies = scopeCache.get(rule);
+  if (!applies) {
+    const lower = (list: readonly string[]) => list.map((name) => name.toLowerCase());
+    applies = { units: lower(rule.appliesTo.units), roles: lower(rule.appliesTo.roles), sites: lower(rule.appliesTo.sites) };
+    scopeCache.set(rule, applies);
+  }
+  return inList(applies.units, scope.unit) && inList(applies.roles, scope.role) && inList(applies.sites, scope.site);
+}
+
+/** Whether an attempt meets the requirement's pass mark on top of the course's own verdict. */
+function attemptPasses(rule: RequirementRule, attempt: Attempt): boolean {
+  if (attempt.passed === false) return false;
+  const minScore = rule.courses.minScore;
+  if (minScore !== null && attempt.score !== null) return attempt.score >= minScore;
+  // The course's verdict was not a fail: passed, or (none recorded) completion itself counts.
+  return true;
+}
+
+function expiryOf(rule: RequirementRule, attempt: Attempt): string | null {
+  const recurring = rule.recurrenceMonths === null ? null : addMonths(attempt.completedOn, rule.recurrenceMonths);
+  if (recurring === null) return attempt.expiresOn;
+  if (attempt.expiresOn === null) return recurring;
+  return attempt.expiresOn < recurring ? attempt.expiresOn : recurring;
+}
+
+/** Compact lower-case lists of the rule's codes, cached per rule object. */
+const codeCache = new WeakMap<RequirementRule, string[]>();
+function codesOf(rule: RequirementRule): string[] {
+  let codes = codeCache.get(rule);
+  if (!codes) {
+    codes = rule.courses.codes.map((code) => code.toLowerCase());
+    codeCache.set(rule, codes);
+  }
+  return codes;
+}
+
+/**
+ * Status of `person` against `requirement` on `asOf` (YYYY-MM-DD, inclusive: a training done on
+ * its due date is on time).
+ *
+ * Rules, in order:
+ * 1. Hired after the date, left before it (a leaver's last day still counts), or not in scope on
+ *    the date (unit, role, site of the person version in effect then): not applicable.
+ * 2. Only attempts on or before the date and on or after hire count: training recorded before
+ *    the hire date (another employer's, or a data error) does not satisfy the employer's duty.
+ * 3. The latest passing attempt (for `all`, every course's, the requirement then expiring with
+ *    the earliest) gives the expiry: completion + recurrence, or the record's own earlier expiry.
+ *    Current: compliant, or due soon within 30 days of expiry; then, when the requirement asks
+ *    for evidence, missing_evidence / evidence_rejected. Past expiry: overdue within grace,
+ *    expired after it - unless the latest attempt since was below the pass mark: failed.
+ * 4. Never passed: failed if attempted below the pass mark; else within onboarding grace (new
+ *    hires, or people who moved into scope, have `newHireDays`) not applicable; else never_trained.
+ *    A lapsed training of someone who moved into scope within `newHireDays` is also in grace.
+ */
+export function evaluatePair(person: EnginePerson, requirement: EngineRequirement, asOf: string): PairStatus {
+  const rule = requirement.rule;
+  const scopes = person.scopes;
+  let scopeIndex = 0;
+  for (let i = 1; i < scopes.length; i++) if ((scopes[i] as PersonScope).from <= asOf) scopeIndex = i;
+  const scope = scopes[scopeIndex] as PersonScope;
+  const unit = scope.unit;
+  if (person.hireDate !== null && person.hireDate > asOf) return notApplicable('hired_after', unit, null, null, false, null);
+  if (person.terminationDate !== null && person.terminationDate < asOf) return notApplicable('left_before', unit, null, null, false, null);
+  if (!inScope(rule, scope)) return notApplicable('not_in_scope', unit, null, null, false, null);
+
+  // The day the person came into scope: the start of the run of in-scope versions up to the date.
+  let first = scopeIndex;
+  while (first > 0 && inScope(rule, scopes[first - 1] as PersonScope)) first--;
+  const firstFrom = (scopes[first] as PersonScope).from;
+  const assignedOn = first === 0 ? (person.hireDate !== null && person.hireDate < firstFrom ? person.hireDate : firstFrom) : firstFrom;
+  const onboardingDue = addDays(assignedOn, rule.newHireDays);
+
+  const codes = codesOf(rule);
+  const byCode = attemptsByCode(person);
+  const minVersion = rule.courses.minVersion;
+  const all = rule.courses.match === 'all';
+  let latestAttempt: Attempt | null = null;
+  let everPassed = false;
+  let pass: Attempt | null = null;
+  let passExpiry: string | null = null;
+  let missingCourse = false;
+  for (const code of codes) {
+    let coursePass: Attempt | null = null;
+    for (const attempt of byCode.get(code) ?? NONE) {
+      if (attempt.completedOn > asOf) continue;
+      if (person.hireDate !== null && attempt.completedOn < person.hireDate) continue;
+      if (minVersion !== null && (attempt.courseVersion === null || compareVersions(attempt.courseVersion, minVersion) < 0)) continue;
+      if (latestAttempt === null || attempt.completedOn >= latestAttempt.completedOn) latestAttempt = attempt;
+      if (attemptPasses(rule, attempt) && (coursePass === null || attempt.completedOn >= coursePass.completedOn)) coursePass = attempt;
+    }
+    if (coursePass === null) {
+      missingCourse = true;
+      continue;
+    }
+    everPassed = true;
+    const expiry = expiryOf(rule, coursePass);
+    if (pass === null) {
+      pass = coursePass;
+      passExpiry = expiry;
+    } else if (all) {
+      // Every course must be current: the requirement lapses with the first to expire.
+      if (expiry !== null && (passExpiry === null || expiry < passExpiry)) {
+        pass = coursePass;
+        passExpiry = expiry;
+      }
+    } else if (coursePass.completedOn > pass.completedOn) {
+      pass = coursePass;
+      passExpiry = expiry;
+    }
+  }
+  if (all && missingCourse) pass = null;
+  const latestAttemptPassed = latestAttempt === null ? null : attemptPasses(rule, latestAttempt);
+
+  if (pass === null) {
+    if (latestAttemptPassed === false) return judged('failed', onboardingDue, latestAttempt?.completionId ?? null, everPassed, latestAttemptPassed, unit, null);
+    if (asOf <= onboardingDue) return notApplicable('onboarding_grace', unit, onboardingDue, null, everPassed, latestAttemptPassed);
+    return judged('never_trained', onboardingDue, null, everPassed, latestAttemptPassed, unit, null);
+  }
+  if (passExpiry === null || asOf <= passExpiry) {
+    let status: ComplianceStatus = passExpiry !== null && passExpiry <= addDays(asOf, DUE_SOON_DAYS) ? 'due_soon' : 'compliant';
+    if (rule.evidence.required && pass.evidence === 'none') status = 'missing_evidence';
+    else if (rule.evidence.required && pass.evidence === 'rejected') status = 'evidence_rejected';
+    return judged(status, passExpiry, pass.completionId, everPassed, latestAttemptPassed, unit, pass.evidence);
+  }
+  // Lapsed. Someone who only just moved into scope is still within onboarding grace.
+  if (first > 0 && asOf <= onboardingDue) return notApplicable('onboarding_grace', unit, onboardingDue, pass.completionId, everPassed, latestAttemptPassed);
+  if (latestAttemptPassed === false && latestAttempt !== null && latestAttempt.completedOn > pass.completedOn) {
+    return judged('failed', passExpiry, latestAttempt.completionId, everPassed, latestAttemptPassed, unit, null);
+  }
+  const status: ComplianceStatus = asOf <= addDays(passExpiry, rule.graceDays) ? 'overdue' : 'expired';
+  return judged(status, passExpiry, pass.completionId, everPassed, latestAttemptPassed, unit, null);
+}
+
+const NONE: readonly Attempt[] = [];
+
+/** A person's attempts by course code, built once per person (the engine asks per requirement). */
+const byCodeCache = new WeakMap<EnginePerson, Map<string, Attempt[]>>();
+function attemptsByCode(person: EnginePerson): Map<string, Attempt[]> {
+  let byCode = byCodeCache.get(person);
+  if (!byCode) {
+    byCode = new Map();
+    for (const attempt of person.attempts) {
+      const list = byCode.get(attempt.courseCode);
+      if (list) list.push(attempt);
+      else byCode.set(attempt.courseCode, [attempt]);
+    }
+    byCodeCache.set(person, byCode);
+  }
+  return byCode;
+}
+
+// Results are built in one place each, without spreads: the engine makes a million of them.
+function notApplicable(
+  reason: NotApplicableReason,
+  unit: string | null,
+  dueOn: string | null,
+  completionId: string | null,
+  everPassed: boolean,
+  latestAttemptPassed: boolean | null,
+): PairStatus {
+  return { status: 'not_applicable', reason, dueOn, completionId, everPassed, latestAttemptPassed, unit, evidence: null };
+}
+
+function judged(
+  status: ComplianceStatus,
+  dueOn: string | null,
+  completionId: string | null,
+  everPassed: boolean,
+  latestAttemptPassed: boolean | null,
+  unit: string | null,
+  evidence: EvidenceState | null,
+): PairStatus {
+  return { status, reason: null, dueOn, completionId, everPassed, latestAttemptPassed, unit, evidence };
+}

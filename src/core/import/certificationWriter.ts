@@ -1,0 +1,146 @@
+import { recordId } from '../records/recordId';
+import { stateHash } from '../audit/auditLog';
+import type { AuditEvent } from '../audit/auditLog';
+import { insertJsonRows, retireRows } from '../records/insertJsonRows';
+import type { ImportContext, WriteCounts } from './importContext';
+import { provenanceReason } from './importContext';
+import type { CertificationRecord } from './validateRow';
+
+interface CertificationRow {
+  row_id: number;
+  certification_id: string;
+  version: number;
+  person_id: string;
+  name: string;
+  number: string | null;
+  issued_on: string | null;
+  expires_on: string | null;
+  issuer: string | null;
+  source_sha256: string | null;
+  source_row: number | null;
+}
+
+const VALUE_COLUMNS = ['person_id', 'name', 'number', 'issued_on', 'expires_on', 'issuer'] as const;
+const INSERT_COLUMNS = ['certification_id', 'version', 'current', ...VALUE_COLUMNS, 'recorded_at', 'recorded_by', 'reason', 'source_sha256', 'source_row'];
+type Values = Pick<CertificationRow, (typeof VALUE_COLUMNS)[number]>;
+
+function valuesOf(row: Values): Values {
+  return Object.fromEntries(VALUE_COLUMNS.map((c) => [c, row[c]])) as Values;
+}
+
+/** The natural key: person, name (case-insensitive), and the number when there is one. */
+function keyOf(v: Pick<Values, 'person_id' | 'name' | 'number'>): string {
+  return JSON.stringify([v.person_id, v.name.toLowerCase(), v.number]);
+}
+
+interface Pending {
+  record: CertificationRecord;
+  values: Values;
+}
+
+/**
+ * Writes certification rows (licences, cards, credentials). A certification is (person, name
+ * case-insensitive, number when present): the same values again are unchanged; a changed issue
+ * date, expiry, issuer or spelling of the name makes a new version. People must already be in
+ * the vault (matched by employee id, else e-mail). Two rows of one file with the same key are
+ * refused, wherever they fall in the file.
+ */
+export class CertificationWriter {
+  private readonly personByEmployeeId = new Map<string, string>();
+  private readonly personByEmail = new Map<string, string>();
+  /** Key -> the file row that first named it, across batches. */
+  private readonly seen = new Map<string, number>();
+  private pending: Pending[] = [];
+  readonly counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, invalid: 0 };
+
+  constructor(private readonly context: ImportContext) {}
+
+  async load(): Promise<void> {
+    const people = await this.context.db.all<{ person_id: string; employee_id: string | null; email: string | null }>(
+      'SELECT person_id, employee_id, email FROM people WHERE current = 1',
+    );
+    for (const p of people) {
+      if (p.employee_id) this.personByEmployeeId.set(p.employee_id, p.person_id);
+      if (p.email) this.personByEmail.set(p.email.toLowerCase(), p.person_id);
+    }
+  }
+
+  async add(record: CertificationRecord): Promise<void> {
+    const personId = (record.employeeId ? this.personByEmployeeId.get(record.employeeId) : undefined) ?? (record.email ? this.personByEmail.get(record.email) : undefined);
+    if (!personId) {
+      this.counts.invalid++;
+      this.context.report({
+        row: record.row,
+        column: record.employeeId ? 'employee id' : 'e-mail',
+        value: record.employeeId ?? record.email,
+        reason: 'no such person in the vault (import the roster first)',
+      });
+      return;
+    }
+    const values: Values = {
+      person_id: personId,
+      name: record.name,
+      number: record.number,
+      issued_on: record.issuedOn,
+      expires_on: record.expiresOn,
+      issuer: record.issuer,
+    };
+    const key = keyOf(values);
+    const firstRow = this.seen.get(key);
+    if (firstRow !== undefined) {
+      this.counts.invalid++;
+      this.context.report({ row: record.row, column: null, value: null, reason: `the same person and certification as row ${String(firstRow)}` });
+      return;
+    }
+    this.seen.set(key, record.row);
+    this.pending.push({ record, values });
+    if (this.pending.length >= 5000) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const personIds = [...new Set(this.pending.map(({ values }) => values.person_id))];
+    const existing = new Map<string, CertificationRow>();
+    const rows = await this.context.db.all<CertificationRow>(
+      // CROSS JOIN keeps json_each as the outer loop: one probe of the current-by-person index per person.
+      'SELECT c.* FROM json_each(?) j CROSS JOIN certifications c ON c.current = 1 AND c.person_id = j.value',
+      [JSON.stringify(personIds)],
+    );
+    for (const row of rows) existing.set(keyOf(row), row);
+    const inserts: Record<string, unknown>[] = [];
+    const retire: number[] = [];
+    const events: AuditEvent[] = [];
+    for (const { record, values } of this.pending) {
+      const old = existing.get(keyOf(values));
+      if (old && stateHash(valuesOf(old)) === stateHash(values)) {
+        this.counts.unchanged++;
+        continue;
+      }
+      const certificationId = old?.certification_id ?? recordId();
+      const reason = provenanceReason(this.context.fileSha256, record.row);
+      if (old) {
+        retire.push(old.row_id);
+        this.counts.updated++;
+        events.push({ action: 'certification.update', target: certificationId, before: stateHash(valuesOf(old)), after: stateHash(values), reason });
+      } else {
+        this.counts.inserted++;
+        events.push({ action: 'certification.create', target: certificationId, after: stateHash(values), reason });
+      }
+      inserts.push({
+        certification_id: certificationId,
+        version: (old?.version ?? 0) + 1,
+        current: 1,
+        ...values,
+        recorded_at: this.context.now,
+        recorded_by: this.context.actorId,
+        reason: old ? 'corrected by import' : null,
+        source_sha256: this.context.fileSha256,
+        source_row: record.row,
+      });
+    }
+    await retireRows(this.context.db, 'certifications', retire);
+    await insertJsonRows(this.context.db, 'certifications', INSERT_COLUMNS, inserts);
+    await this.context.log(events);
+    this.pending = [];
+  }
+}

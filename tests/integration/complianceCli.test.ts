@@ -1,0 +1,97 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/tempVault';
+
+// `custodian framework`, `requirement`, `status`, `retention` and `evidence review` as an
+// officer scripts them: the real bin on a real vault.
+
+const PASSPHRASE = 'correct horse battery staple orbit';
+const temp = tempDir('custodian-compliance-cli-');
+const vault = join(temp.dir, 'clinic.custodian');
+
+function custodian(args: string[]) {
+  const result = spawnSync('bin/custodian', args, { encoding: 'utf8', env: { ...process.env, CUSTODIAN_PASSPHRASE: PASSPHRASE } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function write(name: string, content: string): string {
+  const path = join(temp.dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+interface StatusJson {
+  asOf: string;
+  overall: { score: number; components: { id: string; weight: number; contribution: number }[]; gaps: { requirementId: string | null; kind: string }[] };
+  frameworks: { id: string; requirements: { requirementId: string; counts: Record<string, number> }[] }[];
+  pairs?: { personId: string; requirementId: string; status: string; dueOn: string | null }[];
+}
+
+beforeAll(() => {
+  expect(custodian(['init', vault, '--user', 'alice', '--kdf', 'minimum']).code).toBe(0);
+  const roster = write('roster.csv', 'Employee ID,First Name,Last Name,Department,Job Title,Hire Date\nN1,Mary,Seacole,ICU,Registered Nurse,2019-05-01\nN2,Clara,Barton,ICU,Registered Nurse,2019-05-01\nA1,Ada,Clerk,Administration,Clerk,2019-05-01\n');
+  expect(custodian(['import', vault, roster]).code).toBe(0);
+  const completions = write('lms.csv', 'Employee ID,Course Code,Completion Date,Score\nN1,SHARPS,2025-02-28,90\nN2,SHARPS,2024-01-10,95\nA1,SHARPS,2025-01-10,60\n');
+  expect(custodian(['import', vault, completions]).code).toBe(0);
+}, 60_000);
+afterAll(() => {
+  temp.cleanup();
+});
+
+describe('custodian requirement and status', () => {
+  it('requirement add checks its flags and adds a versioned, logged requirement; list shows it', () => {
+    const bad = custodian(['requirement', 'add', vault, '--id', 'site.sharps', '--title', 'Sharps safety', '--course', 'SHARPS', '--every', 'fortnightly']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--every takes 12m, 1y or none/);
+    const added = custodian(['requirement', 'add', vault, '--id', 'site.sharps', '--title', 'Sharps safety', '--course', 'SHARPS', '--every', '1y', '--grace', '30d', '--applies', 'role=Registered Nurse', '--min-score', '80', '--json']);
+    expect(added.stderr).toBe('');
+    expect(JSON.parse(added.stdout)).toMatchObject({ requirementId: 'site.sharps', version: 1, origin: 'custom', rule: { recurrenceMonths: 12, graceDays: 30, appliesTo: { roles: ['registered nurse'] }, courses: { minScore: 80 } } });
+    const again = custodian(['requirement', 'add', vault, '--id', 'site.sharps', '--title', 'Sharps safety', '--course', 'SHARPS', '--every', '1y', '--grace', '30d', '--applies', 'role=Registered Nurse', '--min-score', '80']);
+    expect(again.stderr).toMatch(/nothing changed/);
+    expect(custodian(['requirement', 'list', vault]).stdout).toContain('site.sharps v1 (custom)');
+  });
+
+  it('status --json --as-of counts each status, with the score, its components and gaps; --people gives one row per pair', () => {
+    const result = custodian(['status', vault, '--as-of', '2025-03-15', '--json', '--people']);
+    expect(result.stderr).toBe('');
+    const status = JSON.parse(result.stdout) as StatusJson;
+    expect(status.asOf).toBe('2025-03-15');
+    const sharps = status.frameworks.find((f) => f.id === 'custom')?.requirements[0];
+    // N1 current; N2 trained 2024-01-10, due 2025-01-10, grace 30 days -> expired on 2025-03-15; A1 is a clerk.
+    expect(sharps?.counts).toEqual({ compliant: 1, expired: 1, not_applicable: 1 });
+    expect(status.overall.components.map((c) => c.weight)).toEqual([25, 25, 15, 15, 10, 10]);
+    expect(status.overall.gaps[0]).toMatchObject({ requirementId: 'site.sharps', kind: 'expired' });
+    expect(status.pairs).toHaveLength(3);
+    // As of 1 February 2025 (a timestamp in New York) N2 was still within grace: overdue, not expired; N1 had not trained yet.
+    const february = JSON.parse(custodian(['status', vault, '--as-of', '2025-02-01T08:00:00-05:00', '--json']).stdout) as StatusJson;
+    expect(february.asOf).toBe('2025-02-01');
+    expect(february.frameworks[0]?.requirements[0]?.counts).toEqual({ never_trained: 1, overdue: 1, not_applicable: 1 });
+    const text = custodian(['status', vault, '--as-of', '2025-03-15']);
+    expect(text.stdout).toMatch(/Audit Readiness as of 2025-03-15: \d+\.\d \/ 100/);
+    expect(custodian(['status', vault, '--as-of', 'yesterday']).code).toBe(2);
+  });
+
+  it('framework enable adds a pack, is logged, and counts in the status; retention lists disposal dates', () => {
+    expect(custodian(['framework', 'enable', vault, 'nope']).code).not.toBe(0);
+    const enabled = custodian(['framework', 'enable', vault, 'osha-bbp']);
+    expect(enabled.stdout).toContain('osha-bbp enabled: 1 requirement(s) added');
+    expect(custodian(['framework', 'list', vault]).stdout).toMatch(/\* osha-bbp/);
+    const status = JSON.parse(custodian(['status', vault, '--framework', 'osha-bbp', '--as-of', '2025-03-15', '--json']).stdout) as StatusJson;
+    expect(status.frameworks.map((f) => f.id)).toEqual(['osha-bbp']);
+    expect(status.frameworks[0]?.requirements[0]?.counts).toEqual({ never_trained: 3 }); // nobody took BBP
+    expect(custodian(['retention', vault, '--as-of', '2025-03-15']).stdout).toContain('0 training record(s) under a retention rule');
+    const log = custodian(['log', 'verify', vault]);
+    expect(log.code).toBe(0);
+  });
+
+  it('evidence review accepts or rejects (with a reason) a stored file', () => {
+    const added = custodian(['evidence', 'add', vault, write('sheet.txt', 'sign-in sheet'), '--json']);
+    const id = (JSON.parse(added.stdout) as { id: string }).id;
+    expect(custodian(['evidence', 'review', vault, id, '--reject']).stderr).toMatch(/why/);
+    expect(custodian(['evidence', 'review', vault, id, '--reject', '--reason', 'illegible']).stdout).toContain('rejected');
+    expect(custodian(['evidence', 'review', vault, id, '--accept']).stdout).toContain('accepted');
+    expect(custodian(['evidence', 'review', vault, 'no-such-id', '--accept']).code).not.toBe(0);
+  });
+});
