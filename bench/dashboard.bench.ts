@@ -141,9 +141,10 @@ async function unlockRound(page: Page, name: string): Promise<Round> {
   const round = await readProbe(page);
   await page.waitForLoadState('networkidle');
   const warmReportMs = await page.evaluate(async () => {
-    const start = performance.now();
-    await window.custodian.compliance.report({});
-    return performance.now() - start;
+    const w = globalThis as unknown as { performance: { now(): number }; custodian: { compliance: { report(input: object): Promise<unknown> } } };
+    const start = w.performance.now();
+    await w.custodian.compliance.report({});
+    return w.performance.now() - start;
   });
   await page.getByRole('button', { name: 'Lock' }).click();
   await page.getByRole('button', { name: 'Open a vault…' }).waitFor();

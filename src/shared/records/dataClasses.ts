@@ -41,7 +41,8 @@ export const COMPLETION_FIELDS = {
 
 export const CERTIFICATION_FIELDS = {
   name: 'certification',
-  number: 'certification',
+  // A licence number is looked up in public registers: it identifies the person, so it is PII.
+  number: 'pii',
   issuedOn: 'certification',
   expiresOn: 'certification',
   issuer: 'certification',
