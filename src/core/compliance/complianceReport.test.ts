@@ -145,6 +145,29 @@ describe('complianceReport', () => {
     expect(after.frameworks[0]?.requirements[0]?.counts.never_trained).toBeUndefined();
   });
 
+  it('upcoming certification expiries: the latest card of each employed person, within 30/60/90 days', async () => {
+    const cards = file(
+      'cards.csv',
+      `Employee ID,Certification,Certification Number,Issue Date,Expiration Date
+E1,BLS Provider,B-1,2023-02-01,2025-02-10
+E2,BLS Provider,B-2,2023-03-01,2025-03-31
+E2,ACLS Provider,A-2,2021-01-01,2025-01-01
+E3,BLS Provider,B-3,2023-01-01,2025-02-01
+E3,BLS Provider,B-4,2025-01-05,2027-01-31
+E4,BLS Provider,B-5,2023-01-01,2025-02-01
+`,
+    );
+    expect((await importFile(session, cards)).committed).toBe(true);
+    await enableFramework(session, 'osha-bbp');
+    const report = await complianceReport(session, { asOf: '2025-01-15' });
+    // E1 in 26 days, E2's BLS in 75; E2's ACLS already expired; E3 renewed; E4 left.
+    expect(report.certificationExpiries).toMatchObject({ within30: 1, within60: 1, within90: 2 });
+    expect(report.certificationExpiries.soonest.map((c) => [c.name, c.expiresOn])).toEqual([
+      ['BLS Provider', '2025-02-10'],
+      ['BLS Provider', '2025-03-31'],
+    ]);
+  });
+
   it('retention: HIPAA keeps six years from when a training was last in effect; OSHA three years from the training', async () => {
     await enableFramework(session, 'hipaa');
     await enableFramework(session, 'osha-bbp');

@@ -51,6 +51,12 @@ export interface UpcomingExpiry {
   dueOn: string;
 }
 
+export interface CertificationExpiry {
+  personId: string;
+  name: string;
+  expiresOn: string;
+}
+
 export interface ComplianceReport {
   asOf: string;
   overall: ReadinessScore;
@@ -59,6 +65,8 @@ export interface ComplianceReport {
   heatmap: { units: string[]; requirements: string[]; cells: HeatCell[] };
   /** Current trainings falling due within 30, 60 and 90 days of the date; the soonest 200 listed. */
   expiries: { within30: number; within60: number; within90: number; soonest: UpcomingExpiry[] };
+  /** Certifications (cards, licences) of people still employed whose latest card expires within 90 days. */
+  certificationExpiries: { within30: number; within60: number; within90: number; soonest: CertificationExpiry[] };
   people: number;
   /** One row per (person, requirement), when asked for. */
   pairs?: PairRow[];
@@ -174,6 +182,11 @@ export async function complianceReport(session: VaultSession, options: ReportOpt
     return expiries.filter((e) => e.dueOn <= limit).length;
   };
   const units = [...new Set([...heat.values()].map((c) => c.unit))].sort((a, b) => a.localeCompare(b));
+  const cards = await session.read((db) => certificationExpiries(db, options.asOf));
+  const cardsWithin = (days: number) => {
+    const limit = addDays(options.asOf, days);
+    return cards.filter((c) => c.expiresOn <= limit).length;
+  };
   return {
     asOf: options.asOf,
     overall,
@@ -181,9 +194,23 @@ export async function complianceReport(session: VaultSession, options: ReportOpt
     integrity,
     heatmap: { units, requirements: tallies.map((t) => t.requirementId), cells: [...heat.values()] },
     expiries: { within30: within(30), within60: within(60), within90: within(90), soonest: expiries.slice(0, 200) },
+    certificationExpiries: { within30: cardsWithin(30), within60: cardsWithin(60), within90: cardsWithin(90), soonest: cards.slice(0, 200) },
     people: loaded.data.people.length,
     ...(pairs ? { pairs } : {}),
   };
+}
+
+/** Each employed person's latest card of each name, when it expires within 90 days of the date (soonest first). */
+async function certificationExpiries(db: ReadableDb, asOf: string): Promise<CertificationExpiry[]> {
+  return db.all<CertificationExpiry>(
+    `SELECT c.person_id AS personId, min(c.name) AS name, max(c.expires_on) AS expiresOn
+     FROM certifications c JOIN people p ON p.person_id = c.person_id AND p.current = 1
+     WHERE c.current = 1 AND c.expires_on IS NOT NULL AND (p.termination_date IS NULL OR p.termination_date >= ?1) AND (p.hire_date IS NULL OR p.hire_date <= ?1)
+     GROUP BY c.person_id, lower(c.name)
+     HAVING max(c.expires_on) BETWEEN ?1 AND date(?1, '+90 days')
+     ORDER BY expiresOn, personId`,
+    [asOf],
+  );
 }
 
 export interface TrendPoint {

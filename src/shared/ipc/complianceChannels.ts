@@ -44,6 +44,12 @@ export const complianceChannels = {
         within90: z.number().int(),
         soonest: z.array(z.object({ personId: z.string(), requirementId: z.string(), dueOn: day })),
       }),
+      certificationExpiries: z.object({
+        within30: z.number().int(),
+        within60: z.number().int(),
+        within90: z.number().int(),
+        soonest: z.array(z.object({ personId: z.string(), name: z.string(), expiresOn: day })),
+      }),
       people: z.number().int(),
     }),
   },
