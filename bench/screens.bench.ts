@@ -14,14 +14,19 @@ import type { FramePacing } from './pageProbes';
 // Debian's Chromium against the harness on a vault of 100,000 current people, each beside the
 // same measure on a vault of 1,000 (same code, same machine, same run): a ratio near 1 means
 // a hundred times the rows costs nothing. The size can be changed with CUSTODIAN_BENCH_PEOPLE.
+// Each figure names how many page calls (bridge to core) the wait took and how long the first
+// one was, which separates core's share from the renderer's.
 
 const LARGE = Number(process.env.CUSTODIAN_BENCH_PEOPLE ?? 100_000);
 const SMALL = 1_000;
 const ROUNDS = 5;
 const SCROLL_ROUNDS = 3;
 const SCROLL_MS = 3_000;
-/** One notch of a mouse wheel in Chromium; Playwright sends them as fast as the page takes them. */
-const WHEEL_PX = 100;
+/**
+ * One notch of a mouse wheel in Chromium; Playwright sends them as fast as the page takes them
+ * (about 50 a second here). CUSTODIAN_BENCH_WHEEL_PX=600 makes it a fling that outruns core.
+ */
+const WHEEL_PX = Number(process.env.CUSTODIAN_BENCH_WHEEL_PX ?? 100);
 /** A quick drag of the scroll bar from top to bottom: about 0.7 s at 60 frames a second. */
 const DRAG_FRAMES = 40;
 
@@ -147,7 +152,7 @@ export async function benchScreens(): Promise<Figure[]> {
     const people = (n: number) => `${n.toLocaleString('en')} people`;
     const pacing = (p: ScrollMeasures) => `${String(p.wheels)} notches, ${String(p.frames)} frames, ${String(p.pendingFrames)} with a Loading… row on screen`;
     const fresh = `median of ${String(ROUNDS)}, nothing cached`;
-    const call = (wait: Wait) => `${String(wait.calls)} page calls by then, the first ${wait.firstCallMs.toFixed(0)} ms`;
+    const call = (wait: Wait) => `${String(wait.calls)} page call${wait.calls === 1 ? '' : 's'} by then, the first ${wait.firstCallMs.toFixed(0)} ms`;
     return [
       {
         name: `People: End pressed until the last row is painted, ${people(LARGE)} (${fresh}; ${call(ours.peopleEnd)})`,

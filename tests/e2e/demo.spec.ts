@@ -6,6 +6,8 @@ test('a newcomer opens the demo vault from the welcome screen', async ({ page, h
   await page.getByRole('button', { name: 'Open the demo vault' }).click();
   await expect(page.getByTestId('vault-name')).toHaveText('Riverside Demo', { timeout: 60_000 });
   await expect(page.getByTestId('vault-user')).toHaveText('demo-officer');
+  await expect(page.getByRole('heading', { name: 'Audit readiness' })).toBeVisible();
+  await page.getByRole('button', { name: 'People', exact: true }).click();
   await expect(page.getByTestId('people-total')).not.toHaveText('0');
   const table = page.getByRole('table', { name: 'People' });
   await expect(table.locator('[aria-rowindex="2"]')).toBeVisible();

@@ -27,6 +27,7 @@ async function unlock(page: Page, url: string) {
   await unlock.getByLabel('User name').fill('alice');
   await unlock.locator('input[type=password]').fill(PASSPHRASE);
   await unlock.getByRole('button', { name: 'Unlock' }).click();
+  await page.getByRole('button', { name: 'People', exact: true }).click();
 }
 
 /** YYYY-MM-DD, `days` from today (local time, as the person drawer reckons expiry). */

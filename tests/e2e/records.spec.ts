@@ -57,6 +57,7 @@ async function unlock(page: Page) {
   await dialog.locator('input[type=password]').fill(PASSPHRASE);
   await dialog.getByRole('button', { name: 'Unlock' }).click();
   await expect(page.getByTestId('vault-name')).toHaveText('St Mary');
+  await page.getByRole('button', { name: 'People', exact: true }).click();
 }
 
 test('people: a windowed list of thousands, sorted, searched, opened', async ({ page }, testInfo) => {

@@ -43,7 +43,7 @@ test('creates a vault, shows the recovery key once, locks, and unlocks again', a
 
   await expect(page.getByTestId('vault-name')).toHaveText('St Mary');
   await expect(page.getByTestId('vault-user')).toHaveText('alice');
-  await expect(page.getByRole('heading', { name: 'People' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Audit readiness' })).toBeVisible();
   await page.getByRole('button', { name: 'Audit log' }).click();
   await page.getByRole('button', { name: 'Verify the log' }).click();
   await expect(page.getByTestId('log-result')).toContainText(/\d+ entries, \d+ signed checkpoints? \(signed by alice\)/);

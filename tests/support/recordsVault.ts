@@ -25,7 +25,7 @@ export const SENTINELS = {
   lastActiveByName: { name: 'Zyskowski, Zofia', employeeId: 'E100001' },
   /** The only Quackenbush, hired before anyone else. */
   searchTarget: { name: 'Quackenbush, Wilhelmina', employeeId: 'E100002', hireDate: '1987-06-01' },
-  /** Left in 2023; sorts after everyone, so only "Left" and "All" end with her. */
+  /** Left in 2023; sorts after everyone, so only "Left" and "All" end with him. */
   lastLeaverByName: { name: 'Zywiec, Zenon', employeeId: 'E100100' },
 } as const;
 

@@ -22,6 +22,9 @@ import { TrendCard } from './TrendCard';
 
 const OVERALL = 'overall';
 
+/** Core's reasons are clauses ("the log head is damaged"): shown as a sentence. */
+const sentence = (clause: string) => `${clause.charAt(0).toUpperCase()}${clause.slice(1)}${/[.!?]$/.test(clause) ? '' : '.'}`;
+
 type FrameworkReport = ComplianceReport['frameworks'][number];
 
 /** Overall: each framework's score (a button to its tab). A framework: each requirement's share current. */
@@ -83,22 +86,6 @@ export function DashboardScreen({ role }: { role: Role }) {
     if (isDay(text)) setAsOf(text);
   };
 
-  if (report.isPending) {
-    return (
-      <Center h={320}>
-        <Loader aria-label="Computing the readiness score" />
-      </Center>
-    );
-  }
-  if (report.isError) {
-    return (
-      <Alert color="red" role="alert" title="The dashboard could not be computed" maw={720}>
-        {report.error.message}
-      </Alert>
-    );
-  }
-  const data = report.data;
-
   const header = (
     <Group justify="space-between" align="flex-end">
       <Group gap="xs" align="center">
@@ -138,10 +125,39 @@ export function DashboardScreen({ role }: { role: Role }) {
   );
 
   const manageModal = (
-    <Modal opened={managing} onClose={() => setManaging(false)} title="Framework packs" size="xl">
-      <FrameworkPacks role={role} allowDisable />
-    </Modal>
+    <Modal.Root opened={managing} onClose={() => setManaging(false)} size="xl">
+      <Modal.Overlay />
+      <Modal.Content>
+        {/* A <header> inside the dialog would be a second banner landmark beside the app's. */}
+        <Modal.Header role="group">
+          <Modal.Title>Framework packs</Modal.Title>
+          <Modal.CloseButton aria-label="Close" />
+        </Modal.Header>
+        <Modal.Body>
+          <FrameworkPacks role={role} allowDisable />
+        </Modal.Body>
+      </Modal.Content>
+    </Modal.Root>
   );
+
+  if (report.isPending) {
+    return (
+      <Center h={320}>
+        <Loader aria-label="Computing the readiness score" />
+      </Center>
+    );
+  }
+  if (report.isError) {
+    return (
+      <Stack gap="sm">
+        {header}
+        <Alert color="red" role="alert" title="The dashboard could not be computed" maw={720}>
+          {report.error.message} Choose another date, or Today.
+        </Alert>
+      </Stack>
+    );
+  }
+  const data = report.data;
 
   if (frameworks.length === 0) {
     return (
@@ -166,8 +182,8 @@ export function DashboardScreen({ role }: { role: Role }) {
     <Stack gap="sm">
       {header}
       {!data.integrity.ok && (
-        <Alert color="red" variant="filled" role="alert" title="The audit log does not verify" data-testid="integrity-alert">
-          {data.integrity.reason ?? 'The log does not match its signed checkpoints.'} Until it does, every score loses its
+        <Alert color="red.9" variant="filled" role="alert" title="The audit log does not verify" data-testid="integrity-alert">
+          {sentence(data.integrity.reason ?? 'the log does not match its signed checkpoints')} Until it does, every score loses its
           log-integrity points and the records cannot be shown to an auditor as untouched. Open Audit log and verify it to find the
           first bad entry.
         </Alert>
@@ -219,7 +235,7 @@ export function DashboardScreen({ role }: { role: Role }) {
                   </Grid.Col>
                   <Grid.Col span={5}>
                     {scopedReady ? (
-                      <ExpiriesCard expiries={scopedReady.expiries} asOf={scopedReady.asOf} requirements={requirements} onOpenPerson={setPerson} />
+                      <ExpiriesCard expiries={scopedReady.expiries} certifications={scopedReady.certificationExpiries} asOf={scopedReady.asOf} requirements={requirements} onOpenPerson={setPerson} />
                     ) : (
                       <Card withBorder h="100%">
                         <Center h="100%" mih={200}>

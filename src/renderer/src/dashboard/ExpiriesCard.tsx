@@ -1,4 +1,5 @@
-import { Button, Card, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useState } from 'react';
 import type { ComplianceReport } from './complianceQueries';
 import { count, daysBetween, shortFramework } from './dashboardFormat';
 import type { RequirementInfo } from './requirementInfo';
@@ -7,9 +8,19 @@ const LISTED = 6;
 
 interface ExpiriesCardProps {
   expiries: ComplianceReport['expiries'];
+  certifications: ComplianceReport['certificationExpiries'];
   asOf: string;
   requirements: ReadonlyMap<string, RequirementInfo>;
   onOpenPerson: (personId: string) => void;
+}
+
+/** One thing falling due, whatever it is: a training for a requirement, or a card. */
+interface DueRow {
+  key: string;
+  personId: string;
+  dueOn: string;
+  what: string;
+  detail: string;
 }
 
 function Stat({ label, value, testId }: { label: string; value: number; testId: string }) {
@@ -25,71 +36,101 @@ function Stat({ label, value, testId }: { label: string; value: number; testId: 
   );
 }
 
-/** Current trainings falling due: how many within 30, 60 and 90 days, and the soonest. */
-export function ExpiriesCard({ expiries, asOf, requirements, onOpenPerson }: ExpiriesCardProps) {
-  const soonest = expiries.soonest.slice(0, LISTED);
+function DueTable({ rows, asOf, whatHeader, label, onOpenPerson }: { rows: readonly DueRow[]; asOf: string; whatHeader: string; label: string; onOpenPerson: (personId: string) => void }) {
+  return (
+    <Table fz="sm" verticalSpacing={3} aria-label={label} data-testid="expiries-table">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Due</Table.Th>
+          <Table.Th>{whatHeader}</Table.Th>
+          <Table.Th>Person</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {rows.map((row) => {
+          const days = daysBetween(asOf, row.dueOn);
+          return (
+            <Table.Tr key={row.key}>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                {row.dueOn}
+                <Text size="xs" c="gray.7">
+                  {days === 0 ? 'today' : days === 1 ? 'tomorrow' : `in ${String(days)} days`}
+                </Text>
+              </Table.Td>
+              <Table.Td style={{ maxWidth: 0, width: '100%' }}>
+                <Text size="sm" truncate title={row.what}>
+                  {row.what}
+                </Text>
+                <Text size="xs" c="gray.7" truncate>
+                  {row.detail}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Button size="compact-xs" variant="default" onClick={() => onOpenPerson(row.personId)} aria-label={`Open the person whose ${row.what} is due ${row.dueOn}`}>
+                  Open…
+                </Button>
+              </Table.Td>
+            </Table.Tr>
+          );
+        })}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+/** What lapses unless renewed: trainings for the requirements counted, and certification cards. */
+export function ExpiriesCard({ expiries, certifications, asOf, requirements, onOpenPerson }: ExpiriesCardProps) {
+  const [kind, setKind] = useState<'training' | 'cards'>('training');
+  const counts = kind === 'training' ? expiries : certifications;
+  const rows: DueRow[] =
+    kind === 'training'
+      ? expiries.soonest.slice(0, LISTED).map((e, i) => {
+          const r = requirements.get(e.requirementId);
+          return { key: `${e.personId}|${e.requirementId}|${String(i)}`, personId: e.personId, dueOn: e.dueOn, what: r?.title ?? e.requirementId, detail: r ? shortFramework(r.frameworkTitle) : '' };
+        })
+      : certifications.soonest.slice(0, LISTED).map((c, i) => ({ key: `${c.personId}|${c.name}|${String(i)}`, personId: c.personId, dueOn: c.expiresOn, what: c.name, detail: 'certification' }));
+
   return (
     <Card withBorder padding="md" component="section" aria-labelledby="expiries-title" h="100%">
-      <Title order={2} size="h5" id="expiries-title">
-        Falling due
-      </Title>
+      <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
+        <Title order={2} size="h5" id="expiries-title">
+          Falling due
+        </Title>
+        <SegmentedControl
+          size="xs"
+          value={kind}
+          onChange={(value) => setKind(value === 'cards' ? 'cards' : 'training')}
+          data={[
+            { value: 'training', label: 'Training' },
+            { value: 'cards', label: 'Certifications' },
+          ]}
+          aria-label="What falls due"
+        />
+      </Group>
       <Text size="xs" c="gray.7" mb="xs">
-        Current trainings that lapse unless renewed, counted from {asOf}.
+        {kind === 'training' ? 'Current trainings that lapse unless renewed' : "Employed people's latest cards and licences that expire"}, counted from {asOf}.
       </Text>
       <SimpleGrid cols={3} spacing="xs" mb="sm">
-        <Stat label="within 30 days" value={expiries.within30} testId="due-30" />
-        <Stat label="within 60 days" value={expiries.within60} testId="due-60" />
-        <Stat label="within 90 days" value={expiries.within90} testId="due-90" />
+        <Stat label="within 30 days" value={counts.within30} testId="due-30" />
+        <Stat label="within 60 days" value={counts.within60} testId="due-60" />
+        <Stat label="within 90 days" value={counts.within90} testId="due-90" />
       </SimpleGrid>
-      {soonest.length === 0 ? (
+      {rows.length === 0 ? (
         <Text size="sm" c="gray.7">
           Nothing falls due in the next 90 days.
         </Text>
       ) : (
-        <Table fz="sm" verticalSpacing={3} aria-label="Soonest to fall due" data-testid="expiries-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Due</Table.Th>
-              <Table.Th>Requirement</Table.Th>
-              <Table.Th>Person</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {soonest.map((e, i) => {
-              const r = requirements.get(e.requirementId);
-              const days = daysBetween(asOf, e.dueOn);
-              return (
-                <Table.Tr key={`${e.personId}|${e.requirementId}|${String(i)}`}>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    {e.dueOn}
-                    <Text size="xs" c="gray.7">
-                      {days === 0 ? 'today' : days === 1 ? 'tomorrow' : `in ${String(days)} days`}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td style={{ maxWidth: 0, width: '100%' }}>
-                    <Text size="sm" truncate title={r?.title ?? e.requirementId}>
-                      {r?.title ?? e.requirementId}
-                    </Text>
-                    {r && (
-                      <Text size="xs" c="gray.7">
-                        {shortFramework(r.frameworkTitle)}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Button size="compact-xs" variant="default" onClick={() => onOpenPerson(e.personId)} aria-label={`Open the person due ${e.dueOn} for ${r?.title ?? e.requirementId}`}>
-                      Open…
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
-        </Table>
+        <DueTable
+          rows={rows}
+          asOf={asOf}
+          whatHeader={kind === 'training' ? 'Requirement' : 'Certification'}
+          label={kind === 'training' ? 'Trainings soonest to fall due' : 'Certifications soonest to expire'}
+          onOpenPerson={onOpenPerson}
+        />
       )}
-      {expiries.within90 > soonest.length && soonest.length > 0 && (
+      {counts.within90 > rows.length && rows.length > 0 && (
         <Text size="xs" c="gray.7" mt={4}>
-          The {String(soonest.length)} soonest of {count(expiries.within90)} are listed.
+          The {String(rows.length)} soonest of {count(counts.within90)} are listed.
         </Text>
       )}
     </Card>

@@ -31,8 +31,8 @@ export function GapPeopleCard({ gap, asOf, requirement, integrity, onOpenPerson 
       )}
       {gap?.kind === 'log_integrity' && (
         <Text size="sm">
-          The audit log does not verify{integrity.reason ? `: ${integrity.reason}` : ''}. Open Audit log and verify it to find the first bad entry; no
-          requirement can earn its log-integrity points until it does.
+          The audit log does not verify{integrity.reason ? `: ${integrity.reason}` : ''}. Open Audit log and verify it to find the first bad entry; the
+          score cannot earn its log-integrity points until the log verifies.
         </Text>
       )}
       {drillable && people.isPending && (

@@ -53,14 +53,14 @@ export function TrendCard({ points, frameworks, selected, error }: TrendCardProp
           {error.message}
         </Alert>
       ) : !points ? (
-        <Center h={280}>
+        <Center h={300}>
           <Loader size="sm" aria-label="Computing the trend" />
         </Center>
       ) : (
         <>
           <div data-testid="trend-chart" aria-hidden>
             <LineChart
-              h={280}
+              h={300}
               data={data}
               dataKey="date"
               series={series}

@@ -1,4 +1,4 @@
-import { useIsFetching, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useIsFetching, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 
 export const PAGE_SIZE = 200;
@@ -9,7 +9,7 @@ export interface Page<T> {
   rows: T[];
 }
 
-/** The first and last page under the visible rows. */
+/** A run of pages, first to last inclusive. */
 interface PageSpan {
   first: number;
   last: number;
@@ -17,14 +17,17 @@ interface PageSpan {
 
 /**
  * Fetches only the pages that cover the visible rows (plus overscan) through React Query, so
- * a 100,000-row table asks core for a few hundred rows at a time and caches what it has seen.
+ * a 100,000-row table asks core for a few hundred rows at a time and caches what it has seen
+ * (one cache entry per page, whatever call brought it).
  *
- * - One batch at a time: while a fetch is in flight, the table's newest position is only
- *   noted, and its pages asked for once the fetch lands. Dragging the scroll bar across
- *   100,000 rows otherwise queued every page it passed in core (137 requests, and 44 s before
- *   the rows where it stopped appeared; now 4 requests and about a second).
- * - Once the visible pages are there, the page on either side is fetched, so that scrolling
- *   on finds its rows already there.
+ * - One call at a time: while a fetch is in flight, the table's newest position is only noted,
+ *   and its pages asked for once the fetch lands. Dragging the scroll bar across 100,000 rows
+ *   otherwise queued every page it passed in core (137 calls, and 44 s before the rows where
+ *   it stopped appeared; now a handful and under a second).
+ * - Visible rows that straddle two pages come in one call: core sorts the whole list for
+ *   each call, so two calls cost twice one.
+ * - Once the visible pages are there, the page after them and then the one before are fetched,
+ *   so that scrolling on finds its rows already there.
  * - Pass `onVisibleChange` to the table: it re-renders the screen only when the visible rows
  *   move onto another page, not on every scrolled row.
  */
@@ -47,37 +50,50 @@ export function usePagedRows<T>(key: readonly unknown[], fetchPage: (offset: num
   };
 
   const inFlight = useIsFetching({ queryKey: key });
-  const [batch, setBatch] = useState<readonly number[]>([]);
+  const [batch, setBatch] = useState<PageSpan | null>(null);
   if (inFlight === 0) {
     const next = nextBatch(visible, lastPage, upToDate);
     // Adjusting state while rendering (react.dev, "storing information from previous renders"):
-    // the next batch is asked for in the same frame as the last one lands.
-    if (next.length !== batch.length || next.some((page, i) => page !== batch[i])) setBatch(next);
+    // the next call is made in the same frame as the last one lands.
+    if (next?.first !== batch?.first || next?.last !== batch?.last) setBatch(next);
   }
-  const results = useQueries({
-    queries: batch
-      .filter((page) => page <= lastPage)
-      .map((page) => ({
-        queryKey: [...key, page],
-        queryFn: () => fetchPage(page * PAGE_SIZE, PAGE_SIZE),
-        staleTime: 30_000,
-      })),
+  const pages = useQuery({
+    queryKey: [...key, 'pages', batch?.first, batch?.last],
+    queryFn: async () => {
+      const span = batch ?? { first: 0, last: 0 };
+      const answer = await fetchPage(span.first * PAGE_SIZE, (span.last - span.first + 1) * PAGE_SIZE);
+      for (let page = span.first; page <= span.last; page++) {
+        const rows = answer.rows.slice((page - span.first) * PAGE_SIZE, (page - span.first + 1) * PAGE_SIZE);
+        client.setQueryData<Page<T>>([...key, page], { total: answer.total, masked: answer.masked, rows });
+      }
+      return answer;
+    },
+    enabled: batch !== null && batch.last <= lastPage,
+    // Only the pages it wrote are kept: a call is made again whenever one of them is missing.
+    gcTime: 0,
   });
   return {
     total,
     masked: head.data?.masked ?? false,
     isPending: head.isPending,
-    error: head.error ?? results.find((r) => r.error)?.error ?? null,
+    error: head.error ?? pages.error,
     onVisibleChange,
-    // From the cache, not only the batch being fetched: rows seen before show at once (and
+    // Every page fetched so far, not only the last call's: rows seen before show at once (and,
     // after an import, until their page has been fetched again).
     rowAt: (index: number): T | undefined => client.getQueryData<Page<T>>([...key, Math.floor(index / PAGE_SIZE)])?.rows[index % PAGE_SIZE],
   };
 }
 
-/** The visible pages to fetch; when there are none, the neighbours to fetch. Page 0 is the head's. */
-function nextBatch(visible: PageSpan, lastPage: number, upToDate: (page: number) => boolean): number[] {
-  const missing = (pages: number[]) => pages.filter((page) => page > 0 && page <= lastPage && !upToDate(page));
-  const shown = missing(Array.from({ length: visible.last - visible.first + 1 }, (_, i) => visible.first + i));
-  return shown.length > 0 ? shown : missing([visible.last + 1, visible.first - 1]);
+/**
+ * The visible pages to fetch, as one run; when there are none, the next page after them, else
+ * the one before; null when all are there. Page 0 is the head's.
+ */
+function nextBatch(visible: PageSpan, lastPage: number, upToDate: (page: number) => boolean): PageSpan | null {
+  const wanted = (page: number) => page > 0 && page <= lastPage && !upToDate(page);
+  const shown = Array.from({ length: visible.last - visible.first + 1 }, (_, i) => visible.first + i).filter(wanted);
+  const first = shown[0];
+  const last = shown[shown.length - 1];
+  if (first !== undefined && last !== undefined) return { first, last };
+  const neighbour = [visible.last + 1, visible.first - 1].find(wanted);
+  return neighbour === undefined ? null : { first: neighbour, last: neighbour };
 }
