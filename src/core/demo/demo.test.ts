@@ -260,6 +260,13 @@ describe('a 300-person demo hospital', () => {
     expect(all?.n).toBe(summary.lmsReports.links);
   });
 
+  it('gives every person the Unicode-folded sort key the people list sorts on', async () => {
+    const [missing] = await query<{ n: number }>('SELECT count(*) AS n FROM people WHERE sort_name IS NULL');
+    expect(missing?.n).toBe(0);
+    const [sample] = await query<{ sort_name: string; family_name: string }>("SELECT sort_name, family_name FROM people WHERE family_name GLOB '*[^ -~]*' LIMIT 1");
+    if (sample) expect(sample.sort_name).toMatch(/^[ -~]+$/); // diacritics folded: Núñez sorts as nunez
+  });
+
   it('enables the packs a hospital answers to, adapted to its units, and reviews the evidence', async () => {
     const frameworks = await query<{ id: string }>('SELECT id FROM frameworks WHERE enabled = 1 ORDER BY id');
     expect(frameworks.map((f) => f.id)).toEqual(['gdpr', 'hipaa', 'osha-bbp', 'soc2']);

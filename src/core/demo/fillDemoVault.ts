@@ -5,6 +5,7 @@ import type { AuditEvent } from '../audit/auditLog';
 import type { ReadableDb, WritableDb } from '../db/database';
 import { addEvidence } from '../evidence/evidenceStore';
 import { insertJsonRows } from '../records/insertJsonRows';
+import { sortName } from '../records/sortName';
 import type { VaultSession } from '../vault/vaultSession';
 import type { DemoCourse } from './demoCourses';
 import { DEMO_COURSES, isInAudience } from './demoCourses';
@@ -111,17 +112,19 @@ class VersionedWriter {
     private readonly valueColumns: readonly string[],
     private readonly action: string,
     private readonly stamp: { recorded_at: string; recorded_by: string },
+    /** Columns derived from the values (e.g. sort_name): stored, not part of the record's state hash. */
+    private readonly derivedColumns: readonly string[] = [],
   ) {}
 
-  async add(id: string, values: Row): Promise<void> {
-    this.rows.push({ [this.idColumn]: id, version: 1, current: 1, ...values, ...this.stamp, reason: REASON });
+  async add(id: string, values: Row, derived: Row = {}): Promise<void> {
+    this.rows.push({ [this.idColumn]: id, version: 1, current: 1, ...values, ...derived, ...this.stamp, reason: REASON });
     this.events.push({ action: this.action, target: id, after: stateHash(values), reason: REASON });
     if (this.rows.length >= BATCH) await this.flush();
   }
 
   async flush(): Promise<void> {
     if (this.rows.length === 0) return;
-    await insertJsonRows(this.db, this.table, [this.idColumn, ...this.valueColumns, ...VERSION_COLUMNS], this.rows);
+    await insertJsonRows(this.db, this.table, [this.idColumn, ...this.valueColumns, ...this.derivedColumns, ...VERSION_COLUMNS], this.rows);
     await this.log(this.events);
     this.written += this.rows.length;
     this.rows = [];
@@ -245,7 +248,7 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
     }
     await courseWriter.flush();
 
-    const people = new VersionedWriter(db, log, 'people', 'person_id', PERSON_COLUMNS, 'person.create', stamp);
+    const people = new VersionedWriter(db, log, 'people', 'person_id', PERSON_COLUMNS, 'person.create', stamp, ['sort_name']);
     for (const p of roster.people) {
       await people.add(p.personId, {
         employee_id: p.employeeId,
@@ -259,7 +262,7 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
         manager_employee_id: p.managerEmployeeId,
         hire_date: isoDay(p.hireDay),
         termination_date: p.terminationDay === null ? null : isoDay(p.terminationDay),
-      });
+      }, { sort_name: sortName(p.givenName, p.familyName) });
     }
     await people.flush();
 

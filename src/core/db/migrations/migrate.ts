@@ -6,8 +6,9 @@ import { m0020Records } from './m0020_records';
 import { m0030Search } from './m0030_search';
 import { m0040CertificationImports } from './m0040_certification_imports';
 import { m0050Compliance } from './m0050_compliance';
+import { m0060PeopleSort } from './m0060_people_sort';
 
-export const MIGRATIONS: readonly Migration[] = [m0010Initial, m0020Records, m0030Search, m0040CertificationImports, m0050Compliance];
+export const MIGRATIONS: readonly Migration[] = [m0010Initial, m0020Records, m0030Search, m0040CertificationImports, m0050Compliance, m0060PeopleSort];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
 /**
