@@ -142,6 +142,7 @@ test('the demo vault opens on the dashboard: score, parts, trend, gaps, drill-do
   if (firstCard) {
     const row = page.getByTestId('expiries-table').locator('tbody tr').first();
     await expect(row).toContainText(firstCard.name);
+    await expect(row.getByRole('button')).toHaveText(firstCard.person); // the holder, by name
     await row.getByRole('button').click();
     await expect(page.getByRole('dialog').getByTestId('person-certifications')).toContainText(firstCard.name);
     await page.keyboard.press('Escape');

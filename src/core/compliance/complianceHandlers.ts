@@ -18,7 +18,15 @@ export function complianceHandlers(session: () => VaultSession): Pick<Handlers, 
   return {
     'custodian:compliance.report': async ({ asOf, frameworkId }) => {
       // No `includePairs`: a report for the screen never carries one row per (person, requirement).
-      return complianceReport(session(), { asOf: asOf ?? localToday(), ...(frameworkId ? { frameworkId } : {}) });
+      const current = session();
+      const report = await complianceReport(current, { asOf: asOf ?? localToday(), ...(frameworkId ? { frameworkId } : {}) });
+      const names = await personNames(current, [...new Set([...report.expiries.soonest, ...report.certificationExpiries.soonest].map((e) => e.personId))]);
+      const person = (personId: string) => names.get(personId)?.name ?? '(unknown)';
+      return {
+        ...report,
+        expiries: { ...report.expiries, soonest: report.expiries.soonest.map((e) => ({ ...e, person: person(e.personId) })) },
+        certificationExpiries: { ...report.certificationExpiries, soonest: report.certificationExpiries.soonest.map((c) => ({ ...c, person: person(c.personId) })) },
+      };
     },
     'custodian:compliance.trend': async ({ asOf }) => ({ points: await complianceTrend(session(), asOf ?? localToday()) }),
     'custodian:compliance.gap': async ({ asOf, requirementId, kind }) => {

@@ -267,11 +267,10 @@ export async function gapPeople(
     const kind = pair.status === 'compliant' || pair.status === 'due_soon' ? (requirement.rule.evidence.required && pair.evidence === 'pending' ? 'evidence_unreviewed' : pair.status) : pair.status;
     if (kind !== options.kind) continue;
     total++;
-    if (people.length < options.limit) {
-      const unit = pair.unit === null ? null : (loaded.data.unitNames.get(pair.unit) ?? pair.unit);
-      people.push({ personId: person.personId, status: pair.status, reason: pair.reason, dueOn: pair.dueOn, completionId: pair.completionId, unit });
-    }
+    const unit = pair.unit === null ? null : (loaded.data.unitNames.get(pair.unit) ?? pair.unit);
+    people.push({ personId: person.personId, status: pair.status, reason: pair.reason, dueOn: pair.dueOn, completionId: pair.completionId, unit });
   }
-  people.sort((a, b) => (a.dueOn ?? '').localeCompare(b.dueOn ?? ''));
-  return { total, people };
+  // The longest overdue first (earliest due date), then the limit: the list shows the worst cases.
+  people.sort((a, b) => (a.dueOn ?? '').localeCompare(b.dueOn ?? '') || a.personId.localeCompare(b.personId));
+  return { total, people: people.slice(0, options.limit) };
 }

@@ -42,13 +42,14 @@ export const complianceChannels = {
         within30: z.number().int(),
         within60: z.number().int(),
         within90: z.number().int(),
-        soonest: z.array(z.object({ personId: z.string(), requirementId: z.string(), dueOn: day })),
+        /** `person`: the name as the people list shows it (masked for roles that may not see PII). */
+        soonest: z.array(z.object({ personId: z.string(), person: z.string(), requirementId: z.string(), dueOn: day })),
       }),
       certificationExpiries: z.object({
         within30: z.number().int(),
         within60: z.number().int(),
         within90: z.number().int(),
-        soonest: z.array(z.object({ personId: z.string(), name: z.string(), expiresOn: day })),
+        soonest: z.array(z.object({ personId: z.string(), person: z.string(), name: z.string(), expiresOn: day })),
       }),
       people: z.number().int(),
     }),

@@ -18,6 +18,7 @@ interface ExpiriesCardProps {
 interface DueRow {
   key: string;
   personId: string;
+  person: string;
   dueOn: string;
   what: string;
   detail: string;
@@ -66,8 +67,8 @@ function DueTable({ rows, asOf, whatHeader, label, onOpenPerson }: { rows: reado
                 </Text>
               </Table.Td>
               <Table.Td>
-                <Button size="compact-xs" variant="default" onClick={() => onOpenPerson(row.personId)} aria-label={`Open the person whose ${row.what} is due ${row.dueOn}`}>
-                  Open…
+                <Button size="compact-xs" variant="subtle" onClick={() => onOpenPerson(row.personId)} aria-label={`Open ${row.person}, whose ${row.what} is due ${row.dueOn}`} style={{ whiteSpace: 'nowrap' }}>
+                  {row.person}
                 </Button>
               </Table.Td>
             </Table.Tr>
@@ -86,9 +87,9 @@ export function ExpiriesCard({ expiries, certifications, asOf, requirements, onO
     kind === 'training'
       ? expiries.soonest.slice(0, LISTED).map((e, i) => {
           const r = requirements.get(e.requirementId);
-          return { key: `${e.personId}|${e.requirementId}|${String(i)}`, personId: e.personId, dueOn: e.dueOn, what: r?.title ?? e.requirementId, detail: r ? shortFramework(r.frameworkTitle) : '' };
+          return { key: `${e.personId}|${e.requirementId}|${String(i)}`, personId: e.personId, person: e.person, dueOn: e.dueOn, what: r?.title ?? e.requirementId, detail: r ? shortFramework(r.frameworkTitle) : '' };
         })
-      : certifications.soonest.slice(0, LISTED).map((c, i) => ({ key: `${c.personId}|${c.name}|${String(i)}`, personId: c.personId, dueOn: c.expiresOn, what: c.name, detail: 'certification' }));
+      : certifications.soonest.slice(0, LISTED).map((c, i) => ({ key: `${c.personId}|${c.name}|${String(i)}`, personId: c.personId, person: c.person, dueOn: c.expiresOn, what: c.name, detail: 'certification' }));
 
   return (
     <Card withBorder padding="md" component="section" aria-labelledby="expiries-title" h="100%">
