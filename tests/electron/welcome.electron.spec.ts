@@ -122,3 +122,17 @@ test('locks the vault when the OS locks the screen', async () => {
     rmSync(parent, { recursive: true, force: true });
   }
 });
+
+test('opens the demo vault on the readiness dashboard, charts drawn under the app CSP', async () => {
+  test.setTimeout(120_000);
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') violations.push(message.text());
+  });
+  await page.getByRole('button', { name: 'Open the demo vault' }).click();
+  await expect(page.getByRole('heading', { name: 'Audit readiness' })).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('score-value').first()).toHaveText(/^\d{1,3}(\.\d)?$/);
+  await expect(page.getByTestId('components-chart').locator('svg .recharts-bar-rectangle').first()).toBeVisible();
+  await page.screenshot({ path: 'tests/artifacts/screenshots/electron-dashboard.png', fullPage: true });
+  expect(violations.filter((text) => /Content Security Policy/i.test(text))).toEqual([]);
+});
