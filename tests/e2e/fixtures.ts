@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base } from '@playwright/test';
+import { startHarnessProcess } from '../support/harnessSession';
 import type { Page, TestInfo } from '@playwright/test';
 
 export interface RunningHarness {
@@ -14,32 +13,7 @@ export interface RunningHarness {
 }
 
 /** Starts `out/harness/server.js` on a free port; `extraArgs` e.g. ['--pick-open', DIR]. */
-export function startHarnessProcess(dataDir: string, extraArgs: string[] = []): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['out/harness/server.js', '--port', '0', '--data', dataDir, '--kdf', 'minimum', ...extraArgs], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`harness did not start within 10 s:\n${output}`));
-    }, 10_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Custodian harness listening: (\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1] });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`harness exited with ${String(code)} (did you run npm run build?):\n${output}`));
-    });
-  });
-}
+export { startHarnessProcess } from '../support/harnessSession';
 
 /** Saves a screenshot as a test artefact (attached to the report and kept in tests/artifacts). */
 export async function saveScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<string> {

@@ -4,6 +4,7 @@ import type { AuditEvent } from '../audit/auditLog';
 import { insertJsonRows, retireRows } from '../records/insertJsonRows';
 import type { ImportContext, WriteCounts } from './importContext';
 import { provenanceReason } from './importContext';
+import { WritePipeline } from './writePipeline';
 import type { CompletionRecord } from './validateRow';
 
 interface CompletionRow {
@@ -49,8 +50,7 @@ export class CompletionWriter {
   private readonly personByEmail = new Map<string, string>();
   private readonly courseByCode = new Map<string, string>();
   private pending: Pending[] = [];
-  /** The batch being written while the next one is read (see `settle`). */
-  private inFlight: Promise<void> = Promise.resolve();
+  private readonly pipeline = new WritePipeline();
   readonly counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, invalid: 0 };
   coursesCreated = 0;
 
@@ -111,33 +111,22 @@ export class CompletionWriter {
     if (this.pending.length >= BATCH) await this.startWrite();
   }
 
-  /**
-   * Starts writing the buffered batch once the previous one is written, and returns without
-   * waiting for it: SQLite writes on its own thread while the next batch is parsed here. Each
-   * batch's lookups therefore see every earlier batch.
-   */
+  /** Starts writing the buffered batch once the previous one is written (see WritePipeline). */
   private async startWrite(): Promise<void> {
-    await this.inFlight;
     const batch = this.pending;
     this.pending = [];
-    if (batch.length === 0) return;
-    const write = this.write(batch);
-    write.catch(() => undefined); // observed by the next startWrite, flush or settle
-    this.inFlight = write;
+    if (batch.length > 0) await this.pipeline.start(() => this.write(batch));
   }
 
   /** Writes everything buffered and waits for it. */
   async flush(): Promise<void> {
     await this.startWrite();
-    await this.inFlight;
+    await this.pipeline.drain();
   }
 
-  /**
-   * Waits for the batch in flight, ignoring its outcome. Hazard: the caller must settle before
-   * its transaction ends (commit or rollback), or that batch's statements would run after it.
-   */
-  async settle(): Promise<void> {
-    await this.inFlight.catch(() => undefined);
+  /** Waits for the batch in flight, ignoring its outcome: before the transaction ends. */
+  settle(): Promise<void> {
+    return this.pipeline.settle();
   }
 
   private async write(pending: readonly Pending[]): Promise<void> {

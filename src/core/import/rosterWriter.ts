@@ -6,6 +6,7 @@ import type { ImportContext, WriteCounts } from './importContext';
 import { provenanceReason } from './importContext';
 import { sortName } from '../records/sortName';
 import { LookupTable } from './lookupTable';
+import { WritePipeline } from './writePipeline';
 import type { RosterRecord } from './validateRow';
 
 interface PersonRow {
@@ -52,8 +53,7 @@ export class RosterWriter {
   private inserts: Record<string, unknown>[] = [];
   private retire: number[] = [];
   private events: AuditEvent[] = [];
-  /** The batch being written while the next one is read (see `settle`). */
-  private inFlight: Promise<void> = Promise.resolve();
+  private readonly pipeline = new WritePipeline();
   readonly counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, invalid: 0 };
 
   constructor(private readonly context: ImportContext) {}
@@ -115,37 +115,31 @@ export class RosterWriter {
   }
 
   /**
-   * Starts writing the buffered batch once the previous one is written, and returns without
-   * waiting: SQLite writes on its own thread while the next batch is parsed. A version written
-   * by this import is never retired by it (a second row for the same person is refused as a
-   * duplicate), so new rows need no real row id here.
+   * Starts writing the buffered batch once the previous one is written (see WritePipeline). A
+   * version written by this import is never retired by it (a second row for the same person is
+   * refused as a duplicate), so new rows need no real row id here.
    */
   private async startWrite(): Promise<void> {
-    await this.inFlight;
     const { inserts, retire, events } = this;
     this.inserts = [];
     this.retire = [];
     this.events = [];
-    const write = (async () => {
+    if (inserts.length === 0 && retire.length === 0 && events.length === 0) return;
+    await this.pipeline.start(async () => {
       await retireRows(this.context.db, 'people', retire);
       await insertJsonRows(this.context.db, 'people', INSERT_COLUMNS, inserts);
       await this.context.log(events);
-    })();
-    write.catch(() => undefined); // observed by the next startWrite, flush or settle
-    this.inFlight = write;
+    });
   }
 
   /** Writes everything buffered and waits for it. */
   async flush(): Promise<void> {
     await this.startWrite();
-    await this.inFlight;
+    await this.pipeline.drain();
   }
 
-  /**
-   * Waits for the batch in flight, ignoring its outcome. Hazard: the caller must settle before
-   * its transaction ends (commit or rollback), or that batch's statements would run after it.
-   */
-  async settle(): Promise<void> {
-    await this.inFlight.catch(() => undefined);
+  /** Waits for the batch in flight, ignoring its outcome: before the transaction ends. */
+  settle(): Promise<void> {
+    return this.pipeline.settle();
   }
 }
