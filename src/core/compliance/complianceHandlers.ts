@@ -1,7 +1,7 @@
 import type { Handlers } from '../../shared/ipc/dispatch';
 import { personNames } from '../records/personNames';
 import type { VaultSession } from '../vault/vaultSession';
-import { localToday } from './calendarDate';
+import { localToday, parseAsOf } from './calendarDate';
 import { complianceReport, complianceTrend, gapPeople } from './complianceReport';
 import { FRAMEWORK_PACKS } from './frameworkPacks';
 import { disableFramework, enableFramework, listFrameworks } from './requirementStore';
@@ -19,7 +19,7 @@ export function complianceHandlers(session: () => VaultSession): Pick<Handlers, 
     'custodian:compliance.report': async ({ asOf, frameworkId }) => {
       // No `includePairs`: a report for the screen never carries one row per (person, requirement).
       const current = session();
-      const report = await complianceReport(current, { asOf: asOf ?? localToday(), ...(frameworkId ? { frameworkId } : {}) });
+      const report = await complianceReport(current, { asOf: asOf === undefined ? localToday() : parseAsOf(asOf), ...(frameworkId ? { frameworkId } : {}) });
       const names = await personNames(current, [...new Set([...report.expiries.soonest, ...report.certificationExpiries.soonest].map((e) => e.personId))]);
       const person = (personId: string) => names.get(personId)?.name ?? '(unknown)';
       return {
@@ -28,10 +28,10 @@ export function complianceHandlers(session: () => VaultSession): Pick<Handlers, 
         certificationExpiries: { ...report.certificationExpiries, soonest: report.certificationExpiries.soonest.map((c) => ({ ...c, person: person(c.personId) })) },
       };
     },
-    'custodian:compliance.trend': async ({ asOf }) => ({ points: await complianceTrend(session(), asOf ?? localToday()) }),
+    'custodian:compliance.trend': async ({ asOf }) => ({ points: await complianceTrend(session(), asOf === undefined ? localToday() : parseAsOf(asOf)) }),
     'custodian:compliance.gap': async ({ asOf, requirementId, kind }) => {
       const current = session();
-      const { total, people } = await gapPeople(current, { asOf, requirementId, kind, limit: 500 });
+      const { total, people } = await gapPeople(current, { asOf: parseAsOf(asOf), requirementId, kind, limit: 500 });
       const names = await personNames(current, people.map((p) => p.personId));
       return {
         total,
