@@ -5,6 +5,7 @@ import { insertJsonRows, retireRows } from '../records/insertJsonRows';
 import type { ImportContext, WriteCounts } from './importContext';
 import { provenanceReason } from './importContext';
 import type { CertificationRecord } from './validateRow';
+import { WritePipeline } from './writePipeline';
 
 interface CertificationRow {
   row_id: number;
@@ -51,6 +52,7 @@ export class CertificationWriter {
   /** Key -> the file row that first named it, across batches. */
   private readonly seen = new Map<string, number>();
   private pending: Pending[] = [];
+  private readonly pipeline = new WritePipeline();
   readonly counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, invalid: 0 };
 
   constructor(private readonly context: ImportContext) {}
@@ -94,12 +96,29 @@ export class CertificationWriter {
     }
     this.seen.set(key, record.row);
     this.pending.push({ record, values });
-    if (this.pending.length >= 5000) await this.flush();
+    if (this.pending.length >= 5000) await this.startWrite();
   }
 
+  /** Starts writing the buffered batch once the previous one is written (see WritePipeline). */
+  private async startWrite(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length > 0) await this.pipeline.start(() => this.write(batch));
+  }
+
+  /** Writes everything buffered and waits for it. */
   async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const personIds = [...new Set(this.pending.map(({ values }) => values.person_id))];
+    await this.startWrite();
+    await this.pipeline.drain();
+  }
+
+  /** Waits for the batch in flight, ignoring its outcome: before the transaction ends. */
+  settle(): Promise<void> {
+    return this.pipeline.settle();
+  }
+
+  private async write(pending: readonly Pending[]): Promise<void> {
+    const personIds = [...new Set(pending.map(({ values }) => values.person_id))];
     const existing = new Map<string, CertificationRow>();
     const rows = await this.context.db.all<CertificationRow>(
       // CROSS JOIN keeps json_each as the outer loop: one probe of the current-by-person index per person.
@@ -110,7 +129,7 @@ export class CertificationWriter {
     const inserts: Record<string, unknown>[] = [];
     const retire: number[] = [];
     const events: AuditEvent[] = [];
-    for (const { record, values } of this.pending) {
+    for (const { record, values } of pending) {
       const old = existing.get(keyOf(values));
       if (old && stateHash(valuesOf(old)) === stateHash(values)) {
         this.counts.unchanged++;
@@ -141,6 +160,5 @@ export class CertificationWriter {
     await retireRows(this.context.db, 'certifications', retire);
     await insertJsonRows(this.context.db, 'certifications', INSERT_COLUMNS, inserts);
     await this.context.log(events);
-    this.pending = [];
   }
 }

@@ -206,7 +206,7 @@ export async function importFile(session: VaultSession, file: string, options: I
       } finally {
         // Writers write a batch while the next is read: nothing may still be writing when the
         // transaction commits or rolls back.
-        if ('settle' in writer) await writer.settle();
+        await writer.settle();
       }
       await writer.flush();
       Object.assign(result, writer.counts);
