@@ -5,6 +5,12 @@ import { buildProgram } from './program';
 // Entry point of `custodian`. Contract with scripts and auditors: exit 0 on success; otherwise a
 // non-zero code and exactly one line on stderr saying why.
 
+// `custodian status VAULT | head`: the reader left; stop quietly, as Unix tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = buildProgram();
 try {
   await program.parseAsync(process.argv);

@@ -131,6 +131,17 @@ test('the demo vault opens on the dashboard: score, parts, trend, gaps, drill-do
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog')).toBeHidden();
 
+  // A cell with people not current lists them in the drill-down.
+  const lagging = withData.find((c) => c.current < c.applicable);
+  if (!lagging) throw new Error('every heat-map cell is at 100%');
+  const laggingRow = heat.locator('tbody tr').filter({ has: page.locator('th', { hasText: lagging.unit }) });
+  await laggingRow.locator(`:nth-child(${String(report.value.heatmap.requirements.indexOf(lagging.requirementId) + 2)})`).getByRole('button').click();
+  await expect(page.locator('#gap-people-title')).toContainText(`${lagging.unit}: not current`);
+  const notCurrent = lagging.applicable - lagging.current;
+  await expect(page.getByTestId('gap-people-total')).toContainText(notCurrent === 1 ? '1 person' : `${notCurrent.toLocaleString('en')} people`);
+  await page.evaluate(() => window.scrollTo(0, 0)); // a full-page picture with the header where it belongs
+  await saveScreenshot(page, testInfo, 'dashboard-heatmap-drilldown');
+
   // Falling due: trainings, then certification cards; one opens its holder's records.
   await expect(page.getByTestId('due-90')).toHaveText(report.value.expiries.within90.toLocaleString('en'));
   await page.locator('label', { hasText: 'Certifications' }).click();

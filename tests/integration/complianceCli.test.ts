@@ -71,6 +71,10 @@ describe('custodian requirement and status', () => {
     const text = custodian(['status', vault, '--as-of', '2025-03-15']);
     expect(text.stdout).toMatch(/Audit Readiness as of 2025-03-15: \d+\.\d \/ 100/);
     expect(custodian(['status', vault, '--as-of', 'yesterday']).code).toBe(2);
+    // Piped into a reader that leaves early (`| head -1`): no EPIPE crash, nothing on stderr.
+    const piped = spawnSync('sh', ['-c', `bin/custodian status '${vault}' --as-of 2025-03-15 --people | head -1`], { encoding: 'utf8', env: { ...process.env, CUSTODIAN_PASSPHRASE: PASSPHRASE } });
+    expect(piped.stdout).toMatch(/^Audit Readiness as of 2025-03-15/);
+    expect(piped.stderr).toBe('');
   });
 
   it('framework enable adds a pack, is logged, and counts in the status; retention lists disposal dates', () => {

@@ -29,9 +29,9 @@ export function complianceHandlers(session: () => VaultSession): Pick<Handlers, 
       };
     },
     'custodian:compliance.trend': async ({ asOf }) => ({ points: await complianceTrend(session(), asOf === undefined ? localToday() : parseAsOf(asOf)) }),
-    'custodian:compliance.gap': async ({ asOf, requirementId, kind }) => {
+    'custodian:compliance.gap': async ({ asOf, requirementId, kind, unit }) => {
       const current = session();
-      const { total, people } = await gapPeople(current, { asOf: parseAsOf(asOf), requirementId, kind, limit: 500 });
+      const { total, people } = await gapPeople(current, { asOf: parseAsOf(asOf), requirementId, kind, limit: 500, ...(unit ? { unit } : {}) });
       const names = await personNames(current, people.map((p) => p.personId));
       return {
         total,

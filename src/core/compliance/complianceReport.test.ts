@@ -97,6 +97,11 @@ describe('complianceReport', () => {
     expect(review).toMatchObject({ met: 1, measured: 2 });
     const gap = await gapPeople(session, { asOf: '2025-01-15', requirementId: 'osha-bbp.training', kind: 'evidence_rejected', limit: 10 });
     expect(gap.total).toBe(1);
+    // A heat-map cell: in scope in one unit, not current (E2's rejected evidence still counts as current training).
+    const lab = await gapPeople(session, { asOf: '2025-01-15', requirementId: 'osha-bbp.training', kind: 'not_current', unit: 'Laboratory', limit: 10 });
+    expect(lab.total).toBe(0);
+    const admin = await gapPeople(session, { asOf: '2025-01-15', requirementId: 'osha-bbp.training', kind: 'not_current', unit: 'Administration', limit: 10 });
+    expect(admin.people.map((p) => [p.unit, p.status])).toEqual([['Administration', 'never_trained']]);
   });
 
   it("an adapted pack requirement and an officer's own are new, logged versions; the status follows them", async () => {

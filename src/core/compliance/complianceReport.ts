@@ -249,12 +249,14 @@ export interface GapPerson {
 
 /**
  * The people behind one gap (a requirement and a status, or current training whose evidence
- * awaits review) on a date: the drill-down from the dashboard. Ids only; the caller adds names
+ * awaits review, or - `not_current` - everyone in scope whose training is not current) on a
+ * date, optionally in one unit (its display name; "(no unit)" for none): the dashboard's
+ * drill-downs from a gap or a heat-map cell. Ids only; the caller adds names
  * through the records queries, which mask them by role.
  */
 export async function gapPeople(
   session: VaultSession,
-  options: { asOf: string; requirementId: string; kind: string; limit: number },
+  options: { asOf: string; requirementId: string; kind: string; limit: number; unit?: string },
 ): Promise<{ total: number; people: GapPerson[] }> {
   session.require('records.read', 'read compliance status');
   const loaded = await loadCached(session);
@@ -264,10 +266,13 @@ export async function gapPeople(
   let total = 0;
   for (const person of loaded.data.people) {
     const pair = evaluatePair(person, requirement, options.asOf);
-    const kind = pair.status === 'compliant' || pair.status === 'due_soon' ? (requirement.rule.evidence.required && pair.evidence === 'pending' ? 'evidence_unreviewed' : pair.status) : pair.status;
-    if (kind !== options.kind) continue;
-    total++;
     const unit = pair.unit === null ? null : (loaded.data.unitNames.get(pair.unit) ?? pair.unit);
+    if (options.unit !== undefined && (unit ?? NO_UNIT) !== options.unit) continue;
+    const kind = pair.status === 'compliant' || pair.status === 'due_soon' ? (requirement.rule.evidence.required && pair.evidence === 'pending' ? 'evidence_unreviewed' : pair.status) : pair.status;
+    // `not_current`: a heat-map cell's people: in scope, training not current on the date.
+    const matches = options.kind === 'not_current' ? pair.status !== 'not_applicable' && !CURRENT_STATUSES.has(pair.status) : kind === options.kind;
+    if (!matches) continue;
+    total++;
     people.push({ personId: person.personId, status: pair.status, reason: pair.reason, dueOn: pair.dueOn, completionId: pair.completionId, unit });
   }
   // The longest overdue first (earliest due date), then the limit: the list shows the worst cases.

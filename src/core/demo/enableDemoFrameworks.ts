@@ -39,7 +39,10 @@ export async function enableDemoFrameworks(session: VaultSession, seed: number):
       reason: adaptation.reason,
     });
   }
-  const evidence = await session.read((db) => db.all<{ id: string }>("SELECT DISTINCT evidence_id AS id FROM evidence_links WHERE target_kind = 'completion' ORDER BY evidence_id"));
+  // In the order the files were added (ids are random; the order is the seed's).
+  const evidence = await session.read((db) =>
+    db.all<{ id: string }>("SELECT e.id FROM evidence e WHERE EXISTS (SELECT 1 FROM evidence_links l WHERE l.evidence_id = e.id AND l.target_kind = 'completion') ORDER BY e.rowid"),
+  );
   const random = new SeededRandom(mixSeed(seed, 7));
   const reviews: { evidenceId: string; state: ReviewState; reason: string | null }[] = [];
   for (const { id } of evidence) {

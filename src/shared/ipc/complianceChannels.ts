@@ -61,7 +61,8 @@ export const complianceChannels = {
   },
   /** The people behind one gap, names masked by role. */
   'custodian:compliance.gap': {
-    input: z.object({ asOf: day, requirementId: z.string().min(1).max(80), kind: gapKind }).strict(),
+    /** `not_current` with a `unit`: a heat-map cell's people (in scope, not current). */
+    input: z.object({ asOf: day, requirementId: z.string().min(1).max(80), kind: z.union([gapKind, z.literal('not_current')]), unit: z.string().min(1).max(200).optional() }).strict(),
     output: z.object({
       total: z.number().int(),
       people: z.array(

@@ -5,7 +5,7 @@ import type { Role } from '../../../shared/roles';
 import { PersonDrawer } from '../records/PersonDrawer';
 import { CURRENT_STATUSES } from '../../../shared/compliance/complianceStatus';
 import type { ComplianceStatus } from '../../../shared/compliance/complianceStatus';
-import type { ComplianceReport, Gap } from './complianceQueries';
+import type { ComplianceReport, DrillDown } from './complianceQueries';
 import { useComplianceReport, useComplianceTrend } from './complianceQueries';
 import { ComponentsCard } from './ComponentsCard';
 import { isDay, localToday, points, shortFramework } from './dashboardFormat';
@@ -68,7 +68,7 @@ export function DashboardScreen({ role }: { role: Role }) {
   const [asOfText, setAsOfText] = useState(localToday);
   const [asOf, setAsOf] = useState(localToday);
   const [tab, setTab] = useState<string>(OVERALL);
-  const [gap, setGap] = useState<Gap | null>(null);
+  const [gap, setGap] = useState<DrillDown | null>(null);
   const [person, setPerson] = useState<string | null>(null);
   const [managing, setManaging] = useState(false);
 
@@ -175,7 +175,7 @@ export function DashboardScreen({ role }: { role: Role }) {
   const requirementIds = framework ? framework.requirements.map((r) => r.requirementId) : data.heatmap.requirements;
   const shownAsOf = data.asOf;
   // Until one is chosen, the costliest gap is shown, once the trend is in (it must not compete with it).
-  const chosen = gap && readiness.gaps.some((g) => gapKey(g) === gapKey(gap)) ? gap : null;
+  const chosen = gap && (gap.kind === 'not_current' || readiness.gaps.some((g) => gapKey(g) === gapKey(gap))) ? gap : null;
   const openGap = chosen ?? (trend.data && !trend.isPlaceholderData ? (readiness.gaps.find((g) => g.requirementId !== null) ?? null) : null);
 
   return (
@@ -245,7 +245,15 @@ export function DashboardScreen({ role }: { role: Role }) {
                     )}
                   </Grid.Col>
                   <Grid.Col span={12}>
-                    <HeatmapCard heatmap={scopedReady?.heatmap ?? data.heatmap} requirementIds={requirementIds} requirements={requirements} />
+                    <HeatmapCard
+                      heatmap={scopedReady?.heatmap ?? data.heatmap}
+                      requirementIds={requirementIds}
+                      requirements={requirements}
+                      onSelect={(requirementId, unit, notCurrent) => {
+                        setGap({ requirementId, frameworkId: requirements.get(requirementId)?.frameworkId ?? null, kind: 'not_current', unit, people: notCurrent, points: 0 });
+                        document.getElementById('gap-people')?.scrollIntoView({ block: 'nearest' });
+                      }}
+                    />
                   </Grid.Col>
                 </Grid>
               </Box>

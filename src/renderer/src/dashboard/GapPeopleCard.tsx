@@ -1,12 +1,12 @@
 import { Alert, Card, Center, Loader, ScrollArea, Table, Text, Title, UnstyledButton } from '@mantine/core';
 import { STATUS_LABELS } from '../../../shared/compliance/complianceStatus';
-import type { ComplianceReport, Gap } from './complianceQueries';
+import type { ComplianceReport, DrillDown } from './complianceQueries';
 import { useGapPeople } from './complianceQueries';
 import { count, GAP_LABELS, plural } from './dashboardFormat';
 import type { RequirementInfo } from './requirementInfo';
 
 interface GapPeopleCardProps {
-  gap: Gap | null;
+  gap: DrillDown | null;
   asOf: string;
   requirement: RequirementInfo | null;
   integrity: ComplianceReport['integrity'];
@@ -16,8 +16,9 @@ interface GapPeopleCardProps {
 /** The drill-down: who is behind one gap on the date (names masked by role in core). */
 export function GapPeopleCard({ gap, asOf, requirement, integrity, onOpenPerson }: GapPeopleCardProps) {
   const drillable = gap !== null && gap.requirementId !== null;
-  const people = useGapPeople(drillable ? { asOf, requirementId: gap.requirementId ?? '', kind: gap.kind } : null);
-  const heading = gap === null ? 'People behind a gap' : `${requirement?.title ?? gap.requirementId ?? 'Audit log'}: ${GAP_LABELS[gap.kind]}`;
+  const people = useGapPeople(drillable ? { asOf, requirementId: gap.requirementId ?? '', kind: gap.kind, ...('unit' in gap ? { unit: gap.unit } : {}) } : null);
+  const title = requirement?.title ?? gap?.requirementId ?? 'Audit log';
+  const heading = gap === null ? 'People behind a gap' : gap.kind === 'not_current' ? `${title}, ${gap.unit}: not current` : `${title}: ${GAP_LABELS[gap.kind]}`;
 
   return (
     <Card withBorder padding="md" component="section" aria-labelledby="gap-people-title" id="gap-people" h="100%">

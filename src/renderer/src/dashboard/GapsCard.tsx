@@ -1,6 +1,6 @@
 import { Button, Card, ColorSwatch, Group, Table, Text, Title, UnstyledButton } from '@mantine/core';
 import { useState } from 'react';
-import type { Gap } from './complianceQueries';
+import type { DrillDown, Gap } from './complianceQueries';
 import { count, GAP_LABELS, points, shortFramework } from './dashboardFormat';
 import type { RequirementInfo } from './requirementInfo';
 
@@ -9,7 +9,7 @@ const SHOWN = 8;
 /** Gaps where the training itself is missing or lapsed (the others are about evidence). */
 const SEVERE: ReadonlySet<Gap['kind']> = new Set(['log_integrity', 'expired', 'never_trained', 'failed']);
 
-export const gapKey = (gap: Gap) => `${gap.requirementId ?? 'log'}|${gap.kind}`;
+export const gapKey = (gap: DrillDown) => `${gap.requirementId ?? 'log'}|${gap.kind}${'unit' in gap ? `|${gap.unit}` : ''}`;
 
 interface GapsCardProps {
   gaps: readonly Gap[];

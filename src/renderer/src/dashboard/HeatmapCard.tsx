@@ -1,5 +1,5 @@
 import type { CSSProperties } from 'react';
-import { Box, Card, Group, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Box, Card, Group, Text, Title, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import type { ComplianceReport } from './complianceQueries';
 import { HEAT_BANDS, heatBand, shortFramework, wholePercent } from './dashboardFormat';
 import type { RequirementInfo } from './requirementInfo';
@@ -14,7 +14,18 @@ const SWATCH: CSSProperties = { display: 'inline-block', width: 14, height: 14, 
  * Units x requirements: the share of the people in scope whose training is current, printed in
  * each cell over a colour band. A hatched, empty cell means nobody in that unit is in scope.
  */
-export function HeatmapCard({ heatmap, requirementIds, requirements }: { heatmap: Heatmap; requirementIds: readonly string[]; requirements: ReadonlyMap<string, RequirementInfo> }) {
+export function HeatmapCard({
+  heatmap,
+  requirementIds,
+  requirements,
+  onSelect,
+}: {
+  heatmap: Heatmap;
+  requirementIds: readonly string[];
+  requirements: ReadonlyMap<string, RequirementInfo>;
+  /** A cell with people not current: list them (unit, requirement). */
+  onSelect: (requirementId: string, unit: string, notCurrent: number) => void;
+}) {
   const columns = requirementIds.filter((id) => heatmap.requirements.includes(id));
   const cells = new Map(heatmap.cells.map((c) => [`${c.unit}\u0000${c.requirementId}`, c]));
   const units = heatmap.units.filter((unit) => columns.some((id) => cells.has(`${unit}\u0000${id}`)));
@@ -28,7 +39,7 @@ export function HeatmapCard({ heatmap, requirementIds, requirements }: { heatmap
             Current training by unit
           </Title>
           <Text size="xs" c="gray.7">
-            Share of the people in scope whose training is current, per unit and requirement.
+            Share of the people in scope whose training is current, per unit and requirement. Choose a cell to list who is not.
           </Text>
         </div>
         <Group gap="sm" aria-label="Colour key" role="group">
@@ -101,10 +112,26 @@ export function HeatmapCard({ heatmap, requirementIds, requirements }: { heatmap
                       );
                     }
                     const detail = `${String(cell.current)} of ${String(cell.applicable)} current`;
+                    const notCurrent = cell.applicable - cell.current;
                     return (
-                      <td key={id} style={{ ...CELL, background: heatBand(cell.current / cell.applicable).background }} title={detail} data-testid="heat-cell">
-                        {wholePercent(cell.current, cell.applicable)}
-                        <VisuallyHidden>, {detail}</VisuallyHidden>
+                      <td key={id} style={{ ...CELL, background: heatBand(cell.current / cell.applicable).background, padding: 0 }} title={detail} data-testid="heat-cell">
+                        {notCurrent > 0 ? (
+                          <UnstyledButton
+                            w="100%"
+                            fz="sm"
+                            style={{ padding: '5px 2px', textAlign: 'center', fontVariantNumeric: 'tabular-nums' }}
+                            onClick={() => onSelect(id, unit, notCurrent)}
+                            aria-label={`${unit}, ${requirements.get(id)?.title ?? id}: ${detail}; list the ${String(notCurrent)} not current`}
+                          >
+                            {wholePercent(cell.current, cell.applicable)}
+                            <VisuallyHidden>, {detail}</VisuallyHidden>
+                          </UnstyledButton>
+                        ) : (
+                          <div style={{ padding: '5px 2px' }}>
+                            {wholePercent(cell.current, cell.applicable)}
+                            <VisuallyHidden>, {detail}</VisuallyHidden>
+                          </div>
+                        )}
                       </td>
                     );
                   })}

@@ -6,6 +6,8 @@ import { call } from '../ipc/call';
 export type ComplianceReport = ChannelOutput<'custodian:compliance.report'>;
 export type Readiness = ComplianceReport['overall'];
 export type Gap = Readiness['gaps'][number];
+/** What the drill-down lists: a gap, or a heat-map cell (a unit's people in scope whose training is not current). */
+export type DrillDown = Gap | { requirementId: string; frameworkId: string | null; kind: 'not_current'; unit: string; people: number; points: number };
 export type GapKind = Gap['kind'];
 export type TrendPoint = ChannelOutput<'custodian:compliance.trend'>['points'][number];
 export type GapPeople = ChannelOutput<'custodian:compliance.gap'>;
@@ -38,7 +40,7 @@ export function useComplianceTrend(asOf: string, enabled: boolean) {
 
 export function useGapPeople(input: ChannelInput<'custodian:compliance.gap'> | null) {
   return useQuery({
-    queryKey: [ROOT, 'gap', input?.asOf, input?.requirementId, input?.kind],
+    queryKey: [ROOT, 'gap', input?.asOf, input?.requirementId, input?.kind, input?.unit],
     queryFn: () => call(window.custodian.compliance.gap(input ?? { asOf: '', requirementId: '', kind: 'expired' })),
     enabled: input !== null,
   });
