@@ -88,7 +88,10 @@ export async function loadComplianceData(db: ReadableDb, courseCodes: readonly s
        WHERE c.current = 1 GROUP BY c.person_id`,
       [JSON.stringify(courses.map((c) => c.course_id))],
     );
+    let parsed = 0;
     for (const row of packed) {
+      // Hand the (Electron main) event loop back now and then: 100,000 people take ~0.5 s here.
+      if (++parsed % 5000 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const entry = byId.get(row.person_id);
       if (!entry) continue;
       for (const item of row.attempts.split(';')) {

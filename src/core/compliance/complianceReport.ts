@@ -89,14 +89,19 @@ interface Loaded {
  * What was read for a session, until its next change: the dashboard asks for the report, the
  * trend and drill-downs in turn, and each would otherwise re-read every completion.
  */
-const cache = new WeakMap<VaultSession, { generation: number; loaded: Loaded }>();
+const cache = new WeakMap<VaultSession, { generation: number; loaded: Promise<Loaded> }>();
 
-async function loadCached(session: VaultSession): Promise<Loaded> {
+/** The promise is what is cached, so the dashboard's report, trend and drill-down asked together read once. */
+function loadCached(session: VaultSession): Promise<Loaded> {
   const known = cache.get(session);
   if (known && known.generation === session.generation) return known.loaded;
-  const generation = session.generation;
-  const loaded = await session.read((db) => load(db));
-  cache.set(session, { generation, loaded });
+  const loaded = session.read((db) => load(db));
+  const entry = { generation: session.generation, loaded };
+  cache.set(session, entry);
+  // A failed read is not remembered: the next question tries again.
+  loaded.catch(() => {
+    if (cache.get(session) === entry) cache.delete(session);
+  });
   return loaded;
 }
 
@@ -117,10 +122,24 @@ async function load(db: ReadableDb, frameworkId?: string): Promise<Loaded> {
 
 const NO_UNIT = '(no unit)';
 
-function evaluate(loaded: Loaded, asOf: string, logOk: boolean, options: { pairs?: PairRow[]; heat?: Map<string, HeatCell>; expiries?: UpcomingExpiry[] }) {
+/**
+ * Core runs on the Electron main process's event loop, which must never stall for long
+ * (DESIGN.md: 50 ms): evaluation over 100,000 people takes about a second, so it hands the loop
+ * back every this many (person, requirement) pairs.
+ */
+const PAIRS_PER_SLICE = 20_000;
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function evaluate(loaded: Loaded, asOf: string, logOk: boolean, options: { pairs?: PairRow[]; heat?: Map<string, HeatCell>; expiries?: UpcomingExpiry[] }) {
   const tallies = loaded.engine.map((r) => new RequirementTally(r.requirementId, r.frameworkId, r.rule.evidence.required));
   const horizon = addDays(asOf, 90);
+  let slice = 0;
   for (const person of loaded.data.people) {
+    slice += loaded.engine.length;
+    if (slice >= PAIRS_PER_SLICE) {
+      slice = 0;
+      await yieldToLoop();
+    }
     for (let i = 0; i < loaded.engine.length; i++) {
       const requirement = loaded.engine[i] as EngineRequirement;
       const pair = evaluatePair(person, requirement, asOf);
@@ -165,7 +184,7 @@ export async function complianceReport(session: VaultSession, options: ReportOpt
   const pairs: PairRow[] | undefined = options.includePairs ? [] : undefined;
   const heat = new Map<string, HeatCell>();
   const expiries: UpcomingExpiry[] = [];
-  const { tallies, byFramework, overall } = evaluate(loaded, options.asOf, integrity.ok, { ...(pairs ? { pairs } : {}), heat, expiries });
+  const { tallies, byFramework, overall } = await evaluate(loaded, options.asOf, integrity.ok, { ...(pairs ? { pairs } : {}), heat, expiries });
 
   const frameworks: FrameworkReport[] = [...byFramework].map(([id, frameworkTallies]) => ({
     id,
@@ -228,14 +247,16 @@ export async function complianceTrend(session: VaultSession, asOf: string, month
   const loaded = await loadCached(session);
   const integrity = await session.logIntegrity();
   const dates = [...Array.from({ length: months }, (_, i) => monthEnd(asOf, i - months)), asOf];
-  return dates.map((date) => {
-    const { byFramework, overall } = evaluate(loaded, date, integrity.ok, {});
-    return {
+  const points: TrendPoint[] = [];
+  for (const date of dates) {
+    const { byFramework, overall } = await evaluate(loaded, date, integrity.ok, {});
+    points.push({
       asOf: date,
       overall: overall.score,
       frameworks: Object.fromEntries([...byFramework].map(([id, tallies]) => [id, readinessScore(tallies, integrity.ok).score])),
-    };
-  });
+    });
+  }
+  return points;
 }
 
 export interface GapPerson {
@@ -264,7 +285,12 @@ export async function gapPeople(
   if (!requirement) return { total: 0, people: [] };
   const people: GapPerson[] = [];
   let total = 0;
+  let slice = 0;
   for (const person of loaded.data.people) {
+    if (++slice >= PAIRS_PER_SLICE) {
+      slice = 0;
+      await yieldToLoop();
+    }
     const pair = evaluatePair(person, requirement, options.asOf);
     const unit = pair.unit === null ? null : (loaded.data.unitNames.get(pair.unit) ?? pair.unit);
     if (options.unit !== undefined && (unit ?? NO_UNIT) !== options.unit) continue;

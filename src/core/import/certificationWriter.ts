@@ -1,10 +1,7 @@
-import { recordId } from '../records/recordId';
-import { stateHash } from '../audit/auditLog';
-import type { AuditEvent } from '../audit/auditLog';
-import { insertJsonRows, retireRows } from '../records/insertJsonRows';
 import type { ImportContext, WriteCounts } from './importContext';
-import { provenanceReason } from './importContext';
 import type { CertificationRecord } from './validateRow';
+import { VersionBatch } from './versionBatch';
+import type { VersionedTable } from './versionBatch';
 import { WritePipeline } from './writePipeline';
 
 interface CertificationRow {
@@ -22,7 +19,7 @@ interface CertificationRow {
 }
 
 const VALUE_COLUMNS = ['person_id', 'name', 'number', 'issued_on', 'expires_on', 'issuer'] as const;
-const INSERT_COLUMNS = ['certification_id', 'version', 'current', ...VALUE_COLUMNS, 'recorded_at', 'recorded_by', 'reason', 'source_sha256', 'source_row'];
+const TABLE: VersionedTable = { table: 'certifications', idColumn: 'certification_id', noun: 'certification', columns: VALUE_COLUMNS };
 type Values = Pick<CertificationRow, (typeof VALUE_COLUMNS)[number]>;
 
 function valuesOf(row: Values): Values {
@@ -126,39 +123,11 @@ export class CertificationWriter {
       [JSON.stringify(personIds)],
     );
     for (const row of rows) existing.set(keyOf(row), row);
-    const inserts: Record<string, unknown>[] = [];
-    const retire: number[] = [];
-    const events: AuditEvent[] = [];
+    const batch = new VersionBatch(this.context, TABLE, this.counts);
     for (const { record, values } of pending) {
       const old = existing.get(keyOf(values));
-      if (old && stateHash(valuesOf(old)) === stateHash(values)) {
-        this.counts.unchanged++;
-        continue;
-      }
-      const certificationId = old?.certification_id ?? recordId();
-      const reason = provenanceReason(this.context.fileSha256, record.row);
-      if (old) {
-        retire.push(old.row_id);
-        this.counts.updated++;
-        events.push({ action: 'certification.update', target: certificationId, before: stateHash(valuesOf(old)), after: stateHash(values), reason });
-      } else {
-        this.counts.inserted++;
-        events.push({ action: 'certification.create', target: certificationId, after: stateHash(values), reason });
-      }
-      inserts.push({
-        certification_id: certificationId,
-        version: (old?.version ?? 0) + 1,
-        current: 1,
-        ...values,
-        recorded_at: this.context.now,
-        recorded_by: this.context.actorId,
-        reason: old ? 'corrected by import' : null,
-        source_sha256: this.context.fileSha256,
-        source_row: record.row,
-      });
+      batch.add(old && { rowId: old.row_id, recordId: old.certification_id, version: old.version, values: valuesOf(old) }, values, record.row);
     }
-    await retireRows(this.context.db, 'certifications', retire);
-    await insertJsonRows(this.context.db, 'certifications', INSERT_COLUMNS, inserts);
-    await this.context.log(events);
+    await batch.write();
   }
 }

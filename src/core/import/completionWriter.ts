@@ -1,9 +1,9 @@
 import { recordId } from '../records/recordId';
 import { stateHash } from '../audit/auditLog';
-import type { AuditEvent } from '../audit/auditLog';
-import { insertJsonRows, retireRows } from '../records/insertJsonRows';
 import type { ImportContext, WriteCounts } from './importContext';
 import { provenanceReason } from './importContext';
+import { VersionBatch } from './versionBatch';
+import type { VersionedTable } from './versionBatch';
 import { WritePipeline } from './writePipeline';
 import type { CompletionRecord } from './validateRow';
 
@@ -25,7 +25,7 @@ interface CompletionRow {
 }
 
 const VALUE_COLUMNS = ['person_id', 'course_id', 'completed_on', 'score', 'passed', 'expires_on', 'trainer', 'delivery_method', 'certificate_number'] as const;
-const INSERT_COLUMNS = ['completion_id', 'version', 'current', ...VALUE_COLUMNS, 'recorded_at', 'recorded_by', 'reason', 'source_sha256', 'source_row'];
+const TABLE: VersionedTable = { table: 'completions', idColumn: 'completion_id', noun: 'completion', columns: VALUE_COLUMNS };
 type Values = Pick<CompletionRow, (typeof VALUE_COLUMNS)[number]>;
 
 function valuesOf(row: Values): Values {
@@ -141,9 +141,7 @@ export class CompletionWriter {
     );
     for (const row of rows) existing.set(keyOf(row), row);
     const seen = new Map<string, number>();
-    const inserts: Record<string, unknown>[] = [];
-    const retire: number[] = [];
-    const events: AuditEvent[] = [];
+    const batch = new VersionBatch(this.context, TABLE, this.counts);
     for (const { record, values } of pending) {
       const key = keyOf(values);
       const old = existing.get(key);
@@ -154,34 +152,8 @@ export class CompletionWriter {
         continue;
       }
       seen.set(key, record.row);
-      if (old && stateHash(valuesOf(old)) === stateHash(values)) {
-        this.counts.unchanged++;
-        continue;
-      }
-      const completionId = old?.completion_id ?? recordId();
-      const reason = provenanceReason(this.context.fileSha256, record.row);
-      if (old) {
-        retire.push(old.row_id);
-        this.counts.updated++;
-        events.push({ action: 'completion.update', target: completionId, before: stateHash(valuesOf(old)), after: stateHash(values), reason });
-      } else {
-        this.counts.inserted++;
-        events.push({ action: 'completion.create', target: completionId, after: stateHash(values), reason });
-      }
-      inserts.push({
-        completion_id: completionId,
-        version: (old?.version ?? 0) + 1,
-        current: 1,
-        ...values,
-        recorded_at: this.context.now,
-        recorded_by: this.context.actorId,
-        reason: old ? 'corrected by import' : null,
-        source_sha256: this.context.fileSha256,
-        source_row: record.row,
-      });
+      batch.add(old && { rowId: old.row_id, recordId: old.completion_id, version: old.version, values: valuesOf(old) }, values, record.row);
     }
-    await retireRows(this.context.db, 'completions', retire);
-    await insertJsonRows(this.context.db, 'completions', INSERT_COLUMNS, inserts);
-    await this.context.log(events);
+    await batch.write();
   }
 }

@@ -1,11 +1,8 @@
-import { recordId } from '../records/recordId';
-import { stateHash } from '../audit/auditLog';
-import type { AuditEvent } from '../audit/auditLog';
-import { insertJsonRows, retireRows } from '../records/insertJsonRows';
 import type { ImportContext, WriteCounts } from './importContext';
-import { provenanceReason } from './importContext';
 import { sortName } from '../records/sortName';
 import { LookupTable } from './lookupTable';
+import { VersionBatch } from './versionBatch';
+import type { VersionedTable } from './versionBatch';
 import { WritePipeline } from './writePipeline';
 import type { RosterRecord } from './validateRow';
 
@@ -32,7 +29,7 @@ const VALUE_COLUMNS = [
   'employee_id', 'given_name', 'family_name', 'email', 'date_of_birth', 'site', 'org_unit_id', 'job_role_id',
   'manager_employee_id', 'hire_date', 'termination_date',
 ] as const;
-const INSERT_COLUMNS = ['person_id', 'version', 'current', ...VALUE_COLUMNS, 'sort_name', 'recorded_at', 'recorded_by', 'reason', 'source_sha256', 'source_row'];
+const TABLE: VersionedTable = { table: 'people', idColumn: 'person_id', noun: 'person', columns: [...VALUE_COLUMNS, 'sort_name'] };
 
 type Values = Pick<PersonRow, (typeof VALUE_COLUMNS)[number]>;
 
@@ -50,13 +47,13 @@ export class RosterWriter {
   private readonly byEmail = new Map<string, PersonRow>();
   private readonly units = new LookupTable('org_units');
   private readonly roles = new LookupTable('job_roles');
-  private inserts: Record<string, unknown>[] = [];
-  private retire: number[] = [];
-  private events: AuditEvent[] = [];
   private readonly pipeline = new WritePipeline();
   readonly counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, invalid: 0 };
+  private batch: VersionBatch;
 
-  constructor(private readonly context: ImportContext) {}
+  constructor(private readonly context: ImportContext) {
+    this.batch = new VersionBatch(context, TABLE, this.counts);
+  }
 
   async load(): Promise<void> {
     await this.units.load(this.context);
@@ -89,29 +86,12 @@ export class RosterWriter {
       hire_date: record.hireDate,
       termination_date: record.terminationDate,
     };
-    if (existing && stateHash(valuesOf(existing)) === stateHash(values)) {
-      this.counts.unchanged++;
-      return;
-    }
-    const row: PersonRow = {
-      row_id: -1,
-      person_id: existing?.person_id ?? recordId(),
-      version: (existing?.version ?? 0) + 1,
-      ...values,
-      source_sha256: this.context.fileSha256,
-      source_row: record.row,
-    };
-    if (existing) {
-      this.retire.push(existing.row_id);
-      this.counts.updated++;
-      this.events.push({ action: 'person.update', target: row.person_id, before: stateHash(valuesOf(existing)), after: stateHash(values), reason: provenanceReason(this.context.fileSha256, record.row) });
-    } else {
-      this.counts.inserted++;
-      this.events.push({ action: 'person.create', target: row.person_id, after: stateHash(values), reason: provenanceReason(this.context.fileSha256, record.row) });
-    }
-    this.inserts.push({ ...row, current: 1, sort_name: sortName(values.given_name, values.family_name), recorded_at: this.context.now, recorded_by: this.context.actorId, reason: existing ? 'corrected by import' : null });
+    const current = existing && { rowId: existing.row_id, recordId: existing.person_id, version: existing.version, values: valuesOf(existing) };
+    const personId = this.batch.add(current, values, record.row, { sort_name: sortName(values.given_name, values.family_name) });
+    if (personId === null) return;
+    const row: PersonRow = { row_id: -1, person_id: personId, version: (existing?.version ?? 0) + 1, ...values, source_sha256: this.context.fileSha256, source_row: record.row };
     this.remember(row);
-    if (this.inserts.length >= 5000) await this.startWrite();
+    if (this.batch.size >= 5000) await this.startWrite();
   }
 
   /**
@@ -120,16 +100,9 @@ export class RosterWriter {
    * refused as a duplicate), so new rows need no real row id here.
    */
   private async startWrite(): Promise<void> {
-    const { inserts, retire, events } = this;
-    this.inserts = [];
-    this.retire = [];
-    this.events = [];
-    if (inserts.length === 0 && retire.length === 0 && events.length === 0) return;
-    await this.pipeline.start(async () => {
-      await retireRows(this.context.db, 'people', retire);
-      await insertJsonRows(this.context.db, 'people', INSERT_COLUMNS, inserts);
-      await this.context.log(events);
-    });
+    const batch = this.batch;
+    this.batch = new VersionBatch(this.context, TABLE, this.counts);
+    if (batch.size > 0) await this.pipeline.start(() => batch.write());
   }
 
   /** Writes everything buffered and waits for it. */

@@ -1,0 +1,91 @@
+import { stateHash } from '../audit/auditLog';
+import type { AuditEvent } from '../audit/auditLog';
+import { insertJsonRows, retireRows } from '../records/insertJsonRows';
+import { recordId } from '../records/recordId';
+import type { ImportContext, WriteCounts } from './importContext';
+import { provenanceReason } from './importContext';
+
+/** How a versioned record table is written by an import. */
+export interface VersionedTable {
+  table: 'people' | 'completions' | 'certifications';
+  /** The record id column, e.g. `completion_id`. */
+  idColumn: string;
+  /** Audit actions are `<noun>.create` and `<noun>.update`. */
+  noun: string;
+  /** Value columns (the state hashed into the log), then any derived columns (e.g. sort_name). */
+  columns: readonly string[];
+}
+
+/** The current version of a record, as the writer found it. */
+export interface CurrentVersion {
+  rowId: number;
+  recordId: string;
+  version: number;
+  /** Its values, in the shape `values` is given to `add`. */
+  values: object;
+}
+
+/**
+ * One batch of record versions from an import: each row is unchanged (same state hash), a new
+ * record (version 1, `<noun>.create`), or a correction (the current version retired, the next
+ * added, `<noun>.update` with before and after hashes). The versions, retirements and audit
+ * events are written together by `write`, inside the caller's transaction.
+ */
+export class VersionBatch {
+  private readonly inserts: Record<string, unknown>[] = [];
+  private readonly retire: number[] = [];
+  private readonly events: AuditEvent[] = [];
+
+  constructor(
+    private readonly context: ImportContext,
+    private readonly spec: VersionedTable,
+    private readonly counts: WriteCounts,
+  ) {}
+
+  /**
+   * Adds `values` for source row `row` on top of `current`; `derived` columns are stored but not
+   * hashed. Returns the record id written, or null when nothing changed.
+   */
+  add(current: CurrentVersion | undefined, values: object, row: number, derived: Record<string, unknown> = {}): string | null {
+    const after = stateHash(values);
+    const before = current ? stateHash(current.values) : null;
+    if (before === after) {
+      this.counts.unchanged++;
+      return null;
+    }
+    const id = current?.recordId ?? recordId();
+    const reason = provenanceReason(this.context.fileSha256, row);
+    if (current) {
+      this.retire.push(current.rowId);
+      this.counts.updated++;
+      this.events.push({ action: `${this.spec.noun}.update`, target: id, before, after, reason });
+    } else {
+      this.counts.inserted++;
+      this.events.push({ action: `${this.spec.noun}.create`, target: id, after, reason });
+    }
+    this.inserts.push({
+      [this.spec.idColumn]: id,
+      version: (current?.version ?? 0) + 1,
+      current: 1,
+      ...values,
+      ...derived,
+      recorded_at: this.context.now,
+      recorded_by: this.context.actorId,
+      reason: current ? 'corrected by import' : null,
+      source_sha256: this.context.fileSha256,
+      source_row: row,
+    });
+    return id;
+  }
+
+  get size(): number {
+    return this.inserts.length;
+  }
+
+  async write(): Promise<void> {
+    const columns = [this.spec.idColumn, 'version', 'current', ...this.spec.columns, 'recorded_at', 'recorded_by', 'reason', 'source_sha256', 'source_row'];
+    await retireRows(this.context.db, this.spec.table, this.retire);
+    await insertJsonRows(this.context.db, this.spec.table, columns, this.inserts);
+    await this.context.log(this.events);
+  }
+}
