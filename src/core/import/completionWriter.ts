@@ -1,4 +1,5 @@
 import { recordId } from '../records/recordId';
+import { COMPLETION_KEY_INDEX, CompletionKeys } from './completionKeys';
 import { stateHash } from '../audit/auditLog';
 import type { ImportContext, WriteCounts } from './importContext';
 import { provenanceReason } from './importContext';
@@ -33,10 +34,19 @@ function valuesOf(row: Values): Values {
 }
 
 const BATCH = 5000;
+/** A completions import goes bulk (see CompletionWriter) after this many rows, at the earliest. */
+export const BULK_MIN_ROWS = 20_000;
 
 interface Pending {
   record: CompletionRecord;
   values: Values;
+}
+
+/** The current version of a pending row's key: a vault row, the file row this import wrote it from, or none. */
+type Found = CompletionRow | number | undefined;
+
+function keyOf(v: Pick<Values, 'person_id' | 'course_id' | 'completed_on'>): string {
+  return `${v.person_id}|${v.course_id}|${v.completed_on}`;
 }
 
 /**
@@ -44,6 +54,19 @@ interface Pending {
  * unchanged; changed score, result, expiry, trainer, method or certificate number make a new
  * version. People must already be in the vault (matched by employee id, else e-mail); courses
  * are created on first sight (by code, else title).
+ *
+ * Bulk mode. Keeping the natural-key index up to date row by row is most of what a large import
+ * costs SQLite: the keys arrive in random order, so every insert lands on a random page (and
+ * each page is an AES decryption and encryption). Once an import has written BULK_MIN_ROWS rows
+ * and at least half as many as the table held when it began, the writer loads every current key
+ * into memory (CompletionKeys), drops `completions_current_key` inside the import's transaction
+ * and answers the key lookups from memory; `flush` builds the index again (a sort, far cheaper
+ * than a million random inserts), and that re-checks uniqueness of every current key. DDL is
+ * transactional in SQLite: if the import fails or is cancelled, the rollback restores the index.
+ * Both modes take the same decisions (tests import the same files both ways).
+ *
+ * Hazard: while in bulk mode the index does not exist; nothing else may run in the transaction
+ * that names it (`INDEXED BY completions_current_key` would fail).
  */
 export class CompletionWriter {
   private readonly personByEmployeeId = new Map<string, string>();
@@ -53,8 +76,21 @@ export class CompletionWriter {
   private readonly pipeline = new WritePipeline();
   readonly counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, invalid: 0 };
   coursesCreated = 0;
+  /** Rows handed to `write` so far; bulk mode starts when it reaches `bulkFrom`. */
+  private written = 0;
+  private bulkFrom = Infinity;
+  /** In bulk mode: the keys in memory and the index to build again. */
+  private keys: CompletionKeys | null = null;
+  private rebuildIndex: string | null = null;
 
-  constructor(private readonly context: ImportContext) {}
+  /** True once this import has written in bulk mode. */
+  wentBulk = false;
+
+  /** `bulkMinRows`: the fewest rows an import writes before it may go bulk (default BULK_MIN_ROWS). */
+  constructor(
+    private readonly context: ImportContext,
+    private readonly bulkMinRows = BULK_MIN_ROWS,
+  ) {}
 
   async load(): Promise<void> {
     const people = await this.context.db.all<{ person_id: string; employee_id: string | null; email: string | null }>(
@@ -67,6 +103,9 @@ export class CompletionWriter {
     for (const c of await this.context.db.all<{ course_id: string; code: string }>('SELECT course_id, code FROM courses WHERE current = 1')) {
       this.courseByCode.set(c.code.toLowerCase(), c.course_id);
     }
+    // max(row_id) bounds the current completions from above without counting them.
+    const table = await this.context.db.get<{ n: number }>('SELECT coalesce(max(row_id), 0) AS n FROM completions');
+    this.bulkFrom = Math.max(this.bulkMinRows, (table?.n ?? 0) / 2);
   }
 
   private async courseId(record: CompletionRecord): Promise<string> {
@@ -118,10 +157,54 @@ export class CompletionWriter {
     if (batch.length > 0) await this.pipeline.start(() => this.write(batch));
   }
 
-  /** Writes everything buffered and waits for it. */
+  /** Writes everything buffered and waits for it; in bulk mode, builds the key index again. */
   async flush(): Promise<void> {
     await this.startWrite();
     await this.pipeline.drain();
+    if (this.rebuildIndex !== null) {
+      await this.context.db.exec(this.rebuildIndex);
+      this.rebuildIndex = null;
+      this.keys = null;
+    }
+  }
+
+  /** Loads every current key into memory and drops the key index (inside the transaction). */
+  private async enterBulkMode(): Promise<void> {
+    const index = await this.context.db.get<{ sql: string | null }>("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", [COMPLETION_KEY_INDEX]);
+    if (!index?.sql) {
+      this.bulkFrom = Infinity; // no index to drop (not a vault this code made): stay as we are
+      return;
+    }
+    this.keys = await CompletionKeys.load(this.context.db);
+    await this.context.db.exec(`DROP INDEX ${COMPLETION_KEY_INDEX}`);
+    this.rebuildIndex = index.sql;
+    this.wentBulk = true;
+  }
+
+  /** The current version of each pending row's key, from the vault's index. */
+  private async findInVault(pending: readonly Pending[]): Promise<Found[]> {
+    const rows = await this.context.db.all<CompletionRow>(
+      // CROSS JOIN keeps json_each as the outer loop, so each key is one index probe rather
+      // than a scan of every completion per key.
+      `SELECT c.* FROM json_each(?) j CROSS JOIN completions c
+         ON c.current = 1 AND c.person_id = j.value ->> '$.p' AND c.course_id = j.value ->> '$.c' AND c.completed_on = j.value ->> '$.d'`,
+      [JSON.stringify(pending.map(({ values: v }) => ({ p: v.person_id, c: v.course_id, d: v.completed_on })))],
+    );
+    const existing = new Map<string, CompletionRow>();
+    for (const row of rows) existing.set(keyOf(row), row);
+    return pending.map(({ values }) => existing.get(keyOf(values)));
+  }
+
+  /** The same answers from the keys in memory (bulk mode); rows of the vault are read by row id. */
+  private async findInMemory(keys: CompletionKeys, pending: readonly Pending[]): Promise<Found[]> {
+    const located = pending.map(({ values: v }) => keys.get(keys.key(v.person_id, v.course_id, v.completed_on)));
+    const rowIds = [...new Set(located.flatMap((at) => (at && 'rowId' in at ? [at.rowId] : [])))];
+    const byRowId = new Map<number, CompletionRow>();
+    if (rowIds.length > 0) {
+      const rows = await this.context.db.all<CompletionRow>('SELECT * FROM completions WHERE row_id IN (SELECT value FROM json_each(?))', [JSON.stringify(rowIds)]);
+      for (const row of rows) byRowId.set(row.row_id, row);
+    }
+    return located.map((at) => (at === undefined ? undefined : 'rowId' in at ? byRowId.get(at.rowId) : at.row));
   }
 
   /** Waits for the batch in flight, ignoring its outcome: before the transaction ends. */
@@ -130,30 +213,28 @@ export class CompletionWriter {
   }
 
   private async write(pending: readonly Pending[]): Promise<void> {
-    const keyOf = (v: Pick<Values, 'person_id' | 'course_id' | 'completed_on'>) => `${v.person_id}|${v.course_id}|${v.completed_on}`;
-    const existing = new Map<string, CompletionRow>();
-    const rows = await this.context.db.all<CompletionRow>(
-      // CROSS JOIN keeps json_each as the outer loop, so each key is one index probe rather
-      // than a scan of every completion per key.
-      `SELECT c.* FROM json_each(?) j CROSS JOIN completions c
-         ON c.current = 1 AND c.person_id = j.value ->> '$.p' AND c.course_id = j.value ->> '$.c' AND c.completed_on = j.value ->> '$.d'`,
-      [JSON.stringify(pending.map(({ values: v }) => ({ p: v.person_id, c: v.course_id, d: v.completed_on })))],
-    );
-    for (const row of rows) existing.set(keyOf(row), row);
+    if (this.keys === null && this.written + pending.length >= this.bulkFrom) await this.enterBulkMode();
+    this.written += pending.length;
+    const keys = this.keys;
+    const found = keys ? await this.findInMemory(keys, pending) : await this.findInVault(pending);
     const seen = new Map<string, number>();
     const batch = new VersionBatch(this.context, TABLE, this.counts);
-    for (const { record, values } of pending) {
+    pending.forEach(({ record, values }, i) => {
       const key = keyOf(values);
-      const old = existing.get(key);
-      const firstRow = seen.get(key) ?? (old?.source_sha256 === this.context.fileSha256 && old.source_row !== record.row ? old.source_row : undefined);
+      const old = found[i];
+      // A key already written from another row of this file is a duplicate row.
+      const firstRow =
+        seen.get(key) ?? (typeof old === 'number' ? old : old?.source_sha256 === this.context.fileSha256 && old.source_row !== record.row ? old.source_row : undefined);
       if (firstRow !== undefined && firstRow !== null) {
         this.counts.invalid++;
         this.context.report({ row: record.row, column: null, value: null, reason: `the same person, course and date as row ${String(firstRow)}` });
-        continue;
+        return;
       }
       seen.set(key, record.row);
-      batch.add(old && { rowId: old.row_id, recordId: old.completion_id, version: old.version, values: valuesOf(old) }, values, record.row);
-    }
+      const current = typeof old === 'object' ? { rowId: old.row_id, recordId: old.completion_id, version: old.version, values: valuesOf(old) } : undefined;
+      const wrote = batch.add(current, values, record.row);
+      if (keys && wrote !== null) keys.wrote(keys.key(values.person_id, values.course_id, values.completed_on), record.row);
+    });
     await batch.write();
   }
 }

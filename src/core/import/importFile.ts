@@ -31,6 +31,8 @@ export interface ImportOptions {
   onProgress?: (rows: number) => void;
   /** Aborting rolls the whole import back; the result then has `cancelled: true`. */
   signal?: AbortSignal;
+  /** Tuning (and tests): the fewest completion rows written before an import may go bulk (see CompletionWriter). */
+  bulkMinRows?: number;
 }
 
 export interface ImportResult {
@@ -51,6 +53,8 @@ export interface ImportResult {
   invalid: number;
   coursesCreated: number;
   committed: boolean;
+  /** True when completions were written in bulk mode: key index deferred, rebuilt before commit. */
+  bulk: boolean;
   dryRun: boolean;
   cancelled: boolean;
   warnings: string[];
@@ -154,6 +158,7 @@ export async function importFile(session: VaultSession, file: string, options: I
     invalid: 0,
     coursesCreated: 0,
     committed: false,
+    bulk: false,
     dryRun: options.dryRun ?? false,
     cancelled: false,
     warnings: first.warnings,
@@ -166,7 +171,7 @@ export async function importFile(session: VaultSession, file: string, options: I
   try {
     await session.mutateWithLog(async (db, log) => {
       const context: ImportContext = { db, fileSha256: sha256, actorId: session.principal.userId, now: new Date().toISOString(), log, report };
-      const writer = kind === 'roster' ? new RosterWriter(context) : kind === 'completions' ? new CompletionWriter(context) : new CertificationWriter(context);
+      const writer = kind === 'roster' ? new RosterWriter(context) : kind === 'completions' ? new CompletionWriter(context, options.bulkMinRows) : new CertificationWriter(context);
       await writer.load();
       let invalidRows = 0;
       const source = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
@@ -211,7 +216,10 @@ export async function importFile(session: VaultSession, file: string, options: I
       await writer.flush();
       Object.assign(result, writer.counts);
       result.invalid += invalidRows;
-      if (writer instanceof CompletionWriter) result.coursesCreated = writer.coursesCreated;
+      if (writer instanceof CompletionWriter) {
+        result.coursesCreated = writer.coursesCreated;
+        result.bulk = writer.wentBulk;
+      }
       if (result.rows === 0) throw new CustodianError('validation_failed', `${basename(file)} has a header but no data rows. Nothing was imported.`);
       if (options.signal?.aborted) result.cancelled = true;
       if ((result.invalid > 0 && !options.skipInvalid) || result.dryRun || result.cancelled) throw new RollBack(result);

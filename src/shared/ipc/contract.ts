@@ -28,6 +28,7 @@ const importResult = z.object({
   invalid: z.number().int(),
   coursesCreated: z.number().int(),
   committed: z.boolean(),
+  bulk: z.boolean(),
   dryRun: z.boolean(),
   cancelled: z.boolean(),
   warnings: z.array(z.string()),

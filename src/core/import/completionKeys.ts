@@ -1,0 +1,84 @@
+import type { WritableDb } from '../db/database';
+
+/** The index a bulk completions import drops while it writes, and builds again at the end. */
+export const COMPLETION_KEY_INDEX = 'completions_current_key';
+
+/**
+ * Where a current completion with a given natural key (person, course, date) is: a row of the
+ * vault to read when needed (`{ rowId }`), or a version this import wrote from file row `row`.
+ */
+export type KeyedCompletion = { rowId: number } | { row: number };
+
+/**
+ * The natural keys of every current completion, held in memory while a bulk import writes
+ * without the vault's `completions_current_key` index (see CompletionWriter). It answers what
+ * the index would: is there a current completion with this key, and which.
+ *
+ * Memory: person and course ids are interned to small numbers and a key is one number (person
+ * 20 bits, course 11, date 22), so 1,000,000 keys take tens of MB rather than the ~300 MB of
+ * string keys; past a million people or 2,048 courses, or for a date not in YYYY-MM-DD, the key
+ * is a short string instead (numbers and strings never collide as Map keys).
+ */
+export class CompletionKeys {
+  private readonly people = new Map<string, number>();
+  private readonly courses = new Map<string, number>();
+  private readonly keys = new Map<number | string, number>();
+
+  /** Reads the keys of every current completion (packed per person: one JS string per person, not per row). */
+  static async load(db: WritableDb): Promise<CompletionKeys> {
+    const loaded = new CompletionKeys();
+    const packed = await db.all<{ person_id: string; keys: string }>(
+      `SELECT person_id, group_concat(course_id || '|' || completed_on || '|' || row_id, ';') AS keys
+       FROM completions INDEXED BY ${COMPLETION_KEY_INDEX} WHERE current = 1 GROUP BY person_id`,
+    );
+    for (const { person_id: personId, keys } of packed) {
+      for (const item of keys.split(';')) {
+        const [courseId = '', completedOn = '', rowId = ''] = item.split('|');
+        loaded.keys.set(loaded.key(personId, courseId, completedOn), Number(rowId));
+      }
+    }
+    return loaded;
+  }
+
+  key(personId: string, courseId: string, completedOn: string): number | string {
+    const person = intern(this.people, personId);
+    const course = intern(this.courses, courseId);
+    const day = dayNumber(completedOn);
+    if (person < 2 ** 20 && course < 2 ** 11 && day >= 0) return (person * 2 ** 11 + course) * 2 ** 22 + day;
+    return `${String(person)},${String(course)},${completedOn}`;
+  }
+
+  get(key: number | string): KeyedCompletion | undefined {
+    const value = this.keys.get(key);
+    if (value === undefined) return undefined;
+    return value > 0 ? { rowId: value } : { row: -value };
+  }
+
+  /** Records that this import made the current version of `key` from file row `row`. */
+  wrote(key: number | string, row: number): void {
+    this.keys.set(key, -row);
+  }
+
+  get size(): number {
+    return this.keys.size;
+  }
+}
+
+function intern(ids: Map<string, number>, id: string): number {
+  let n = ids.get(id);
+  if (n === undefined) {
+    n = ids.size;
+    ids.set(id, n);
+  }
+  return n;
+}
+
+// Months 01-12 and days 01-31 only, so that distinct strings give distinct numbers.
+const ISO_DAY = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** A distinct number below 2^22 for each YYYY-MM-DD (not a day count: 31 days a month), or -1. */
+export function dayNumber(date: string): number {
+  const match = ISO_DAY.exec(date);
+  if (!match) return -1;
+  return (Number(match[1]) * 12 + Number(match[2]) - 1) * 31 + Number(match[3]) - 1;
+}
