@@ -143,6 +143,11 @@ describe('bad CSV', () => {
     expect(message).toMatch(/line 4/);
   });
 
+  it('names the line where the broken row starts when earlier rows span lines', async () => {
+    const message = await failure(write('multiline.csv', 'Name,Note\n"Ann","two\nlines"\nBob,"three\n\nlines"\n"Cy,never closed\nDee,x\n'));
+    expect(message).toMatch(/unbalanced quote.*starting on line 7/);
+  });
+
   it('names the line of an unbalanced quote far into a large file', async () => {
     const body = Array.from({ length: 50_000 }, (_, i) => `p${i},n${i}`).join('\n');
     const message = await failure(write('unbalanced-late.csv', `Name,Note\n${body}\n"Cy,x\n`));
