@@ -1,7 +1,8 @@
 import type { WritableDb } from '../db/database';
-import { insertJsonRows } from '../records/insertJsonRows';
+import { settledInOrder } from '../db/settledInOrder';
+import { insertRows } from '../records/insertJsonRows';
 import type { AuditEntry, AuditEvent, AuditSigner } from './auditLog';
-import { entryLeaf, LOG_COLUMNS, logSize } from './auditLog';
+import { entryLeafHex, LOG_COLUMNS, logSize } from './auditLog';
 import type { Checkpoint } from './checkpoint';
 import { signCheckpoint } from './checkpoint';
 import { MerkleFrontier } from './merkleFrontier';
@@ -13,39 +14,38 @@ import type { FrontierNode } from './merkleFrontier';
  * tree's right edge. Every transaction that changes anything must finish an appender before it
  * commits, so no entry is ever outside a signed checkpoint.
  *
- * Contract: one appender per transaction. Calls may overlap (an import logs a batch while its
- * next batch is being read): they are queued, so entries keep the order of the calls.
+ * Contract: one appender per transaction, made by `open`. `append` numbers and hashes its
+ * entries at once, in call order (so an import hashes one batch's entries while SQLite still
+ * writes the previous batch) and issues their insert; `finish` waits for every insert.
  */
 export class AuditAppender {
-  private size = -1;
-  private frontier = new MerkleFrontier();
   private appended = 0;
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(
+  private constructor(
     private readonly db: WritableDb,
     private readonly vaultId: string,
     private readonly signer: AuditSigner,
-    private readonly at: string = new Date().toISOString(),
+    private readonly at: string,
+    private size: number,
+    private readonly frontier: MerkleFrontier,
   ) {}
+
+  /** Reads the log's size and right edge: the state the first entry is appended to. */
+  static async open(db: WritableDb, vaultId: string, signer: AuditSigner, at: string = new Date().toISOString()): Promise<AuditAppender> {
+    const size = await logSize(db);
+    const frontier = new MerkleFrontier(await db.all<FrontierNode>('SELECT size, hash FROM audit_frontier ORDER BY level'));
+    return new AuditAppender(db, vaultId, signer, at, size, frontier);
+  }
 
   get count(): number {
     return this.appended;
   }
 
+  /** Numbers and hashes `events` now; the returned promise settles when they are inserted. */
   append(events: readonly AuditEvent[]): Promise<void> {
-    const next = this.queue.catch(() => undefined).then(() => this.appendNow(events));
-    this.queue = next;
-    return next;
-  }
-
-  private async appendNow(events: readonly AuditEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    if (this.size < 0) {
-      this.size = await logSize(this.db);
-      this.frontier = new MerkleFrontier(await this.db.all<FrontierNode>('SELECT size, hash FROM audit_frontier ORDER BY level'));
-    }
-    const rows: Record<(typeof LOG_COLUMNS)[number], string | number | null>[] = [];
+    if (events.length === 0) return this.queue;
+    const rows: (string | number | null)[][] = [];
     for (const event of events) {
       const entry: AuditEntry = {
         seq: this.size,
@@ -57,23 +57,20 @@ export class AuditAppender {
         after: event.after ?? null,
         reason: event.reason ?? null,
       };
-      const leaf = entryLeaf(entry);
-      rows.push({
-        seq: entry.seq,
-        at: entry.at,
-        actor: entry.actor,
-        action: entry.action,
-        target: entry.target,
-        before_hash: entry.before,
-        after_hash: entry.after,
-        reason: entry.reason,
-        leaf_hash: leaf.toString('hex'),
-      });
-      this.frontier.push(leaf);
+      const leaf = entryLeafHex(entry);
+      // In LOG_COLUMNS order.
+      rows.push([entry.seq, entry.at, entry.actor, entry.action, entry.target, entry.before, entry.after, entry.reason, leaf]);
+      this.frontier.push(Buffer.from(leaf, 'hex'));
       this.size++;
     }
     this.appended += events.length;
-    await insertJsonRows(this.db, 'audit_log', LOG_COLUMNS, rows, { transforms: { leaf_hash: 'unhex' } });
+    // Issued at once, not after the previous insert calls back: entries carry their own seq, so
+    // inserts may land in any order, and SQLite never waits for this thread to issue the next.
+    const inserted = insertRows(this.db, 'audit_log', LOG_COLUMNS, rows, { transforms: { leaf_hash: 'unhex' } });
+    const before = this.queue;
+    this.queue = settledInOrder(before, inserted);
+    this.queue.catch(() => undefined);
+    return inserted;
   }
 
   /** Stores the right edge and signs a checkpoint over the whole log. */
@@ -104,7 +101,7 @@ export class AuditAppender {
 /** Appends events and signs a checkpoint: a one-call appender. */
 export async function appendAudit(db: WritableDb, vaultId: string, signer: AuditSigner, events: readonly AuditEvent[], now: Date = new Date()): Promise<Checkpoint> {
   if (events.length === 0) throw new Error('appendAudit needs at least one event');
-  const appender = new AuditAppender(db, vaultId, signer, now.toISOString());
+  const appender = await AuditAppender.open(db, vaultId, signer, now.toISOString());
   await appender.append(events);
   return appender.finish();
 }

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { canonicalJson } from '../crypto/canonicalJson';
 import type { ReadableDb } from '../db/database';
-import { leafHash } from './merkle';
+import { sha256Hex } from '../crypto/sha256';
+import { leafHashHex } from './merkle';
 
 /** One thing that happened, as core records it. Values are hashes and ids, never PII. */
 export interface AuditEvent {
@@ -41,6 +41,11 @@ export const LOG_COLUMNS = ['seq', 'at', 'actor', 'action', 'target', 'before_ha
  * every one of a million entries an import may log.
  */
 export function entryLeaf(entry: AuditEntry): Buffer {
+  return Buffer.from(entryLeafHex(entry), 'hex');
+}
+
+/** `entryLeaf` as hex (what the log's leaf_hash column is written from). */
+export function entryLeafHex(entry: AuditEntry): string {
   const sorted = {
     action: entry.action,
     actor: entry.actor,
@@ -51,12 +56,12 @@ export function entryLeaf(entry: AuditEntry): Buffer {
     seq: entry.seq,
     target: entry.target,
   };
-  return leafHash(Buffer.from(JSON.stringify(sorted)));
+  return leafHashHex(JSON.stringify(sorted));
 }
 
 /** SHA-256 hex of a record's canonical JSON: the before/after hash of an audit event. */
 export function stateHash(state: unknown): string {
-  return createHash('sha256').update(canonicalJson(state)).digest('hex');
+  return sha256Hex(canonicalJson(state));
 }
 
 /** Entries in the log. max(seq) reads one b-tree leaf; count(*) would scan the whole table. */

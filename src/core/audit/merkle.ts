@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sha256Hex } from '../crypto/sha256';
 
 // RFC 6962 / RFC 9162 Merkle tree hashing, audit paths and consistency proofs, over leaf
 // hashes. Verification follows RFC 9162 sections 2.1.3.2 and 2.1.4.2 literally, so proofs we
@@ -8,6 +9,11 @@ export type Hash = Buffer;
 
 export function leafHash(data: Uint8Array): Hash {
   return createHash('sha256').update(Buffer.from([0])).update(data).digest();
+}
+
+/** leafHash of a string's UTF-8 bytes, as hex: U+0000 is the 0x00 prefix byte in UTF-8. */
+export function leafHashHex(text: string): string {
+  return sha256Hex(`\u0000${text}`);
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Hash {

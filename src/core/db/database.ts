@@ -16,12 +16,54 @@ export interface ReadableDb {
 export interface WritableDb extends ReadableDb {
   readonly kind: 'writable';
   run(sql: string, params?: SqlParams): Promise<{ changes: number; lastID: number }>;
+  /**
+   * `run` with a statement prepared once per transaction, for statements issued many times
+   * (bulk inserts). Besides sparing the parse, it keeps SQLite busy while this thread is: `run`
+   * prepares on SQLite's thread and then needs this thread to start the statement, so a busy
+   * main thread leaves SQLite idle; a prepared statement runs without coming back here
+   * (measured: a 180 ms insert beside 180 ms of JavaScript took 350 ms with `run`, 200 ms so).
+   */
+  runCached(sql: string, params?: SqlParams): Promise<{ changes: number; lastID: number }>;
   exec(sql: string): Promise<void>;
 }
 
+/** Statements prepared by `runCached`, finalized when their transaction ends. */
+class StatementCache {
+  private readonly statements = new Map<string, Promise<sqlite3.Statement>>();
+
+  constructor(private readonly db: sqlite3.Database) {}
+
+  get(sql: string): Promise<sqlite3.Statement> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = new Promise<sqlite3.Statement>((resolve, reject) => {
+        const prepared: sqlite3.Statement = this.db.prepare(sql, (error: Error | null) => {
+          if (error) reject(error);
+          else resolve(prepared);
+        });
+      });
+      // A statement that fails to prepare is not kept (its error reaches the caller).
+      statement.catch(() => this.statements.delete(sql));
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  async finalizeAll(): Promise<void> {
+    const statements = [...this.statements.values()];
+    this.statements.clear();
+    await Promise.all(
+      statements.map(async (pending) => {
+        const statement = await pending.catch(() => null);
+        if (statement) await new Promise<void>((resolve) => statement.finalize(() => resolve()));
+      }),
+    );
+  }
+}
+
 function handle(db: sqlite3.Database, kind: 'readable'): ReadableDb;
-function handle(db: sqlite3.Database, kind: 'writable'): WritableDb;
-function handle(db: sqlite3.Database, kind: 'readable' | 'writable'): WritableDb {
+function handle(db: sqlite3.Database, kind: 'writable', statements: StatementCache): WritableDb;
+function handle(db: sqlite3.Database, kind: 'readable' | 'writable', statements?: StatementCache): WritableDb {
   return {
     kind: kind as 'writable',
     all: <T>(sql: string, params: SqlParams = []) =>
@@ -45,6 +87,16 @@ function handle(db: sqlite3.Database, kind: 'readable' | 'writable'): WritableDb
           else resolve({ changes: this.changes, lastID: this.lastID });
         });
       }),
+    runCached: async (sql: string, params: SqlParams = []) => {
+      if (!statements) throw new Error('runCached needs a transaction');
+      const statement = await statements.get(sql);
+      return new Promise((resolve, reject) => {
+        statement.run(params, function (this: sqlite3.RunResult, error: Error | null) {
+          if (error) reject(error);
+          else resolve({ changes: this.changes, lastID: this.lastID });
+        });
+      });
+    },
     exec: (sql: string) =>
       new Promise<void>((resolve, reject) => {
         db.exec(sql, (error: Error | null) => {
@@ -84,7 +136,7 @@ export class VaultDatabase {
         else resolve(opened);
       });
     });
-    const raw = handle(db, 'writable');
+    const raw = handle(db, 'writable', new StatementCache(db));
     try {
       // SQLCipher's own log goes to stderr; keep it quiet (errors still surface as exceptions).
       await raw.exec('PRAGMA cipher_log_level = NONE;');
@@ -127,7 +179,8 @@ export class VaultDatabase {
    */
   transaction<T>(work: (db: WritableDb) => Promise<T>): Promise<T> {
     return this.enqueue(async () => {
-      const db = handle(this.db, 'writable');
+      const statements = new StatementCache(this.db);
+      const db = handle(this.db, 'writable', statements);
       await db.exec('BEGIN IMMEDIATE');
       try {
         const result = await work(db);
@@ -136,6 +189,8 @@ export class VaultDatabase {
       } catch (error) {
         await db.exec('ROLLBACK').catch(() => undefined);
         throw error;
+      } finally {
+        await statements.finalizeAll();
       }
     });
   }
@@ -158,7 +213,7 @@ export class VaultDatabase {
       } catch {
         throw new CustodianError('conflict', 'Could not create the file for the database copy (it exists or the folder is not writable).');
       }
-      const raw = handle(this.db, 'writable');
+      const raw = handle(this.db, 'writable', new StatementCache(this.db));
       try {
         await raw.run('ATTACH DATABASE ? AS custodian_export KEY ?', [targetFile, `x'${Buffer.from(dataKey).toString('hex')}'`]);
         try {

@@ -1,3 +1,4 @@
+import { insertRows } from '../records/insertJsonRows';
 import { recordId } from '../records/recordId';
 import { COMPLETION_KEY_INDEX, CompletionKeys } from './completionKeys';
 import { stateHash } from '../audit/auditLog';
@@ -6,6 +7,7 @@ import { provenanceReason } from './importContext';
 import { VersionBatch } from './versionBatch';
 import type { VersionedTable } from './versionBatch';
 import { WritePipeline } from './writePipeline';
+import type { StoreBatch } from './writePipeline';
 import type { CompletionRecord } from './validateRow';
 
 interface CompletionRow {
@@ -76,6 +78,9 @@ export class CompletionWriter {
   private readonly pipeline = new WritePipeline();
   readonly counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, invalid: 0 };
   coursesCreated = 0;
+  /** Courses made since the last batch was prepared, and their audit entries' inserts. */
+  private newCourses: unknown[][] = [];
+  private newCourseLogs: Promise<void>[] = [];
   /** Rows handed to `write` so far; bulk mode starts when it reaches `bulkFrom`. */
   private written = 0;
   private bulkFrom = Infinity;
@@ -108,19 +113,35 @@ export class CompletionWriter {
     this.bulkFrom = Math.max(this.bulkMinRows, (table?.n ?? 0) / 2);
   }
 
-  private async courseId(record: CompletionRecord): Promise<string> {
+  /**
+   * The course's id; a course not seen before is made here and written with the batch that
+   * holds this row (so no row waits for SQLite while a batch is being written).
+   */
+  private courseId(record: CompletionRecord): string {
     const known = this.courseByCode.get(record.courseCode.toLowerCase());
     if (known) return known;
     const courseId = recordId();
     const course = { code: record.courseCode, title: record.courseTitle, course_version: record.courseVersion, provider: record.provider, hours: record.hours };
-    await this.context.db.run(
-      'INSERT INTO courses (course_id, version, current, code, title, course_version, provider, hours, recorded_at, recorded_by, source_sha256, source_row) VALUES (?, 1, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [courseId, course.code, course.title, course.course_version, course.provider, course.hours, this.context.now, this.context.actorId, this.context.fileSha256, record.row],
-    );
-    await this.context.log([{ action: 'course.create', target: courseId, after: stateHash(course), reason: provenanceReason(this.context.fileSha256, record.row) }]);
+    this.newCourses.push([courseId, course.code, course.title, course.course_version, course.provider, course.hours, record.row]);
+    const logged = this.context.log([{ action: 'course.create', target: courseId, after: stateHash(course), reason: provenanceReason(this.context.fileSha256, record.row) }]);
+    logged.catch(() => undefined); // awaited by the batch's store
+    this.newCourseLogs.push(logged);
     this.courseByCode.set(record.courseCode.toLowerCase(), courseId);
     this.coursesCreated++;
     return courseId;
+  }
+
+  /** Writes the courses made since the last batch, and waits for their audit entries. */
+  private async storeCourses(rows: readonly (readonly unknown[])[], logged: readonly Promise<void>[]): Promise<void> {
+    if (rows.length > 0) {
+      await insertRows(
+        this.context.db,
+        'courses',
+        ['course_id', 'code', 'title', 'course_version', 'provider', 'hours', 'source_row', 'version', 'current', 'recorded_at', 'recorded_by', 'source_sha256'],
+        rows.map((row) => [...row, 1, 1, this.context.now, this.context.actorId, this.context.fileSha256]),
+      );
+    }
+    await Promise.all(logged);
   }
 
   async add(record: CompletionRecord): Promise<void> {
@@ -137,7 +158,7 @@ export class CompletionWriter {
     }
     const values: Values = {
       person_id: personId,
-      course_id: await this.courseId(record),
+      course_id: this.courseId(record),
       completed_on: record.completedOn,
       score: record.score,
       passed: record.passed === null ? null : record.passed ? 1 : 0,
@@ -154,7 +175,7 @@ export class CompletionWriter {
   private async startWrite(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
-    if (batch.length > 0) await this.pipeline.start(() => this.write(batch));
+    if (batch.length > 0) await this.pipeline.startStaged(() => this.prepare(batch));
   }
 
   /** Writes everything buffered and waits for it; in bulk mode, builds the key index again. */
@@ -212,7 +233,13 @@ export class CompletionWriter {
     return this.pipeline.settle();
   }
 
-  private async write(pending: readonly Pending[]): Promise<void> {
+  /**
+   * Decides each row of a batch (lookups, state hashes, ids, audit entries) and returns its
+   * writes. In bulk mode the lookups are in memory, so the writes are returned to run while the
+   * next batch is prepared; otherwise the next batch's lookups must see these rows, so they are
+   * written here.
+   */
+  private async prepare(pending: readonly Pending[]): Promise<StoreBatch> {
     if (this.keys === null && this.written + pending.length >= this.bulkFrom) await this.enterBulkMode();
     this.written += pending.length;
     const keys = this.keys;
@@ -235,6 +262,15 @@ export class CompletionWriter {
       const wrote = batch.add(current, values, record.row);
       if (keys && wrote !== null) keys.wrote(keys.key(values.person_id, values.course_id, values.completed_on), record.row);
     });
-    await batch.write();
+    const courses = this.newCourses.splice(0);
+    const courseLogs = this.newCourseLogs.splice(0);
+    const logged = batch.log();
+    const store = async () => {
+      await this.storeCourses(courses, courseLogs);
+      await batch.store(logged);
+    };
+    if (keys) return store;
+    await store();
+    return () => Promise.resolve();
   }
 }

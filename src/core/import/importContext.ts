@@ -9,7 +9,7 @@ export interface ImportContext {
   fileSha256: string;
   actorId: string;
   now: string;
-  /** Appends audit events (batched by the caller of mutateWithLog). */
+  /** Appends audit events: numbered and hashed at the call, in call order; settles once inserted. */
   log: (events: AuditEvent[]) => Promise<void>;
   report: (entry: ReportEntry) => void;
 }

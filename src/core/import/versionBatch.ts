@@ -1,6 +1,6 @@
 import { stateHash } from '../audit/auditLog';
 import type { AuditEvent } from '../audit/auditLog';
-import { insertJsonRows, retireRows } from '../records/insertJsonRows';
+import { insertRows, retireRows } from '../records/insertJsonRows';
 import { recordId } from '../records/recordId';
 import type { ImportContext, WriteCounts } from './importContext';
 import { provenanceReason } from './importContext';
@@ -32,7 +32,8 @@ export interface CurrentVersion {
  * events are written together by `write`, inside the caller's transaction.
  */
 export class VersionBatch {
-  private readonly inserts: Record<string, unknown>[] = [];
+  /** Rows in `columns()` order. */
+  private readonly inserts: unknown[][] = [];
   private readonly retire: number[] = [];
   private readonly events: AuditEvent[] = [];
 
@@ -63,18 +64,13 @@ export class VersionBatch {
       this.counts.inserted++;
       this.events.push({ action: `${this.spec.noun}.create`, target: id, after, reason });
     }
-    this.inserts.push({
-      [this.spec.idColumn]: id,
-      version: (current?.version ?? 0) + 1,
-      current: 1,
-      ...values,
-      ...derived,
-      recorded_at: this.context.now,
-      recorded_by: this.context.actorId,
-      reason: current ? 'corrected by import' : null,
-      source_sha256: this.context.fileSha256,
-      source_row: row,
-    });
+    const stored: unknown[] = [id, (current?.version ?? 0) + 1, 1];
+    for (const column of this.spec.columns) {
+      const value = (values as Record<string, unknown>)[column];
+      stored.push(value !== undefined ? value : derived[column]);
+    }
+    stored.push(this.context.now, this.context.actorId, current ? 'corrected by import' : null, this.context.fileSha256, row);
+    this.inserts.push(stored);
     return id;
   }
 
@@ -83,9 +79,25 @@ export class VersionBatch {
   }
 
   async write(): Promise<void> {
+    await this.store(this.log());
+  }
+
+  /** Hands the audit events to the log now (numbered and hashed at once); settles when they are inserted. */
+  log(): Promise<void> {
+    return this.context.log(this.events);
+  }
+
+  /** Retires and inserts the versions, then waits for `logged` (what `log` returned). */
+  async store(logged: Promise<void>): Promise<void> {
     const columns = [this.spec.idColumn, 'version', 'current', ...this.spec.columns, 'recorded_at', 'recorded_by', 'reason', 'source_sha256', 'source_row'];
-    await retireRows(this.context.db, this.spec.table, this.retire);
-    await insertJsonRows(this.context.db, this.spec.table, columns, this.inserts);
-    await this.context.log(this.events);
+    try {
+      // Retire first: the new version may not be current beside the old one (unique index).
+      await retireRows(this.context.db, this.spec.table, this.retire);
+      await insertRows(this.context.db, this.spec.table, columns, this.inserts);
+    } finally {
+      // Never leave the log's insert running unobserved, even when ours failed.
+      await logged.catch(() => undefined);
+    }
+    await logged;
   }
 }

@@ -15,6 +15,12 @@ describe('recordId', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('fills its last 62 bits with fresh random bytes (no two of 20,000 ids share them)', () => {
+    const tails = new Set<string>();
+    for (let i = 0; i < 20_000; i++) tails.add(recordId().replace(/-/g, '').slice(16));
+    expect(tails.size).toBe(20_000);
+  });
+
   it('carries the creation time in its first 48 bits', () => {
     const at = Date.now() + 60_000;
     const id = recordId(at);

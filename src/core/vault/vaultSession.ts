@@ -108,7 +108,7 @@ export class VaultSession {
     this.assertOpen();
     let checkpoint: Checkpoint | undefined;
     const result = await this.database.transaction(async (db) => {
-      const appender = new AuditAppender(db, this.vaultId, this.signer());
+      const appender = await AuditAppender.open(db, this.vaultId, this.signer());
       const value = await work(db, (events) => appender.append(events));
       checkpoint = await appender.finish();
       return value;

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../tests/support/tempVault';
+import { VaultDatabase } from './database';
+
+let temp: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  temp = tempDir();
+});
+afterEach(() => {
+  temp.cleanup();
+});
+
+describe('VaultDatabase.runCached', () => {
+  it('reuses one statement within a transaction, reports a bad statement, and leaves nothing open at close', async () => {
+    const database = await VaultDatabase.open(join(temp.dir, 'v.db'), randomBytes(32));
+    await database.transaction((db) => db.exec('CREATE TABLE t (n INTEGER NOT NULL)'));
+    const inserted = await database.transaction(async (db) => {
+      // Issued together: the statement is prepared once and its runs queue on it.
+      const runs = await Promise.all([1, 2, 3].map((n) => db.runCached('INSERT INTO t (n) VALUES (?)', [n])));
+      await expect(db.runCached('INSERT INTO missing (n) VALUES (?)', [1])).rejects.toThrow(/no such table/);
+      await expect(db.runCached('INSERT INTO t (n) VALUES (?)', [null])).rejects.toThrow(/NOT NULL/);
+      await db.runCached('INSERT INTO t (n) VALUES (?)', [4]);
+      return runs.map((r) => r.changes);
+    });
+    expect(inserted).toEqual([1, 1, 1]);
+    expect(await database.read((db) => db.all('SELECT n FROM t ORDER BY n'))).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
+    // SQLite refuses to close a connection with statements not finalized: the transaction finalized them.
+    await expect(database.close()).resolves.toBeUndefined();
+  });
+
+  it('rolls back what cached statements wrote when the transaction fails', async () => {
+    const database = await VaultDatabase.open(join(temp.dir, 'v.db'), randomBytes(32));
+    await database.transaction((db) => db.exec('CREATE TABLE t (n INTEGER NOT NULL)'));
+    await expect(
+      database.transaction(async (db) => {
+        await db.runCached('INSERT INTO t (n) VALUES (?)', [1]);
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(await database.read((db) => db.all('SELECT n FROM t'))).toEqual([]);
+    await database.close();
+  });
+});
