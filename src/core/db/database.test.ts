@@ -12,6 +12,14 @@ afterEach(() => {
   temp.cleanup();
 });
 
+describe('VaultDatabase.open', () => {
+  it('keeps temporary storage in memory (SQLCipher leaves temporary files unencrypted)', async () => {
+    const database = await VaultDatabase.open(join(temp.dir, 'v.db'), randomBytes(32));
+    expect(await database.read((db) => db.get('PRAGMA temp_store'))).toEqual({ temp_store: 2 });
+    await database.close();
+  });
+});
+
 describe('VaultDatabase.runCached', () => {
   it('reuses one statement within a transaction, reports a bad statement, and leaves nothing open at close', async () => {
     const database = await VaultDatabase.open(join(temp.dir, 'v.db'), randomBytes(32));

@@ -147,8 +147,12 @@ export class VaultDatabase {
         throw new CustodianError('wrong_key', 'The vault database could not be opened with this key: it is corrupt or belongs to another vault.');
       }
       // A 64 MiB page cache: every page read from disk is also an AES decryption, and a bulk
-      // import touches many pages before it commits.
-      await raw.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA cache_size = -65536;');
+      // import touches many pages before it commits. Temporary tables, indexes and sorts (an
+      // import's index rebuild, GROUP BY) stay in memory: SQLCipher does not encrypt temporary
+      // files. This build defaults to memory (SQLITE_TEMP_STORE=2); the pragma pins it anyway.
+      await raw.exec(
+        'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;',
+      );
       const mode = await raw.get<{ journal_mode: string }>('PRAGMA journal_mode');
       if (mode?.journal_mode !== 'wal') throw new Error('could not enable WAL');
     } catch (error) {
