@@ -6,6 +6,7 @@ import type { VaultSession } from '../vault/vaultSession';
 import { dayNumber } from './completionKeys';
 import { importFile } from './importFile';
 import type { ImportResult } from './importFile';
+import type { BulkLimits } from './completionWriter';
 
 // Bulk mode (CompletionWriter) answers key lookups from memory with the key index dropped, and
 // builds the index again before commit. It must take exactly the decisions the index would:
@@ -57,14 +58,14 @@ interface Outcome {
   logOk: boolean;
 }
 
-async function run(name: string, bulkMinRows: number, files: string[]): Promise<Outcome> {
+async function run(name: string, limits: BulkLimits, files: string[]): Promise<Outcome> {
   const { session } = await makeVault(temp.dir, name);
   try {
     await importFile(session, roster());
     const results: Outcome['results'] = [];
     const bulk: boolean[] = [];
     for (const path of files) {
-      const { bulk: wentBulk, ...result } = await importFile(session, path, { skipInvalid: true, bulkMinRows });
+      const { bulk: wentBulk, ...result } = await importFile(session, path, { skipInvalid: true, bulk: limits });
       results.push(result);
       bulk.push(wentBulk);
     }
@@ -103,11 +104,15 @@ describe('bulk completions import', () => {
     const second = completions('second.csv', (i) => (i % 7 === 0 ? 100 : 50 + (i % 50)), ['E0,C-0,2022-01-01,1']); // every 7th corrected; row 2 again
     const third = file('third.csv', lines);
 
-    const byIndex = await run('index.custodian', Infinity, [first, second, third]);
-    const fromStart = await run('bulk.custodian', 1, [first, second, third]);
-    const halfway = await run('switch.custodian', 7_000, [first, second, third]);
+    const files = [first, second, third];
+    const byIndex = await run('index.custodian', { minRows: Infinity, maxKeys: Infinity }, files);
+    const fromStart = await run('bulk.custodian', { minRows: 1, maxKeys: Infinity }, files);
+    const halfway = await run('switch.custodian', { minRows: 7_000, maxKeys: Infinity }, files);
+    // Bulk from the first batch, back to the index after two batches (10,000 keys held); the
+    // second import finds 12,001 rows, more than half the limit, and never goes bulk.
+    const andBack = await run('back.custodian', { minRows: 1, maxKeys: 10_000 }, files);
 
-    // Bulk needs bulkMinRows rows and half as many as the table held: the two-row file never goes.
+    // Bulk needs minRows rows and half as many as the table held: the two-row file never goes.
     expect(byIndex.bulk).toEqual([false, false, false]);
     expect(fromStart.bulk).toEqual([true, true, false]);
     // 7,000 rows: the first 5,000-row batch goes through the index, the rest in bulk.
@@ -120,7 +125,8 @@ describe('bulk completions import', () => {
     ]);
     expect(byIndex.results[1]).toMatchObject({ updated: 1715, unchanged: 10_285, invalid: 1 });
     expect(byIndex.results[2]).toMatchObject({ inserted: 1, invalid: 1 });
-    for (const other of [fromStart, halfway]) {
+    expect(andBack.bulk).toEqual([true, false, false]);
+    for (const other of [fromStart, halfway, andBack]) {
       expect(other.results).toEqual(byIndex.results);
       expect(other.versions).toEqual(byIndex.versions);
       expect(other.indexSql).toBe(byIndex.indexSql);
@@ -134,9 +140,9 @@ describe('bulk completions import', () => {
     try {
       await importFile(session, roster());
       const path = completions('c.csv', (i) => 60 + (i % 40), ['E999,C-0,2022-01-01,80']);
-      const dry = await importFile(session, path, { dryRun: true, bulkMinRows: 1, skipInvalid: true });
+      const dry = await importFile(session, path, { dryRun: true, bulk: { minRows: 1, maxKeys: Infinity }, skipInvalid: true });
       expect(dry).toMatchObject({ committed: false, bulk: true, inserted: 12_000 });
-      const refused = await importFile(session, path, { bulkMinRows: 1 });
+      const refused = await importFile(session, path, { bulk: { minRows: 1, maxKeys: Infinity } });
       expect(refused).toMatchObject({ committed: false, bulk: true, invalid: 1 });
       const state = await session.read((db) =>
         db.get<{ n: number; index: string | null }>("SELECT (SELECT count(*) FROM completions) AS n, (SELECT sql FROM sqlite_master WHERE name = 'completions_current_key') AS 'index'"),

@@ -36,8 +36,19 @@ function valuesOf(row: Values): Values {
 }
 
 const BATCH = 5000;
-/** A completions import goes bulk (see CompletionWriter) after this many rows, at the earliest. */
-export const BULK_MIN_ROWS = 20_000;
+/** When a completions import writes in bulk mode (see CompletionWriter). */
+export interface BulkLimits {
+  /** The fewest rows written before an import may go bulk. */
+  minRows: number;
+  /**
+   * The most keys held in memory: at this many, the writer builds the index again and goes on
+   * row by row. It also bounds the rebuild, which sorts every current key in memory (about
+   * 100 bytes each): 2,000,000 keys take about 100 MB, their sort about 200 MB more.
+   */
+  maxKeys: number;
+}
+
+export const BULK_LIMITS: BulkLimits = { minRows: 20_000, maxKeys: 2_000_000 };
 
 interface Pending {
   record: CompletionRecord;
@@ -59,13 +70,15 @@ function keyOf(v: Pick<Values, 'person_id' | 'course_id' | 'completed_on'>): str
  *
  * Bulk mode. Keeping the natural-key index up to date row by row is most of what a large import
  * costs SQLite: the keys arrive in random order, so every insert lands on a random page (and
- * each page is an AES decryption and encryption). Once an import has written BULK_MIN_ROWS rows
+ * each page is an AES decryption and encryption). Once an import has written `minRows` rows
  * and at least half as many as the table held when it began, the writer loads every current key
  * into memory (CompletionKeys), drops `completions_current_key` inside the import's transaction
  * and answers the key lookups from memory; `flush` builds the index again (a sort, far cheaper
  * than a million random inserts), and that re-checks uniqueness of every current key. DDL is
  * transactional in SQLite: if the import fails or is cancelled, the rollback restores the index.
- * Both modes take the same decisions (tests import the same files both ways).
+ * Memory stays bounded: a table holding more than `maxKeys / 2` never goes bulk, and an import
+ * that reaches `maxKeys` keys builds the index again and goes on row by row. All modes take the
+ * same decisions (tests import the same files each way).
  *
  * Hazard: while in bulk mode the index does not exist; nothing else may run in the transaction
  * that names it (`INDEXED BY completions_current_key` would fail).
@@ -91,10 +104,9 @@ export class CompletionWriter {
   /** True once this import has written in bulk mode. */
   wentBulk = false;
 
-  /** `bulkMinRows`: the fewest rows an import writes before it may go bulk (default BULK_MIN_ROWS). */
   constructor(
     private readonly context: ImportContext,
-    private readonly bulkMinRows = BULK_MIN_ROWS,
+    private readonly limits: BulkLimits = BULK_LIMITS,
   ) {}
 
   async load(): Promise<void> {
@@ -110,7 +122,8 @@ export class CompletionWriter {
     }
     // max(row_id) bounds the current completions from above without counting them.
     const table = await this.context.db.get<{ n: number }>('SELECT coalesce(max(row_id), 0) AS n FROM completions');
-    this.bulkFrom = Math.max(this.bulkMinRows, (table?.n ?? 0) / 2);
+    const rows = table?.n ?? 0;
+    this.bulkFrom = rows > this.limits.maxKeys / 2 ? Infinity : Math.max(this.limits.minRows, rows / 2);
   }
 
   /**
@@ -175,18 +188,25 @@ export class CompletionWriter {
   private async startWrite(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
+    if (this.keys !== null && this.keys.size >= this.limits.maxKeys) await this.leaveBulkMode();
     if (batch.length > 0) await this.pipeline.startStaged(() => this.prepare(batch));
   }
 
   /** Writes everything buffered and waits for it; in bulk mode, builds the key index again. */
   async flush(): Promise<void> {
     await this.startWrite();
+    await this.leaveBulkMode();
+  }
+
+  /** Waits for every batch, then builds the key index again (if bulk) and forgets the keys. */
+  private async leaveBulkMode(): Promise<void> {
     await this.pipeline.drain();
     if (this.rebuildIndex !== null) {
       await this.context.db.exec(this.rebuildIndex);
       this.rebuildIndex = null;
-      this.keys = null;
     }
+    this.keys = null;
+    this.bulkFrom = Infinity;
   }
 
   /** Loads every current key into memory and drops the key index (inside the transaction). */

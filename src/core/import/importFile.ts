@@ -5,6 +5,7 @@ import { CustodianError } from '../../shared/errors';
 import type { VaultSession } from '../vault/vaultSession';
 import { CertificationWriter } from './certificationWriter';
 import { CompletionWriter } from './completionWriter';
+import type { BulkLimits } from './completionWriter';
 import type { ImportField, ImportKind } from './headerMap';
 import { detectKind, mapHeaders, parseMapFlags } from './headerMap';
 import type { ImportContext } from './importContext';
@@ -31,8 +32,8 @@ export interface ImportOptions {
   onProgress?: (rows: number) => void;
   /** Aborting rolls the whole import back; the result then has `cancelled: true`. */
   signal?: AbortSignal;
-  /** Tuning (and tests): the fewest completion rows written before an import may go bulk (see CompletionWriter). */
-  bulkMinRows?: number;
+  /** Tuning (and tests): when completions are written in bulk mode (see CompletionWriter). */
+  bulk?: BulkLimits;
 }
 
 export interface ImportResult {
@@ -171,7 +172,7 @@ export async function importFile(session: VaultSession, file: string, options: I
   try {
     await session.mutateWithLog(async (db, log) => {
       const context: ImportContext = { db, fileSha256: sha256, actorId: session.principal.userId, now: new Date().toISOString(), log, report };
-      const writer = kind === 'roster' ? new RosterWriter(context) : kind === 'completions' ? new CompletionWriter(context, options.bulkMinRows) : new CertificationWriter(context);
+      const writer = kind === 'roster' ? new RosterWriter(context) : kind === 'completions' ? new CompletionWriter(context, options.bulk) : new CertificationWriter(context);
       await writer.load();
       let invalidRows = 0;
       const source = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
