@@ -44,7 +44,7 @@ export class AuditAppender {
 
   /** Numbers and hashes `events` now; the returned promise settles when they are inserted. */
   append(events: readonly AuditEvent[]): Promise<void> {
-    if (events.length === 0) return this.queue;
+    if (events.length === 0) return Promise.resolve();
     const rows: (string | number | null)[][] = [];
     for (const event of events) {
       const entry: AuditEntry = {
@@ -71,6 +71,14 @@ export class AuditAppender {
     this.queue = settledInOrder(before, inserted);
     this.queue.catch(() => undefined);
     return inserted;
+  }
+
+  /**
+   * Waits for every insert issued, ignoring failures: before a failed transaction rolls back,
+   * so that no entry lands after it (outside any checkpoint).
+   */
+  async settle(): Promise<void> {
+    await this.queue.catch(() => undefined);
   }
 
   /** Stores the right edge and signs a checkpoint over the whole log. */

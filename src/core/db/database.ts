@@ -27,13 +27,35 @@ export interface WritableDb extends ReadableDb {
   exec(sql: string): Promise<void>;
 }
 
-/** Statements prepared by `runCached`, finalized when their transaction ends. */
+/**
+ * Statements prepared by `runCached` for one transaction. The transaction closes it before it
+ * commits or rolls back: from then on `runCached` refuses, and `close` waits for every run in
+ * flight, so that no statement issued inside the transaction can run after it (in autocommit).
+ */
 class StatementCache {
   private readonly statements = new Map<string, Promise<sqlite3.Statement>>();
+  private readonly running = new Set<Promise<unknown>>();
+  private closed = false;
 
   constructor(private readonly db: sqlite3.Database) {}
 
-  get(sql: string): Promise<sqlite3.Statement> {
+  run(sql: string, params: SqlParams): Promise<{ changes: number; lastID: number }> {
+    if (this.closed) return Promise.reject(new Error('the transaction has ended'));
+    const run = this.get(sql).then(
+      (statement) =>
+        new Promise<{ changes: number; lastID: number }>((resolve, reject) => {
+          statement.run(params, function (this: sqlite3.RunResult, error: Error | null) {
+            if (error) reject(error);
+            else resolve({ changes: this.changes, lastID: this.lastID });
+          });
+        }),
+    );
+    const tracked = run.catch(() => undefined).finally(() => this.running.delete(tracked));
+    this.running.add(tracked);
+    return run;
+  }
+
+  private get(sql: string): Promise<sqlite3.Statement> {
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = new Promise<sqlite3.Statement>((resolve, reject) => {
@@ -49,6 +71,13 @@ class StatementCache {
     return statement;
   }
 
+  /** Refuses new runs and waits for those in flight. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.running.size > 0) await Promise.all(this.running);
+  }
+
+  /** Finalizes every statement (after `close`). */
   async finalizeAll(): Promise<void> {
     const statements = [...this.statements.values()];
     this.statements.clear();
@@ -62,7 +91,7 @@ class StatementCache {
 }
 
 function handle(db: sqlite3.Database, kind: 'readable'): ReadableDb;
-function handle(db: sqlite3.Database, kind: 'writable', statements: StatementCache): WritableDb;
+function handle(db: sqlite3.Database, kind: 'writable', statements?: StatementCache): WritableDb;
 function handle(db: sqlite3.Database, kind: 'readable' | 'writable', statements?: StatementCache): WritableDb {
   return {
     kind: kind as 'writable',
@@ -87,16 +116,7 @@ function handle(db: sqlite3.Database, kind: 'readable' | 'writable', statements?
           else resolve({ changes: this.changes, lastID: this.lastID });
         });
       }),
-    runCached: async (sql: string, params: SqlParams = []) => {
-      if (!statements) throw new Error('runCached needs a transaction');
-      const statement = await statements.get(sql);
-      return new Promise((resolve, reject) => {
-        statement.run(params, function (this: sqlite3.RunResult, error: Error | null) {
-          if (error) reject(error);
-          else resolve({ changes: this.changes, lastID: this.lastID });
-        });
-      });
-    },
+    runCached: (sql: string, params: SqlParams = []) => (statements ? statements.run(sql, params) : Promise.reject(new Error('runCached needs a transaction'))),
     exec: (sql: string) =>
       new Promise<void>((resolve, reject) => {
         db.exec(sql, (error: Error | null) => {
@@ -136,7 +156,7 @@ export class VaultDatabase {
         else resolve(opened);
       });
     });
-    const raw = handle(db, 'writable', new StatementCache(db));
+    const raw = handle(db, 'writable');
     try {
       // SQLCipher's own log goes to stderr; keep it quiet (errors still surface as exceptions).
       await raw.exec('PRAGMA cipher_log_level = NONE;');
@@ -188,9 +208,11 @@ export class VaultDatabase {
       await db.exec('BEGIN IMMEDIATE');
       try {
         const result = await work(db);
+        await statements.close();
         await db.exec('COMMIT');
         return result;
       } catch (error) {
+        await statements.close();
         await db.exec('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
@@ -217,7 +239,7 @@ export class VaultDatabase {
       } catch {
         throw new CustodianError('conflict', 'Could not create the file for the database copy (it exists or the folder is not writable).');
       }
-      const raw = handle(this.db, 'writable', new StatementCache(this.db));
+      const raw = handle(this.db, 'writable');
       try {
         await raw.run('ATTACH DATABASE ? AS custodian_export KEY ?', [targetFile, `x'${Buffer.from(dataKey).toString('hex')}'`]);
         try {

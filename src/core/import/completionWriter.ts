@@ -94,7 +94,7 @@ export class CompletionWriter {
   /** Courses made since the last batch was prepared, and their audit entries' inserts. */
   private newCourses: unknown[][] = [];
   private newCourseLogs: Promise<void>[] = [];
-  /** Rows handed to `write` so far; bulk mode starts when it reaches `bulkFrom`. */
+  /** Rows handed to `prepare` so far; bulk mode starts when it reaches `bulkFrom`. */
   private written = 0;
   private bulkFrom = Infinity;
   /** In bulk mode: the keys in memory and the index to build again. */
@@ -127,8 +127,10 @@ export class CompletionWriter {
   }
 
   /**
-   * The course's id; a course not seen before is made here and written with the batch that
-   * holds this row (so no row waits for SQLite while a batch is being written).
+   * The course's id; a course not seen before is made here and written by the next batch
+   * prepared (the one holding this row, or one before it), so no row waits for SQLite while a
+   * batch is being written. No foreign key ties completions to courses, and both land in the
+   * same transaction.
    */
   private courseId(record: CompletionRecord): string {
     const known = this.courseByCode.get(record.courseCode.toLowerCase());
@@ -269,7 +271,9 @@ export class CompletionWriter {
     pending.forEach(({ record, values }, i) => {
       const key = keyOf(values);
       const old = found[i];
-      // A key already written from another row of this file is a duplicate row.
+      // A key already written from another row of this file is a duplicate row. Known gap (both
+      // modes alike): a repeat of a row that left its record unchanged is caught only within
+      // one batch, as nothing from this file was written to find; both then count as unchanged.
       const firstRow =
         seen.get(key) ?? (typeof old === 'number' ? old : old?.source_sha256 === this.context.fileSha256 && old.source_row !== record.row ? old.source_row : undefined);
       if (firstRow !== undefined && firstRow !== null) {

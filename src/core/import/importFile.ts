@@ -209,12 +209,12 @@ export async function importFile(session: VaultSession, file: string, options: I
             }
           }
         }
+        await writer.flush();
       } finally {
         // Writers write a batch while the next is read: nothing may still be writing when the
         // transaction commits or rolls back.
         await writer.settle();
       }
-      await writer.flush();
       Object.assign(result, writer.counts);
       result.invalid += invalidRows;
       if (writer instanceof CompletionWriter) {

@@ -29,7 +29,8 @@ export interface CurrentVersion {
  * One batch of record versions from an import: each row is unchanged (same state hash), a new
  * record (version 1, `<noun>.create`), or a correction (the current version retired, the next
  * added, `<noun>.update` with before and after hashes). The versions, retirements and audit
- * events are written together by `write`, inside the caller's transaction.
+ * events are written by `write` (or `log` then `store`, to hash the events before the writes
+ * run), inside the caller's transaction.
  */
 export class VersionBatch {
   /** Rows in `columns()` order. */

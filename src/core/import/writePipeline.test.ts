@@ -89,4 +89,22 @@ describe('WritePipeline', () => {
     await settling;
     await expect(pipeline.startStaged(() => Promise.resolve(() => Promise.resolve()))).rejects.toThrow('first');
   });
+
+  it('a start that fails on an earlier store still waits for the store running beside it', async () => {
+    const pipeline = new WritePipeline();
+    const a = gate();
+    const b = gate();
+    await pipeline.startStaged(() => Promise.resolve(() => a.promise));
+    await pipeline.startStaged(() => Promise.resolve(() => b.promise));
+    let failed = false;
+    const third = pipeline.startStaged(() => Promise.resolve(() => Promise.resolve())).catch((error: unknown) => {
+      failed = true;
+      return error;
+    });
+    a.fail(new Error('disk full'));
+    await tick();
+    expect(failed).toBe(false); // store b is still running: the caller may not roll back yet
+    b.open();
+    expect(((await third) as Error).message).toBe('disk full');
+  });
 });

@@ -40,8 +40,15 @@ export class WritePipeline {
 
   /** Waits for room (rethrowing an earlier batch's error), then starts `prepare` without waiting for it. */
   async startStaged(prepare: () => Promise<StoreBatch>): Promise<void> {
-    await this.storedBefore;
-    await this.prepared;
+    try {
+      await this.storedBefore;
+      await this.prepared;
+    } catch (error) {
+      // Another store may still be running: nothing may outlive the failure that ends the
+      // transaction, so wait for every store before reporting it.
+      await this.settle();
+      throw error;
+    }
     const prepared = prepare();
     const stored = prepared.then((store) => store());
     prepared.catch(ignore); // observed through `stored`

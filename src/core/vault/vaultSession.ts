@@ -101,15 +101,22 @@ export class VaultSession {
 
   /**
    * For changes too large to hold their events in memory (an import of a million rows): `work`
-   * appends events as it goes through `log` (batches, each awaited before the next), all in one
-   * transaction with one signed checkpoint at the end. `work` must log at least one event.
+   * appends events as it goes through `log` (numbered at the call, inserted as SQLite gets to
+   * them), all in one transaction with one signed checkpoint at the end. `work` must log at
+   * least one event.
    */
   async mutateWithLog<T>(work: (db: WritableDb, log: (events: AuditEvent[]) => Promise<void>) => Promise<T>): Promise<T> {
     this.assertOpen();
     let checkpoint: Checkpoint | undefined;
     const result = await this.database.transaction(async (db) => {
       const appender = await AuditAppender.open(db, this.vaultId, this.signer());
-      const value = await work(db, (events) => appender.append(events));
+      let value: T;
+      try {
+        value = await work(db, (events) => appender.append(events));
+      } catch (error) {
+        await appender.settle();
+        throw error;
+      }
       checkpoint = await appender.finish();
       return value;
     });
