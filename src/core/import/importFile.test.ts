@@ -395,4 +395,25 @@ describe('importFile: batches written while the next is read', () => {
     expect(await importFile(session, path)).toMatchObject({ committed: true, updated: 1, unchanged: 10_999 });
     expect(await session.verifyLog()).toMatchObject({ ok: true });
   });
+
+  it('a slash date after thousands of ISO dates: the rows written so far are rolled back and the file read again with the decided order', async () => {
+    await importFile(session, file('hris.csv', ROSTER));
+    const lines = ['Employee ID,Course Code,Completion Date,Score'];
+    for (let i = 0; i < 7000; i++) lines.push(`E10${String(i % 3)},BBP,${new Date(Date.UTC(2000, 0, 1 + i)).toISOString().slice(0, 10)},90`);
+    const late = file('late.csv', `${[...lines, 'E100,BBP,25/12/2030,80', 'E101,BBP,05/06/2031,70'].join('\n')}\n`);
+    const result = await importFile(session, late);
+    expect(result).toMatchObject({ committed: true, rows: 7002, inserted: 7002, invalid: 0 });
+    const stored = await session.read((db) =>
+      db.all<{ completed_on: string }>("SELECT completed_on FROM completions WHERE completed_on >= '2030-01-01' ORDER BY completed_on"),
+    );
+    // 25/12 decides day-first for the column, so 05/06/2031 is 5 June.
+    expect(stored).toEqual([{ completed_on: '2030-12-25' }, { completed_on: '2031-06-05' }]);
+    const created = await session.read((db) => db.get<{ n: number }>("SELECT count(*) AS n FROM audit_log WHERE action = 'completion.create'"));
+    expect(created?.n).toBe(7002);
+    expect(await session.verifyLog()).toMatchObject({ ok: true });
+
+    const mixed = file('mixed.csv', `${[...lines.slice(0, 6000), 'E100,BBP,25/12/2030,80', 'E101,BBP,12/25/2031,70'].join('\n')}\n`);
+    await expect(importFile(session, mixed)).rejects.toThrow(/mixes day-first and month-first/);
+    expect(await session.verifyLog()).toMatchObject({ ok: true });
+  });
 });

@@ -12,7 +12,7 @@ import type { ImportContext } from './importContext';
 import { openTable } from './openTable';
 import type { TableSource } from './openTable';
 import type { DateOrder } from './parseDate';
-import { DateOrderVote, parseDateFormatFlag } from './parseDate';
+import { DateOrderVote, parseDateFormatFlag, slashDateHint } from './parseDate';
 import { RosterWriter } from './rosterWriter';
 import type { ReportEntry } from './validateRow';
 import { validateCertificationRow, validateCompletionRow, validateRosterRow } from './validateRow';
@@ -79,8 +79,11 @@ async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Pass 1: decide each date column's day/month order from all its values (constant memory). */
-async function decideDateOrders(file: string, options: ImportOptions, dateColumns: readonly number[], headers: readonly string[]): Promise<Map<number, DateOrder | null>> {
+/**
+ * The day/month order of each date column when it is known without reading the file: from
+ * `--date-format`, or trivially when there is no date column. Null: decide from the values.
+ */
+function presetDateOrders(options: ImportOptions, dateColumns: readonly number[]): Map<number, DateOrder | null> | null {
   const orders = new Map<number, DateOrder | null>();
   if (options.dateFormat) {
     let order: DateOrder;
@@ -92,7 +95,26 @@ async function decideDateOrders(file: string, options: ImportOptions, dateColumn
     for (const column of dateColumns) orders.set(column, order);
     return orders;
   }
-  if (dateColumns.length === 0) return orders;
+  return dateColumns.length === 0 ? orders : null;
+}
+
+/**
+ * Thrown inside the import's transaction (rolling it back) when a slash date turns up while the
+ * columns' day/month orders are undecided: the import starts again after `decideDateOrders`.
+ */
+function isSlashDate(cell: unknown): boolean {
+  return typeof cell === 'string' && slashDateHint(cell) !== null;
+}
+
+class NeedsDateOrders extends Error {
+  constructor() {
+    super('slash dates need a decided day/month order');
+  }
+}
+
+/** Pass 1: decide each date column's day/month order from all its values (constant memory). */
+async function decideDateOrders(file: string, options: ImportOptions, dateColumns: readonly number[], headers: readonly string[]): Promise<Map<number, DateOrder | null>> {
+  const orders = new Map<number, DateOrder | null>();
   const votes = new Map(dateColumns.map((column) => [column, new DateOrderVote()]));
   const source = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
   for await (const { cells } of source.rows) {
@@ -131,117 +153,131 @@ export async function importFile(session: VaultSession, file: string, options: I
   session.require('records.import', 'import records');
   const sha256 = await sha256Of(file);
   const first = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
-  const kind = options.as ?? detectKind(first.headers);
-  if (!kind) {
+  const detected = options.as ?? detectKind(first.headers);
+  if (!detected) {
     throw new CustodianError(
       'validation_failed',
       `Cannot tell whether ${basename(file)} is a roster, completions or certifications export from its columns (${first.headers.slice(0, 6).join(', ')}). Say which with --as roster, --as completions or --as certifications.`,
     );
   }
+  const kind: ImportKind = detected;
   const mapping = mapHeaders(first.headers, kind, parseMapFlags(options.map ?? [], kind));
   const dateColumns = [...mapping.fields].filter(([, field]) => DATE_FIELDS.has(field)).map(([column]) => column);
-  const dateOrders = await decideDateOrders(file, options, dateColumns, first.headers);
-
-  const result: ImportResult = {
-    file: basename(file),
-    sha256,
-    kind,
-    format: first.format,
-    encoding: first.encoding ?? null,
-    delimiter: first.delimiter ?? null,
-    sheet: first.sheet ?? null,
-    mapping: Object.fromEntries([...mapping.fields].map(([column, field]) => [first.headers[column] ?? '', field])),
-    ignoredColumns: mapping.unmapped,
-    rows: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    invalid: 0,
-    coursesCreated: 0,
-    committed: false,
-    bulk: false,
-    dryRun: options.dryRun ?? false,
-    cancelled: false,
-    warnings: first.warnings,
-    report: [],
-  };
-  const report = (entry: ReportEntry) => {
-    if (result.report.length < REPORT_LIMIT) result.report.push(entry);
-  };
-
+  // Slash dates (04/05/2025) need one day/month order per column, decided from every value: a
+  // pass over the whole file before writing. Files without slash dates (ISO dates, Excel date
+  // cells) do not need it, so the import first runs without it and starts again after the pass
+  // when the first slash date turns up (almost always in the first row).
+  const preset = presetDateOrders(options, dateColumns);
   try {
-    await session.mutateWithLog(async (db, log) => {
-      const context: ImportContext = { db, fileSha256: sha256, actorId: session.principal.userId, now: new Date().toISOString(), log, report };
-      const writer = kind === 'roster' ? new RosterWriter(context) : kind === 'completions' ? new CompletionWriter(context, options.bulk) : new CertificationWriter(context);
-      await writer.load();
-      let invalidRows = 0;
-      const source = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
-      try {
-        for await (const { row, cells } of source.rows) {
-          result.rows++;
-          if (result.rows % 1000 === 0) {
-            options.onProgress?.(result.rows);
-            if (options.signal?.aborted) {
-              result.cancelled = true;
-              throw new RollBack(result);
-            }
-          }
-          if (kind === 'roster') {
-            const { record, problems } = validateRosterRow(row, cells, mapping, first.headers, dateOrders);
-            if (record) await (writer as RosterWriter).add(record);
-            else {
-              invalidRows++;
-              problems.forEach(report);
-            }
-          } else if (kind === 'completions') {
-            const { record, problems } = validateCompletionRow(row, cells, mapping, first.headers, dateOrders);
-            if (record) await (writer as CompletionWriter).add(record);
-            else {
-              invalidRows++;
-              problems.forEach(report);
-            }
-          } else {
-            const { record, problems } = validateCertificationRow(row, cells, mapping, first.headers, dateOrders);
-            if (record) await (writer as CertificationWriter).add(record);
-            else {
-              invalidRows++;
-              problems.forEach(report);
-            }
-          }
-        }
-        await writer.flush();
-      } finally {
-        // Writers write a batch while the next is read: nothing may still be writing when the
-        // transaction commits or rolls back.
-        await writer.settle();
-      }
-      Object.assign(result, writer.counts);
-      result.invalid += invalidRows;
-      if (writer instanceof CompletionWriter) {
-        result.coursesCreated = writer.coursesCreated;
-        result.bulk = writer.wentBulk;
-      }
-      if (result.rows === 0) throw new CustodianError('validation_failed', `${basename(file)} has a header but no data rows. Nothing was imported.`);
-      if (options.signal?.aborted) result.cancelled = true;
-      if ((result.invalid > 0 && !options.skipInvalid) || result.dryRun || result.cancelled) throw new RollBack(result);
-      await db.run(
-        'INSERT INTO imports (id, file_sha256, file_name, kind, rows, inserted, updated, unchanged, invalid, imported_at, imported_by) VALUES (lower(hex(randomblob(16))), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [sha256, result.file, kind, result.rows, result.inserted, result.updated, result.unchanged, result.invalid, context.now, session.principal.userId],
-      );
-      await log([
-        {
-          action: 'records.import',
-          target: sha256,
-          after: `${kind}: ${String(result.inserted)} inserted, ${String(result.updated)} updated, ${String(result.unchanged)} unchanged, ${String(result.invalid)} invalid`,
-          reason: result.file,
-        },
-      ]);
-    });
-    result.committed = true;
+    return await importRows(preset ?? new Map(), preset === null);
   } catch (error) {
-    if (!(error instanceof RollBack)) throw error;
-    // Rolled back: report what would have happened, change nothing.
+    if (!(error instanceof NeedsDateOrders)) throw error;
+    return importRows(await decideDateOrders(file, options, dateColumns, first.headers), false);
   }
-  options.onProgress?.(result.rows);
-  return result;
+
+  async function importRows(dateOrders: ReadonlyMap<number, DateOrder | null>, undecided: boolean): Promise<ImportResult> {
+    const result: ImportResult = {
+      file: basename(file),
+      sha256,
+      kind,
+      format: first.format,
+      encoding: first.encoding ?? null,
+      delimiter: first.delimiter ?? null,
+      sheet: first.sheet ?? null,
+      mapping: Object.fromEntries([...mapping.fields].map(([column, field]) => [first.headers[column] ?? '', field])),
+      ignoredColumns: mapping.unmapped,
+      rows: 0,
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      invalid: 0,
+      coursesCreated: 0,
+      committed: false,
+      bulk: false,
+      dryRun: options.dryRun ?? false,
+      cancelled: false,
+      warnings: first.warnings,
+      report: [],
+    };
+    const report = (entry: ReportEntry) => {
+      if (result.report.length < REPORT_LIMIT) result.report.push(entry);
+    };
+
+    try {
+      await session.mutateWithLog(async (db, log) => {
+        const context: ImportContext = { db, fileSha256: sha256, actorId: session.principal.userId, now: new Date().toISOString(), log, report };
+        const writer = kind === 'roster' ? new RosterWriter(context) : kind === 'completions' ? new CompletionWriter(context, options.bulk) : new CertificationWriter(context);
+        await writer.load();
+        let invalidRows = 0;
+        const source = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
+        try {
+          for await (const { row, cells } of source.rows) {
+            if (undecided && dateColumns.some((column) => isSlashDate(cells[column]))) throw new NeedsDateOrders();
+            result.rows++;
+            if (result.rows % 1000 === 0) {
+              options.onProgress?.(result.rows);
+              if (options.signal?.aborted) {
+                result.cancelled = true;
+                throw new RollBack(result);
+              }
+            }
+            if (kind === 'roster') {
+              const { record, problems } = validateRosterRow(row, cells, mapping, first.headers, dateOrders);
+              if (record) await (writer as RosterWriter).add(record);
+              else {
+                invalidRows++;
+                problems.forEach(report);
+              }
+            } else if (kind === 'completions') {
+              const { record, problems } = validateCompletionRow(row, cells, mapping, first.headers, dateOrders);
+              if (record) await (writer as CompletionWriter).add(record);
+              else {
+                invalidRows++;
+                problems.forEach(report);
+              }
+            } else {
+              const { record, problems } = validateCertificationRow(row, cells, mapping, first.headers, dateOrders);
+              if (record) await (writer as CertificationWriter).add(record);
+              else {
+                invalidRows++;
+                problems.forEach(report);
+              }
+            }
+          }
+          await writer.flush();
+        } finally {
+          // Writers write a batch while the next is read: nothing may still be writing when the
+          // transaction commits or rolls back.
+          await writer.settle();
+        }
+        Object.assign(result, writer.counts);
+        result.invalid += invalidRows;
+        if (writer instanceof CompletionWriter) {
+          result.coursesCreated = writer.coursesCreated;
+          result.bulk = writer.wentBulk;
+        }
+        if (result.rows === 0) throw new CustodianError('validation_failed', `${basename(file)} has a header but no data rows. Nothing was imported.`);
+        if (options.signal?.aborted) result.cancelled = true;
+        if ((result.invalid > 0 && !options.skipInvalid) || result.dryRun || result.cancelled) throw new RollBack(result);
+        await db.run(
+          'INSERT INTO imports (id, file_sha256, file_name, kind, rows, inserted, updated, unchanged, invalid, imported_at, imported_by) VALUES (lower(hex(randomblob(16))), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [sha256, result.file, kind, result.rows, result.inserted, result.updated, result.unchanged, result.invalid, context.now, session.principal.userId],
+        );
+        await log([
+          {
+            action: 'records.import',
+            target: sha256,
+            after: `${kind}: ${String(result.inserted)} inserted, ${String(result.updated)} updated, ${String(result.unchanged)} unchanged, ${String(result.invalid)} invalid`,
+            reason: result.file,
+          },
+        ]);
+      });
+      result.committed = true;
+    } catch (error) {
+      if (!(error instanceof RollBack)) throw error;
+      // Rolled back: report what would have happened, change nothing.
+    }
+    options.onProgress?.(result.rows);
+    return result;
+  }
 }
