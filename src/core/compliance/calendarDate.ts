@@ -22,20 +22,29 @@ function toMs(date: string): number {
 }
 
 // The engine adds the same few periods to the same few thousand dates millions of times:
-// results are remembered (bounded; cleared when full).
-const memo = new Map<string, string>();
-function remembered(key: string, compute: () => string): string {
-  let value = memo.get(key);
+// results are remembered per period, then per date (bounded; a period's dates are cleared when
+// full). Two Map lookups by the values themselves: a key string built per call cost more than
+// the lookup (a date string from the vault carries its own cached hash).
+type Memo = Map<number, Map<string, string>>;
+const daysMemo: Memo = new Map();
+const monthsMemo: Memo = new Map();
+function remembered(memo: Memo, period: number, date: string, compute: () => string): string {
+  let dates = memo.get(period);
+  if (dates === undefined) {
+    dates = new Map();
+    memo.set(period, dates);
+  }
+  let value = dates.get(date);
   if (value === undefined) {
-    if (memo.size >= 200_000) memo.clear();
+    if (dates.size >= 100_000) dates.clear();
     value = compute();
-    memo.set(key, value);
+    dates.set(date, value);
   }
   return value;
 }
 
 export function addDays(date: string, days: number): string {
-  return remembered(`${date}+${String(days)}d`, () => format(toMs(date) + days * 86_400_000));
+  return remembered(daysMemo, days, date, () => format(toMs(date) + days * 86_400_000));
 }
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
@@ -48,7 +57,7 @@ export function daysBetween(from: string, to: string): number {
  * 2025-02-28, 2024-01-31 + 1 month is 2024-02-29. (A year's recurrence never runs into March.)
  */
 export function addMonths(date: string, months: number): string {
-  return remembered(`${date}+${String(months)}m`, () => addMonthsNow(date, months));
+  return remembered(monthsMemo, months, date, () => addMonthsNow(date, months));
 }
 
 function addMonthsNow(date: string, months: number): string {

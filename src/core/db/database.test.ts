@@ -69,9 +69,21 @@ describe('VaultDatabase.runCached', () => {
       leaked = db;
       return db.runCached('INSERT INTO t (n) VALUES (?)', [1]);
     });
-    await expect(leaked?.runCached('INSERT INTO t (n) VALUES (?)', [2])).rejects.toThrow('the transaction has ended');
+    await expect(leaked?.runCached('INSERT INTO t (n) VALUES (?)', [2])).rejects.toThrow('the read or transaction it belongs to has ended');
     expect(await database.read((db) => db.all('SELECT n FROM t'))).toEqual([{ n: 1 }]);
     await database.close();
+  });
+
+  it('allCached reads ranges issued at once, in a read, and finalizes its statements when the read ends', async () => {
+    const database = await VaultDatabase.open(join(temp.dir, 'v.db'), randomBytes(32));
+    await database.transaction((db) => db.exec('CREATE TABLE t (n INTEGER NOT NULL); WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 100) INSERT INTO t SELECT n FROM s;'));
+    const ranges = await database.read((db) =>
+      Promise.all(
+        [0, 25, 50, 75].map((from) => db.allCached<{ n: number }>('SELECT n FROM t WHERE n > ? AND n <= ? ORDER BY n', [from, from + 25]).then((rows) => rows.map((r) => r.n))),
+      ),
+    );
+    expect(ranges.flat()).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    await expect(database.close()).resolves.toBeUndefined();
   });
 
   it('rolls back what cached statements wrote when the transaction fails', async () => {

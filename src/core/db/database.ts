@@ -10,6 +10,12 @@ export interface ReadableDb {
   readonly kind: 'readable' | 'writable';
   all<T>(sql: string, params?: SqlParams): Promise<T[]>;
   get<T>(sql: string, params?: SqlParams): Promise<T | undefined>;
+  /**
+   * `all` with a statement prepared once per read or transaction: runs of it queue on SQLite's
+   * thread without coming back to this one in between, so several issued at once are read
+   * while this thread works on the answers already in (see `runCached`).
+   */
+  allCached<T>(sql: string, params?: SqlParams): Promise<T[]>;
 }
 
 /** A handle inside a transaction: every write goes through one of these. */
@@ -40,8 +46,8 @@ class StatementCache {
   constructor(private readonly db: sqlite3.Database) {}
 
   run(sql: string, params: SqlParams): Promise<{ changes: number; lastID: number }> {
-    if (this.closed) return Promise.reject(new Error('the transaction has ended'));
-    const run = this.get(sql).then(
+    return this.track(
+      sql,
       (statement) =>
         new Promise<{ changes: number; lastID: number }>((resolve, reject) => {
           statement.run(params, function (this: sqlite3.RunResult, error: Error | null) {
@@ -50,9 +56,27 @@ class StatementCache {
           });
         }),
     );
-    const tracked = run.catch(() => undefined).finally(() => this.running.delete(tracked));
+  }
+
+  all<T>(sql: string, params: SqlParams): Promise<T[]> {
+    return this.track(
+      sql,
+      (statement) =>
+        new Promise<T[]>((resolve, reject) => {
+          statement.all(params, (error: Error | null, rows: T[]) => {
+            if (error) reject(error);
+            else resolve(rows);
+          });
+        }),
+    );
+  }
+
+  private track<R>(sql: string, use: (statement: sqlite3.Statement) => Promise<R>): Promise<R> {
+    if (this.closed) return Promise.reject(new Error('the read or transaction it belongs to has ended'));
+    const result = this.get(sql).then(use);
+    const tracked = result.catch(() => undefined).finally(() => this.running.delete(tracked));
     this.running.add(tracked);
-    return run;
+    return result;
   }
 
   private get(sql: string): Promise<sqlite3.Statement> {
@@ -90,7 +114,7 @@ class StatementCache {
   }
 }
 
-function handle(db: sqlite3.Database, kind: 'readable'): ReadableDb;
+function handle(db: sqlite3.Database, kind: 'readable', statements?: StatementCache): ReadableDb;
 function handle(db: sqlite3.Database, kind: 'writable', statements?: StatementCache): WritableDb;
 function handle(db: sqlite3.Database, kind: 'readable' | 'writable', statements?: StatementCache): WritableDb {
   return {
@@ -117,6 +141,7 @@ function handle(db: sqlite3.Database, kind: 'readable' | 'writable', statements?
         });
       }),
     runCached: (sql: string, params: SqlParams = []) => (statements ? statements.run(sql, params) : Promise.reject(new Error('runCached needs a transaction'))),
+    allCached: <T>(sql: string, params: SqlParams = []) => (statements ? statements.all<T>(sql, params) : Promise.reject(new Error('allCached needs a read or a transaction'))),
     exec: (sql: string) =>
       new Promise<void>((resolve, reject) => {
         db.exec(sql, (error: Error | null) => {
@@ -195,7 +220,15 @@ export class VaultDatabase {
 
   /** Reads outside any transaction. */
   read<T>(work: (db: ReadableDb) => Promise<T>): Promise<T> {
-    return this.enqueue(() => work(handle(this.db, 'readable')));
+    return this.enqueue(async () => {
+      const statements = new StatementCache(this.db);
+      try {
+        return await work(handle(this.db, 'readable', statements));
+      } finally {
+        await statements.close();
+        await statements.finalizeAll();
+      }
+    });
   }
 
   /**

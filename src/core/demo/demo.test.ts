@@ -16,6 +16,7 @@ import { FAMILY_NAMES, GIVEN_NAMES } from './demoNames';
 import { DEMO_UNITS } from './demoOrganisation';
 import type { DemoSummary } from './fillDemoVault';
 import { fillDemoVault } from './fillDemoVault';
+import { loadComplianceData, PEOPLE_PER_RANGE } from '../compliance/complianceData';
 
 // A real vault filled with a 300-person demo, checked from the outside: SQL over the records,
 // pdftotext and qpdf over the decrypted PDFs, a PNG decoder over the scans.
@@ -290,6 +291,16 @@ describe('a 300-person demo hospital', () => {
     const [reasons] = await query<{ n: number }>("SELECT count(*) AS n FROM completions WHERE reason IS NOT 'demo data' OR recorded_by IS NOT ? OR version != 1", [session.principal.userId]);
     expect(reasons?.n).toBe(0);
     expect((await session.verifyLog()).ok).toBe(true);
+  });
+
+  it('loads the same compliance data read in one range of people or in many', async () => {
+    const codes = await session.read((db) => db.all<{ code: string }>('SELECT DISTINCT lower(code) AS code FROM courses WHERE current = 1'));
+    const read = (perRange: number) => session.read((db) => loadComplianceData(db, codes.map((c) => c.code), perRange));
+    const whole = await read(PEOPLE_PER_RANGE);
+    const ranged = await read(7);
+    expect(whole.people.length).toBeGreaterThan(290);
+    expect(whole.people.reduce((n, p) => n + p.attempts.length, 0)).toBeGreaterThan(1000);
+    expect(ranged).toEqual(whole);
   });
 
   it('refuses to fill a vault that already holds people', async () => {
