@@ -1,4 +1,5 @@
 import type { ImportContext, WriteCounts } from './importContext';
+import { PersonMatcher } from './personMatcher';
 import type { CertificationRecord } from './validateRow';
 import { VersionBatch } from './versionBatch';
 import type { VersionedTable } from './versionBatch';
@@ -44,8 +45,7 @@ interface Pending {
  * refused, wherever they fall in the file.
  */
 export class CertificationWriter {
-  private readonly personByEmployeeId = new Map<string, string>();
-  private readonly personByEmail = new Map<string, string>();
+  private people: PersonMatcher | null = null;
   /** Key -> the file row that first named it, across batches. */
   private readonly seen = new Map<string, number>();
   private pending: Pending[] = [];
@@ -55,25 +55,15 @@ export class CertificationWriter {
   constructor(private readonly context: ImportContext) {}
 
   async load(): Promise<void> {
-    const people = await this.context.db.all<{ person_id: string; employee_id: string | null; email: string | null }>(
-      'SELECT person_id, employee_id, email FROM people WHERE current = 1',
-    );
-    for (const p of people) {
-      if (p.employee_id) this.personByEmployeeId.set(p.employee_id, p.person_id);
-      if (p.email) this.personByEmail.set(p.email.toLowerCase(), p.person_id);
-    }
+    this.people = await PersonMatcher.load(this.context.db);
   }
 
   async add(record: CertificationRecord): Promise<void> {
-    const personId = (record.employeeId ? this.personByEmployeeId.get(record.employeeId) : undefined) ?? (record.email ? this.personByEmail.get(record.email) : undefined);
-    if (!personId) {
+    if (!this.people) throw new Error('load() first');
+    const personId = this.people.match(record);
+    if (typeof personId !== 'string') {
       this.counts.invalid++;
-      this.context.report({
-        row: record.row,
-        column: record.employeeId ? 'employee id' : 'e-mail',
-        value: record.employeeId ?? record.email,
-        reason: 'no such person in the vault (import the roster first)',
-      });
+      this.context.report(personId);
       return;
     }
     const values: Values = {

@@ -3,6 +3,7 @@ import { recordId } from '../records/recordId';
 import { COMPLETION_KEY_INDEX, CompletionKeys } from './completionKeys';
 import { stateHash } from '../audit/auditLog';
 import type { ImportContext, WriteCounts } from './importContext';
+import { PersonMatcher } from './personMatcher';
 import { provenanceReason } from './importContext';
 import { VersionBatch } from './versionBatch';
 import type { VersionedTable } from './versionBatch';
@@ -84,8 +85,7 @@ function keyOf(v: Pick<Values, 'person_id' | 'course_id' | 'completed_on'>): str
  * that names it (`INDEXED BY completions_current_key` would fail).
  */
 export class CompletionWriter {
-  private readonly personByEmployeeId = new Map<string, string>();
-  private readonly personByEmail = new Map<string, string>();
+  private people: PersonMatcher | null = null;
   private readonly courseByCode = new Map<string, string>();
   private pending: Pending[] = [];
   private readonly pipeline = new WritePipeline();
@@ -110,13 +110,7 @@ export class CompletionWriter {
   ) {}
 
   async load(): Promise<void> {
-    const people = await this.context.db.all<{ person_id: string; employee_id: string | null; email: string | null }>(
-      'SELECT person_id, employee_id, email FROM people WHERE current = 1',
-    );
-    for (const p of people) {
-      if (p.employee_id) this.personByEmployeeId.set(p.employee_id, p.person_id);
-      if (p.email) this.personByEmail.set(p.email.toLowerCase(), p.person_id);
-    }
+    this.people = await PersonMatcher.load(this.context.db);
     for (const c of await this.context.db.all<{ course_id: string; code: string }>('SELECT course_id, code FROM courses WHERE current = 1')) {
       this.courseByCode.set(c.code.toLowerCase(), c.course_id);
     }
@@ -160,15 +154,11 @@ export class CompletionWriter {
   }
 
   async add(record: CompletionRecord): Promise<void> {
-    const personId = (record.employeeId ? this.personByEmployeeId.get(record.employeeId) : undefined) ?? (record.email ? this.personByEmail.get(record.email) : undefined);
-    if (!personId) {
+    if (!this.people) throw new Error('load() first');
+    const personId = this.people.match(record);
+    if (typeof personId !== 'string') {
       this.counts.invalid++;
-      this.context.report({
-        row: record.row,
-        column: record.employeeId ? 'employee id' : 'e-mail',
-        value: record.employeeId ?? record.email,
-        reason: 'no such person in the vault (import the roster first)',
-      });
+      this.context.report(personId);
       return;
     }
     const values: Values = {
@@ -239,8 +229,8 @@ export class CompletionWriter {
   }
 
   /** The same answers from the keys in memory (bulk mode); rows of the vault are read by row id. */
-  private async findInMemory(keys: CompletionKeys, pending: readonly Pending[]): Promise<Found[]> {
-    const located = pending.map(({ values: v }) => keys.get(keys.key(v.person_id, v.course_id, v.completed_on)));
+  private async findInMemory(keys: CompletionKeys, bulkKeys: readonly (number | string)[]): Promise<Found[]> {
+    const located = bulkKeys.map((key) => keys.get(key));
     const rowIds = [...new Set(located.flatMap((at) => (at && 'rowId' in at ? [at.rowId] : [])))];
     const byRowId = new Map<number, CompletionRow>();
     if (rowIds.length > 0) {
@@ -265,7 +255,9 @@ export class CompletionWriter {
     if (this.keys === null && this.written + pending.length >= this.bulkFrom) await this.enterBulkMode();
     this.written += pending.length;
     const keys = this.keys;
-    const found = keys ? await this.findInMemory(keys, pending) : await this.findInVault(pending);
+    // In bulk mode each row's key in memory, made once per row (lookups, then what was written).
+    const bulkKeys = keys ? pending.map(({ values: v }) => keys.key(v.person_id, v.course_id, v.completed_on)) : null;
+    const found = keys && bulkKeys ? await this.findInMemory(keys, bulkKeys) : await this.findInVault(pending);
     const seen = new Map<string, number>();
     const batch = new VersionBatch(this.context, TABLE, this.counts);
     pending.forEach(({ record, values }, i) => {
@@ -284,7 +276,8 @@ export class CompletionWriter {
       seen.set(key, record.row);
       const current = typeof old === 'object' ? { rowId: old.row_id, recordId: old.completion_id, version: old.version, values: valuesOf(old) } : undefined;
       const wrote = batch.add(current, values, record.row);
-      if (keys && wrote !== null) keys.wrote(keys.key(values.person_id, values.course_id, values.completed_on), record.row);
+      const bulkKey = bulkKeys?.[i];
+      if (keys && bulkKey !== undefined && wrote !== null) keys.wrote(bulkKey, record.row);
     });
     const courses = this.newCourses.splice(0);
     const courseLogs = this.newCourseLogs.splice(0);
