@@ -3,23 +3,31 @@ import type { Attempt, EnginePerson, EvidenceState, PersonScope } from './status
 
 /** Everything the engine needs, read in one pass per table. */
 export interface ComplianceData {
+  /** Sorted by person id. */
   people: EnginePerson[];
-  /** Display names of units by their lower-case key. */
+  /** Display names of units by their lower-case key (SQLite's `lower`, as the scopes hold them). */
   unitNames: Map<string, string>;
 }
 
-interface PersonVersionRow {
-  person_id: string;
-  version: number;
-  current: number;
-  recorded_at: string;
-  hire_date: string | null;
-  termination_date: string | null;
-  unit: string | null;
-  role: string | null;
-  site: string | null;
+export interface LoadOptions {
+  /** People per range of completions read (a test sets fewer). */
+  peoplePerRange?: number;
+  /**
+   * Called with each range of people, in order, as soon as their attempts are complete, and
+   * awaited: the caller works on one range while SQLite reads the next. The people passed are
+   * final (the same objects the result holds).
+   */
+  onPeople?: (people: readonly EnginePerson[]) => Promise<void>;
+  /**
+   * Issues more reads on `db` once every range is asked for: SQLite runs them after the ranges,
+   * while this thread still works on the last ones. The load waits for the promise (not for its
+   * outcome) before it ends, so nothing outlives the read.
+   */
+  alongside?: (db: ReadableDb) => Promise<unknown>;
 }
 
+/** People per range of completions read. */
+export const PEOPLE_PER_RANGE = 12_500;
 
 /**
  * Reads people (every version, for the scope they were in over time) and the completions of
@@ -28,9 +36,9 @@ interface PersonVersionRow {
  * A version's scope starts on the day it was recorded; the first version's on the hire date
  * (it describes the person since they joined). Records hold no other effective date.
  */
-export async function loadComplianceData(db: ReadableDb, courseCodes: readonly string[], peoplePerRange = PEOPLE_PER_RANGE): Promise<ComplianceData> {
+export async function loadComplianceData(db: ReadableDb, courseCodes: readonly string[], options: LoadOptions = {}): Promise<ComplianceData> {
   const unitNames = new Map<string, string>();
-  for (const unit of await db.all<{ name: string }>('SELECT name FROM org_units')) unitNames.set(unit.name.toLowerCase(), unit.name);
+  for (const unit of await db.all<{ key: string; name: string }>('SELECT lower(name) AS key, name FROM org_units')) unitNames.set(unit.key, unit.name);
   const courses =
     courseCodes.length === 0
       ? []
@@ -38,63 +46,44 @@ export async function loadComplianceData(db: ReadableDb, courseCodes: readonly s
           'SELECT course_id, lower(code) AS code, course_version, pass_mark FROM courses WHERE current = 1 AND lower(code) IN (SELECT value FROM json_each(?))',
           [JSON.stringify(courseCodes)],
         );
+  const courseById = new Map(courses.map((course) => [course.course_id, course]));
   const evidence = await loadEvidence(db);
-  const versions = await db.all<PersonVersionRow>(
-    `SELECT p.person_id, p.version, p.current, p.recorded_at, p.hire_date, p.termination_date,
-            lower(u.name) AS unit, lower(r.name) AS role, lower(p.site) AS site
-     FROM people p LEFT JOIN org_units u ON u.id = p.org_unit_id LEFT JOIN job_roles r ON r.id = p.job_role_id
-     ORDER BY p.person_id, p.version`,
-  );
-  // Every range of the completions is asked for now: SQLite reads them one after another on its
-  // own thread while this one builds the people and then parses each range as it arrives.
-  const courseIndex = new Map(courses.map((course, index) => [course.course_id, index]));
-  const ranges = courses.length === 0 ? [] : readAttempts(db, [...courseIndex.keys()], personRanges(versions, peoplePerRange));
 
+  // One range at a time, each asked for before the previous one is worked on: SQLite reads it
+  // on its own thread meanwhile. Not all at once: node-sqlite3 runs statements side by side,
+  // and contending for the connection they all finish late (the first range took 0.6 s, not 0.2).
+  const ranges = await personRanges(db, options.peoplePerRange ?? PEOPLE_PER_RANGE);
+  let alongside: Promise<unknown> = Promise.resolve();
+  const ask = (index: number) => {
+    const [from, to] = ranges[index] ?? ['', null];
+    const read = { people: readPeople(db, from, to), attempts: courses.length === 0 ? Promise.resolve([]) : readAttempts(db, courses, from, to) };
+    // Awaited in turn below; a failure must not go unhandled meanwhile (nor outlive the read:
+    // the read waits for every statement it issued).
+    read.people.catch(() => undefined);
+    read.attempts.catch(() => undefined);
+    return read;
+  };
+  let next = ask(0);
   const people: EnginePerson[] = [];
-  const byId = new Map<string, { person: EnginePerson; scopes: PersonScope[]; attempts: Attempt[] }>();
-  for (const row of versions) {
-    let entry = byId.get(row.person_id);
-    if (!entry) {
-      const scopes: PersonScope[] = [];
-      const attempts: Attempt[] = [];
-      entry = { person: { personId: row.person_id, hireDate: null, terminationDate: null, scopes, attempts }, scopes, attempts };
-      byId.set(row.person_id, entry);
-      people.push(entry.person);
-    }
-    const from = entry.scopes.length === 0 ? (row.hire_date ?? row.recorded_at.slice(0, 10)) : row.recorded_at.slice(0, 10);
-    entry.scopes.push({ from, unit: row.unit, role: row.role, site: row.site });
-    if (row.current === 1) {
-      entry.person.hireDate = row.hire_date;
-      entry.person.terminationDate = row.termination_date;
-    }
-  }
-
   let parsed = 0;
-  for (const range of ranges) {
-    for (const row of await range) {
-      // Hand the (Electron main) event loop back now and then: 100,000 people take ~0.5 s here.
+  for (let index = 0; index < ranges.length; index++) {
+    const range = await next.people;
+    const rows = await next.attempts;
+    if (index + 1 < ranges.length) next = ask(index + 1);
+    // After the last range (run beside it, a long statement held SQLite from it for 0.3 s):
+    // SQLite runs them while this thread works on the last range.
+    else if (options.alongside) alongside = options.alongside(db).catch(() => undefined);
+    const byId = new Map(range.map((person) => [person.personId, person.attempts as Attempt[]]));
+    for (const row of rows) {
+      // Hand the (Electron main) event loop back now and then.
       if (++parsed % 5000 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      const entry = byId.get(row.person_id);
-      if (!entry) continue;
-      for (const item of row.attempts.split(';')) {
-        const [courseId = '', completedOn, passedText, scoreText, expiresOn, completionId] = item.split('|');
-        const course = courses[courseIndex.get(courseId) ?? -1];
-        if (!course || !completedOn || !completionId) continue;
-        const score = scoreText ? Number(scoreText) : null;
-        const passed = passedText ? passedText === '1' : score !== null && course.pass_mark !== null ? score >= course.pass_mark : null;
-        entry.attempts.push({
-          completionId,
-          courseCode: course.code,
-          courseVersion: course.course_version,
-          completedOn,
-          passed,
-          score,
-          expiresOn: expiresOn || null,
-          evidence: evidence.get(completionId) ?? 'none',
-        });
-      }
+      const attempts = byId.get(row.person_id);
+      if (attempts) parseAttempts(row.attempts, courseById, evidence, attempts);
     }
+    for (const person of range) people.push(person);
+    if (options.onPeople) await options.onPeople(range);
   }
+  await alongside;
   return { people, unitNames };
 }
 
@@ -103,6 +92,44 @@ interface CourseRow {
   code: string;
   course_version: string | null;
   pass_mark: number | null;
+}
+
+interface AttemptRow {
+  person_id: string;
+  attempts: string;
+}
+
+/** A version as `readPeople` packs it: [person_id, current, recorded_at, hire_date, termination_date, unit, role, site]. */
+type PackedVersion = [string, 0 | 1, string, string | null, string | null, string | null, string | null, string | null];
+
+/**
+ * The people of one range with their scopes over time, sorted by id. The versions come packed
+ * in one JSON array: node-sqlite3 builds a JS object per row, which for 100,000 people cost
+ * 0.6 s against 0.04 s for the query itself. JSON carries any name safely.
+ */
+async function readPeople(db: ReadableDb, from: string, to: string | null): Promise<EnginePerson[]> {
+  const [row] = await db.allCached<{ versions: string }>(
+    `SELECT json_group_array(json_array(p.person_id, p.current, p.recorded_at, p.hire_date, p.termination_date, lower(u.name), lower(r.name), lower(p.site))
+                             ORDER BY p.person_id, p.version) AS versions
+     FROM people p LEFT JOIN org_units u ON u.id = p.org_unit_id LEFT JOIN job_roles r ON r.id = p.job_role_id
+     WHERE p.person_id >= ?1${to === null ? '' : ' AND p.person_id < ?2'}`,
+    to === null ? [from] : [from, to],
+  );
+  const people: EnginePerson[] = [];
+  let person = null as { personId: string; hireDate: string | null; terminationDate: string | null; scopes: PersonScope[]; attempts: Attempt[] } | null;
+  for (const [personId, current, recordedAt, hireDate, terminationDate, unit, role, site] of JSON.parse(row?.versions ?? '[]') as PackedVersion[]) {
+    if (person?.personId !== personId) {
+      person = { personId, hireDate: null, terminationDate: null, scopes: [], attempts: [] };
+      people.push(person);
+    }
+    const from = person.scopes.length === 0 ? (hireDate ?? recordedAt.slice(0, 10)) : recordedAt.slice(0, 10);
+    person.scopes.push({ from, unit, role, site });
+    if (current === 1) {
+      person.hireDate = hireDate;
+      person.terminationDate = terminationDate;
+    }
+  }
+  return people;
 }
 
 /** A completion's evidence: accepted if any file is accepted, rejected if every file is, else pending. */
@@ -120,50 +147,86 @@ async function loadEvidence(db: ReadableDb): Promise<Map<string, EvidenceState>>
   return evidence;
 }
 
-/** People per range of completions read (a test sets fewer). */
-export const PEOPLE_PER_RANGE = 12_500;
-
 /**
- * Splits the people (sorted by id) into ranges of about `perRange`: [from, to) by id, the
- * last one open-ended. The first starts at '' so that no completion is left out.
+ * Ranges of about `perRange` people, [from, to) by id as SQLite compares them; the first from ''
+ * and the last open-ended (null), so no person and no completion is left out.
  */
-function personRanges(sorted: readonly { person_id: string }[], perRange: number): [string, string | null][] {
-  const count = Math.max(1, Math.ceil(sorted.length / perRange));
-  const bounds = Array.from({ length: count - 1 }, (_, i) => sorted[Math.floor(((i + 1) * sorted.length) / count)]?.person_id ?? '');
-  const ranges: [string, string | null][] = [];
-  let from = '';
-  for (const bound of bounds) {
-    if (bound > from) {
-      ranges.push([from, bound]);
-      from = bound;
-    }
-  }
-  ranges.push([from, null]);
-  return ranges;
+async function personRanges(db: ReadableDb, perRange: number): Promise<[string, string | null][]> {
+  // Walks the (person_id, version) index once; no sort.
+  const row = await db.get<{ starts: string }>(
+    `SELECT json_group_array(person_id) AS starts
+     FROM (SELECT person_id, row_number() OVER (ORDER BY person_id) AS n FROM people GROUP BY person_id)
+     WHERE n % ?1 = 1 AND n > 1`,
+    [perRange],
+  );
+  const starts = JSON.parse(row?.starts ?? '[]') as string[];
+  return ['', ...starts].map((from, i): [string, string | null] => [from, starts[i] ?? null]);
 }
 
 /**
- * Each person's attempts at the given courses, one range of people at a time, every range asked
- * for at once (prepared statements: SQLite goes from one to the next without this thread).
+ * The attempts at the given courses of one range of people, on a prepared statement.
  *
- * One row per person with their attempts packed in a string: node-sqlite3 builds a JS object per
- * row, and per-row objects for a million completions cost more than the query itself (measured:
- * 12.9 s as rows, 5.9 s packed, for 700,000 completions). Fields never hold | or ; (dates,
- * numbers, UUIDs). Walking the (person, course, date) index groups by person without sorting a
- * million rows (measured 3.9 s -> 2.5 s at 1.5M); the index is migration 20's natural key, so it
- * always exists. The courses are a set tested per row (IN builds it once): joining them as a
- * table cost 1.6 s more at 1.5M completions.
+ * Reads the covering index `completions_current_attempts` alone, never the table (migration 70
+ * says what it holds). One row per person with their attempts packed in a string: node-sqlite3
+ * builds a JS object per row, and per-row objects for a million completions cost more than the
+ * query itself. An attempt is `course_id|completed_on|passed|score|expires_on|completion_id`;
+ * the fields never hold | or ; (numbers, dates, ids). A whole score is written as an integer:
+ * SQLite's text for a REAL is slow (0.3 s of 1.3 s at 1.5M completions). The courses are a set
+ * tested per row (IN builds it once): joining them as a table cost 1.6 s more at 1.5M
+ * completions, and mapping each id to a number in SQL (CASE) cost more than the lookup here.
  */
-function readAttempts(db: ReadableDb, courseIds: readonly string[], ranges: readonly [string, string | null][]): Promise<{ person_id: string; attempts: string }[]>[] {
-  const select = `SELECT c.person_id, group_concat(c.course_id || '|' || c.completed_on || '|' || coalesce(c.passed, '') || '|' || coalesce(c.score, '') || '|' || coalesce(c.expires_on, '') || '|' || c.completion_id, ';') AS attempts
-     FROM completions c INDEXED BY completions_current_key
-     WHERE c.current = 1 AND c.course_id IN (SELECT value FROM json_each(?1)) AND c.person_id >= ?2`;
-  const courses = JSON.stringify(courseIds);
-  const reads = ranges.map(([from, to]) =>
-    to === null
-      ? db.allCached<{ person_id: string; attempts: string }>(`${select} GROUP BY c.person_id`, [courses, from])
-      : db.allCached<{ person_id: string; attempts: string }>(`${select} AND c.person_id < ?3 GROUP BY c.person_id`, [courses, from, to]),
-  );
-  for (const read of reads) read.catch(() => undefined); // each is awaited in turn by the caller
-  return reads;
+function readAttempts(db: ReadableDb, courses: readonly CourseRow[], from: string, to: string | null): Promise<AttemptRow[]> {
+  return db.allCached<AttemptRow>(readAttemptsSql(courses.length, to !== null), [from, to, ...courses.map((course) => course.course_id)]);
+}
+
+/**
+ * The query of readAttempts for `courses` course ids: ?1 and ?2 bound the range of person ids,
+ * the course ids follow from ?3. Unbounded (the last range), ?2 goes unused: an OR on it would
+ * stop SQLite seeing the bound.
+ */
+export function readAttemptsSql(courses: number, bounded: boolean): string {
+  const ids = Array.from({ length: courses }, (_, i) => `?${String(i + 3)}`).join(', ');
+  const score = 'iif(c.score = CAST(c.score AS INTEGER), CAST(c.score AS INTEGER), c.score)';
+  return `SELECT c.person_id, group_concat(c.course_id || '|' || c.completed_on || '|' || coalesce(c.passed, '') || '|' || coalesce(${score}, '') || '|' || coalesce(c.expires_on, '') || '|' || c.completion_id, ';') AS attempts
+     FROM completions c INDEXED BY completions_current_attempts
+     WHERE c.current = 1 AND c.course_id IN (${ids}) AND c.person_id >= ?1${bounded ? ' AND c.person_id < ?2' : ''}
+     GROUP BY c.person_id`;
+}
+
+/**
+ * Parses one person's packed attempts (see readAttempts) onto `into`. Scans with indexOf rather
+ * than split: no array per attempt (1.5M attempts: 0.9 s -> 0.4 s). A person's attempts come
+ * course by course (the index's order), so the last course is tried before the map. An item
+ * that does not have its six fields, or names another course, is skipped (neither can occur).
+ */
+function parseAttempts(text: string, courses: ReadonlyMap<string, CourseRow>, evidence: ReadonlyMap<string, EvidenceState>, into: Attempt[]): void {
+  const end = text.length;
+  let at = 0;
+  let course: CourseRow | undefined;
+  while (at < end) {
+    let next = text.indexOf(';', at);
+    if (next < 0) next = end;
+    const f1 = text.indexOf('|', at);
+    const f2 = text.indexOf('|', f1 + 1);
+    const f3 = text.indexOf('|', f2 + 1);
+    const f4 = text.indexOf('|', f3 + 1);
+    const f5 = text.indexOf('|', f4 + 1);
+    if (!(course && f1 - at === course.course_id.length && text.startsWith(course.course_id, at))) course = courses.get(text.slice(at, f1));
+    if (f1 >= 0 && f5 >= 0 && f5 < next && course) {
+      const completionId = text.slice(f5 + 1, next);
+      const score = f3 + 1 === f4 ? null : Number(text.slice(f3 + 1, f4));
+      const passed = f2 + 1 === f3 ? (score !== null && course.pass_mark !== null ? score >= course.pass_mark : null) : text.charCodeAt(f2 + 1) === 49; /* '1' */
+      into.push({
+        completionId,
+        courseCode: course.code,
+        courseVersion: course.course_version,
+        completedOn: text.slice(f1 + 1, f2),
+        passed,
+        score,
+        expiresOn: f4 + 1 === f5 ? null : text.slice(f4 + 1, f5),
+        evidence: evidence.get(completionId) ?? 'none',
+      });
+    }
+    at = next + 1;
+  }
 }

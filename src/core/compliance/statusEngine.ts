@@ -162,7 +162,6 @@ export function evaluatePair(person: EnginePerson, requirement: EngineRequiremen
   const onboardingDue = addDays(assignedOn, rule.newHireDays);
 
   const codes = codesOf(rule);
-  const byCode = attemptsByCode(person);
   const minVersion = rule.courses.minVersion;
   const all = rule.courses.match === 'all';
   let latestAttempt: Attempt | null = null;
@@ -172,7 +171,10 @@ export function evaluatePair(person: EnginePerson, requirement: EngineRequiremen
   let missingCourse = false;
   for (const code of codes) {
     let coursePass: Attempt | null = null;
-    for (const attempt of byCode.get(code) ?? NONE) {
+    // A linear pass per course: a person has a few dozen attempts, and grouping them by course
+    // once per person cost more (a Map and arrays per person, kept) than it saved.
+    for (const attempt of person.attempts) {
+      if (attempt.courseCode !== code) continue;
       if (attempt.completedOn > asOf) continue;
       if (person.hireDate !== null && attempt.completedOn < person.hireDate) continue;
       if (minVersion !== null && (attempt.courseVersion === null || compareVersions(attempt.courseVersion, minVersion) < 0)) continue;
@@ -220,24 +222,6 @@ export function evaluatePair(person: EnginePerson, requirement: EngineRequiremen
   }
   const status: ComplianceStatus = asOf <= addDays(passExpiry, rule.graceDays) ? 'overdue' : 'expired';
   return judged(status, passExpiry, pass.completionId, everPassed, latestAttemptPassed, unit, null);
-}
-
-const NONE: readonly Attempt[] = [];
-
-/** A person's attempts by course code, built once per person (the engine asks per requirement). */
-const byCodeCache = new WeakMap<EnginePerson, Map<string, Attempt[]>>();
-function attemptsByCode(person: EnginePerson): Map<string, Attempt[]> {
-  let byCode = byCodeCache.get(person);
-  if (!byCode) {
-    byCode = new Map();
-    for (const attempt of person.attempts) {
-      const list = byCode.get(attempt.courseCode);
-      if (list) list.push(attempt);
-      else byCode.set(attempt.courseCode, [attempt]);
-    }
-    byCodeCache.set(person, byCode);
-  }
-  return byCode;
 }
 
 // Results are built in one place each, without spreads: the engine makes a million of them.

@@ -295,7 +295,7 @@ describe('a 300-person demo hospital', () => {
 
   it('loads the same compliance data read in one range of people or in many', async () => {
     const codes = await session.read((db) => db.all<{ code: string }>('SELECT DISTINCT lower(code) AS code FROM courses WHERE current = 1'));
-    const read = (perRange: number) => session.read((db) => loadComplianceData(db, codes.map((c) => c.code), perRange));
+    const read = (perRange: number) => session.read((db) => loadComplianceData(db, codes.map((c) => c.code), { peoplePerRange: perRange }));
     const whole = await read(PEOPLE_PER_RANGE);
     const ranged = await read(7);
     expect(whole.people.length).toBeGreaterThan(290);

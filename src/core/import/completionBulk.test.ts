@@ -73,7 +73,7 @@ async function run(name: string, limits: BulkLimits, files: string[]): Promise<O
       results,
       bulk,
       versions: await versionsOf(session),
-      indexSql: (await session.read((db) => db.get<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'completions_current_key'")))?.sql,
+      indexSql: (await session.read((db) => db.get<{ sql: string }>("SELECT group_concat(sql, ';') AS sql FROM (SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'completions' ORDER BY name)")))?.sql,
       logOk: (await session.verifyLog()).ok,
     };
   } finally {
@@ -133,6 +133,7 @@ describe('bulk completions import', () => {
       expect(other.logOk).toBe(true);
     }
     expect(byIndex.indexSql).toMatch(/CREATE UNIQUE INDEX completions_current_key/);
+    expect(byIndex.indexSql).toMatch(/CREATE INDEX completions_current_attempts/);
   });
 
   it('a bulk import rolled back (dry run, or refused for invalid rows) leaves the index and the table as they were', async () => {
@@ -145,9 +146,11 @@ describe('bulk completions import', () => {
       const refused = await importFile(session, path, { bulk: { minRows: 1, maxKeys: Infinity } });
       expect(refused).toMatchObject({ committed: false, bulk: true, invalid: 1 });
       const state = await session.read((db) =>
-        db.get<{ n: number; index: string | null }>("SELECT (SELECT count(*) FROM completions) AS n, (SELECT sql FROM sqlite_master WHERE name = 'completions_current_key') AS 'index'"),
+        db.get<{ n: number; index: string | null }>(
+          "SELECT (SELECT count(*) FROM completions) AS n, (SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master WHERE name IN ('completions_current_key', 'completions_current_attempts') ORDER BY name DESC)) AS 'index'",
+        ),
       );
-      expect(state).toEqual({ n: 0, index: expect.stringMatching(/^CREATE UNIQUE INDEX completions_current_key/) as unknown });
+      expect(state).toEqual({ n: 0, index: expect.stringMatching(/^CREATE UNIQUE INDEX completions_current_key.*;CREATE INDEX completions_current_attempts/s) as unknown });
       expect(await session.verifyLog()).toMatchObject({ ok: true });
     } finally {
       await session.lock();

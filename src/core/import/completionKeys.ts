@@ -4,6 +4,12 @@ import type { WritableDb } from '../db/database';
 export const COMPLETION_KEY_INDEX = 'completions_current_key';
 
 /**
+ * The compliance engine's covering index (migration 70), which a bulk import also drops and
+ * builds again: one sort at the end costs less than a million inserts at random places.
+ */
+export const COMPLETION_ATTEMPTS_INDEX = 'completions_current_attempts';
+
+/**
  * Where a current completion with a given natural key (person, course, date) is: a row of the
  * vault to read when needed (`{ rowId }`), or a version this import wrote from file row `row`.
  */

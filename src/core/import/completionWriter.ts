@@ -1,6 +1,6 @@
 import { insertRows } from '../records/insertJsonRows';
 import { recordId } from '../records/recordId';
-import { COMPLETION_KEY_INDEX, CompletionKeys } from './completionKeys';
+import { COMPLETION_ATTEMPTS_INDEX, COMPLETION_KEY_INDEX, CompletionKeys } from './completionKeys';
 import { stateHash } from '../audit/auditLog';
 import type { ImportContext, WriteCounts } from './importContext';
 import { PersonMatcher } from './personMatcher';
@@ -75,14 +75,15 @@ function keyOf(v: Pick<Values, 'person_id' | 'course_id' | 'completed_on'>): str
  * and at least half as many as the table held when it began, the writer loads every current key
  * into memory (CompletionKeys), drops `completions_current_key` inside the import's transaction
  * and answers the key lookups from memory; `flush` builds the index again (a sort, far cheaper
- * than a million random inserts), and that re-checks uniqueness of every current key. DDL is
+ * than a million random inserts), and that re-checks uniqueness of every current key. The
+ * compliance engine's covering index `completions_current_attempts` goes the same way. DDL is
  * transactional in SQLite: if the import fails or is cancelled, the rollback restores the index.
  * Memory stays bounded: a table holding more than `maxKeys / 2` never goes bulk, and an import
  * that reaches `maxKeys` keys builds the index again and goes on row by row. All modes take the
  * same decisions (tests import the same files each way).
  *
- * Hazard: while in bulk mode the index does not exist; nothing else may run in the transaction
- * that names it (`INDEXED BY completions_current_key` would fail).
+ * Hazard: while in bulk mode the indexes do not exist; nothing else may run in the transaction
+ * that names them (`INDEXED BY completions_current_key` would fail).
  */
 export class CompletionWriter {
   private people: PersonMatcher | null = null;
@@ -97,9 +98,9 @@ export class CompletionWriter {
   /** Rows handed to `prepare` so far; bulk mode starts when it reaches `bulkFrom`. */
   private written = 0;
   private bulkFrom = Infinity;
-  /** In bulk mode: the keys in memory and the index to build again. */
+  /** In bulk mode: the keys in memory and the indexes to build again. */
   private keys: CompletionKeys | null = null;
-  private rebuildIndex: string | null = null;
+  private rebuildIndexes: string[] = [];
 
   /** True once this import has written in bulk mode. */
   wentBulk = false;
@@ -190,27 +191,29 @@ export class CompletionWriter {
     await this.leaveBulkMode();
   }
 
-  /** Waits for every batch, then builds the key index again (if bulk) and forgets the keys. */
+  /** Waits for every batch, then builds the indexes again (if bulk) and forgets the keys. */
   private async leaveBulkMode(): Promise<void> {
     await this.pipeline.drain();
-    if (this.rebuildIndex !== null) {
-      await this.context.db.exec(this.rebuildIndex);
-      this.rebuildIndex = null;
-    }
+    for (const sql of this.rebuildIndexes) await this.context.db.exec(sql);
+    this.rebuildIndexes = [];
     this.keys = null;
     this.bulkFrom = Infinity;
   }
 
-  /** Loads every current key into memory and drops the key index (inside the transaction). */
+  /** Loads every current key into memory and drops the key and attempts indexes (inside the transaction). */
   private async enterBulkMode(): Promise<void> {
-    const index = await this.context.db.get<{ sql: string | null }>("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", [COMPLETION_KEY_INDEX]);
-    if (!index?.sql) {
-      this.bulkFrom = Infinity; // no index to drop (not a vault this code made): stay as we are
+    const indexes = await this.context.db.all<{ name: string; sql: string | null }>(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (?, ?) ORDER BY name = ? DESC",
+      [COMPLETION_KEY_INDEX, COMPLETION_ATTEMPTS_INDEX, COMPLETION_KEY_INDEX],
+    );
+    if (indexes[0]?.name !== COMPLETION_KEY_INDEX || indexes.some((index) => !index.sql)) {
+      this.bulkFrom = Infinity; // not the indexes this code made: stay as we are
       return;
     }
     this.keys = await CompletionKeys.load(this.context.db);
-    await this.context.db.exec(`DROP INDEX ${COMPLETION_KEY_INDEX}`);
-    this.rebuildIndex = index.sql;
+    for (const index of indexes) await this.context.db.exec(`DROP INDEX ${index.name}`);
+    // The key index first: it re-checks uniqueness before the other is built.
+    this.rebuildIndexes = indexes.map((index) => index.sql as string);
     this.wentBulk = true;
   }
 
