@@ -5,7 +5,7 @@ import type { Attempt, EnginePerson, EvidenceState, PersonScope } from './status
 export interface ComplianceData {
   /** Sorted by person id. */
   people: EnginePerson[];
-  /** Display names of units by their lower-case key (SQLite's `lower`, as the scopes hold them). */
+  /** Display names of units by their lower-case key (as the scopes hold them). */
   unitNames: Map<string, string>;
 }
 
@@ -31,21 +31,25 @@ export const PEOPLE_PER_RANGE = 12_500;
 
 /**
  * Reads people (every version, for the scope they were in over time) and the completions of
- * the given courses (lower-case codes), with the state of each completion's evidence.
+ * the given courses (lower-case codes), with the state of each completion's evidence. Names and
+ * codes are lower-cased here, as the engine lower-cases a rule's (SQLite's `lower` only knows
+ * ASCII: "ÄRZTE" would not have matched "Ärzte").
  *
  * A version's scope starts on the day it was recorded; the first version's on the hire date
  * (it describes the person since they joined). Records hold no other effective date.
  */
 export async function loadComplianceData(db: ReadableDb, courseCodes: readonly string[], options: LoadOptions = {}): Promise<ComplianceData> {
   const unitNames = new Map<string, string>();
-  for (const unit of await db.all<{ key: string; name: string }>('SELECT lower(name) AS key, name FROM org_units')) unitNames.set(unit.key, unit.name);
-  const courses =
-    courseCodes.length === 0
-      ? []
-      : await db.all<CourseRow>(
-          'SELECT course_id, lower(code) AS code, course_version, pass_mark FROM courses WHERE current = 1 AND lower(code) IN (SELECT value FROM json_each(?))',
-          [JSON.stringify(courseCodes)],
-        );
+  const names: Names = { units: new Map(), roles: new Map(), sites: new Map() };
+  for (const unit of await db.all<{ id: string; name: string }>('SELECT id, name FROM org_units')) {
+    names.units.set(unit.id, unit.name.toLowerCase());
+    unitNames.set(unit.name.toLowerCase(), unit.name);
+  }
+  for (const role of await db.all<{ id: string; name: string }>('SELECT id, name FROM job_roles')) names.roles.set(role.id, role.name.toLowerCase());
+  const wanted = new Set(courseCodes);
+  const courses = (await db.all<CourseRow>('SELECT course_id, code, course_version, pass_mark FROM courses WHERE current = 1'))
+    .map((course) => ({ ...course, code: course.code.toLowerCase() }))
+    .filter((course) => wanted.has(course.code));
   const courseById = new Map(courses.map((course) => [course.course_id, course]));
   const evidence = await loadEvidence(db);
 
@@ -56,7 +60,7 @@ export async function loadComplianceData(db: ReadableDb, courseCodes: readonly s
   let alongside: Promise<unknown> = Promise.resolve();
   const ask = (index: number) => {
     const [from, to] = ranges[index] ?? ['', null];
-    const read = { people: readPeople(db, from, to), attempts: courses.length === 0 ? Promise.resolve([]) : readAttempts(db, courses, from, to) };
+    const read = { people: readPeople(db, names, from, to), attempts: courses.length === 0 ? Promise.resolve([]) : readAttempts(db, courses, from, to) };
     // Awaited in turn below; a failure must not go unhandled meanwhile (nor outlive the read:
     // the read waits for every statement it issued).
     read.people.catch(() => undefined);
@@ -99,28 +103,41 @@ interface AttemptRow {
   attempts: string;
 }
 
-/** A version as `readPeople` packs it: [person_id, current, recorded_at, hire_date, termination_date, unit, role, site]. */
+/** Lower-case names by id (units, roles) and by the text as stored (sites). */
+interface Names {
+  units: Map<string, string>;
+  roles: Map<string, string>;
+  sites: Map<string, string>;
+}
+
+/** A version as `readPeople` packs it: [person_id, current, recorded_at, hire_date, termination_date, org_unit_id, job_role_id, site]. */
 type PackedVersion = [string, 0 | 1, string, string | null, string | null, string | null, string | null, string | null];
 
 /**
  * The people of one range with their scopes over time, sorted by id. The versions come packed
  * in one JSON array: node-sqlite3 builds a JS object per row, which for 100,000 people cost
- * 0.6 s against 0.04 s for the query itself. JSON carries any name safely.
+ * 0.6 s against 0.04 s for the query itself. JSON carries any name safely. Units and roles come
+ * as ids, named here: SQLite's time is the scarcer (it reads while this thread evaluates).
  */
-async function readPeople(db: ReadableDb, from: string, to: string | null): Promise<EnginePerson[]> {
+async function readPeople(db: ReadableDb, names: Names, from: string, to: string | null): Promise<EnginePerson[]> {
   const [row] = await db.allCached<{ versions: string }>(
-    `SELECT json_group_array(json_array(p.person_id, p.current, p.recorded_at, p.hire_date, p.termination_date, lower(u.name), lower(r.name), lower(p.site))
-                             ORDER BY p.person_id, p.version) AS versions
-     FROM people p LEFT JOIN org_units u ON u.id = p.org_unit_id LEFT JOIN job_roles r ON r.id = p.job_role_id
-     WHERE p.person_id >= ?1${to === null ? '' : ' AND p.person_id < ?2'}`,
+    `SELECT json_group_array(json_array(person_id, current, recorded_at, hire_date, termination_date, org_unit_id, job_role_id, site) ORDER BY person_id, version) AS versions
+     FROM people WHERE person_id >= ?1${to === null ? '' : ' AND person_id < ?2'}`,
     to === null ? [from] : [from, to],
   );
   const people: EnginePerson[] = [];
   let person = null as { personId: string; hireDate: string | null; terminationDate: string | null; scopes: PersonScope[]; attempts: Attempt[] } | null;
-  for (const [personId, current, recordedAt, hireDate, terminationDate, unit, role, site] of JSON.parse(row?.versions ?? '[]') as PackedVersion[]) {
+  for (const [personId, current, recordedAt, hireDate, terminationDate, unitId, roleId, siteText] of JSON.parse(row?.versions ?? '[]') as PackedVersion[]) {
     if (person?.personId !== personId) {
       person = { personId, hireDate: null, terminationDate: null, scopes: [], attempts: [] };
       people.push(person);
+    }
+    const unit = unitId === null ? null : (names.units.get(unitId) ?? null);
+    const role = roleId === null ? null : (names.roles.get(roleId) ?? null);
+    let site: string | null = null;
+    if (siteText !== null) {
+      site = names.sites.get(siteText) ?? siteText.toLowerCase();
+      names.sites.set(siteText, site);
     }
     const from = person.scopes.length === 0 ? (hireDate ?? recordedAt.slice(0, 10)) : recordedAt.slice(0, 10);
     person.scopes.push({ from, unit, role, site });
@@ -132,34 +149,57 @@ async function readPeople(db: ReadableDb, from: string, to: string | null): Prom
   return people;
 }
 
-/** A completion's evidence: accepted if any file is accepted, rejected if every file is, else pending. */
-async function loadEvidence(db: ReadableDb): Promise<Map<string, EvidenceState>> {
-  const evidence = new Map<string, EvidenceState>();
-  const links = await db.all<{ target_id: string; state: 'accepted' | 'rejected' | null }>(
-    `SELECT l.target_id, (SELECT state FROM evidence_reviews v WHERE v.evidence_id = l.evidence_id ORDER BY v.row_id DESC LIMIT 1) AS state
-     FROM evidence_links l WHERE l.target_kind = 'completion'`,
+/**
+ * A completion's evidence, by the completion's current row: accepted if any file is accepted,
+ * rejected if every file is, else pending.
+ */
+async function loadEvidence(db: ReadableDb): Promise<Map<number, EvidenceState>> {
+  const evidence = new Map<number, EvidenceState>();
+  const links = await db.all<{ row_id: number; state: 'accepted' | 'rejected' | null }>(
+    `SELECT c.row_id, (SELECT state FROM evidence_reviews v WHERE v.evidence_id = l.evidence_id ORDER BY v.row_id DESC LIMIT 1) AS state
+     FROM evidence_links l JOIN completions c ON c.completion_id = l.target_id AND c.current = 1
+     WHERE l.target_kind = 'completion'`,
   );
   for (const link of links) {
-    const known = evidence.get(link.target_id);
+    const known = evidence.get(link.row_id);
     const state: EvidenceState = link.state ?? 'pending';
-    if (known === undefined || known === 'rejected' || state === 'accepted') evidence.set(link.target_id, known === 'accepted' ? 'accepted' : state);
+    if (known === undefined || known === 'rejected' || state === 'accepted') evidence.set(link.row_id, known === 'accepted' ? 'accepted' : state);
   }
   return evidence;
 }
 
+/** The ids of completions by their rows (Attempt.rowId), for results that show them; packed as JSON, 10,000 rows a query. */
+export async function completionIds(db: ReadableDb, rowIds: Iterable<number>): Promise<Map<number, string>> {
+  const wanted = [...new Set(rowIds)];
+  const ids = new Map<number, string>();
+  for (let at = 0; at < wanted.length; at += 10_000) {
+    const row = await db.get<{ ids: string }>(
+      'SELECT json_group_array(json_array(row_id, completion_id)) AS ids FROM completions WHERE row_id IN (SELECT value FROM json_each(?))',
+      [JSON.stringify(wanted.slice(at, at + 10_000))],
+    );
+    for (const [rowId, completionId] of JSON.parse(row?.ids ?? '[]') as [number, string][]) ids.set(rowId, completionId);
+  }
+  return ids;
+}
+
 /**
- * Ranges of about `perRange` people, [from, to) by id as SQLite compares them; the first from ''
- * and the last open-ended (null), so no person and no completion is left out.
+ * Ranges of people, [from, to) by id as SQLite compares them; the first from '' and the last
+ * open-ended (null), so no person and no completion is left out. Up to `perRange` people each;
+ * the first two are smaller (a fifth, then three fifths), so that work starts sooner.
  */
 async function personRanges(db: ReadableDb, perRange: number): Promise<[string, string | null][]> {
-  // Walks the (person_id, version) index once; no sort.
+  const step = Math.max(1, Math.floor(perRange / 5));
+  // Every step-th id; walks the (person_id, version) index once, no sort.
   const row = await db.get<{ starts: string }>(
     `SELECT json_group_array(person_id) AS starts
      FROM (SELECT person_id, row_number() OVER (ORDER BY person_id) AS n FROM people GROUP BY person_id)
-     WHERE n % ?1 = 1 AND n > 1`,
-    [perRange],
+     WHERE (n - 1) % ?1 = 0 AND n > 1`,
+    [step],
   );
-  const starts = JSON.parse(row?.starts ?? '[]') as string[];
+  const steps = JSON.parse(row?.starts ?? '[]') as string[];
+  const starts: string[] = [];
+  // Range sizes in steps: 1, 3, then 5. steps[k] starts step k + 1.
+  for (let end = 1, size = 1; end - 1 < steps.length; size = Math.min(5, size + 2), end += size) starts.push(steps[end - 1] as string);
   return ['', ...starts].map((from, i): [string, string | null] => [from, starts[i] ?? null]);
 }
 
@@ -169,8 +209,9 @@ async function personRanges(db: ReadableDb, perRange: number): Promise<[string, 
  * Reads the covering index `completions_current_attempts` alone, never the table (migration 70
  * says what it holds). One row per person with their attempts packed in a string: node-sqlite3
  * builds a JS object per row, and per-row objects for a million completions cost more than the
- * query itself. An attempt is `course_id|completed_on|passed|score|expires_on|completion_id`;
- * the fields never hold | or ; (numbers, dates, ids). A whole score is written as an integer:
+ * query itself. An attempt is `course_id|completed_on|passed|score|expires_on|row_id`; the
+ * fields never hold | or ; (numbers, dates, ids). The row id stands for the completion id,
+ * which the index does not hold (a third of its size, and of the time to build it). A whole score is written as an integer:
  * SQLite's text for a REAL is slow (0.3 s of 1.3 s at 1.5M completions). The courses are a set
  * tested per row (IN builds it once): joining them as a table cost 1.6 s more at 1.5M
  * completions, and mapping each id to a number in SQL (CASE) cost more than the lookup here.
@@ -187,7 +228,7 @@ function readAttempts(db: ReadableDb, courses: readonly CourseRow[], from: strin
 export function readAttemptsSql(courses: number, bounded: boolean): string {
   const ids = Array.from({ length: courses }, (_, i) => `?${String(i + 3)}`).join(', ');
   const score = 'iif(c.score = CAST(c.score AS INTEGER), CAST(c.score AS INTEGER), c.score)';
-  return `SELECT c.person_id, group_concat(c.course_id || '|' || c.completed_on || '|' || coalesce(c.passed, '') || '|' || coalesce(${score}, '') || '|' || coalesce(c.expires_on, '') || '|' || c.completion_id, ';') AS attempts
+  return `SELECT c.person_id, group_concat(c.course_id || '|' || c.completed_on || '|' || coalesce(c.passed, '') || '|' || coalesce(${score}, '') || '|' || coalesce(c.expires_on, '') || '|' || c.row_id, ';') AS attempts
      FROM completions c INDEXED BY completions_current_attempts
      WHERE c.current = 1 AND c.course_id IN (${ids}) AND c.person_id >= ?1${bounded ? ' AND c.person_id < ?2' : ''}
      GROUP BY c.person_id`;
@@ -199,7 +240,7 @@ export function readAttemptsSql(courses: number, bounded: boolean): string {
  * course by course (the index's order), so the last course is tried before the map. An item
  * that does not have its six fields, or names another course, is skipped (neither can occur).
  */
-function parseAttempts(text: string, courses: ReadonlyMap<string, CourseRow>, evidence: ReadonlyMap<string, EvidenceState>, into: Attempt[]): void {
+function parseAttempts(text: string, courses: ReadonlyMap<string, CourseRow>, evidence: ReadonlyMap<number, EvidenceState>, into: Attempt[]): void {
   const end = text.length;
   let at = 0;
   let course: CourseRow | undefined;
@@ -213,18 +254,19 @@ function parseAttempts(text: string, courses: ReadonlyMap<string, CourseRow>, ev
     const f5 = text.indexOf('|', f4 + 1);
     if (!(course && f1 - at === course.course_id.length && text.startsWith(course.course_id, at))) course = courses.get(text.slice(at, f1));
     if (f1 >= 0 && f5 >= 0 && f5 < next && course) {
-      const completionId = text.slice(f5 + 1, next);
+      let rowId = 0;
+      for (let i = f5 + 1; i < next; i++) rowId = rowId * 10 + text.charCodeAt(i) - 48; // digits
       const score = f3 + 1 === f4 ? null : Number(text.slice(f3 + 1, f4));
       const passed = f2 + 1 === f3 ? (score !== null && course.pass_mark !== null ? score >= course.pass_mark : null) : text.charCodeAt(f2 + 1) === 49; /* '1' */
       into.push({
-        completionId,
+        rowId,
         courseCode: course.code,
         courseVersion: course.course_version,
         completedOn: text.slice(f1 + 1, f2),
         passed,
         score,
         expiresOn: f4 + 1 === f5 ? null : text.slice(f4 + 1, f5),
-        evidence: evidence.get(completionId) ?? 'none',
+        evidence: evidence.get(rowId) ?? 'none',
       });
     }
     at = next + 1;

@@ -157,6 +157,15 @@ describe('complianceReport', () => {
     const warm = await complianceReport(session, { asOf: '2025-01-15', includePairs: true });
     expect(cold.pairs?.length).toBe(4 * cold.frameworks.reduce((n, f) => n + f.requirements.length, 0));
     expect(warm).toEqual(cold);
+    // Each pair's completion is one of that person's (read by row from the table).
+    const table = await session.read((db) => db.all<{ completion_id: string; person_id: string }>('SELECT completion_id, person_id FROM completions WHERE current = 1'));
+    const owner = new Map(table.map((r) => [r.completion_id, r.person_id]));
+    const shown = cold.pairs?.filter((p) => p.completionId !== null) ?? [];
+    expect(shown.length).toBeGreaterThan(2);
+    for (const pair of shown) expect(owner.get(pair.completionId as string)).toBe(pair.personId);
+    const gap = await gapPeople(session, { asOf: '2025-01-15', requirementId: 'osha-bbp.training', kind: 'missing_evidence', limit: 10 });
+    expect(gap.people.length).toBe(2);
+    for (const person of gap.people) expect(owner.get(person.completionId as string)).toBe(person.personId);
     // One framework, first after a change and then from memory.
     await saveRequirement(session, { id: 'site.privacy', title: 'Privacy refresher', rule: { courses: { codes: ['HIPAA-PS'] }, recurrenceMonths: 12, graceDays: 30 } });
     const coldOne = await complianceReport(session, { asOf: '2025-01-15', frameworkId: 'hipaa', includePairs: true });

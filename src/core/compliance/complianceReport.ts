@@ -3,12 +3,12 @@ import type { ComplianceStatus, NotApplicableReason } from '../../shared/complia
 import type { ReadableDb } from '../db/database';
 import type { VaultSession } from '../vault/vaultSession';
 import { addDays, monthEnd } from './calendarDate';
-import { loadComplianceData } from './complianceData';
+import { completionIds, loadComplianceData } from './complianceData';
 import type { ComplianceData } from './complianceData';
 import { readinessScore } from './readinessScore';
 import type { ReadinessScore } from './readinessScore';
 import { NO_UNIT, PAIRS_PER_SLICE, ReportEvaluation, yieldToLoop } from './reportEvaluation';
-import type { HeatCell, PairRow, UpcomingExpiry } from './reportEvaluation';
+import type { EvaluatedPair, HeatCell, PairRow, UpcomingExpiry } from './reportEvaluation';
 import { currentRequirements, listFrameworks } from './requirementStore';
 import type { StoredRequirement } from './requirementStore';
 import { evaluatePair } from './statusEngine';
@@ -147,7 +147,7 @@ async function load(db: ReadableDb, watcher?: LoadWatcher): Promise<Loaded> {
  */
 export async function complianceReport(session: VaultSession, options: ReportOptions): Promise<ComplianceReport> {
   session.require('records.read', 'read compliance status');
-  const pairs: PairRow[] | undefined = options.includePairs ? [] : undefined;
+  const pairs: EvaluatedPair[] | undefined = options.includePairs ? [] : undefined;
   const collect = { ...(pairs ? { pairs } : {}), heat: true, expiries: true };
   const inFramework = (r: EngineRequirement) => options.frameworkId === undefined || r.frameworkId === options.frameworkId;
   // Its database read queues behind the load's (it reads log.head first): a few small queries.
@@ -204,8 +204,14 @@ export async function complianceReport(session: VaultSession, options: ReportOpt
     expiries: { within30: within(30), within60: within(60), within90: within(90), soonest: expiries.slice(0, 200) },
     certificationExpiries: { within30: cardsWithin(30), within60: cardsWithin(60), within90: cardsWithin(90), soonest: cards.slice(0, 200) },
     people: loaded.data.people.length,
-    ...(pairs ? { pairs } : {}),
+    ...(pairs ? { pairs: await withCompletionIds(session, pairs) } : {}),
   };
+}
+
+/** The pairs with the ids of their completions (read by row, a query per 10,000). */
+async function withCompletionIds(session: VaultSession, pairs: readonly EvaluatedPair[]): Promise<PairRow[]> {
+  const ids = await session.read((db) => completionIds(db, pairs.flatMap((p) => (p.completionRowId === null ? [] : [p.completionRowId]))));
+  return pairs.map(({ completionRowId, ...pair }) => ({ ...pair, completionId: completionRowId === null ? null : (ids.get(completionRowId) ?? null) }));
 }
 
 /**
@@ -281,7 +287,7 @@ export async function gapPeople(
   const { loaded } = await loadCached(session);
   const requirement = loaded.engine.find((r) => r.requirementId === options.requirementId);
   if (!requirement) return { total: 0, people: [] };
-  const people: GapPerson[] = [];
+  const people: (Omit<GapPerson, 'completionId'> & { completionRowId: number | null })[] = [];
   let total = 0;
   let slice = 0;
   for (const person of loaded.data.people) {
@@ -297,9 +303,11 @@ export async function gapPeople(
     const matches = options.kind === 'not_current' ? pair.status !== 'not_applicable' && !CURRENT_STATUSES.has(pair.status) : kind === options.kind;
     if (!matches) continue;
     total++;
-    people.push({ personId: person.personId, status: pair.status, reason: pair.reason, dueOn: pair.dueOn, completionId: pair.completionId, unit });
+    people.push({ personId: person.personId, status: pair.status, reason: pair.reason, dueOn: pair.dueOn, completionRowId: pair.completionRowId, unit });
   }
   // The longest overdue first (earliest due date), then the limit: the list shows the worst cases.
   people.sort((a, b) => (a.dueOn ?? '').localeCompare(b.dueOn ?? '') || a.personId.localeCompare(b.personId));
-  return { total, people: people.slice(0, options.limit) };
+  const shown = people.slice(0, options.limit);
+  const ids = await session.read((db) => completionIds(db, shown.flatMap((p) => (p.completionRowId === null ? [] : [p.completionRowId]))));
+  return { total, people: shown.map(({ completionRowId, ...p }) => ({ ...p, completionId: completionRowId === null ? null : (ids.get(completionRowId) ?? null) })) };
 }

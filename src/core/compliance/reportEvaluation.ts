@@ -15,6 +15,9 @@ export interface PairRow {
   completionId: string | null;
 }
 
+/** A PairRow as evaluated: the completion by its row (complianceData's completionIds gives its id). */
+export type EvaluatedPair = Omit<PairRow, 'completionId'> & { completionRowId: number | null };
+
 export interface HeatCell {
   unit: string;
   requirementId: string;
@@ -67,7 +70,7 @@ export class ReportEvaluation {
   constructor(
     private readonly engine: readonly EngineRequirement[],
     private readonly asOf: string,
-    private readonly collect: { pairs?: PairRow[]; heat?: boolean; expiries?: boolean } = {},
+    private readonly collect: { pairs?: EvaluatedPair[]; heat?: boolean; expiries?: boolean } = {},
   ) {
     this.tallies = engine.map((r) => new RequirementTally(r.requirementId, r.frameworkId, r.rule.evidence.required));
     this.horizon = addDays(asOf, 90);
@@ -85,7 +88,7 @@ export class ReportEvaluation {
         const requirement = engine[i] as EngineRequirement;
         const pair = evaluatePair(person, requirement, asOf);
         (this.tallies[i] as RequirementTally).add(pair);
-        collect.pairs?.push({ personId: person.personId, requirementId: requirement.requirementId, status: pair.status, reason: pair.reason, dueOn: pair.dueOn, completionId: pair.completionId });
+        collect.pairs?.push({ personId: person.personId, requirementId: requirement.requirementId, status: pair.status, reason: pair.reason, dueOn: pair.dueOn, completionRowId: pair.completionRowId });
         if (pair.status === 'not_applicable') continue;
         const current = CURRENT_STATUSES.has(pair.status);
         if (collect.heat) {

@@ -16,7 +16,7 @@ function requirement(rule: Partial<RequirementRuleInput> = {}): EngineRequiremen
 let nextId = 0;
 function attempt(completedOn: string, fields: Partial<Attempt> = {}): Attempt {
   nextId++;
-  return { completionId: `c${String(nextId)}`, courseCode: 'bbp', courseVersion: '2024.1', completedOn, passed: true, score: 90, expiresOn: null, evidence: 'accepted', ...fields };
+  return { rowId: nextId, courseCode: 'bbp', courseVersion: '2024.1', completedOn, passed: true, score: 90, expiresOn: null, evidence: 'accepted', ...fields };
 }
 
 function person(attempts: Attempt[], fields: Partial<EnginePerson> = {}, scopes: PersonScope[] = [{ from: '2020-01-01', unit: 'laboratory', role: 'lab technician', site: 'main' }]): EnginePerson {

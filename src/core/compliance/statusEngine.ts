@@ -18,7 +18,8 @@ export interface PersonScope {
 export type EvidenceState = 'none' | 'pending' | 'accepted' | 'rejected';
 
 export interface Attempt {
-  completionId: string;
+  /** The completion's current row (`completions.row_id`); its id is read only for results that show it (completionIds). */
+  rowId: number;
   /** Lower case. */
   courseCode: string;
   courseVersion: string | null;
@@ -52,8 +53,8 @@ export interface PairStatus {
   reason: NotApplicableReason | null;
   /** When the next training is (or was) due: the expiry of the current one, or the first due date. */
   dueOn: string | null;
-  /** The completion that satisfies (or last satisfied) the requirement. */
-  completionId: string | null;
+  /** The row of the completion that satisfies (or last satisfied) the requirement. */
+  completionRowId: number | null;
   /** Ever passed on or before the date (coverage). */
   everPassed: boolean;
   /** Whether the latest attempt met the pass mark; null: never attempted (competence). */
@@ -205,7 +206,7 @@ export function evaluatePair(person: EnginePerson, requirement: EngineRequiremen
   const latestAttemptPassed = latestAttempt === null ? null : attemptPasses(rule, latestAttempt);
 
   if (pass === null) {
-    if (latestAttemptPassed === false) return judged('failed', onboardingDue, latestAttempt?.completionId ?? null, everPassed, latestAttemptPassed, unit, null);
+    if (latestAttemptPassed === false) return judged('failed', onboardingDue, latestAttempt?.rowId ?? null, everPassed, latestAttemptPassed, unit, null);
     if (asOf <= onboardingDue) return notApplicable('onboarding_grace', unit, onboardingDue, null, everPassed, latestAttemptPassed);
     return judged('never_trained', onboardingDue, null, everPassed, latestAttemptPassed, unit, null);
   }
@@ -213,15 +214,15 @@ export function evaluatePair(person: EnginePerson, requirement: EngineRequiremen
     let status: ComplianceStatus = passExpiry !== null && passExpiry <= addDays(asOf, DUE_SOON_DAYS) ? 'due_soon' : 'compliant';
     if (rule.evidence.required && pass.evidence === 'none') status = 'missing_evidence';
     else if (rule.evidence.required && pass.evidence === 'rejected') status = 'evidence_rejected';
-    return judged(status, passExpiry, pass.completionId, everPassed, latestAttemptPassed, unit, pass.evidence);
+    return judged(status, passExpiry, pass.rowId, everPassed, latestAttemptPassed, unit, pass.evidence);
   }
   // Lapsed. Someone who only just moved into scope is still within onboarding grace.
-  if (first > 0 && asOf <= onboardingDue) return notApplicable('onboarding_grace', unit, onboardingDue, pass.completionId, everPassed, latestAttemptPassed);
+  if (first > 0 && asOf <= onboardingDue) return notApplicable('onboarding_grace', unit, onboardingDue, pass.rowId, everPassed, latestAttemptPassed);
   if (latestAttemptPassed === false && latestAttempt !== null && latestAttempt.completedOn > pass.completedOn) {
-    return judged('failed', passExpiry, latestAttempt.completionId, everPassed, latestAttemptPassed, unit, null);
+    return judged('failed', passExpiry, latestAttempt.rowId, everPassed, latestAttemptPassed, unit, null);
   }
   const status: ComplianceStatus = asOf <= addDays(passExpiry, rule.graceDays) ? 'overdue' : 'expired';
-  return judged(status, passExpiry, pass.completionId, everPassed, latestAttemptPassed, unit, null);
+  return judged(status, passExpiry, pass.rowId, everPassed, latestAttemptPassed, unit, null);
 }
 
 // Results are built in one place each, without spreads: the engine makes a million of them.
@@ -229,21 +230,21 @@ function notApplicable(
   reason: NotApplicableReason,
   unit: string | null,
   dueOn: string | null,
-  completionId: string | null,
+  completionRowId: number | null,
   everPassed: boolean,
   latestAttemptPassed: boolean | null,
 ): PairStatus {
-  return { status: 'not_applicable', reason, dueOn, completionId, everPassed, latestAttemptPassed, unit, evidence: null };
+  return { status: 'not_applicable', reason, dueOn, completionRowId, everPassed, latestAttemptPassed, unit, evidence: null };
 }
 
 function judged(
   status: ComplianceStatus,
   dueOn: string | null,
-  completionId: string | null,
+  completionRowId: number | null,
   everPassed: boolean,
   latestAttemptPassed: boolean | null,
   unit: string | null,
   evidence: EvidenceState | null,
 ): PairStatus {
-  return { status, reason: null, dueOn, completionId, everPassed, latestAttemptPassed, unit, evidence };
+  return { status, reason: null, dueOn, completionRowId, everPassed, latestAttemptPassed, unit, evidence };
 }
