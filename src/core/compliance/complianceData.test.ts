@@ -94,6 +94,22 @@ describe('loadComplianceData', () => {
     expect(seen.flat()).toEqual(data.people.map((p) => `${p.personId}:${String(p.attempts.length)}`));
   });
 
+  it('waits for its other reads before it fails, so nothing outlives the read', async () => {
+    let cardsDone = false;
+    const failing = session.read((db) =>
+      loadComplianceData(db, ['bbp'], {
+        peoplePerRange: 1,
+        alongside: async (more) => {
+          await more.all('SELECT count(*) FROM certifications');
+          cardsDone = true;
+        },
+        onPeople: (people) => (people.some((p) => p.attempts.length === 0) ? Promise.reject(new Error('evaluation failed')) : Promise.resolve()),
+      }),
+    );
+    await expect(failing).rejects.toThrow('evaluation failed');
+    expect(cardsDone).toBe(true);
+  });
+
   it('reads the covering index alone, never the table', async () => {
     for (const bounded of [true, false]) {
       const plan = await session.read((db) => db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${readAttemptsSql(2, bounded)}`, ['', bounded ? 'z' : null, 'a', 'b']));

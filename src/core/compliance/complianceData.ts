@@ -70,24 +70,29 @@ export async function loadComplianceData(db: ReadableDb, courseCodes: readonly s
   let next = ask(0);
   const people: EnginePerson[] = [];
   let parsed = 0;
-  for (let index = 0; index < ranges.length; index++) {
-    const range = await next.people;
-    const rows = await next.attempts;
-    if (index + 1 < ranges.length) next = ask(index + 1);
-    // After the last range (run beside it, a long statement held SQLite from it for 0.3 s):
-    // SQLite runs them while this thread works on the last range.
-    else if (options.alongside) alongside = options.alongside(db).catch(() => undefined);
-    const byId = new Map(range.map((person) => [person.personId, person.attempts as Attempt[]]));
-    for (const row of rows) {
-      // Hand the (Electron main) event loop back now and then.
-      if (++parsed % 5000 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      const attempts = byId.get(row.person_id);
-      if (attempts) parseAttempts(row.attempts, courseById, evidence, attempts);
+  try {
+    for (let index = 0; index < ranges.length; index++) {
+      const range = await next.people;
+      const rows = await next.attempts;
+      if (index + 1 < ranges.length) next = ask(index + 1);
+      // After the last range (run beside it, a long statement held SQLite from it for 0.3 s):
+      // SQLite runs them while this thread works on the last range.
+      else if (options.alongside) alongside = options.alongside(db).catch(() => undefined);
+      const byId = new Map(range.map((person) => [person.personId, person.attempts as Attempt[]]));
+      for (const row of rows) {
+        // Hand the (Electron main) event loop back now and then.
+        if (++parsed % 5000 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        const attempts = byId.get(row.person_id);
+        if (attempts) parseAttempts(row.attempts, courseById, evidence, attempts);
+      }
+      for (const person of range) people.push(person);
+      if (options.onPeople) await options.onPeople(range);
     }
-    for (const person of range) people.push(person);
-    if (options.onPeople) await options.onPeople(range);
+  } finally {
+    // Whatever happened, nothing issued here outlives the read (the ranges' statements are
+    // cached ones, which the read itself waits for).
+    await alongside;
   }
-  await alongside;
   return { people, unitNames };
 }
 

@@ -162,11 +162,13 @@ export async function complianceReport(session: VaultSession, options: ReportOpt
     // SQLite reads the cards after the last range, while this thread evaluates.
     alongside: (db) => (streamed.cards = certificationExpiries(db, options.asOf)),
   });
-  const { loaded: all, watched, watchError } = await read;
-  if (watchError !== undefined) throw watchError;
+  const { loaded: all, watched: streamedAll, watchError } = await read;
+  // Evaluating as it read failed (a defect; the read went on): start again from memory.
+  const watched = streamedAll && watchError === undefined;
+  if (pairs) pairs.length = watched ? pairs.length : 0;
   const loaded = only(all, options.frameworkId);
   // From memory: the cards are read while the evaluation runs (it hands the loop back often).
-  const cardsRead = (watched ? streamed.cards : null) ?? session.read((db) => certificationExpiries(db, options.asOf));
+  const cardsRead = (streamedAll ? streamed.cards : null) ?? session.read((db) => certificationExpiries(db, options.asOf));
   cardsRead.catch(() => undefined); // awaited below
   let evaluation = watched ? streamed.evaluation : null;
   if (evaluation === null) {

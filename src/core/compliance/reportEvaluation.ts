@@ -61,7 +61,7 @@ export interface EvaluationResult {
  */
 export class ReportEvaluation {
   private readonly tallies: RequirementTally[];
-  /** By lower-case unit (as scopes hold it, '' for none) and requirement. */
+  /** By lower-case unit (as scopes hold it; a key no name can be, for none) and requirement. */
   private readonly heat = new Map<string, { unit: string | null; requirementId: string; applicable: number; current: number }>();
   private readonly expiries: UpcomingExpiry[] = [];
   private readonly horizon: string;
@@ -92,7 +92,7 @@ export class ReportEvaluation {
         if (pair.status === 'not_applicable') continue;
         const current = CURRENT_STATUSES.has(pair.status);
         if (collect.heat) {
-          const key = `${pair.unit ?? ''}\u0000${requirement.requirementId}`;
+          const key = pair.unit === null ? `\u0000${requirement.requirementId}` : `${pair.unit}\u0001${requirement.requirementId}`;
           let cell = this.heat.get(key);
           if (!cell) {
             cell = { unit: pair.unit, requirementId: requirement.requirementId, applicable: 0, current: 0 };
