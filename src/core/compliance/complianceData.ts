@@ -1,5 +1,7 @@
 import type { ReadableDb } from '../db/database';
-import type { Attempt, EnginePerson, EvidenceState, PersonScope } from './statusEngine';
+import { AttemptTable } from './attemptTable';
+import type { AttemptRows } from './attemptTable';
+import type { EnginePerson, EvidenceState, PersonScope } from './statusEngine';
 
 /** Everything the engine needs, read in one pass per table. */
 export interface ComplianceData {
@@ -50,6 +52,9 @@ export async function loadComplianceData(db: ReadableDb, courseCodes: readonly s
   const courses = (await db.all<CourseRow>('SELECT course_id, code, course_version, pass_mark FROM courses WHERE current = 1'))
     .map((course) => ({ ...course, code: course.code.toLowerCase() }))
     .filter((course) => wanted.has(course.code));
+  // Every attempt of the load goes into one table; each person holds their rows of it.
+  const table = new AttemptTable();
+  for (const course of courses) course.index = table.courseOf(course.code, course.course_version);
   const courseById = new Map(courses.map((course) => [course.course_id, course]));
   const dates = new DateStrings();
   const evidence = await loadEvidence(db);
@@ -61,7 +66,7 @@ export async function loadComplianceData(db: ReadableDb, courseCodes: readonly s
   let alongside: Promise<unknown> = Promise.resolve();
   const ask = (index: number) => {
     const [from, to] = ranges[index] ?? ['', null];
-    const read = { people: readPeople(db, names, from, to), attempts: courses.length === 0 ? Promise.resolve([]) : readAttempts(db, courses, from, to) };
+    const read = { people: readPeople(db, names, table, from, to), attempts: courses.length === 0 ? Promise.resolve('') : readAttempts(db, courses, from, to) };
     // Awaited in turn below; a failure must not go unhandled meanwhile (nor outlive the read:
     // the read waits for every statement it issued).
     read.people.catch(() => undefined);
@@ -74,17 +79,26 @@ export async function loadComplianceData(db: ReadableDb, courseCodes: readonly s
   try {
     for (let index = 0; index < ranges.length; index++) {
       const range = await next.people;
-      const rows = await next.attempts;
+      const packed = await next.attempts;
       if (index + 1 < ranges.length) next = ask(index + 1);
       // After the last range (run beside it, a long statement held SQLite from it for 0.3 s):
       // SQLite runs them while this thread works on the last range.
       else if (options.alongside) alongside = options.alongside(db).catch(() => undefined);
-      const byId = new Map(range.map((person) => [person.personId, person.attempts as Attempt[]]));
-      for (const row of rows) {
+      const byId = new Map(range.map((person) => [person.personId, person]));
+      // One line per person: `person_id#attempts`.
+      for (let at = 0; at < packed.length; ) {
         // Hand the (Electron main) event loop back now and then.
         if (++parsed % 5000 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-        const attempts = byId.get(row.person_id);
-        if (attempts) parseAttempts(row.attempts, courseById, evidence, dates, attempts);
+        let end = packed.indexOf('\n', at);
+        if (end < 0) end = packed.length;
+        const mark = packed.indexOf('#', at);
+        const person = mark >= 0 && mark < end ? byId.get(packed.slice(at, mark)) : undefined;
+        if (person) {
+          const from = table.length;
+          parseAttempts(packed, mark + 1, end, courseById, evidence, dates, table);
+          person.attempts = { table, from, to: table.length };
+        }
+        at = end + 1;
       }
       for (const person of range) people.push(person);
       if (options.onPeople) await options.onPeople(range);
@@ -102,12 +116,10 @@ interface CourseRow {
   code: string;
   course_version: string | null;
   pass_mark: number | null;
+  /** Its course in the load's AttemptTable. */
+  index?: number;
 }
 
-interface AttemptRow {
-  person_id: string;
-  attempts: string;
-}
 
 /** Lower-case names by id (units, roles) and by the text as stored (sites). */
 interface Names {
@@ -125,17 +137,17 @@ type PackedVersion = [string, 0 | 1, string, string | null, string | null, strin
  * 0.6 s against 0.04 s for the query itself. JSON carries any name safely. Units and roles come
  * as ids, named here: SQLite's time is the scarcer (it reads while this thread evaluates).
  */
-async function readPeople(db: ReadableDb, names: Names, from: string, to: string | null): Promise<EnginePerson[]> {
+async function readPeople(db: ReadableDb, names: Names, table: AttemptTable, from: string, to: string | null): Promise<EnginePerson[]> {
   const [row] = await db.allCached<{ versions: string }>(
     `SELECT json_group_array(json_array(person_id, current, recorded_at, hire_date, termination_date, org_unit_id, job_role_id, site) ORDER BY person_id, version) AS versions
      FROM people WHERE person_id >= ?1${to === null ? '' : ' AND person_id < ?2'}`,
     to === null ? [from] : [from, to],
   );
   const people: EnginePerson[] = [];
-  let person = null as { personId: string; hireDate: string | null; terminationDate: string | null; scopes: PersonScope[]; attempts: Attempt[] } | null;
+  let person = null as { personId: string; hireDate: string | null; terminationDate: string | null; scopes: PersonScope[]; attempts: AttemptRows } | null;
   for (const [personId, current, recordedAt, hireDate, terminationDate, unitId, roleId, siteText] of JSON.parse(row?.versions ?? '[]') as PackedVersion[]) {
     if (person?.personId !== personId) {
-      person = { personId, hireDate: null, terminationDate: null, scopes: [], attempts: [] };
+      person = { personId, hireDate: null, terminationDate: null, scopes: [], attempts: { table, from: 0, to: 0 } };
       people.push(person);
     }
     const unit = unitId === null ? null : (names.units.get(unitId) ?? null);
@@ -210,20 +222,26 @@ async function personRanges(db: ReadableDb, perRange: number): Promise<[string, 
 }
 
 /**
- * The attempts at the given courses of one range of people, on a prepared statement.
+ * The attempts at the given courses of one range of people, on a prepared statement, packed
+ * into one string: a line per person, `person_id#attempts`, an attempt being
+ * `course_id|completed_on|passed|score|expires_on|row_id` and attempts separated by `;`. No
+ * field holds any of those characters (numbers, ISO dates, ids).
+ *
+ * Why packed: node-sqlite3 builds a JS object per row, and a million of them cost more than the
+ * query itself; and a string per person (about a kilobyte) is young garbage the collector copies
+ * while its range is parsed, where one string per range is too large ever to be copied
+ * (scavenges 220 ms -> 125 ms at 1.5M attempts).
  *
  * Reads the covering index `completions_current_attempts` alone, never the table (migration 70
- * says what it holds). One row per person with their attempts packed in a string: node-sqlite3
- * builds a JS object per row, and per-row objects for a million completions cost more than the
- * query itself. An attempt is `course_id|completed_on|passed|score|expires_on|row_id`; the
- * fields never hold | or ; (numbers, dates, ids). The row id stands for the completion id,
- * which the index does not hold (a third of its size, and of the time to build it). A whole score is written as an integer:
+ * says what it holds). The row id stands for the completion id, which the index does not hold
+ * (a third of its size, and of the time to build it). A whole score is written as an integer:
  * SQLite's text for a REAL is slow (0.3 s of 1.3 s at 1.5M completions). The courses are a set
  * tested per row (IN builds it once): joining them as a table cost 1.6 s more at 1.5M
  * completions, and mapping each id to a number in SQL (CASE) cost more than the lookup here.
  */
-function readAttempts(db: ReadableDb, courses: readonly CourseRow[], from: string, to: string | null): Promise<AttemptRow[]> {
-  return db.allCached<AttemptRow>(readAttemptsSql(courses.length, to !== null), [from, to, ...courses.map((course) => course.course_id)]);
+async function readAttempts(db: ReadableDb, courses: readonly CourseRow[], from: string, to: string | null): Promise<string> {
+  const [row] = await db.allCached<{ packed: string | null }>(readAttemptsSql(courses.length, to !== null), [from, to, ...courses.map((course) => course.course_id)]);
+  return row?.packed ?? '';
 }
 
 /**
@@ -234,10 +252,11 @@ function readAttempts(db: ReadableDb, courses: readonly CourseRow[], from: strin
 export function readAttemptsSql(courses: number, bounded: boolean): string {
   const ids = Array.from({ length: courses }, (_, i) => `?${String(i + 3)}`).join(', ');
   const score = 'iif(c.score = CAST(c.score AS INTEGER), CAST(c.score AS INTEGER), c.score)';
-  return `SELECT c.person_id, group_concat(c.course_id || '|' || c.completed_on || '|' || coalesce(c.passed, '') || '|' || coalesce(${score}, '') || '|' || coalesce(c.expires_on, '') || '|' || c.row_id, ';') AS attempts
-     FROM completions c INDEXED BY completions_current_attempts
-     WHERE c.current = 1 AND c.course_id IN (${ids}) AND c.person_id >= ?1${bounded ? ' AND c.person_id < ?2' : ''}
-     GROUP BY c.person_id`;
+  return `SELECT group_concat(person_id || '#' || attempts, char(10)) AS packed FROM (
+       SELECT c.person_id, group_concat(c.course_id || '|' || c.completed_on || '|' || coalesce(c.passed, '') || '|' || coalesce(${score}, '') || '|' || coalesce(c.expires_on, '') || '|' || c.row_id, ';') AS attempts
+       FROM completions c INDEXED BY completions_current_attempts
+       WHERE c.current = 1 AND c.course_id IN (${ids}) AND c.person_id >= ?1${bounded ? ' AND c.person_id < ?2' : ''}
+       GROUP BY c.person_id)`;
 }
 
 /**
@@ -259,18 +278,18 @@ class DateStrings {
 }
 
 /**
- * Parses one person's packed attempts (see readAttempts) onto `into`. Scans with indexOf rather
- * than split: no array per attempt (1.5M attempts: 0.9 s -> 0.4 s). A person's attempts come
- * course by course (the index's order), so the last course is tried before the map. An item
- * that does not have its six fields, or names another course, is skipped (neither can occur).
+ * Appends one person's packed attempts, text[start, end) (see readAttempts), to `into`. Scans
+ * with indexOf rather than split: no array per attempt (1.5M attempts: 0.9 s -> 0.4 s). A
+ * person's attempts come course by course (the index's order), so the last course is tried
+ * before the map. An item that does not have its six fields, or names another course, is
+ * skipped (neither can occur).
  */
-function parseAttempts(text: string, courses: ReadonlyMap<string, CourseRow>, evidence: ReadonlyMap<number, EvidenceState>, dates: DateStrings, into: Attempt[]): void {
-  const end = text.length;
-  let at = 0;
+function parseAttempts(text: string, start: number, end: number, courses: ReadonlyMap<string, CourseRow>, evidence: ReadonlyMap<number, EvidenceState>, dates: DateStrings, into: AttemptTable): void {
+  let at = start;
   let course: CourseRow | undefined;
   while (at < end) {
     let next = text.indexOf(';', at);
-    if (next < 0) next = end;
+    if (next < 0 || next > end) next = end;
     const f1 = text.indexOf('|', at);
     const f2 = text.indexOf('|', f1 + 1);
     const f3 = text.indexOf('|', f2 + 1);
@@ -282,16 +301,8 @@ function parseAttempts(text: string, courses: ReadonlyMap<string, CourseRow>, ev
       for (let i = f5 + 1; i < next; i++) rowId = rowId * 10 + text.charCodeAt(i) - 48; // digits
       const score = f3 + 1 === f4 ? null : Number(text.slice(f3 + 1, f4));
       const passed = f2 + 1 === f3 ? (score !== null && course.pass_mark !== null ? score >= course.pass_mark : null) : text.charCodeAt(f2 + 1) === 49; /* '1' */
-      into.push({
-        rowId,
-        courseCode: course.code,
-        courseVersion: course.course_version,
-        completedOn: dates.of(text, f1 + 1, f2),
-        passed,
-        score,
-        expiresOn: f4 + 1 === f5 ? null : dates.of(text, f4 + 1, f5),
-        evidence: evidence.get(rowId) ?? 'none',
-      });
+      const expiresOn = f4 + 1 === f5 ? null : dates.of(text, f4 + 1, f5);
+      into.push(course.index ?? into.courseOf(course.code, course.course_version), rowId, dates.of(text, f1 + 1, f2), passed, score, expiresOn, evidence.get(rowId) ?? 'none');
     }
     at = next + 1;
   }

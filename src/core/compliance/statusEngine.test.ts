@@ -3,6 +3,7 @@ import { addMonths, parseAsOf } from './calendarDate';
 import { requirementRuleSchema } from './requirementRule';
 import type { RequirementRuleInput } from './requirementRule';
 import { compareVersions, evaluatePair } from './statusEngine';
+import { AttemptTable } from './attemptTable';
 import type { Attempt, EnginePerson, EngineRequirement, PersonScope } from './statusEngine';
 
 function requirement(rule: Partial<RequirementRuleInput> = {}): EngineRequirement {
@@ -20,7 +21,7 @@ function attempt(completedOn: string, fields: Partial<Attempt> = {}): Attempt {
 }
 
 function person(attempts: Attempt[], fields: Partial<EnginePerson> = {}, scopes: PersonScope[] = [{ from: '2020-01-01', unit: 'laboratory', role: 'lab technician', site: 'main' }]): EnginePerson {
-  return { personId: 'p1', hireDate: '2020-01-01', terminationDate: null, scopes, attempts, ...fields };
+  return { personId: 'p1', hireDate: '2020-01-01', terminationDate: null, scopes, attempts: AttemptTable.of(attempts), ...fields };
 }
 
 describe('calendar arithmetic', () => {

@@ -1,5 +1,6 @@
 import type { ComplianceStatus, NotApplicableReason } from '../../shared/compliance/complianceStatus';
 import { addDays, addMonths } from './calendarDate';
+import type { AttemptTable, AttemptRows } from './attemptTable';
 import type { RequirementRule } from './requirementRule';
 
 // The status of one (person, requirement) on one date, from data already in memory. Pure and
@@ -38,8 +39,8 @@ export interface EnginePerson {
   terminationDate: string | null;
   /** Oldest first; at least one. */
   scopes: readonly PersonScope[];
-  /** Every completion of the person, any course, oldest first. */
-  attempts: readonly Attempt[];
+  /** Every completion of the person at the courses asked for, in rows of a table (AttemptTable). */
+  attempts: AttemptRows;
 }
 
 export interface EngineRequirement {
@@ -99,20 +100,22 @@ function inScope(rule: RequirementRule, scope: PersonScope): boolean {
   return inList(applies.units, scope.unit) && inList(applies.roles, scope.role) && inList(applies.sites, scope.site);
 }
 
-/** Whether an attempt meets the requirement's pass mark on top of the course's own verdict. */
-function attemptPasses(rule: RequirementRule, attempt: Attempt): boolean {
-  if (attempt.passed === false) return false;
+/** Whether an attempt (a row of `table`) meets the requirement's pass mark on top of the course's own verdict. */
+function attemptPasses(rule: RequirementRule, table: AttemptTable, row: number): boolean {
+  if (table.passedAt(row) === false) return false;
   const minScore = rule.courses.minScore;
-  if (minScore !== null && attempt.score !== null) return attempt.score >= minScore;
+  const score = table.scoreAt(row);
+  if (minScore !== null && score !== null) return score >= minScore;
   // The course's verdict was not a fail: passed, or (none recorded) completion itself counts.
   return true;
 }
 
-function expiryOf(rule: RequirementRule, attempt: Attempt): string | null {
-  const recurring = rule.recurrenceMonths === null ? null : addMonths(attempt.completedOn, rule.recurrenceMonths);
-  if (recurring === null) return attempt.expiresOn;
-  if (attempt.expiresOn === null) return recurring;
-  return attempt.expiresOn < recurring ? attempt.expiresOn : recurring;
+function expiryOf(rule: RequirementRule, table: AttemptTable, row: number): string | null {
+  const stated = table.expiresOnAt(row);
+  const recurring = rule.recurrenceMonths === null ? null : addMonths(table.completedOnAt(row), rule.recurrenceMonths);
+  if (recurring === null) return stated;
+  if (stated === null) return recurring;
+  return stated < recurring ? stated : recurring;
 }
 
 /** Compact lower-case lists of the rule's codes, cached per rule object. */
@@ -165,30 +168,36 @@ export function evaluatePair(person: EnginePerson, requirement: EngineRequiremen
   const codes = codesOf(rule);
   const minVersion = rule.courses.minVersion;
   const all = rule.courses.match === 'all';
-  let latestAttempt: Attempt | null = null;
+  const { table, from, to } = person.attempts;
+  // Rows of `table`; -1: none.
+  let latestAttempt = -1;
   let everPassed = false;
-  let pass: Attempt | null = null;
+  let pass = -1;
   let passExpiry: string | null = null;
   let missingCourse = false;
   for (const code of codes) {
-    let coursePass: Attempt | null = null;
+    let coursePass = -1;
     // A linear pass per course: a person has a few dozen attempts, and grouping them by course
     // once per person cost more (a Map and arrays per person, kept) than it saved.
-    for (const attempt of person.attempts) {
-      if (attempt.courseCode !== code) continue;
-      if (attempt.completedOn > asOf) continue;
-      if (person.hireDate !== null && attempt.completedOn < person.hireDate) continue;
-      if (minVersion !== null && (attempt.courseVersion === null || compareVersions(attempt.courseVersion, minVersion) < 0)) continue;
-      if (latestAttempt === null || attempt.completedOn >= latestAttempt.completedOn) latestAttempt = attempt;
-      if (attemptPasses(rule, attempt) && (coursePass === null || attempt.completedOn >= coursePass.completedOn)) coursePass = attempt;
+    for (let row = from; row < to; row++) {
+      if (table.codeAt(row) !== code) continue;
+      const completedOn = table.completedOnAt(row);
+      if (completedOn > asOf) continue;
+      if (person.hireDate !== null && completedOn < person.hireDate) continue;
+      if (minVersion !== null) {
+        const version = table.versionAt(row);
+        if (version === null || compareVersions(version, minVersion) < 0) continue;
+      }
+      if (latestAttempt < 0 || completedOn >= table.completedOnAt(latestAttempt)) latestAttempt = row;
+      if (attemptPasses(rule, table, row) && (coursePass < 0 || completedOn >= table.completedOnAt(coursePass))) coursePass = row;
     }
-    if (coursePass === null) {
+    if (coursePass < 0) {
       missingCourse = true;
       continue;
     }
     everPassed = true;
-    const expiry = expiryOf(rule, coursePass);
-    if (pass === null) {
+    const expiry = expiryOf(rule, table, coursePass);
+    if (pass < 0) {
       pass = coursePass;
       passExpiry = expiry;
     } else if (all) {
@@ -197,32 +206,34 @@ export function evaluatePair(person: EnginePerson, requirement: EngineRequiremen
         pass = coursePass;
         passExpiry = expiry;
       }
-    } else if (coursePass.completedOn > pass.completedOn) {
+    } else if (table.completedOnAt(coursePass) > table.completedOnAt(pass)) {
       pass = coursePass;
       passExpiry = expiry;
     }
   }
-  if (all && missingCourse) pass = null;
-  const latestAttemptPassed = latestAttempt === null ? null : attemptPasses(rule, latestAttempt);
+  if (all && missingCourse) pass = -1;
+  const latestAttemptPassed = latestAttempt < 0 ? null : attemptPasses(rule, table, latestAttempt);
 
-  if (pass === null) {
-    if (latestAttemptPassed === false) return judged('failed', onboardingDue, latestAttempt?.rowId ?? null, everPassed, latestAttemptPassed, unit, null);
+  if (pass < 0) {
+    if (latestAttemptPassed === false) return judged('failed', onboardingDue, table.rowIdAt(latestAttempt), everPassed, latestAttemptPassed, unit, null);
     if (asOf <= onboardingDue) return notApplicable('onboarding_grace', unit, onboardingDue, null, everPassed, latestAttemptPassed);
     return judged('never_trained', onboardingDue, null, everPassed, latestAttemptPassed, unit, null);
   }
+  const passEvidence = table.evidenceAt(pass);
+  const passRowId = table.rowIdAt(pass);
   if (passExpiry === null || asOf <= passExpiry) {
     let status: ComplianceStatus = passExpiry !== null && passExpiry <= addDays(asOf, DUE_SOON_DAYS) ? 'due_soon' : 'compliant';
-    if (rule.evidence.required && pass.evidence === 'none') status = 'missing_evidence';
-    else if (rule.evidence.required && pass.evidence === 'rejected') status = 'evidence_rejected';
-    return judged(status, passExpiry, pass.rowId, everPassed, latestAttemptPassed, unit, pass.evidence);
+    if (rule.evidence.required && passEvidence === 'none') status = 'missing_evidence';
+    else if (rule.evidence.required && passEvidence === 'rejected') status = 'evidence_rejected';
+    return judged(status, passExpiry, passRowId, everPassed, latestAttemptPassed, unit, passEvidence);
   }
   // Lapsed. Someone who only just moved into scope is still within onboarding grace.
-  if (first > 0 && asOf <= onboardingDue) return notApplicable('onboarding_grace', unit, onboardingDue, pass.rowId, everPassed, latestAttemptPassed);
-  if (latestAttemptPassed === false && latestAttempt !== null && latestAttempt.completedOn > pass.completedOn) {
-    return judged('failed', passExpiry, latestAttempt.rowId, everPassed, latestAttemptPassed, unit, null);
+  if (first > 0 && asOf <= onboardingDue) return notApplicable('onboarding_grace', unit, onboardingDue, passRowId, everPassed, latestAttemptPassed);
+  if (latestAttemptPassed === false && latestAttempt >= 0 && table.completedOnAt(latestAttempt) > table.completedOnAt(pass)) {
+    return judged('failed', passExpiry, table.rowIdAt(latestAttempt), everPassed, latestAttemptPassed, unit, null);
   }
   const status: ComplianceStatus = asOf <= addDays(passExpiry, rule.graceDays) ? 'overdue' : 'expired';
-  return judged(status, passExpiry, pass.rowId, everPassed, latestAttemptPassed, unit, null);
+  return judged(status, passExpiry, passRowId, everPassed, latestAttemptPassed, unit, null);
 }
 
 // Results are built in one place each, without spreads: the engine makes a million of them.
