@@ -21,9 +21,9 @@ export interface LoadOptions {
    */
   onPeople?: (people: readonly EnginePerson[]) => Promise<void>;
   /**
-   * Issues more reads on `db` once every range is asked for: SQLite runs them after the ranges,
-   * while this thread still works on the last ones. The load waits for the promise (not for its
-   * outcome) before it ends, so nothing outlives the read.
+   * Issues more reads on `db` once the last range has been read: SQLite runs them while this
+   * thread works on that range. The load waits for the promise (not for its outcome) before it
+   * ends, so nothing outlives the read.
    */
   alongside?: (db: ReadableDb) => Promise<unknown>;
 }
@@ -49,12 +49,13 @@ export async function loadComplianceData(db: ReadableDb, courseCodes: readonly s
   }
   for (const role of await db.all<{ id: string; name: string }>('SELECT id, name FROM job_roles')) names.roles.set(role.id, role.name.toLowerCase());
   const wanted = new Set(courseCodes);
-  const courses = (await db.all<CourseRow>('SELECT course_id, code, course_version, pass_mark FROM courses WHERE current = 1'))
-    .map((course) => ({ ...course, code: course.code.toLowerCase() }))
-    .filter((course) => wanted.has(course.code));
   // Every attempt of the load goes into one table; each person holds their rows of it.
   const table = new AttemptTable();
-  for (const course of courses) course.index = table.courseOf(course.code, course.course_version);
+  const courses: CourseRow[] = [];
+  for (const course of await db.all<Omit<CourseRow, 'index'>>('SELECT course_id, code, course_version, pass_mark FROM courses WHERE current = 1')) {
+    const code = course.code.toLowerCase();
+    if (wanted.has(code)) courses.push({ ...course, code, index: table.courseOf(code, course.course_version) });
+  }
   const courseById = new Map(courses.map((course) => [course.course_id, course]));
   const dates = new DateStrings();
   const evidence = await loadEvidence(db);
@@ -117,9 +118,8 @@ interface CourseRow {
   course_version: string | null;
   pass_mark: number | null;
   /** Its course in the load's AttemptTable. */
-  index?: number;
+  index: number;
 }
-
 
 /** Lower-case names by id (units, roles) and by the text as stored (sites). */
 interface Names {
@@ -302,7 +302,7 @@ function parseAttempts(text: string, start: number, end: number, courses: Readon
       const score = f3 + 1 === f4 ? null : Number(text.slice(f3 + 1, f4));
       const passed = f2 + 1 === f3 ? (score !== null && course.pass_mark !== null ? score >= course.pass_mark : null) : text.charCodeAt(f2 + 1) === 49; /* '1' */
       const expiresOn = f4 + 1 === f5 ? null : dates.of(text, f4 + 1, f5);
-      into.push(course.index ?? into.courseOf(course.code, course.course_version), rowId, dates.of(text, f1 + 1, f2), passed, score, expiresOn, evidence.get(rowId) ?? 'none');
+      into.push(course.index, rowId, dates.of(text, f1 + 1, f2), passed, score, expiresOn, evidence.get(rowId) ?? 'none');
     }
     at = next + 1;
   }

@@ -69,7 +69,7 @@ interface LoadWatcher {
   start: (engine: readonly EngineRequirement[]) => void;
   /** Each range of people once their attempts are read. */
   people: (people: readonly EnginePerson[]) => Promise<void>;
-  /** More reads, issued on the same read once every range is asked for (see LoadOptions). */
+  /** More reads, issued on the same read behind the last range (see LoadOptions). */
   alongside: (db: ReadableDb) => Promise<unknown>;
 }
 
@@ -82,43 +82,20 @@ const cache = new WeakMap<VaultSession, { generation: number; loaded: Promise<Lo
 /**
  * The session's data, read once per change. The promise is what is cached, so the dashboard's
  * report, trend and drill-down asked together read once. When this call starts the read,
- * `watcher` sees the people as they arrive (`watched`); a watcher that throws is dropped and its
- * error returned, and the read goes on for everyone else.
+ * `watcher` sees the people as they arrive (`watched`). The read is shared by every question
+ * asked meanwhile, so the watcher must not throw.
  */
-async function loadCached(session: VaultSession, watcher?: LoadWatcher): Promise<{ loaded: Loaded; watched: boolean; watchError: Error | undefined }> {
+async function loadCached(session: VaultSession, watcher?: LoadWatcher): Promise<{ loaded: Loaded; watched: boolean }> {
   const known = cache.get(session);
-  if (known && known.generation === session.generation) return { loaded: await known.loaded, watched: false, watchError: undefined };
-  let watchError: Error | undefined;
-  const fail = (error: unknown) => {
-    watchError = error instanceof Error ? error : new Error(String(error));
-    active = undefined;
-  };
-  let active = watcher;
-  const guarded: LoadWatcher | undefined = active && {
-    start: (engine) => {
-      try {
-        active?.start(engine);
-      } catch (error) {
-        fail(error);
-      }
-    },
-    people: async (people) => {
-      try {
-        await active?.people(people);
-      } catch (error) {
-        fail(error);
-      }
-    },
-    alongside: (db) => (active ? active.alongside(db) : Promise.resolve()),
-  };
-  const loaded = session.read((db) => load(db, guarded));
+  if (known && known.generation === session.generation) return { loaded: await known.loaded, watched: false };
+  const loaded = session.read((db) => load(db, watcher));
   const entry = { generation: session.generation, loaded };
   cache.set(session, entry);
   // A failed read is not remembered: the next question tries again.
   loaded.catch(() => {
     if (cache.get(session) === entry) cache.delete(session);
   });
-  return { loaded: await loaded, watched: watcher !== undefined, watchError };
+  return { loaded: await loaded, watched: watcher !== undefined };
 }
 
 /** Only one framework's requirements (the data stays shared). */
@@ -153,25 +130,36 @@ export async function complianceReport(session: VaultSession, options: ReportOpt
   // Its database read queues behind the load's (it reads log.head first): a few small queries.
   const integrityRead = session.logIntegrity();
   integrityRead.catch(() => undefined); // awaited below
-  const streamed: { evaluation: ReportEvaluation | null; cards: Promise<CertificationExpiry[]> | null } = { evaluation: null, cards: null };
+  const streamed: { evaluation: ReportEvaluation | null; failed: boolean; cards: Promise<CertificationExpiry[]> | null } = { evaluation: null, failed: false, cards: null };
+  // A failure while evaluating as it reads (a defect) must not fail the read, which is shared:
+  // this report then evaluates from memory.
   const read = loadCached(session, {
     start: (engine) => {
-      streamed.evaluation = new ReportEvaluation(engine.filter(inFramework), options.asOf, collect);
+      try {
+        streamed.evaluation = new ReportEvaluation(engine.filter(inFramework), options.asOf, collect);
+      } catch {
+        streamed.failed = true;
+      }
     },
-    people: async (people) => streamed.evaluation?.add(people),
+    people: async (people) => {
+      if (streamed.failed) return;
+      try {
+        await streamed.evaluation?.add(people);
+      } catch {
+        streamed.failed = true;
+      }
+    },
     // SQLite reads the cards after the last range, while this thread evaluates.
     alongside: (db) => (streamed.cards = certificationExpiries(db, options.asOf)),
   });
-  const { loaded: all, watched: streamedAll, watchError } = await read;
-  // Evaluating as it read failed (a defect; the read went on): start again from memory.
-  const watched = streamedAll && watchError === undefined;
-  if (pairs) pairs.length = watched ? pairs.length : 0;
+  const { loaded: all, watched } = await read;
   const loaded = only(all, options.frameworkId);
   // From memory: the cards are read while the evaluation runs (it hands the loop back often).
-  const cardsRead = (streamedAll ? streamed.cards : null) ?? session.read((db) => certificationExpiries(db, options.asOf));
+  const cardsRead = (watched ? streamed.cards : null) ?? session.read((db) => certificationExpiries(db, options.asOf));
   cardsRead.catch(() => undefined); // awaited below
-  let evaluation = watched ? streamed.evaluation : null;
+  let evaluation = watched && !streamed.failed ? streamed.evaluation : null;
   if (evaluation === null) {
+    if (pairs) pairs.length = 0; // what a failed evaluation had collected
     evaluation = new ReportEvaluation(loaded.engine, options.asOf, collect);
     await evaluation.add(loaded.data.people);
   }

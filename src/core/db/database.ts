@@ -34,9 +34,10 @@ export interface WritableDb extends ReadableDb {
 }
 
 /**
- * Statements prepared by `runCached` for one transaction. The transaction closes it before it
- * commits or rolls back: from then on `runCached` refuses, and `close` waits for every run in
- * flight, so that no statement issued inside the transaction can run after it (in autocommit).
+ * Statements prepared by `runCached` and `allCached` for one read or transaction, which closes
+ * it before it ends (a transaction: before COMMIT or ROLLBACK): from then on both refuse, and
+ * `close` waits for every run in flight, so that no statement issued inside can run after it
+ * (a transaction's in autocommit).
  */
 class StatementCache {
   private readonly statements = new Map<string, Promise<sqlite3.Statement>>();

@@ -98,14 +98,15 @@ function presetDateOrders(options: ImportOptions, dateColumns: readonly number[]
   return dateColumns.length === 0 ? orders : null;
 }
 
-/**
- * Thrown inside the import's transaction (rolling it back) when a slash date turns up while the
- * columns' day/month orders are undecided: the import starts again after `decideDateOrders`.
- */
+/** Whether a cell holds a slash date (04/05/2025), whose day/month order must be decided. */
 function isSlashDate(cell: unknown): boolean {
   return typeof cell === 'string' && slashDateHint(cell) !== null;
 }
 
+/**
+ * Thrown inside the import's transaction (rolling it back) when a slash date turns up while the
+ * columns' day/month orders are undecided: the import starts again after `decideDateOrders`.
+ */
 class NeedsDateOrders extends Error {
   constructor() {
     super('slash dates need a decided day/month order');
