@@ -19,14 +19,14 @@ function cspMeta(): Plugin {
   };
 }
 
-// Three bundles: main (ESM, Node deps external), preload (ONE CommonJS file with every
+// Three bundles: main (ESM, Node deps external; with core's worker as a second entry), preload (ONE CommonJS file with every
 // dependency inlined, because a sandboxed preload can neither be an ES module nor require
 // node_modules), renderer (static files served at app://custodian/).
 export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rolldownOptions: { input: { index: resolve('src/main/index.ts') } },
+      rolldownOptions: { input: { index: resolve('src/main/index.ts'), coreWorker: resolve('src/core/host/coreWorker.ts') } },
     },
   },
   preload: {

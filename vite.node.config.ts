@@ -24,6 +24,7 @@ export default defineConfig({
       input: {
         'cli/custodian': resolve('src/cli/main.ts'),
         'harness/server': resolve('tests/harness/main.ts'),
+        'core/coreWorker': resolve('src/core/host/coreWorker.ts'),
         'bench/run': resolve('bench/run.ts'),
         'test-support/crashChild': resolve('tests/support/crashChild.ts'),
       },

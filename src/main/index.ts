@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, app, ipcMain, powerMonitor, session } from 'electron';
-import { createCore } from '../core/handlers';
+import { startCoreHost } from '../core/host/coreHost';
 import { DEFAULT_ALLOWED_ORIGINS } from './ipc/isTrustedSender';
 import { registerIpc } from './ipc/registerIpc';
 import { log } from './log';
@@ -15,6 +15,8 @@ import { createMainWindow } from './window/createMainWindow';
 
 const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+// Core's worker, built beside this file (electron.vite.config.ts).
+const coreWorkerFile = new URL('./coreWorker.js', import.meta.url);
 // electron-vite sets this in `npm run dev` only; a packaged app never has a dev server.
 const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
 const devServerOrigin = devServerUrl ? new URL(devServerUrl).origin : undefined;
@@ -53,16 +55,25 @@ app
   .then(() => {
     hardenApp(session.defaultSession, devServerOrigin ? { devServerOrigin } : {});
     serveAppProtocol(rendererDir);
-    const core = createCore({ dataDir: app.getPath('userData'), dialogs: electronDialogs(() => mainWindow) });
+    // Core (SQLite, crypto, files) runs in a worker thread: this loop only checks, parses and
+    // forwards, so the window never waits for it.
+    const core = startCoreHost({
+      workerFile: coreWorkerFile,
+      dataDir: app.getPath('userData'),
+      dialogs: electronDialogs(() => mainWindow),
+      onWorkerExit: (code) => {
+        log.error(`core stopped (exit code ${String(code)}); the vault is locked`);
+      },
+    });
     // Lock when the OS locks or sleeps: the key must not outlive the officer's presence.
     const lockNow = (why: string) => () => {
       log.info(`locking the vault (${why})`);
-      void core.vaults.lock();
+      void core.lock();
     };
     powerMonitor.on('lock-screen', lockNow('screen locked'));
     powerMonitor.on('suspend', lockNow('system suspending'));
     app.on('before-quit', () => {
-      void core.vaults.lock();
+      void core.close();
     });
     registerIpc(ipcMain, core.handlers, {
       windowContentsId: () => mainWindow?.webContents.id,

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createCore } from '../../src/core/handlers';
+import { startCoreHost } from '../../src/core/host/coreHost';
 import { assetHeaders, resolveRendererAsset } from '../../src/main/security/rendererAsset';
 import { contentSecurityPolicy, contentSecurityPolicyMeta } from '../../src/shared/csp';
 import { dispatch } from '../../src/shared/ipc/dispatch';
@@ -17,6 +17,8 @@ export interface HarnessOptions {
   rendererDir: string;
   /** The built bridge script (out/harness/bridge.js). */
   bridgeFile: string;
+  /** Core's built worker (out/core/coreWorker.js): core runs there, as in the app. */
+  coreWorkerFile: string;
   /** Stubbed native folder dialogs: what "Choose folder" answers (null: the user cancelled). */
   pickCreate?: string | null;
   pickOpen?: string | null;
@@ -78,7 +80,10 @@ function tokenMatches(given: string | string[] | undefined, token: string): bool
  */
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const token = randomBytes(32).toString('base64url');
-  const { handlers } = createCore({
+  // Core runs in its worker, behind the same forwarding as Electron's main process: the
+  // end-to-end suite crosses the real boundary.
+  const core = startCoreHost({
+    workerFile: options.coreWorkerFile,
     dataDir: options.dataDir,
     dialogs: {
       chooseFolder: (purpose) => Promise.resolve((purpose === 'create' ? options.pickCreate : options.pickOpen) ?? null),
@@ -86,6 +91,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     },
     ...(options.kdf ? { kdf: options.kdf } : {}),
   });
+  const { handlers } = core;
   const bridgeScript = await readFile(options.bridgeFile);
   const csp = contentSecurityPolicy("'self'");
   let origin = '';
@@ -186,12 +192,14 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     url: `${origin}/#token=${token}`,
     origin,
     token,
-    close: () =>
-      new Promise<void>((resolveClose) => {
+    close: async () => {
+      await new Promise<void>((resolveClose) => {
         server.closeAllConnections();
         server.close(() => {
           resolveClose();
         });
-      }),
+      });
+      await core.close();
+    },
   };
 }

@@ -33,6 +33,7 @@ const harness = await startHarness({
   dataDir,
   rendererDir: join(outDir, 'renderer'),
   bridgeFile: join(outDir, 'harness', 'bridge.js'),
+  coreWorkerFile: join(outDir, 'core', 'coreWorker.js'),
   pickCreate: values['pick-create'] ?? join(dataDir, 'vaults'),
   pickOpen: values['pick-open'] ?? null,
   pickImport: values['pick-import'] ?? null,

@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCoreHandlers } from '../../src/core/handlers';
+import { startCoreHost } from '../../src/core/host/coreHost';
+import type { CoreHost } from '../../src/core/host/coreHost';
 import { registerIpc } from '../../src/main/ipc/registerIpc';
 import type { IpcMainLike } from '../../src/main/ipc/registerIpc';
 import type { SenderInfo } from '../../src/main/ipc/isTrustedSender';
@@ -15,14 +17,20 @@ import type { Harness } from '../harness/harnessServer';
 
 // Proves the three transports agree with the one contract: every channel has a core handler,
 // a preload function, a main-process registration and a harness route, and each transport
-// refuses malformed input with a validation error rather than crashing.
+// refuses malformed input with a validation error rather than crashing. Main and the harness
+// forward to core in its built worker (out/core/coreWorker.js, from `npm run build`), as the
+// app does.
+
+const CORE_WORKER = join(import.meta.dirname, '../../out/core/coreWorker.js');
+if (!existsSync(CORE_WORKER)) throw new Error(`${CORE_WORKER} is missing: run \`npm run build\` before the integration tests`);
 
 const EXPECTED_SHAPE = CHANNELS.map((channel) => channel.slice('custodian:'.length)).sort();
 
 /**
  * One well-formed input per channel (the compiler demands one for every new channel). Some
  * reach core and are refused there for the state they find (no vault unlocked, an unknown
- * location): that still proves the route, so `reachedCore` accepts any code but the edge's own.
+ * location): that still proves the route, so `reachedCore` accepts any code but the edge's own
+ * and `internal`: a handler that crashes has not answered, whatever route it took.
  */
 const SAMPLE_INPUTS: Record<Channel, unknown> = {
   'custodian:app.info': {},
@@ -51,7 +59,7 @@ const SAMPLE_INPUTS: Record<Channel, unknown> = {
   'custodian:compliance.frameworks': {},
   'custodian:compliance.enableFramework': { id: 'hipaa', enabled: true },
 };
-const EDGE_CODES = ['validation_failed', 'unknown_channel', 'forbidden_sender'];
+const EDGE_CODES = ['validation_failed', 'unknown_channel', 'forbidden_sender', 'internal'];
 
 function reachedCore(result: unknown): boolean {
   const value = result as IpcResult<unknown>;
@@ -120,11 +128,17 @@ describe('main-process registration', () => {
     { sender: { id: 1 }, senderFrame: { url: 'app://custodian.evil/index.html', parent: null } },
   ];
 
+  let host: CoreHost;
   beforeAll(() => {
-    registerIpc(recorder, createCoreHandlers({ dataDir }), {
+    // As src/main/index.ts does, with a recorder standing in for Electron's ipcMain.
+    host = startCoreHost({ workerFile: CORE_WORKER, dataDir, dialogs: { chooseFolder: () => Promise.resolve(null), chooseImportFile: () => Promise.resolve(null) } });
+    registerIpc(recorder, host.handlers, {
       windowContentsId: () => 1,
       allowedOrigins: ['app://custodian'],
     });
+  });
+  afterAll(async () => {
+    await host.close();
   });
 
   it('registers every channel', () => {
@@ -153,7 +167,7 @@ describe('harness bridge', () => {
     writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><html><head></head><body></body></html>');
     const bridgeFile = join(rendererDir, 'bridge.js');
     writeFileSync(bridgeFile, '/* bridge */');
-    harness = await startHarness({ port: 0, dataDir, rendererDir, bridgeFile });
+    harness = await startHarness({ port: 0, dataDir, rendererDir, bridgeFile, coreWorkerFile: CORE_WORKER });
   });
   afterAll(async () => {
     await harness.close();

@@ -26,12 +26,12 @@ afterEach(() => {
   temp.cleanup();
 });
 
-async function tamper(work: (db: WritableDb) => Promise<void>): Promise<void> {
-  const db = await VaultDatabase.open(`${dir}/vault.db`, dataKey);
+async function tamper(work: (db: WritableDb) => void): Promise<void> {
+  const db = VaultDatabase.open(`${dir}/vault.db`, dataKey);
   try {
-    await db.transaction(async (tx) => {
-      await tx.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TRIGGER checkpoints_no_update; DROP TRIGGER checkpoints_no_delete;');
-      await work(tx);
+    await db.transaction((tx) => {
+      tx.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TRIGGER checkpoints_no_update; DROP TRIGGER checkpoints_no_delete;');
+      work(tx);
     });
   } finally {
     await db.close();
@@ -56,7 +56,7 @@ describe('audit log tamper evidence', () => {
   });
 
   it('the triggers refuse UPDATE and DELETE while they exist', async () => {
-    const db = await VaultDatabase.open(`${dir}/vault.db`, dataKey);
+    const db = VaultDatabase.open(`${dir}/vault.db`, dataKey);
     try {
       await expect(db.transaction((tx) => tx.run("UPDATE audit_log SET reason = 'x' WHERE seq = 1"))).rejects.toThrow(/append-only/);
       await expect(db.transaction((tx) => tx.run('DELETE FROM audit_log WHERE seq = 1'))).rejects.toThrow(/append-only/);
@@ -67,19 +67,21 @@ describe('audit log tamper evidence', () => {
   });
 
   it('detects an edited entry and names it', async () => {
-    await tamper((db) => db.run("UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 4").then(() => undefined));
+    await tamper((db) => {
+      db.run("UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 4");
+    });
     expect(await verification()).toMatchObject({ ok: false, problem: { seq: 4 } });
   });
 
   it('detects an edited entry whose stored leaf hash was recomputed too', async () => {
-    await tamper(async (db) => {
-      await db.run("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3");
-      const row = await db.get<{ seq: number; at: string; actor: string; action: string; target: string | null; before_hash: string | null; after_hash: string | null; reason: string | null }>(
+    await tamper((db) => {
+      db.run("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3");
+      const row = db.get<{ seq: number; at: string; actor: string; action: string; target: string | null; before_hash: string | null; after_hash: string | null; reason: string | null }>(
         'SELECT * FROM audit_log WHERE seq = 3',
       );
       if (!row) throw new Error('fixture');
       const leaf = entryLeaf({ seq: row.seq, at: row.at, actor: row.actor, action: row.action, target: row.target, before: row.before_hash, after: row.after_hash, reason: row.reason });
-      await db.run('UPDATE audit_log SET leaf_hash = ? WHERE seq = 3', [leaf]);
+      db.run('UPDATE audit_log SET leaf_hash = ? WHERE seq = 3', [leaf]);
     });
     const result = await verification();
     expect(result.ok).toBe(false);
@@ -87,14 +89,16 @@ describe('audit log tamper evidence', () => {
   });
 
   it('detects a deleted entry in the middle', async () => {
-    await tamper((db) => db.run('DELETE FROM audit_log WHERE seq = 2').then(() => undefined));
+    await tamper((db) => {
+      db.run('DELETE FROM audit_log WHERE seq = 2');
+    });
     expect(await verification()).toMatchObject({ ok: false, problem: { seq: 2 } });
   });
 
   it('detects the last entries deleted together with their checkpoints (via log.head)', async () => {
-    await tamper(async (db) => {
-      await db.run('DELETE FROM audit_log WHERE seq >= 6');
-      await db.run('DELETE FROM checkpoints WHERE size >= 7');
+    await tamper((db) => {
+      db.run('DELETE FROM audit_log WHERE seq >= 6');
+      db.run('DELETE FROM checkpoints WHERE size >= 7');
     });
     const result = await verification();
     expect(result.ok).toBe(false);
@@ -102,30 +106,28 @@ describe('audit log tamper evidence', () => {
   });
 
   it('detects an inserted entry', async () => {
-    await tamper((db) =>
-      db
-        .run("INSERT INTO audit_log (seq, at, actor, action, target, reason, leaf_hash) VALUES (7, '2026-01-01T00:00:00.000Z', 'alice', 'evidence.delete', 'x', 'cover-up', zeroblob(32))")
-        .then(() => undefined),
-    );
+    await tamper((db) => {
+      db.run("INSERT INTO audit_log (seq, at, actor, action, target, reason, leaf_hash) VALUES (7, '2026-01-01T00:00:00.000Z', 'alice', 'evidence.delete', 'x', 'cover-up', zeroblob(32))");
+    });
     expect(await verification()).toMatchObject({ ok: false, problem: { seq: 7 } });
   });
 
   it('detects two entries reordered', async () => {
-    await tamper(async (db) => {
-      const rows = await db.all<{ seq: number; action: string; target: string | null; reason: string | null }>(
+    await tamper((db) => {
+      const rows = db.all<{ seq: number; action: string; target: string | null; reason: string | null }>(
         'SELECT seq, action, target, reason FROM audit_log WHERE seq IN (3, 4) ORDER BY seq',
       );
       const [a, b] = rows;
       if (!a || !b) throw new Error('fixture');
-      await db.run('UPDATE audit_log SET action = ?, target = ?, reason = ? WHERE seq = ?', [b.action, b.target, b.reason, a.seq]);
-      await db.run('UPDATE audit_log SET action = ?, target = ?, reason = ? WHERE seq = ?', [a.action, a.target, a.reason, b.seq]);
+      db.run('UPDATE audit_log SET action = ?, target = ?, reason = ? WHERE seq = ?', [b.action, b.target, b.reason, a.seq]);
+      db.run('UPDATE audit_log SET action = ?, target = ?, reason = ? WHERE seq = ?', [a.action, a.target, a.reason, b.seq]);
     });
     expect(await verification()).toMatchObject({ ok: false, problem: { seq: 3 } });
   });
 
   it('detects a forged checkpoint signed by a key that is not a user key', async () => {
-    await tamper(async (db) => {
-      await db.run('UPDATE checkpoints SET signature = zeroblob(64) WHERE size = 5');
+    await tamper((db) => {
+      db.run('UPDATE checkpoints SET signature = zeroblob(64) WHERE size = 5');
     });
     expect((await verification()).ok).toBe(false);
   });

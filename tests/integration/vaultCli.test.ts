@@ -88,7 +88,7 @@ describe('custodian vault commands', () => {
   it('recovery export-key opens vault.db in SQLCipher; a plain SQLite cannot', async () => {
     const key = custodian(['recovery', 'export-key', vault]);
     expect(key.stdout).toMatch(/^[0-9a-f]{64}\n$/);
-    const db = await VaultDatabase.open(join(vault, 'vault.db'), Buffer.from(key.stdout.trim(), 'hex'));
+    const db = VaultDatabase.open(join(vault, 'vault.db'), Buffer.from(key.stdout.trim(), 'hex'));
     const count = await db.read((r) => r.get<{ n: number }>('SELECT count(*) AS n FROM evidence'));
     await db.close();
     expect(count?.n).toBe(1);

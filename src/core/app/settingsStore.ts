@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../fs/atomicWrite';
@@ -35,6 +35,8 @@ export class SettingsStore {
   }
 
   async save(settings: Settings): Promise<void> {
+    // The app's data folder may not exist yet on a first run (Electron makes userData lazily).
+    await mkdir(this.dataDir, { recursive: true, mode: 0o700 });
     await writeFileAtomic(this.file, JSON.stringify(settings, null, 2));
   }
 

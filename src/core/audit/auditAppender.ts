@@ -1,5 +1,4 @@
 import type { WritableDb } from '../db/database';
-import { settledInOrder } from '../db/settledInOrder';
 import { insertRows } from '../records/insertJsonRows';
 import type { AuditEntry, AuditEvent, AuditSigner } from './auditLog';
 import { entryLeafHex, LOG_COLUMNS, logSize } from './auditLog';
@@ -14,13 +13,11 @@ import type { FrontierNode } from './merkleFrontier';
  * tree's right edge. Every transaction that changes anything must finish an appender before it
  * commits, so no entry is ever outside a signed checkpoint.
  *
- * Contract: one appender per transaction, made by `open`. `append` numbers and hashes its
- * entries at once, in call order (so an import hashes one batch's entries while SQLite still
- * writes the previous batch) and issues their insert; `finish` waits for every insert.
+ * Contract: one appender per transaction, made by `open`. `append` numbers, hashes and inserts
+ * its entries in call order; `finish` must be the last call.
  */
 export class AuditAppender {
   private appended = 0;
-  private queue: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly db: WritableDb,
@@ -32,9 +29,9 @@ export class AuditAppender {
   ) {}
 
   /** Reads the log's size and right edge: the state the first entry is appended to. */
-  static async open(db: WritableDb, vaultId: string, signer: AuditSigner, at: string = new Date().toISOString()): Promise<AuditAppender> {
-    const size = await logSize(db);
-    const frontier = new MerkleFrontier(await db.all<FrontierNode>('SELECT size, hash FROM audit_frontier ORDER BY level'));
+  static open(db: WritableDb, vaultId: string, signer: AuditSigner, at: string = new Date().toISOString()): AuditAppender {
+    const size = logSize(db);
+    const frontier = new MerkleFrontier(db.all<FrontierNode>('SELECT size, hash FROM audit_frontier ORDER BY level'));
     return new AuditAppender(db, vaultId, signer, at, size, frontier);
   }
 
@@ -42,9 +39,9 @@ export class AuditAppender {
     return this.appended;
   }
 
-  /** Numbers and hashes `events` now; the returned promise settles when they are inserted. */
-  append(events: readonly AuditEvent[]): Promise<void> {
-    if (events.length === 0) return Promise.resolve();
+  /** Numbers, hashes and inserts `events`. */
+  append(events: readonly AuditEvent[]): void {
+    if (events.length === 0) return;
     const rows: (string | number | null)[][] = [];
     for (const event of events) {
       const entry: AuditEntry = {
@@ -64,37 +61,22 @@ export class AuditAppender {
       this.size++;
     }
     this.appended += events.length;
-    // Issued at once, not after the previous insert calls back: entries carry their own seq, so
-    // inserts may land in any order, and SQLite never waits for this thread to issue the next.
-    const inserted = insertRows(this.db, 'audit_log', LOG_COLUMNS, rows, { transforms: { leaf_hash: 'unhex' } });
-    const before = this.queue;
-    this.queue = settledInOrder(before, inserted);
-    this.queue.catch(() => undefined);
-    return inserted;
-  }
-
-  /**
-   * Waits for every insert issued, ignoring failures: before a failed transaction rolls back,
-   * so that no entry lands after it (outside any checkpoint).
-   */
-  async settle(): Promise<void> {
-    await this.queue.catch(() => undefined);
+    insertRows(this.db, 'audit_log', LOG_COLUMNS, rows, { transforms: { leaf_hash: 'unhex' } });
   }
 
   /** Stores the right edge and signs a checkpoint over the whole log. */
-  async finish(): Promise<Checkpoint> {
-    await this.queue;
+  finish(): Checkpoint {
     if (this.appended === 0) throw new Error('an audited transaction must log at least one event');
-    await this.db.run('DELETE FROM audit_frontier');
+    this.db.run('DELETE FROM audit_frontier');
     for (const [level, node] of this.frontier.edge.entries()) {
-      await this.db.run('INSERT INTO audit_frontier (level, size, hash) VALUES (?, ?, ?)', [level, node.size, node.hash]);
+      this.db.run('INSERT INTO audit_frontier (level, size, hash) VALUES (?, ?, ?)', [level, node.size, node.hash]);
     }
     const checkpoint = signCheckpoint(
       { vaultId: this.vaultId, size: this.size, root: this.frontier.root().toString('base64'), signer: this.signer.name, at: this.at },
       this.signer.privateKey,
       this.signer.publicKey,
     );
-    await this.db.run('INSERT INTO checkpoints (size, root, signer, public_key, signature, at) VALUES (?, ?, ?, ?, ?, ?)', [
+    this.db.run('INSERT INTO checkpoints (size, root, signer, public_key, signature, at) VALUES (?, ?, ?, ?, ?, ?)', [
       checkpoint.size,
       Buffer.from(checkpoint.root, 'base64'),
       checkpoint.signer,
@@ -107,9 +89,9 @@ export class AuditAppender {
 }
 
 /** Appends events and signs a checkpoint: a one-call appender. */
-export async function appendAudit(db: WritableDb, vaultId: string, signer: AuditSigner, events: readonly AuditEvent[], now: Date = new Date()): Promise<Checkpoint> {
+export function appendAudit(db: WritableDb, vaultId: string, signer: AuditSigner, events: readonly AuditEvent[], now: Date = new Date()): Checkpoint {
   if (events.length === 0) throw new Error('appendAudit needs at least one event');
-  const appender = await AuditAppender.open(db, vaultId, signer, now.toISOString());
-  await appender.append(events);
+  const appender = AuditAppender.open(db, vaultId, signer, now.toISOString());
+  appender.append(events);
   return appender.finish();
 }

@@ -65,7 +65,7 @@ export function stateHash(state: unknown): string {
 }
 
 /** Entries in the log. max(seq) reads one b-tree leaf; count(*) would scan the whole table. */
-export async function logSize(db: ReadableDb): Promise<number> {
-  const row = await db.get<{ n: number }>('SELECT coalesce(max(seq) + 1, 0) AS n FROM audit_log');
+export function logSize(db: ReadableDb): number {
+  const row = db.get<{ n: number }>('SELECT coalesce(max(seq) + 1, 0) AS n FROM audit_log');
   return row?.n ?? 0;
 }

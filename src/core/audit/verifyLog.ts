@@ -48,10 +48,10 @@ interface CheckpointRow {
  * reordered by someone who holds the vault key but not a user's signing key; a rollback of
  * both database and head to an older genuine state needs a checkpoint held elsewhere (packets).
  */
-export async function verifyLog(db: ReadableDb, vaultId: string, head: Checkpoint | null): Promise<LogVerification> {
-  const rows = await db.all<LogRow>('SELECT * FROM audit_log ORDER BY seq');
-  const checkpoints = await db.all<CheckpointRow>('SELECT * FROM checkpoints ORDER BY size');
-  const knownKeys = new Set((await db.all<{ public_key: string }>('SELECT public_key FROM signing_keys')).map((r) => r.public_key));
+export function verifyLog(db: ReadableDb, vaultId: string, head: Checkpoint | null): LogVerification {
+  const rows = db.all<LogRow>('SELECT * FROM audit_log ORDER BY seq');
+  const checkpoints = db.all<CheckpointRow>('SELECT * FROM checkpoints ORDER BY size');
+  const knownKeys = new Set((db.all<{ public_key: string }>('SELECT public_key FROM signing_keys')).map((r) => r.public_key));
   const signers = new Set<string>();
   const frontier = new MerkleFrontier();
   // A holder rather than a `let`: the closure assigns it, which flow analysis cannot see.

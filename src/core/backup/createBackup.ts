@@ -197,10 +197,9 @@ async function verifyBackupFile(session: VaultSession, file: string, workDir: st
   verifyHeaderMac(session.dataKey, header);
   if (header.vaultId !== session.vaultId) throw new Error('its header names another vault');
 
-  const database = await VaultDatabase.open(join(workDir, 'vault.db'), session.dataKey);
+  const database = VaultDatabase.open(join(workDir, 'vault.db'), session.dataKey);
   try {
-    const integrity = await database.read((db) => db.all<{ integrity_check: string }>('PRAGMA integrity_check'));
-    if (integrity.length !== 1 || integrity[0]?.integrity_check !== 'ok') throw new Error('its database copy fails integrity_check');
+    if ((await database.checkIntegrity()) !== 'ok') throw new Error('its database copy fails integrity_check');
     const rows = await database.read((db) => db.all<{ blob_name: string }>('SELECT blob_name FROM evidence'));
     const inDatabase = new Set(rows.map((row) => row.blob_name));
     const inBackup = new Set(read.manifest.entries.filter((entry) => entryKind(entry.name) === 'blob').map((entry) => blobNameOf(entry.name)));
@@ -246,9 +245,10 @@ export async function createBackup(session: VaultSession, outFile: string): Prom
       throw error;
     });
     const snapshot = join(workDir, 'snapshot.db');
-    // Queued back to back on the one connection: the blob list is the copy's.
+    // Queued together, so nothing on this connection runs between them: the blob list is the
+    // copy's (verifyBackupFile checks it against the copy again).
     const [, rows] = await Promise.all([
-      session.database.exportEncryptedCopy(snapshot, session.dataKey),
+      session.database.exportEncryptedCopy(snapshot),
       session.read((db) => db.all<{ blob_name: string }>('SELECT blob_name FROM evidence ORDER BY blob_name')),
     ]);
 

@@ -14,21 +14,13 @@ export interface ComplianceData {
 export interface LoadOptions {
   /** People per range of completions read (a test sets fewer). */
   peoplePerRange?: number;
-  /**
-   * Called with each range of people, in order, as soon as their attempts are complete, and
-   * awaited: the caller works on one range while SQLite reads the next. The people passed are
-   * final (the same objects the result holds).
-   */
-  onPeople?: (people: readonly EnginePerson[]) => Promise<void>;
-  /**
-   * Issues more reads on `db` once the last range has been read: SQLite runs them while this
-   * thread works on that range. The load waits for the promise (not for its outcome) before it
-   * ends, so nothing outlives the read.
-   */
-  alongside?: (db: ReadableDb) => Promise<unknown>;
 }
 
-/** People per range of completions read. */
+/**
+ * People per range of completions read: a range's attempts come as one string (see
+ * readAttempts), so this bounds the largest string a load holds (12,500 people with a dozen
+ * attempts each: about 10 MB).
+ */
 export const PEOPLE_PER_RANGE = 12_500;
 
 /**
@@ -39,75 +31,49 @@ export const PEOPLE_PER_RANGE = 12_500;
  *
  * A version's scope starts on the day it was recorded; the first version's on the hire date
  * (it describes the person since they joined). Records hold no other effective date.
+ *
+ * Synchronous: at scale it holds core's worker, as it holds the connection, for the whole read
+ * (every attempt at the courses).
  */
-export async function loadComplianceData(db: ReadableDb, courseCodes: readonly string[], options: LoadOptions = {}): Promise<ComplianceData> {
+export function loadComplianceData(db: ReadableDb, courseCodes: readonly string[], options: LoadOptions = {}): ComplianceData {
   const unitNames = new Map<string, string>();
   const names: Names = { units: new Map(), roles: new Map(), sites: new Map() };
-  for (const unit of await db.all<{ id: string; name: string }>('SELECT id, name FROM org_units')) {
+  for (const unit of db.all<{ id: string; name: string }>('SELECT id, name FROM org_units')) {
     names.units.set(unit.id, unit.name.toLowerCase());
     unitNames.set(unit.name.toLowerCase(), unit.name);
   }
-  for (const role of await db.all<{ id: string; name: string }>('SELECT id, name FROM job_roles')) names.roles.set(role.id, role.name.toLowerCase());
+  for (const role of db.all<{ id: string; name: string }>('SELECT id, name FROM job_roles')) names.roles.set(role.id, role.name.toLowerCase());
   const wanted = new Set(courseCodes);
   // Every attempt of the load goes into one table; each person holds their rows of it.
   const table = new AttemptTable();
   const courses: CourseRow[] = [];
-  for (const course of await db.all<Omit<CourseRow, 'index'>>('SELECT course_id, code, course_version, pass_mark FROM courses WHERE current = 1')) {
+  for (const course of db.all<Omit<CourseRow, 'index'>>('SELECT course_id, code, course_version, pass_mark FROM courses WHERE current = 1')) {
     const code = course.code.toLowerCase();
     if (wanted.has(code)) courses.push({ ...course, code, index: table.courseOf(code, course.course_version) });
   }
   const courseById = new Map(courses.map((course) => [course.course_id, course]));
   const dates = new DateStrings();
-  const evidence = await loadEvidence(db);
+  const evidence = loadEvidence(db);
 
-  // One range at a time, each asked for before the previous one is worked on: SQLite reads it
-  // on its own thread meanwhile. Not all at once: node-sqlite3 runs statements side by side,
-  // and contending for the connection they all finish late (the first range took 0.6 s, not 0.2).
-  const ranges = await personRanges(db, options.peoplePerRange ?? PEOPLE_PER_RANGE);
-  let alongside: Promise<unknown> = Promise.resolve();
-  const ask = (index: number) => {
-    const [from, to] = ranges[index] ?? ['', null];
-    const read = { people: readPeople(db, names, table, from, to), attempts: courses.length === 0 ? Promise.resolve('') : readAttempts(db, courses, from, to) };
-    // Awaited in turn below; a failure must not go unhandled meanwhile (nor outlive the read:
-    // the read waits for every statement it issued).
-    read.people.catch(() => undefined);
-    read.attempts.catch(() => undefined);
-    return read;
-  };
-  let next = ask(0);
   const people: EnginePerson[] = [];
-  let parsed = 0;
-  try {
-    for (let index = 0; index < ranges.length; index++) {
-      const range = await next.people;
-      const packed = await next.attempts;
-      if (index + 1 < ranges.length) next = ask(index + 1);
-      // After the last range (run beside it, a long statement held SQLite from it for 0.3 s):
-      // SQLite runs them while this thread works on the last range.
-      else if (options.alongside) alongside = options.alongside(db).catch(() => undefined);
-      const byId = new Map(range.map((person) => [person.personId, person]));
-      // One line per person: `person_id#attempts`.
-      for (let at = 0; at < packed.length; ) {
-        // Hand the (Electron main) event loop back now and then.
-        if (++parsed % 5000 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-        let end = packed.indexOf('\n', at);
-        if (end < 0) end = packed.length;
-        const mark = packed.indexOf('#', at);
-        const person = mark >= 0 && mark < end ? byId.get(packed.slice(at, mark)) : undefined;
-        if (person) {
-          const from = table.length;
-          parseAttempts(packed, mark + 1, end, courseById, evidence, dates, table);
-          person.attempts = { table, from, to: table.length };
-        }
-        at = end + 1;
+  for (const [from, to] of personRanges(db, options.peoplePerRange ?? PEOPLE_PER_RANGE)) {
+    const range = readPeople(db, names, table, from, to);
+    const packed = courses.length === 0 ? '' : readAttempts(db, courses, from, to);
+    const byId = new Map(range.map((person) => [person.personId, person]));
+    // One line per person: `person_id#attempts`.
+    for (let at = 0; at < packed.length; ) {
+      let end = packed.indexOf('\n', at);
+      if (end < 0) end = packed.length;
+      const mark = packed.indexOf('#', at);
+      const person = mark >= 0 && mark < end ? byId.get(packed.slice(at, mark)) : undefined;
+      if (person) {
+        const first = table.length;
+        parseAttempts(packed, mark + 1, end, courseById, evidence, dates, table);
+        person.attempts = { table, from: first, to: table.length };
       }
-      for (const person of range) people.push(person);
-      if (options.onPeople) await options.onPeople(range);
+      at = end + 1;
     }
-  } finally {
-    // Whatever happened, nothing issued here outlives the read (the ranges' statements are
-    // cached ones, which the read itself waits for).
-    await alongside;
+    for (const person of range) people.push(person);
   }
   return { people, unitNames };
 }
@@ -132,15 +98,15 @@ interface Names {
 type PackedVersion = [string, 0 | 1, string, string | null, string | null, string | null, string | null, string | null];
 
 /**
- * The people of one range with their scopes over time, sorted by id. The versions come packed
- * in one JSON array: node-sqlite3 builds a JS object per row, which for 100,000 people cost
- * 0.6 s against 0.04 s for the query itself. JSON carries any name safely. Units and roles come
- * as ids, named here: SQLite's time is the scarcer (it reads while this thread evaluates).
+ * The people of one range with their scopes over time, sorted by id. The versions come as one
+ * JSON array, parsed in one call, rather than as a row object each from the driver (its cost is
+ * per row; measured on the old driver at 0.6 s against 0.04 s at 100,000 people, not since).
+ * JSON carries any name safely. Units and roles come as ids, named (lower-cased) here.
  */
-async function readPeople(db: ReadableDb, names: Names, table: AttemptTable, from: string, to: string | null): Promise<EnginePerson[]> {
-  const [row] = await db.allCached<{ versions: string }>(
+function readPeople(db: ReadableDb, names: Names, table: AttemptTable, from: string, to: string | null): EnginePerson[] {
+  const row = db.get<{ versions: string }>(
     `SELECT json_group_array(json_array(person_id, current, recorded_at, hire_date, termination_date, org_unit_id, job_role_id, site) ORDER BY person_id, version) AS versions
-     FROM people WHERE person_id >= ?1${to === null ? '' : ' AND person_id < ?2'}`,
+     FROM people WHERE person_id >= ?${to === null ? '' : ' AND person_id < ?'}`,
     to === null ? [from] : [from, to],
   );
   const people: EnginePerson[] = [];
@@ -171,9 +137,9 @@ async function readPeople(db: ReadableDb, names: Names, table: AttemptTable, fro
  * A completion's evidence, by the completion's current row: accepted if any file is accepted,
  * rejected if every file is, else pending.
  */
-async function loadEvidence(db: ReadableDb): Promise<Map<number, EvidenceState>> {
+function loadEvidence(db: ReadableDb): Map<number, EvidenceState> {
   const evidence = new Map<number, EvidenceState>();
-  const links = await db.all<{ row_id: number; state: 'accepted' | 'rejected' | null }>(
+  const links = db.all<{ row_id: number; state: 'accepted' | 'rejected' | null }>(
     `SELECT c.row_id, (SELECT state FROM evidence_reviews v WHERE v.evidence_id = l.evidence_id ORDER BY v.row_id DESC LIMIT 1) AS state
      FROM evidence_links l JOIN completions c ON c.completion_id = l.target_id AND c.current = 1
      WHERE l.target_kind = 'completion'`,
@@ -187,11 +153,11 @@ async function loadEvidence(db: ReadableDb): Promise<Map<number, EvidenceState>>
 }
 
 /** The ids of completions by their rows (Attempt.rowId), for results that show them; packed as JSON, 10,000 rows a query. */
-export async function completionIds(db: ReadableDb, rowIds: Iterable<number>): Promise<Map<number, string>> {
+export function completionIds(db: ReadableDb, rowIds: Iterable<number>): Map<number, string> {
   const wanted = [...new Set(rowIds)];
   const ids = new Map<number, string>();
   for (let at = 0; at < wanted.length; at += 10_000) {
-    const row = await db.get<{ ids: string }>(
+    const row = db.get<{ ids: string }>(
       'SELECT json_group_array(json_array(row_id, completion_id)) AS ids FROM completions WHERE row_id IN (SELECT value FROM json_each(?))',
       [JSON.stringify(wanted.slice(at, at + 10_000))],
     );
@@ -201,33 +167,28 @@ export async function completionIds(db: ReadableDb, rowIds: Iterable<number>): P
 }
 
 /**
- * Ranges of people, [from, to) by id as SQLite compares them; the first from '' and the last
- * open-ended (null), so no person and no completion is left out. Up to `perRange` people each;
- * the first two are smaller (a fifth, then three fifths), so that work starts sooner.
+ * Ranges of people, [from, to) by id as SQLite compares them, `perRange` people each; the first
+ * from '' and the last open-ended (null), so no person and no completion is left out.
  */
-async function personRanges(db: ReadableDb, perRange: number): Promise<[string, string | null][]> {
-  const step = Math.max(1, Math.floor(perRange / 5));
-  // Every step-th id; walks the (person_id, version) index once, no sort.
-  const row = await db.get<{ starts: string }>(
-    `SELECT json_group_array(person_id) AS starts
-     FROM (SELECT person_id, row_number() OVER (ORDER BY person_id) AS n FROM people GROUP BY person_id)
-     WHERE (n - 1) % ?1 = 0 AND n > 1`,
-    [step],
-  );
-  const steps = JSON.parse(row?.starts ?? '[]') as string[];
-  const starts: string[] = [];
-  // Range sizes in steps: 1, 3, then 5. steps[k] starts step k + 1.
-  for (let end = 1, size = 1; end - 1 < steps.length; size = Math.min(5, size + 2), end += size) starts.push(steps[end - 1] as string);
+function personRanges(db: ReadableDb, perRange: number): [string, string | null][] {
+  // Every perRange-th id but the first; walks the (person_id, version) index once, no sort.
+  const starts = db
+    .all<{ person_id: string }>(
+      `SELECT person_id FROM (SELECT person_id, row_number() OVER (ORDER BY person_id) AS n FROM people GROUP BY person_id)
+       WHERE (n - 1) % ? = 0 AND n > 1`,
+      [Math.max(1, Math.floor(perRange))],
+    )
+    .map((row) => row.person_id);
   return ['', ...starts].map((from, i): [string, string | null] => [from, starts[i] ?? null]);
 }
 
 /**
- * The attempts at the given courses of one range of people, on a prepared statement, packed
- * into one string: a line per person, `person_id#attempts`, an attempt being
+ * The attempts at the given courses of one range of people, packed into one string: a line per
+ * person, `person_id#attempts`, an attempt being
  * `course_id|completed_on|passed|score|expires_on|row_id` and attempts separated by `;`. No
  * field holds any of those characters (numbers, ISO dates, ids).
  *
- * Why packed: node-sqlite3 builds a JS object per row, and a million of them cost more than the
+ * Why packed: the driver builds a JS object per row, and a million of them cost more than the
  * query itself; and a string per person (about a kilobyte) is young garbage the collector copies
  * while its range is parsed, where one string per range is too large ever to be copied
  * (scavenges 220 ms -> 125 ms at 1.5M attempts).
@@ -239,23 +200,24 @@ async function personRanges(db: ReadableDb, perRange: number): Promise<[string, 
  * tested per row (IN builds it once): joining them as a table cost 1.6 s more at 1.5M
  * completions, and mapping each id to a number in SQL (CASE) cost more than the lookup here.
  */
-async function readAttempts(db: ReadableDb, courses: readonly CourseRow[], from: string, to: string | null): Promise<string> {
-  const [row] = await db.allCached<{ packed: string | null }>(readAttemptsSql(courses.length, to !== null), [from, to, ...courses.map((course) => course.course_id)]);
+function readAttempts(db: ReadableDb, courses: readonly CourseRow[], from: string, to: string | null): string {
+  const bounds = to === null ? [from] : [from, to];
+  const row = db.get<{ packed: string | null }>(readAttemptsSql(courses.length, to !== null), [...bounds, ...courses.map((course) => course.course_id)]);
   return row?.packed ?? '';
 }
 
 /**
- * The query of readAttempts for `courses` course ids: ?1 and ?2 bound the range of person ids,
- * the course ids follow from ?3. Unbounded (the last range), ?2 goes unused: an OR on it would
- * stop SQLite seeing the bound.
+ * The query of readAttempts for `courses` course ids. Its parameters: the range's first person
+ * id, its end (only when `bounded`: an OR on a null end would stop SQLite seeing the bound),
+ * then the course ids.
  */
 export function readAttemptsSql(courses: number, bounded: boolean): string {
-  const ids = Array.from({ length: courses }, (_, i) => `?${String(i + 3)}`).join(', ');
+  const ids = Array.from({ length: courses }, () => '?').join(', ');
   const score = 'iif(c.score = CAST(c.score AS INTEGER), CAST(c.score AS INTEGER), c.score)';
   return `SELECT group_concat(person_id || '#' || attempts, char(10)) AS packed FROM (
        SELECT c.person_id, group_concat(c.course_id || '|' || c.completed_on || '|' || coalesce(c.passed, '') || '|' || coalesce(${score}, '') || '|' || coalesce(c.expires_on, '') || '|' || c.row_id, ';') AS attempts
        FROM completions c INDEXED BY completions_current_attempts
-       WHERE c.current = 1 AND c.course_id IN (${ids}) AND c.person_id >= ?1${bounded ? ' AND c.person_id < ?2' : ''}
+       WHERE c.current = 1 AND c.person_id >= ?${bounded ? ' AND c.person_id < ?' : ''} AND c.course_id IN (${ids})
        GROUP BY c.person_id)`;
 }
 

@@ -12,7 +12,7 @@ import type { EvaluatedPair, HeatCell, PairRow, UpcomingExpiry } from './reportE
 import { currentRequirements, listFrameworks } from './requirementStore';
 import type { StoredRequirement } from './requirementStore';
 import { evaluatePair } from './statusEngine';
-import type { EnginePerson, EngineRequirement } from './statusEngine';
+import type { EngineRequirement } from './statusEngine';
 
 export interface RequirementSummary {
   requirementId: string;
@@ -63,16 +63,6 @@ interface Loaded {
   titles: Map<string, string>;
 }
 
-/** Someone who evaluates people as they are read: the call that starts a read. */
-interface LoadWatcher {
-  /** The requirements, before any people. */
-  start: (engine: readonly EngineRequirement[]) => void;
-  /** Each range of people once their attempts are read. */
-  people: (people: readonly EnginePerson[]) => Promise<void>;
-  /** More reads, issued on the same read behind the last range (see LoadOptions). */
-  alongside: (db: ReadableDb) => Promise<unknown>;
-}
-
 /**
  * What was read for a session, until its next change: the dashboard asks for the report, the
  * trend and drill-downs in turn, and each would otherwise re-read every completion.
@@ -81,21 +71,19 @@ const cache = new WeakMap<VaultSession, { generation: number; loaded: Promise<Lo
 
 /**
  * The session's data, read once per change. The promise is what is cached, so the dashboard's
- * report, trend and drill-down asked together read once. When this call starts the read,
- * `watcher` sees the people as they arrive (`watched`). The read is shared by every question
- * asked meanwhile, so the watcher must not throw.
+ * report, trend and drill-down asked together read once.
  */
-async function loadCached(session: VaultSession, watcher?: LoadWatcher): Promise<{ loaded: Loaded; watched: boolean }> {
+function loadCached(session: VaultSession): Promise<Loaded> {
   const known = cache.get(session);
-  if (known && known.generation === session.generation) return { loaded: await known.loaded, watched: false };
-  const loaded = session.read((db) => load(db, watcher));
+  if (known && known.generation === session.generation) return known.loaded;
+  const loaded = session.read(load);
   const entry = { generation: session.generation, loaded };
   cache.set(session, entry);
   // A failed read is not remembered: the next question tries again.
   loaded.catch(() => {
     if (cache.get(session) === entry) cache.delete(session);
   });
-  return { loaded: await loaded, watched: watcher !== undefined };
+  return loaded;
 }
 
 /** Only one framework's requirements (the data stays shared). */
@@ -105,65 +93,27 @@ function only(loaded: Loaded, frameworkId: string | undefined): Loaded {
   return { ...loaded, requirements, engine: loaded.engine.filter((r) => r.frameworkId === frameworkId) };
 }
 
-async function load(db: ReadableDb, watcher?: LoadWatcher): Promise<Loaded> {
-  const requirements = await currentRequirements(db);
+function load(db: ReadableDb): Loaded {
+  const requirements = currentRequirements(db);
   const engine = requirements.map((r) => ({ requirementId: r.requirementId, frameworkId: r.frameworkId, rule: r.rule }));
-  watcher?.start(engine);
   const codes = [...new Set(requirements.flatMap((r) => r.rule.courses.codes.map((c) => c.toLowerCase())))];
-  const data = await loadComplianceData(db, codes, watcher ? { onPeople: (people) => watcher.people(people), alongside: (more) => watcher.alongside(more) } : {});
-  const titles = new Map((await listFrameworks(db)).map((f) => [f.id, f.title]));
+  const data = loadComplianceData(db, codes);
+  const titles = new Map(listFrameworks(db).map((f) => [f.id, f.title]));
   return { requirements, engine, data, titles };
 }
 
 /**
  * Status of every (person, requirement) of the enabled frameworks on `asOf`, the Audit
  * Readiness Score per framework and overall, the units x requirements heat map and the
- * trainings falling due. Reads the vault once per change; computes in memory. The first report
- * after a change evaluates each range of people while SQLite reads the next (measured at
- * 100,000 people: 2.6 s -> 1.6 s).
+ * trainings falling due. Reads the vault once per change (loadCached); computes in memory.
  */
 export async function complianceReport(session: VaultSession, options: ReportOptions): Promise<ComplianceReport> {
   session.require('records.read', 'read compliance status');
   const pairs: EvaluatedPair[] | undefined = options.includePairs ? [] : undefined;
-  const collect = { ...(pairs ? { pairs } : {}), heat: true, expiries: true };
-  const inFramework = (r: EngineRequirement) => options.frameworkId === undefined || r.frameworkId === options.frameworkId;
-  // Its database read queues behind the load's (it reads log.head first): a few small queries.
-  const integrityRead = session.logIntegrity();
-  integrityRead.catch(() => undefined); // awaited below
-  const streamed: { evaluation: ReportEvaluation | null; failed: boolean; cards: Promise<CertificationExpiry[]> | null } = { evaluation: null, failed: false, cards: null };
-  // A failure while evaluating as it reads (a defect) must not fail the read, which is shared:
-  // this report then evaluates from memory.
-  const read = loadCached(session, {
-    start: (engine) => {
-      try {
-        streamed.evaluation = new ReportEvaluation(engine.filter(inFramework), options.asOf, collect);
-      } catch {
-        streamed.failed = true;
-      }
-    },
-    people: async (people) => {
-      if (streamed.failed) return;
-      try {
-        await streamed.evaluation?.add(people);
-      } catch {
-        streamed.failed = true;
-      }
-    },
-    // SQLite reads the cards after the last range, while this thread evaluates.
-    alongside: (db) => (streamed.cards = certificationExpiries(db, options.asOf)),
-  });
-  const { loaded: all, watched } = await read;
-  const loaded = only(all, options.frameworkId);
-  // From memory: the cards are read while the evaluation runs (it hands the loop back often).
-  const cardsRead = (watched ? streamed.cards : null) ?? session.read((db) => certificationExpiries(db, options.asOf));
-  cardsRead.catch(() => undefined); // awaited below
-  let evaluation = watched && !streamed.failed ? streamed.evaluation : null;
-  if (evaluation === null) {
-    if (pairs) pairs.length = 0; // what a failed evaluation had collected
-    evaluation = new ReportEvaluation(loaded.engine, options.asOf, collect);
-    await evaluation.add(loaded.data.people);
-  }
-  const integrity = await integrityRead;
+  const loaded = only(await loadCached(session), options.frameworkId);
+  const evaluation = new ReportEvaluation(loaded.engine, options.asOf, { ...(pairs ? { pairs } : {}), heat: true, expiries: true });
+  await evaluation.add(loaded.data.people);
+  const integrity = await session.logIntegrity();
   const { tallies, byFramework, overall, heat, expiries } = evaluation.finish(integrity.ok, loaded.data.unitNames);
 
   const frameworks: FrameworkReport[] = [...byFramework].map(([id, frameworkTallies]) => ({
@@ -180,7 +130,7 @@ export async function complianceReport(session: VaultSession, options: ReportOpt
     return expiries.filter((e) => e.dueOn <= limit).length;
   };
   const units = [...new Set(heat.map((c) => c.unit))].sort((a, b) => a.localeCompare(b));
-  const cards = await cardsRead;
+  const cards = await session.read((db) => certificationExpiries(db, options.asOf));
   const cardsWithin = (days: number) => {
     const limit = addDays(options.asOf, days);
     return cards.filter((c) => c.expiresOn <= limit).length;
@@ -210,17 +160,17 @@ async function withCompletionIds(session: VaultSession, pairs: readonly Evaluate
  * and keeps those with no later card of the name: at 150,000 cards 0.34 s -> 0.1 s against
  * grouping every card.
  */
-async function certificationExpiries(db: ReadableDb, asOf: string): Promise<CertificationExpiry[]> {
+function certificationExpiries(db: ReadableDb, asOf: string): CertificationExpiry[] {
   return db.all<CertificationExpiry>(
     `SELECT c.person_id AS personId, min(c.name) AS name, c.expires_on AS expiresOn
      FROM certifications c JOIN people p ON p.person_id = c.person_id AND p.current = 1
-     WHERE c.current = 1 AND c.expires_on BETWEEN ?1 AND date(?1, '+90 days')
-       AND (p.termination_date IS NULL OR p.termination_date >= ?1) AND (p.hire_date IS NULL OR p.hire_date <= ?1)
+     WHERE c.current = 1 AND c.expires_on BETWEEN ? AND date(?, '+90 days')
+       AND (p.termination_date IS NULL OR p.termination_date >= ?) AND (p.hire_date IS NULL OR p.hire_date <= ?)
        AND NOT EXISTS (SELECT 1 FROM certifications later WHERE later.current = 1 AND later.person_id = c.person_id
                          AND lower(later.name) = lower(c.name) AND later.expires_on > c.expires_on)
      GROUP BY c.person_id, lower(c.name)
      ORDER BY expiresOn, personId`,
-    [asOf],
+    [asOf, asOf, asOf, asOf],
   );
 }
 
@@ -236,7 +186,7 @@ export interface TrendPoint {
  */
 export async function complianceTrend(session: VaultSession, asOf: string, months = 12): Promise<TrendPoint[]> {
   session.require('records.read', 'read compliance status');
-  const { loaded } = await loadCached(session);
+  const loaded = await loadCached(session);
   const integrity = await session.logIntegrity();
   const dates = [...Array.from({ length: months }, (_, i) => monthEnd(asOf, i - months)), asOf];
   const points: TrendPoint[] = [];
@@ -274,7 +224,7 @@ export async function gapPeople(
   options: { asOf: string; requirementId: string; kind: string; limit: number; unit?: string },
 ): Promise<{ total: number; people: GapPerson[] }> {
   session.require('records.read', 'read compliance status');
-  const { loaded } = await loadCached(session);
+  const loaded = await loadCached(session);
   const requirement = loaded.engine.find((r) => r.requirementId === options.requirementId);
   if (!requirement) return { total: 0, people: [] };
   const people: (Omit<GapPerson, 'completionId'> & { completionRowId: number | null })[] = [];

@@ -37,9 +37,9 @@ export interface UpcomingExpiry {
 export const NO_UNIT = '(no unit)';
 
 /**
- * Core runs on the Electron main process's event loop, which must never stall for long
- * (DESIGN.md: 50 ms): evaluation over 100,000 people takes about half a second, so it hands the
- * loop back every this many (person, requirement) pairs.
+ * Every request to core shares its worker's one event loop: evaluation over 100,000 people takes
+ * about half a second per date (a trend evaluates thirteen), so it hands the loop back every
+ * this many (person, requirement) pairs and other requests are answered meanwhile.
  */
 export const PAIRS_PER_SLICE = 20_000;
 export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -55,9 +55,8 @@ export interface EvaluationResult {
 }
 
 /**
- * Evaluates every (person, requirement) on one date, people added a range at a time (the first
- * report after a change evaluates each range while SQLite reads the next), then summed up.
- * Pairs, heat map and expiries are collected only when asked for.
+ * Evaluates every (person, requirement) on one date, then sums up. Pairs, heat map and expiries
+ * are collected only when asked for.
  */
 export class ReportEvaluation {
   private readonly tallies: RequirementTally[];

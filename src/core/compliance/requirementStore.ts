@@ -69,17 +69,17 @@ function toStored(row: RequirementRow): StoredRequirement {
 }
 
 /** Current, not withdrawn requirements of enabled frameworks (and the officer's own), by id. */
-export async function currentRequirements(db: ReadableDb, frameworkId?: string): Promise<StoredRequirement[]> {
-  const rows = await db.all<RequirementRow>(
+export function currentRequirements(db: ReadableDb, frameworkId?: string): StoredRequirement[] {
+  const rows = db.all<RequirementRow>(
     `SELECT r.* FROM requirements r JOIN frameworks f ON f.id = r.framework_id AND f.enabled = 1
-     WHERE r.current = 1 AND r.withdrawn = 0 AND (?1 IS NULL OR r.framework_id = ?1) ORDER BY r.framework_id, r.requirement_id`,
-    [frameworkId ?? null],
+     WHERE r.current = 1 AND r.withdrawn = 0 AND (? IS NULL OR r.framework_id = ?) ORDER BY r.framework_id, r.requirement_id`,
+    [frameworkId ?? null, frameworkId ?? null],
   );
   return rows.map(toStored);
 }
 
-export async function listFrameworks(db: ReadableDb): Promise<StoredFramework[]> {
-  const rows = await db.all<{ id: string; title: string; pack_version: string | null; source: string | null; enabled: number }>(
+export function listFrameworks(db: ReadableDb): StoredFramework[] {
+  const rows = db.all<{ id: string; title: string; pack_version: string | null; source: string | null; enabled: number }>(
     'SELECT id, title, pack_version, source, enabled FROM frameworks ORDER BY id',
   );
   return rows.map((r) => ({ id: r.id, title: r.title, packVersion: r.pack_version, source: r.source, enabled: r.enabled === 1 }));
@@ -102,15 +102,15 @@ function stateOf(v: NewVersion) {
 }
 
 /** Writes a requirement version (retiring the current one) and returns its audit event. */
-async function writeVersion(db: WritableDb, session: VaultSession, now: string, next: NewVersion): Promise<AuditEvent | null> {
-  const current = await db.get<RequirementRow>('SELECT * FROM requirements WHERE requirement_id = ? AND current = 1', [next.requirementId]);
+function writeVersion(db: WritableDb, session: VaultSession, now: string, next: NewVersion): AuditEvent | null {
+  const current = db.get<RequirementRow>('SELECT * FROM requirements WHERE requirement_id = ? AND current = 1', [next.requirementId]);
   const after = stateHash(stateOf(next));
   if (current) {
     const before = stateHash(stateOf({ ...toStored(current), withdrawn: current.withdrawn === 1, reason: null }));
     if (before === after) return null;
-    await db.run('UPDATE requirements SET current = 0 WHERE row_id = ?', [current.row_id]);
+    db.run('UPDATE requirements SET current = 0 WHERE row_id = ?', [current.row_id]);
   }
-  await db.run(
+  db.run(
     `INSERT INTO requirements (requirement_id, version, current, framework_id, title, clause, summary, rule, origin, withdrawn, recorded_at, recorded_by, reason)
      VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [next.requirementId, (current?.version ?? 0) + 1, next.frameworkId, next.title, next.clause, next.summary, canonicalJson(next.rule), next.origin, next.withdrawn ? 1 : 0, now, session.principal.userId, next.reason],
@@ -124,10 +124,11 @@ async function writeVersion(db: WritableDb, session: VaultSession, now: string, 
   };
 }
 
-async function upsertFramework(db: WritableDb, session: VaultSession, now: string, id: string, title: string, pack: FrameworkPack | null): Promise<void> {
-  await db.run(
-    `INSERT INTO frameworks (id, title, pack_version, source, enabled, changed_at, changed_by) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)
-     ON CONFLICT (id) DO UPDATE SET enabled = 1, title = ?2, pack_version = ?3, source = ?4, changed_at = ?5, changed_by = ?6`,
+function upsertFramework(db: WritableDb, session: VaultSession, now: string, id: string, title: string, pack: FrameworkPack | null): void {
+  db.run(
+    `INSERT INTO frameworks (id, title, pack_version, source, enabled, changed_at, changed_by) VALUES (?, ?, ?, ?, 1, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET enabled = 1, title = excluded.title, pack_version = excluded.pack_version, source = excluded.source,
+       changed_at = excluded.changed_at, changed_by = excluded.changed_by`,
     [id, title, pack?.version ?? null, pack?.source ?? null, now, session.principal.userId],
   );
 }
@@ -141,17 +142,17 @@ export async function enableFramework(session: VaultSession, packId: string): Pr
   session.require('requirements.manage', 'change requirements');
   const pack = findPack(packId);
   if (!pack) throw new CustodianError('not_found', `There is no framework pack "${packId}".`);
-  return session.mutate(async (db) => {
+  return session.mutate((db) => {
     const now = new Date().toISOString();
     const events: AuditEvent[] = [];
-    const was = await db.get<{ enabled: number; pack_version: string | null }>('SELECT enabled, pack_version FROM frameworks WHERE id = ?', [pack.id]);
-    await upsertFramework(db, session, now, pack.id, pack.title, pack);
+    const was = db.get<{ enabled: number; pack_version: string | null }>('SELECT enabled, pack_version FROM frameworks WHERE id = ?', [pack.id]);
+    upsertFramework(db, session, now, pack.id, pack.title, pack);
     let added = 0;
     let updated = 0;
     for (const requirement of pack.requirements) {
-      const current = await db.get<{ origin: string }>('SELECT origin FROM requirements WHERE requirement_id = ? AND current = 1', [requirement.id]);
+      const current = db.get<{ origin: string }>('SELECT origin FROM requirements WHERE requirement_id = ? AND current = 1', [requirement.id]);
       if (current?.origin === 'adapted') continue;
-      const event = await writeVersion(db, session, now, {
+      const event = writeVersion(db, session, now, {
         requirementId: requirement.id,
         frameworkId: pack.id,
         title: requirement.title,
@@ -176,8 +177,8 @@ export async function enableFramework(session: VaultSession, packId: string): Pr
 /** Stops counting a framework (its requirements stay, versioned, for history). Logged. */
 export async function disableFramework(session: VaultSession, frameworkId: string): Promise<void> {
   session.require('requirements.manage', 'change requirements');
-  await session.mutate(async (db) => {
-    const result = await db.run('UPDATE frameworks SET enabled = 0, changed_at = ?, changed_by = ? WHERE id = ? AND enabled = 1', [new Date().toISOString(), session.principal.userId, frameworkId]);
+  await session.mutate((db) => {
+    const result = db.run('UPDATE frameworks SET enabled = 0, changed_at = ?, changed_by = ? WHERE id = ? AND enabled = 1', [new Date().toISOString(), session.principal.userId, frameworkId]);
     if (result.changes === 0) throw new CustodianError('not_found', `Framework "${frameworkId}" is not enabled.`);
     return { result: undefined, events: [{ action: 'framework.disable', target: frameworkId }] };
   });
@@ -209,15 +210,15 @@ export async function saveRequirement(session: VaultSession, input: RequirementI
   }
   const title = input.title.trim();
   if (title === '' || title.length > 200) throw new CustodianError('validation_failed', 'A requirement needs a title (at most 200 characters).');
-  return session.mutate(async (db) => {
+  return session.mutate((db) => {
     const now = new Date().toISOString();
-    const current = await db.get<RequirementRow>('SELECT * FROM requirements WHERE requirement_id = ? AND current = 1', [id.data]);
+    const current = db.get<RequirementRow>('SELECT * FROM requirements WHERE requirement_id = ? AND current = 1', [id.data]);
     if (current && current.origin !== 'custom' && !input.reason?.trim()) {
       throw new CustodianError('validation_failed', `Changing the ${current.framework_id} requirement ${id.data} needs a reason (--reason).`);
     }
     const frameworkId = current?.framework_id ?? CUSTOM_FRAMEWORK;
-    if (!current) await upsertFramework(db, session, now, CUSTOM_FRAMEWORK, 'Own requirements', null);
-    const event = await writeVersion(db, session, now, {
+    if (!current) upsertFramework(db, session, now, CUSTOM_FRAMEWORK, 'Own requirements', null);
+    const event = writeVersion(db, session, now, {
       requirementId: id.data,
       frameworkId,
       title,
@@ -228,12 +229,12 @@ export async function saveRequirement(session: VaultSession, input: RequirementI
       reason: input.reason?.trim() || null,
     });
     if (!event) throw new CustodianError('conflict', `Requirement ${id.data} already says exactly that: nothing changed.`);
-    const saved = await db.get<RequirementRow>('SELECT * FROM requirements WHERE requirement_id = ? AND current = 1', [id.data]);
+    const saved = db.get<RequirementRow>('SELECT * FROM requirements WHERE requirement_id = ? AND current = 1', [id.data]);
     return { result: toStored(saved as RequirementRow), events: [event] };
   });
 }
 
 /** Every version of one requirement, newest first. */
-export async function requirementHistory(db: ReadableDb, requirementId: string): Promise<StoredRequirement[]> {
-  return (await db.all<RequirementRow>('SELECT * FROM requirements WHERE requirement_id = ? ORDER BY version DESC', [requirementId])).map(toStored);
+export function requirementHistory(db: ReadableDb, requirementId: string): StoredRequirement[] {
+  return db.all<RequirementRow>('SELECT * FROM requirements WHERE requirement_id = ? ORDER BY version DESC', [requirementId]).map(toStored);
 }

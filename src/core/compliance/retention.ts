@@ -32,12 +32,12 @@ interface CompletionRow {
  */
 export async function retentionSchedule(session: VaultSession, asOf: string): Promise<RetentionRow[]> {
   session.require('records.read', 'read retention dates');
-  return session.read(async (db) => {
-    const requirements = (await currentRequirements(db)).filter((r) => r.rule.retention !== null);
+  return session.read((db) => {
+    const requirements = currentRequirements(db).filter((r) => r.rule.retention !== null);
     const byCode = new Map<string, StoredRequirement[]>();
     for (const r of requirements) for (const code of r.rule.courses.codes) byCode.set(code.toLowerCase(), [...(byCode.get(code.toLowerCase()) ?? []), r]);
     if (byCode.size === 0) return [];
-    const rows = await db.all<CompletionRow>(
+    const rows = db.all<CompletionRow>(
       `SELECT c.completion_id, c.person_id, lower(co.code) AS code, c.completed_on, c.expires_on, p.termination_date
        FROM completions c JOIN courses co ON co.course_id = c.course_id AND co.current = 1
        JOIN people p ON p.person_id = c.person_id AND p.current = 1

@@ -13,10 +13,10 @@ export async function reviewEvidence(session: VaultSession, evidenceId: string, 
   const why = reason?.trim() ?? '';
   if (state === 'rejected' && why === '') throw new CustodianError('validation_failed', 'Say why the evidence is rejected (--reason).');
   if (why.length > 500) throw new CustodianError('validation_failed', 'A review reason is at most 500 characters.');
-  await session.mutate(async (db) => {
-    const known = await db.get<{ id: string }>('SELECT id FROM evidence WHERE id = ?', [evidenceId]);
+  await session.mutate((db) => {
+    const known = db.get<{ id: string }>('SELECT id FROM evidence WHERE id = ?', [evidenceId]);
     if (!known) throw new CustodianError('not_found', `There is no evidence ${evidenceId} in this vault.`);
-    await db.run('INSERT INTO evidence_reviews (evidence_id, state, reason, reviewed_by, reviewed_at) VALUES (?, ?, ?, ?, ?)', [
+    db.run('INSERT INTO evidence_reviews (evidence_id, state, reason, reviewed_by, reviewed_at) VALUES (?, ?, ?, ?, ?)', [
       evidenceId,
       state,
       why || null,
@@ -35,12 +35,12 @@ export async function reviewEvidenceBatch(session: VaultSession, reviews: readon
   for (const review of reviews) {
     if (review.state === 'rejected' && !review.reason?.trim()) throw new CustodianError('validation_failed', 'Say why the evidence is rejected (--reason).');
   }
-  await session.mutate(async (db) => {
+  await session.mutate((db) => {
     const at = new Date().toISOString();
     for (const review of reviews) {
-      const known = await db.get<{ id: string }>('SELECT id FROM evidence WHERE id = ?', [review.evidenceId]);
+      const known = db.get<{ id: string }>('SELECT id FROM evidence WHERE id = ?', [review.evidenceId]);
       if (!known) throw new CustodianError('not_found', `There is no evidence ${review.evidenceId} in this vault.`);
-      await db.run('INSERT INTO evidence_reviews (evidence_id, state, reason, reviewed_by, reviewed_at) VALUES (?, ?, ?, ?, ?)', [
+      db.run('INSERT INTO evidence_reviews (evidence_id, state, reason, reviewed_by, reviewed_at) VALUES (?, ?, ?, ?, ?)', [
         review.evidenceId,
         review.state,
         review.reason?.trim() || null,

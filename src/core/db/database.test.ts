@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { openSync, readFileSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../tests/support/tempVault';
 import { VaultDatabase } from './database';
-import type { WritableDb } from './database';
+import type { ReadableDb, WritableDb } from './database';
 
 let temp: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -13,89 +14,175 @@ afterEach(() => {
   temp.cleanup();
 });
 
+function withTable(): VaultDatabase {
+  const database = VaultDatabase.open(join(temp.dir, 'v.db'), randomBytes(32));
+  return database;
+}
+
 describe('VaultDatabase.open', () => {
-  it('keeps temporary storage in memory (SQLCipher leaves temporary files unencrypted)', async () => {
-    const database = await VaultDatabase.open(join(temp.dir, 'v.db'), randomBytes(32));
+  it('keeps temporary storage in memory (temporary files are not encrypted)', async () => {
+    const database = withTable();
     expect(await database.read((db) => db.get('PRAGMA temp_store'))).toEqual({ temp_store: 2 });
-    // The pragma only chooses among what the build allows: this build must not force files (0).
-    const options = await database.read((db) => db.all<{ compile_options: string }>('PRAGMA compile_options'));
-    expect(options.map((o) => o.compile_options)).toContainEqual(expect.stringMatching(/^TEMP_STORE=[23]$/));
+    await database.close();
+  });
+
+  it('writes SQLCipher 4 pages: no SQLite header, and a wrong key is refused as wrong_key', async () => {
+    const file = join(temp.dir, 'v.db');
+    const key = randomBytes(32);
+    const database = VaultDatabase.open(file, key);
+    await database.transaction((db) => {
+      db.exec('CREATE TABLE t (secret TEXT NOT NULL)');
+      db.run('INSERT INTO t (secret) VALUES (?)', ['plaintext marker 7f3a']);
+    });
+    await database.close();
+    const bytes = readFileSync(file);
+    expect(bytes.subarray(0, 16).toString('latin1')).not.toBe('SQLite format 3\0');
+    expect(bytes.includes(Buffer.from('plaintext marker 7f3a'))).toBe(false);
+    expect(() => VaultDatabase.open(file, randomBytes(32))).toThrow(expect.objectContaining({ code: 'wrong_key' }) as Error);
+    const reopened = VaultDatabase.open(file, key);
+    expect(await reopened.read((db) => db.all('SELECT secret FROM t'))).toEqual([{ secret: 'plaintext marker 7f3a' }]);
+    await reopened.close();
+  });
+});
+
+describe('read and write handles', () => {
+  it('a read handle refuses a statement that writes, at run time as well as in the type', async () => {
+    const database = withTable();
+    await database.transaction((db) => {
+      db.exec('CREATE TABLE t (n INTEGER NOT NULL)');
+    });
+    await expect(database.read((db) => db.all('INSERT INTO t (n) VALUES (1) RETURNING n'))).rejects.toThrow('a read handle cannot run a statement that writes');
+    await expect(database.read((db) => db.get('DELETE FROM t RETURNING n'))).rejects.toThrow('a read handle cannot run a statement that writes');
+    await database.read((db) => {
+      // @ts-expect-error a ReadableDb has no run method
+      expect(typeof db.run).toBe('undefined');
+      // @ts-expect-error nor an exec method
+      expect(typeof db.exec).toBe('undefined');
+    });
+    expect(await database.read((db) => db.all('SELECT n FROM t'))).toEqual([]);
+    await database.close();
+  });
+
+  it('refuses a handle used after its read or transaction ended', async () => {
+    const database = withTable();
+    let leakedWriter: WritableDb | undefined;
+    let leakedReader: ReadableDb | undefined;
+    await database.transaction((db) => {
+      leakedWriter = db;
+      db.exec('CREATE TABLE t (n INTEGER NOT NULL)');
+      db.run('INSERT INTO t (n) VALUES (?)', [1]);
+    });
+    await database.read((db) => {
+      leakedReader = db;
+    });
+    expect(() => leakedWriter?.run('INSERT INTO t (n) VALUES (?)', [2])).toThrow('has ended');
+    expect(() => leakedReader?.all('SELECT n FROM t')).toThrow('has ended');
+    expect(await database.read((db) => db.all('SELECT n FROM t'))).toEqual([{ n: 1 }]);
     await database.close();
   });
 });
 
-describe('VaultDatabase.runCached', () => {
-  it('reuses one statement within a transaction, reports a bad statement, and leaves nothing open at close', async () => {
-    const database = await VaultDatabase.open(join(temp.dir, 'v.db'), randomBytes(32));
-    await database.transaction((db) => db.exec('CREATE TABLE t (n INTEGER NOT NULL)'));
-    const inserted = await database.transaction(async (db) => {
-      // Issued together: the statement is prepared once and its runs queue on it.
-      const runs = await Promise.all([1, 2, 3].map((n) => db.runCached('INSERT INTO t (n) VALUES (?)', [n])));
-      await expect(db.runCached('INSERT INTO missing (n) VALUES (?)', [1])).rejects.toThrow(/no such table/);
-      await expect(db.runCached('INSERT INTO t (n) VALUES (?)', [null])).rejects.toThrow(/NOT NULL/);
-      await db.runCached('INSERT INTO t (n) VALUES (?)', [4]);
-      return runs.map((r) => r.changes);
-    });
-    expect(inserted).toEqual([1, 1, 1]);
-    expect(await database.read((db) => db.all('SELECT n FROM t ORDER BY n'))).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
-    // SQLite refuses to close a connection with statements not finalized: the transaction finalized them.
-    await expect(database.close()).resolves.toBeUndefined();
-  });
-
-  it('waits for statements in flight before rolling back, so none lands afterwards in autocommit', async () => {
-    const database = await VaultDatabase.open(join(temp.dir, 'v.db'), randomBytes(32));
-    await database.transaction((db) => db.exec('CREATE TABLE t (n INTEGER NOT NULL)'));
-    let late: Promise<unknown> = Promise.resolve();
-    await expect(
-      database.transaction((db) => {
-        // Issued, not awaited (as a write pipeline's store may be when another batch fails).
-        for (let n = 0; n < 20; n++) void db.runCached('INSERT INTO t (n) VALUES (?)', [n]).catch(() => undefined);
-        late = db.runCached('INSERT INTO t (n) VALUES (?)', [99]);
-        late.catch(() => undefined);
-        return Promise.reject(new Error('a batch failed'));
-      }),
-    ).rejects.toThrow('a batch failed');
-    await late;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await database.read((db) => db.all('SELECT n FROM t'))).toEqual([]);
-    await database.close();
-  });
-
-  it('refuses a statement issued after its transaction ended', async () => {
-    const database = await VaultDatabase.open(join(temp.dir, 'v.db'), randomBytes(32));
-    await database.transaction((db) => db.exec('CREATE TABLE t (n INTEGER NOT NULL)'));
-    let leaked: WritableDb | undefined;
+describe('VaultDatabase.transaction', () => {
+  it('rolls back everything when awaited work fails, and reports the statement error', async () => {
+    const database = withTable();
     await database.transaction((db) => {
-      leaked = db;
-      return db.runCached('INSERT INTO t (n) VALUES (?)', [1]);
+      db.exec('CREATE TABLE t (n INTEGER NOT NULL)');
     });
-    await expect(leaked?.runCached('INSERT INTO t (n) VALUES (?)', [2])).rejects.toThrow('the read or transaction it belongs to has ended');
-    expect(await database.read((db) => db.all('SELECT n FROM t'))).toEqual([{ n: 1 }]);
-    await database.close();
-  });
-
-  it('allCached reads ranges issued at once, in a read, and finalizes its statements when the read ends', async () => {
-    const database = await VaultDatabase.open(join(temp.dir, 'v.db'), randomBytes(32));
-    await database.transaction((db) => db.exec('CREATE TABLE t (n INTEGER NOT NULL); WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 100) INSERT INTO t SELECT n FROM s;'));
-    const ranges = await database.read((db) =>
-      Promise.all(
-        [0, 25, 50, 75].map((from) => db.allCached<{ n: number }>('SELECT n FROM t WHERE n > ? AND n <= ? ORDER BY n', [from, from + 25]).then((rows) => rows.map((r) => r.n))),
-      ),
-    );
-    expect(ranges.flat()).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
-    await expect(database.close()).resolves.toBeUndefined();
-  });
-
-  it('rolls back what cached statements wrote when the transaction fails', async () => {
-    const database = await VaultDatabase.open(join(temp.dir, 'v.db'), randomBytes(32));
-    await database.transaction((db) => db.exec('CREATE TABLE t (n INTEGER NOT NULL)'));
     await expect(
       database.transaction(async (db) => {
-        await db.runCached('INSERT INTO t (n) VALUES (?)', [1]);
-        throw new Error('changed my mind');
+        db.run('INSERT INTO t (n) VALUES (?)', [1]);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        db.run('INSERT INTO t (n) VALUES (?)', [null]);
       }),
-    ).rejects.toThrow('changed my mind');
+    ).rejects.toThrow(/NOT NULL/);
     expect(await database.read((db) => db.all('SELECT n FROM t'))).toEqual([]);
     await database.close();
+  });
+
+  it('lets nothing else run on the connection while a transaction awaits', async () => {
+    const database = withTable();
+    await database.transaction((db) => {
+      db.exec('CREATE TABLE t (n INTEGER NOT NULL)');
+    });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const writing = database.transaction(async (db) => {
+      db.run('INSERT INTO t (n) VALUES (1)');
+      await gate;
+      db.run('INSERT INTO t (n) VALUES (2)');
+    });
+    // Issued while the transaction is open: it must see both rows or neither, never one.
+    const reading = database.read((db) => db.all<{ n: number }>('SELECT n FROM t ORDER BY n'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    await writing;
+    expect((await reading).map((r) => r.n)).toEqual([1, 2]);
+    await database.close();
+  });
+
+  it('binds numbered parameters (?1, ?2) from the array, reusing one value twice', async () => {
+    const database = withTable();
+    await database.transaction((db) => {
+      db.exec('CREATE TABLE t (a TEXT NOT NULL, b TEXT NOT NULL)');
+      db.run('INSERT INTO t (a, b) SELECT value, ?2 FROM json_each(?1)', ['["x","y"]', 'same']);
+    });
+    expect(await database.read((db) => db.all('SELECT a, b FROM t WHERE b = ?1 OR a = ?1 ORDER BY a', ['same']))).toEqual([
+      { a: 'x', b: 'same' },
+      { a: 'y', b: 'same' },
+    ]);
+    await database.close();
+  });
+
+  it('reuses prepared statements and still closes cleanly', async () => {
+    const database = withTable();
+    await database.transaction((db) => {
+      db.exec('CREATE TABLE t (n INTEGER NOT NULL)');
+      for (let n = 0; n < 1000; n++) db.run('INSERT INTO t (n) VALUES (?)', [n]);
+    });
+    expect(await database.read((db) => db.get('SELECT count(*) AS c, sum(n) AS s FROM t'))).toEqual({ c: 1000, s: 499500 });
+    await expect(database.close()).resolves.toBeUndefined();
+    await expect(database.read((db) => db.all('SELECT 1'))).rejects.toMatchObject({ code: 'vault_locked' });
+  });
+});
+
+describe('integrity and copies', () => {
+  it('checkIntegrity reports a flipped byte inside an encrypted page', async () => {
+    const file = join(temp.dir, 'v.db');
+    const key = randomBytes(32);
+    const database = VaultDatabase.open(file, key);
+    await database.transaction((db) => {
+      db.exec('CREATE TABLE t (s TEXT NOT NULL)');
+      for (let n = 0; n < 200; n++) db.run('INSERT INTO t (s) VALUES (?)', [`row ${String(n)} `.repeat(20)]);
+    });
+    expect(await database.checkIntegrity()).toBe('ok');
+    await database.close();
+    // Checkpoint the WAL into the file first, then flip one byte in the middle of page 3.
+    const settle = VaultDatabase.open(file, key);
+    await settle.close();
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.from([0x5a]), 0, 1, 4096 * 2 + 1000);
+    closeSync(fd);
+    const damaged = VaultDatabase.open(file, key);
+    expect(await damaged.checkIntegrity()).not.toBe('ok');
+    await damaged.close();
+  });
+
+  it('exportEncryptedCopy writes a copy that opens with the same key, schema version included', async () => {
+    const key = randomBytes(32);
+    const database = VaultDatabase.open(join(temp.dir, 'v.db'), key);
+    await database.transaction((db) => {
+      db.exec('CREATE TABLE t (n INTEGER NOT NULL); PRAGMA user_version = 70;');
+      db.run('INSERT INTO t (n) VALUES (42)');
+    });
+    const copy = join(temp.dir, 'copy.db');
+    await database.exportEncryptedCopy(copy);
+    await expect(database.exportEncryptedCopy(copy)).rejects.toMatchObject({ code: 'conflict' });
+    await database.close();
+    expect(readFileSync(copy).includes(Buffer.from('SQLite format 3'))).toBe(false);
+    const opened = VaultDatabase.open(copy, key);
+    expect(await opened.read((db) => [db.get('PRAGMA user_version'), db.all('SELECT n FROM t')])).toEqual([{ user_version: 70 }, [{ n: 42 }]]);
+    await opened.close();
   });
 });

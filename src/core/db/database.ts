@@ -1,167 +1,66 @@
-import { chmod, open, rm } from 'node:fs/promises';
-import sqlite3 from '@journeyapps/sqlcipher';
+import { chmodSync, closeSync, openSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import Database from 'better-sqlite3-multiple-ciphers';
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { CustodianError } from '../../shared/errors';
 
 export type SqlValue = string | number | bigint | Buffer | null;
-export type SqlParams = readonly SqlValue[] | Record<string, SqlValue>;
+export type SqlParams = readonly SqlValue[];
 
-/** A handle that may only read. The brand keeps a WritableDb from being faked structurally. */
-export interface ReadableDb {
-  readonly kind: 'readable' | 'writable';
-  all<T>(sql: string, params?: SqlParams): Promise<T[]>;
-  get<T>(sql: string, params?: SqlParams): Promise<T | undefined>;
-  /**
-   * `all` with a statement prepared once per read or transaction: runs of it queue on SQLite's
-   * thread without coming back to this one in between, so several issued at once are read
-   * while this thread works on the answers already in (see `runCached`).
-   */
-  allCached<T>(sql: string, params?: SqlParams): Promise<T[]>;
-}
-
-/** A handle inside a transaction: every write goes through one of these. */
-export interface WritableDb extends ReadableDb {
-  readonly kind: 'writable';
-  run(sql: string, params?: SqlParams): Promise<{ changes: number; lastID: number }>;
-  /**
-   * `run` with a statement prepared once per transaction, for statements issued many times
-   * (bulk inserts). Besides sparing the parse, it keeps SQLite busy while this thread is: `run`
-   * prepares on SQLite's thread and then needs this thread to start the statement, so a busy
-   * main thread leaves SQLite idle; a prepared statement runs without coming back here
-   * (measured: a 180 ms insert beside 180 ms of JavaScript took 350 ms with `run`, 200 ms so).
-   */
-  runCached(sql: string, params?: SqlParams): Promise<{ changes: number; lastID: number }>;
-  exec(sql: string): Promise<void>;
-}
+declare const writableBrand: unique symbol;
 
 /**
- * Statements prepared by `runCached` and `allCached` for one read or transaction, which closes
- * it before it ends (a transaction: before COMMIT or ROLLBACK): from then on both refuse, and
- * `close` waits for every run in flight, so that no statement issued inside can run after it
- * (a transaction's in autocommit).
+ * A handle that may only read: it has no `run` or `exec`, and `all`/`get` refuse any statement
+ * SQLite does not report as read-only (an `INSERT ... RETURNING` through `all` throws).
  */
-class StatementCache {
-  private readonly statements = new Map<string, Promise<sqlite3.Statement>>();
-  private readonly running = new Set<Promise<unknown>>();
-  private closed = false;
-
-  constructor(private readonly db: sqlite3.Database) {}
-
-  run(sql: string, params: SqlParams): Promise<{ changes: number; lastID: number }> {
-    return this.track(
-      sql,
-      (statement) =>
-        new Promise<{ changes: number; lastID: number }>((resolve, reject) => {
-          statement.run(params, function (this: sqlite3.RunResult, error: Error | null) {
-            if (error) reject(error);
-            else resolve({ changes: this.changes, lastID: this.lastID });
-          });
-        }),
-    );
-  }
-
-  all<T>(sql: string, params: SqlParams): Promise<T[]> {
-    return this.track(
-      sql,
-      (statement) =>
-        new Promise<T[]>((resolve, reject) => {
-          statement.all(params, (error: Error | null, rows: T[]) => {
-            if (error) reject(error);
-            else resolve(rows);
-          });
-        }),
-    );
-  }
-
-  private track<R>(sql: string, use: (statement: sqlite3.Statement) => Promise<R>): Promise<R> {
-    if (this.closed) return Promise.reject(new Error('the read or transaction it belongs to has ended'));
-    const result = this.get(sql).then(use);
-    const tracked = result.catch(() => undefined).finally(() => this.running.delete(tracked));
-    this.running.add(tracked);
-    return result;
-  }
-
-  private get(sql: string): Promise<sqlite3.Statement> {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = new Promise<sqlite3.Statement>((resolve, reject) => {
-        const prepared: sqlite3.Statement = this.db.prepare(sql, (error: Error | null) => {
-          if (error) reject(error);
-          else resolve(prepared);
-        });
-      });
-      // A statement that fails to prepare is not kept (its error reaches the caller).
-      statement.catch(() => this.statements.delete(sql));
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
-
-  /** Refuses new runs and waits for those in flight. */
-  async close(): Promise<void> {
-    this.closed = true;
-    while (this.running.size > 0) await Promise.all(this.running);
-  }
-
-  /** Finalizes every statement (after `close`). */
-  async finalizeAll(): Promise<void> {
-    const statements = [...this.statements.values()];
-    this.statements.clear();
-    await Promise.all(
-      statements.map(async (pending) => {
-        const statement = await pending.catch(() => null);
-        if (statement) await new Promise<void>((resolve) => statement.finalize(() => resolve()));
-      }),
-    );
-  }
-}
-
-function handle(db: sqlite3.Database, kind: 'readable', statements?: StatementCache): ReadableDb;
-function handle(db: sqlite3.Database, kind: 'writable', statements?: StatementCache): WritableDb;
-function handle(db: sqlite3.Database, kind: 'readable' | 'writable', statements?: StatementCache): WritableDb {
-  return {
-    kind: kind as 'writable',
-    all: <T>(sql: string, params: SqlParams = []) =>
-      new Promise<T[]>((resolve, reject) => {
-        db.all(sql, params, (error: Error | null, rows: T[]) => {
-          if (error) reject(error);
-          else resolve(rows);
-        });
-      }),
-    get: <T>(sql: string, params: SqlParams = []) =>
-      new Promise<T | undefined>((resolve, reject) => {
-        db.get(sql, params, (error: Error | null, row: T | undefined) => {
-          if (error) reject(error);
-          else resolve(row);
-        });
-      }),
-    run: (sql: string, params: SqlParams = []) =>
-      new Promise((resolve, reject) => {
-        db.run(sql, params, function (this: sqlite3.RunResult, error: Error | null) {
-          if (error) reject(error);
-          else resolve({ changes: this.changes, lastID: this.lastID });
-        });
-      }),
-    runCached: (sql: string, params: SqlParams = []) => (statements ? statements.run(sql, params) : Promise.reject(new Error('runCached needs a transaction'))),
-    allCached: <T>(sql: string, params: SqlParams = []) => (statements ? statements.all<T>(sql, params) : Promise.reject(new Error('allCached needs a read or a transaction'))),
-    exec: (sql: string) =>
-      new Promise<void>((resolve, reject) => {
-        db.exec(sql, (error: Error | null) => {
-          if (error) reject(error);
-          else resolve();
-        });
-      }),
-  };
+export interface ReadableDb {
+  all<T>(sql: string, params?: SqlParams): T[];
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the row's shape, as with `all`
+  get<T>(sql: string, params?: SqlParams): T | undefined;
 }
 
 /**
- * One SQLCipher 4 connection, keyed with the raw 256-bit data key. All work is serialised:
- * a transaction runs alone, and reads outside transactions queue behind it.
+ * A handle inside a transaction: every write goes through one of these. Branded, so that no
+ * object can pass for one structurally; only `VaultDatabase.transaction` makes them.
+ */
+export interface WritableDb extends ReadableDb {
+  readonly [writableBrand]: true;
+  run(sql: string, params?: SqlParams): { changes: number; lastID: number };
+  /** Runs one or more statements without parameters (DDL, pragmas). */
+  exec(sql: string): void;
+}
+
+/** A handle used after its read or transaction ended: a bug, so it throws. */
+const ENDED = 'the read or transaction this handle belongs to has ended';
+
+/** Prepared statements kept per connection (SQL text is code, never user input, so few). */
+const STATEMENT_CACHE_LIMIT = 256;
+
+/** `?1`, `?2`...: better-sqlite3 binds these by name, so the array becomes `{ 1: a, 2: b }`. */
+const NUMBERED_PARAMETER = /\?\d/;
+
+interface Prepared {
+  statement: Statement;
+  numbered: boolean;
+}
+
+function bind(params: SqlParams, numbered: boolean): unknown[] {
+  if (!numbered) return params as unknown[];
+  return [Object.fromEntries(params.map((value, index) => [String(index + 1), value]))];
+}
+
+/**
+ * One SQLCipher 4 connection, keyed with the raw 256-bit data key, used synchronously (in
+ * core's worker, never on Electron's main loop). Work is serialised: a transaction may await
+ * (an import reads its file between batches), and everything else waits until it ends, so no
+ * statement from elsewhere can land inside it.
  */
 export class VaultDatabase {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private readonly statements = new Map<string, Prepared>();
 
-  private constructor(private readonly db: sqlite3.Database) {}
+  private constructor(private readonly db: Database.Database) {}
 
   /**
    * Opens (or creates) `file` with the raw key and the vault's pragmas, and proves the key by
@@ -171,126 +70,166 @@ export class VaultDatabase {
    * wipe strings. Never log SQL from this function.
    * @throws CustodianError('wrong_key') when the key does not open the file.
    */
-  static async open(file: string, dataKey: Uint8Array): Promise<VaultDatabase> {
+  static open(file: string, dataKey: Uint8Array): VaultDatabase {
     if (dataKey.length !== 32) throw new Error('the database key must be 32 bytes');
     // Owner-only from the first byte (SQLite creates files 0644; -wal and -shm copy this mode).
-    await (await open(file, 'a', 0o600)).close();
-    await chmod(file, 0o600);
-    const db = await new Promise<sqlite3.Database>((resolve, reject) => {
-      const opened: sqlite3.Database = new sqlite3.Database(file, (error: Error | null) => {
-        if (error) reject(error);
-        else resolve(opened);
-      });
-    });
-    const raw = handle(db, 'writable');
+    closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
+    const db = new Database(file);
     try {
-      // SQLCipher's own log goes to stderr; keep it quiet (errors still surface as exceptions).
-      await raw.exec('PRAGMA cipher_log_level = NONE;');
-      await raw.exec(`PRAGMA key = "x'${Buffer.from(dataKey).toString('hex')}'";`);
+      keyConnection(db, dataKey);
       try {
-        await raw.get('SELECT count(*) AS n FROM sqlite_master');
+        db.prepare('SELECT count(*) AS n FROM sqlite_master').get();
       } catch {
         throw new CustodianError('wrong_key', 'The vault database could not be opened with this key: it is corrupt or belongs to another vault.');
       }
-      // A 64 MiB page cache: every page read from disk is also an AES decryption, and a bulk
-      // import touches many pages before it commits. Temporary tables, indexes and sorts (an
-      // import's index rebuild, GROUP BY) stay in memory: SQLCipher does not encrypt temporary
-      // files. This build defaults to memory (SQLITE_TEMP_STORE=2); the pragma pins it anyway.
-      await raw.exec(
-        'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;',
-      );
-      const mode = await raw.get<{ journal_mode: string }>('PRAGMA journal_mode');
-      if (mode?.journal_mode !== 'wal') throw new Error('could not enable WAL');
+      // A 64 MiB page cache: every page read from disk is also a decryption, and a bulk import
+      // touches many pages before it commits. Temporary tables, indexes and sorts (an import's
+      // index rebuild, GROUP BY) stay in memory: temporary files are not encrypted, and this
+      // build's default (SQLITE_TEMP_STORE=1) would write them to disk without the pragma.
+      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;');
+      if (db.pragma('journal_mode', { simple: true }) !== 'wal') throw new Error('could not enable WAL');
     } catch (error) {
-      await new Promise<void>((resolve) => {
-        db.close(() => {
-          resolve();
-        });
-      });
+      db.close();
       throw error;
     }
     return new VaultDatabase(db);
   }
 
-  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+  private enqueue<T>(work: () => T | Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new CustodianError('vault_locked', 'The vault is locked.'));
     const next = this.queue.then(work, work);
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  /** Reads outside any transaction. */
-  read<T>(work: (db: ReadableDb) => Promise<T>): Promise<T> {
+  private statement(sql: string): Prepared {
+    let prepared = this.statements.get(sql);
+    if (prepared) {
+      // Most recently used last, so the oldest is the first evicted.
+      this.statements.delete(sql);
+    } else {
+      prepared = { statement: this.db.prepare(sql), numbered: NUMBERED_PARAMETER.test(sql) };
+      if (this.statements.size >= STATEMENT_CACHE_LIMIT) {
+        const oldest = this.statements.keys().next().value;
+        if (oldest !== undefined) this.statements.delete(oldest);
+      }
+    }
+    this.statements.set(sql, prepared);
+    return prepared;
+  }
+
+  private readStatement(sql: string): Prepared {
+    const prepared = this.statement(sql);
+    if (!prepared.statement.readonly) throw new Error('a read handle cannot run a statement that writes');
+    return prepared;
+  }
+
+  /** A handle valid while `live()` is true. */
+  private handle(live: () => boolean, writable: boolean): WritableDb {
+    const check = () => {
+      if (!live()) throw new Error(ENDED);
+    };
+    const pick = writable ? (sql: string) => this.statement(sql) : (sql: string) => this.readStatement(sql);
+    // Rows are typed by the caller's `T` (the SQL decides their shape; nothing checks it).
+    const readable: ReadableDb = {
+      all: (sql: string, params: SqlParams = []) => {
+        check();
+        const { statement, numbered } = pick(sql);
+        return statement.all(...bind(params, numbered)) as never[];
+      },
+      get: (sql: string, params: SqlParams = []) => {
+        check();
+        const { statement, numbered } = pick(sql);
+        return statement.get(...bind(params, numbered)) as never;
+      },
+    };
+    if (!writable) return readable as WritableDb;
+    return Object.assign(readable, {
+      run: (sql: string, params: SqlParams = []) => {
+        check();
+        const { statement, numbered } = this.statement(sql);
+        const { changes, lastInsertRowid } = statement.run(...bind(params, numbered));
+        return { changes, lastID: Number(lastInsertRowid) };
+      },
+      exec: (sql: string) => {
+        check();
+        this.db.exec(sql);
+      },
+    }) as unknown as WritableDb;
+  }
+
+  /**
+   * Reads outside any transaction. `work` may await; the handle is valid until it settles.
+   */
+  read<T>(work: (db: ReadableDb) => T | Promise<T>): Promise<T> {
     return this.enqueue(async () => {
-      const statements = new StatementCache(this.db);
+      let live = true;
       try {
-        return await work(handle(this.db, 'readable', statements));
+        return await work(this.handle(() => live, false));
       } finally {
-        await statements.close();
-        await statements.finalizeAll();
+        live = false;
       }
     });
   }
 
   /**
-   * Runs `work` in one IMMEDIATE transaction: all of it commits, or none of it does.
+   * Runs `work` in one IMMEDIATE transaction: all of it commits, or none of it does. `work` may
+   * await (nothing else runs on this connection meanwhile); its handle dies when it settles.
    */
-  transaction<T>(work: (db: WritableDb) => Promise<T>): Promise<T> {
+  transaction<T>(work: (db: WritableDb) => T | Promise<T>): Promise<T> {
     return this.enqueue(async () => {
-      const statements = new StatementCache(this.db);
-      const db = handle(this.db, 'writable', statements);
-      await db.exec('BEGIN IMMEDIATE');
+      let live = true;
+      this.db.exec('BEGIN IMMEDIATE');
       try {
-        const result = await work(db);
-        await statements.close();
-        await db.exec('COMMIT');
+        const result = await work(this.handle(() => live, true));
+        live = false;
+        this.db.exec('COMMIT');
         return result;
       } catch (error) {
-        await statements.close();
-        await db.exec('ROLLBACK').catch(() => undefined);
+        live = false;
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
         throw error;
-      } finally {
-        await statements.finalizeAll();
+      }
+    });
+  }
+
+  /**
+   * Checks every page in use: each read of an encrypted page verifies its HMAC (SQLCipher 4),
+   * and `integrity_check` reads every page reachable from the schema, so a flipped byte in any
+   * of them is reported. Free pages are not read (with `secure_delete` they hold no data);
+   * SQLCipher's `cipher_integrity_check`, which reads those too, does not exist in this build.
+   * @returns 'ok', or SQLite's first complaints.
+   */
+  checkIntegrity(): Promise<string> {
+    return this.enqueue(() => {
+      try {
+        const rows = this.db.pragma('integrity_check') as { integrity_check: string }[];
+        return rows.map((r) => r.integrity_check).join('; ');
+      } catch (error) {
+        return error instanceof Error ? error.message : String(error);
       }
     });
   }
 
   /**
    * Writes a consistent copy of the whole database (schema, rows, user_version) to `targetFile`,
-   * a new file encrypted with `dataKey` exactly as the vault's own (SQLCipher 4, raw key), via
-   * ATTACH ... KEY and sqlcipher_export. Runs alone in the serial queue, so no transaction of
-   * this connection is half-way through, and the copy is made in one transaction.
+   * a new file encrypted exactly as the vault's own (SQLCipher 4, the same raw key), with
+   * `VACUUM INTO`: one read transaction, so every table comes from the same state even if
+   * another process writes to the vault meanwhile.
    *
-   * Hazard: the key travels to SQLite as a bound hex string. Errors are replaced by a generic
-   * one so that nothing from the statement reaches a log.
-   * @throws CustodianError('conflict') if `targetFile` exists; ('internal') if the export fails.
+   * Errors are replaced by a generic one so that nothing from the statement reaches a log.
+   * @throws CustodianError('conflict') if `targetFile` exists; ('internal') if the copy fails.
    */
-  exportEncryptedCopy(targetFile: string, dataKey: Uint8Array): Promise<void> {
-    if (dataKey.length !== 32) return Promise.reject(new Error('the database key must be 32 bytes'));
+  exportEncryptedCopy(targetFile: string): Promise<void> {
     return this.enqueue(async () => {
       try {
-        await (await open(targetFile, 'wx', 0o600)).close();
+        closeSync(openSync(targetFile, 'wx', 0o600));
       } catch {
         throw new CustodianError('conflict', 'Could not create the file for the database copy (it exists or the folder is not writable).');
       }
-      const raw = handle(this.db, 'writable');
       try {
-        await raw.run('ATTACH DATABASE ? AS custodian_export KEY ?', [targetFile, `x'${Buffer.from(dataKey).toString('hex')}'`]);
-        try {
-          // One transaction: every table is copied from the same state, even if another
-          // process writes to the vault meanwhile.
-          await raw.exec('BEGIN');
-          await raw.get("SELECT sqlcipher_export('custodian_export')");
-          // sqlcipher_export leaves user_version at 0; the schema version must travel with it.
-          const version = await raw.get<{ user_version: number }>('PRAGMA main.user_version');
-          await raw.exec(`PRAGMA custodian_export.user_version = ${String(Math.trunc(version?.user_version ?? 0))}`);
-          await raw.exec('COMMIT');
-        } catch (error) {
-          await raw.exec('ROLLBACK').catch(() => undefined);
-          throw error;
-        } finally {
-          await raw.run('DETACH DATABASE custodian_export');
-        }
+        this.db.prepare('VACUUM INTO ?').run(targetFile);
       } catch {
         await rm(targetFile, { force: true });
         throw new CustodianError('internal', 'Could not write an encrypted copy of the vault database.');
@@ -302,11 +241,17 @@ export class VaultDatabase {
     if (this.closed) return;
     await this.queue;
     this.closed = true;
-    await new Promise<void>((resolve, reject) => {
-      this.db.close((error: Error | null) => {
-        if (error) reject(error);
-        else resolve();
-      });
-    });
+    this.statements.clear();
+    this.db.close();
   }
+}
+
+/**
+ * Puts a fresh connection in SQLCipher 4 mode and gives it the raw key. Must be the first thing
+ * done on the connection. Hazard: never log the SQL built here.
+ */
+export function keyConnection(db: Database.Database, dataKey: Uint8Array): void {
+  db.pragma("cipher = 'sqlcipher'");
+  db.pragma('legacy = 4');
+  db.exec(`PRAGMA key = "x'${Buffer.from(dataKey).toString('hex')}'"`);
 }

@@ -321,7 +321,7 @@ describe('a 300-person demo hospital', () => {
 
 /** Record content without the times it was written: what the seed decides. */
 async function canonicalDump(target: VaultSession): Promise<string> {
-  return target.read(async (db) => {
+  return target.read((db) => {
     const tables = [
       'SELECT id, name FROM org_units ORDER BY id',
       'SELECT id, name FROM job_roles ORDER BY id',
@@ -332,7 +332,7 @@ async function canonicalDump(target: VaultSession): Promise<string> {
       'SELECT e.sha256, e.size, e.file_name, e.media_type, e.person_id, l.target_kind, l.target_id FROM evidence e JOIN evidence_links l ON l.evidence_id = e.id ORDER BY e.sha256, l.target_kind, l.target_id',
     ];
     const parts: unknown[] = [];
-    for (const sql of tables) parts.push(await db.all(sql));
+    for (const sql of tables) parts.push(db.all(sql));
     return JSON.stringify(parts);
   });
 }

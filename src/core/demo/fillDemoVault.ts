@@ -106,7 +106,7 @@ class VersionedWriter {
 
   constructor(
     private readonly db: WritableDb,
-    private readonly log: (events: AuditEvent[]) => Promise<void>,
+    private readonly log: (events: AuditEvent[]) => void,
     private readonly table: string,
     private readonly idColumn: string,
     private readonly valueColumns: readonly string[],
@@ -116,16 +116,16 @@ class VersionedWriter {
     private readonly derivedColumns: readonly string[] = [],
   ) {}
 
-  async add(id: string, values: Row, derived: Row = {}): Promise<void> {
+  add(id: string, values: Row, derived: Row = {}): void {
     this.rows.push({ [this.idColumn]: id, version: 1, current: 1, ...values, ...derived, ...this.stamp, reason: REASON });
     this.events.push({ action: this.action, target: id, after: stateHash(values), reason: REASON });
-    if (this.rows.length >= BATCH) await this.flush();
+    if (this.rows.length >= BATCH) this.flush();
   }
 
-  async flush(): Promise<void> {
+  flush(): void {
     if (this.rows.length === 0) return;
-    await insertJsonRows(this.db, this.table, [this.idColumn, ...this.valueColumns, ...this.derivedColumns, ...VERSION_COLUMNS], this.rows);
-    await this.log(this.events);
+    insertJsonRows(this.db, this.table, [this.idColumn, ...this.valueColumns, ...this.derivedColumns, ...VERSION_COLUMNS], this.rows);
+    this.log(this.events);
     this.written += this.rows.length;
     this.rows = [];
     this.events = [];
@@ -133,8 +133,8 @@ class VersionedWriter {
 }
 
 /** @throws CustodianError('conflict') if the vault holds any person, course, unit or role. */
-async function assertNoRecords(db: ReadableDb): Promise<void> {
-  const row = await db.get<{ people: number; others: number }>(
+function assertNoRecords(db: ReadableDb): void {
+  const row = db.get<{ people: number; others: number }>(
     'SELECT (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM courses) + (SELECT count(*) FROM org_units) + (SELECT count(*) FROM job_roles) AS others',
   );
   const people = row?.people ?? 0;
@@ -214,8 +214,8 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
     lmsReports: { reports: 0, links: 0 },
   };
 
-  await session.mutateWithLog(async (db, log) => {
-    await assertNoRecords(db);
+  await session.mutateWithLog((db, log) => {
+    assertNoRecords(db);
     const now = new Date().toISOString();
     const stamp = { recorded_at: now, recorded_by: session.principal.userId };
 
@@ -228,8 +228,8 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
     usedRoles.forEach((title, i) => roleIds.set(title, id('jobRole', i + 1)));
     for (const [table, action, ids] of [['org_units', 'orgunit.create', unitIds], ['job_roles', 'jobrole.create', roleIds]] as const) {
       const rows = [...ids].map(([name, rowId]) => ({ id: rowId, name, created_at: now }));
-      await insertJsonRows(db, table, ['id', 'name', 'created_at'], rows);
-      await log(rows.map((r) => ({ action, target: r.id, after: stateHash({ name: r.name }), reason: REASON })));
+      insertJsonRows(db, table, ['id', 'name', 'created_at'], rows);
+      log(rows.map((r) => ({ action, target: r.id, after: stateHash({ name: r.name }), reason: REASON })));
     }
     summary.orgUnits = unitIds.size;
     summary.jobRoles = roleIds.size;
@@ -237,7 +237,7 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
     const courseWriter = new VersionedWriter(db, log, 'courses', 'course_id', COURSE_COLUMNS, 'course.create', stamp);
     for (const [i, course] of courses.entries()) {
       courseIds.set(course, id('course', i + 1));
-      await courseWriter.add(id('course', i + 1), {
+      courseWriter.add(id('course', i + 1), {
         code: course.code,
         title: course.title,
         course_version: course.courseVersion,
@@ -246,11 +246,11 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
         pass_mark: course.passMark,
       });
     }
-    await courseWriter.flush();
+    courseWriter.flush();
 
     const people = new VersionedWriter(db, log, 'people', 'person_id', PERSON_COLUMNS, 'person.create', stamp, ['sort_name']);
     for (const p of roster.people) {
-      await people.add(p.personId, {
+      people.add(p.personId, {
         employee_id: p.employeeId,
         given_name: p.givenName,
         family_name: p.familyName,
@@ -264,7 +264,7 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
         termination_date: p.terminationDay === null ? null : isoDay(p.terminationDay),
       }, { sort_name: sortName(p.givenName, p.familyName) });
     }
-    await people.flush();
+    people.flush();
 
     const completions = new VersionedWriter(db, log, 'completions', 'completion_id', COMPLETION_COLUMNS, 'completion.create', stamp);
     const certifications = new VersionedWriter(db, log, 'certifications', 'certification_id', CERTIFICATION_COLUMNS, 'certification.create', stamp);
@@ -279,7 +279,7 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
       const latestCard = new Map<string, number>();
       for (const c of history.completions) {
         const completionId = id('completion', ++completionSeq);
-        await completions.add(completionId, {
+        completions.add(completionId, {
           person_id: person.personId,
           course_id: courseIds.get(c.course) ?? null,
           completed_on: isoDay(c.day),
@@ -293,7 +293,7 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
         let certificationId: string | null = null;
         if (c.course.certification && c.passed === true && c.expiresDay !== null) {
           certificationId = id('certification', ++certificationSeq);
-          await certifications.add(certificationId, {
+          certifications.add(certificationId, {
             person_id: person.personId,
             name: c.course.certification.name,
             number: c.certificateNumber,
@@ -315,11 +315,11 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
       plan.consider(person, written);
       if ((done + 1) % 1000 === 0) options.onProgress?.('records', done + 1, roster.people.length);
     }
-    await completions.flush();
-    await certifications.flush();
+    completions.flush();
+    certifications.flush();
     summary.completions = completions.written;
     summary.certifications = certifications.written;
-    await log([
+    log([
       {
         action: 'records.demo',
         target: `seed ${String(seed)}`,
@@ -338,9 +338,9 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
     if (pendingLinks.length === 0) return;
     const links = pendingLinks;
     pendingLinks = [];
-    await session.mutate(async (db) => {
+    await session.mutate((db) => {
       const linkedAt = new Date().toISOString();
-      await insertJsonRows(db, 'evidence_links', ['evidence_id', 'target_kind', 'target_id', 'linked_at'], links.map(({ evidenceId, link }) => ({ evidence_id: evidenceId, target_kind: link.kind, target_id: link.id, linked_at: linkedAt })));
+      insertJsonRows(db, 'evidence_links', ['evidence_id', 'target_kind', 'target_id', 'linked_at'], links.map(({ evidenceId, link }) => ({ evidence_id: evidenceId, target_kind: link.kind, target_id: link.id, linked_at: linkedAt })));
       return { result: undefined, events: links.map(({ evidenceId, link }) => ({ action: 'evidence.link', target: evidenceId, after: stateHash({ kind: link.kind, id: link.id }), reason: REASON })) };
     });
   };

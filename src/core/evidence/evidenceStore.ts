@@ -119,8 +119,8 @@ export async function addEvidence(session: VaultSession, input: AddEvidenceInput
   const ageIdentity = encodeIdentity(identity.privateKey);
   wipe(identity.privateKey);
   try {
-    await session.mutate(async (db) => {
-      await db.run(
+    await session.mutate((db) => {
+      db.run(
         'INSERT INTO evidence (id, blob_name, age_identity, sha256, size, file_name, media_type, person_id, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [meta.id, blobName, ageIdentity, meta.sha256, meta.size, meta.fileName, meta.mediaType, meta.personId, session.principal.userId, meta.addedAt],
       );
@@ -187,8 +187,8 @@ export async function deleteEvidence(session: VaultSession, id: string, reason: 
   session.require('evidence.delete', 'delete evidence');
   if (!reason.trim()) throw new CustodianError('validation_failed', 'Give a reason for deleting evidence; it goes into the audit log.');
   const row = await findRow(session, id);
-  await session.mutate(async (db) => {
-    await db.run('DELETE FROM evidence WHERE id = ?', [id]);
+  await session.mutate((db) => {
+    db.run('DELETE FROM evidence WHERE id = ?', [id]);
     return { result: undefined, events: [{ action: 'evidence.delete', target: id, before: stateHash(toMeta(row)), reason }] };
   });
   const path = blobPath(session.paths.blobs, row.blob_name);

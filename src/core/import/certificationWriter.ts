@@ -3,7 +3,6 @@ import { PersonMatcher } from './personMatcher';
 import type { CertificationRecord } from './validateRow';
 import { VersionBatch } from './versionBatch';
 import type { VersionedTable } from './versionBatch';
-import { WritePipeline } from './writePipeline';
 
 interface CertificationRow {
   row_id: number;
@@ -49,16 +48,15 @@ export class CertificationWriter {
   /** Key -> the file row that first named it, across batches. */
   private readonly seen = new Map<string, number>();
   private pending: Pending[] = [];
-  private readonly pipeline = new WritePipeline();
   readonly counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, invalid: 0 };
 
   constructor(private readonly context: ImportContext) {}
 
-  async load(): Promise<void> {
-    this.people = await PersonMatcher.load(this.context.db);
+  load(): void {
+    this.people = PersonMatcher.load(this.context.db);
   }
 
-  async add(record: CertificationRecord): Promise<void> {
+  add(record: CertificationRecord): void {
     if (!this.people) throw new Error('load() first');
     const personId = this.people.match(record);
     if (typeof personId !== 'string') {
@@ -83,31 +81,25 @@ export class CertificationWriter {
     }
     this.seen.set(key, record.row);
     this.pending.push({ record, values });
-    if (this.pending.length >= 5000) await this.startWrite();
+    if (this.pending.length >= 5000) this.writePending();
   }
 
-  /** Starts writing the buffered batch once the previous one is written (see WritePipeline). */
-  private async startWrite(): Promise<void> {
-    const batch = this.pending;
+  /** Writes everything buffered. */
+  flush(): void {
+    this.writePending();
+  }
+
+  /** Writes the buffered batch; its lookups see every earlier batch, already written. */
+  private writePending(): void {
+    const pending = this.pending;
     this.pending = [];
-    if (batch.length > 0) await this.pipeline.start(() => this.write(batch));
+    if (pending.length > 0) this.write(pending);
   }
 
-  /** Writes everything buffered and waits for it. */
-  async flush(): Promise<void> {
-    await this.startWrite();
-    await this.pipeline.drain();
-  }
-
-  /** Waits for the batch in flight, ignoring its outcome: before the transaction ends. */
-  settle(): Promise<void> {
-    return this.pipeline.settle();
-  }
-
-  private async write(pending: readonly Pending[]): Promise<void> {
+  private write(pending: readonly Pending[]): void {
     const personIds = [...new Set(pending.map(({ values }) => values.person_id))];
     const existing = new Map<string, CertificationRow>();
-    const rows = await this.context.db.all<CertificationRow>(
+    const rows = this.context.db.all<CertificationRow>(
       // CROSS JOIN keeps json_each as the outer loop: one probe of the current-by-person index per person.
       'SELECT c.* FROM json_each(?) j CROSS JOIN certifications c ON c.current = 1 AND c.person_id = j.value',
       [JSON.stringify(personIds)],
@@ -118,6 +110,6 @@ export class CertificationWriter {
       const old = existing.get(keyOf(values));
       batch.add(old && { rowId: old.row_id, recordId: old.certification_id, version: old.version, values: valuesOf(old) }, values, record.row);
     }
-    await batch.write();
+    batch.write();
   }
 }

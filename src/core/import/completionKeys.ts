@@ -31,9 +31,9 @@ export class CompletionKeys {
   private readonly keys = new Map<number | string, number>();
 
   /** Reads the keys of every current completion (packed per person: one JS string per person, not per row). */
-  static async load(db: WritableDb): Promise<CompletionKeys> {
+  static load(db: WritableDb): CompletionKeys {
     const loaded = new CompletionKeys();
-    const packed = await db.all<{ person_id: string; keys: string }>(
+    const packed = db.all<{ person_id: string; keys: string }>(
       `SELECT person_id, group_concat(course_id || '|' || completed_on || '|' || row_id, ';') AS keys
        FROM completions INDEXED BY ${COMPLETION_KEY_INDEX} WHERE current = 1 GROUP BY person_id`,
     );

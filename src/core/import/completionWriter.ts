@@ -7,8 +7,6 @@ import { PersonMatcher } from './personMatcher';
 import { provenanceReason } from './importContext';
 import { VersionBatch } from './versionBatch';
 import type { VersionedTable } from './versionBatch';
-import { WritePipeline } from './writePipeline';
-import type { StoreBatch } from './writePipeline';
 import type { CompletionRecord } from './validateRow';
 
 interface CompletionRow {
@@ -89,13 +87,11 @@ export class CompletionWriter {
   private people: PersonMatcher | null = null;
   private readonly courseByCode = new Map<string, string>();
   private pending: Pending[] = [];
-  private readonly pipeline = new WritePipeline();
   readonly counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, invalid: 0 };
   coursesCreated = 0;
-  /** Courses made since the last batch was prepared, and their audit entries' inserts. */
+  /** Courses made since the last batch was written (their audit entries are already appended). */
   private newCourses: unknown[][] = [];
-  private newCourseLogs: Promise<void>[] = [];
-  /** Rows handed to `prepare` so far; bulk mode starts when it reaches `bulkFrom`. */
+  /** Rows handed to `write` so far; bulk mode starts when it reaches `bulkFrom`. */
   private written = 0;
   private bulkFrom = Infinity;
   /** In bulk mode: the keys in memory and the indexes to build again. */
@@ -110,22 +106,21 @@ export class CompletionWriter {
     private readonly limits: BulkLimits = BULK_LIMITS,
   ) {}
 
-  async load(): Promise<void> {
-    this.people = await PersonMatcher.load(this.context.db);
-    for (const c of await this.context.db.all<{ course_id: string; code: string }>('SELECT course_id, code FROM courses WHERE current = 1')) {
+  load(): void {
+    this.people = PersonMatcher.load(this.context.db);
+    for (const c of this.context.db.all<{ course_id: string; code: string }>('SELECT course_id, code FROM courses WHERE current = 1')) {
       this.courseByCode.set(c.code.toLowerCase(), c.course_id);
     }
     // max(row_id) bounds the current completions from above without counting them.
-    const table = await this.context.db.get<{ n: number }>('SELECT coalesce(max(row_id), 0) AS n FROM completions');
+    const table = this.context.db.get<{ n: number }>('SELECT coalesce(max(row_id), 0) AS n FROM completions');
     const rows = table?.n ?? 0;
     this.bulkFrom = rows > this.limits.maxKeys / 2 ? Infinity : Math.max(this.limits.minRows, rows / 2);
   }
 
   /**
-   * The course's id; a course not seen before is made here and written by the next batch
-   * prepared (the one holding this row, or one before it), so no row waits for SQLite while a
-   * batch is being written. No foreign key ties completions to courses, and both land in the
-   * same transaction.
+   * The course's id. A course not seen before gets its id and audit entry here; its row is
+   * inserted with the batch holding this record. No foreign key ties completions to courses, and
+   * both land in the same transaction.
    */
   private courseId(record: CompletionRecord): string {
     const known = this.courseByCode.get(record.courseCode.toLowerCase());
@@ -133,28 +128,25 @@ export class CompletionWriter {
     const courseId = recordId();
     const course = { code: record.courseCode, title: record.courseTitle, course_version: record.courseVersion, provider: record.provider, hours: record.hours };
     this.newCourses.push([courseId, course.code, course.title, course.course_version, course.provider, course.hours, record.row]);
-    const logged = this.context.log([{ action: 'course.create', target: courseId, after: stateHash(course), reason: provenanceReason(this.context.fileSha256, record.row) }]);
-    logged.catch(() => undefined); // awaited by the batch's store
-    this.newCourseLogs.push(logged);
+    this.context.log([{ action: 'course.create', target: courseId, after: stateHash(course), reason: provenanceReason(this.context.fileSha256, record.row) }]);
     this.courseByCode.set(record.courseCode.toLowerCase(), courseId);
     this.coursesCreated++;
     return courseId;
   }
 
-  /** Writes the courses made since the last batch, and waits for their audit entries. */
-  private async storeCourses(rows: readonly (readonly unknown[])[], logged: readonly Promise<void>[]): Promise<void> {
-    if (rows.length > 0) {
-      await insertRows(
-        this.context.db,
-        'courses',
-        ['course_id', 'code', 'title', 'course_version', 'provider', 'hours', 'source_row', 'version', 'current', 'recorded_at', 'recorded_by', 'source_sha256'],
-        rows.map((row) => [...row, 1, 1, this.context.now, this.context.actorId, this.context.fileSha256]),
-      );
-    }
-    await Promise.all(logged);
+  /** Inserts the courses made since the last batch. */
+  private writeCourses(): void {
+    const rows = this.newCourses.splice(0);
+    if (rows.length === 0) return;
+    insertRows(
+      this.context.db,
+      'courses',
+      ['course_id', 'code', 'title', 'course_version', 'provider', 'hours', 'source_row', 'version', 'current', 'recorded_at', 'recorded_by', 'source_sha256'],
+      rows.map((row) => [...row, 1, 1, this.context.now, this.context.actorId, this.context.fileSha256]),
+    );
   }
 
-  async add(record: CompletionRecord): Promise<void> {
+  add(record: CompletionRecord): void {
     if (!this.people) throw new Error('load() first');
     const personId = this.people.match(record);
     if (typeof personId !== 'string') {
@@ -174,35 +166,34 @@ export class CompletionWriter {
       certificate_number: record.certificateNumber,
     };
     this.pending.push({ record, values });
-    if (this.pending.length >= BATCH) await this.startWrite();
+    if (this.pending.length >= BATCH) this.writePending();
   }
 
-  /** Starts writing the buffered batch once the previous one is written (see WritePipeline). */
-  private async startWrite(): Promise<void> {
-    const batch = this.pending;
+  /** Writes the buffered batch, first leaving bulk mode if the keys in memory reached `maxKeys`. */
+  private writePending(): void {
+    const pending = this.pending;
     this.pending = [];
-    if (this.keys !== null && this.keys.size >= this.limits.maxKeys) await this.leaveBulkMode();
-    if (batch.length > 0) await this.pipeline.startStaged(() => this.prepare(batch));
+    if (this.keys !== null && this.keys.size >= this.limits.maxKeys) this.leaveBulkMode();
+    if (pending.length > 0) this.write(pending);
   }
 
-  /** Writes everything buffered and waits for it; in bulk mode, builds the key index again. */
-  async flush(): Promise<void> {
-    await this.startWrite();
-    await this.leaveBulkMode();
+  /** Writes everything buffered; in bulk mode, builds the key index again. */
+  flush(): void {
+    this.writePending();
+    this.leaveBulkMode();
   }
 
-  /** Waits for every batch, then builds the indexes again (if bulk) and forgets the keys. */
-  private async leaveBulkMode(): Promise<void> {
-    await this.pipeline.drain();
-    for (const sql of this.rebuildIndexes) await this.context.db.exec(sql);
+  /** Builds the indexes again (if bulk) and forgets the keys: the rest of the import goes through the index. */
+  private leaveBulkMode(): void {
+    for (const sql of this.rebuildIndexes) this.context.db.exec(sql);
     this.rebuildIndexes = [];
     this.keys = null;
     this.bulkFrom = Infinity;
   }
 
   /** Loads every current key into memory and drops the key and attempts indexes (inside the transaction). */
-  private async enterBulkMode(): Promise<void> {
-    const indexes = await this.context.db.all<{ name: string; sql: string | null }>(
+  private enterBulkMode(): void {
+    const indexes = this.context.db.all<{ name: string; sql: string | null }>(
       "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (?, ?) ORDER BY name = ? DESC",
       [COMPLETION_KEY_INDEX, COMPLETION_ATTEMPTS_INDEX, COMPLETION_KEY_INDEX],
     );
@@ -210,16 +201,16 @@ export class CompletionWriter {
       this.bulkFrom = Infinity; // not the indexes this code made: stay as we are
       return;
     }
-    this.keys = await CompletionKeys.load(this.context.db);
-    for (const index of indexes) await this.context.db.exec(`DROP INDEX ${index.name}`);
+    this.keys = CompletionKeys.load(this.context.db);
+    for (const index of indexes) this.context.db.exec(`DROP INDEX ${index.name}`);
     // The key index first: it re-checks uniqueness before the other is built.
     this.rebuildIndexes = indexes.map((index) => index.sql as string);
     this.wentBulk = true;
   }
 
   /** The current version of each pending row's key, from the vault's index. */
-  private async findInVault(pending: readonly Pending[]): Promise<Found[]> {
-    const rows = await this.context.db.all<CompletionRow>(
+  private findInVault(pending: readonly Pending[]): Found[] {
+    const rows = this.context.db.all<CompletionRow>(
       // CROSS JOIN keeps json_each as the outer loop, so each key is one index probe rather
       // than a scan of every completion per key.
       `SELECT c.* FROM json_each(?) j CROSS JOIN completions c
@@ -232,35 +223,29 @@ export class CompletionWriter {
   }
 
   /** The same answers from the keys in memory (bulk mode); rows of the vault are read by row id. */
-  private async findInMemory(keys: CompletionKeys, bulkKeys: readonly (number | string)[]): Promise<Found[]> {
+  private findInMemory(keys: CompletionKeys, bulkKeys: readonly (number | string)[]): Found[] {
     const located = bulkKeys.map((key) => keys.get(key));
     const rowIds = [...new Set(located.flatMap((at) => (at && 'rowId' in at ? [at.rowId] : [])))];
     const byRowId = new Map<number, CompletionRow>();
     if (rowIds.length > 0) {
-      const rows = await this.context.db.all<CompletionRow>('SELECT * FROM completions WHERE row_id IN (SELECT value FROM json_each(?))', [JSON.stringify(rowIds)]);
+      const rows = this.context.db.all<CompletionRow>('SELECT * FROM completions WHERE row_id IN (SELECT value FROM json_each(?))', [JSON.stringify(rowIds)]);
       for (const row of rows) byRowId.set(row.row_id, row);
     }
     return located.map((at) => (at === undefined ? undefined : 'rowId' in at ? byRowId.get(at.rowId) : at.row));
   }
 
-  /** Waits for the batch in flight, ignoring its outcome: before the transaction ends. */
-  settle(): Promise<void> {
-    return this.pipeline.settle();
-  }
-
   /**
-   * Decides each row of a batch (lookups, state hashes, ids, audit entries) and returns its
-   * writes. In bulk mode the lookups are in memory, so the writes are returned to run while the
-   * next batch is prepared; otherwise the next batch's lookups must see these rows, so they are
-   * written here.
+   * Decides each row of a batch (lookups, state hashes, ids, audit entries) and writes it. The
+   * lookups must see every earlier batch: through the index, which holds the rows already
+   * written, or in bulk mode through the keys in memory, which `keys.wrote` keeps up to date.
    */
-  private async prepare(pending: readonly Pending[]): Promise<StoreBatch> {
-    if (this.keys === null && this.written + pending.length >= this.bulkFrom) await this.enterBulkMode();
+  private write(pending: readonly Pending[]): void {
+    if (this.keys === null && this.written + pending.length >= this.bulkFrom) this.enterBulkMode();
     this.written += pending.length;
     const keys = this.keys;
     // In bulk mode each row's key in memory, made once per row (lookups, then what was written).
     const bulkKeys = keys ? pending.map(({ values: v }) => keys.key(v.person_id, v.course_id, v.completed_on)) : null;
-    const found = keys && bulkKeys ? await this.findInMemory(keys, bulkKeys) : await this.findInVault(pending);
+    const found = keys && bulkKeys ? this.findInMemory(keys, bulkKeys) : this.findInVault(pending);
     const seen = new Map<string, number>();
     const batch = new VersionBatch(this.context, TABLE, this.counts);
     pending.forEach(({ record, values }, i) => {
@@ -282,15 +267,7 @@ export class CompletionWriter {
       const bulkKey = bulkKeys?.[i];
       if (keys && bulkKey !== undefined && wrote !== null) keys.wrote(bulkKey, record.row);
     });
-    const courses = this.newCourses.splice(0);
-    const courseLogs = this.newCourseLogs.splice(0);
-    const logged = batch.log();
-    const store = async () => {
-      await this.storeCourses(courses, courseLogs);
-      await batch.store(logged);
-    };
-    if (keys) return store;
-    await store();
-    return () => Promise.resolve();
+    this.writeCourses();
+    batch.write();
   }
 }

@@ -9,8 +9,8 @@ export interface ImportContext {
   fileSha256: string;
   actorId: string;
   now: string;
-  /** Appends audit events: numbered and hashed at the call, in call order; settles once inserted. */
-  log: (events: AuditEvent[]) => Promise<void>;
+  /** Appends audit events: numbered, hashed and inserted at the call, in call order. */
+  log: (events: AuditEvent[]) => void;
   report: (entry: ReportEntry) => void;
 }
 

@@ -205,52 +205,48 @@ export async function importFile(session: VaultSession, file: string, options: I
     };
 
     try {
+      // One transaction for the whole file: rows are read (awaited) between batch writes, and
+      // every other use of the vault waits until it commits or rolls back.
       await session.mutateWithLog(async (db, log) => {
         const context: ImportContext = { db, fileSha256: sha256, actorId: session.principal.userId, now: new Date().toISOString(), log, report };
         const writer = kind === 'roster' ? new RosterWriter(context) : kind === 'completions' ? new CompletionWriter(context, options.bulk) : new CertificationWriter(context);
-        await writer.load();
+        writer.load();
         let invalidRows = 0;
         const source = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
-        try {
-          for await (const { row, cells } of source.rows) {
-            if (undecided && dateColumns.some((column) => isSlashDate(cells[column]))) throw new NeedsDateOrders();
-            result.rows++;
-            if (result.rows % 1000 === 0) {
-              options.onProgress?.(result.rows);
-              if (options.signal?.aborted) {
-                result.cancelled = true;
-                throw new RollBack(result);
-              }
-            }
-            if (kind === 'roster') {
-              const { record, problems } = validateRosterRow(row, cells, mapping, first.headers, dateOrders);
-              if (record) await (writer as RosterWriter).add(record);
-              else {
-                invalidRows++;
-                problems.forEach(report);
-              }
-            } else if (kind === 'completions') {
-              const { record, problems } = validateCompletionRow(row, cells, mapping, first.headers, dateOrders);
-              if (record) await (writer as CompletionWriter).add(record);
-              else {
-                invalidRows++;
-                problems.forEach(report);
-              }
-            } else {
-              const { record, problems } = validateCertificationRow(row, cells, mapping, first.headers, dateOrders);
-              if (record) await (writer as CertificationWriter).add(record);
-              else {
-                invalidRows++;
-                problems.forEach(report);
-              }
+        for await (const { row, cells } of source.rows) {
+          if (undecided && dateColumns.some((column) => isSlashDate(cells[column]))) throw new NeedsDateOrders();
+          result.rows++;
+          if (result.rows % 1000 === 0) {
+            options.onProgress?.(result.rows);
+            if (options.signal?.aborted) {
+              result.cancelled = true;
+              throw new RollBack(result);
             }
           }
-          await writer.flush();
-        } finally {
-          // Writers write a batch while the next is read: nothing may still be writing when the
-          // transaction commits or rolls back.
-          await writer.settle();
+          if (kind === 'roster') {
+            const { record, problems } = validateRosterRow(row, cells, mapping, first.headers, dateOrders);
+            if (record) (writer as RosterWriter).add(record);
+            else {
+              invalidRows++;
+              problems.forEach(report);
+            }
+          } else if (kind === 'completions') {
+            const { record, problems } = validateCompletionRow(row, cells, mapping, first.headers, dateOrders);
+            if (record) (writer as CompletionWriter).add(record);
+            else {
+              invalidRows++;
+              problems.forEach(report);
+            }
+          } else {
+            const { record, problems } = validateCertificationRow(row, cells, mapping, first.headers, dateOrders);
+            if (record) (writer as CertificationWriter).add(record);
+            else {
+              invalidRows++;
+              problems.forEach(report);
+            }
+          }
         }
+        writer.flush();
         Object.assign(result, writer.counts);
         result.invalid += invalidRows;
         if (writer instanceof CompletionWriter) {
@@ -260,11 +256,11 @@ export async function importFile(session: VaultSession, file: string, options: I
         if (result.rows === 0) throw new CustodianError('validation_failed', `${basename(file)} has a header but no data rows. Nothing was imported.`);
         if (options.signal?.aborted) result.cancelled = true;
         if ((result.invalid > 0 && !options.skipInvalid) || result.dryRun || result.cancelled) throw new RollBack(result);
-        await db.run(
+        db.run(
           'INSERT INTO imports (id, file_sha256, file_name, kind, rows, inserted, updated, unchanged, invalid, imported_at, imported_by) VALUES (lower(hex(randomblob(16))), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
           [sha256, result.file, kind, result.rows, result.inserted, result.updated, result.unchanged, result.invalid, context.now, session.principal.userId],
         );
-        await log([
+        log([
           {
             action: 'records.import',
             target: sha256,

@@ -7,17 +7,17 @@ export class LookupTable {
 
   constructor(private readonly table: 'org_units' | 'job_roles') {}
 
-  async load(context: ImportContext): Promise<void> {
-    for (const row of await context.db.all<{ id: string; name: string }>(`SELECT id, name FROM ${this.table}`)) this.ids.set(row.name.toLowerCase(), row.id);
+  load(context: ImportContext): void {
+    for (const row of context.db.all<{ id: string; name: string }>(`SELECT id, name FROM ${this.table}`)) this.ids.set(row.name.toLowerCase(), row.id);
   }
 
-  async idFor(context: ImportContext, name: string | null): Promise<string | null> {
+  idFor(context: ImportContext, name: string | null): string | null {
     if (!name) return null;
     const known = this.ids.get(name.toLowerCase());
     if (known) return known;
     const id = recordId();
-    await context.db.run(`INSERT INTO ${this.table} (id, name, created_at) VALUES (?, ?, ?)`, [id, name, context.now]);
-    await context.log([{ action: this.table === 'org_units' ? 'orgunit.create' : 'jobrole.create', target: id }]);
+    context.db.run(`INSERT INTO ${this.table} (id, name, created_at) VALUES (?, ?, ?)`, [id, name, context.now]);
+    context.log([{ action: this.table === 'org_units' ? 'orgunit.create' : 'jobrole.create', target: id }]);
     this.ids.set(name.toLowerCase(), id);
     return id;
   }

@@ -16,9 +16,9 @@ export class PersonMatcher {
   private readonly byEmployeeId = new Map<string, string>();
   private readonly byEmail = new Map<string, string>();
 
-  static async load(db: ReadableDb): Promise<PersonMatcher> {
+  static load(db: ReadableDb): PersonMatcher {
     const matcher = new PersonMatcher();
-    const people = await db.all<{ person_id: string; employee_id: string | null; email: string | null }>('SELECT person_id, employee_id, email FROM people WHERE current = 1');
+    const people = db.all<{ person_id: string; employee_id: string | null; email: string | null }>('SELECT person_id, employee_id, email FROM people WHERE current = 1');
     for (const p of people) {
       if (p.employee_id) matcher.byEmployeeId.set(p.employee_id, p.person_id);
       if (p.email) matcher.byEmail.set(p.email.toLowerCase(), p.person_id);

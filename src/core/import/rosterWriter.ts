@@ -3,7 +3,6 @@ import { sortName } from '../records/sortName';
 import { LookupTable } from './lookupTable';
 import { VersionBatch } from './versionBatch';
 import type { VersionedTable } from './versionBatch';
-import { WritePipeline } from './writePipeline';
 import type { RosterRecord } from './validateRow';
 
 interface PersonRow {
@@ -47,7 +46,6 @@ export class RosterWriter {
   private readonly byEmail = new Map<string, PersonRow>();
   private readonly units = new LookupTable('org_units');
   private readonly roles = new LookupTable('job_roles');
-  private readonly pipeline = new WritePipeline();
   readonly counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, invalid: 0 };
   private batch: VersionBatch;
 
@@ -55,10 +53,10 @@ export class RosterWriter {
     this.batch = new VersionBatch(context, TABLE, this.counts);
   }
 
-  async load(): Promise<void> {
-    await this.units.load(this.context);
-    await this.roles.load(this.context);
-    for (const row of await this.context.db.all<PersonRow>('SELECT * FROM people WHERE current = 1')) this.remember(row);
+  load(): void {
+    this.units.load(this.context);
+    this.roles.load(this.context);
+    for (const row of this.context.db.all<PersonRow>('SELECT * FROM people WHERE current = 1')) this.remember(row);
   }
 
   private remember(row: PersonRow): void {
@@ -66,7 +64,7 @@ export class RosterWriter {
     if (row.email) this.byEmail.set(row.email.toLowerCase(), row);
   }
 
-  async add(record: RosterRecord): Promise<void> {
+  add(record: RosterRecord): void {
     const existing = (record.employeeId ? this.byEmployeeId.get(record.employeeId) : undefined) ?? (record.email ? this.byEmail.get(record.email) : undefined);
     if (existing && existing.source_sha256 === this.context.fileSha256 && existing.source_row !== record.row) {
       this.counts.invalid++;
@@ -80,8 +78,8 @@ export class RosterWriter {
       email: record.email ?? existing?.email ?? null,
       date_of_birth: record.dateOfBirth,
       site: record.site,
-      org_unit_id: await this.units.idFor(this.context, record.orgUnit),
-      job_role_id: await this.roles.idFor(this.context, record.jobRole),
+      org_unit_id: this.units.idFor(this.context, record.orgUnit),
+      job_role_id: this.roles.idFor(this.context, record.jobRole),
       manager_employee_id: record.managerEmployeeId,
       hire_date: record.hireDate,
       termination_date: record.terminationDate,
@@ -91,28 +89,21 @@ export class RosterWriter {
     if (personId === null) return;
     const row: PersonRow = { row_id: -1, person_id: personId, version: (existing?.version ?? 0) + 1, ...values, source_sha256: this.context.fileSha256, source_row: record.row };
     this.remember(row);
-    if (this.batch.size >= 5000) await this.startWrite();
+    if (this.batch.size >= 5000) this.writeBatch();
   }
 
   /**
-   * Starts writing the buffered batch once the previous one is written (see WritePipeline). A
-   * version written by this import is never retired by it (a second row for the same person is
-   * refused as a duplicate), so new rows need no real row id here.
+   * Writes the buffered batch. A version written by this import is never retired by it (a second
+   * row for the same person is refused as a duplicate), so new rows need no real row id here.
    */
-  private async startWrite(): Promise<void> {
+  private writeBatch(): void {
     const batch = this.batch;
     this.batch = new VersionBatch(this.context, TABLE, this.counts);
-    if (batch.size > 0) await this.pipeline.start(() => batch.write());
+    if (batch.size > 0) batch.write();
   }
 
-  /** Writes everything buffered and waits for it. */
-  async flush(): Promise<void> {
-    await this.startWrite();
-    await this.pipeline.drain();
-  }
-
-  /** Waits for the batch in flight, ignoring its outcome: before the transaction ends. */
-  settle(): Promise<void> {
-    return this.pipeline.settle();
+  /** Writes everything buffered. */
+  flush(): void {
+    this.writeBatch();
   }
 }

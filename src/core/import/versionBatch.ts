@@ -29,8 +29,7 @@ export interface CurrentVersion {
  * One batch of record versions from an import: each row is unchanged (same state hash), a new
  * record (version 1, `<noun>.create`), or a correction (the current version retired, the next
  * added, `<noun>.update` with before and after hashes). The versions, retirements and audit
- * events are written by `write` (or `log` then `store`, to hash the events before the writes
- * run), inside the caller's transaction.
+ * events are written by `write`, inside the caller's transaction.
  */
 export class VersionBatch {
   /** Rows in `columns()` order. */
@@ -79,26 +78,12 @@ export class VersionBatch {
     return this.inserts.length;
   }
 
-  async write(): Promise<void> {
-    await this.store(this.log());
-  }
-
-  /** Hands the audit events to the log now (numbered and hashed at once); settles when they are inserted. */
-  log(): Promise<void> {
-    return this.context.log(this.events);
-  }
-
-  /** Retires and inserts the versions, then waits for `logged` (what `log` returned). */
-  async store(logged: Promise<void>): Promise<void> {
+  /** Appends the audit events, then retires and inserts the versions. */
+  write(): void {
+    this.context.log(this.events);
     const columns = [this.spec.idColumn, 'version', 'current', ...this.spec.columns, 'recorded_at', 'recorded_by', 'reason', 'source_sha256', 'source_row'];
-    try {
-      // Retire first: the new version may not be current beside the old one (unique index).
-      await retireRows(this.context.db, this.spec.table, this.retire);
-      await insertRows(this.context.db, this.spec.table, columns, this.inserts);
-    } finally {
-      // Never leave the log's insert running unobserved, even when ours failed.
-      await logged.catch(() => undefined);
-    }
-    await logged;
+    // Retire first: the new version may not be current beside the old one (unique index).
+    retireRows(this.context.db, this.spec.table, this.retire);
+    insertRows(this.context.db, this.spec.table, columns, this.inserts);
   }
 }

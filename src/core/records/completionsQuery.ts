@@ -79,9 +79,9 @@ export async function queryCompletions(session: VaultSession, query: Completions
     JOIN people p ON p.person_id = x.person_id AND p.current = 1
     JOIN courses c ON c.course_id = x.course_id AND c.current = 1
     WHERE ${where.join(' AND ')}`;
-  return session.read(async (db) => {
-    const total = (await db.get<{ n: number }>(`SELECT count(*) AS n ${from}`, params))?.n ?? 0;
-    const rows = await db.all<Row>(
+  return session.read((db) => {
+    const total = db.get<{ n: number }>(`SELECT count(*) AS n ${from}`, params)?.n ?? 0;
+    const rows = db.all<Row>(
       `SELECT x.completion_id, x.person_id, p.given_name, p.family_name, c.title, c.code, x.completed_on, x.score, x.passed, x.expires_on, x.trainer, x.delivery_method, x.version
        ${from} ORDER BY ${order}, x.completion_id LIMIT ? OFFSET ?`,
       [...params, query.limit, query.offset],

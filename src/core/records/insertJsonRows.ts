@@ -20,23 +20,22 @@ function jsonValue(value: unknown): JsonValue {
 }
 
 /**
- * Inserts many rows in one statement per 5,000 (`INSERT ... SELECT ... FROM json_each(?1)`):
- * one round trip per batch instead of one per row. Table and column names are checked
- * identifiers, never user input.
+ * Inserts many rows with one statement per 5,000 (`INSERT ... SELECT ... FROM json_each(?)`)
+ * rather than one per row. Table and column names are checked identifiers, never user input.
  *
  * Cost model (measured): SQLite's `->>` re-reads a row's JSON for every column it extracts, so
  * the time grows with rows x columns sent. A column holding one value for the whole batch
  * (the import's file hash, the actor, the time, version 1, NULL) is therefore bound once as a
  * parameter rather than repeated in every row; only the columns that vary travel as JSON.
  */
-export async function insertJsonRows(
+export function insertJsonRows(
   db: WritableDb,
   table: string,
   columns: readonly string[],
   rows: readonly Record<string, unknown>[],
   options: InsertJsonOptions = {},
-): Promise<void> {
-  await insertRows(
+): void {
+  insertRows(
     db,
     table,
     columns,
@@ -49,13 +48,13 @@ export async function insertJsonRows(
  * `insertJsonRows` for rows given as arrays in `columns` order: what bulk writers build, as it
  * spares an object per row and a property lookup per cell.
  */
-export async function insertRows(
+export function insertRows(
   db: WritableDb,
   table: string,
   columns: readonly string[],
   rows: readonly (readonly unknown[])[],
   options: InsertJsonOptions = {},
-): Promise<void> {
+): void {
   if (!IDENTIFIER.test(table) || !columns.every((c) => IDENTIFIER.test(c))) throw new Error('bad identifier');
   for (let start = 0; start < rows.length; start += BATCH) {
     const batch = rows.slice(start, start + BATCH);
@@ -70,18 +69,19 @@ export async function insertRows(
     const expression = (index: number, source: string) => (options.transforms?.[columns[index] ?? ''] === 'unhex' ? `unhex(${source})` : source);
     const select = [
       ...varying.map((column, position) => expression(column, `value ->> ${String(position)}`)),
-      ...constant.map((column, position) => expression(column, `?${String(position + 2)}`)),
+      ...constant.map((column) => expression(column, '?')),
     ];
     const payload = JSON.stringify(batch.map((row) => varying.map((index) => jsonValue(row[index]))));
     const names = [...varying, ...constant].map((index) => columns[index] ?? '');
-    await db.runCached(`INSERT INTO ${table} (${names.join(', ')}) SELECT ${select.join(', ')} FROM json_each(?1)`, [payload, ...constant.map((index) => jsonValue(first[index]))]);
+    // Anonymous parameters bind in the order they appear: the constants, then the JSON.
+    db.run(`INSERT INTO ${table} (${names.join(', ')}) SELECT ${select.join(', ')} FROM json_each(?)`, [...constant.map((index) => jsonValue(first[index])), payload]);
   }
 }
 
 /** Retires the current versions with these row ids (the only UPDATE the triggers allow). */
-export async function retireRows(db: WritableDb, table: string, rowIds: readonly number[]): Promise<void> {
+export function retireRows(db: WritableDb, table: string, rowIds: readonly number[]): void {
   if (!IDENTIFIER.test(table)) throw new Error('bad identifier');
   for (let start = 0; start < rowIds.length; start += BATCH) {
-    await db.runCached(`UPDATE ${table} SET current = 0 WHERE current = 1 AND row_id IN (SELECT value FROM json_each(?))`, [JSON.stringify(rowIds.slice(start, start + BATCH))]);
+    db.run(`UPDATE ${table} SET current = 0 WHERE current = 1 AND row_id IN (SELECT value FROM json_each(?))`, [JSON.stringify(rowIds.slice(start, start + BATCH))]);
   }
 }

@@ -76,9 +76,9 @@ export async function queryPeople(session: VaultSession, query: PeopleQuery): Pr
   const sort = !piiVisible && (query.sort === 'name' || query.sort === 'employeeId') ? null : query.sort;
   const order = sort ? ORDER[sort].replaceAll('{dir}', query.dir === 'desc' ? 'DESC' : 'ASC') : 'p.person_id';
   // The count needs no joins (left joins never change it): 110 ms -> a few ms at 100,000 people.
-  return session.read(async (db) => {
-    const total = (await db.get<{ n: number }>(`SELECT count(*) AS n FROM people p ${filter}`, params))?.n ?? 0;
-    const rows = await db.all<Row>(
+  return session.read((db) => {
+    const total = db.get<{ n: number }>(`SELECT count(*) AS n FROM people p ${filter}`, params)?.n ?? 0;
+    const rows = db.all<Row>(
       `SELECT p.person_id, p.employee_id, p.given_name, p.family_name, p.email, u.name AS org_unit, r.name AS job_role, p.site, p.hire_date, p.termination_date
        ${from} ORDER BY ${order} LIMIT ? OFFSET ?`,
       [...params, query.limit, query.offset],

@@ -65,8 +65,8 @@ function versionOf(v: { version: number; recorded_at: string; recorded_by: strin
 }
 
 /** The person's current certifications with all their versions, each field masked per CERTIFICATION_FIELDS. */
-async function certificationsOf(db: ReadableDb, role: Role, personId: string): Promise<PersonCertification[]> {
-  const rows = await db.all<CertificationRow>(
+function certificationsOf(db: ReadableDb, role: Role, personId: string): PersonCertification[] {
+  const rows = db.all<CertificationRow>(
     `SELECT c.certification_id, c.version, c.current, c.name, c.number, c.issued_on, c.expires_on, c.issuer, c.recorded_at,
             coalesce(us.name, c.recorded_by) AS recorded_by, c.reason, c.source_row
      FROM certifications c LEFT JOIN users us ON us.id = c.recorded_by
@@ -117,8 +117,8 @@ interface Row {
 export async function personDetail(session: VaultSession, personId: string): Promise<PersonDetail> {
   session.require('records.read', 'read records');
   const role = session.principal.role;
-  return session.read(async (db) => {
-    const versions = await db.all<Row>(
+  return session.read((db) => {
+    const versions = db.all<Row>(
       `SELECT p.*, u.name AS org_unit, r.name AS job_role, coalesce(us.name, p.recorded_by) AS recorded_by
        FROM people p LEFT JOIN org_units u ON u.id = p.org_unit_id LEFT JOIN job_roles r ON r.id = p.job_role_id
        LEFT JOIN users us ON us.id = p.recorded_by
@@ -127,7 +127,7 @@ export async function personDetail(session: VaultSession, personId: string): Pro
     );
     const current = versions.find((v) => v.current === 1);
     if (!current) throw new CustodianError('not_found', 'No such person in this vault.');
-    const evidence = await db.all<{ id: string; file_name: string; added_at: string }>(
+    const evidence = db.all<{ id: string; file_name: string; added_at: string }>(
       "SELECT e.id, e.file_name, e.added_at FROM evidence_links l JOIN evidence e ON e.id = l.evidence_id WHERE l.target_kind = 'person' AND l.target_id = ? ORDER BY e.added_at",
       [personId],
     );
@@ -147,7 +147,7 @@ export async function personDetail(session: VaultSession, personId: string): Pro
       terminationDate: current.termination_date,
       versions: versions.map(versionOf),
       evidence: evidence.map((e) => ({ evidenceId: e.id, fileName: pii ? e.file_name : MASK, addedAt: e.added_at })),
-      certifications: await certificationsOf(db, role, personId),
+      certifications: certificationsOf(db, role, personId),
     };
   });
 }

@@ -18,8 +18,8 @@ export interface VaultStats {
 /** Counts of each entity (current versions only, unless said otherwise). */
 export async function vaultStats(session: VaultSession): Promise<VaultStats> {
   session.require('records.read', 'read records');
-  return session.read(async (db) => {
-    const row = await db.get<VaultStats>(`
+  return session.read((db) => {
+    const row = db.get<VaultStats>(`
       SELECT
         (SELECT count(*) FROM people WHERE current = 1) AS people,
         (SELECT count(*) FROM org_units) AS orgUnits,

@@ -38,8 +38,8 @@ async function rewriteSlots(session: VaultSession, slots: KeySlot[]): Promise<vo
   session.setHeader(header);
 }
 
-async function activeUser(db: WritableDb, name: string): Promise<UserRow> {
-  const row = await db.get<UserRow>("SELECT * FROM users WHERE name = ? AND removed_at IS NULL AND kind = 'person'", [name]);
+function activeUser(db: WritableDb, name: string): UserRow {
+  const row = db.get<UserRow>("SELECT * FROM users WHERE name = ? AND removed_at IS NULL AND kind = 'person'", [name]);
   if (!row) throw new CustodianError('not_found', `No user named ${name} in this vault.`);
   return row;
 }
@@ -59,11 +59,11 @@ export async function addUser(
   const slot = await createPassphraseSlot(session.vaultId, input.name, input.passphrase, session.dataKey, await kdfFor(input.kdf));
   const now = new Date().toISOString();
   return session.mutate(async (db) => {
-    const clash = await db.get('SELECT 1 FROM users WHERE name = ?', [input.name]);
+    const clash = db.get('SELECT 1 FROM users WHERE name = ?', [input.name]);
     if (clash) throw new CustodianError('conflict', `A user named ${input.name} exists or existed in this vault; choose another name.`);
     const id = randomUUID();
-    await db.run("INSERT INTO users (id, name, kind, role, slot_id, created_at) VALUES (?, ?, 'person', ?, ?, ?)", [id, input.name, input.role, slot.id, now]);
-    await db.run('INSERT INTO signing_keys (public_key, user_id, created_at) VALUES (?, ?, ?)', [slot.signing.publicKey, id, now]);
+    db.run("INSERT INTO users (id, name, kind, role, slot_id, created_at) VALUES (?, ?, 'person', ?, ?, ?)", [id, input.name, input.role, slot.id, now]);
+    db.run('INSERT INTO signing_keys (public_key, user_id, created_at) VALUES (?, ?, ?)', [slot.signing.publicKey, id, now]);
     await rewriteSlots(session, [...session.header.slots, slot]);
     const info: UserInfo = { name: input.name, role: input.role, kind: 'person', createdAt: now };
     return { result: info, events: [{ action: 'user.add', target: input.name, after: stateHash(info) }] };
@@ -75,13 +75,13 @@ export async function removeUser(session: VaultSession, name: string, reason: st
   if (name === session.principal.name) throw new CustodianError('conflict', 'You cannot remove yourself; ask another administrator.');
   const now = new Date().toISOString();
   await session.mutate(async (db) => {
-    const row = await activeUser(db, name);
+    const row = activeUser(db, name);
     if (row.role === 'admin') {
-      const admins = await db.get<{ n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND kind = 'person' AND removed_at IS NULL");
+      const admins = db.get<{ n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin' AND kind = 'person' AND removed_at IS NULL");
       if ((admins?.n ?? 0) <= 1) throw new CustodianError('conflict', 'A vault must keep at least one administrator.');
     }
-    await db.run('UPDATE users SET removed_at = ?, slot_id = NULL WHERE id = ?', [now, row.id]);
-    await db.run('UPDATE signing_keys SET retired_at = ? WHERE user_id = ? AND retired_at IS NULL', [now, row.id]);
+    db.run('UPDATE users SET removed_at = ?, slot_id = NULL WHERE id = ?', [now, row.id]);
+    db.run('UPDATE signing_keys SET retired_at = ? WHERE user_id = ? AND retired_at IS NULL', [now, row.id]);
     await rewriteSlots(session, session.header.slots.filter((s) => s.id !== row.slot_id));
     return { result: undefined, events: [{ action: 'user.remove', target: name, reason }] };
   });
@@ -108,11 +108,11 @@ export async function changePassphrase(
   try {
     const slot = await createPassphraseSlot(session.vaultId, name, input.newPassphrase, session.dataKey, await kdfFor(input.kdf), seed);
     await session.mutate(async (db) => {
-      const row = await activeUser(db, name);
-      await db.run('UPDATE users SET slot_id = ? WHERE id = ?', [slot.id, row.id]);
+      const row = activeUser(db, name);
+      db.run('UPDATE users SET slot_id = ? WHERE id = ?', [slot.id, row.id]);
       if (!own) {
-        await db.run('UPDATE signing_keys SET retired_at = ? WHERE user_id = ? AND retired_at IS NULL', [now, row.id]);
-        await db.run('INSERT INTO signing_keys (public_key, user_id, created_at) VALUES (?, ?, ?)', [slot.signing.publicKey, row.id, now]);
+        db.run('UPDATE signing_keys SET retired_at = ? WHERE user_id = ? AND retired_at IS NULL', [now, row.id]);
+        db.run('INSERT INTO signing_keys (public_key, user_id, created_at) VALUES (?, ?, ?)', [slot.signing.publicKey, row.id, now]);
       }
       await rewriteSlots(session, [...session.header.slots.filter((s) => s.id !== row.slot_id), slot]);
       return { result: undefined, events: [{ action: own ? 'user.passwd' : 'user.reset-passphrase', target: name }] };
@@ -131,11 +131,11 @@ export async function replaceRecoveryKey(session: VaultSession): Promise<string>
   try {
     const slot = createRecoverySlot(session.vaultId, recovery, session.dataKey);
     await session.mutate(async (db) => {
-      const row = await db.get<UserRow>("SELECT * FROM users WHERE kind = 'recovery' AND removed_at IS NULL");
+      const row = db.get<UserRow>("SELECT * FROM users WHERE kind = 'recovery' AND removed_at IS NULL");
       if (!row) throw new CustodianError('vault_tampered', 'The recovery principal is missing from the database.');
-      await db.run('UPDATE users SET slot_id = ? WHERE id = ?', [slot.id, row.id]);
-      await db.run('UPDATE signing_keys SET retired_at = ? WHERE user_id = ? AND retired_at IS NULL', [now, row.id]);
-      await db.run('INSERT INTO signing_keys (public_key, user_id, created_at) VALUES (?, ?, ?)', [slot.signing.publicKey, row.id, now]);
+      db.run('UPDATE users SET slot_id = ? WHERE id = ?', [slot.id, row.id]);
+      db.run('UPDATE signing_keys SET retired_at = ? WHERE user_id = ? AND retired_at IS NULL', [now, row.id]);
+      db.run('INSERT INTO signing_keys (public_key, user_id, created_at) VALUES (?, ?, ?)', [slot.signing.publicKey, row.id, now]);
       await rewriteSlots(session, [...session.header.slots.filter((s) => s.kind !== 'recovery'), slot]);
       return { result: undefined, events: [{ action: 'recovery.replace', target: 'recovery' }] };
     });

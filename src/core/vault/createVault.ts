@@ -9,10 +9,11 @@ import { wipe } from '../crypto/wipe';
 import { VaultDatabase } from '../db/database';
 import { migrate } from '../db/migrations/migrate';
 import { syncDirectory } from '../fs/atomicWrite';
-import { createPassphraseSlot, createRecoverySlot } from './keySlots';
+import { createPassphraseSlot, createRecoverySlot, signingKeyFromSeed } from './keySlots';
 import { formatRecoveryKey } from './recoveryKey';
-import { openVault } from './unlockVault';
+import { openSession } from './unlockVault';
 import { HEADER_FORMAT, HEADER_VERSION, sealHeader, writeHeader } from './vaultHeader';
+import type { VaultHeader } from './vaultHeader';
 import type { VaultSession } from './vaultSession';
 import { vaultPaths } from './vaultPaths';
 
@@ -57,7 +58,8 @@ export function assertStrongPassphrase(passphrase: Uint8Array, context: string[]
 /**
  * Creates `dir` (which must not exist, or be an empty folder) as a new vault with one admin and
  * a recovery key. Built in a temp folder beside it and renamed into place, so a crash never
- * leaves a half-made vault under the real name.
+ * leaves a half-made vault under the real name. Argon2id runs once: the new session is opened
+ * with the keys just made, not by unlocking the slot again.
  */
 export async function createVault(dir: string, options: CreateVaultOptions): Promise<CreatedVault> {
   assertUserName(options.user);
@@ -72,12 +74,16 @@ export async function createVault(dir: string, options: CreateVaultOptions): Pro
   const dataKey = randomBytes(32);
   const recovery = randomBytes(32);
   const vaultId = randomUUID();
+  const adminSeed = randomBytes(32);
+  let header: VaultHeader;
+  let adminSlotId: string;
   try {
     await mkdir(paths.blobs, { recursive: true, mode: 0o700 });
     const kdf = await kdfFor(options.kdf);
-    const adminSlot = await createPassphraseSlot(vaultId, options.user, options.passphrase, dataKey, kdf);
+    const adminSlot = await createPassphraseSlot(vaultId, options.user, options.passphrase, dataKey, kdf, adminSeed);
+    adminSlotId = adminSlot.id;
     const recoverySlot = createRecoverySlot(vaultId, recovery, dataKey);
-    const header = sealHeader(dataKey, {
+    header = sealHeader(dataKey, {
       format: HEADER_FORMAT,
       version: HEADER_VERSION,
       vaultId,
@@ -86,17 +92,17 @@ export async function createVault(dir: string, options: CreateVaultOptions): Pro
     });
     await writeHeader(paths.header, header);
 
-    const database = await VaultDatabase.open(paths.db, dataKey);
+    const database = VaultDatabase.open(paths.db, dataKey);
     try {
       await migrate(database);
       const now = new Date().toISOString();
       const adminId = randomUUID();
       const recoveryId = randomUUID();
-      await database.transaction(async (db) => {
-        await db.run("INSERT INTO users (id, name, kind, role, slot_id, created_at) VALUES (?, ?, 'person', 'admin', ?, ?)", [adminId, options.user, adminSlot.id, now]);
-        await db.run("INSERT INTO users (id, name, kind, role, slot_id, created_at) VALUES (?, 'recovery', 'recovery', 'admin', ?, ?)", [recoveryId, recoverySlot.id, now]);
-        await db.run('INSERT INTO signing_keys (public_key, user_id, created_at) VALUES (?, ?, ?)', [adminSlot.signing.publicKey, adminId, now]);
-        await db.run('INSERT INTO signing_keys (public_key, user_id, created_at) VALUES (?, ?, ?)', [recoverySlot.signing.publicKey, recoveryId, now]);
+      await database.transaction((db) => {
+        db.run("INSERT INTO users (id, name, kind, role, slot_id, created_at) VALUES (?, ?, 'person', 'admin', ?, ?)", [adminId, options.user, adminSlot.id, now]);
+        db.run("INSERT INTO users (id, name, kind, role, slot_id, created_at) VALUES (?, 'recovery', 'recovery', 'admin', ?, ?)", [recoveryId, recoverySlot.id, now]);
+        db.run('INSERT INTO signing_keys (public_key, user_id, created_at) VALUES (?, ?, ?)', [adminSlot.signing.publicKey, adminId, now]);
+        db.run('INSERT INTO signing_keys (public_key, user_id, created_at) VALUES (?, ?, ?)', [recoverySlot.signing.publicKey, recoveryId, now]);
       });
     } finally {
       await database.close();
@@ -106,22 +112,24 @@ export async function createVault(dir: string, options: CreateVaultOptions): Pro
     await syncDirectory(dirname(dir));
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
+    wipe(dataKey, adminSeed, recovery);
     throw error;
-  } finally {
-    wipe(dataKey);
   }
 
-  const session = await openVault(dir, { user: options.user, passphrase: options.passphrase });
-  await session.mutate(() =>
-    Promise.resolve({
-      result: undefined,
-      events: [
-        { action: 'vault.create', target: vaultId },
-        { action: 'user.add', target: options.user, after: 'role=admin' },
-        { action: 'recovery.create', target: 'recovery' },
-      ],
-    }),
-  );
+  // The session owns dataKey from here (wiped at its lock, or by openSession on failure).
+  const signingKey = signingKeyFromSeed(adminSeed);
+  wipe(adminSeed);
+  const adminSlot = header.slots.find((slot) => slot.id === adminSlotId);
+  if (!adminSlot) throw new Error('the new header lost its admin slot');
+  const session = await openSession(vaultPaths(dir), header, { slot: adminSlot, dataKey, signingKey });
+  await session.mutate(() => ({
+    result: undefined,
+    events: [
+      { action: 'vault.create', target: vaultId },
+      { action: 'user.add', target: options.user, after: 'role=admin' },
+      { action: 'recovery.create', target: 'recovery' },
+    ],
+  }));
   const recoveryKey = formatRecoveryKey(recovery);
   wipe(recovery);
   return { session, vaultId, recoveryKey };

@@ -10,7 +10,9 @@ import { parseRecoveryKey } from './recoveryKey';
 import type { Clock } from './unlockThrottle';
 import { recordFailure, recordSuccess, systemClock, waitForTurn } from './unlockThrottle';
 import { readHeader, verifyHeaderMac } from './vaultHeader';
+import type { VaultHeader } from './vaultHeader';
 import { vaultPaths } from './vaultPaths';
+import type { VaultPaths } from './vaultPaths';
 import { VaultSession } from './vaultSession';
 
 export type Credential = { user: string; passphrase: Uint8Array } | { recoveryKey: string };
@@ -56,15 +58,28 @@ export async function openVault(dir: string, credential: Credential, options: Un
     throw error;
   }
 
-  let database: VaultDatabase | undefined;
   try {
     verifyHeaderMac(opened.dataKey, header);
     await recordSuccess(paths.attempts);
-    database = await VaultDatabase.open(paths.db, opened.dataKey);
+  } catch (error) {
+    wipe(opened.dataKey);
+    throw error;
+  }
+  return openSession(paths, header, opened);
+}
+
+/**
+ * The second half of unlocking, once a slot is open and the header checked: opens and migrates
+ * the database, finds the slot's user, sweeps orphaned blobs. Takes ownership of
+ * `opened.dataKey` (wiped on failure, else at the session's lock).
+ * @throws CustodianError('vault_tampered') when the slot belongs to no current user.
+ */
+export async function openSession(paths: VaultPaths, header: VaultHeader, opened: OpenedSlot): Promise<VaultSession> {
+  let database: VaultDatabase | undefined;
+  try {
+    database = VaultDatabase.open(paths.db, opened.dataKey);
     await migrate(database);
-    const user = await database.read((db) =>
-      db.get<UserRow>('SELECT id, name, kind, role FROM users WHERE slot_id = ? AND removed_at IS NULL', [opened.slot.id]),
-    );
+    const user = await database.read((db) => db.get<UserRow>('SELECT id, name, kind, role FROM users WHERE slot_id = ? AND removed_at IS NULL', [opened.slot.id]));
     if (!user) {
       throw new CustodianError('vault_tampered', 'This key slot belongs to no current user: the vault header and database disagree. Restore from a backup.');
     }

@@ -77,7 +77,7 @@ export class VaultSession {
     requirePermission(this.principal.role, permission, what);
   }
 
-  read<T>(work: (db: ReadableDb) => Promise<T>): Promise<T> {
+  read<T>(work: (db: ReadableDb) => T | Promise<T>): Promise<T> {
     this.assertOpen();
     return this.database.read(work);
   }
@@ -86,12 +86,12 @@ export class VaultSession {
    * Runs `work` and appends the events it returns to the audit log in the same transaction,
    * then records the new signed head outside the database.
    */
-  async mutate<T>(work: (db: WritableDb) => Promise<{ result: T; events: AuditEvent[] }>): Promise<T> {
+  async mutate<T>(work: (db: WritableDb) => { result: T; events: AuditEvent[] } | Promise<{ result: T; events: AuditEvent[] }>): Promise<T> {
     this.assertOpen();
     let checkpoint: Checkpoint | undefined;
     const result = await this.database.transaction(async (db) => {
       const { result: value, events } = await work(db);
-      checkpoint = await appendAudit(db, this.vaultId, this.signer(), events);
+      checkpoint = appendAudit(db, this.vaultId, this.signer(), events);
       return value;
     });
     this.generationValue++;
@@ -101,23 +101,18 @@ export class VaultSession {
 
   /**
    * For changes too large to hold their events in memory (an import of a million rows): `work`
-   * appends events as it goes through `log` (numbered at the call, inserted as SQLite gets to
-   * them), all in one transaction with one signed checkpoint at the end. `work` must log at
-   * least one event.
+   * appends events as it goes through `log`, all in one transaction with one signed checkpoint
+   * at the end. `work` must log at least one event.
    */
-  async mutateWithLog<T>(work: (db: WritableDb, log: (events: AuditEvent[]) => Promise<void>) => Promise<T>): Promise<T> {
+  async mutateWithLog<T>(work: (db: WritableDb, log: (events: AuditEvent[]) => void) => T | Promise<T>): Promise<T> {
     this.assertOpen();
     let checkpoint: Checkpoint | undefined;
     const result = await this.database.transaction(async (db) => {
-      const appender = await AuditAppender.open(db, this.vaultId, this.signer());
-      let value: T;
-      try {
-        value = await work(db, (events) => appender.append(events));
-      } catch (error) {
-        await appender.settle();
-        throw error;
-      }
-      checkpoint = await appender.finish();
+      const appender = AuditAppender.open(db, this.vaultId, this.signer());
+      const value = await work(db, (events) => {
+        appender.append(events);
+      });
+      checkpoint = appender.finish();
       return value;
     });
     this.generationValue++;
@@ -127,7 +122,7 @@ export class VaultSession {
 
   /** Records events that change nothing else (a decryption, an export). */
   async record(events: AuditEvent[]): Promise<void> {
-    await this.mutate(() => Promise.resolve({ result: undefined, events }));
+    await this.mutate(() => ({ result: undefined, events }));
   }
 
   /** The principal's Ed25519 seed, to re-wrap under a new passphrase. Caller wipes it. */

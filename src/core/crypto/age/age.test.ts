@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +100,17 @@ describe('age stream', () => {
       await expect(decrypt(ciphertext.subarray(0, ciphertext.length - cut), privateKey)).rejects.toThrow();
     }
     await expect(decrypt(Buffer.concat([ciphertext, Buffer.from([0])]), privateKey)).rejects.toThrow();
+  });
+
+  it('seals writes of mixed sizes, one byte to many chunks at once, into the same plaintext', async () => {
+    const plaintext = randomBytes(5 * CHUNK_SIZE + 123);
+    const cuts = [1, CHUNK_SIZE - 1, CHUNK_SIZE, 3 * CHUNK_SIZE + 5, plaintext.length];
+    const parts = cuts.map((end, i) => plaintext.subarray(i === 0 ? 0 : Math.min(cuts[i - 1] ?? 0, plaintext.length), Math.min(end, plaintext.length)));
+    const stream = new AgeEncryptStream(publicKey);
+    const [ciphertext] = await Promise.all([buffer(stream), pipeline(Readable.from(parts), stream)]);
+    expect((await decrypt(ciphertext, privateKey, 7)).equals(plaintext)).toBe(true);
+    // One write of many chunks gives a file of the same shape as one chunk at a time.
+    expect(ciphertext.length).toBe((await encrypt(plaintext, publicKey, 1000)).length);
   });
 
   it('refuses the wrong identity', async () => {

@@ -54,15 +54,28 @@ export class AgeEncryptStream extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.pending.push(chunk);
-    this.pendingLength += chunk.length;
-    // Keep at least one byte back: only at the end do we know which chunk is last.
-    while (this.pendingLength > CHUNK_SIZE) {
-      const all = Buffer.concat(this.pending, this.pendingLength);
-      this.push(chachaSeal(this.payloadKey, chunkNonce(this.counter++, false), all.subarray(0, CHUNK_SIZE)));
-      const rest = all.subarray(CHUNK_SIZE);
-      this.pending = [rest];
-      this.pendingLength = rest.length;
+    let offset = 0;
+    // Top up a partial chunk first (copying at most one chunk), then seal whole chunks straight
+    // from `chunk` without copying: linear in the write, whatever its size. At least one byte
+    // is always kept back: only at the end do we know which chunk is last.
+    if (this.pendingLength > 0) {
+      const take = Math.min(CHUNK_SIZE - this.pendingLength, chunk.length);
+      this.pending.push(chunk.subarray(0, take));
+      this.pendingLength += take;
+      offset = take;
+      if (this.pendingLength === CHUNK_SIZE && offset < chunk.length) {
+        this.push(chachaSeal(this.payloadKey, chunkNonce(this.counter++, false), Buffer.concat(this.pending, CHUNK_SIZE)));
+        this.pending = [];
+        this.pendingLength = 0;
+      }
+    }
+    while (chunk.length - offset > CHUNK_SIZE) {
+      this.push(chachaSeal(this.payloadKey, chunkNonce(this.counter++, false), chunk.subarray(offset, offset + CHUNK_SIZE)));
+      offset += CHUNK_SIZE;
+    }
+    if (offset < chunk.length) {
+      this.pending.push(chunk.subarray(offset));
+      this.pendingLength += chunk.length - offset;
     }
     callback();
   }

@@ -7,8 +7,8 @@ import type { Migration } from './migration';
 export const m0010Initial: Migration = {
   version: 10,
   name: 'initial',
-  up: async (db) => {
-    await db.exec(`
+  up: (db) => {
+    db.exec(`
       CREATE TABLE users (
         id TEXT PRIMARY KEY,
         name TEXT NOT NULL UNIQUE,

@@ -18,8 +18,8 @@ const PROVENANCE = `
 export const m0020Records: Migration = {
   version: 20,
   name: 'records',
-  up: async (db) => {
-    await db.exec(`
+  up: (db) => {
+    db.exec(`
       CREATE TABLE org_units (
         id TEXT PRIMARY KEY,
         name TEXT NOT NULL UNIQUE COLLATE NOCASE,

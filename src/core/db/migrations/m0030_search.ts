@@ -8,8 +8,8 @@ import type { Migration } from './migration';
 export const m0030Search: Migration = {
   version: 30,
   name: 'search',
-  up: async (db) => {
-    await db.exec(`
+  up: (db) => {
+    db.exec(`
       CREATE VIRTUAL TABLE people_fts USING fts5(
         person_id UNINDEXED,
         text,

@@ -9,8 +9,8 @@ import type { Migration } from './migration';
 export const m0040CertificationImports: Migration = {
   version: 40,
   name: 'certification imports',
-  up: async (db) => {
-    await db.exec(`
+  up: (db) => {
+    db.exec(`
       CREATE TABLE imports_m0040 (
         id TEXT PRIMARY KEY,
         file_sha256 TEXT NOT NULL,

@@ -12,8 +12,8 @@ import { versionedTableSql } from './versionedTable';
 export const m0050Compliance: Migration = {
   version: 50,
   name: 'compliance',
-  up: async (db) => {
-    await db.exec(`
+  up: (db) => {
+    db.exec(`
       CREATE TABLE frameworks (
         id TEXT PRIMARY KEY,
         title TEXT NOT NULL,

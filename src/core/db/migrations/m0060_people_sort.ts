@@ -10,8 +10,8 @@ import type { Migration } from './migration';
 export const m0060PeopleSort: Migration = {
   version: 60,
   name: 'people sort indexes',
-  up: async (db) => {
-    await db.exec(`
+  up: (db) => {
+    db.exec(`
       CREATE INDEX people_current_sort_name ON people (coalesce(sort_name, lower(family_name || ' ' || given_name)), person_id) WHERE current = 1;
       CREATE INDEX people_current_employee_sort ON people (employee_id, person_id) WHERE current = 1;
       CREATE INDEX people_current_hire ON people (hire_date, coalesce(sort_name, lower(family_name || ' ' || given_name)), person_id) WHERE current = 1;

@@ -16,8 +16,8 @@ import type { Migration } from './migration';
 export const m0070CompletionAttempts: Migration = {
   version: 70,
   name: 'completion attempts index',
-  up: async (db) => {
-    await db.exec(`
+  up: (db) => {
+    db.exec(`
       CREATE INDEX completions_current_attempts
         ON completions (person_id, course_id, completed_on, passed, score, expires_on) WHERE current = 1;
     `);

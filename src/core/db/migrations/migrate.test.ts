@@ -14,7 +14,7 @@ afterEach(() => {
   temp.cleanup();
 });
 
-async function freshDb() {
+function freshDb() {
   return VaultDatabase.open(join(temp.dir, 'v.db'), randomBytes(32));
 }
 
@@ -26,7 +26,7 @@ describe('migrations', () => {
   });
 
   it('m0010 creates STRICT tables and append-only triggers, and sets user_version', async () => {
-    const db = await freshDb();
+    const db = freshDb();
     try {
       expect(await migrate(db, [m0010Initial])).toEqual({ from: 0, to: 10 });
       const tables = await db.read((r) => r.all<{ name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'table'"));
@@ -44,16 +44,16 @@ describe('migrations', () => {
   });
 
   it('m0020 keeps record versions immutable: only retiring the current version is allowed', async () => {
-    const db = await freshDb();
+    const db = freshDb();
     try {
       expect(await migrate(db)).toEqual({ from: 0, to: SCHEMA_VERSION });
       const insert = "INSERT INTO courses (course_id, version, current, code, title, recorded_at, recorded_by) VALUES ('c1', ?, ?, 'BBP', ?, 'now', 'alice')";
       await db.transaction((tx) => tx.run(insert, [1, 1, 'Bloodborne pathogens']));
       await expect(db.transaction((tx) => tx.run("UPDATE courses SET title = 'Renamed' WHERE course_id = 'c1'"))).rejects.toThrow(/immutable/);
       await expect(db.transaction((tx) => tx.run(insert, [2, 1, 'Two current versions']))).rejects.toThrow(/UNIQUE/);
-      await db.transaction(async (tx) => {
-        await tx.run("UPDATE courses SET current = 0 WHERE course_id = 'c1' AND current = 1");
-        await tx.run(insert, [2, 1, 'Bloodborne pathogens (2025)']);
+      await db.transaction((tx) => {
+        tx.run("UPDATE courses SET current = 0 WHERE course_id = 'c1' AND current = 1");
+        tx.run(insert, [2, 1, 'Bloodborne pathogens (2025)']);
       });
       await expect(db.transaction((tx) => tx.run("UPDATE courses SET current = 1 WHERE version = 1"))).rejects.toThrow(/immutable/);
       await expect(db.transaction((tx) => tx.run("DELETE FROM courses WHERE version = 1"))).rejects.toThrow(/never deleted/);
@@ -68,13 +68,13 @@ describe('migrations', () => {
   });
 
   it('m0040 upgrades a version-30 database: imports keep their rows and may now be certifications', async () => {
-    const db = await freshDb();
+    const db = freshDb();
     try {
       expect(await migrate(db, MIGRATIONS.filter((m) => m.version <= 30))).toEqual({ from: 0, to: 30 });
       const insert = "INSERT INTO imports (id, file_sha256, file_name, kind, rows, inserted, updated, unchanged, invalid, imported_at, imported_by) VALUES (?, 'ab', ?, ?, 3, 3, 0, 0, 0, '2025-01-01T00:00:00Z', 'alice')";
-      await db.transaction(async (tx) => {
-        await tx.run(insert, ['i1', 'hris.csv', 'roster']);
-        await tx.run(insert, ['i2', 'moodle.csv', 'completions']);
+      await db.transaction((tx) => {
+        tx.run(insert, ['i1', 'hris.csv', 'roster']);
+        tx.run(insert, ['i2', 'moodle.csv', 'completions']);
       });
       await expect(db.transaction((tx) => tx.run(insert, ['i3', 'licences.csv', 'certifications']))).rejects.toThrow(/CHECK constraint/);
 
@@ -96,7 +96,7 @@ describe('migrations', () => {
   });
 
   it('applies all steps in one transaction: a failing step leaves nothing behind', async () => {
-    const db = await freshDb();
+    const db = freshDb();
     try {
       const broken = [...MIGRATIONS, { version: 9990, name: 'broken', up: (tx: Parameters<(typeof MIGRATIONS)[number]['up']>[0]) => tx.exec('CREATE TABLE oops (x) STRICT; SELECT nonsense FROM nowhere;') }];
       await expect(migrate(db, broken)).rejects.toThrow();
@@ -109,7 +109,7 @@ describe('migrations', () => {
   });
 
   it('refuses a database newer than the code', async () => {
-    const db = await freshDb();
+    const db = freshDb();
     try {
       await db.transaction((tx) => tx.exec(`PRAGMA user_version = ${String(SCHEMA_VERSION + 10)}`));
       await expect(migrate(db)).rejects.toMatchObject({ code: 'unsupported_version' });

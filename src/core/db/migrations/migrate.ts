@@ -18,8 +18,8 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
  */
 export async function migrate(database: VaultDatabase, migrations: readonly Migration[] = MIGRATIONS): Promise<{ from: number; to: number }> {
   const target = migrations[migrations.length - 1]?.version ?? 0;
-  return database.transaction(async (db) => {
-    const row = await db.get<{ user_version: number }>('PRAGMA user_version');
+  return database.transaction((db) => {
+    const row = db.get<{ user_version: number }>('PRAGMA user_version');
     const from = row?.user_version ?? 0;
     if (from > target) {
       throw new CustodianError(
@@ -29,8 +29,8 @@ export async function migrate(database: VaultDatabase, migrations: readonly Migr
     }
     for (const migration of migrations) {
       if (migration.version <= from) continue;
-      await migration.up(db);
-      await db.exec(`PRAGMA user_version = ${String(migration.version)}`);
+      migration.up(db);
+      db.exec(`PRAGMA user_version = ${String(migration.version)}`);
     }
     return { from, to: Math.max(from, target) };
   });

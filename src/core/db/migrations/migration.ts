@@ -4,5 +4,5 @@ import type { WritableDb } from '../database';
 export interface Migration {
   version: number;
   name: string;
-  up(db: WritableDb): Promise<void>;
+  up(db: WritableDb): void;
 }

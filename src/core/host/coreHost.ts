@@ -1,0 +1,126 @@
+import { Worker } from 'node:worker_threads';
+import { CustodianError } from '../../shared/errors';
+import { CHANNELS } from '../../shared/ipc/contract';
+import type { Handlers } from '../../shared/ipc/dispatch';
+import type { DialogPort } from '../app/vaultManager';
+import type { CallOutcome, CoreWorkerData, HostRequest, WorkerMessage } from './coreHostProtocol';
+
+export interface CoreHostOptions extends CoreWorkerData {
+  /** The built worker script (coreWorker.js beside the owner's bundle). */
+  workerFile: URL | string;
+  /** Native dialogs, shown by the owner when core asks. */
+  dialogs: DialogPort;
+  /** Told when the worker stops unexpectedly (it is restarted, locked, on the next call). */
+  onWorkerExit?: (code: number) => void;
+}
+
+export interface CoreHost {
+  /**
+   * One function per channel that forwards its (already parsed) input to the worker and
+   * resolves with core's output, or rejects with core's CustodianError; an internal failure
+   * rejects with a plain Error whose message is for the log only.
+   */
+  handlers: Handlers;
+  /** Wipes the key in the worker and closes the vault. Never rejects. */
+  lock(): Promise<void>;
+  /** Locks, then stops the worker. */
+  close(): Promise<void>;
+}
+
+interface Pending {
+  resolve: (outcome: CallOutcome) => void;
+}
+
+/**
+ * Runs core in a worker thread and forwards calls to it. Calls are answered in the order core
+ * finishes them (an import's status poll does not wait for the import). If the worker dies,
+ * every pending call fails as internal and the next call starts a fresh worker, whose vault is
+ * locked: a crash can lose the session, never leave a key behind.
+ */
+export function startCoreHost(options: CoreHostOptions): CoreHost {
+  const data: CoreWorkerData = { dataDir: options.dataDir, ...(options.kdf ? { kdf: options.kdf } : {}) };
+  let worker: Worker | null = null;
+  let nextId = 0;
+  const pending = new Map<number, Pending>();
+  let closing = false;
+
+  const failAll = (message: string) => {
+    for (const [id, call] of pending) {
+      pending.delete(id);
+      call.resolve({ ok: false, code: 'internal', message: 'Custodian\'s core stopped unexpectedly; the vault was locked. Unlock it to continue.', internal: message });
+    }
+  };
+
+  const spawn = (): Worker => {
+    const started = new Worker(options.workerFile, { workerData: data });
+    started.on('message', (message: WorkerMessage) => {
+      if (message.kind === 'done') {
+        const call = pending.get(message.id);
+        pending.delete(message.id);
+        call?.resolve(message.outcome);
+      } else if (message.kind === 'dialog') {
+        const dialog = message.dialog;
+        const answer = dialog.what === 'chooseFolder' ? options.dialogs.chooseFolder(dialog.purpose) : options.dialogs.chooseImportFile();
+        void answer
+          .catch(() => null)
+          .then((path) => {
+            const reply: HostRequest = { kind: 'dialogAnswer', id: message.id, path };
+            started.postMessage(reply);
+          });
+      }
+    });
+    started.on('error', (error) => {
+      failAll(`${error.name}: ${error.message}`);
+    });
+    started.on('exit', (code) => {
+      if (worker === started) worker = null;
+      failAll(`core worker exited with code ${String(code)}`);
+      if (!closing) options.onWorkerExit?.(code);
+    });
+    // The owner may exit while core idles (the CLI-like harness, tests); a call in flight keeps it alive.
+    started.unref();
+    return started;
+  };
+
+  const send = (request: Omit<Extract<HostRequest, { kind: 'call' }>, 'id'> | { kind: 'lock' }): Promise<CallOutcome> => {
+    worker ??= spawn();
+    const target = worker;
+    const id = nextId++;
+    return new Promise<CallOutcome>((resolve) => {
+      if (pending.size === 0) target.ref();
+      pending.set(id, {
+        resolve: (outcome) => {
+          if (pending.size === 0) target.unref();
+          resolve(outcome);
+        },
+      });
+      const message: HostRequest = { ...request, id };
+      target.postMessage(message);
+    });
+  };
+
+  const call = async (channel: string, input: unknown): Promise<unknown> => {
+    const outcome = await send({ kind: 'call', channel, input });
+    if (outcome.ok) return outcome.value;
+    if (outcome.code === 'internal') throw new Error(outcome.internal ?? outcome.message);
+    throw new CustodianError(outcome.code, outcome.message);
+  };
+
+  const handlers = Object.fromEntries(CHANNELS.map((channel) => [channel, (input: unknown) => call(channel, input)])) as unknown as Handlers;
+
+  const lock = async () => {
+    if (!worker) return;
+    await send({ kind: 'lock' });
+  };
+
+  return {
+    handlers,
+    lock,
+    close: async () => {
+      closing = true;
+      await lock();
+      await worker?.terminate();
+      worker = null;
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { CustodianError } from '../../shared/errors';
+import { isChannel } from '../../shared/ipc/contract';
+import type { DialogPort } from '../app/vaultManager';
+import { createCore } from '../handlers';
+import type { CallOutcome, CoreWorkerData, DialogRequest, HostRequest, WorkerMessage } from './coreHostProtocol';
+
+// Entry point of core's worker thread: the whole handler table runs here, so the owner's event
+// loop (Electron's main, which draws nothing but must answer the window at once) never waits
+// for SQLite, hashing or Argon2. Inputs come parsed by the contract; this side trusts its owner.
+
+function serve(port: MessagePort, data: CoreWorkerData): void {
+  const post = (message: WorkerMessage) => {
+    port.postMessage(message);
+  };
+  let nextDialog = 0;
+  const pendingDialogs = new Map<number, (path: string | null) => void>();
+  const ask = (dialog: DialogRequest) =>
+    new Promise<string | null>((resolve) => {
+      const id = nextDialog++;
+      pendingDialogs.set(id, resolve);
+      post({ kind: 'dialog', id, dialog });
+    });
+  const dialogs: DialogPort = {
+    chooseFolder: (purpose) => ask({ what: 'chooseFolder', purpose }),
+    chooseImportFile: () => ask({ what: 'chooseImportFile' }),
+  };
+  const core = createCore({ dataDir: data.dataDir, dialogs, ...(data.kdf ? { kdf: data.kdf } : {}) });
+
+  const outcomeOf = async (request: Extract<HostRequest, { kind: 'call' | 'lock' }>): Promise<CallOutcome> => {
+    try {
+      if (request.kind === 'lock') {
+        await core.vaults.lock();
+        return { ok: true, value: {} };
+      }
+      if (!isChannel(request.channel)) return { ok: false, code: 'unknown_channel', message: 'This request is not part of the Custodian API.' };
+      const handler = core.handlers[request.channel] as (input: unknown) => Promise<unknown>;
+      return { ok: true, value: await handler(request.input) };
+    } catch (error) {
+      if (error instanceof CustodianError) return { ok: false, code: error.code, message: error.message };
+      const internal = error instanceof Error ? `${error.name}: ${error.message}` : 'a non-Error was thrown';
+      return { ok: false, code: 'internal', message: 'An unexpected error occurred. Nothing was changed; please report this.', internal };
+    }
+  };
+
+  port.on('message', (request: HostRequest) => {
+    if (request.kind === 'dialogAnswer') {
+      pendingDialogs.get(request.id)?.(request.path);
+      pendingDialogs.delete(request.id);
+      return;
+    }
+    void outcomeOf(request).then((outcome) => {
+      post({ kind: 'done', id: request.id, outcome });
+    });
+  });
+  post({ kind: 'ready' });
+}
+
+if (!parentPort) throw new Error('coreWorker must run in a worker thread');
+serve(parentPort, workerData as CoreWorkerData);
