@@ -1,11 +1,12 @@
-import { CustodianError } from '../shared/errors';
-
 /**
  * Exit codes scripts can rely on: 0 success, 1 any other failure, 2 usage error,
  * 3 wrong passphrase or unknown user, 4 tampering detected (header, log or blob),
  * 5 permission denied.
+ *
+ * Async because shared/errors (and with it zod) is loaded only here, when a command has failed.
  */
-export function exitCodeFor(error: unknown): number {
+export async function exitCodeFor(error: unknown): Promise<number> {
+  const { CustodianError } = await import('../shared/errors');
   if (!(error instanceof CustodianError)) return 1;
   switch (error.code) {
     case 'validation_failed':

@@ -1,7 +1,7 @@
-import { CustodianError } from '../shared/errors';
+import { custodianError } from './errors';
 
 /** `--kdf calibrate|minimum`: the Argon2id cost of new passphrase slots. */
-export function parseKdfFlag(value: string): 'calibrate' | 'minimum' {
+export async function parseKdfFlag(value: string): Promise<'calibrate' | 'minimum'> {
   if (value === 'calibrate' || value === 'minimum') return value;
-  throw new CustodianError('validation_failed', '--kdf must be calibrate or minimum');
+  throw await custodianError('validation_failed', '--kdf must be calibrate or minimum');
 }

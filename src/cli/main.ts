@@ -26,5 +26,5 @@ try {
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`custodian: ${message.split('\n')[0] ?? 'failed'}\n`);
-  process.exit(exitCodeFor(error));
+  process.exit(await exitCodeFor(error));
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { CustodianError } from '../shared/errors';
+import { custodianError } from './errors';
 
 /**
  * Reads a line from the terminal without echoing it. Only when stdin is a TTY; scripts use the
@@ -8,8 +8,10 @@ import { CustodianError } from '../shared/errors';
 async function promptHidden(prompt: string): Promise<Buffer> {
   const stdin = process.stdin;
   if (!stdin.isTTY) {
-    throw new CustodianError('validation_failed', 'no passphrase given: set CUSTODIAN_PASSPHRASE, use --passphrase-file, or run in a terminal');
+    throw await custodianError('validation_failed', 'no passphrase given: set CUSTODIAN_PASSPHRASE, use --passphrase-file, or run in a terminal');
   }
+  // Loaded now: Ctrl-C below rejects from a synchronous data handler.
+  const { CustodianError } = await import('../shared/errors');
   process.stderr.write(prompt);
   stdin.setRawMode(true);
   stdin.resume();
@@ -42,8 +44,8 @@ async function promptHidden(prompt: string): Promise<Buffer> {
 }
 
 async function fromFile(file: string): Promise<Buffer> {
-  const content = await readFile(file).catch(() => {
-    throw new CustodianError('validation_failed', `cannot read passphrase file ${file}`);
+  const content = await readFile(file).catch(async () => {
+    throw await custodianError('validation_failed', `cannot read passphrase file ${file}`);
   });
   let end = content.length;
   while (end > 0 && (content[end - 1] === 10 || content[end - 1] === 13)) end--;
@@ -65,7 +67,7 @@ export async function readNewPassphrase(file: string | undefined, prompt = 'New 
   if (env !== undefined && env !== '') return Buffer.from(env);
   const first = await promptHidden(prompt);
   const second = await promptHidden('Repeat it: ');
-  if (!first.equals(second)) throw new CustodianError('validation_failed', 'the two passphrases differ');
+  if (!first.equals(second)) throw await custodianError('validation_failed', 'the two passphrases differ');
   second.fill(0);
   return first;
 }

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { tmpdir } from 'node:os';
-import { runSelfTest } from '../core/diagnostics/selfTest';
 import { APP_VERSION } from '../core/version';
 import { registerBackupCommands } from './commands/backupCommands';
 import { registerDemoCommands } from './commands/demoCommands';
@@ -29,7 +28,8 @@ export function buildProgram(): Command {
     .command('selftest')
     .description('check that this computer offers what a vault needs')
     .option('--json', 'machine-readable output')
-    .action((options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }) => {
+      const { runSelfTest } = await import('../core/diagnostics/selfTest');
       const checks = runSelfTest(tmpdir());
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ ok: checks.every((c) => c.ok), checks })}\n`);

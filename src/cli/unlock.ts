@@ -1,12 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CustodianError } from '../shared/errors';
-import { wipe } from '../core/crypto/wipe';
-import { openVault } from '../core/vault/unlockVault';
-import { readHeader } from '../core/vault/vaultHeader';
 import type { PassphraseSlot } from '../core/vault/vaultHeader';
-import { vaultPaths } from '../core/vault/vaultPaths';
 import type { VaultSession } from '../core/vault/vaultSession';
+import { custodianError } from './errors';
 import { readPassphrase } from './passphrase';
 
 export interface UnlockFlags {
@@ -23,14 +19,19 @@ export function unlockOptions(command: Command): Command {
 
 /** The first passphrase slot's user: the vault's creating admin, unless removed. */
 export async function defaultUser(dir: string): Promise<string> {
+  const { readHeader } = await import('../core/vault/vaultHeader');
+  const { vaultPaths } = await import('../core/vault/vaultPaths');
   const header = await readHeader(vaultPaths(dir).header);
   const slot = header.slots.find((s): s is PassphraseSlot => s.kind === 'passphrase');
-  if (!slot) throw new CustodianError('vault_tampered', 'this vault has no passphrase slot');
+  if (!slot) throw await custodianError('vault_tampered', 'this vault has no passphrase slot');
   return slot.user;
 }
 
 /** Unlocks, runs `work`, always locks (wiping the key). */
 export async function withVault<T>(dir: string, flags: UnlockFlags, work: (session: VaultSession) => Promise<T>): Promise<T> {
+  // Core (SQLite driver and all) loads only when a command opens a vault.
+  const { openVault } = await import('../core/vault/unlockVault');
+  const { wipe } = await import('../core/crypto/wipe');
   const vaultDir = resolve(dir);
   const user = flags.user ?? (await defaultUser(vaultDir));
   const passphrase = await readPassphrase(flags.passphraseFile, `Passphrase for ${user}: `);

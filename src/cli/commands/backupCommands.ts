@@ -1,13 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CustodianError } from '../../shared/errors';
-import { createBackup } from '../../core/backup/createBackup';
-import { peekBackupHeader } from '../../core/backup/readBackup';
-import { restoreBackup } from '../../core/backup/restoreBackup';
 import type { RestoreResult } from '../../core/backup/restoreBackup';
-import { wipe } from '../../core/crypto/wipe';
 import type { PassphraseSlot } from '../../core/vault/vaultHeader';
+import { custodianError } from '../errors';
 import { say, sayJson } from '../output';
 import { readPassphrase } from '../passphrase';
 import { withVault } from '../unlock';
@@ -20,23 +16,26 @@ interface RestoreFlags extends UnlockFlags {
 
 /** The backup's first passphrase user (its creating administrator, unless removed). */
 async function defaultBackupUser(backup: string): Promise<string> {
+  const { peekBackupHeader } = await import('../../core/backup/readBackup');
   const header = await peekBackupHeader(backup);
   const slot = header?.slots.find((s): s is PassphraseSlot => s.kind === 'passphrase');
   if (!slot) {
-    throw new CustodianError('validation_failed', 'Cannot tell whose passphrase opens this backup: give --user, or --recovery-key-file.');
+    throw await custodianError('validation_failed', 'Cannot tell whose passphrase opens this backup: give --user, or --recovery-key-file.');
   }
   return slot.user;
 }
 
 async function restoreWith(backup: string, vault: string, flags: RestoreFlags): Promise<RestoreResult> {
+  const { restoreBackup } = await import('../../core/backup/restoreBackup');
   if (flags.recoveryKeyFile) {
-    if (flags.passphraseFile || flags.user) throw new CustodianError('validation_failed', 'give either --recovery-key-file or --user/--passphrase-file, not both');
-    const text = await readFile(flags.recoveryKeyFile, 'utf8').catch(() => {
-      throw new CustodianError('validation_failed', `cannot read recovery key file ${flags.recoveryKeyFile ?? ''}`);
+    if (flags.passphraseFile || flags.user) throw await custodianError('validation_failed', 'give either --recovery-key-file or --user/--passphrase-file, not both');
+    const text = await readFile(flags.recoveryKeyFile, 'utf8').catch(async () => {
+      throw await custodianError('validation_failed', `cannot read recovery key file ${flags.recoveryKeyFile ?? ''}`);
     });
     return restoreBackup(backup, vault, { recoveryKey: text.trim() });
   }
   const user = flags.user ?? (await defaultBackupUser(backup));
+  const { wipe } = await import('../../core/crypto/wipe');
   const passphrase = await readPassphrase(flags.passphraseFile, `Passphrase for ${user}: `);
   try {
     return await restoreBackup(backup, vault, { user, passphrase });
@@ -55,6 +54,7 @@ export function registerBackupCommands(program: Command): void {
     .option('--passphrase-file <file>', 'read the passphrase from a file')
     .option('--json', 'print {file, sha256, entries, bytes} as JSON')
     .action(async (vault: string, out: string, flags: UnlockFlags & { json?: boolean }) => {
+      const { createBackup } = await import('../../core/backup/createBackup');
       const result = await withVault(vault, flags, (session) => createBackup(session, resolve(out)));
       if (flags.json) {
         sayJson(result);

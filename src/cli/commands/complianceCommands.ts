@@ -1,14 +1,7 @@
 import type { Command } from 'commander';
-import { COMPLIANCE_STATUSES, STATUS_LABELS } from '../../shared/compliance/complianceStatus';
-import { CustodianError } from '../../shared/errors';
-import { localToday, parseAsOf } from '../../core/compliance/calendarDate';
-import { complianceReport } from '../../core/compliance/complianceReport';
 import type { ComplianceReport } from '../../core/compliance/complianceReport';
-import { FRAMEWORK_PACKS } from '../../core/compliance/frameworkPacks';
 import type { RequirementRuleInput } from '../../core/compliance/requirementRule';
-import { currentRequirements, disableFramework, enableFramework, listFrameworks, saveRequirement } from '../../core/compliance/requirementStore';
-import { retentionSchedule } from '../../core/compliance/retention';
-import { reviewEvidence } from '../../core/compliance/reviewEvidence';
+import { custodianError } from '../errors';
 import { say, sayJson } from '../output';
 import { unlockOptions, withVault } from '../unlock';
 import type { UnlockFlags } from '../unlock';
@@ -18,36 +11,37 @@ interface JsonFlag extends UnlockFlags {
 }
 
 /** `12m`, `1y`, `none` -> months (null for none). */
-export function parseEvery(text: string): number | null {
+export async function parseEvery(text: string): Promise<number | null> {
   const value = text.trim().toLowerCase();
   if (value === 'none' || value === 'once') return null;
   const match = /^(\d{1,3})\s*(m|mo|months?|y|years?)$/.exec(value);
-  if (!match) throw new CustodianError('validation_failed', `--every takes 12m, 1y or none, not "${text}".`);
+  if (!match) throw await custodianError('validation_failed', `--every takes 12m, 1y or none, not "${text}".`);
   const months = Number(match[1]) * (match[2]?.startsWith('y') ? 12 : 1);
-  if (months < 1 || months > 120) throw new CustodianError('validation_failed', '--every must be between 1 month and 10 years.');
+  if (months < 1 || months > 120) throw await custodianError('validation_failed', '--every must be between 1 month and 10 years.');
   return months;
 }
 
 /** `30d`, `30`, `4w` -> days. */
-export function parseDays(flag: string, text: string): number {
+export async function parseDays(flag: string, text: string): Promise<number> {
   const match = /^(\d{1,4})\s*(d|days?|w|weeks?)?$/.exec(text.trim().toLowerCase());
-  if (!match) throw new CustodianError('validation_failed', `${flag} takes days such as 30d or 4w, not "${text}".`);
+  if (!match) throw await custodianError('validation_failed', `${flag} takes days such as 30d or 4w, not "${text}".`);
   return Number(match[1]) * (match[2]?.startsWith('w') ? 7 : 1);
 }
 
 /** `role=Registered Nurse,unit=ICU;Emergency Department` -> appliesTo lists (several values joined by ;). */
-export function parseApplies(text: string): { units: string[]; roles: string[]; sites: string[] } {
+export async function parseApplies(text: string): Promise<{ units: string[]; roles: string[]; sites: string[] }> {
   const applies = { units: [] as string[], roles: [] as string[], sites: [] as string[] };
   for (const part of text.split(',')) {
     const [key, value] = part.split('=').map((s) => s.trim());
     const list = key === 'unit' || key === 'units' ? applies.units : key === 'role' || key === 'roles' ? applies.roles : key === 'site' || key === 'sites' ? applies.sites : null;
-    if (!list || !value) throw new CustodianError('validation_failed', `--applies takes role=...,unit=...,site=... (values separated by ;), not "${part}".`);
+    if (!list || !value) throw await custodianError('validation_failed', `--applies takes role=...,unit=...,site=... (values separated by ;), not "${part}".`);
     list.push(...value.split(';').map((v) => v.trim().toLowerCase()).filter(Boolean));
   }
   return applies;
 }
 
-function printReport(report: ComplianceReport): void {
+async function printReport(report: ComplianceReport): Promise<void> {
+  const { COMPLIANCE_STATUSES, STATUS_LABELS } = await import('../../shared/compliance/complianceStatus');
   say(`Audit Readiness as of ${report.asOf}: ${report.overall.score.toFixed(1)} / 100 (${String(report.people)} people)`);
   for (const c of report.overall.components) {
     say(`  ${c.label.padEnd(24)} weight ${String(c.weight).padStart(3)}  ${(c.value * 100).toFixed(1).padStart(5)}%  +${c.contribution.toFixed(1)}${c.measured === 0 ? '  (nothing to measure)' : ''}`);
@@ -72,6 +66,8 @@ export function registerComplianceCommands(program: Command): void {
   unlockOptions(framework.command('list').description('packs available and enabled').argument('<vault>'))
     .option('--json', 'machine-readable output')
     .action(async (vault: string, flags: JsonFlag) => {
+      const { listFrameworks } = await import('../../core/compliance/requirementStore');
+      const { FRAMEWORK_PACKS } = await import('../../core/compliance/frameworkPacks');
       const enabled = await withVault(vault, flags, (session) => session.read((db) => listFrameworks(db)));
       const rows = FRAMEWORK_PACKS.map((p) => ({ id: p.id, title: p.title, version: p.version, requirements: p.requirements.length, enabled: enabled.some((f) => f.id === p.id && f.enabled) }));
       if (flags.json) sayJson(rows);
@@ -80,12 +76,14 @@ export function registerComplianceCommands(program: Command): void {
   unlockOptions(framework.command('enable').description('count a pack in the status and the score').argument('<vault>').argument('<id>'))
     .option('--json', 'machine-readable output')
     .action(async (vault: string, id: string, flags: JsonFlag) => {
+      const { enableFramework } = await import('../../core/compliance/requirementStore');
       const result = await withVault(vault, flags, (session) => enableFramework(session, id));
       if (flags.json) sayJson(result);
       else say(`${id} enabled: ${String(result.added)} requirement(s) added, ${String(result.updated)} updated.`);
     });
   unlockOptions(framework.command('disable').description('stop counting a pack (its requirements stay in the history)').argument('<vault>').argument('<id>')).action(
     async (vault: string, id: string, flags: UnlockFlags) => {
+      const { disableFramework } = await import('../../core/compliance/requirementStore');
       await withVault(vault, flags, (session) => disableFramework(session, id));
       say(`${id} disabled.`);
     },
@@ -118,18 +116,19 @@ export function registerComplianceCommands(program: Command): void {
         flags: JsonFlag & { id: string; title: string; course: string; every: string; grace: string; newHire: string; applies?: string; minScore?: string; all?: boolean; evidence?: boolean; clause?: string; reason?: string; retain?: string },
       ) => {
         const minScore = flags.minScore === undefined ? null : Number(flags.minScore);
-        if (minScore !== null && !(minScore >= 0 && minScore <= 100)) throw new CustodianError('validation_failed', '--min-score is a percentage from 0 to 100.');
+        if (minScore !== null && !(minScore >= 0 && minScore <= 100)) throw await custodianError('validation_failed', '--min-score is a percentage from 0 to 100.');
         const retain = flags.retain === undefined ? null : Number(flags.retain);
-        if (retain !== null && !(Number.isInteger(retain) && retain >= 0 && retain <= 100)) throw new CustodianError('validation_failed', '--retain is whole years from 0 to 100.');
+        if (retain !== null && !(Number.isInteger(retain) && retain >= 0 && retain <= 100)) throw await custodianError('validation_failed', '--retain is whole years from 0 to 100.');
         const rule: RequirementRuleInput = {
-          appliesTo: flags.applies ? parseApplies(flags.applies) : { units: [], roles: [], sites: [] },
-          newHireDays: parseDays('--new-hire', flags.newHire),
+          appliesTo: flags.applies ? await parseApplies(flags.applies) : { units: [], roles: [], sites: [] },
+          newHireDays: await parseDays('--new-hire', flags.newHire),
           courses: { codes: flags.course.split(',').map((c) => c.trim()).filter(Boolean), match: flags.all ? 'all' : 'any', minScore },
-          recurrenceMonths: parseEvery(flags.every),
-          graceDays: parseDays('--grace', flags.grace),
+          recurrenceMonths: await parseEvery(flags.every),
+          graceDays: await parseDays('--grace', flags.grace),
           retention: retain === null ? null : { years: retain, basis: 'training' },
           evidence: { required: flags.evidence ?? false },
         };
+        const { saveRequirement } = await import('../../core/compliance/requirementStore');
         const saved = await withVault(vault, flags, (session) =>
           saveRequirement(session, { id: flags.id, title: flags.title, clause: flags.clause ?? null, rule, reason: flags.reason ?? null }),
         );
@@ -141,6 +140,7 @@ export function registerComplianceCommands(program: Command): void {
     .option('--framework <id>', 'only this framework')
     .option('--json', 'machine-readable output')
     .action(async (vault: string, flags: JsonFlag & { framework?: string }) => {
+      const { currentRequirements } = await import('../../core/compliance/requirementStore');
       const list = await withVault(vault, flags, (session) => session.read((db) => currentRequirements(db, flags.framework)));
       if (flags.json) {
         sayJson(list);
@@ -161,6 +161,8 @@ export function registerComplianceCommands(program: Command): void {
     .option('--people', 'one row per (person, requirement)')
     .option('--json', 'machine-readable output')
     .action(async (vault: string, flags: JsonFlag & { framework?: string; asOf?: string; people?: boolean }) => {
+      const { localToday, parseAsOf } = await import('../../core/compliance/calendarDate');
+      const { complianceReport } = await import('../../core/compliance/complianceReport');
       const asOf = flags.asOf ? parseAsOf(flags.asOf) : localToday();
       const report = await withVault(vault, flags, (session) =>
         complianceReport(session, { asOf, ...(flags.framework ? { frameworkId: flags.framework } : {}), includePairs: flags.people ?? false }),
@@ -169,7 +171,7 @@ export function registerComplianceCommands(program: Command): void {
         sayJson(report);
         return;
       }
-      printReport(report);
+      await printReport(report);
       if (report.pairs) {
         say('\nperson\trequirement\tstatus\tdue');
         for (const p of report.pairs) say(`${p.personId}\t${p.requirementId}\t${p.status}${p.reason ? ` (${p.reason})` : ''}\t${p.dueOn ?? ''}`);
@@ -182,6 +184,8 @@ function registerRetentionCommand(program: Command): void {
     .option('--as-of <date>', 'YYYY-MM-DD (default: today)')
     .option('--json', 'one row per record')
     .action(async (vault: string, flags: JsonFlag & { asOf?: string }) => {
+      const { localToday, parseAsOf } = await import('../../core/compliance/calendarDate');
+      const { retentionSchedule } = await import('../../core/compliance/retention');
       const asOf = flags.asOf ? parseAsOf(flags.asOf) : localToday();
       const rows = await withVault(vault, flags, (session) => retentionSchedule(session, asOf));
       if (flags.json) {
@@ -205,8 +209,9 @@ export function registerEvidenceReviewCommand(evidence: Command): void {
     .option('--reject', 'it does not (give --reason)')
     .option('--reason <text>', 'why')
     .action(async (vault: string, id: string, flags: UnlockFlags & { accept?: boolean; reject?: boolean; reason?: string }) => {
-      if (Boolean(flags.accept) === Boolean(flags.reject)) throw new CustodianError('validation_failed', 'Say --accept or --reject.');
+      if (Boolean(flags.accept) === Boolean(flags.reject)) throw await custodianError('validation_failed', 'Say --accept or --reject.');
       const state = flags.accept ? 'accepted' : 'rejected';
+      const { reviewEvidence } = await import('../../core/compliance/reviewEvidence');
       await withVault(vault, flags, (session) => reviewEvidence(session, id, state, flags.reason ?? null));
       say(`${id} ${state}.`);
     });

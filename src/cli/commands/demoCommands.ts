@@ -2,14 +2,10 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
-import { CustodianError } from '../../shared/errors';
-import { wipe } from '../../core/crypto/wipe';
-import { checkDemoOptions, fillDemoVault } from '../../core/demo/fillDemoVault';
 import type { DemoSummary } from '../../core/demo/fillDemoVault';
-import { createVault } from '../../core/vault/createVault';
 import type { CreatedVault } from '../../core/vault/createVault';
-import { vaultPaths } from '../../core/vault/vaultPaths';
 import type { VaultSession } from '../../core/vault/vaultSession';
+import { custodianError } from '../errors';
 import { parseKdfFlag } from '../kdfFlag';
 import { say, sayJson } from '../output';
 import { readPassphrase } from '../passphrase';
@@ -25,8 +21,8 @@ interface DemoFlags {
   json?: boolean;
 }
 
-function wholeNumber(name: string, value: string): number {
-  if (!/^\d{1,10}$/.test(value)) throw new CustodianError('validation_failed', `--${name} must be a whole number`);
+async function wholeNumber(name: string, value: string): Promise<number> {
+  if (!/^\d{1,10}$/.test(value)) throw await custodianError('validation_failed', `--${name} must be a whole number`);
   return Number(value);
 }
 
@@ -69,12 +65,16 @@ export function registerDemoCommands(program: Command): void {
     .option('--kdf <mode>', 'for a new vault, Argon2id cost: calibrate (0.5-1 s here) or minimum (64 MiB, t=3)', 'calibrate')
     .option('--json', 'print the counts (and a new vault\'s recovery key) as JSON')
     .action(async (vault: string, flags: DemoFlags) => {
+      const { checkDemoOptions, fillDemoVault } = await import('../../core/demo/fillDemoVault');
+      const { createVault } = await import('../../core/vault/createVault');
+      const { vaultPaths } = await import('../../core/vault/vaultPaths');
+      const { wipe } = await import('../../core/crypto/wipe');
       const options = checkDemoOptions({
-        people: wholeNumber('people', flags.people),
-        seed: wholeNumber('seed', flags.seed),
-        years: wholeNumber('years', flags.years),
+        people: await wholeNumber('people', flags.people),
+        seed: await wholeNumber('seed', flags.seed),
+        years: await wholeNumber('years', flags.years),
       });
-      const kdf = parseKdfFlag(flags.kdf);
+      const kdf = await parseKdfFlag(flags.kdf);
       const dir = resolve(vault);
       const json = flags.json ?? false;
       const onProgress = progressReporter(json);

@@ -3,8 +3,7 @@ import { rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { registerEvidenceReviewCommand } from './complianceCommands';
-import { CustodianError } from '../../shared/errors';
-import { addEvidence, deleteEvidence, exportEvidenceIdentity, readEvidence } from '../../core/evidence/evidenceStore';
+import { custodianError } from '../errors';
 import { say, sayJson } from '../output';
 import { unlockOptions, withVault } from '../unlock';
 import type { UnlockFlags } from '../unlock';
@@ -18,7 +17,8 @@ export function registerEvidenceCommands(program: Command): void {
     .option('--json', 'print the evidence record as JSON')
     .action(async (vault: string, file: string, flags: UnlockFlags & { person?: string; json?: boolean }) => {
       const info = await stat(file).catch(() => null);
-      if (!info?.isFile()) throw new CustodianError('not_found', `${file} is not a readable file`);
+      if (!info?.isFile()) throw await custodianError('not_found', `${file} is not a readable file`);
+      const { addEvidence } = await import('../../core/evidence/evidenceStore');
       await withVault(vault, flags, async (session) => {
         const meta = await addEvidence(session, { source: createReadStream(file), fileName: basename(file), personId: flags.person ?? null });
         if (flags.json) sayJson(meta);
@@ -29,6 +29,7 @@ export function registerEvidenceCommands(program: Command): void {
   unlockOptions(evidence.command('get').description('decrypt evidence to a file (logged)').argument('<vault>').argument('<id>').argument('<out>'))
     .option('--reason <reason>', 'recorded in the audit log')
     .action(async (vault: string, id: string, out: string, flags: UnlockFlags & { reason?: string }) => {
+      const { readEvidence } = await import('../../core/evidence/evidenceStore');
       await withVault(vault, flags, async (session) => {
         const target = createWriteStream(out, { flags: 'wx', mode: 0o600 });
         try {
@@ -36,7 +37,7 @@ export function registerEvidenceCommands(program: Command): void {
         } catch (error) {
           // Never leave a partial plaintext behind.
           await rm(out, { force: true });
-          if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new CustodianError('conflict', `${out} already exists; choose another name`);
+          if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw await custodianError('conflict', `${out} already exists; choose another name`);
           throw error;
         }
       });
@@ -45,6 +46,7 @@ export function registerEvidenceCommands(program: Command): void {
   unlockOptions(evidence.command('delete').description('crypto-shred evidence').argument('<vault>').argument('<id>'))
     .requiredOption('--reason <reason>', 'recorded in the audit log')
     .action(async (vault: string, id: string, flags: UnlockFlags & { reason: string }) => {
+      const { deleteEvidence } = await import('../../core/evidence/evidenceStore');
       await withVault(vault, flags, async (session) => {
         await deleteEvidence(session, id, flags.reason);
         say(`deleted ${id}`);
@@ -55,6 +57,7 @@ export function registerEvidenceCommands(program: Command): void {
   if (!recovery) throw new Error('register vault commands first');
   unlockOptions(recovery.command('export-identity').description('print the AGE-SECRET-KEY of one blob (for age -d)').argument('<vault>').argument('<id>')).action(
     async (vault: string, id: string, flags: UnlockFlags) => {
+      const { exportEvidenceIdentity } = await import('../../core/evidence/evidenceStore');
       await withVault(vault, flags, async (session) => {
         say(await exportEvidenceIdentity(session, id));
       });

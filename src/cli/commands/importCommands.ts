@@ -1,10 +1,8 @@
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { CustodianError } from '../../shared/errors';
 import type { ImportKind } from '../../core/import/headerMap';
-import { importFile } from '../../core/import/importFile';
 import type { ImportResult } from '../../core/import/importFile';
-import { vaultStats } from '../../core/records/vaultStats';
+import { custodianError } from '../errors';
 import { say, sayJson } from '../output';
 import { withVault } from '../unlock';
 import type { UnlockFlags } from '../unlock';
@@ -51,9 +49,10 @@ export function registerImportCommands(program: Command): void {
     .option('--passphrase-file <file>', 'read the passphrase from a file')
     .action(async (vault: string, file: string, flags: ImportFlags) => {
       const kind = KINDS.find((k) => k === flags.as);
-      if (flags.as !== undefined && !kind) throw new CustodianError('validation_failed', '--as must be roster, completions or certifications');
+      if (flags.as !== undefined && !kind) throw await custodianError('validation_failed', '--as must be roster, completions or certifications');
       const info = await stat(file).catch(() => null);
-      if (!info?.isFile()) throw new CustodianError('not_found', `${file} is not a readable file`);
+      if (!info?.isFile()) throw await custodianError('not_found', `${file} is not a readable file`);
+      const { importFile } = await import('../../core/import/importFile');
       const result = await withVault(vault, flags, (session) =>
         importFile(session, file, {
           ...(kind ? { as: kind } : {}),
@@ -67,7 +66,7 @@ export function registerImportCommands(program: Command): void {
       if (flags.json) sayJson(result);
       else printReport(result);
       if (!result.committed && !result.dryRun) {
-        throw new CustodianError('validation_failed', `${String(result.invalid)} invalid row(s): nothing was imported (fix them, or use --skip-invalid)`);
+        throw await custodianError('validation_failed', `${String(result.invalid)} invalid row(s): nothing was imported (fix them, or use --skip-invalid)`);
       }
     });
 
@@ -79,6 +78,7 @@ export function registerImportCommands(program: Command): void {
     .option('--user <name>', 'who asks (default: the first administrator)')
     .option('--passphrase-file <file>', 'read the passphrase from a file')
     .action(async (vault: string, flags: UnlockFlags & { json?: boolean }) => {
+      const { vaultStats } = await import('../../core/records/vaultStats');
       const stats = await withVault(vault, flags, (session) => vaultStats(session));
       if (flags.json) sayJson(stats);
       else for (const [name, count] of Object.entries(stats)) say(`${name}\t${String(count)}`);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CustodianError } from '../../shared/errors';
+import { custodianError } from '../errors';
 import { say, sayJson } from '../output';
 import { withVault } from '../unlock';
 import type { UnlockFlags } from '../unlock';
@@ -22,7 +22,7 @@ export function registerLogCommands(program: Command): void {
       else if (result.ok) say(`ok: ${String(result.size)} entries, ${String(result.checkpoints)} signed checkpoints, root ${result.root}`);
       if (!result.ok) {
         const where = result.problem?.seq !== null && result.problem?.seq !== undefined ? ` at entry ${String(result.problem.seq)}` : '';
-        throw new CustodianError('log_tampered', `audit log verification failed${where}: ${result.problem?.reason ?? 'unknown problem'}`);
+        throw await custodianError('log_tampered', `audit log verification failed${where}: ${result.problem?.reason ?? 'unknown problem'}`);
       }
     });
 }

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { ROLES } from '../../shared/roles';
 import type { Role } from '../../shared/roles';
-import { wipe } from '../../core/crypto/wipe';
-import { addUser, changePassphrase, listUsers, removeUser } from '../../core/users/userService';
 import { parseKdfFlag } from '../kdfFlag';
 import { say, sayJson } from '../output';
 import { readNewPassphrase } from '../passphrase';
@@ -21,10 +19,12 @@ export function registerUserCommands(program: Command): void {
     .option('--kdf <mode>', 'calibrate or minimum', 'calibrate')
     .action(async (vault: string, flags: UnlockFlags & KdfFlag & { name: string; role: string; newPassphraseFile?: string }) => {
       if (!(ROLES as readonly string[]).includes(flags.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+      const { addUser } = await import('../../core/users/userService');
+      const { wipe } = await import('../../core/crypto/wipe');
       await withVault(vault, flags, async (session) => {
         const passphrase = await readNewPassphrase(flags.newPassphraseFile, `Passphrase for ${flags.name}: `);
         try {
-          await addUser(session, { name: flags.name, role: flags.role as Role, passphrase, kdf: parseKdfFlag(flags.kdf) });
+          await addUser(session, { name: flags.name, role: flags.role as Role, passphrase, kdf: await parseKdfFlag(flags.kdf) });
         } finally {
           wipe(passphrase);
         }
@@ -36,6 +36,7 @@ export function registerUserCommands(program: Command): void {
     .requiredOption('--name <name>', 'the user to remove')
     .option('--reason <reason>', 'recorded in the audit log', 'removed by an administrator')
     .action(async (vault: string, flags: UnlockFlags & { name: string; reason: string }) => {
+      const { removeUser } = await import('../../core/users/userService');
       await withVault(vault, flags, async (session) => {
         await removeUser(session, flags.name, flags.reason);
         say(`removed ${flags.name}`);
@@ -47,10 +48,12 @@ export function registerUserCommands(program: Command): void {
     .option('--new-passphrase-file <file>', 'the new passphrase, from a file')
     .option('--kdf <mode>', 'calibrate or minimum', 'calibrate')
     .action(async (vault: string, flags: UnlockFlags & KdfFlag & { name?: string; newPassphraseFile?: string }) => {
+      const { changePassphrase } = await import('../../core/users/userService');
+      const { wipe } = await import('../../core/crypto/wipe');
       await withVault(vault, flags, async (session) => {
         const newPassphrase = await readNewPassphrase(flags.newPassphraseFile);
         try {
-          await changePassphrase(session, { ...(flags.name ? { name: flags.name } : {}), newPassphrase, kdf: parseKdfFlag(flags.kdf) });
+          await changePassphrase(session, { ...(flags.name ? { name: flags.name } : {}), newPassphrase, kdf: await parseKdfFlag(flags.kdf) });
         } finally {
           wipe(newPassphrase);
         }
@@ -61,6 +64,7 @@ export function registerUserCommands(program: Command): void {
   unlockOptions(user.command('list').description('list current users').argument('<vault>'))
     .option('--json', 'machine-readable output')
     .action(async (vault: string, flags: UnlockFlags & { json?: boolean }) => {
+      const { listUsers } = await import('../../core/users/userService');
       await withVault(vault, flags, async (session) => {
         const users = await listUsers(session);
         if (flags.json) sayJson(users);

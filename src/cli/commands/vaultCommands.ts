@@ -1,8 +1,5 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { wipe } from '../../core/crypto/wipe';
-import { createVault } from '../../core/vault/createVault';
-import { exportDataKey } from '../../core/vault/recoveryExport';
 import { parseKdfFlag } from '../kdfFlag';
 import { say, sayJson } from '../output';
 import { readPassphrase } from '../passphrase';
@@ -26,7 +23,9 @@ export function registerVaultCommands(program: Command): void {
     .option('--kdf <mode>', 'Argon2id cost: calibrate (0.5-1 s here) or minimum (64 MiB, t=3)', 'calibrate')
     .option('--json', 'print {vaultId, recoveryKey} as JSON')
     .action(async (vault: string, flags: InitFlags) => {
-      const kdf = parseKdfFlag(flags.kdf);
+      const kdf = await parseKdfFlag(flags.kdf);
+      const { createVault } = await import('../../core/vault/createVault');
+      const { wipe } = await import('../../core/crypto/wipe');
       const passphrase = await readPassphrase(flags.passphraseFile, `Passphrase for ${flags.user}: `);
       try {
         const created = await createVault(resolve(vault), { user: flags.user, passphrase, kdf });
@@ -66,6 +65,7 @@ export function registerVaultCommands(program: Command): void {
     .option('--user <name>', 'an administrator')
     .option('--passphrase-file <file>', 'read the passphrase from a file')
     .action(async (vault: string, flags: UnlockFlags) => {
+      const { exportDataKey } = await import('../../core/vault/recoveryExport');
       await withVault(vault, flags, async (session) => {
         say(await exportDataKey(session));
       });

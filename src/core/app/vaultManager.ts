@@ -8,7 +8,6 @@ import { createVault } from '../vault/createVault';
 import { openVault } from '../vault/unlockVault';
 import type { Credential } from '../vault/unlockVault';
 import type { VaultSession } from '../vault/vaultSession';
-import { fillDemoVault } from '../demo/fillDemoVault';
 import { SettingsStore } from './settingsStore';
 
 export const DEMO_VAULT_NAME = 'Riverside Demo';
@@ -156,6 +155,8 @@ export class VaultManager {
     if (!existsSync(join(dir, 'vault.header'))) {
       const created = await createVault(dir, { ...credential, ...(this.options.kdf ? { kdf: this.options.kdf } : {}) });
       try {
+        // Loaded on first use: pdf-lib and the canvas are needed by nothing else.
+        const { fillDemoVault } = await import('../demo/fillDemoVault');
         await fillDemoVault(created.session, { people: 400 });
       } catch (error) {
         await created.session.lock();

@@ -169,6 +169,27 @@ describe('integrity and copies', () => {
     await damaged.close();
   });
 
+  it('rekey re-encrypts every page: the new key opens it, the old one no longer does', async () => {
+    const file = join(temp.dir, 'v.db');
+    const oldKey = randomBytes(32);
+    const newKey = randomBytes(32);
+    const database = VaultDatabase.open(file, oldKey);
+    await database.transaction((db) => {
+      db.exec('CREATE TABLE t (n INTEGER NOT NULL)');
+      db.run('INSERT INTO t (n) VALUES (7)');
+    });
+    await database.rekey(newKey);
+    // Still usable, and back in WAL mode, on the same connection.
+    await database.transaction((db) => db.run('INSERT INTO t (n) VALUES (8)'));
+    expect(await database.transaction((db) => db.get('PRAGMA journal_mode'))).toEqual({ journal_mode: 'wal' });
+    await database.close();
+    expect(() => VaultDatabase.open(file, oldKey)).toThrow(expect.objectContaining({ code: 'wrong_key' }) as Error);
+    const reopened = VaultDatabase.open(file, newKey);
+    expect(await reopened.read((db) => db.all('SELECT n FROM t ORDER BY n'))).toEqual([{ n: 7 }, { n: 8 }]);
+    expect(await reopened.checkIntegrity()).toBe('ok');
+    await reopened.close();
+  });
+
   it('exportEncryptedCopy writes a copy that opens with the same key, schema version included', async () => {
     const key = randomBytes(32);
     const database = VaultDatabase.open(join(temp.dir, 'v.db'), key);

@@ -237,6 +237,28 @@ export class VaultDatabase {
     });
   }
 
+  /**
+   * Re-encrypts every page under `newKey` (rotating the data key). SQLite3 Multiple Ciphers
+   * cannot rekey in WAL mode, so the journal goes back to DELETE for the rekey and to WAL after;
+   * the WAL is checkpointed first, so no page is left under the old key. The caller re-wraps the
+   * new key in every slot and re-seals the header: until then the vault opens with neither.
+   *
+   * Hazard: the key travels as hex inside the PRAGMA text; never log it.
+   */
+  rekey(newKey: Uint8Array): Promise<void> {
+    if (newKey.length !== 32) return Promise.reject(new Error('the database key must be 32 bytes'));
+    return this.enqueue(() => {
+      this.statements.clear();
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      if (this.db.pragma('journal_mode = DELETE', { simple: true }) !== 'delete') throw new Error('could not leave WAL mode to rekey');
+      try {
+        this.db.exec(`PRAGMA rekey = "x'${Buffer.from(newKey).toString('hex')}'"`);
+      } finally {
+        this.db.pragma('journal_mode = WAL');
+      }
+    });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await this.queue;

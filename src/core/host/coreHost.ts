@@ -39,7 +39,7 @@ interface Pending {
  */
 export function startCoreHost(options: CoreHostOptions): CoreHost {
   const data: CoreWorkerData = { dataDir: options.dataDir, ...(options.kdf ? { kdf: options.kdf } : {}) };
-  let worker: Worker | null = null;
+  let worker: Worker | null;
   let nextId = 0;
   const pending = new Map<number, Pending>();
   let closing = false;
@@ -105,6 +105,10 @@ export function startCoreHost(options: CoreHostOptions): CoreHost {
     if (outcome.code === 'internal') throw new Error(outcome.internal ?? outcome.message);
     throw new CustodianError(outcome.code, outcome.message);
   };
+
+  // Started now, not at the first call: loading core takes a moment, which the window spends
+  // loading too.
+  worker = spawn();
 
   const handlers = Object.fromEntries(CHANNELS.map((channel) => [channel, (input: unknown) => call(channel, input)])) as unknown as Handlers;
 

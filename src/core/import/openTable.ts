@@ -4,7 +4,6 @@ import { CustodianError } from '../../shared/errors';
 import { openCsv } from './csvSource';
 import type { SniffedFormat } from './sniffFormat';
 import { SNIFF_BYTES, sniffFormat } from './sniffFormat';
-import { openXlsx } from './xlsxSource';
 
 export type Cell = string | number | boolean | Date | null;
 
@@ -149,6 +148,8 @@ export async function openTable(file: string, options: OpenTableOptions = {}): P
   if (refusal !== undefined) refuse(refusal);
   const warnings: string[] = [];
   if (sniffed.kind === 'zip') {
+    // Loaded on first use: exceljs and yauzl are most of what core loads at start-up.
+    const { openXlsx } = await import('./xlsxSource');
     return openXlsx({ file, name, sheet: options.sheet, nameSays, bounds: IMPORT_LIMITS, checkUnchanged, warnings });
   }
   if (sniffed.kind !== 'text') return refuse(`"${name}" is not a CSV file or an Excel workbook.`);
