@@ -8,7 +8,7 @@ import { FRAMEWORK_PACKS } from '../src/core/compliance/frameworkPacks';
 import { enableFramework } from '../src/core/compliance/requirementStore';
 import { fillDemoVault } from '../src/core/demo/fillDemoVault';
 import { createVault } from '../src/core/vault/createVault';
-import { openVault } from '../src/core/vault/unlockVault';
+import { openVault } from '../src/core/vault/openVault';
 import type { VaultSession } from '../src/core/vault/vaultSession';
 import type { Figure } from './measure';
 import { STATUS_SQL } from './statusSql';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createVault } from '../src/core/vault/createVault';
-import { openVault } from '../src/core/vault/unlockVault';
+import { openVault } from '../src/core/vault/openVault';
 import type { Figure } from './measure';
 
 const PASSPHRASE = 'correct horse battery staple orbit';

@@ -30,7 +30,7 @@ export async function defaultUser(dir: string): Promise<string> {
 /** Unlocks, runs `work`, always locks (wiping the key). */
 export async function withVault<T>(dir: string, flags: UnlockFlags, work: (session: VaultSession) => Promise<T>): Promise<T> {
   // Core (SQLite driver and all) loads only when a command opens a vault.
-  const { openVault } = await import('../core/vault/unlockVault');
+  const { openVault } = await import('../core/vault/openVault');
   const { wipe } = await import('../core/crypto/wipe');
   const vaultDir = resolve(dir);
   const user = flags.user ?? (await defaultUser(vaultDir));

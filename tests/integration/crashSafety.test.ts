@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { blobPath } from '../../src/core/evidence/blobPath';
 import { readEvidence } from '../../src/core/evidence/evidenceStore';
-import { openVault } from '../../src/core/vault/unlockVault';
+import { openVault } from '../../src/core/vault/openVault';
 import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../support/tempVault';
 import { prng } from '../support/seededRandom';
 

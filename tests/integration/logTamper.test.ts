@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { entryLeaf } from '../../src/core/audit/auditLog';
 import { VaultDatabase } from '../../src/core/db/database';
 import type { WritableDb } from '../../src/core/db/database';
-import { openVault } from '../../src/core/vault/unlockVault';
+import { openVault } from '../../src/core/vault/openVault';
 import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../support/tempVault';
 
 // Someone holding the vault key (but no user's signing key) edits the audit log directly in

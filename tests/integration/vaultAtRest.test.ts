@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VaultDatabase } from '../../src/core/db/database';
 import { blobPath } from '../../src/core/evidence/blobPath';
 import { addEvidence, listEvidence, readEvidence } from '../../src/core/evidence/evidenceStore';
-import { openVault } from '../../src/core/vault/unlockVault';
+import { openVault } from '../../src/core/vault/openVault';
 import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../support/tempVault';
 
 // "Nothing readable at rest": known PII goes in, and no file of the vault contains it; every

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { addEvidence, deleteEvidence, listEvidence } from '../../src/core/evidence/evidenceStore';
-import { openVault } from '../../src/core/vault/unlockVault';
+import { openVault } from '../../src/core/vault/openVault';
 import { prng } from './seededRandom';
 
 // The victim of tests/integration/crashSafety.test.ts, built to out/test-support/crashChild.js.

@@ -5,8 +5,8 @@ import { CustodianError } from '../../shared/errors';
 import type { Role } from '../../shared/roles';
 import type { CreateVaultOptions } from '../vault/createVault';
 import { createVault } from '../vault/createVault';
-import { openVault } from '../vault/unlockVault';
-import type { Credential } from '../vault/unlockVault';
+import { openVault } from '../vault/openVault';
+import type { Credential } from '../vault/openVault';
 import type { VaultSession } from '../vault/vaultSession';
 import { SettingsStore } from './settingsStore';
 

@@ -9,7 +9,7 @@ import { CustodianError } from '../../shared/errors';
 import type { EvidenceMeta } from '../evidence/evidenceStore';
 import { addEvidence, listEvidence, readEvidence } from '../evidence/evidenceStore';
 import { addUser, listUsers } from '../users/userService';
-import { openVault } from '../vault/unlockVault';
+import { openVault } from '../vault/openVault';
 import type { VaultSession } from '../vault/vaultSession';
 import { MANIFEST_NAME, TRAILER_BYTES, trailerBytes } from './backupFormat';
 import { createBackup } from './createBackup';

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../../../tests/support/tempVault';
 import { importFile } from '../import/importFile';
 import { addUser } from '../users/userService';
-import { openVault } from '../vault/unlockVault';
+import { openVault } from '../vault/openVault';
 import type { VaultSession } from '../vault/vaultSession';
 import { queryCompletions } from './completionsQuery';
 import { MASK } from './masking';

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../../../tests/support/tempVault';
 import { addEvidence } from '../evidence/evidenceStore';
-import { openVault } from '../vault/unlockVault';
+import { openVault } from '../vault/openVault';
 import { addUser, changePassphrase, listUsers, removeUser, replaceRecoveryKey } from './userService';
 
 const noWait = { now: () => 0, sleep: () => Promise.resolve() };

@@ -11,7 +11,7 @@ import { migrate } from '../db/migrations/migrate';
 import { syncDirectory } from '../fs/atomicWrite';
 import { createPassphraseSlot, createRecoverySlot, signingKeyFromSeed } from './keySlots';
 import { formatRecoveryKey } from './recoveryKey';
-import { openSession } from './unlockVault';
+import { openSession } from './openVault';
 import { HEADER_FORMAT, HEADER_VERSION, sealHeader, writeHeader } from './vaultHeader';
 import type { VaultHeader } from './vaultHeader';
 import type { VaultSession } from './vaultSession';

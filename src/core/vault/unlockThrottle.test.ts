@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../../../tests/support/tempVault';
 import { delayAfter } from './unlockThrottle';
-import { openVault } from './unlockVault';
+import { openVault } from './openVault';
 
 let temp: ReturnType<typeof tempDir>;
 beforeEach(() => {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../../../tests/support/tempVault';
 import { addEvidence, deleteEvidence, listEvidence, readEvidence } from '../evidence/evidenceStore';
-import { openVault } from './unlockVault';
+import { openVault } from './openVault';
 import { sink } from '../../../tests/support/sink';
 
 

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../../../tests/support/tempVault';
-import { openVault } from './unlockVault';
+import { openVault } from './openVault';
 import { serializeHeader } from './vaultHeader';
 import type { VaultHeader } from './vaultHeader';
 

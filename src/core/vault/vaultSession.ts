@@ -3,9 +3,9 @@ import { CustodianError } from '../../shared/errors';
 import { AuditAppender, appendAudit } from '../audit/auditAppender';
 import type { AuditEvent } from '../audit/auditLog';
 import type { Checkpoint } from '../audit/checkpoint';
-import { checkLogHead } from '../audit/checkLogHead';
-import { readLogHead, writeLogHead } from '../audit/logHead';
-import { verifyLog } from '../audit/verifyLog';
+import { writeLogHead } from '../audit/logHead';
+import { LogChecks } from '../audit/logChecks';
+import type { LogIntegrity } from '../audit/logChecks';
 import type { LogVerification } from '../audit/verifyLog';
 import { wipe } from '../crypto/wipe';
 import type { ReadableDb, VaultDatabase, WritableDb } from '../db/database';
@@ -24,8 +24,8 @@ import type { VaultPaths } from './vaultPaths';
  */
 export class VaultSession {
   private locked = false;
-  private lastFullCheck: { size: number; ok: boolean; reason: string | null } | null = null;
   private generationValue = 0;
+  private readonly logChecks: LogChecks;
 
   constructor(
     readonly paths: VaultPaths,
@@ -35,7 +35,9 @@ export class VaultSession {
     private principalValue: Principal,
     private readonly signingKey: KeyObject,
     private readonly signingPublicKey: string,
-  ) {}
+  ) {
+    this.logChecks = new LogChecks(database, headerValue.vaultId, paths.logHead);
+  }
 
   get principal(): Principal {
     return this.principalValue;
@@ -143,37 +145,16 @@ export class VaultSession {
     this.headerValue = header;
   }
 
-  async verifyLog(): Promise<LogVerification> {
-    const result = await this.verifyLogNow();
-    this.lastFullCheck = { size: result.size, ok: result.ok, reason: result.problem?.reason ?? null };
-    return result;
+  /** The full audit-log verification (`log verify`). */
+  verifyLog(): Promise<LogVerification> {
+    this.assertOpen();
+    return this.logChecks.verify();
   }
 
-  private async verifyLogNow(): Promise<LogVerification> {
+  /** The log's integrity for the readiness score (see LogChecks.integrity). */
+  logIntegrity(): Promise<LogIntegrity> {
     this.assertOpen();
-    const head = await readLogHead(this.paths.logHead);
-    if (head === 'invalid') {
-      const result = await this.database.read((db) => verifyLog(db, this.vaultId, null));
-      return { ...result, ok: false, problem: { seq: null, reason: 'the log head (log.head) is damaged' } };
-    }
-    const result = await this.database.read((db) => verifyLog(db, this.vaultId, head));
-    if (result.ok && head === null && result.size > 0) {
-      return { ...result, ok: false, problem: { seq: null, reason: 'log.head is missing (deleted?): the end of the log cannot be checked' } };
-    }
-    return result;
-  }
-
-  /**
-   * The log's integrity for the readiness score: the quick head check (checkLogHead.ts) always,
-   * and a failed full verification of this session sticks until a later one passes.
-   */
-  async logIntegrity(): Promise<{ ok: boolean; reason: string | null; full: boolean }> {
-    this.assertOpen();
-    const head = await readLogHead(this.paths.logHead);
-    const quick = await this.database.read((db) => checkLogHead(db, this.vaultId, head));
-    if (!quick.ok) return { ...quick, full: false };
-    if (this.lastFullCheck && !this.lastFullCheck.ok) return { ok: false, reason: this.lastFullCheck.reason, full: true };
-    return { ok: true, reason: null, full: this.lastFullCheck !== null };
+    return this.logChecks.integrity();
   }
 
   /** Closes the database and wipes the data key. Idempotent. */
