@@ -34,10 +34,12 @@ export const boundaries = [
   {
     plugins: { 'import-x': importX },
     settings: {
-      'import-x/resolver-next': [createTypeScriptImportResolver({
-        project: ['tsconfig.node.json', 'tsconfig.web.json', 'tsconfig.e2e.json'],
-        noWarnOnMultipleProjects: true,
-      })],
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: ['tsconfig.node.json', 'tsconfig.web.json', 'tsconfig.e2e.json'],
+          noWarnOnMultipleProjects: true,
+        }),
+      ],
     },
     rules: {
       'import-x/no-restricted-paths': ['error', { zones }],

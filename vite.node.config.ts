@@ -6,12 +6,7 @@ import pkg from './package.json' with { type: 'json' };
 // Node programs outside Electron: the `custodian` CLI, the browser-test harness and the
 // benchmarks. Runtime dependencies stay external (resolved from node_modules); our own code
 // (shared + core) is bundled.
-const external = [
-  ...builtinModules,
-  ...builtinModules.map((name) => `node:${name}`),
-  ...Object.keys(pkg.dependencies),
-  ...Object.keys(pkg.devDependencies),
-];
+const external = [...builtinModules, ...builtinModules.map((name) => `node:${name}`), ...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)];
 
 export default defineConfig({
   build: {

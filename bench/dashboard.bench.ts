@@ -42,19 +42,29 @@ interface Round {
 }
 
 interface PaintProbe {
-  performance: { now(): number; clearResourceTimings(): void; getEntriesByType(type: string): ArrayLike<{ name: string; startTime: number; responseEnd: number }> };
+  performance: {
+    now(): number;
+    clearResourceTimings(): void;
+    getEntriesByType(type: string): ArrayLike<{ name: string; startTime: number; responseEnd: number }>;
+  };
   requestAnimationFrame(callback: () => void): number;
   setTimeout(callback: () => void, ms: number): number;
   addEventListener(type: string, listener: (event: { timeStamp: number }) => void, options: { capture: boolean; once: boolean }): void;
   document: { body: object; querySelector(selector: string): object | null };
-  MutationObserver: new (callback: () => void) => { observe(target: object, options: { childList: boolean; subtree: boolean; characterData: boolean }): void; disconnect(): void };
+  MutationObserver: new (callback: () => void) => {
+    observe(target: object, options: { childList: boolean; subtree: boolean; characterData: boolean }): void;
+    disconnect(): void;
+  };
   __dashboardProbe?: { pressedAt: number | null; painted: Record<string, number>; done: Promise<void> };
 }
 
 /** Runs the built CLI (`npm run build` first) from the repository root. */
 function custodian(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['out/cli/custodian.js', ...args], { env: { ...process.env, CUSTODIAN_PASSPHRASE: PASSPHRASE }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['out/cli/custodian.js', ...args], {
+      env: { ...process.env, CUSTODIAN_PASSPHRASE: PASSPHRASE },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
@@ -115,7 +125,9 @@ async function readProbe(page: Page): Promise<Omit<Round, 'warmReportMs'>> {
     const start = probe.pressedAt ?? 0;
     const since = (at: number | undefined) => (at ?? Number.NaN) - start;
     const ipc = (channel: string) => {
-      const entries = Array.from(w.performance.getEntriesByType('resource')).filter((e) => e.name.includes(encodeURIComponent(`custodian:${channel}`)) && e.startTime >= start);
+      const entries = Array.from(w.performance.getEntriesByType('resource')).filter(
+        (e) => e.name.includes(encodeURIComponent(`custodian:${channel}`)) && e.startTime >= start,
+      );
       const first = entries[0];
       return first ? { endMs: first.responseEnd - start, ms: first.responseEnd - first.startTime } : { endMs: Number.NaN, ms: Number.NaN };
     };

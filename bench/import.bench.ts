@@ -131,14 +131,22 @@ export async function benchImportCsv(): Promise<Figure[]> {
         name: what,
         value: seconds,
         unit: 's',
-        baseline: { name: "equal footing: better-sqlite3 inserting the rows the import stored into the vault's table, then building its indexes, one transaction", value: sameSeconds, unit: 's' },
+        baseline: {
+          name: "equal footing: better-sqlite3 inserting the rows the import stored into the vault's table, then building its indexes, one transaction",
+          value: sameSeconds,
+          unit: 's',
+        },
         goal: '<= 3x baseline',
       },
       {
         name: `${what}, the same run`,
         value: seconds,
         unit: 's',
-        baseline: { name: "for reference: better-sqlite3 inserting the CSV's 4 columns into a table without an index, one transaction", value: baselineSeconds, unit: 's' },
+        baseline: {
+          name: "for reference: better-sqlite3 inserting the CSV's 4 columns into a table without an index, one transaction",
+          value: baselineSeconds,
+          unit: 's',
+        },
       },
       {
         name: 'vault bytes per imported completion (file growth, audit entries included)',

@@ -76,7 +76,8 @@ export async function benchMainLoop(): Promise<Figure[]> {
   try {
     const idle = await maxStallMs(() => new Promise((resolve) => setTimeout(resolve, 1000)));
     const baseline = { name: 'same measure over 1 s idle', value: idle, unit: 'ms' };
-    const figure = (name: string, value: number) => figures.push({ name: `longest main-loop stall during ${name}`, value, unit: 'ms', baseline, goal: '< 50 ms' });
+    const figure = (name: string, value: number) =>
+      figures.push({ name: `longest main-loop stall during ${name}`, value, unit: 'ms', baseline, goal: '< 50 ms' });
 
     pick.next = dir;
     const { location } = await call<{ location: { token: string } }>(host, 'custodian:vault.chooseLocation', { purpose: 'create' });
@@ -90,7 +91,12 @@ export async function benchMainLoop(): Promise<Figure[]> {
     );
 
     const roster = join(dir, 'roster.csv');
-    await writeLines(roster, 'Employee ID,First Name,Last Name,Email,Department', PEOPLE, (p) => `E${String(p)},Given${String(p)},Family${String(p)},p${String(p)}@example.org,Unit ${String(p % 12)}`);
+    await writeLines(
+      roster,
+      'Employee ID,First Name,Last Name,Email,Department',
+      PEOPLE,
+      (p) => `E${String(p)},Given${String(p)},Family${String(p)},p${String(p)}@example.org,Unit ${String(p % 12)}`,
+    );
     await importThrough(host, pick, roster);
     const completions = join(dir, 'completions.csv');
     await writeLines(completions, 'Employee ID,Course Code,Completion Date,Score', ROWS, (i) => {
@@ -107,14 +113,20 @@ export async function benchMainLoop(): Promise<Figure[]> {
     // The status report at 100,000 people: a demo vault built by the CLI (not measured).
     let statusVault = process.env.CUSTODIAN_BENCH_STATUS_VAULT;
     let user = process.env.CUSTODIAN_BENCH_STATUS_USER ?? 'admin';
-    let passphrase = process.env.CUSTODIAN_BENCH_STATUS_PASSPHRASE_FILE ? readFileSync(process.env.CUSTODIAN_BENCH_STATUS_PASSPHRASE_FILE, 'utf8').trim() : DEMO_PASSPHRASE;
+    let passphrase = process.env.CUSTODIAN_BENCH_STATUS_PASSPHRASE_FILE
+      ? readFileSync(process.env.CUSTODIAN_BENCH_STATUS_PASSPHRASE_FILE, 'utf8').trim()
+      : DEMO_PASSPHRASE;
     if (!statusVault || !existsSync(statusVault)) {
       statusVault = join(dir, 'status.custodian');
       user = 'alice';
       passphrase = PASSPHRASE;
       const cli = fileURLToPath(new URL('../cli/custodian.js', import.meta.url));
-      const init = spawnSync(process.execPath, [cli, 'init', statusVault, '--user', user, '--kdf', 'minimum'], { env: { ...process.env, CUSTODIAN_PASSPHRASE: passphrase } });
-      const demo = spawnSync(process.execPath, [cli, 'demo', statusVault, '--people', String(STATUS_PEOPLE)], { env: { ...process.env, CUSTODIAN_PASSPHRASE: passphrase } });
+      const init = spawnSync(process.execPath, [cli, 'init', statusVault, '--user', user, '--kdf', 'minimum'], {
+        env: { ...process.env, CUSTODIAN_PASSPHRASE: passphrase },
+      });
+      const demo = spawnSync(process.execPath, [cli, 'demo', statusVault, '--people', String(STATUS_PEOPLE)], {
+        env: { ...process.env, CUSTODIAN_PASSPHRASE: passphrase },
+      });
       if (init.status !== 0 || demo.status !== 0) throw new Error(`could not build the status vault: ${demo.stderr.toString()}`);
       for (const pack of ['hipaa', 'osha-bbp', 'soc2', 'gdpr', 'fedramp-moderate']) {
         spawnSync(process.execPath, [cli, 'framework', 'enable', statusVault, pack], { env: { ...process.env, CUSTODIAN_PASSPHRASE: passphrase } });

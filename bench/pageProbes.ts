@@ -27,7 +27,10 @@ interface ProbeGlobals {
     querySelector(selector: string): ProbeElement | null;
     querySelectorAll(selector: string): ArrayLike<ProbeElement>;
   };
-  MutationObserver: new (callback: () => void) => { observe(target: object, options: { childList: boolean; subtree: boolean; characterData: boolean }): void; disconnect(): void };
+  MutationObserver: new (callback: () => void) => {
+    observe(target: object, options: { childList: boolean; subtree: boolean; characterData: boolean }): void;
+    disconnect(): void;
+  };
   __benchPaint?: { armedAt: number; pressedAt: number | null; painted: Promise<number> };
   __benchFrames?: { running: boolean; last: number; gaps: number[]; loadingFrames: number };
 }
@@ -66,18 +69,21 @@ export async function msUntilPainted(page: Page, selector: string, action: () =>
     { selector, pending },
   );
   const returned = await action();
-  return page.evaluate(async (startedAt) => {
-    const w = globalThis as unknown as ProbeGlobals;
-    const probe = w.__benchPaint;
-    if (!probe) throw new Error('msUntilPainted: the probe was not armed');
-    const timeout = new Promise<never>((_, reject) => {
-      w.setTimeout(() => {
-        reject(new Error('msUntilPainted: nothing was painted within 60 s'));
-      }, 60_000);
-    });
-    const paintedAt = await Promise.race([probe.painted, timeout]);
-    return Math.max(0, paintedAt - (startedAt ?? probe.pressedAt ?? probe.armedAt));
-  }, typeof returned === 'number' ? returned : null);
+  return page.evaluate(
+    async (startedAt) => {
+      const w = globalThis as unknown as ProbeGlobals;
+      const probe = w.__benchPaint;
+      if (!probe) throw new Error('msUntilPainted: the probe was not armed');
+      const timeout = new Promise<never>((_, reject) => {
+        w.setTimeout(() => {
+          reject(new Error('msUntilPainted: nothing was painted within 60 s'));
+        }, 60_000);
+      });
+      const paintedAt = await Promise.race([probe.painted, timeout]);
+      return Math.max(0, paintedAt - (startedAt ?? probe.pressedAt ?? probe.armedAt));
+    },
+    typeof returned === 'number' ? returned : null,
+  );
 }
 
 /**

@@ -124,7 +124,12 @@ async function scrollPeople(page: Page, url: string): Promise<ScrollMeasures> {
     rounds.push({ ...pacing, wheels });
   }
   const sum = (pick: (r: FramePacing & { wheels: number }) => number) => rounds.reduce((total, r) => total + pick(r), 0);
-  return { longestMs: median(rounds.map((r) => r.longestMs)), frames: sum((r) => r.frames), pendingFrames: sum((r) => r.pendingFrames), wheels: sum((r) => r.wheels) };
+  return {
+    longestMs: median(rounds.map((r) => r.longestMs)),
+    frames: sum((r) => r.frames),
+    pendingFrames: sum((r) => r.pendingFrames),
+    wheels: sum((r) => r.wheels),
+  };
 }
 
 async function measure(vault: RecordsVault, dataDir: string): Promise<ScreenMeasures> {
@@ -146,7 +151,10 @@ async function measure(vault: RecordsVault, dataDir: string): Promise<ScreenMeas
 export async function benchScreens(): Promise<Figure[]> {
   const root = mkdtempSync(join(tmpdir(), 'custodian-bench-screens-'));
   try {
-    const [small, large] = await Promise.all([buildRecordsVault(root, { active: SMALL, name: 'Small' }), buildRecordsVault(root, { active: LARGE, name: 'Large' })]);
+    const [small, large] = await Promise.all([
+      buildRecordsVault(root, { active: SMALL, name: 'Small' }),
+      buildRecordsVault(root, { active: LARGE, name: 'Large' }),
+    ]);
     const base = await measure(small, join(root, 'app-data-small'));
     const ours = await measure(large, join(root, 'app-data-large'));
     const people = (n: number) => `${n.toLocaleString('en')} people`;

@@ -58,7 +58,8 @@ export async function benchStatus(): Promise<Figure[]> {
     const cold = await seconds(async () => {
       const report = await complianceReport(session, { asOf });
       people = report.people;
-      for (const f of report.frameworks) for (const r of f.requirements) for (const [status, n] of Object.entries(r.counts)) engineCounts.set(`${r.requirementId} ${status}`, n);
+      for (const f of report.frameworks)
+        for (const r of f.requirements) for (const [status, n] of Object.entries(r.counts)) engineCounts.set(`${r.requirementId} ${status}`, n);
       requirements = report.frameworks.reduce((n, f) => n + f.requirements.length, 0);
       pairs = report.frameworks.reduce((n, f) => n + f.requirements.reduce((m, r) => m + Object.values(r.counts).reduce((a, b) => a + b, 0), 0), 0);
     });
@@ -70,11 +71,18 @@ export async function benchStatus(): Promise<Figure[]> {
     // How far the simplified query agrees with the engine: pairs given the same status.
     const agreed = sqlRows.reduce((sum, row) => sum + Math.min(row.n, engineCounts.get(`${row.rid} ${row.status}`) ?? 0), 0);
     await session.lock();
-    if (sqlRows.length === 0 || pairs !== people * requirements) throw new Error(`unexpected result: ${String(pairs)} pairs, ${String(sqlRows.length)} SQL rows`);
+    if (sqlRows.length === 0 || pairs !== people * requirements)
+      throw new Error(`unexpected result: ${String(pairs)} pairs, ${String(sqlRows.length)} SQL rows`);
     const what = `status of ${String(people)} people x ${String(requirements)} requirements`;
     const sqlName = `the same computation as one plain SQL query (same status for ${(100 * (agreed / pairs)).toFixed(1)}% of pairs)`;
     return [
-      { name: `${what}, first report after a change (reads the vault)`, value: cold, unit: 's', baseline: { name: sqlName, value: baseline, unit: 's' }, goal: '<= 2 s' },
+      {
+        name: `${what}, first report after a change (reads the vault)`,
+        value: cold,
+        unit: 's',
+        baseline: { name: sqlName, value: baseline, unit: 's' },
+        goal: '<= 2 s',
+      },
       { name: `${what}, later reports (from memory)`, value: warm, unit: 's', baseline: { name: sqlName, value: baseline, unit: 's' }, goal: '<= 2 s' },
     ];
   } finally {

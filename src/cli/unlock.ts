@@ -12,9 +12,7 @@ export interface UnlockFlags {
 
 /** Adds the options every command that unlocks a vault takes: --user and --passphrase-file. */
 export function unlockOptions(command: Command): Command {
-  return command
-    .option('--user <name>', 'who acts (default: the first administrator)')
-    .option('--passphrase-file <file>', 'read the passphrase from a file');
+  return command.option('--user <name>', 'who acts (default: the first administrator)').option('--passphrase-file <file>', 'read the passphrase from a file');
 }
 
 /** The first passphrase slot's user: the vault's creating admin, unless removed. */

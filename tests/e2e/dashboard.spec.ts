@@ -62,13 +62,16 @@ test('the demo vault opens on the dashboard: score, parts, trend, gaps, drill-do
   expect(asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   const shown = {
     score: await score.textContent(),
-    components: await page.getByTestId('components-table').locator('tbody tr').evaluateAll((rows) =>
-      rows.map((row) => ({
-        text: row.querySelector('td')?.textContent ?? '',
-        share: row.querySelector('[data-testid="component-share"]')?.textContent ?? '',
-        contribution: row.querySelector('[data-testid="component-contribution"]')?.textContent ?? '',
-      })),
-    ),
+    components: await page
+      .getByTestId('components-table')
+      .locator('tbody tr')
+      .evaluateAll((rows) =>
+        rows.map((row) => ({
+          text: row.querySelector('td')?.textContent ?? '',
+          share: row.querySelector('[data-testid="component-share"]')?.textContent ?? '',
+          contribution: row.querySelector('[data-testid="component-contribution"]')?.textContent ?? '',
+        })),
+      ),
     tabs: await page.getByRole('tab').allTextContents(),
   };
 
@@ -135,7 +138,10 @@ test('the demo vault opens on the dashboard: score, parts, trend, gaps, drill-do
   const lagging = withData.find((c) => c.current < c.applicable);
   if (!lagging) throw new Error('every heat-map cell is at 100%');
   const laggingRow = heat.locator('tbody tr').filter({ has: page.locator('th', { hasText: lagging.unit }) });
-  await laggingRow.locator(`:nth-child(${String(report.value.heatmap.requirements.indexOf(lagging.requirementId) + 2)})`).getByRole('button').click();
+  await laggingRow
+    .locator(`:nth-child(${String(report.value.heatmap.requirements.indexOf(lagging.requirementId) + 2)})`)
+    .getByRole('button')
+    .click();
   await expect(page.locator('#gap-people-title')).toContainText(`${lagging.unit}: not current`);
   const notCurrent = lagging.applicable - lagging.current;
   await expect(page.getByTestId('gap-people-total')).toContainText(notCurrent === 1 ? '1 person' : `${notCurrent.toLocaleString('en')} people`);
@@ -190,10 +196,14 @@ test('the demo vault opens on the dashboard: score, parts, trend, gaps, drill-do
   // The figures match the command line's on the same vault folder (locked first).
   await page.getByRole('button', { name: 'Lock' }).click();
   await expect(page.getByRole('button', { name: 'Open the demo vault' })).toBeVisible();
-  const cli = spawnSync('bin/custodian', ['status', join(harness.dataDir, 'demo', 'Riverside Demo.custodian'), '--user', 'demo-officer', '--as-of', asOf, '--json'], {
-    env: { ...process.env, CUSTODIAN_PASSPHRASE: DEMO_PASSPHRASE },
-    encoding: 'utf8',
-  });
+  const cli = spawnSync(
+    'bin/custodian',
+    ['status', join(harness.dataDir, 'demo', 'Riverside Demo.custodian'), '--user', 'demo-officer', '--as-of', asOf, '--json'],
+    {
+      env: { ...process.env, CUSTODIAN_PASSPHRASE: DEMO_PASSPHRASE },
+      encoding: 'utf8',
+    },
+  );
   expect(cli.stderr).toBe('');
   expect(cli.status).toBe(0);
   const status = JSON.parse(cli.stdout) as CliStatus;

@@ -40,10 +40,15 @@ function dayFromToday(days: number): string {
 test.beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'custodian-e2e-import-'));
   vault = join(root, 'Clinic.custodian');
-  const init = spawnSync('bin/custodian', ['init', vault, '--user', 'alice', '--kdf', 'minimum'], { env: { ...process.env, CUSTODIAN_PASSPHRASE: PASSPHRASE } });
+  const init = spawnSync('bin/custodian', ['init', vault, '--user', 'alice', '--kdf', 'minimum'], {
+    env: { ...process.env, CUSTODIAN_PASSPHRASE: PASSPHRASE },
+  });
   if (init.status !== 0) throw new Error(init.stderr.toString());
   const rows = ['Person Number,Legal First Name,Legal Last Name,E-mail,Department,Position,Start Date'];
-  for (let i = 0; i < 40; i++) rows.push(`P${String(i)},Given${String(i)},Family${String(i)},p${String(i)}@example.org,Laboratory,Lab Technician,2021-03-${String((i % 28) + 1).padStart(2, '0')}`);
+  for (let i = 0; i < 40; i++)
+    rows.push(
+      `P${String(i)},Given${String(i)},Family${String(i)},p${String(i)}@example.org,Laboratory,Lab Technician,2021-03-${String((i % 28) + 1).padStart(2, '0')}`,
+    );
   rows.push('P99,Nadia,Invalid,not-an-email,Laboratory,Lab Technician,2021-02-30');
   writeFileSync(join(root, 'workday.csv'), `${rows.join('\n')}\n`);
 });

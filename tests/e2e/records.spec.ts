@@ -21,7 +21,9 @@ test.beforeAll(() => {
   const roster = ['Employee ID,First Name,Last Name,Email,Department,Job Title,Hire Date'];
   const completions = ['Employee ID,Course,Completion Date,Score'];
   for (let i = 0; i < 3000; i++) {
-    roster.push(`E${String(10000 + i)},Given${String(i)},Family${String(i).padStart(4, '0')},p${String(i)}@example.org,${UNITS[i % UNITS.length] ?? ''},Role ${String(i % 9)},2020-0${String((i % 9) + 1)}-15`);
+    roster.push(
+      `E${String(10000 + i)},Given${String(i)},Family${String(i).padStart(4, '0')},p${String(i)}@example.org,${UNITS[i % UNITS.length] ?? ''},Role ${String(i % 9)},2020-0${String((i % 9) + 1)}-15`,
+    );
     completions.push(`E${String(10000 + i)},Bloodborne Pathogens,2025-01-${String((i % 28) + 1).padStart(2, '0')},${String(60 + (i % 41))}`);
     completions.push(`E${String(10000 + i)},HIPAA Privacy,2025-02-${String((i % 28) + 1).padStart(2, '0')},${String(70 + (i % 31))}`);
   }

@@ -27,7 +27,9 @@ test.beforeAll(async () => {
   test.setTimeout(TIMEOUT_MS); // describe.configure sets the tests' timeout, not this hook's
   root = mkdtempSync(join(tmpdir(), 'custodian-e2e-100k-'));
   built = await buildRecordsVault(root, { active: 100_000 });
-  console.log(`records100k: ${built.active.toLocaleString('en')} active people, ${built.leavers.toLocaleString('en')} leavers, ${built.completions.toLocaleString('en')} completions imported in ${built.setupSeconds.toFixed(1)} s`);
+  console.log(
+    `records100k: ${built.active.toLocaleString('en')} active people, ${built.leavers.toLocaleString('en')} leavers, ${built.completions.toLocaleString('en')} completions imported in ${built.setupSeconds.toFixed(1)} s`,
+  );
 });
 test.beforeEach(async () => {
   harness = await startHarnessProcess(join(root, 'app-data'), ['--pick-open', built.vault]);
@@ -78,9 +80,12 @@ test('people: 100,000 rows reach their last row, sort, search and filter', async
   await expect(rowAt(table, 0)).toBeInViewport();
 
   // The scroll bar dragged to the bottom, then the wheel: the same last row, fetched on demand.
-  await table.getByRole('rowgroup').nth(1).evaluate((body) => {
-    body.scrollTop = body.scrollHeight;
-  });
+  await table
+    .getByRole('rowgroup')
+    .nth(1)
+    .evaluate((body) => {
+      body.scrollTop = body.scrollHeight;
+    });
   await expect(rowAt(table, built.active - 1)).toContainText(SENTINELS.lastActiveByName.name);
   await table.getByRole('rowgroup').nth(1).hover();
   await page.mouse.wheel(0, -2000);

@@ -49,7 +49,7 @@ test('creates a vault, shows the recovery key once, locks, and unlocks again', a
   await expect(page.getByTestId('log-result')).toContainText(/\d+ entries, \d+ signed checkpoints? \(signed by alice\)/);
   await saveScreenshot(page, testInfo, 'vault-home');
   const axe = await new AxeBuilder({ page }).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+  expect(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 
   // The vault on disk: a header, an encrypted database, no recovery key anywhere.
   const dir = join(harness.dataDir, 'vaults', 'St Mary.custodian');

@@ -42,9 +42,7 @@ test('window.custodian has exactly the preload API and cannot be replaced', asyn
   });
   expect(replaced).toEqual([...new Set(EXPECTED_API.map((name) => name.split('.')[0]))].sort());
   // Malformed input from the page is refused by core's contract, not crashed on.
-  const refused = await page.evaluate(() =>
-    (window.custodian.app.info as (input: unknown) => Promise<unknown>)({ injected: '<script>' }),
-  );
+  const refused = await page.evaluate(() => (window.custodian.app.info as (input: unknown) => Promise<unknown>)({ injected: '<script>' }));
   expect(refused).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
 });
 
@@ -96,5 +94,5 @@ test('has no accessibility violations', async ({ page, harness }) => {
   await page.goto(harness.url);
   await expect(page.getByTestId('environment-summary')).toBeVisible();
   const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 });

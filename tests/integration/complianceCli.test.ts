@@ -31,9 +31,15 @@ interface StatusJson {
 
 beforeAll(() => {
   expect(custodian(['init', vault, '--user', 'alice', '--kdf', 'minimum']).code).toBe(0);
-  const roster = write('roster.csv', 'Employee ID,First Name,Last Name,Department,Job Title,Hire Date\nN1,Mary,Seacole,ICU,Registered Nurse,2019-05-01\nN2,Clara,Barton,ICU,Registered Nurse,2019-05-01\nA1,Ada,Clerk,Administration,Clerk,2019-05-01\n');
+  const roster = write(
+    'roster.csv',
+    'Employee ID,First Name,Last Name,Department,Job Title,Hire Date\nN1,Mary,Seacole,ICU,Registered Nurse,2019-05-01\nN2,Clara,Barton,ICU,Registered Nurse,2019-05-01\nA1,Ada,Clerk,Administration,Clerk,2019-05-01\n',
+  );
   expect(custodian(['import', vault, roster]).code).toBe(0);
-  const completions = write('lms.csv', 'Employee ID,Course Code,Completion Date,Score\nN1,SHARPS,2025-02-28,90\nN2,SHARPS,2024-01-10,95\nA1,SHARPS,2025-01-10,60\n');
+  const completions = write(
+    'lms.csv',
+    'Employee ID,Course Code,Completion Date,Score\nN1,SHARPS,2025-02-28,90\nN2,SHARPS,2024-01-10,95\nA1,SHARPS,2025-01-10,60\n',
+  );
   expect(custodian(['import', vault, completions]).code).toBe(0);
 }, 60_000);
 afterAll(() => {
@@ -45,10 +51,52 @@ describe('custodian requirement and status', () => {
     const bad = custodian(['requirement', 'add', vault, '--id', 'site.sharps', '--title', 'Sharps safety', '--course', 'SHARPS', '--every', 'fortnightly']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--every takes 12m, 1y or none/);
-    const added = custodian(['requirement', 'add', vault, '--id', 'site.sharps', '--title', 'Sharps safety', '--course', 'SHARPS', '--every', '1y', '--grace', '30d', '--applies', 'role=Registered Nurse', '--min-score', '80', '--json']);
+    const added = custodian([
+      'requirement',
+      'add',
+      vault,
+      '--id',
+      'site.sharps',
+      '--title',
+      'Sharps safety',
+      '--course',
+      'SHARPS',
+      '--every',
+      '1y',
+      '--grace',
+      '30d',
+      '--applies',
+      'role=Registered Nurse',
+      '--min-score',
+      '80',
+      '--json',
+    ]);
     expect(added.stderr).toBe('');
-    expect(JSON.parse(added.stdout)).toMatchObject({ requirementId: 'site.sharps', version: 1, origin: 'custom', rule: { recurrenceMonths: 12, graceDays: 30, appliesTo: { roles: ['registered nurse'] }, courses: { minScore: 80 } } });
-    const again = custodian(['requirement', 'add', vault, '--id', 'site.sharps', '--title', 'Sharps safety', '--course', 'SHARPS', '--every', '1y', '--grace', '30d', '--applies', 'role=Registered Nurse', '--min-score', '80']);
+    expect(JSON.parse(added.stdout)).toMatchObject({
+      requirementId: 'site.sharps',
+      version: 1,
+      origin: 'custom',
+      rule: { recurrenceMonths: 12, graceDays: 30, appliesTo: { roles: ['registered nurse'] }, courses: { minScore: 80 } },
+    });
+    const again = custodian([
+      'requirement',
+      'add',
+      vault,
+      '--id',
+      'site.sharps',
+      '--title',
+      'Sharps safety',
+      '--course',
+      'SHARPS',
+      '--every',
+      '1y',
+      '--grace',
+      '30d',
+      '--applies',
+      'role=Registered Nurse',
+      '--min-score',
+      '80',
+    ]);
     expect(again.stderr).toMatch(/nothing changed/);
     expect(custodian(['requirement', 'list', vault]).stdout).toContain('site.sharps v1 (custom)');
   });
@@ -72,7 +120,10 @@ describe('custodian requirement and status', () => {
     expect(text.stdout).toMatch(/Audit Readiness as of 2025-03-15: \d+\.\d \/ 100/);
     expect(custodian(['status', vault, '--as-of', 'yesterday']).code).toBe(2);
     // Piped into a reader that leaves early (`| head -1`): no EPIPE crash, nothing on stderr.
-    const piped = spawnSync('sh', ['-c', `bin/custodian status '${vault}' --as-of 2025-03-15 --people | head -1`], { encoding: 'utf8', env: { ...process.env, CUSTODIAN_PASSPHRASE: PASSPHRASE } });
+    const piped = spawnSync('sh', ['-c', `bin/custodian status '${vault}' --as-of 2025-03-15 --people | head -1`], {
+      encoding: 'utf8',
+      env: { ...process.env, CUSTODIAN_PASSPHRASE: PASSPHRASE },
+    });
     expect(piped.stdout).toMatch(/^Audit Readiness as of 2025-03-15/);
     expect(piped.stderr).toBe('');
   });

@@ -131,7 +131,11 @@ describe('main-process registration', () => {
   let host: CoreHost;
   beforeAll(() => {
     // As src/main/index.ts does, with a recorder standing in for Electron's ipcMain.
-    host = startCoreHost({ workerFile: CORE_WORKER, dataDir, dialogs: { chooseFolder: () => Promise.resolve(null), chooseImportFile: () => Promise.resolve(null) } });
+    host = startCoreHost({
+      workerFile: CORE_WORKER,
+      dataDir,
+      dialogs: { chooseFolder: () => Promise.resolve(null), chooseImportFile: () => Promise.resolve(null) },
+    });
     registerIpc(recorder, host.handlers, {
       windowContentsId: () => 1,
       allowedOrigins: ['app://custodian'],

@@ -45,7 +45,10 @@ describe('core host', () => {
 
   it("forwards calls and carries core's error codes back", async () => {
     await expect(dispatch(host.handlers, 'custodian:app.info', {})).resolves.toMatchObject({ ok: true, value: { name: 'Custodian', offline: true } });
-    await expect(dispatch(host.handlers, 'custodian:records.people', { offset: 0, limit: 5 })).resolves.toMatchObject({ ok: false, error: { code: 'vault_locked' } });
+    await expect(dispatch(host.handlers, 'custodian:records.people', { offset: 0, limit: 5 })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'vault_locked' },
+    });
   });
 
   it("asks the owner's dialogs, and the path stays in the worker behind a token", async () => {
@@ -64,7 +67,10 @@ describe('core host', () => {
     await expect(dispatch(host.handlers, 'custodian:records.people', { offset: 0, limit: 5 })).resolves.toMatchObject({ ok: true });
     await host.lock();
     await expect(dispatch(host.handlers, 'custodian:vault.status', {})).resolves.toMatchObject({ ok: true, value: { unlocked: null } });
-    await expect(dispatch(host.handlers, 'custodian:records.people', { offset: 0, limit: 5 })).resolves.toMatchObject({ ok: false, error: { code: 'vault_locked' } });
+    await expect(dispatch(host.handlers, 'custodian:records.people', { offset: 0, limit: 5 })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'vault_locked' },
+    });
   });
 });
 

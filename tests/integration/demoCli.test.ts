@@ -90,7 +90,12 @@ describe('custodian demo', () => {
   });
 
   it('rejects bad numbers with exit 2 and one line, before creating anything', () => {
-    for (const args of [['--people', 'many'], ['--people', '0'], ['--years', '11'], ['--seed', '-1']]) {
+    for (const args of [
+      ['--people', 'many'],
+      ['--people', '0'],
+      ['--years', '11'],
+      ['--seed', '-1'],
+    ]) {
       const result = custodian(['demo', join(temp.dir, 'never.custodian'), ...args, '--kdf', 'minimum']);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr.trimEnd().split('\n'), args.join(' ')).toHaveLength(1);

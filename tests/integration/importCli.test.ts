@@ -30,7 +30,10 @@ afterAll(() => {
 
 describe('custodian import', () => {
   it('imports a Workday-style roster in Windows-1252 with semicolons, and reports the encoding', () => {
-    const roster = Buffer.from('Worker ID;Legal First Name;Legal Last Name;Work Email;Supervisory Organization;Business Title\r\nW1;Zoë;Beaumont;zoe@example.org;Pharmacy;Pharmacist\r\nW2;José;Núñez;jose@example.org;Clinical;Nurse\r\n', 'latin1');
+    const roster = Buffer.from(
+      'Worker ID;Legal First Name;Legal Last Name;Work Email;Supervisory Organization;Business Title\r\nW1;Zoë;Beaumont;zoe@example.org;Pharmacy;Pharmacist\r\nW2;José;Núñez;jose@example.org;Clinical;Nurse\r\n',
+      'latin1',
+    );
     const result = custodian(['import', vault, write('workday.csv', roster), '--json']);
     expect(result.stderr).toBe('');
     const json = JSON.parse(result.stdout) as { kind: string; encoding: string; delimiter: string; inserted: number; warnings: string[] };
@@ -39,7 +42,10 @@ describe('custodian import', () => {
   });
 
   it('a Cornerstone-style transcript with an unknown person imports nothing and exits 2 with one line', () => {
-    const transcript = write('cornerstone.csv', 'User ID,User Full Name,Training Title,Completion Date,Score,Transcript Status\nW1,Zoë Beaumont,Fire Safety,2025-01-10,88,Completed\nW9,Ghost,Fire Safety,2025-01-10,70,Completed\n');
+    const transcript = write(
+      'cornerstone.csv',
+      'User ID,User Full Name,Training Title,Completion Date,Score,Transcript Status\nW1,Zoë Beaumont,Fire Safety,2025-01-10,88,Completed\nW9,Ghost,Fire Safety,2025-01-10,70,Completed\n',
+    );
     const result = custodian(['import', vault, transcript]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('custodian: 1 invalid row(s): nothing was imported (fix them, or use --skip-invalid)\n');
@@ -52,11 +58,21 @@ describe('custodian import', () => {
   });
 
   it('stats counts each entity', () => {
-    expect(JSON.parse(custodian(['stats', vault, '--json']).stdout)).toMatchObject({ people: 2, orgUnits: 2, jobRoles: 2, courses: 1, completions: 1, imports: 2 });
+    expect(JSON.parse(custodian(['stats', vault, '--json']).stdout)).toMatchObject({
+      people: 2,
+      orgUnits: 2,
+      jobRoles: 2,
+      courses: 1,
+      completions: 1,
+      imports: 2,
+    });
   });
 
   it('imports a certifications export: detected or --as certifications, --skip-invalid, idempotent', () => {
-    const licences = write('licences.csv', 'Worker ID,Worker,Certification,Certification Number,Issue Date,Expiration Date,Issuing Body\nW1,Zoë Beaumont,Registered Pharmacist,RPH-77,2019-06-01,2026-05-31,Board of Pharmacy\nW2,José Núñez,BLS Provider,,2025-02-10,2027-02-28,AHA\nW9,Ghost,BLS Provider,,2025-02-10,2027-02-28,AHA\n');
+    const licences = write(
+      'licences.csv',
+      'Worker ID,Worker,Certification,Certification Number,Issue Date,Expiration Date,Issuing Body\nW1,Zoë Beaumont,Registered Pharmacist,RPH-77,2019-06-01,2026-05-31,Board of Pharmacy\nW2,José Núñez,BLS Provider,,2025-02-10,2027-02-28,AHA\nW9,Ghost,BLS Provider,,2025-02-10,2027-02-28,AHA\n',
+    );
     const refused = custodian(['import', vault, licences]);
     expect(refused.code).toBe(2);
     expect(refused.stdout).toContain('licences.csv: certifications, csv');
@@ -70,7 +86,20 @@ describe('custodian import', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ inserted: 0, updated: 0, unchanged: 2, invalid: 1, committed: true });
 
     const undetected = write('cards.csv', 'Ident,Card,Good Through\nW2,ACLS Provider,2027-03-31\n');
-    const mapped = custodian(['import', vault, undetected, '--as', 'certifications', '--map', 'Ident=employeeId', '--map', 'Card=certificationName', '--map', 'Good Through=expiresOn', '--json']);
+    const mapped = custodian([
+      'import',
+      vault,
+      undetected,
+      '--as',
+      'certifications',
+      '--map',
+      'Ident=employeeId',
+      '--map',
+      'Card=certificationName',
+      '--map',
+      'Good Through=expiresOn',
+      '--json',
+    ]);
     expect(mapped.stderr).toBe('');
     expect(JSON.parse(mapped.stdout)).toMatchObject({ kind: 'certifications', inserted: 1, committed: true });
     expect(JSON.parse(custodian(['stats', vault, '--json']).stdout)).toMatchObject({ certifications: 3 });

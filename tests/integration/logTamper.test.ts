@@ -76,11 +76,27 @@ describe('audit log tamper evidence', () => {
   it('detects an edited entry whose stored leaf hash was recomputed too', async () => {
     await tamper((db) => {
       db.run("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3");
-      const row = db.get<{ seq: number; at: string; actor: string; action: string; target: string | null; before_hash: string | null; after_hash: string | null; reason: string | null }>(
-        'SELECT * FROM audit_log WHERE seq = 3',
-      );
+      const row = db.get<{
+        seq: number;
+        at: string;
+        actor: string;
+        action: string;
+        target: string | null;
+        before_hash: string | null;
+        after_hash: string | null;
+        reason: string | null;
+      }>('SELECT * FROM audit_log WHERE seq = 3');
       if (!row) throw new Error('fixture');
-      const leaf = entryLeaf({ seq: row.seq, at: row.at, actor: row.actor, action: row.action, target: row.target, before: row.before_hash, after: row.after_hash, reason: row.reason });
+      const leaf = entryLeaf({
+        seq: row.seq,
+        at: row.at,
+        actor: row.actor,
+        action: row.action,
+        target: row.target,
+        before: row.before_hash,
+        after: row.after_hash,
+        reason: row.reason,
+      });
       db.run('UPDATE audit_log SET leaf_hash = ? WHERE seq = 3', [leaf]);
     });
     const result = await verification();
@@ -107,7 +123,9 @@ describe('audit log tamper evidence', () => {
 
   it('detects an inserted entry', async () => {
     await tamper((db) => {
-      db.run("INSERT INTO audit_log (seq, at, actor, action, target, reason, leaf_hash) VALUES (7, '2026-01-01T00:00:00.000Z', 'alice', 'evidence.delete', 'x', 'cover-up', zeroblob(32))");
+      db.run(
+        "INSERT INTO audit_log (seq, at, actor, action, target, reason, leaf_hash) VALUES (7, '2026-01-01T00:00:00.000Z', 'alice', 'evidence.delete', 'x', 'cover-up', zeroblob(32))",
+      );
     });
     expect(await verification()).toMatchObject({ ok: false, problem: { seq: 7 } });
   });

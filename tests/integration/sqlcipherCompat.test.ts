@@ -21,7 +21,11 @@ afterAll(() => {
 });
 
 function custodian(args: string[], passphrase = PASSPHRASE, cwd?: string) {
-  const result = spawnSync(join(import.meta.dirname, '../../bin/custodian'), args, { encoding: 'utf8', cwd, env: { ...process.env, CUSTODIAN_PASSPHRASE: passphrase } });
+  const result = spawnSync(join(import.meta.dirname, '../../bin/custodian'), args, {
+    encoding: 'utf8',
+    cwd,
+    env: { ...process.env, CUSTODIAN_PASSPHRASE: passphrase },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -138,7 +142,9 @@ describe("the README's recipe for opening a vault without Custodian", () => {
     expect(opened.stdout).toBe(readFileSync(join(FIXTURE, 'sheet.txt'), 'utf8'));
 
     // The same shell on Debian 12's own library (SQLCipher 3.4.1) cannot: the README says so.
-    const old = spawnSync('/usr/bin/sqlcipher', [join(cwd, 'acme.custodian', 'vault.db'), 'PRAGMA key = "x\'00\'"; SELECT 1 FROM sqlite_master;'], { encoding: 'utf8' });
+    const old = spawnSync('/usr/bin/sqlcipher', [join(cwd, 'acme.custodian', 'vault.db'), 'PRAGMA key = "x\'00\'"; SELECT 1 FROM sqlite_master;'], {
+      encoding: 'utf8',
+    });
     expect(old.stderr).toMatch(/file is encrypted or is not a database|not a database/);
   });
 });

@@ -60,9 +60,13 @@ describe('at rest', () => {
   });
 
   it('a plain SQLite open of vault.db fails (Python sqlite3)', () => {
-    const result = spawnSync('python3', ['-c', 'import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute("select * from sqlite_master").fetchall()', join(dir, 'vault.db')], {
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      'python3',
+      ['-c', 'import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute("select * from sqlite_master").fetchall()', join(dir, 'vault.db')],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/file is not a database|encrypted/);
   });
@@ -126,7 +130,17 @@ describe('tamper evidence at rest', () => {
             const tampered = Buffer.from(original);
             tampered[offset] = (tampered[offset] ?? 0) ^ flip;
             writeFileSync(file, tampered);
-            await expect(readEvidence(session, evidence.id, new Writable({ write: (_c, _e, cb) => { cb(); } }))).rejects.toMatchObject({ code: 'blob_tampered' });
+            await expect(
+              readEvidence(
+                session,
+                evidence.id,
+                new Writable({
+                  write: (_c, _e, cb) => {
+                    cb();
+                  },
+                }),
+              ),
+            ).rejects.toMatchObject({ code: 'blob_tampered' });
           }),
           { numRuns: Number(process.env.CUSTODIAN_PROPERTY_RUNS ?? 40) },
         );

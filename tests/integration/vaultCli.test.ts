@@ -92,18 +92,30 @@ describe('custodian vault commands', () => {
     const count = await db.read((r) => r.get<{ n: number }>('SELECT count(*) AS n FROM evidence'));
     await db.close();
     expect(count?.n).toBe(1);
-    const plain = spawnSync('python3', ['-c', 'import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute("select * from sqlite_master").fetchall()', join(vault, 'vault.db')]);
+    const plain = spawnSync('python3', [
+      '-c',
+      'import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute("select * from sqlite_master").fetchall()',
+      join(vault, 'vault.db'),
+    ]);
     expect(plain.status).not.toBe(0);
   });
 
   it('user add / list / passwd / remove, with roles enforced', () => {
-    const bob = custodian(['user', 'add', vault, '--name', 'bob', '--role', 'officer', '--kdf', 'minimum'], { CUSTODIAN_NEW_PASSPHRASE: 'violet tractor mango harbour' });
+    const bob = custodian(['user', 'add', vault, '--name', 'bob', '--role', 'officer', '--kdf', 'minimum'], {
+      CUSTODIAN_NEW_PASSPHRASE: 'violet tractor mango harbour',
+    });
     expect(bob).toMatchObject({ code: 0, stdout: 'added bob (officer)\n' });
     const asBob = { CUSTODIAN_PASSPHRASE: 'violet tractor mango harbour' };
-    const denied = custodian(['user', 'add', vault, '--user', 'bob', '--name', 'eve', '--role', 'admin', '--kdf', 'minimum'], { ...asBob, CUSTODIAN_NEW_PASSPHRASE: 'another long passphrase here' });
+    const denied = custodian(['user', 'add', vault, '--user', 'bob', '--name', 'eve', '--role', 'admin', '--kdf', 'minimum'], {
+      ...asBob,
+      CUSTODIAN_NEW_PASSPHRASE: 'another long passphrase here',
+    });
     expect(denied).toMatchObject({ code: 5 });
     expect(denied.stderr).toMatch(/^custodian: An officer may not add users/);
-    expect(custodian(['user', 'passwd', vault, '--user', 'bob', '--kdf', 'minimum'], { ...asBob, CUSTODIAN_NEW_PASSPHRASE: 'quartz lantern orchard seventeen' }).code).toBe(0);
+    expect(
+      custodian(['user', 'passwd', vault, '--user', 'bob', '--kdf', 'minimum'], { ...asBob, CUSTODIAN_NEW_PASSPHRASE: 'quartz lantern orchard seventeen' })
+        .code,
+    ).toBe(0);
     expect(custodian(['unlock-check', vault, '--user', 'bob'], { CUSTODIAN_PASSPHRASE: 'quartz lantern orchard seventeen' }).code).toBe(0);
     expect(custodian(['user', 'list', vault, '--json']).stdout).toContain('"name":"bob"');
     expect(custodian(['user', 'remove', vault, '--name', 'bob', '--reason', 'left']).code).toBe(0);

@@ -10,10 +10,7 @@ import { boundaries } from '../../eslint.boundaries.js';
 const eslint = new ESLint({
   cwd: process.cwd(),
   overrideConfigFile: true,
-  overrideConfig: [
-    { files: ['**/*.ts', '**/*.tsx'], languageOptions: { parser: tseslint.parser } },
-    ...boundaries,
-  ],
+  overrideConfig: [{ files: ['**/*.ts', '**/*.tsx'], languageOptions: { parser: tseslint.parser } }, ...boundaries],
 });
 
 async function ruleIds(filePath: string, code: string): Promise<string[]> {
@@ -29,7 +26,12 @@ describe('import boundaries', () => {
     ['renderer imports node:fs', 'src/renderer/src/probe.tsx', "import { readFileSync } from 'node:fs';\nreadFileSync('x');", 'import-x/no-nodejs-modules'],
     ['renderer imports fs', 'src/renderer/src/probe.ts', "import fs from 'fs';\nvoid fs;", 'import-x/no-nodejs-modules'],
     ['renderer imports electron', 'src/renderer/src/probe.ts', "import { ipcRenderer } from 'electron';\nvoid ipcRenderer;", 'no-restricted-imports'],
-    ['renderer imports core', 'src/renderer/src/probe.ts', "import { createCoreHandlers } from '../../core/handlers';\nvoid createCoreHandlers;", 'import-x/no-restricted-paths'],
+    [
+      'renderer imports core',
+      'src/renderer/src/probe.ts',
+      "import { createCoreHandlers } from '../../core/handlers';\nvoid createCoreHandlers;",
+      'import-x/no-restricted-paths',
+    ],
     ['renderer imports main', 'src/renderer/src/probe.ts', "import { log } from '../../main/log';\nvoid log;", 'import-x/no-restricted-paths'],
     ['core imports electron', 'src/core/probe.ts', "import { app } from 'electron';\nvoid app;", 'no-restricted-imports'],
     ['core imports main', 'src/core/probe.ts', "import { log } from '../main/log';\nvoid log;", 'import-x/no-restricted-paths'],
@@ -44,9 +46,21 @@ describe('import boundaries', () => {
 
   it.each([
     ['renderer imports shared', 'src/renderer/src/probe.ts', "import { contract } from '../../shared/ipc/contract';\nvoid contract;"],
-    ['core imports shared and node', 'src/core/probe.ts', "import { readFileSync } from 'node:fs';\nimport { contract } from '../shared/ipc/contract';\nvoid readFileSync; void contract;"],
-    ['main imports core and electron', 'src/main/probe.ts', "import { app } from 'electron';\nimport { APP_VERSION } from '../core/version';\nvoid app; void APP_VERSION;"],
-    ['preload imports electron and shared', 'src/preload/probe.ts', "import { contextBridge } from 'electron';\nimport { buildApi } from '../shared/ipc/api';\nvoid contextBridge; void buildApi;"],
+    [
+      'core imports shared and node',
+      'src/core/probe.ts',
+      "import { readFileSync } from 'node:fs';\nimport { contract } from '../shared/ipc/contract';\nvoid readFileSync; void contract;",
+    ],
+    [
+      'main imports core and electron',
+      'src/main/probe.ts',
+      "import { app } from 'electron';\nimport { APP_VERSION } from '../core/version';\nvoid app; void APP_VERSION;",
+    ],
+    [
+      'preload imports electron and shared',
+      'src/preload/probe.ts',
+      "import { contextBridge } from 'electron';\nimport { buildApi } from '../shared/ipc/api';\nvoid contextBridge; void buildApi;",
+    ],
   ])('allows %s', async (_name, filePath, code) => {
     expect(await ruleIds(filePath, code)).toEqual([]);
   });

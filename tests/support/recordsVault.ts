@@ -12,7 +12,20 @@ import { FAMILY_NAMES, GIVEN_NAMES } from '../../src/core/demo/demoNames';
 export const VAULT_USER = 'alice';
 export const VAULT_PASSPHRASE = 'correct horse battery staple orbit';
 
-const UNITS = ['Emergency', 'Intensive Care', 'Surgery', 'Oncology', 'Pediatrics', 'Radiology', 'Laboratory', 'Pharmacy', 'Facilities', 'Human Resources', 'IT', 'Finance'];
+const UNITS = [
+  'Emergency',
+  'Intensive Care',
+  'Surgery',
+  'Oncology',
+  'Pediatrics',
+  'Radiology',
+  'Laboratory',
+  'Pharmacy',
+  'Facilities',
+  'Human Resources',
+  'IT',
+  'Finance',
+];
 const ROLES = ['Registered Nurse', 'Physician', 'Pharmacist', 'Lab Technician', 'Radiographer', 'Care Assistant', 'Porter', 'Analyst', 'Clerk', 'Manager'];
 /** Every hundred-and-first roster row is someone who has left. */
 const LEAVER_EVERY = 101;
@@ -126,7 +139,9 @@ export async function buildRecordsVault(root: string, options: { active: number;
     if (person.left) leavers++;
     else lastActiveEmployeeId = id;
     const email = `${emailPart(person.given)}.${emailPart(person.family)}.${String(row)}@stmary.example`;
-    roster.push(`${id},${person.given},${person.family},${email},${UNITS[row % UNITS.length] ?? ''},${ROLES[(row * 3) % ROLES.length] ?? ''},${person.hireDate},${person.left}`);
+    roster.push(
+      `${id},${person.given},${person.family},${email},${UNITS[row % UNITS.length] ?? ''},${ROLES[(row * 3) % ROLES.length] ?? ''},${person.hireDate},${person.left}`,
+    );
     completions.push(`${id},Bloodborne Pathogens,${isoDay('2023-01-02', row % 700)},${String(60 + (row % 41))}`);
     if (row % 5 === 0) completions.push(`${id},HIPAA Privacy,${isoDay('2024-01-01', row % 365)},${String(70 + (row % 31))}`);
   }

@@ -22,7 +22,12 @@ export function sqlcipher4Shell(): { dir: string } | { missing: string } {
   if (!existsSync(shell)) return { missing: "Debian's sqlcipher shell (apt-get install sqlcipher)" };
   if (spawnSync('gcc', ['--version']).status !== 0) return { missing: 'a C compiler (gcc)' };
   if (!existsSync('/usr/include/openssl/evp.h')) return { missing: 'OpenSSL headers (apt-get install libssl-dev)' };
-  const amalgamation = join(dirname(createRequire(import.meta.url).resolve('@journeyapps/sqlcipher/package.json')), 'deps', 'sqlcipher-amalgamation', 'sqlite3.c');
+  const amalgamation = join(
+    dirname(createRequire(import.meta.url).resolve('@journeyapps/sqlcipher/package.json')),
+    'deps',
+    'sqlcipher-amalgamation',
+    'sqlite3.c',
+  );
   const shellId = /\b(20\d\d-\d\d-\d\d [\d:]+ [0-9a-f]{40})\b/.exec(spawnSync(shell, ['-version'], { encoding: 'utf8' }).stdout)?.[1];
   if (!shellId) return { missing: "the sqlcipher shell's source id (sqlcipher -version)" };
   const source = readFileSync(amalgamation, 'utf8');

@@ -28,7 +28,8 @@ async function defaultBackupUser(backup: string): Promise<string> {
 async function restoreWith(backup: string, vault: string, flags: RestoreFlags): Promise<RestoreResult> {
   const { restoreBackup } = await import('../../core/backup/restoreBackup');
   if (flags.recoveryKeyFile) {
-    if (flags.passphraseFile || flags.user) throw await custodianError('validation_failed', 'give either --recovery-key-file or --user/--passphrase-file, not both');
+    if (flags.passphraseFile || flags.user)
+      throw await custodianError('validation_failed', 'give either --recovery-key-file or --user/--passphrase-file, not both');
     const text = await readFile(flags.recoveryKeyFile, 'utf8').catch(async () => {
       throw await custodianError('validation_failed', `cannot read recovery key file ${flags.recoveryKeyFile ?? ''}`);
     });

@@ -33,9 +33,21 @@ export async function parseApplies(text: string): Promise<{ units: string[]; rol
   const applies = { units: [] as string[], roles: [] as string[], sites: [] as string[] };
   for (const part of text.split(',')) {
     const [key, value] = part.split('=').map((s) => s.trim());
-    const list = key === 'unit' || key === 'units' ? applies.units : key === 'role' || key === 'roles' ? applies.roles : key === 'site' || key === 'sites' ? applies.sites : null;
+    const list =
+      key === 'unit' || key === 'units'
+        ? applies.units
+        : key === 'role' || key === 'roles'
+          ? applies.roles
+          : key === 'site' || key === 'sites'
+            ? applies.sites
+            : null;
     if (!list || !value) throw await custodianError('validation_failed', `--applies takes role=...,unit=...,site=... (values separated by ;), not "${part}".`);
-    list.push(...value.split(';').map((v) => v.trim().toLowerCase()).filter(Boolean));
+    list.push(
+      ...value
+        .split(';')
+        .map((v) => v.trim().toLowerCase())
+        .filter(Boolean),
+    );
   }
   return applies;
 }
@@ -44,7 +56,9 @@ async function printReport(report: ComplianceReport): Promise<void> {
   const { COMPLIANCE_STATUSES, STATUS_LABELS } = await import('../../shared/compliance/complianceStatus');
   say(`Audit Readiness as of ${report.asOf}: ${report.overall.score.toFixed(1)} / 100 (${String(report.people)} people)`);
   for (const c of report.overall.components) {
-    say(`  ${c.label.padEnd(24)} weight ${String(c.weight).padStart(3)}  ${(c.value * 100).toFixed(1).padStart(5)}%  +${c.contribution.toFixed(1)}${c.measured === 0 ? '  (nothing to measure)' : ''}`);
+    say(
+      `  ${c.label.padEnd(24)} weight ${String(c.weight).padStart(3)}  ${(c.value * 100).toFixed(1).padStart(5)}%  +${c.contribution.toFixed(1)}${c.measured === 0 ? '  (nothing to measure)' : ''}`,
+    );
   }
   if (!report.integrity.ok) say(`  audit log: ${report.integrity.reason ?? 'does not verify'}`);
   for (const framework of report.frameworks) {
@@ -69,9 +83,16 @@ export function registerComplianceCommands(program: Command): void {
       const { listFrameworks } = await import('../../core/compliance/requirementStore');
       const { FRAMEWORK_PACKS } = await import('../../core/compliance/frameworkPacks');
       const enabled = await withVault(vault, flags, (session) => session.read((db) => listFrameworks(db)));
-      const rows = FRAMEWORK_PACKS.map((p) => ({ id: p.id, title: p.title, version: p.version, requirements: p.requirements.length, enabled: enabled.some((f) => f.id === p.id && f.enabled) }));
+      const rows = FRAMEWORK_PACKS.map((p) => ({
+        id: p.id,
+        title: p.title,
+        version: p.version,
+        requirements: p.requirements.length,
+        enabled: enabled.some((f) => f.id === p.id && f.enabled),
+      }));
       if (flags.json) sayJson(rows);
-      else for (const r of rows) say(`${r.enabled ? '*' : ' '} ${r.id.padEnd(18)} ${r.version}  ${String(r.requirements).padStart(2)} requirements  ${r.title}`);
+      else
+        for (const r of rows) say(`${r.enabled ? '*' : ' '} ${r.id.padEnd(18)} ${r.version}  ${String(r.requirements).padStart(2)} requirements  ${r.title}`);
     });
   unlockOptions(framework.command('enable').description('count a pack in the status and the score').argument('<vault>').argument('<id>'))
     .option('--json', 'machine-readable output')
@@ -81,13 +102,13 @@ export function registerComplianceCommands(program: Command): void {
       if (flags.json) sayJson(result);
       else say(`${id} enabled: ${String(result.added)} requirement(s) added, ${String(result.updated)} updated.`);
     });
-  unlockOptions(framework.command('disable').description('stop counting a pack (its requirements stay in the history)').argument('<vault>').argument('<id>')).action(
-    async (vault: string, id: string, flags: UnlockFlags) => {
-      const { disableFramework } = await import('../../core/compliance/requirementStore');
-      await withVault(vault, flags, (session) => disableFramework(session, id));
-      say(`${id} disabled.`);
-    },
-  );
+  unlockOptions(
+    framework.command('disable').description('stop counting a pack (its requirements stay in the history)').argument('<vault>').argument('<id>'),
+  ).action(async (vault: string, id: string, flags: UnlockFlags) => {
+    const { disableFramework } = await import('../../core/compliance/requirementStore');
+    await withVault(vault, flags, (session) => disableFramework(session, id));
+    say(`${id} disabled.`);
+  });
 
   const requirement = program.command('requirement').description("requirements: the packs' and your own");
   unlockOptions(
@@ -113,16 +134,39 @@ export function registerComplianceCommands(program: Command): void {
     .action(
       async (
         vault: string,
-        flags: JsonFlag & { id: string; title: string; course: string; every: string; grace: string; newHire: string; applies?: string; minScore?: string; all?: boolean; evidence?: boolean; clause?: string; reason?: string; retain?: string },
+        flags: JsonFlag & {
+          id: string;
+          title: string;
+          course: string;
+          every: string;
+          grace: string;
+          newHire: string;
+          applies?: string;
+          minScore?: string;
+          all?: boolean;
+          evidence?: boolean;
+          clause?: string;
+          reason?: string;
+          retain?: string;
+        },
       ) => {
         const minScore = flags.minScore === undefined ? null : Number(flags.minScore);
-        if (minScore !== null && !(minScore >= 0 && minScore <= 100)) throw await custodianError('validation_failed', '--min-score is a percentage from 0 to 100.');
+        if (minScore !== null && !(minScore >= 0 && minScore <= 100))
+          throw await custodianError('validation_failed', '--min-score is a percentage from 0 to 100.');
         const retain = flags.retain === undefined ? null : Number(flags.retain);
-        if (retain !== null && !(Number.isInteger(retain) && retain >= 0 && retain <= 100)) throw await custodianError('validation_failed', '--retain is whole years from 0 to 100.');
+        if (retain !== null && !(Number.isInteger(retain) && retain >= 0 && retain <= 100))
+          throw await custodianError('validation_failed', '--retain is whole years from 0 to 100.');
         const rule: RequirementRuleInput = {
           appliesTo: flags.applies ? await parseApplies(flags.applies) : { units: [], roles: [], sites: [] },
           newHireDays: await parseDays('--new-hire', flags.newHire),
-          courses: { codes: flags.course.split(',').map((c) => c.trim()).filter(Boolean), match: flags.all ? 'all' : 'any', minScore },
+          courses: {
+            codes: flags.course
+              .split(',')
+              .map((c) => c.trim())
+              .filter(Boolean),
+            match: flags.all ? 'all' : 'any',
+            minScore,
+          },
           recurrenceMonths: await parseEvery(flags.every),
           graceDays: await parseDays('--grace', flags.grace),
           retention: retain === null ? null : { years: retain, basis: 'training' },
@@ -149,7 +193,9 @@ export function registerComplianceCommands(program: Command): void {
       if (list.length === 0) say('No requirements yet: enable a framework (custodian framework enable VAULT hipaa) or add your own.');
       for (const r of list) {
         const every = r.rule.recurrenceMonths === null ? 'once' : `every ${String(r.rule.recurrenceMonths)} months`;
-        say(`${r.requirementId} v${String(r.version)} (${r.origin}) ${r.clause ?? ''}\n  ${r.title}: ${r.rule.courses.codes.join(r.rule.courses.match === 'all' ? ' + ' : ' or ')}, ${every}, grace ${String(r.rule.graceDays)} days${r.rule.evidence.required ? ', evidence required' : ''}`);
+        say(
+          `${r.requirementId} v${String(r.version)} (${r.origin}) ${r.clause ?? ''}\n  ${r.title}: ${r.rule.courses.codes.join(r.rule.courses.match === 'all' ? ' + ' : ' or ')}, ${every}, grace ${String(r.rule.graceDays)} days${r.rule.evidence.required ? ', evidence required' : ''}`,
+        );
       }
     });
 
@@ -194,7 +240,10 @@ function registerRetentionCommand(program: Command): void {
       }
       const due = rows.filter((r) => r.disposeAfter !== null && r.disposeAfter <= asOf).length;
       const inEffect = rows.filter((r) => r.disposeAfter === null).length;
-      const later = rows.filter((r) => r.disposeAfter !== null && r.disposeAfter > asOf).map((r) => r.disposeAfter as string).sort();
+      const later = rows
+        .filter((r) => r.disposeAfter !== null && r.disposeAfter > asOf)
+        .map((r) => r.disposeAfter as string)
+        .sort();
       say(`${String(rows.length)} training record(s) under a retention rule, as of ${asOf}:`);
       say(`  ${String(due)} may be disposed of now`);
       say(`  ${String(later.length)} must be kept until a later date${later[0] ? ` (the first on ${later[0]})` : ''}`);

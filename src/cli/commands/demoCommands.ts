@@ -36,10 +36,14 @@ function printSummary(s: DemoSummary, seconds: number): void {
   say(`  people          ${n(s.people)} (${n(s.activePeople)} active, ${n(s.leavers)} leavers, ${n(s.newHires)} hired since ${s.historyFrom})`);
   say(`  organisation    ${n(s.orgUnits)} units, ${n(s.jobRoles)} job roles, ${n(s.sites)} sites`);
   say(`  courses         ${n(s.courses)}`);
-  say(`  completions     ${n(s.completions)} (${n(s.onTime)} on time, ${n(s.late)} late, ${n(s.failedAttempts)} failed attempts, ${n(s.retaken)} passed on a retake)`);
+  say(
+    `  completions     ${n(s.completions)} (${n(s.onTime)} on time, ${n(s.late)} late, ${n(s.failedAttempts)} failed attempts, ${n(s.retaken)} passed on a retake)`,
+  );
   say(`  gaps            ${n(s.overdue)} overdue, ${n(s.neverCompleted)} never completed`);
   say(`  certifications  ${n(s.certifications)} (${n(s.certificationsExpiringIn90Days)} current cards expire within 90 days)`);
-  say(`  evidence        ${n(docs)} documents: ${n(s.evidence.certificates)} certificates, ${n(s.evidence.signInSheets)} sign-in sheets, ${n(s.evidence.scans)} scans (${n(s.evidence.links)} links)`);
+  say(
+    `  evidence        ${n(docs)} documents: ${n(s.evidence.certificates)} certificates, ${n(s.evidence.signInSheets)} sign-in sheets, ${n(s.evidence.scans)} scans (${n(s.evidence.links)} links)`,
+  );
   say(`  LMS reports     ${n(s.lmsReports.reports)} monthly completion reports (${n(s.lmsReports.links)} links)`);
   say(`  took ${seconds.toFixed(1)} s`);
 }
@@ -63,7 +67,7 @@ export function registerDemoCommands(program: Command): void {
     .option('--user <name>', 'the administrator (default: admin for a new vault, else the first administrator)')
     .option('--passphrase-file <file>', 'read the passphrase from a file')
     .option('--kdf <mode>', 'for a new vault, Argon2id cost: calibrate (0.5-1 s here) or minimum (64 MiB, t=3)', 'calibrate')
-    .option('--json', 'print the counts (and a new vault\'s recovery key) as JSON')
+    .option('--json', "print the counts (and a new vault's recovery key) as JSON")
     .action(async (vault: string, flags: DemoFlags) => {
       const { checkDemoOptions, fillDemoVault } = await import('../../core/demo/fillDemoVault');
       const { createVault } = await import('../../core/vault/createVault');
@@ -84,7 +88,10 @@ export function registerDemoCommands(program: Command): void {
         return { summary, seconds: (performance.now() - start) / 1000 };
       };
 
-      const isVault = await stat(vaultPaths(dir).header).then(() => true, () => false);
+      const isVault = await stat(vaultPaths(dir).header).then(
+        () => true,
+        () => false,
+      );
       if (isVault) {
         const { summary, seconds } = await withVault(dir, flags, fill);
         if (json) sayJson({ vault: dir, created: false, ...summary, seconds });

@@ -55,12 +55,12 @@ export function registerEvidenceCommands(program: Command): void {
 
   const recovery = program.commands.find((c) => c.name() === 'recovery');
   if (!recovery) throw new Error('register vault commands first');
-  unlockOptions(recovery.command('export-identity').description('print the AGE-SECRET-KEY of one blob (for age -d)').argument('<vault>').argument('<id>')).action(
-    async (vault: string, id: string, flags: UnlockFlags) => {
-      const { exportEvidenceIdentity } = await import('../../core/evidence/evidenceStore');
-      await withVault(vault, flags, async (session) => {
-        say(await exportEvidenceIdentity(session, id));
-      });
-    },
-  );
+  unlockOptions(
+    recovery.command('export-identity').description('print the AGE-SECRET-KEY of one blob (for age -d)').argument('<vault>').argument('<id>'),
+  ).action(async (vault: string, id: string, flags: UnlockFlags) => {
+    const { exportEvidenceIdentity } = await import('../../core/evidence/evidenceStore');
+    await withVault(vault, flags, async (session) => {
+      say(await exportEvidenceIdentity(session, id));
+    });
+  });
 }

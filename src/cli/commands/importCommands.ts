@@ -20,13 +20,23 @@ interface ImportFlags extends UnlockFlags {
 }
 
 function printReport(result: ImportResult): void {
-  say(`${result.file}: ${result.kind}, ${result.format}${result.encoding ? ` (${result.encoding}${result.delimiter ? `, delimiter ${JSON.stringify(result.delimiter)}` : ''})` : ''}${result.sheet ? ` sheet "${result.sheet}"` : ''}`);
+  say(
+    `${result.file}: ${result.kind}, ${result.format}${result.encoding ? ` (${result.encoding}${result.delimiter ? `, delimiter ${JSON.stringify(result.delimiter)}` : ''})` : ''}${result.sheet ? ` sheet "${result.sheet}"` : ''}`,
+  );
   for (const warning of result.warnings) say(`  note: ${warning}`);
-  say(`  columns: ${Object.entries(result.mapping).map(([header, field]) => `${header} -> ${field}`).join(', ')}`);
+  say(
+    `  columns: ${Object.entries(result.mapping)
+      .map(([header, field]) => `${header} -> ${field}`)
+      .join(', ')}`,
+  );
   if (result.ignoredColumns.length) say(`  ignored columns: ${result.ignoredColumns.join(', ')}`);
-  say(`  rows ${String(result.rows)}: ${String(result.inserted)} inserted, ${String(result.updated)} updated, ${String(result.unchanged)} unchanged, ${String(result.invalid)} invalid${result.coursesCreated ? `; ${String(result.coursesCreated)} new course(s)` : ''}`);
+  say(
+    `  rows ${String(result.rows)}: ${String(result.inserted)} inserted, ${String(result.updated)} updated, ${String(result.unchanged)} unchanged, ${String(result.invalid)} invalid${result.coursesCreated ? `; ${String(result.coursesCreated)} new course(s)` : ''}`,
+  );
   for (const entry of result.report) {
-    say(`  row ${String(entry.row)}${entry.column ? `, ${entry.column}` : ''}${entry.value !== null ? ` = ${JSON.stringify(entry.value)}` : ''}: ${entry.reason}`);
+    say(
+      `  row ${String(entry.row)}${entry.column ? `, ${entry.column}` : ''}${entry.value !== null ? ` = ${JSON.stringify(entry.value)}` : ''}: ${entry.reason}`,
+    );
   }
   if (result.report.length < result.invalid) say(`  ... and ${String(result.invalid - result.report.length)} more`);
   say(result.committed ? '  committed.' : result.dryRun ? '  dry run: nothing was changed.' : '  nothing was imported.');
@@ -39,7 +49,12 @@ export function registerImportCommands(program: Command): void {
     .argument('<vault>')
     .argument('<file>')
     .option('--as <kind>', 'roster, completions or certifications (default: detected from the headers)')
-    .option('--map <header=field>', 'map a column to a field (repeatable); field "ignore" drops it', (value: string, previous: string[]) => [...previous, value], [])
+    .option(
+      '--map <header=field>',
+      'map a column to a field (repeatable); field "ignore" drops it',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
     .option('--date-format <format>', 'dd/mm/yyyy or mm/dd/yyyy, for slash dates that read either way')
     .option('--sheet <name>', 'XLSX: the worksheet to read (default: the first)')
     .option('--skip-invalid', 'import the valid rows and report the rest')

@@ -45,7 +45,10 @@ export class ImportJobs {
           state: 'failed',
           rows: job.status.rows,
           result: null,
-          error: error instanceof CustodianError ? { code: error.code, message: error.message } : { code: 'internal', message: 'The import failed unexpectedly. Nothing was changed.' },
+          error:
+            error instanceof CustodianError
+              ? { code: error.code, message: error.message }
+              : { code: 'internal', message: 'The import failed unexpectedly. Nothing was changed.' },
         };
       },
     );

@@ -15,7 +15,10 @@ afterEach(() => {
 function manager(now: () => number) {
   return new VaultManager({
     dataDir: temp.dir,
-    dialogs: { chooseFolder: (purpose) => Promise.resolve(purpose === 'create' ? join(temp.dir, 'vaults') : null), chooseImportFile: () => Promise.resolve(null) },
+    dialogs: {
+      chooseFolder: (purpose) => Promise.resolve(purpose === 'create' ? join(temp.dir, 'vaults') : null),
+      chooseImportFile: () => Promise.resolve(null),
+    },
     kdf: 'minimum',
     now,
   });

@@ -108,7 +108,10 @@ export class VaultManager {
   private async remember(path: string, user: string): Promise<void> {
     await this.settings.update((s) => ({
       ...s,
-      recent: [{ path, name: vaultDisplayName(path), lastUser: user, openedAt: new Date().toISOString() }, ...s.recent.filter((r) => r.path !== path)].slice(0, 10),
+      recent: [{ path, name: vaultDisplayName(path), lastUser: user, openedAt: new Date().toISOString() }, ...s.recent.filter((r) => r.path !== path)].slice(
+        0,
+        10,
+      ),
     }));
   }
 
@@ -169,7 +172,8 @@ export class VaultManager {
 
   async unlock(input: { location: string } & ({ user: string; passphrase: string } | { recoveryKey: string })): Promise<VaultInfo> {
     const dir = this.pathFor(input.location);
-    const credential: Credential = 'recoveryKey' in input ? { recoveryKey: input.recoveryKey } : { user: input.user, passphrase: Buffer.from(input.passphrase) };
+    const credential: Credential =
+      'recoveryKey' in input ? { recoveryKey: input.recoveryKey } : { user: input.user, passphrase: Buffer.from(input.passphrase) };
     return this.adopt(await openVault(dir, credential));
   }
 

@@ -55,7 +55,9 @@ describe('appendAudit', () => {
     const result = await session.verifyLog();
     expect(result).toMatchObject({ ok: true, problem: null });
     expect(result.size).toBe(before + 12_000);
-    const rows = await session.read((db) => db.all<{ seq: number; target: string }>("SELECT seq, target FROM audit_log WHERE action = 'record.import' ORDER BY seq LIMIT 3"));
+    const rows = await session.read((db) =>
+      db.all<{ seq: number; target: string }>("SELECT seq, target FROM audit_log WHERE action = 'record.import' ORDER BY seq LIMIT 3"),
+    );
     expect(rows).toEqual([
       { seq: before, target: 'row-0' },
       { seq: before + 1, target: 'row-1' },
@@ -74,7 +76,10 @@ describe('appendAudit', () => {
     expect(rootOf(leaves).equals(newest.root)).toBe(true);
     for (const [index, leaf] of leaves.entries()) expect(verifyInclusion(leaf, index, leaves.length, inclusionPath(leaves, index), newest.root)).toBe(true);
     for (const old of checkpoints) {
-      expect(verifyConsistency(old.size, newest.size, old.root, newest.root, consistencyPath(leaves, old.size)), `${String(old.size)} -> ${String(newest.size)}`).toBe(true);
+      expect(
+        verifyConsistency(old.size, newest.size, old.root, newest.root, consistencyPath(leaves, old.size)),
+        `${String(old.size)} -> ${String(newest.size)}`,
+      ).toBe(true);
     }
     await session.lock();
   });

@@ -22,7 +22,8 @@ export function checkLogHead(db: ReadableDb, vaultId: string, head: Checkpoint |
   if (!known?.n) return { ok: false, reason: 'the log head is signed by an unknown key' };
   if (size !== head.size) return { ok: false, reason: `the log has ${String(size)} entries, its head says ${String(head.size)}` };
   const latest = db.get<{ size: number; root: Buffer }>('SELECT size, root FROM checkpoints ORDER BY size DESC LIMIT 1');
-  if (!latest || latest.size !== head.size || latest.root.toString('base64') !== head.root) return { ok: false, reason: 'the newest checkpoint does not match the log head' };
+  if (!latest || latest.size !== head.size || latest.root.toString('base64') !== head.root)
+    return { ok: false, reason: 'the newest checkpoint does not match the log head' };
   const frontier = new MerkleFrontier(db.all<FrontierNode>('SELECT size, hash FROM audit_frontier ORDER BY level'));
   if (frontier.root().toString('base64') !== head.root) return { ok: false, reason: "the tree's stored right edge does not match the log head" };
   return { ok: true, reason: null };

@@ -22,11 +22,7 @@ export function checkpointMessage(c: Pick<Checkpoint, 'vaultId' | 'size' | 'root
   return Buffer.from(`custodian audit checkpoint v1\n${c.vaultId}\n${String(c.size)}\n${c.root}\n`);
 }
 
-export function signCheckpoint(
-  fields: Omit<Checkpoint, 'signature' | 'publicKey'>,
-  privateKey: KeyObject,
-  publicKey: string,
-): Checkpoint {
+export function signCheckpoint(fields: Omit<Checkpoint, 'signature' | 'publicKey'>, privateKey: KeyObject, publicKey: string): Checkpoint {
   const signature = sign(null, checkpointMessage(fields), privateKey).toString('base64');
   return { ...fields, publicKey, signature };
 }

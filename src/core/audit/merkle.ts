@@ -8,7 +8,10 @@ import { sha256Bytes, sha256Hex } from '../crypto/sha256';
 export type Hash = Buffer;
 
 export function leafHash(data: Uint8Array): Hash {
-  return createHash('sha256').update(Buffer.from([0])).update(data).digest();
+  return createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(data)
+    .digest();
 }
 
 /** leafHash of a string's UTF-8 bytes, as hex: U+0000 is the 0x00 prefix byte in UTF-8. */
@@ -97,13 +100,7 @@ export function verifyInclusion(leaf: Hash, index: number, size: number, path: r
   return sn === 0 && r.equals(root);
 }
 
-export function verifyConsistency(
-  firstSize: number,
-  secondSize: number,
-  firstRoot: Hash,
-  secondRoot: Hash,
-  path: readonly Hash[],
-): boolean {
+export function verifyConsistency(firstSize: number, secondSize: number, firstRoot: Hash, secondRoot: Hash, path: readonly Hash[]): boolean {
   if (firstSize < 0 || firstSize > secondSize) return false;
   if (firstSize === secondSize) return path.length === 0 && firstRoot.equals(secondRoot);
   if (firstSize === 0) return path.length === 0;

@@ -51,7 +51,7 @@ interface CheckpointRow {
 export function verifyLog(db: ReadableDb, vaultId: string, head: Checkpoint | null): LogVerification {
   const rows = db.all<LogRow>('SELECT * FROM audit_log ORDER BY seq');
   const checkpoints = db.all<CheckpointRow>('SELECT * FROM checkpoints ORDER BY size');
-  const knownKeys = new Set((db.all<{ public_key: string }>('SELECT public_key FROM signing_keys')).map((r) => r.public_key));
+  const knownKeys = new Set(db.all<{ public_key: string }>('SELECT public_key FROM signing_keys').map((r) => r.public_key));
   const signers = new Set<string>();
   const frontier = new MerkleFrontier();
   // A holder rather than a `let`: the closure assigns it, which flow analysis cannot see.
@@ -114,7 +114,8 @@ export function verifyLog(db: ReadableDb, vaultId: string, head: Checkpoint | nu
   if (!found.problem && head) {
     if (head.vaultId !== vaultId || !verifyCheckpointSignature(head)) fail(null, 'the log head (log.head) has an invalid signature');
     else if (!knownKeys.has(head.publicKey)) fail(null, 'the log head (log.head) is signed by an unknown key');
-    else if (head.size > rows.length) fail(rows.length, `the log was truncated: the last recorded head has ${String(head.size)} entries, the log ${String(rows.length)}`);
+    else if (head.size > rows.length)
+      fail(rows.length, `the log was truncated: the last recorded head has ${String(head.size)} entries, the log ${String(rows.length)}`);
     else if (!roots.get(head.size)?.equals(Buffer.from(head.root, 'base64'))) fail(null, 'the log was rewritten since its last recorded head');
   }
 

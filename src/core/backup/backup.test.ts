@@ -26,7 +26,6 @@ const OFFICER = 'bob';
 const OFFICER_PASSPHRASE = 'violet quartz ladder mountain drift';
 const admin = () => ({ user: ADMIN, passphrase: Buffer.from(ADMIN_PASSPHRASE) });
 
-
 async function decrypt(session: VaultSession, id: string): Promise<Buffer> {
   const out = sink();
   await readEvidence(session, id, out.stream);
@@ -48,7 +47,13 @@ function entryOffsets(bytes: Buffer): Map<string, { data: number; size: number }
   let at = 0;
   while (at + 512 <= bytes.length && bytes[at] !== 0) {
     const name = bytes.toString('latin1', at, at + 100).replace(/\0.*$/s, '');
-    const size = parseInt(bytes.toString('latin1', at + 124, at + 136).replace(/\0.*$/s, '').trim(), 8);
+    const size = parseInt(
+      bytes
+        .toString('latin1', at + 124, at + 136)
+        .replace(/\0.*$/s, '')
+        .trim(),
+      8,
+    );
     offsets.set(name, { data: at + 512, size });
     at += 512 + Math.ceil(size / 512) * 512;
   }
@@ -277,8 +282,12 @@ describe('restoreBackup', () => {
     const blob = entries.get(blobName) ?? { data: 0, size: 0 };
     const edited = Buffer.from(bytes);
     edited[blob.data + 200] = (edited[blob.data + 200] ?? 0) ^ 1;
-    const oldHash = createHash('sha256').update(bytes.subarray(blob.data, blob.data + blob.size)).digest('hex');
-    const newHash = createHash('sha256').update(edited.subarray(blob.data, blob.data + blob.size)).digest('hex');
+    const oldHash = createHash('sha256')
+      .update(bytes.subarray(blob.data, blob.data + blob.size))
+      .digest('hex');
+    const newHash = createHash('sha256')
+      .update(edited.subarray(blob.data, blob.data + blob.size))
+      .digest('hex');
     expect(manifestText).toContain(oldHash);
     edited.write(manifestText.replace(oldHash, newHash), manifestAt.data, 'utf8');
     const fixedUp = join(temp.dir, 'fixed-up.backup');

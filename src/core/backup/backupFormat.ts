@@ -106,7 +106,10 @@ export function parseManifest(bytes: Buffer): BackupManifest {
   }
   const version = (json as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version > BACKUP_VERSION) {
-    throw new CustodianError('unsupported_version', `This backup was written by a newer Custodian (backup format ${String(version)}). Update Custodian to restore it.`);
+    throw new CustodianError(
+      'unsupported_version',
+      `This backup was written by a newer Custodian (backup format ${String(version)}). Update Custodian to restore it.`,
+    );
   }
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success || parsed.data.version !== BACKUP_VERSION) throw backupDamaged('its manifest does not have the expected structure');
@@ -116,7 +119,8 @@ export function parseManifest(bytes: Buffer): BackupManifest {
     if (!kind) throw backupDamaged(`its manifest names a file a vault does not have (${JSON.stringify(entry.name.slice(0, 80))})`);
     if (seen.has(entry.name)) throw backupDamaged(`its manifest names ${entry.name} twice`);
     seen.add(entry.name);
-    if ((kind === 'header' || kind === 'logHead') && entry.size > MAX_SMALL_ENTRY_BYTES) throw backupDamaged(`its manifest gives ${entry.name} an impossible size`);
+    if ((kind === 'header' || kind === 'logHead') && entry.size > MAX_SMALL_ENTRY_BYTES)
+      throw backupDamaged(`its manifest gives ${entry.name} an impossible size`);
   }
   if (!seen.has('vault.header') || !seen.has('vault.db')) throw backupDamaged('it lacks vault.header or vault.db');
   return parsed.data;

@@ -58,7 +58,10 @@ async function describe(source: Source): Promise<BackupEntry> {
     return { name: source.name, ...(await hashFile(source.path)) };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && entryKind(source.name) === 'blob') {
-      throw new CustodianError('blob_tampered', `The encrypted file ${source.name} is missing from the vault, so no complete backup can be made. Run the audit checks.`);
+      throw new CustodianError(
+        'blob_tampered',
+        `The encrypted file ${source.name} is missing from the vault, so no complete backup can be made. Run the audit checks.`,
+      );
     }
     throw error;
   }
@@ -134,7 +137,13 @@ async function produce(tar: Pack, manifestBytes: Buffer, sources: readonly Sourc
  * MAC), then checks that only tar-stream's end-of-archive blocks follow (the writer appends
  * its own trailer after the MAC).
  */
-async function consume(tar: Pack, file: FileHandle, prefixLength: number, prefix: ReturnType<typeof createHash>, whole: ReturnType<typeof createHash>): Promise<void> {
+async function consume(
+  tar: Pack,
+  file: FileHandle,
+  prefixLength: number,
+  prefix: ReturnType<typeof createHash>,
+  whole: ReturnType<typeof createHash>,
+): Promise<void> {
   let position = 0;
   for await (const chunk of tar) {
     const bytes = chunk as Buffer;
@@ -170,7 +179,10 @@ async function writeBackupFile(
       tar.destroy(error instanceof Error ? error : new Error('backup write failed'));
     };
     const mtime = tarTime(manifest.createdAt);
-    await Promise.all([produce(tar, manifestBytes, sources, manifest.entries, mtime).catch(fail), consume(tar, file, bytes - TRAILER_BYTES, prefix, whole).catch(fail)]);
+    await Promise.all([
+      produce(tar, manifestBytes, sources, manifest.entries, mtime).catch(fail),
+      consume(tar, file, bytes - TRAILER_BYTES, prefix, whole).catch(fail),
+    ]);
     if (failure !== undefined) throw failure instanceof Error ? failure : new Error('backup write failed');
     const trailer = await trailerBytes(computeBackupMac(dataKey, manifest.vaultId, prefix.digest()), manifest.createdAt);
     whole.update(trailer);
@@ -231,7 +243,13 @@ export async function createBackup(session: VaultSession, outFile: string): Prom
   }
   const folderInfo = await stat(folder).catch(() => null);
   if (!folderInfo?.isDirectory()) throw new CustodianError('not_found', `The folder ${folder} does not exist.`);
-  if (await stat(out).then(() => true, () => false)) throw new CustodianError('conflict', `${out} already exists; choose a new name for the backup.`);
+  if (
+    await stat(out).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw new CustodianError('conflict', `${out} already exists; choose a new name for the backup.`);
 
   const workDir = join(folder, `.${basename(out)}.${randomBytes(6).toString('hex')}.work`);
   const temp = tempNameFor(out);
@@ -269,7 +287,13 @@ export async function createBackup(session: VaultSession, outFile: string): Prom
       const why = error instanceof Error ? error.message : 'unknown problem';
       throw new CustodianError('internal', `The backup did not pass verification after writing, so it was not kept: ${why}`, { cause: error });
     }
-    if (await stat(out).then(() => true, () => false)) throw new CustodianError('conflict', `${out} appeared while the backup was being written; nothing was overwritten.`);
+    if (
+      await stat(out).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw new CustodianError('conflict', `${out} appeared while the backup was being written; nothing was overwritten.`);
     await rename(temp, out);
     await syncDirectory(folder);
     await session.record([{ action: 'vault.backup', target: session.vaultId, after: written.sha256 }]);

@@ -8,7 +8,18 @@ import { CustodianError } from '../../shared/errors';
 import { headerSchema } from '../vault/vaultHeader';
 import type { VaultHeader } from '../vault/vaultHeader';
 import type { BackupManifest, EntryKind } from './backupFormat';
-import { MAC_NAME, backupDamaged, MANIFEST_NAME, MAX_MANIFEST_BYTES, TRAILER_BYTES, entryKind, backupFileSize, parseManifest, parseMacText, trailerBytes } from './backupFormat';
+import {
+  MAC_NAME,
+  backupDamaged,
+  MANIFEST_NAME,
+  MAX_MANIFEST_BYTES,
+  TRAILER_BYTES,
+  entryKind,
+  backupFileSize,
+  parseManifest,
+  parseMacText,
+  trailerBytes,
+} from './backupFormat';
 
 export interface ReadBackup {
   manifest: BackupManifest;

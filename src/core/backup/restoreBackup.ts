@@ -39,7 +39,10 @@ async function checkOpened(session: VaultSession, read: Awaited<ReturnType<typeo
   }
   const log = await session.verifyLog();
   if (!log.ok) {
-    throw new CustodianError('log_tampered', `The audit log in the backup does not verify (${log.problem?.reason ?? 'unknown problem'}). Nothing was restored.`);
+    throw new CustodianError(
+      'log_tampered',
+      `The audit log in the backup does not verify (${log.problem?.reason ?? 'unknown problem'}). Nothing was restored.`,
+    );
   }
   const rows = await session.read((db) => db.all<{ blob_name: string }>('SELECT blob_name FROM evidence'));
   const inBackup = new Set(read.manifest.entries.filter((entry) => entryKind(entry.name) === 'blob').map((entry) => blobNameOf(entry.name)));
@@ -80,7 +83,13 @@ export async function restoreBackup(backupFile: string, targetDir: string, crede
     session = await openVault(staging, credential);
     await checkOpened(session, read);
     await session.record([{ action: 'vault.restore', target: session.vaultId, after: read.sha256 }]);
-    const result: RestoreResult = { dir: target, vaultId: session.vaultId, sha256: read.sha256, entries: read.manifest.entries.length, user: session.principal.name };
+    const result: RestoreResult = {
+      dir: target,
+      vaultId: session.vaultId,
+      sha256: read.sha256,
+      entries: read.manifest.entries.length,
+      user: session.principal.name,
+    };
     await session.lock();
     session = undefined;
     if (existing) await rmdir(target);

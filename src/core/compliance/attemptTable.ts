@@ -52,7 +52,15 @@ export class AttemptTable {
   }
 
   /** Appends a row (an Attempt's fields, the course from courseOf); no object is made for it. */
-  push(course: number, rowId: number, completedOn: string, passed: boolean | null, score: number | null, expiresOn: string | null, evidence: EvidenceState): void {
+  push(
+    course: number,
+    rowId: number,
+    completedOn: string,
+    passed: boolean | null,
+    score: number | null,
+    expiresOn: string | null,
+    evidence: EvidenceState,
+  ): void {
     if (this.size === this.course.length) this.grow();
     const at = this.size++;
     this.course[at] = course;

@@ -90,7 +90,10 @@ export function parseAsOf(text: string): string {
   }
   const stamp = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(value);
   if (stamp && !Number.isNaN(Date.parse(value))) return stamp[1] as string;
-  throw new CustodianError('validation_failed', `Cannot read "${text}" as a date: give YYYY-MM-DD, or a timestamp with its zone such as 2025-03-01T17:00:00-05:00.`);
+  throw new CustodianError(
+    'validation_failed',
+    `Cannot read "${text}" as a date: give YYYY-MM-DD, or a timestamp with its zone such as 2025-03-01T17:00:00-05:00.`,
+  );
 }
 
 /** Today's date in this machine's zone (the officer's calendar). */

@@ -60,7 +60,15 @@ describe('loadComplianceData', () => {
     const ids = await session.read((db) => db.all<{ person_id: string; employee_id: string }>('SELECT person_id, employee_id FROM people WHERE current = 1'));
     const employee = new Map(ids.map((r) => [r.person_id, r.employee_id]));
     const loaded = data.people.flatMap((person) =>
-      attemptsOf(person.attempts).map((a) => ({ person: employee.get(person.personId), row_id: a.rowId, code: a.courseCode, completed_on: a.completedOn, score: a.score, passed: a.passed, expires_on: a.expiresOn })),
+      attemptsOf(person.attempts).map((a) => ({
+        person: employee.get(person.personId),
+        row_id: a.rowId,
+        code: a.courseCode,
+        completed_on: a.completedOn,
+        score: a.score,
+        passed: a.passed,
+        expires_on: a.expiresOn,
+      })),
     );
     const expected = rows.map((r) => ({ ...r, passed: r.passed === null ? null : r.passed === 1 }));
     const order = (a: { row_id: number }, b: { row_id: number }) => a.row_id - b.row_id;
@@ -85,7 +93,9 @@ describe('loadComplianceData', () => {
 
   it('reads the covering index alone, never the table', async () => {
     for (const bounded of [true, false]) {
-      const plan = await session.read((db) => db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${readAttemptsSql(2, bounded)}`, [...(bounded ? ['', 'z'] : ['']), 'a', 'b']));
+      const plan = await session.read((db) =>
+        db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${readAttemptsSql(2, bounded)}`, [...(bounded ? ['', 'z'] : ['']), 'a', 'b']),
+      );
       expect(plan.map((p) => p.detail).join('\n')).toMatch(/USING COVERING INDEX completions_current_attempts \(person_id>\?( AND person_id<\?)?\)/);
     }
   });

@@ -61,7 +61,7 @@ export function loadComplianceData(db: ReadableDb, courseCodes: readonly string[
     const packed = courses.length === 0 ? '' : readAttempts(db, courses, from, to);
     const byId = new Map(range.map((person) => [person.personId, person]));
     // One line per person: `person_id#attempts`.
-    for (let at = 0; at < packed.length; ) {
+    for (let at = 0; at < packed.length;) {
       let end = packed.indexOf('\n', at);
       if (end < 0) end = packed.length;
       const mark = packed.indexOf('#', at);
@@ -246,7 +246,15 @@ class DateStrings {
  * before the map. An item that does not have its six fields, or names another course, is
  * skipped (neither can occur).
  */
-function parseAttempts(text: string, start: number, end: number, courses: ReadonlyMap<string, CourseRow>, evidence: ReadonlyMap<number, EvidenceState>, dates: DateStrings, into: AttemptTable): void {
+function parseAttempts(
+  text: string,
+  start: number,
+  end: number,
+  courses: ReadonlyMap<string, CourseRow>,
+  evidence: ReadonlyMap<number, EvidenceState>,
+  dates: DateStrings,
+  into: AttemptTable,
+): void {
   let at = start;
   let course: CourseRow | undefined;
   while (at < end) {
@@ -262,7 +270,8 @@ function parseAttempts(text: string, start: number, end: number, courses: Readon
       let rowId = 0;
       for (let i = f5 + 1; i < next; i++) rowId = rowId * 10 + text.charCodeAt(i) - 48; // digits
       const score = f3 + 1 === f4 ? null : Number(text.slice(f3 + 1, f4));
-      const passed = f2 + 1 === f3 ? (score !== null && course.pass_mark !== null ? score >= course.pass_mark : null) : text.charCodeAt(f2 + 1) === 49; /* '1' */
+      const passed =
+        f2 + 1 === f3 ? (score !== null && course.pass_mark !== null ? score >= course.pass_mark : null) : text.charCodeAt(f2 + 1) === 49; /* '1' */
       const expiresOn = f4 + 1 === f5 ? null : dates.of(text, f4 + 1, f5);
       into.push(course.index, rowId, dates.of(text, f1 + 1, f2), passed, score, expiresOn, evidence.get(rowId) ?? 'none');
     }

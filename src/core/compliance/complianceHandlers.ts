@@ -25,14 +25,20 @@ export function complianceHandlers(session: () => VaultSession): Pick<Handlers, 
       return {
         ...report,
         expiries: { ...report.expiries, soonest: report.expiries.soonest.map((e) => ({ ...e, person: person(e.personId) })) },
-        certificationExpiries: { ...report.certificationExpiries, soonest: report.certificationExpiries.soonest.map((c) => ({ ...c, person: person(c.personId) })) },
+        certificationExpiries: {
+          ...report.certificationExpiries,
+          soonest: report.certificationExpiries.soonest.map((c) => ({ ...c, person: person(c.personId) })),
+        },
       };
     },
     'custodian:compliance.trend': async ({ asOf }) => ({ points: await complianceTrend(session(), asOf === undefined ? localToday() : parseAsOf(asOf)) }),
     'custodian:compliance.gap': async ({ asOf, requirementId, kind, unit }) => {
       const current = session();
       const { total, people } = await gapPeople(current, { asOf: parseAsOf(asOf), requirementId, kind, limit: 500, ...(unit ? { unit } : {}) });
-      const names = await personNames(current, people.map((p) => p.personId));
+      const names = await personNames(
+        current,
+        people.map((p) => p.personId),
+      );
       return {
         total,
         people: people.map((p) => ({ ...p, name: names.get(p.personId)?.name ?? '(unknown)', employeeId: names.get(p.personId)?.employeeId ?? null })),

@@ -76,14 +76,25 @@ describe('complianceReport', () => {
 
   it('evidence linked and accepted makes a training compliant; a rejected file shows as evidence_rejected', async () => {
     await enableFramework(session, 'osha-bbp');
-    const completions = await session.read((db) => db.all<{ completion_id: string; employee_id: string }>(
-      "SELECT c.completion_id, p.employee_id FROM completions c JOIN people p ON p.person_id = c.person_id AND p.current = 1 WHERE c.current = 1 AND c.completed_on IN ('2024-10-01', '2024-03-08')",
-    ));
+    const completions = await session.read((db) =>
+      db.all<{ completion_id: string; employee_id: string }>(
+        "SELECT c.completion_id, p.employee_id FROM completions c JOIN people p ON p.person_id = c.person_id AND p.current = 1 WHERE c.current = 1 AND c.completed_on IN ('2024-10-01', '2024-03-08')",
+      ),
+    );
     const ids: Record<string, string> = {};
     for (const c of completions) {
-      const meta = await addEvidence(session, { source: Readable.from([Buffer.from(`sign-in sheet ${c.employee_id}`)]), fileName: `${c.employee_id}.txt`, mediaType: 'text/plain', personId: null });
+      const meta = await addEvidence(session, {
+        source: Readable.from([Buffer.from(`sign-in sheet ${c.employee_id}`)]),
+        fileName: `${c.employee_id}.txt`,
+        mediaType: 'text/plain',
+        personId: null,
+      });
       await session.mutate((db) => {
-        db.run("INSERT INTO evidence_links (evidence_id, target_kind, target_id, linked_at) VALUES (?, 'completion', ?, ?)", [meta.id, c.completion_id, new Date().toISOString()]);
+        db.run("INSERT INTO evidence_links (evidence_id, target_kind, target_id, linked_at) VALUES (?, 'completion', ?, ?)", [
+          meta.id,
+          c.completion_id,
+          new Date().toISOString(),
+        ]);
         return { result: undefined, events: [{ action: 'evidence.link', target: meta.id }] };
       });
       ids[c.employee_id] = meta.id;
@@ -110,7 +121,9 @@ describe('complianceReport', () => {
     const pack = history[0];
     if (!pack) throw new Error('the pack requirement is missing');
     expect(pack.origin).toBe('pack');
-    await expect(saveRequirement(session, { id: 'osha-bbp.training', title: 'BBP', rule: { ...pack.rule, appliesTo: { units: ['Laboratory'], roles: [], sites: [] } } })).rejects.toThrow(/reason/);
+    await expect(
+      saveRequirement(session, { id: 'osha-bbp.training', title: 'BBP', rule: { ...pack.rule, appliesTo: { units: ['Laboratory'], roles: [], sites: [] } } }),
+    ).rejects.toThrow(/reason/);
     const adapted = await saveRequirement(session, {
       id: 'osha-bbp.training',
       title: pack.title,
@@ -118,14 +131,27 @@ describe('complianceReport', () => {
       reason: 'exposure control plan: laboratory only',
     });
     expect(adapted).toMatchObject({ version: 2, origin: 'adapted', reason: 'exposure control plan: laboratory only' });
-    const own = await saveRequirement(session, { id: 'site.privacy', title: 'Privacy refresher', rule: { courses: { codes: ['HIPAA-PS'] }, recurrenceMonths: 12, graceDays: 30 } });
+    const own = await saveRequirement(session, {
+      id: 'site.privacy',
+      title: 'Privacy refresher',
+      rule: { courses: { codes: ['HIPAA-PS'] }, recurrenceMonths: 12, graceDays: 30 },
+    });
     expect(own).toMatchObject({ frameworkId: 'custom', origin: 'custom', version: 1 });
     const report = await complianceReport(session, { asOf: '2025-01-15' });
     const counts = Object.fromEntries(report.frameworks.flatMap((f) => f.requirements).map((r) => [r.requirementId, r.counts]));
     expect(counts['osha-bbp.training']).toEqual({ compliant: 2, not_applicable: 2 }); // E3 is in Administration now out of scope
     expect(counts['site.privacy']).toEqual({ compliant: 1, never_trained: 2, not_applicable: 1 });
-    const log = await session.read((db) => db.all<{ action: string; target: string }>("SELECT action, target FROM audit_log WHERE action LIKE 'requirement.%' OR action LIKE 'framework.%' ORDER BY seq"));
-    expect(log.map((e) => `${e.action} ${e.target}`)).toEqual(['requirement.create osha-bbp.training', 'framework.enable osha-bbp', 'requirement.update osha-bbp.training', 'requirement.create site.privacy']);
+    const log = await session.read((db) =>
+      db.all<{ action: string; target: string }>(
+        "SELECT action, target FROM audit_log WHERE action LIKE 'requirement.%' OR action LIKE 'framework.%' ORDER BY seq",
+      ),
+    );
+    expect(log.map((e) => `${e.action} ${e.target}`)).toEqual([
+      'requirement.create osha-bbp.training',
+      'framework.enable osha-bbp',
+      'requirement.update osha-bbp.training',
+      'requirement.create site.privacy',
+    ]);
     expect(await session.verifyLog()).toMatchObject({ ok: true });
   });
 
@@ -133,7 +159,19 @@ describe('complianceReport', () => {
     await enableFramework(session, 'osha-bbp');
     const trend = await complianceTrend(session, '2025-01-15');
     expect(trend.map((p) => p.asOf)).toEqual([
-      '2024-01-31', '2024-02-29', '2024-03-31', '2024-04-30', '2024-05-31', '2024-06-30', '2024-07-31', '2024-08-31', '2024-09-30', '2024-10-31', '2024-11-30', '2024-12-31', '2025-01-15',
+      '2024-01-31',
+      '2024-02-29',
+      '2024-03-31',
+      '2024-04-30',
+      '2024-05-31',
+      '2024-06-30',
+      '2024-07-31',
+      '2024-08-31',
+      '2024-09-30',
+      '2024-10-31',
+      '2024-11-30',
+      '2024-12-31',
+      '2025-01-15',
     ]);
     const byDate = new Map(trend.map((p) => [p.asOf, p.overall]));
     // Before anyone trained in 2024 (E4 trained 2023-06-01) the score is lower than after.
@@ -158,7 +196,9 @@ describe('complianceReport', () => {
     expect(cold.pairs?.length).toBe(4 * cold.frameworks.reduce((n, f) => n + f.requirements.length, 0));
     expect(warm).toEqual(cold);
     // Each pair's completion is one of that person's (read by row from the table).
-    const table = await session.read((db) => db.all<{ completion_id: string; person_id: string }>('SELECT completion_id, person_id FROM completions WHERE current = 1'));
+    const table = await session.read((db) =>
+      db.all<{ completion_id: string; person_id: string }>('SELECT completion_id, person_id FROM completions WHERE current = 1'),
+    );
     const owner = new Map(table.map((r) => [r.completion_id, r.person_id]));
     const shown = cold.pairs?.filter((p) => p.completionId !== null) ?? [];
     expect(shown.length).toBeGreaterThan(2);
@@ -167,7 +207,11 @@ describe('complianceReport', () => {
     expect(gap.people.length).toBe(2);
     for (const person of gap.people) expect(owner.get(person.completionId as string)).toBe(person.personId);
     // One framework, first after a change and then from memory.
-    await saveRequirement(session, { id: 'site.privacy', title: 'Privacy refresher', rule: { courses: { codes: ['HIPAA-PS'] }, recurrenceMonths: 12, graceDays: 30 } });
+    await saveRequirement(session, {
+      id: 'site.privacy',
+      title: 'Privacy refresher',
+      rule: { courses: { codes: ['HIPAA-PS'] }, recurrenceMonths: 12, graceDays: 30 },
+    });
     const coldOne = await complianceReport(session, { asOf: '2025-01-15', frameworkId: 'hipaa', includePairs: true });
     const warmOne = await complianceReport(session, { asOf: '2025-01-15', frameworkId: 'hipaa', includePairs: true });
     expect(coldOne.frameworks.map((f) => f.id)).toEqual(['hipaa']);
@@ -210,5 +254,4 @@ E4,BLS Provider,B-5,2023-01-01,2025-02-01
     const stillInEffect = await retentionSchedule(session, '2025-01-01');
     expect(stillInEffect.find((r) => r.courseCode === 'hipaa-ps')?.disposeAfter).toBeNull();
   });
-
 });

@@ -150,7 +150,12 @@ export async function complianceReport(session: VaultSession, options: ReportOpt
 
 /** The pairs with the ids of their completions (read by row, a query per 10,000). */
 async function withCompletionIds(session: VaultSession, pairs: readonly EvaluatedPair[]): Promise<PairRow[]> {
-  const ids = await session.read((db) => completionIds(db, pairs.flatMap((p) => (p.completionRowId === null ? [] : [p.completionRowId]))));
+  const ids = await session.read((db) =>
+    completionIds(
+      db,
+      pairs.flatMap((p) => (p.completionRowId === null ? [] : [p.completionRowId])),
+    ),
+  );
   return pairs.map(({ completionRowId, ...pair }) => ({ ...pair, completionId: completionRowId === null ? null : (ids.get(completionRowId) ?? null) }));
 }
 
@@ -238,7 +243,12 @@ export async function gapPeople(
     const pair = evaluatePair(person, requirement, options.asOf);
     const unit = pair.unit === null ? null : (loaded.data.unitNames.get(pair.unit) ?? pair.unit);
     if (options.unit !== undefined && (unit ?? NO_UNIT) !== options.unit) continue;
-    const kind = pair.status === 'compliant' || pair.status === 'due_soon' ? (requirement.rule.evidence.required && pair.evidence === 'pending' ? 'evidence_unreviewed' : pair.status) : pair.status;
+    const kind =
+      pair.status === 'compliant' || pair.status === 'due_soon'
+        ? requirement.rule.evidence.required && pair.evidence === 'pending'
+          ? 'evidence_unreviewed'
+          : pair.status
+        : pair.status;
     // `not_current`: a heat-map cell's people: in scope, training not current on the date.
     const matches = options.kind === 'not_current' ? pair.status !== 'not_applicable' && !CURRENT_STATUSES.has(pair.status) : kind === options.kind;
     if (!matches) continue;
@@ -248,6 +258,14 @@ export async function gapPeople(
   // The longest overdue first (earliest due date), then the limit: the list shows the worst cases.
   people.sort((a, b) => (a.dueOn ?? '').localeCompare(b.dueOn ?? '') || a.personId.localeCompare(b.personId));
   const shown = people.slice(0, options.limit);
-  const ids = await session.read((db) => completionIds(db, shown.flatMap((p) => (p.completionRowId === null ? [] : [p.completionRowId]))));
-  return { total, people: shown.map(({ completionRowId, ...p }) => ({ ...p, completionId: completionRowId === null ? null : (ids.get(completionRowId) ?? null) })) };
+  const ids = await session.read((db) =>
+    completionIds(
+      db,
+      shown.flatMap((p) => (p.completionRowId === null ? [] : [p.completionRowId])),
+    ),
+  );
+  return {
+    total,
+    people: shown.map(({ completionRowId, ...p }) => ({ ...p, completionId: completionRowId === null ? null : (ids.get(completionRowId) ?? null) })),
+  };
 }

@@ -49,7 +49,9 @@ function requirementJson(json: PackJson, index: number): PackJson['requirements'
 
 describe('framework packs', () => {
   it('loads every file in resources/frameworks, each valid as it is on disk', () => {
-    const files = readdirSync(FRAMEWORKS_DIR).filter((name) => name.endsWith('.json')).sort();
+    const files = readdirSync(FRAMEWORKS_DIR)
+      .filter((name) => name.endsWith('.json'))
+      .sort();
     expect(PACK_SOURCES.map((source) => source.file).sort()).toEqual(files);
     expect(FRAMEWORK_PACKS.map((p) => p.id)).toEqual(['hipaa', 'osha-bbp', 'soc2', 'gdpr', 'fedramp-moderate']);
     for (const file of files) {
@@ -134,12 +136,22 @@ describe('framework packs', () => {
     expect(() => parsePacks([{ file: 'hipaa.json', json: broken }])).toThrow(/resources\/frameworks\/hipaa\.json[\s\S]*requirements\[0\]\.rule\.graceDays/);
 
     const hipaa = hipaaOnDisk();
-    expect(() => parsePacks([{ file: 'hipaa.json', json: hipaa }, { file: 'hipaa.json', json: hipaa }])).toThrow(/pack id "hipaa" is used twice/);
+    expect(() =>
+      parsePacks([
+        { file: 'hipaa.json', json: hipaa },
+        { file: 'hipaa.json', json: hipaa },
+      ]),
+    ).toThrow(/pack id "hipaa" is used twice/);
     const twice = hipaaOnDisk();
     requirementJson(twice, 1).id = 'hipaa.security-awareness';
     expect(() => parsePacks([{ file: 'hipaa.json', json: twice }])).toThrow(/"hipaa\.security-awareness" is already used/);
     const renamed = { ...hipaaOnDisk(), id: 'hipaa-copy' };
-    expect(() => parsePacks([{ file: 'hipaa.json', json: hipaa }, { file: 'hipaa-copy.json', json: renamed }])).toThrow(/must start with "hipaa-copy\."/);
+    expect(() =>
+      parsePacks([
+        { file: 'hipaa.json', json: hipaa },
+        { file: 'hipaa-copy.json', json: renamed },
+      ]),
+    ).toThrow(/must start with "hipaa-copy\."/);
     expect(() => parsePacks([{ file: 'other.json', json: hipaa }])).toThrow(/must match the file name/);
   });
 

@@ -122,7 +122,14 @@ export function readinessScore(tallies: readonly RequirementTally[], logVerifies
       gaps.push({ requirementId: tally.requirementId, frameworkId: tally.frameworkId, kind, people: tally.gapPeople.get(kind) ?? 0, points: round1(points) });
     }
   }
-  if (!logVerifies) gaps.push({ requirementId: null, frameworkId: null, kind: 'log_integrity', people: 0, points: SCORE_COMPONENTS.find((c) => c.id === 'integrity')?.weight ?? 0 });
+  if (!logVerifies)
+    gaps.push({
+      requirementId: null,
+      frameworkId: null,
+      kind: 'log_integrity',
+      people: 0,
+      points: SCORE_COMPONENTS.find((c) => c.id === 'integrity')?.weight ?? 0,
+    });
   gaps.sort((a, b) => b.points - a.points || b.people - a.people || (a.requirementId ?? '').localeCompare(b.requirementId ?? ''));
   return { score: round1(components.reduce((sum, c) => sum + c.weight * c.value, 0)), components, gaps };
 }

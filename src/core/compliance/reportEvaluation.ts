@@ -87,7 +87,14 @@ export class ReportEvaluation {
         const requirement = engine[i] as EngineRequirement;
         const pair = evaluatePair(person, requirement, asOf);
         (this.tallies[i] as RequirementTally).add(pair);
-        collect.pairs?.push({ personId: person.personId, requirementId: requirement.requirementId, status: pair.status, reason: pair.reason, dueOn: pair.dueOn, completionRowId: pair.completionRowId });
+        collect.pairs?.push({
+          personId: person.personId,
+          requirementId: requirement.requirementId,
+          status: pair.status,
+          reason: pair.reason,
+          dueOn: pair.dueOn,
+          completionRowId: pair.completionRowId,
+        });
         if (pair.status === 'not_applicable') continue;
         const current = CURRENT_STATUSES.has(pair.status);
         if (collect.heat) {

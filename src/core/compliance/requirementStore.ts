@@ -113,7 +113,20 @@ function writeVersion(db: WritableDb, session: VaultSession, now: string, next: 
   db.run(
     `INSERT INTO requirements (requirement_id, version, current, framework_id, title, clause, summary, rule, origin, withdrawn, recorded_at, recorded_by, reason)
      VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [next.requirementId, (current?.version ?? 0) + 1, next.frameworkId, next.title, next.clause, next.summary, canonicalJson(next.rule), next.origin, next.withdrawn ? 1 : 0, now, session.principal.userId, next.reason],
+    [
+      next.requirementId,
+      (current?.version ?? 0) + 1,
+      next.frameworkId,
+      next.title,
+      next.clause,
+      next.summary,
+      canonicalJson(next.rule),
+      next.origin,
+      next.withdrawn ? 1 : 0,
+      now,
+      session.principal.userId,
+      next.reason,
+    ],
   );
   return {
     action: current ? (next.withdrawn ? 'requirement.withdraw' : 'requirement.update') : 'requirement.create',
@@ -178,7 +191,11 @@ export async function enableFramework(session: VaultSession, packId: string): Pr
 export async function disableFramework(session: VaultSession, frameworkId: string): Promise<void> {
   session.require('requirements.manage', 'change requirements');
   await session.mutate((db) => {
-    const result = db.run('UPDATE frameworks SET enabled = 0, changed_at = ?, changed_by = ? WHERE id = ? AND enabled = 1', [new Date().toISOString(), session.principal.userId, frameworkId]);
+    const result = db.run('UPDATE frameworks SET enabled = 0, changed_at = ?, changed_by = ? WHERE id = ? AND enabled = 1', [
+      new Date().toISOString(),
+      session.principal.userId,
+      frameworkId,
+    ]);
     if (result.changes === 0) throw new CustodianError('not_found', `Framework "${frameworkId}" is not enabled.`);
     return { result: undefined, events: [{ action: 'framework.disable', target: frameworkId }] };
   });
@@ -206,7 +223,10 @@ export async function saveRequirement(session: VaultSession, input: RequirementI
   const rule = requirementRuleSchema.safeParse(input.rule);
   if (!rule.success) {
     const issue = rule.error.issues[0];
-    throw new CustodianError('validation_failed', `The requirement's rule is not valid: ${issue ? `${issue.path.join('.')} ${issue.message}` : 'unknown problem'}.`);
+    throw new CustodianError(
+      'validation_failed',
+      `The requirement's rule is not valid: ${issue ? `${issue.path.join('.')} ${issue.message}` : 'unknown problem'}.`,
+    );
   }
   const title = input.title.trim();
   if (title === '' || title.length > 200) throw new CustodianError('validation_failed', 'A requirement needs a title (at most 200 characters).');

@@ -61,7 +61,14 @@ export async function retentionSchedule(session: VaultSession, asOf: string): Pr
         // Strictest: "not yet" beats any date; otherwise the later date.
         if (best === null || (best.date !== null && (date === null || date > best.date))) best = { date, requirementId: r.requirementId };
       }
-      return { completionId: row.completion_id, personId: row.person_id, courseCode: row.code, completedOn: row.completed_on, disposeAfter: best?.date ?? null, requirementId: best?.requirementId ?? '' };
+      return {
+        completionId: row.completion_id,
+        personId: row.person_id,
+        courseCode: row.code,
+        completedOn: row.completed_on,
+        disposeAfter: best?.date ?? null,
+        requirementId: best?.requirementId ?? '',
+      };
     });
   });
 }

@@ -24,12 +24,18 @@ export async function reviewEvidence(session: VaultSession, evidenceId: string, 
       new Date().toISOString(),
     ]);
     // The reason may describe a document's content: the log keeps that it was given, not what it says.
-    return { result: undefined, events: [{ action: `evidence.${state === 'accepted' ? 'accept' : 'reject'}`, target: evidenceId, reason: why ? 'reason given' : null }] };
+    return {
+      result: undefined,
+      events: [{ action: `evidence.${state === 'accepted' ? 'accept' : 'reject'}`, target: evidenceId, reason: why ? 'reason given' : null }],
+    };
   });
 }
 
 /** Several reviews in one transaction (one log entry each): for bulk review and the demo. */
-export async function reviewEvidenceBatch(session: VaultSession, reviews: readonly { evidenceId: string; state: ReviewState; reason: string | null }[]): Promise<void> {
+export async function reviewEvidenceBatch(
+  session: VaultSession,
+  reviews: readonly { evidenceId: string; state: ReviewState; reason: string | null }[],
+): Promise<void> {
   session.require('evidence.review', 'review evidence');
   if (reviews.length === 0) return;
   for (const review of reviews) {
@@ -50,7 +56,11 @@ export async function reviewEvidenceBatch(session: VaultSession, reviews: readon
     }
     return {
       result: undefined,
-      events: reviews.map((r) => ({ action: `evidence.${r.state === 'accepted' ? 'accept' : 'reject'}`, target: r.evidenceId, reason: r.reason ? 'reason given' : null })),
+      events: reviews.map((r) => ({
+        action: `evidence.${r.state === 'accepted' ? 'accept' : 'reject'}`,
+        target: r.evidenceId,
+        reason: r.reason ? 'reason given' : null,
+      })),
     };
   });
 }

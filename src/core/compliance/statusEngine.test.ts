@@ -20,7 +20,11 @@ function attempt(completedOn: string, fields: Partial<Attempt> = {}): Attempt {
   return { rowId: nextId, courseCode: 'bbp', courseVersion: '2024.1', completedOn, passed: true, score: 90, expiresOn: null, evidence: 'accepted', ...fields };
 }
 
-function person(attempts: Attempt[], fields: Partial<EnginePerson> = {}, scopes: PersonScope[] = [{ from: '2020-01-01', unit: 'laboratory', role: 'lab technician', site: 'main' }]): EnginePerson {
+function person(
+  attempts: Attempt[],
+  fields: Partial<EnginePerson> = {},
+  scopes: PersonScope[] = [{ from: '2020-01-01', unit: 'laboratory', role: 'lab technician', site: 'main' }],
+): EnginePerson {
   return { personId: 'p1', hireDate: '2020-01-01', terminationDate: null, scopes, attempts: AttemptTable.of(attempts), ...fields };
 }
 
@@ -134,7 +138,10 @@ describe('evaluatePair', () => {
   it('a stated expiry earlier than the recurrence wins; a one-off training never expires', () => {
     const card = person([attempt('2024-03-01', { expiresOn: '2024-12-31' })]);
     expect(evaluatePair(card, requirement({ recurrenceMonths: 24 }), '2025-01-15').status).toBe('overdue');
-    expect(evaluatePair(person([attempt('2015-03-01')], { hireDate: '2015-01-01' }), requirement({ recurrenceMonths: null }), '2025-01-15')).toMatchObject({ status: 'compliant', dueOn: null });
+    expect(evaluatePair(person([attempt('2015-03-01')], { hireDate: '2015-01-01' }), requirement({ recurrenceMonths: null }), '2025-01-15')).toMatchObject({
+      status: 'compliant',
+      dueOn: null,
+    });
   });
 
   it('all-of: every course must be current; the first to expire decides', () => {

@@ -8,7 +8,15 @@ describe('deriveArgon2', () => {
     const passphrase = Buffer.from('correct horse battery staple');
     const params = { alg: 'argon2id' as const, ...ARGON2_MINIMUM, salt };
     const fromWorker = await deriveArgon2(passphrase, params);
-    const direct = await argon2id({ password: passphrase, salt: Buffer.alloc(16, 7), parallelism: 4, iterations: 3, memorySize: 64 * 1024, hashLength: 32, outputType: 'binary' });
+    const direct = await argon2id({
+      password: passphrase,
+      salt: Buffer.alloc(16, 7),
+      parallelism: 4,
+      iterations: 3,
+      memorySize: 64 * 1024,
+      hashLength: 32,
+      outputType: 'binary',
+    });
     expect(fromWorker.equals(Buffer.from(direct))).toBe(true);
     expect(passphrase.toString()).toBe('correct horse battery staple');
   });

@@ -45,7 +45,12 @@ export function deriveArgon2(passphrase: Uint8Array, params: Argon2Params): Prom
   const password = new Uint8Array(passphrase);
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { hashWasm: hashWasmPath, password, salt: new Uint8Array(Buffer.from(params.salt, 'base64')), params: { m: params.m, t: params.t, p: params.p } },
+    workerData: {
+      hashWasm: hashWasmPath,
+      password,
+      salt: new Uint8Array(Buffer.from(params.salt, 'base64')),
+      params: { m: params.m, t: params.t, p: params.p },
+    },
     transferList: [password.buffer],
   });
   return new Promise<Buffer>((resolve, reject) => {

@@ -7,7 +7,13 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record).sort();
-  return flatCanonicalJson(record, keys) ?? `{${keys.filter((key) => record[key] !== undefined).map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
+  return (
+    flatCanonicalJson(record, keys) ??
+    `{${keys
+      .filter((key) => record[key] !== undefined)
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`)
+      .join(',')}}`
+  );
 }
 
 const ARRAY_INDEX = /^\d+$/;
@@ -25,7 +31,12 @@ function flatCanonicalJson(record: Record<string, unknown>, sortedKeys: readonly
   for (const key of sortedKeys) {
     const item = record[key];
     const kind = typeof item;
-    if (!(item === null || kind === 'string' || kind === 'number' || kind === 'boolean' || kind === 'undefined') || ARRAY_INDEX.test(key) || key === '__proto__') return undefined;
+    if (
+      !(item === null || kind === 'string' || kind === 'number' || kind === 'boolean' || kind === 'undefined') ||
+      ARRAY_INDEX.test(key) ||
+      key === '__proto__'
+    )
+      return undefined;
     sorted[key] = item;
   }
   return JSON.stringify(sorted);

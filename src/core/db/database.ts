@@ -87,7 +87,9 @@ export class VaultDatabase {
       // touches many pages before it commits. Temporary tables, indexes and sorts (an import's
       // index rebuild, GROUP BY) stay in memory: temporary files are not encrypted, and this
       // build's default (SQLITE_TEMP_STORE=1) would write them to disk without the pragma.
-      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;');
+      db.exec(
+        'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;',
+      );
       if (db.pragma('journal_mode', { simple: true }) !== 'wal') throw new Error('could not enable WAL');
     } catch (error) {
       db.close();

@@ -43,7 +43,16 @@ function query<T>(sql: string, params: SqlValue[] = []): Promise<T[]> {
 
 async function decrypt(target: VaultSession, id: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  await readEvidence(target, id, new Writable({ write: (chunk: Buffer, _encoding, done) => { chunks.push(chunk); done(); } }));
+  await readEvidence(
+    target,
+    id,
+    new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        chunks.push(chunk);
+        done();
+      },
+    }),
+  );
   return Buffer.concat(chunks);
 }
 
@@ -70,19 +79,29 @@ describe('demo names', () => {
 
 describe('a 300-person demo hospital', () => {
   it('has every kind of unit: clinical, laboratory, pharmacy, IT, administrative and the corporate office', async () => {
-    const units = await query<{ name: string; people: number }>('SELECT u.name, count(*) AS people FROM people p JOIN org_units u ON u.id = p.org_unit_id WHERE p.current = 1 GROUP BY u.name');
+    const units = await query<{ name: string; people: number }>(
+      'SELECT u.name, count(*) AS people FROM people p JOIN org_units u ON u.id = p.org_unit_id WHERE p.current = 1 GROUP BY u.name',
+    );
     const kinds = new Set(units.map((u) => DEMO_UNITS.find((d) => d.name === u.name)?.kind));
     for (const kind of ['clinical', 'laboratory', 'pharmacy', 'it', 'administrative', 'corporate', 'diagnostic', 'support']) expect(kinds).toContain(kind);
-    expect(units.map((u) => u.name)).toEqual(expect.arrayContaining(['Emergency Department', 'Intensive Care Unit', 'Laboratory', 'Pharmacy', 'Information Technology', 'Corporate Office']));
+    expect(units.map((u) => u.name)).toEqual(
+      expect.arrayContaining(['Emergency Department', 'Intensive Care Unit', 'Laboratory', 'Pharmacy', 'Information Technology', 'Corporate Office']),
+    );
     const roles = await query<{ name: string }>('SELECT name FROM job_roles');
     expect(roles.map((r) => r.name)).toEqual(expect.arrayContaining(['Registered Nurse', 'Pharmacist', 'IT Analyst', 'Chief Executive Officer']));
     expect(summary).toMatchObject({ people: 300, orgUnits: units.length, sites: 4, courses: DEMO_COURSES.length });
   });
 
   it('has plausible people: unique ids and e-mails, adults, reporting lines within the hospital', async () => {
-    const people = await query<{ employee_id: string; email: string; given_name: string; date_of_birth: string; hire_date: string; manager_employee_id: string | null; org_unit_id: string }>(
-      'SELECT employee_id, email, given_name, date_of_birth, hire_date, manager_employee_id, org_unit_id FROM people WHERE current = 1',
-    );
+    const people = await query<{
+      employee_id: string;
+      email: string;
+      given_name: string;
+      date_of_birth: string;
+      hire_date: string;
+      manager_employee_id: string | null;
+      org_unit_id: string;
+    }>('SELECT employee_id, email, given_name, date_of_birth, hire_date, manager_employee_id, org_unit_id FROM people WHERE current = 1');
     expect(people).toHaveLength(300);
     expect(new Set(people.map((p) => p.email)).size).toBe(300);
     expect(people.every((p) => /^[a-z]+\.[a-z]+\d*@riverside-regional\.example$/.test(p.email))).toBe(true);
@@ -180,7 +199,9 @@ describe('a 300-person demo hospital', () => {
     for (const card of cards) latest.set(`${card.person_id}|${card.name}`, card);
     const today = dayFromIso(TODAY_ISO);
     const expiringWithin = (days: number, name: string) =>
-      [...latest.values()].filter((c) => c.name === name && c.termination_date === null && dayFromIso(c.expires_on) >= today && dayFromIso(c.expires_on) <= today + days).length;
+      [...latest.values()].filter(
+        (c) => c.name === name && c.termination_date === null && dayFromIso(c.expires_on) >= today && dayFromIso(c.expires_on) <= today + days,
+      ).length;
     expect(expiringWithin(30, 'BLS Provider')).toBeGreaterThan(0);
     expect(expiringWithin(60, 'BLS Provider')).toBeGreaterThan(expiringWithin(30, 'BLS Provider'));
     expect(expiringWithin(90, 'BLS Provider') + expiringWithin(90, 'ACLS Provider')).toBe(summary.certificationsExpiringIn90Days);
@@ -198,7 +219,12 @@ describe('a 300-person demo hospital', () => {
     expect(bls.length).toBeGreaterThanOrEqual(2);
     expect(bls.every((c) => c.issuer === 'Riverside Regional Training Center' && c.number !== null && c.version === 1 && c.versions.length === 1)).toBe(true);
     // Newest first; only the latest card says whether the person is certified.
-    expect(bls.map((c) => c.expiresOn)).toEqual(bls.map((c) => c.expiresOn).sort().reverse());
+    expect(bls.map((c) => c.expiresOn)).toEqual(
+      bls
+        .map((c) => c.expiresOn)
+        .sort()
+        .reverse(),
+    );
     expect([...renewedCertifications(detail.certifications)]).toEqual(bls.slice(1).map((c) => c.certificationId));
   });
 
@@ -206,8 +232,14 @@ describe('a 300-person demo hospital', () => {
     const evidence = (await listEvidence(session)).filter((e) => e.mediaType !== 'text/csv');
     expect(evidence).toHaveLength(15);
     expect(summary.evidence).toMatchObject({ certificates: 8, signInSheets: 3, scans: 4 });
-    const names = new Map((await query<{ person_id: string; name: string }>("SELECT person_id, given_name || ' ' || family_name AS name FROM people WHERE current = 1")).map((p) => [p.person_id, p.name]));
-    const links = await query<{ evidence_id: string; target_kind: string; target_id: string }>("SELECT l.evidence_id, l.target_kind, l.target_id FROM evidence_links l JOIN evidence e ON e.id = l.evidence_id WHERE e.media_type != 'text/csv'");
+    const names = new Map(
+      (await query<{ person_id: string; name: string }>("SELECT person_id, given_name || ' ' || family_name AS name FROM people WHERE current = 1")).map(
+        (p) => [p.person_id, p.name],
+      ),
+    );
+    const links = await query<{ evidence_id: string; target_kind: string; target_id: string }>(
+      "SELECT l.evidence_id, l.target_kind, l.target_id FROM evidence_links l JOIN evidence e ON e.id = l.evidence_id WHERE e.media_type != 'text/csv'",
+    );
     expect(links).toHaveLength(summary.evidence.links);
     const [dangling] = await query<{ n: number }>(
       `SELECT count(*) AS n FROM evidence_links l WHERE NOT EXISTS (SELECT 1 FROM people WHERE person_id = l.target_id) AND NOT EXISTS (SELECT 1 FROM completions WHERE completion_id = l.target_id)
@@ -227,7 +259,11 @@ describe('a 300-person demo hospital', () => {
         const text = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
         expect(text.status).toBe(0);
         for (const name of linkedNames) expect(text.stdout).toContain(name);
-        expect(text.stdout).toMatch(meta.fileName.startsWith('Sign-in') ? /Training Attendance Sign-In Sheet/ : /Certificate of Completion[\s\S]*Certificate No\. [A-Z-]+-\d{4}-[0-9A-Z]{7}/);
+        expect(text.stdout).toMatch(
+          meta.fileName.startsWith('Sign-in')
+            ? /Training Attendance Sign-In Sheet/
+            : /Certificate of Completion[\s\S]*Certificate No\. [A-Z-]+-\d{4}-[0-9A-Z]{7}/,
+        );
         const check = spawnSync('qpdf', ['--check', file], { encoding: 'utf8' });
         expect(check.status, check.stdout + check.stderr).toBe(0);
         expect(check.stdout).toContain('No syntax or stream encoding errors found');
@@ -258,21 +294,27 @@ describe('a 300-person demo hospital', () => {
     expect(lines[1]).toBe('Employee ID,Learner,Course,Completed,Score,Status');
     const linked = await query<{ n: number }>("SELECT count(*) AS n FROM evidence_links WHERE evidence_id = ? AND target_kind = 'completion'", [sample.id]);
     expect(linked[0]?.n).toBe(lines.length - 2);
-    const [all] = await query<{ n: number }>("SELECT count(*) AS n FROM evidence_links l JOIN evidence e ON e.id = l.evidence_id WHERE e.media_type = 'text/csv'");
+    const [all] = await query<{ n: number }>(
+      "SELECT count(*) AS n FROM evidence_links l JOIN evidence e ON e.id = l.evidence_id WHERE e.media_type = 'text/csv'",
+    );
     expect(all?.n).toBe(summary.lmsReports.links);
   });
 
   it('gives every person the Unicode-folded sort key the people list sorts on', async () => {
     const [missing] = await query<{ n: number }>('SELECT count(*) AS n FROM people WHERE sort_name IS NULL');
     expect(missing?.n).toBe(0);
-    const [sample] = await query<{ sort_name: string; family_name: string }>("SELECT sort_name, family_name FROM people WHERE family_name GLOB '*[^ -~]*' LIMIT 1");
+    const [sample] = await query<{ sort_name: string; family_name: string }>(
+      "SELECT sort_name, family_name FROM people WHERE family_name GLOB '*[^ -~]*' LIMIT 1",
+    );
     if (sample) expect(sample.sort_name).toMatch(/^[ -~]+$/); // diacritics folded: Núñez sorts as nunez
   });
 
   it('enables the packs a hospital answers to, adapted to its units, and reviews the evidence', async () => {
     const frameworks = await query<{ id: string }>('SELECT id FROM frameworks WHERE enabled = 1 ORDER BY id');
     expect(frameworks.map((f) => f.id)).toEqual(['gdpr', 'hipaa', 'osha-bbp', 'soc2']);
-    const adapted = await query<{ requirement_id: string; reason: string }>("SELECT requirement_id, reason FROM requirements WHERE current = 1 AND origin = 'adapted' ORDER BY requirement_id");
+    const adapted = await query<{ requirement_id: string; reason: string }>(
+      "SELECT requirement_id, reason FROM requirements WHERE current = 1 AND origin = 'adapted' ORDER BY requirement_id",
+    );
     expect(adapted.map((r) => r.requirement_id)).toEqual(['gdpr.processing-on-instructions', 'gdpr.staff-training', 'osha-bbp.training', 'soc2.competence']);
     const reviews = await query<{ state: string; n: number }>('SELECT state, count(*) AS n FROM evidence_reviews GROUP BY state ORDER BY state');
     expect(reviews.map((r) => r.state)).toEqual(['accepted', 'rejected']);
@@ -289,7 +331,10 @@ describe('a 300-person demo hospital', () => {
     expect(count('jobrole.create')).toBe(summary.jobRoles);
     expect(count('evidence.add')).toBe(15 + summary.lmsReports.reports);
     expect(count('evidence.link')).toBe(summary.evidence.links + summary.lmsReports.reports);
-    const [reasons] = await query<{ n: number }>("SELECT count(*) AS n FROM completions WHERE reason IS NOT 'demo data' OR recorded_by IS NOT ? OR version != 1", [session.principal.userId]);
+    const [reasons] = await query<{ n: number }>(
+      "SELECT count(*) AS n FROM completions WHERE reason IS NOT 'demo data' OR recorded_by IS NOT ? OR version != 1",
+      [session.principal.userId],
+    );
     expect(reasons?.n).toBe(0);
     expect((await session.verifyLog()).ok).toBe(true);
   });
@@ -298,7 +343,13 @@ describe('a 300-person demo hospital', () => {
     const codes = await session.read((db) => db.all<{ code: string }>('SELECT DISTINCT lower(code) AS code FROM courses WHERE current = 1'));
     // Attempts as objects (not rows of each load's own table).
     const read = async (perRange: number) => {
-      const data = await session.read((db) => loadComplianceData(db, codes.map((c) => c.code), { peoplePerRange: perRange }));
+      const data = await session.read((db) =>
+        loadComplianceData(
+          db,
+          codes.map((c) => c.code),
+          { peoplePerRange: perRange },
+        ),
+      );
       return { unitNames: data.unitNames, people: data.people.map((p) => ({ ...p, attempts: attemptsOf(p.attempts) })) };
     };
     const whole = await read(PEOPLE_PER_RANGE);
@@ -309,7 +360,10 @@ describe('a 300-person demo hospital', () => {
   });
 
   it('refuses to fill a vault that already holds people', async () => {
-    await expect(fillDemoVault(session, { people: 10, today: TODAY })).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/already holds 300 person/) as unknown });
+    await expect(fillDemoVault(session, { people: 10, today: TODAY })).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/already holds 300 person/) as unknown,
+    });
   });
 
   it('refuses out-of-range options before touching anything', async () => {
@@ -362,9 +416,11 @@ describe('a larger demo', () => {
       const result = await fillDemoVault(big.session, { people: 1000, seed: 3, years: 4, today: TODAY });
       expect(result.completions).toBeGreaterThan(15_000);
       expect(result.evidence.certificates + result.evidence.signInSheets + result.evidence.scans).toBe(50);
-      const [row] = await big.session.read((db) => db.all<{ people: number; completions: number; audit: number }>(
-        "SELECT (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM completions) AS completions, (SELECT count(*) FROM audit_log WHERE action = 'completion.create') AS audit",
-      ));
+      const [row] = await big.session.read((db) =>
+        db.all<{ people: number; completions: number; audit: number }>(
+          "SELECT (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM completions) AS completions, (SELECT count(*) FROM audit_log WHERE action = 'completion.create') AS audit",
+        ),
+      );
       expect(row).toEqual({ people: 1000, completions: result.completions, audit: result.completions });
       expect(result.historyFrom).toBe('2021-06-30');
       expect((await big.session.verifyLog()).ok).toBe(true);

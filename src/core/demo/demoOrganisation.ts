@@ -69,7 +69,12 @@ export const EXECUTIVES: readonly DemoRole[] = [
 
 export const DEMO_UNITS: readonly DemoUnit[] = [
   {
-    name: 'Emergency Department', kind: 'clinical', weight: 0.1, sites: [main], exposure: true, reportsTo: 'Chief Nursing Officer',
+    name: 'Emergency Department',
+    kind: 'clinical',
+    weight: 0.1,
+    sites: [main],
+    exposure: true,
+    reportsTo: 'Chief Nursing Officer',
     head: { title: 'Emergency Department Director', weight: 0, patientContact: true, acls: true },
     manager: { title: 'Charge Nurse', weight: 0, patientContact: true, acls: true },
     staff: [
@@ -82,7 +87,12 @@ export const DEMO_UNITS: readonly DemoUnit[] = [
     ],
   },
   {
-    name: 'Intensive Care Unit', kind: 'clinical', weight: 0.07, sites: [main], exposure: true, reportsTo: 'Chief Nursing Officer',
+    name: 'Intensive Care Unit',
+    kind: 'clinical',
+    weight: 0.07,
+    sites: [main],
+    exposure: true,
+    reportsTo: 'Chief Nursing Officer',
     head: { title: 'Director of Critical Care', weight: 0, patientContact: true, acls: true },
     manager: { title: 'Charge Nurse', weight: 0, patientContact: true, acls: true },
     staff: [
@@ -93,7 +103,13 @@ export const DEMO_UNITS: readonly DemoUnit[] = [
     ],
   },
   {
-    name: 'Surgery', kind: 'clinical', weight: 0.1, sites: [main, outpatient], exposure: true, chemicals: true, reportsTo: 'Chief Nursing Officer',
+    name: 'Surgery',
+    kind: 'clinical',
+    weight: 0.1,
+    sites: [main, outpatient],
+    exposure: true,
+    chemicals: true,
+    reportsTo: 'Chief Nursing Officer',
     head: { title: 'Director of Perioperative Services', weight: 0, patientContact: true, acls: true },
     manager: { title: 'Charge Nurse', weight: 0, patientContact: true, acls: true },
     staff: [
@@ -106,7 +122,12 @@ export const DEMO_UNITS: readonly DemoUnit[] = [
     ],
   },
   {
-    name: 'Medical Ward', kind: 'clinical', weight: 0.15, sites: [main, north], exposure: true, reportsTo: 'Chief Nursing Officer',
+    name: 'Medical Ward',
+    kind: 'clinical',
+    weight: 0.15,
+    sites: [main, north],
+    exposure: true,
+    reportsTo: 'Chief Nursing Officer',
     head: { title: 'Director of Medical Nursing', weight: 0, patientContact: true },
     manager: { title: 'Nurse Manager', weight: 0, patientContact: true },
     staff: [
@@ -119,7 +140,12 @@ export const DEMO_UNITS: readonly DemoUnit[] = [
     ],
   },
   {
-    name: "Women's & Children's Services", kind: 'clinical', weight: 0.06, sites: [north], exposure: true, reportsTo: 'Chief Nursing Officer',
+    name: "Women's & Children's Services",
+    kind: 'clinical',
+    weight: 0.06,
+    sites: [north],
+    exposure: true,
+    reportsTo: 'Chief Nursing Officer',
     head: { title: "Director of Women's & Children's Services", weight: 0, patientContact: true },
     manager: { title: 'Nurse Manager', weight: 0, patientContact: true },
     staff: [
@@ -131,7 +157,13 @@ export const DEMO_UNITS: readonly DemoUnit[] = [
     ],
   },
   {
-    name: 'Laboratory', kind: 'laboratory', weight: 0.07, sites: [main], exposure: true, chemicals: true, reportsTo: 'Chief Medical Officer',
+    name: 'Laboratory',
+    kind: 'laboratory',
+    weight: 0.07,
+    sites: [main],
+    exposure: true,
+    chemicals: true,
+    reportsTo: 'Chief Medical Officer',
     head: { title: 'Laboratory Director', weight: 0 },
     manager: { title: 'Laboratory Supervisor', weight: 0 },
     staff: [
@@ -142,7 +174,12 @@ export const DEMO_UNITS: readonly DemoUnit[] = [
     ],
   },
   {
-    name: 'Pharmacy', kind: 'pharmacy', weight: 0.05, sites: [main, outpatient], chemicals: true, reportsTo: 'Chief Medical Officer',
+    name: 'Pharmacy',
+    kind: 'pharmacy',
+    weight: 0.05,
+    sites: [main, outpatient],
+    chemicals: true,
+    reportsTo: 'Chief Medical Officer',
     head: { title: 'Director of Pharmacy', weight: 0 },
     manager: { title: 'Pharmacy Supervisor', weight: 0 },
     staff: [
@@ -152,7 +189,12 @@ export const DEMO_UNITS: readonly DemoUnit[] = [
     ],
   },
   {
-    name: 'Radiology', kind: 'diagnostic', weight: 0.05, sites: [main, outpatient], radiation: true, reportsTo: 'Chief Medical Officer',
+    name: 'Radiology',
+    kind: 'diagnostic',
+    weight: 0.05,
+    sites: [main, outpatient],
+    radiation: true,
+    reportsTo: 'Chief Medical Officer',
     head: { title: 'Radiology Director', weight: 0, patientContact: true },
     manager: { title: 'Lead Technologist', weight: 0, patientContact: true },
     staff: [
@@ -164,7 +206,12 @@ export const DEMO_UNITS: readonly DemoUnit[] = [
     ],
   },
   {
-    name: 'Information Technology', kind: 'it', weight: 0.05, sites: [main, corporate], personalData: true, reportsTo: 'Chief Information Officer',
+    name: 'Information Technology',
+    kind: 'it',
+    weight: 0.05,
+    sites: [main, corporate],
+    personalData: true,
+    reportsTo: 'Chief Information Officer',
     head: { title: 'IT Director', weight: 0 },
     manager: { title: 'IT Manager', weight: 0 },
     staff: [
@@ -177,7 +224,11 @@ export const DEMO_UNITS: readonly DemoUnit[] = [
     ],
   },
   {
-    name: 'Administration', kind: 'administrative', weight: 0.08, sites: [main, north, outpatient], reportsTo: 'Chief Operating Officer',
+    name: 'Administration',
+    kind: 'administrative',
+    weight: 0.08,
+    sites: [main, north, outpatient],
+    reportsTo: 'Chief Operating Officer',
     head: { title: 'Director of Patient Access', weight: 0 },
     manager: { title: 'Patient Access Supervisor', weight: 0 },
     staff: [
@@ -188,7 +239,12 @@ export const DEMO_UNITS: readonly DemoUnit[] = [
     ],
   },
   {
-    name: 'Finance', kind: 'administrative', weight: 0.04, sites: [corporate, main], personalData: true, reportsTo: 'Chief Financial Officer',
+    name: 'Finance',
+    kind: 'administrative',
+    weight: 0.04,
+    sites: [corporate, main],
+    personalData: true,
+    reportsTo: 'Chief Financial Officer',
     head: { title: 'Controller', weight: 0 },
     manager: { title: 'Revenue Cycle Manager', weight: 0 },
     staff: [
@@ -199,7 +255,12 @@ export const DEMO_UNITS: readonly DemoUnit[] = [
     ],
   },
   {
-    name: 'Human Resources', kind: 'administrative', weight: 0.03, sites: [corporate], personalData: true, reportsTo: 'Chief Human Resources Officer',
+    name: 'Human Resources',
+    kind: 'administrative',
+    weight: 0.03,
+    sites: [corporate],
+    personalData: true,
+    reportsTo: 'Chief Human Resources Officer',
     head: { title: 'HR Director', weight: 0 },
     manager: { title: 'HR Manager', weight: 0 },
     staff: [
@@ -209,7 +270,13 @@ export const DEMO_UNITS: readonly DemoUnit[] = [
     ],
   },
   {
-    name: 'Facilities & Environmental Services', kind: 'support', weight: 0.07, sites: [main, north, outpatient], exposure: true, chemicals: true, reportsTo: 'Chief Operating Officer',
+    name: 'Facilities & Environmental Services',
+    kind: 'support',
+    weight: 0.07,
+    sites: [main, north, outpatient],
+    exposure: true,
+    chemicals: true,
+    reportsTo: 'Chief Operating Officer',
     head: { title: 'Facilities Director', weight: 0 },
     manager: { title: 'Facilities Supervisor', weight: 0 },
     staff: [
@@ -220,7 +287,12 @@ export const DEMO_UNITS: readonly DemoUnit[] = [
     ],
   },
   {
-    name: 'Corporate Office', kind: 'corporate', weight: 0.03, sites: [corporate], personalData: true, reportsTo: 'Chief Executive Officer',
+    name: 'Corporate Office',
+    kind: 'corporate',
+    weight: 0.03,
+    sites: [corporate],
+    personalData: true,
+    reportsTo: 'Chief Executive Officer',
     head: EXECUTIVES[0] ?? { title: 'Chief Executive Officer', weight: 0 },
     manager: { title: 'Corporate Services Manager', weight: 0 },
     staff: [
@@ -235,7 +307,12 @@ export const DEMO_UNITS: readonly DemoUnit[] = [
 
 /** Trainers who teach the instructor-led courses (they need not be in the roster). */
 export const INSTRUCTORS: readonly string[] = [
-  'Dana Whitfield, RN, BSN', 'Marcus Obi, NRP', 'Helen Kowalczyk, RN, CEN', 'Arturo Salas, RN', 'Grace Lindholm, MSN, RN', 'Tomás Ferreira, RRT',
+  'Dana Whitfield, RN, BSN',
+  'Marcus Obi, NRP',
+  'Helen Kowalczyk, RN, CEN',
+  'Arturo Salas, RN',
+  'Grace Lindholm, MSN, RN',
+  'Tomás Ferreira, RRT',
 ];
 
 /** Signs the certificates that the education department issues. */

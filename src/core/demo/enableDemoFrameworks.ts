@@ -13,9 +13,17 @@ const unitsWhere = (test: (unit: (typeof DEMO_UNITS)[number]) => boolean) => DEM
 
 /** How the demo officer adapted the packs to the hospital: each is a logged new version. */
 const ADAPTATIONS: readonly { id: string; units: string[]; reason: string }[] = [
-  { id: 'osha-bbp.training', units: unitsWhere((u) => u.exposure === true), reason: 'scope: units with occupational exposure (exposure control plan, 1910.1030(c))' },
+  {
+    id: 'osha-bbp.training',
+    units: unitsWhere((u) => u.exposure === true),
+    reason: 'scope: units with occupational exposure (exposure control plan, 1910.1030(c))',
+  },
   { id: 'gdpr.staff-training', units: unitsWhere((u) => u.personalData === true), reason: 'scope: units processing EU residents\u2019 personal data' },
-  { id: 'gdpr.processing-on-instructions', units: unitsWhere((u) => u.personalData === true), reason: 'scope: units processing EU residents\u2019 personal data' },
+  {
+    id: 'gdpr.processing-on-instructions',
+    units: unitsWhere((u) => u.personalData === true),
+    reason: 'scope: units processing EU residents\u2019 personal data',
+  },
   { id: 'soc2.competence', units: unitsWhere((u) => u.kind === 'it'), reason: 'scope: staff with security responsibilities (IT)' },
 ];
 
@@ -41,14 +49,22 @@ export async function enableDemoFrameworks(session: VaultSession, seed: number):
   }
   // In the order the files were added (ids are random; the order is the seed's).
   const evidence = await session.read((db) =>
-    db.all<{ id: string }>("SELECT e.id FROM evidence e WHERE EXISTS (SELECT 1 FROM evidence_links l WHERE l.evidence_id = e.id AND l.target_kind = 'completion') ORDER BY e.rowid"),
+    db.all<{ id: string }>(
+      "SELECT e.id FROM evidence e WHERE EXISTS (SELECT 1 FROM evidence_links l WHERE l.evidence_id = e.id AND l.target_kind = 'completion') ORDER BY e.rowid",
+    ),
   );
   const random = new SeededRandom(mixSeed(seed, 7));
   const reviews: { evidenceId: string; state: ReviewState; reason: string | null }[] = [];
   for (const { id } of evidence) {
     const draw = random.next();
     if (draw < 0.8) reviews.push({ evidenceId: id, state: 'accepted', reason: null });
-    else if (draw < 0.86) reviews.push({ evidenceId: id, state: 'rejected', reason: draw < 0.83 ? 'scan illegible: trainer signature cannot be read' : 'sign-in sheet lacks the trainees\u2019 job titles (29 CFR 1910.1030(h)(2)(i)(D))' });
+    else if (draw < 0.86)
+      reviews.push({
+        evidenceId: id,
+        state: 'rejected',
+        reason:
+          draw < 0.83 ? 'scan illegible: trainer signature cannot be read' : 'sign-in sheet lacks the trainees\u2019 job titles (29 CFR 1910.1030(h)(2)(i)(D))',
+      });
   }
   await reviewEvidenceBatch(session, reviews);
 }

@@ -100,7 +100,8 @@ export class EvidencePlan {
   documents(): PlannedDocument[] {
     const sessions = [...this.sessions.values()].filter((s) => s.attendees.length > 0);
     const sheets = sessions.filter((s) => s.attendees.length >= 2).slice(0, this.counts.signInSheets);
-    if (sheets.length < this.counts.signInSheets) sheets.push(...sessions.filter((s) => s.attendees.length === 1).slice(0, this.counts.signInSheets - sheets.length));
+    if (sheets.length < this.counts.signInSheets)
+      sheets.push(...sessions.filter((s) => s.attendees.length === 1).slice(0, this.counts.signInSheets - sheets.length));
     return [
       ...this.certificates.map((attendance) => ({ kind: 'certificate' as const, attendance })),
       ...sheets.map((s) => ({ kind: 'signInSheet' as const, course: s.course, day: s.day, attendees: s.attendees })),

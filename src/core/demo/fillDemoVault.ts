@@ -70,9 +70,31 @@ const BATCH = 5000;
 const LINK_BATCH = 25;
 export const DEMO_LIMITS = { people: { min: 1, max: 500_000 }, years: { min: 1, max: 10 } } as const;
 
-const PERSON_COLUMNS = ['employee_id', 'given_name', 'family_name', 'email', 'date_of_birth', 'site', 'org_unit_id', 'job_role_id', 'manager_employee_id', 'hire_date', 'termination_date'] as const;
+const PERSON_COLUMNS = [
+  'employee_id',
+  'given_name',
+  'family_name',
+  'email',
+  'date_of_birth',
+  'site',
+  'org_unit_id',
+  'job_role_id',
+  'manager_employee_id',
+  'hire_date',
+  'termination_date',
+] as const;
 const COURSE_COLUMNS = ['code', 'title', 'course_version', 'provider', 'hours', 'pass_mark'] as const;
-const COMPLETION_COLUMNS = ['person_id', 'course_id', 'completed_on', 'score', 'passed', 'expires_on', 'trainer', 'delivery_method', 'certificate_number'] as const;
+const COMPLETION_COLUMNS = [
+  'person_id',
+  'course_id',
+  'completed_on',
+  'score',
+  'passed',
+  'expires_on',
+  'trainer',
+  'delivery_method',
+  'certificate_number',
+] as const;
 const CERTIFICATION_COLUMNS = ['person_id', 'name', 'number', 'issued_on', 'expires_on', 'issuer'] as const;
 const VERSION_COLUMNS = ['version', 'current', 'recorded_at', 'recorded_by', 'reason'] as const;
 
@@ -138,8 +160,13 @@ function assertNoRecords(db: ReadableDb): void {
     'SELECT (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM courses) + (SELECT count(*) FROM org_units) + (SELECT count(*) FROM job_roles) AS others',
   );
   const people = row?.people ?? 0;
-  if (people > 0) throw new CustodianError('conflict', `This vault already holds ${String(people)} person record(s); demo data only goes into an empty vault. Use a new folder.`);
-  if ((row?.others ?? 0) > 0) throw new CustodianError('conflict', 'This vault already holds courses, units or job roles; demo data only goes into an empty vault. Use a new folder.');
+  if (people > 0)
+    throw new CustodianError(
+      'conflict',
+      `This vault already holds ${String(people)} person record(s); demo data only goes into an empty vault. Use a new folder.`,
+    );
+  if ((row?.others ?? 0) > 0)
+    throw new CustodianError('conflict', 'This vault already holds courses, units or job roles; demo data only goes into an empty vault. Use a new folder.');
 }
 
 /**
@@ -185,7 +212,14 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
   const courses = DEMO_COURSES;
   const sessionOn = sessionCalendar(seed, roster, courses);
   const counts = evidenceCounts(peopleCount);
-  const plan = new EvidencePlan(seed, peopleCount, counts, { start: roster.windowStart, today }, courses.filter((c) => c.delivery === 'classroom' || c.delivery === 'instructor-led'), sessionOn);
+  const plan = new EvidencePlan(
+    seed,
+    peopleCount,
+    counts,
+    { start: roster.windowStart, today },
+    courses.filter((c) => c.delivery === 'classroom' || c.delivery === 'instructor-led'),
+    sessionOn,
+  );
   const id = (kind: DemoIdKind, n: number) => demoId(seedTag, kind, n);
 
   const summary: DemoSummary = {
@@ -226,7 +260,10 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
     const usedRoles = [...new Set(roster.people.map((p) => p.role.title))].sort();
     usedUnits.forEach((u, i) => unitIds.set(u.name, id('orgUnit', i + 1)));
     usedRoles.forEach((title, i) => roleIds.set(title, id('jobRole', i + 1)));
-    for (const [table, action, ids] of [['org_units', 'orgunit.create', unitIds], ['job_roles', 'jobrole.create', roleIds]] as const) {
+    for (const [table, action, ids] of [
+      ['org_units', 'orgunit.create', unitIds],
+      ['job_roles', 'jobrole.create', roleIds],
+    ] as const) {
       const rows = [...ids].map(([name, rowId]) => ({ id: rowId, name, created_at: now }));
       insertJsonRows(db, table, ['id', 'name', 'created_at'], rows);
       log(rows.map((r) => ({ action, target: r.id, after: stateHash({ name: r.name }), reason: REASON })));
@@ -250,19 +287,23 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
 
     const people = new VersionedWriter(db, log, 'people', 'person_id', PERSON_COLUMNS, 'person.create', stamp, ['sort_name']);
     for (const p of roster.people) {
-      people.add(p.personId, {
-        employee_id: p.employeeId,
-        given_name: p.givenName,
-        family_name: p.familyName,
-        email: p.email,
-        date_of_birth: isoDay(p.dateOfBirth),
-        site: p.site,
-        org_unit_id: unitIds.get(p.unit.name) ?? null,
-        job_role_id: roleIds.get(p.role.title) ?? null,
-        manager_employee_id: p.managerEmployeeId,
-        hire_date: isoDay(p.hireDay),
-        termination_date: p.terminationDay === null ? null : isoDay(p.terminationDay),
-      }, { sort_name: sortName(p.givenName, p.familyName) });
+      people.add(
+        p.personId,
+        {
+          employee_id: p.employeeId,
+          given_name: p.givenName,
+          family_name: p.familyName,
+          email: p.email,
+          date_of_birth: isoDay(p.dateOfBirth),
+          site: p.site,
+          org_unit_id: unitIds.get(p.unit.name) ?? null,
+          job_role_id: roleIds.get(p.role.title) ?? null,
+          manager_employee_id: p.managerEmployeeId,
+          hire_date: isoDay(p.hireDay),
+          termination_date: p.terminationDay === null ? null : isoDay(p.terminationDay),
+        },
+        { sort_name: sortName(p.givenName, p.familyName) },
+      );
     }
     people.flush();
 
@@ -340,8 +381,21 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
     pendingLinks = [];
     await session.mutate((db) => {
       const linkedAt = new Date().toISOString();
-      insertJsonRows(db, 'evidence_links', ['evidence_id', 'target_kind', 'target_id', 'linked_at'], links.map(({ evidenceId, link }) => ({ evidence_id: evidenceId, target_kind: link.kind, target_id: link.id, linked_at: linkedAt })));
-      return { result: undefined, events: links.map(({ evidenceId, link }) => ({ action: 'evidence.link', target: evidenceId, after: stateHash({ kind: link.kind, id: link.id }), reason: REASON })) };
+      insertJsonRows(
+        db,
+        'evidence_links',
+        ['evidence_id', 'target_kind', 'target_id', 'linked_at'],
+        links.map(({ evidenceId, link }) => ({ evidence_id: evidenceId, target_kind: link.kind, target_id: link.id, linked_at: linkedAt })),
+      );
+      return {
+        result: undefined,
+        events: links.map(({ evidenceId, link }) => ({
+          action: 'evidence.link',
+          target: evidenceId,
+          after: stateHash({ kind: link.kind, id: link.id }),
+          reason: REASON,
+        })),
+      };
     });
   };
   const render = (i: number) => {
@@ -356,7 +410,12 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
     // A rejected render waits for its turn: mark it handled so it is not reported early.
     next?.catch(() => undefined);
     const plaintext = Buffer.from(rendered.plaintext.buffer, rendered.plaintext.byteOffset, rendered.plaintext.byteLength);
-    const meta = await addEvidence(session, { source: Readable.from([plaintext]), fileName: rendered.fileName, mediaType: rendered.mediaType, personId: rendered.personId });
+    const meta = await addEvidence(session, {
+      source: Readable.from([plaintext]),
+      fileName: rendered.fileName,
+      mediaType: rendered.mediaType,
+      personId: rendered.personId,
+    });
     pendingLinks.push(...rendered.links.map((link) => ({ evidenceId: meta.id, link })));
     if ((i + 1) % LINK_BATCH === 0) await writeLinks();
     summary.evidence.links += rendered.links.length;

@@ -44,7 +44,11 @@ export const STREAM = { roster: 1, roles: 2, history: 3, evidence: 4, documents:
 const DAYS_PER_YEAR = 365.25;
 
 function emailLocalPart(given: string, family: string): string {
-  const ascii = (text: string) => text.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase();
+  const ascii = (text: string) =>
+    text
+      .normalize('NFD')
+      .replace(/[^A-Za-z]/g, '')
+      .toLowerCase();
   return `${ascii(given)}.${ascii(family)}`;
 }
 

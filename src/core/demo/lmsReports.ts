@@ -54,12 +54,33 @@ export async function fileLmsReports(session: VaultSession, seed: number, today:
     const [code, month] = key.split(' ') as [string, string];
     const first = group[0] as Row;
     const lines = [`# LMS completion report: ${first.title} (${code}), ${month}`, 'Employee ID,Learner,Course,Completed,Score,Status'];
-    for (const r of group) lines.push([r.employee_id ?? '', r.name, code, r.completed_on, r.score === null ? '' : String(r.score), 'Completed'].map(csvField).join(','));
-    const meta = await addEvidence(session, { source: Readable.from([Buffer.from(`${lines.join('\r\n')}\r\n`)]), fileName: `LMS completions ${code} ${month}.csv`, mediaType: 'text/csv', personId: null });
+    for (const r of group)
+      lines.push([r.employee_id ?? '', r.name, code, r.completed_on, r.score === null ? '' : String(r.score), 'Completed'].map(csvField).join(','));
+    const meta = await addEvidence(session, {
+      source: Readable.from([Buffer.from(`${lines.join('\r\n')}\r\n`)]),
+      fileName: `LMS completions ${code} ${month}.csv`,
+      mediaType: 'text/csv',
+      personId: null,
+    });
     await session.mutate((db) => {
       const linkedAt = new Date().toISOString();
-      insertJsonRows(db, 'evidence_links', ['evidence_id', 'target_kind', 'target_id', 'linked_at'], group.map((r) => ({ evidence_id: meta.id, target_kind: 'completion', target_id: r.completion_id, linked_at: linkedAt })));
-      return { result: undefined, events: [{ action: 'evidence.link', target: meta.id, after: stateHash(group.map((r) => r.completion_id)), reason: `demo data: ${String(group.length)} completions` }] };
+      insertJsonRows(
+        db,
+        'evidence_links',
+        ['evidence_id', 'target_kind', 'target_id', 'linked_at'],
+        group.map((r) => ({ evidence_id: meta.id, target_kind: 'completion', target_id: r.completion_id, linked_at: linkedAt })),
+      );
+      return {
+        result: undefined,
+        events: [
+          {
+            action: 'evidence.link',
+            target: meta.id,
+            after: stateHash(group.map((r) => r.completion_id)),
+            reason: `demo data: ${String(group.length)} completions`,
+          },
+        ],
+      };
     });
     reports++;
     links += group.length;

@@ -24,7 +24,14 @@ export interface RenderedEvidence {
 const CHECKLISTS: Record<string, { title: string; items: readonly string[] }> = {
   'HAND-HYG': {
     title: 'Hand Hygiene Competency Validation',
-    items: ['Before touching a patient', 'Before clean or aseptic procedures', 'After body fluid exposure risk', 'After touching a patient', 'After touching patient surroundings', 'Alcohol rub 20-30 seconds, all surfaces covered'],
+    items: [
+      'Before touching a patient',
+      'Before clean or aseptic procedures',
+      'After body fluid exposure risk',
+      'After touching a patient',
+      'After touching patient surroundings',
+      'Alcohol rub 20-30 seconds, all surfaces covered',
+    ],
   },
   FIRE: {
     title: 'Fire Safety Training Record',
@@ -32,7 +39,13 @@ const CHECKLISTS: Record<string, { title: string; items: readonly string[] }> = 
   },
   ORIENT: {
     title: 'New Employee Orientation Checklist',
-    items: ['Received the Code of Conduct', 'Reviewed the emergency codes', 'Badge and system access issued', 'Received the employee handbook', 'Met the unit manager'],
+    items: [
+      'Received the Code of Conduct',
+      'Reviewed the emergency codes',
+      'Badge and system access issued',
+      'Received the employee handbook',
+      'Met the unit manager',
+    ],
   },
   BLS: {
     title: 'BLS Skills Check-off',
@@ -43,7 +56,10 @@ const CHECKLISTS: Record<string, { title: string; items: readonly string[] }> = 
     items: ['Team leader role', 'Rhythm recognition', 'Defibrillation and drug timing', 'Post-arrest care'],
   },
 };
-const DEFAULT_CHECKLIST = { title: 'Training Completion Record', items: ['Attended the full session', 'Completed the knowledge check', 'Received the course materials'] };
+const DEFAULT_CHECKLIST = {
+  title: 'Training Completion Record',
+  items: ['Attended the full session', 'Completed the knowledge check', 'Received the course materials'],
+};
 
 const SESSION_TIMES: Record<string, string> = { BLS: '08:00 - 12:30', ACLS: '08:00 - 17:00', FIRE: '14:00 - 15:00', ORIENT: '08:30 - 16:30' };
 

@@ -78,7 +78,12 @@ export async function signInSheetPdf(input: SignInSheetInput): Promise<Uint8Arra
   const drawnRows = Math.min(SIGN_IN_ROWS + 2, Math.max(rows + 2, 12));
   page.drawRectangle({ x: left, y: top - rowHeight, width: tableWidth, height: rowHeight, color: rgb(0.88, 0.9, 0.94) });
   for (let r = 0; r <= drawnRows + 1; r++) {
-    page.drawLine({ start: { x: left, y: top - r * rowHeight }, end: { x: left + tableWidth, y: top - r * rowHeight }, thickness: r <= 1 ? 1 : 0.5, color: rgb(0, 0, 0) });
+    page.drawLine({
+      start: { x: left, y: top - r * rowHeight },
+      end: { x: left + tableWidth, y: top - r * rowHeight },
+      thickness: r <= 1 ? 1 : 0.5,
+      color: rgb(0, 0, 0),
+    });
   }
   let x = left;
   for (const column of COLUMNS) {
@@ -107,7 +112,11 @@ export async function signInSheetPdf(input: SignInSheetInput): Promise<Uint8Arra
   }
 
   const footer = top - (drawnRows + 1) * rowHeight - 40;
-  drawText(page, 'Instructor attestation: the people signed above attended and completed the session.', left, footer + 12, { font: sans, size: 8.5, color: GREY });
+  drawText(page, 'Instructor attestation: the people signed above attended and completed the session.', left, footer + 12, {
+    font: sans,
+    size: 8.5,
+    color: GREY,
+  });
   drawScribble(page, signatureScribble(rng), left + 10, footer - 30, 0.8);
   page.drawLine({ start: { x: left, y: footer - 32 }, end: { x: left + 200, y: footer - 32 }, thickness: 0.8, color: rgb(0, 0, 0) });
   drawText(page, input.instructor, left, footer - 44, { font: sans, size: 9 });

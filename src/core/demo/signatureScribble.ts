@@ -39,7 +39,9 @@ export function signatureScribble(rng: SeededRandom): string {
       const loop = tall || rng.chance(0.3);
       const peakX = x + width * 0.5 + height * slant;
       if (loop) {
-        parts.push(`C ${f(peakX + width * 0.6)} ${f(baseline - height)} ${f(peakX - width * 0.6)} ${f(baseline - height - 2)} ${f(x + width * 0.35)} ${f(baseline)}`);
+        parts.push(
+          `C ${f(peakX + width * 0.6)} ${f(baseline - height)} ${f(peakX - width * 0.6)} ${f(baseline - height - 2)} ${f(x + width * 0.35)} ${f(baseline)}`,
+        );
         parts.push(`C ${f(x + width * 0.6)} ${f(baseline + 2)} ${f(x + width * 0.8)} ${f(baseline - 1)} ${f(x + width)} ${f(baseline - 2)}`);
       } else {
         parts.push(`C ${f(x + width * 0.2)} ${f(baseline - height)} ${f(peakX)} ${f(baseline - height)} ${f(x + width * 0.7)} ${f(baseline)}`);

@@ -1,13 +1,5 @@
 import { constants, accessSync } from 'node:fs';
-import {
-  createCipheriv,
-  createDecipheriv,
-  diffieHellman,
-  generateKeyPairSync,
-  randomBytes,
-  sign,
-  verify,
-} from 'node:crypto';
+import { createCipheriv, createDecipheriv, diffieHellman, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 
 export interface SelfTestCheck {
   id: string;

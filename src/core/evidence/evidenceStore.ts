@@ -41,7 +41,8 @@ interface EvidenceRow {
 }
 
 /** Rows with the adding user's name (not id) in added_by, as EvidenceMeta promises. */
-const SELECT_EVIDENCE = 'SELECT e.id, e.blob_name, e.age_identity, e.sha256, e.size, e.file_name, e.media_type, e.person_id, u.name AS added_by, e.added_at FROM evidence e JOIN users u ON u.id = e.added_by';
+const SELECT_EVIDENCE =
+  'SELECT e.id, e.blob_name, e.age_identity, e.sha256, e.size, e.file_name, e.media_type, e.person_id, u.name AS added_by, e.added_at FROM evidence e JOIN users u ON u.id = e.added_by';
 
 function toMeta(row: EvidenceRow): EvidenceMeta {
   return {

@@ -9,9 +9,7 @@ import type { VaultSession } from '../vault/vaultSession';
  * before anything else can write.
  */
 export async function sweepOrphans(session: VaultSession): Promise<{ removed: number }> {
-  const known = new Set(
-    (await session.read((db) => db.all<{ blob_name: string }>('SELECT blob_name FROM evidence'))).map((r) => r.blob_name),
-  );
+  const known = new Set((await session.read((db) => db.all<{ blob_name: string }>('SELECT blob_name FROM evidence'))).map((r) => r.blob_name));
   let removed = 0;
   const shards = await readdir(session.paths.blobs, { withFileTypes: true }).catch(() => []);
   for (const shard of shards) {

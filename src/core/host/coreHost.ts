@@ -47,7 +47,12 @@ export function startCoreHost(options: CoreHostOptions): CoreHost {
   const failAll = (message: string) => {
     for (const [id, call] of pending) {
       pending.delete(id);
-      call.resolve({ ok: false, code: 'internal', message: 'Custodian\'s core stopped unexpectedly; the vault was locked. Unlock it to continue.', internal: message });
+      call.resolve({
+        ok: false,
+        code: 'internal',
+        message: "Custodian's core stopped unexpectedly; the vault was locked. Unlock it to continue.",
+        internal: message,
+      });
     }
   };
 

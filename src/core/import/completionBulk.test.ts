@@ -73,7 +73,13 @@ async function run(name: string, limits: BulkLimits, files: string[]): Promise<O
       results,
       bulk,
       versions: await versionsOf(session),
-      indexSql: (await session.read((db) => db.get<{ sql: string }>("SELECT group_concat(sql, ';') AS sql FROM (SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'completions' ORDER BY name)")))?.sql,
+      indexSql: (
+        await session.read((db) =>
+          db.get<{ sql: string }>(
+            "SELECT group_concat(sql, ';') AS sql FROM (SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'completions' ORDER BY name)",
+          ),
+        )
+      )?.sql,
       logOk: (await session.verifyLog()).ok,
     };
   } finally {
@@ -150,7 +156,10 @@ describe('bulk completions import', () => {
           "SELECT (SELECT count(*) FROM completions) AS n, (SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master WHERE name IN ('completions_current_key', 'completions_current_attempts') ORDER BY name DESC)) AS 'index'",
         ),
       );
-      expect(state).toEqual({ n: 0, index: expect.stringMatching(/^CREATE UNIQUE INDEX completions_current_key.*;CREATE INDEX completions_current_attempts/s) as unknown });
+      expect(state).toEqual({
+        n: 0,
+        index: expect.stringMatching(/^CREATE UNIQUE INDEX completions_current_key.*;CREATE INDEX completions_current_attempts/s) as unknown,
+      });
       expect(await session.verifyLog()).toMatchObject({ ok: true });
     } finally {
       await session.lock();

@@ -255,7 +255,8 @@ export class CompletionWriter {
       // modes alike): a repeat of a row that left its record unchanged is caught only within
       // one batch, as nothing from this file was written to find; both then count as unchanged.
       const firstRow =
-        seen.get(key) ?? (typeof old === 'number' ? old : old?.source_sha256 === this.context.fileSha256 && old.source_row !== record.row ? old.source_row : undefined);
+        seen.get(key) ??
+        (typeof old === 'number' ? old : old?.source_sha256 === this.context.fileSha256 && old.source_row !== record.row ? old.source_row : undefined);
       if (firstRow !== undefined && firstRow !== null) {
         this.counts.invalid++;
         this.context.report({ row: record.row, column: null, value: null, reason: `the same person, course and date as row ${String(firstRow)}` });

@@ -47,8 +47,7 @@ export function fatalDecoder(encoding: CsvEncoding): TextDecoder {
 export function invalidText(name: string, encoding: CsvEncoding, where: string, cause?: unknown): CustodianError {
   return new CustodianError(
     'validation_failed',
-    `"${name}" is not valid ${ENCODING_NAME[encoding]} text (first bad byte ${where}). ` +
-      'Save it again as "CSV UTF-8" and import that.',
+    `"${name}" is not valid ${ENCODING_NAME[encoding]} text (first bad byte ${where}). ` + 'Save it again as "CSV UTF-8" and import that.',
     { cause },
   );
 }

@@ -63,9 +63,13 @@ function parseFailure(name: string, error: unknown, line: number, maxLineBytes: 
       );
     default:
       // csv-parse's own message may quote field contents (PII): give only its code.
-      return new CustodianError('validation_failed', `"${name}" could not be read as CSV from line ${line} on (${error.code}). Check the quoting on that line.`, {
-        cause: error,
-      });
+      return new CustodianError(
+        'validation_failed',
+        `"${name}" could not be read as CSV from line ${line} on (${error.code}). Check the quoting on that line.`,
+        {
+          cause: error,
+        },
+      );
   }
 }
 

@@ -46,10 +46,7 @@ describe('detectKind', () => {
 
 describe('mapHeaders for certifications', () => {
   it('maps the names HR and credential exports use', () => {
-    const headers = [
-      'Employee ID', 'E-mail', 'Employee', 'Credential', 'Credential ID', 'Date Earned', 'Expiry Date', 'Certifying Body',
-      'Status',
-    ];
+    const headers = ['Employee ID', 'E-mail', 'Employee', 'Credential', 'Credential ID', 'Date Earned', 'Expiry Date', 'Certifying Body', 'Status'];
     const { fields, unmapped } = mapHeaders(headers, 'certifications');
     expect(Object.fromEntries([...fields].map(([i, f]) => [headers[i], f]))).toEqual({
       'Employee ID': 'employeeId',
@@ -63,19 +60,35 @@ describe('mapHeaders for certifications', () => {
     });
     expect(unmapped).toEqual(['Status']);
     const synonyms: Record<string, string> = {
-      Certification: 'certificationName', 'Certification Name': 'certificationName', License: 'certificationName',
-      'License Type': 'certificationName', 'Credential Name': 'certificationName', Certificate: 'certificationName',
-      'License Number': 'certificationNumber', 'Certification Number': 'certificationNumber',
-      'Issue Date': 'issuedOn', Issued: 'issuedOn', 'Date Issued': 'issuedOn',
-      'Expiration Date': 'expiresOn', Expires: 'expiresOn', 'Valid Until': 'expiresOn',
-      Issuer: 'issuer', 'Issuing Body': 'issuer', 'Issuing Organization': 'issuer', 'Licensing Board': 'issuer',
+      Certification: 'certificationName',
+      'Certification Name': 'certificationName',
+      License: 'certificationName',
+      'License Type': 'certificationName',
+      'Credential Name': 'certificationName',
+      Certificate: 'certificationName',
+      'License Number': 'certificationNumber',
+      'Certification Number': 'certificationNumber',
+      'Issue Date': 'issuedOn',
+      Issued: 'issuedOn',
+      'Date Issued': 'issuedOn',
+      'Expiration Date': 'expiresOn',
+      Expires: 'expiresOn',
+      'Valid Until': 'expiresOn',
+      Issuer: 'issuer',
+      'Issuing Body': 'issuer',
+      'Issuing Organization': 'issuer',
+      'Licensing Board': 'issuer',
     };
     for (const [header, field] of Object.entries(synonyms)) expect(mapHeaders([header], 'certifications').fields.get(0), header).toBe(field);
   });
 
   it('--map accepts the certification fields and names them when it refuses one', () => {
     expect(parseMapFlags(['Ident=employeeId', 'Kind=certificationName', 'Old=ignore'], 'certifications')).toEqual(
-      new Map([['ident', 'employeeId'], ['kind', 'certificationName'], ['old', null]]),
+      new Map([
+        ['ident', 'employeeId'],
+        ['kind', 'certificationName'],
+        ['old', null],
+      ]),
     );
     expect(() => parseMapFlags(['Course=courseTitle'], 'certifications')).toThrow(new RegExp(`fields: ${CERTIFICATION_TARGETS.join(', ')}, or ignore`));
   });

@@ -67,7 +67,9 @@ describe('importFile', () => {
       { version: 1, current: 0, unit: 'Laboratory' },
       { version: 2, current: 1, unit: 'Pharmacy' },
     ]);
-    const audit = await session.read((db) => db.all<{ action: string; before_hash: string | null }>("SELECT action, before_hash FROM audit_log WHERE action = 'person.update'"));
+    const audit = await session.read((db) =>
+      db.all<{ action: string; before_hash: string | null }>("SELECT action, before_hash FROM audit_log WHERE action = 'person.update'"),
+    );
     expect(audit).toHaveLength(1);
     expect(audit[0]?.before_hash).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -142,7 +144,9 @@ describe('importFile', () => {
     await expect(importFile(session, odd, { as: 'roster' })).rejects.toMatchObject({ message: expect.stringMatching(/None of the columns/) as unknown });
     const mapped = await importFile(session, odd, { as: 'roster', map: ['Ident=employeeId', 'Nom=familyName', 'Prénom=givenName'] });
     expect(mapped).toMatchObject({ committed: true, inserted: 1 });
-    await expect(importFile(session, odd)).rejects.toMatchObject({ message: expect.stringMatching(/--as roster, --as completions or --as certifications/) as unknown });
+    await expect(importFile(session, odd)).rejects.toMatchObject({
+      message: expect.stringMatching(/--as roster, --as completions or --as certifications/) as unknown,
+    });
   });
 
   it('imports an XLSX export: date cells, numbers, formulas by their cached value', async () => {
@@ -156,7 +160,11 @@ describe('importFile', () => {
     await workbook.xlsx.writeFile(path);
     const result = await importFile(session, path);
     expect(result).toMatchObject({ kind: 'completions', format: 'xlsx', sheet: 'Transcript', committed: true, inserted: 2, invalid: 0 });
-    const rows = await session.read((db) => db.all<{ completed_on: string; score: number; expires_on: string | null }>('SELECT completed_on, score, expires_on FROM completions ORDER BY completed_on'));
+    const rows = await session.read((db) =>
+      db.all<{ completed_on: string; score: number; expires_on: string | null }>(
+        'SELECT completed_on, score, expires_on FROM completions ORDER BY completed_on',
+      ),
+    );
     expect(rows).toEqual([
       { completed_on: '2025-01-13', score: 91, expires_on: '2027-01-13' },
       { completed_on: '2025-02-02', score: 80, expires_on: null },
@@ -169,7 +177,8 @@ describe('importFile', () => {
     const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
     for (const entry of files) {
       const bytes = readFileSync(join(entry.parentPath, entry.name));
-      for (const secret of ['Haddad', 'omar.haddad@example.org', 'Bloodborne']) expect(bytes.includes(Buffer.from(secret)), `${secret} in ${entry.name}`).toBe(false);
+      for (const secret of ['Haddad', 'omar.haddad@example.org', 'Bloodborne'])
+        expect(bytes.includes(Buffer.from(secret)), `${secret} in ${entry.name}`).toBe(false);
     }
   });
 });
@@ -183,7 +192,17 @@ E100,,"Public, Jane",BLS Provider,,15/01/2025,31/01/2027,American Heart Associat
 `;
 
 describe('importFile: certifications', () => {
-  type CertRow = { employee_id: string; name: string; number: string | null; issued_on: string | null; expires_on: string | null; issuer: string | null; version: number; current: number; reason: string | null };
+  type CertRow = {
+    employee_id: string;
+    name: string;
+    number: string | null;
+    issued_on: string | null;
+    expires_on: string | null;
+    issuer: string | null;
+    version: number;
+    current: number;
+    reason: string | null;
+  };
   const certifications = () =>
     session.read((db) =>
       db.all<CertRow>(
@@ -207,11 +226,43 @@ describe('importFile: certifications', () => {
       'Licensing Board': 'issuer',
     });
     expect(await certifications()).toEqual([
-      { employee_id: 'E100', name: 'BLS Provider', number: null, issued_on: '2025-01-15', expires_on: '2027-01-31', issuer: 'American Heart Association', version: 1, current: 1, reason: null },
-      { employee_id: 'E100', name: 'Registered Nurse', number: 'RN-448812', issued_on: '2021-03-01', expires_on: '2027-02-28', issuer: 'State Board of Nursing', version: 1, current: 1, reason: null },
-      { employee_id: 'E101', name: 'Phlebotomy Technician', number: 'CPT-1002', issued_on: '2022-07-20', expires_on: '2026-07-20', issuer: 'National Healthcareer Association', version: 1, current: 1, reason: null },
+      {
+        employee_id: 'E100',
+        name: 'BLS Provider',
+        number: null,
+        issued_on: '2025-01-15',
+        expires_on: '2027-01-31',
+        issuer: 'American Heart Association',
+        version: 1,
+        current: 1,
+        reason: null,
+      },
+      {
+        employee_id: 'E100',
+        name: 'Registered Nurse',
+        number: 'RN-448812',
+        issued_on: '2021-03-01',
+        expires_on: '2027-02-28',
+        issuer: 'State Board of Nursing',
+        version: 1,
+        current: 1,
+        reason: null,
+      },
+      {
+        employee_id: 'E101',
+        name: 'Phlebotomy Technician',
+        number: 'CPT-1002',
+        issued_on: '2022-07-20',
+        expires_on: '2026-07-20',
+        issuer: 'National Healthcareer Association',
+        version: 1,
+        current: 1,
+        reason: null,
+      },
     ]);
-    const audit = await session.read((db) => db.all<{ action: string; after_hash: string | null }>("SELECT action, after_hash FROM audit_log WHERE action LIKE 'certification.%'"));
+    const audit = await session.read((db) =>
+      db.all<{ action: string; after_hash: string | null }>("SELECT action, after_hash FROM audit_log WHERE action LIKE 'certification.%'"),
+    );
     expect(audit).toHaveLength(3);
     expect(audit.every((a) => a.action === 'certification.create' && /^[0-9a-f]{64}$/.test(a.after_hash ?? ''))).toBe(true);
     const imports = await session.read((db) => db.all<{ kind: string; inserted: number }>('SELECT kind, inserted FROM imports ORDER BY imported_at'));
@@ -239,7 +290,11 @@ describe('importFile: certifications', () => {
       { name: 'Registered Nurse', expires_on: '2027-02-28', version: 1, current: 0, reason: null },
       { name: 'registered nurse', expires_on: '2028-02-29', version: 2, current: 1, reason: 'corrected by import' },
     ]);
-    const update = await session.read((db) => db.all<{ before_hash: string; after_hash: string; reason: string }>("SELECT before_hash, after_hash, reason FROM audit_log WHERE action = 'certification.update'"));
+    const update = await session.read((db) =>
+      db.all<{ before_hash: string; after_hash: string; reason: string }>(
+        "SELECT before_hash, after_hash, reason FROM audit_log WHERE action = 'certification.update'",
+      ),
+    );
     expect(update).toHaveLength(1);
     expect(update[0]?.before_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(update[0]?.after_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -304,7 +359,14 @@ E102,,Mei Chen,Immunizing Pharmacist,IP-3,31/02/2025,,APhA
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('Credentials');
     sheet.addRow(['Email', 'Credential Name', 'Credential ID', 'Date Earned', 'Valid Until', 'Issuing Organization']);
-    sheet.addRow(['Mei.Chen@example.org', 'ACLS Provider', 'ACLS-5521', new Date(Date.UTC(2024, 10, 5)), new Date(Date.UTC(2026, 10, 30)), 'American Heart Association']);
+    sheet.addRow([
+      'Mei.Chen@example.org',
+      'ACLS Provider',
+      'ACLS-5521',
+      new Date(Date.UTC(2024, 10, 5)),
+      new Date(Date.UTC(2026, 10, 30)),
+      'American Heart Association',
+    ]);
     sheet.addRow(['jane.public@example.org', 'Certified Pharmacy Technician', 'PTCB-88', '2023-06-01', null, 'PTCB']);
     const path = join(temp.dir, 'credentials.xlsx');
     await workbook.xlsx.writeFile(path);
@@ -325,7 +387,9 @@ E102,,Mei Chen,Immunizing Pharmacist,IP-3,31/02/2025,,APhA
   it('decides day/month order for issue and expiry columns from the whole column', async () => {
     await importFile(session, file('hris.csv', ROSTER));
     const ambiguous = 'Employee ID,Certification,Issue Date,Expiry Date\nE100,BLS Provider,03/04/2025,03/04/2027\nE101,BLS Provider,04/05/2025,04/05/2027\n';
-    await expect(importFile(session, file('amb.csv', ambiguous))).rejects.toMatchObject({ message: expect.stringMatching(/"Issue Date".*--date-format/) as unknown });
+    await expect(importFile(session, file('amb.csv', ambiguous))).rejects.toMatchObject({
+      message: expect.stringMatching(/"Issue Date".*--date-format/) as unknown,
+    });
     const settled = await importFile(session, file('amb.csv', ambiguous), { dateFormat: 'mm/dd/yyyy' });
     expect(settled).toMatchObject({ committed: true, inserted: 2 });
     const monthFirst = 'Employee ID,Certification,Issue Date,Expiry Date\nE102,ACLS Provider,04/13/2025,04/30/2027\n';

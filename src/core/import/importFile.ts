@@ -114,7 +114,12 @@ class NeedsDateOrders extends Error {
 }
 
 /** Pass 1: decide each date column's day/month order from all its values (constant memory). */
-async function decideDateOrders(file: string, options: ImportOptions, dateColumns: readonly number[], headers: readonly string[]): Promise<Map<number, DateOrder | null>> {
+async function decideDateOrders(
+  file: string,
+  options: ImportOptions,
+  dateColumns: readonly number[],
+  headers: readonly string[],
+): Promise<Map<number, DateOrder | null>> {
   const orders = new Map<number, DateOrder | null>();
   const votes = new Map(dateColumns.map((column) => [column, new DateOrderVote()]));
   const source = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
@@ -128,7 +133,10 @@ async function decideDateOrders(file: string, options: ImportOptions, dateColumn
     const decision = vote.result();
     const header = headers[column] ?? `column ${String(column + 1)}`;
     if (decision === 'conflict') {
-      throw new CustodianError('validation_failed', `Column "${header}" mixes day-first and month-first dates (both 13/01 and 01/13 appear). Nothing was imported; fix the file.`);
+      throw new CustodianError(
+        'validation_failed',
+        `Column "${header}" mixes day-first and month-first dates (both 13/01 and 01/13 appear). Nothing was imported; fix the file.`,
+      );
     }
     if (decision === 'ambiguous') {
       throw new CustodianError(
@@ -209,7 +217,12 @@ export async function importFile(session: VaultSession, file: string, options: I
       // every other use of the vault waits until it commits or rolls back.
       await session.mutateWithLog(async (db, log) => {
         const context: ImportContext = { db, fileSha256: sha256, actorId: session.principal.userId, now: new Date().toISOString(), log, report };
-        const writer = kind === 'roster' ? new RosterWriter(context) : kind === 'completions' ? new CompletionWriter(context, options.bulk) : new CertificationWriter(context);
+        const writer =
+          kind === 'roster'
+            ? new RosterWriter(context)
+            : kind === 'completions'
+              ? new CompletionWriter(context, options.bulk)
+              : new CertificationWriter(context);
         writer.load();
         let invalidRows = 0;
         const source = await openTable(file, options.sheet ? { sheet: options.sheet } : {});

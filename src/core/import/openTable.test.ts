@@ -357,7 +357,11 @@ describe('checked from outside', () => {
       { row: 2, cells: ['Zoë ’', new Date(Date.UTC(2024, 2, 5)), 91.5, true, null] },
       { row: 3, cells: ['Bob', new Date(Date.UTC(2023, 11, 31, 9, 30)), 70, false, null] },
     ]);
-    expect(source.warnings.some((warning) => warning.startsWith('formula cells without a saved result, or with an error as result, were read as empty (first: row 2, column E)'))).toBe(true);
+    expect(
+      source.warnings.some((warning) =>
+        warning.startsWith('formula cells without a saved result, or with an error as result, were read as empty (first: row 2, column E)'),
+      ),
+    ).toBe(true);
   });
 
   it('refuses a zip bomb from its central directory, before inflating it', async (context) => {
@@ -407,7 +411,8 @@ function collectGarbage(): () => void {
 
 /** Writes a ZIP of `parts` (name -> text) with Python's zipfile, as a stranger's tool would. */
 function pythonZip(python: string, file: string, parts: Record<string, string>): void {
-  const script = 'import json, sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:\n    for name, text in json.loads(sys.argv[2]).items(): z.writestr(name, text)';
+  const script =
+    'import json, sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:\n    for name, text in json.loads(sys.argv[2]).items(): z.writestr(name, text)';
   execFileSync(python, ['-c', script, file, JSON.stringify(parts)]);
 }
 
@@ -442,7 +447,11 @@ describe('hand-made workbooks', () => {
       // exceljs reads a formula's boolean result as its number.
       { row: 7, cells: ['Zero', 0, 0] },
     ]);
-    expect(source.warnings.some((warning) => warning.startsWith('formula cells without a saved result, or with an error as result, were read as empty (first: row 5, column C)'))).toBe(true);
+    expect(
+      source.warnings.some((warning) =>
+        warning.startsWith('formula cells without a saved result, or with an error as result, were read as empty (first: row 5, column C)'),
+      ),
+    ).toBe(true);
   });
 
   it('refuses a workbook whose sheet XML is broken', async (context) => {
@@ -471,7 +480,8 @@ describe('streaming', () => {
     writeSync(out, 'Name,Course,Completed,Score,Note\n');
     for (let slice = 0; slice < 200_000; slice += 10_000) {
       const lines: string[] = [];
-      for (let i = slice; i < slice + 10_000; i++) lines.push(`Person ${i},Course ${i % 40},2024-01-${String((i % 28) + 1).padStart(2, '0')},${i % 100},"${note} ${i}"\n`);
+      for (let i = slice; i < slice + 10_000; i++)
+        lines.push(`Person ${i},Course ${i % 40},2024-01-${String((i % 28) + 1).padStart(2, '0')},${i % 100},"${note} ${i}"\n`);
       writeSync(out, lines.join(''));
     }
     closeSync(out);
@@ -496,7 +506,9 @@ describe('streaming', () => {
       }
     }
     const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
-    console.info(`200,000-row CSV: ${mb(size)} MB file; while iterating, after GC: RSS growth at most ${mb(retainedRss)} MB, heap+external growth at most ${mb(retainedHeap)} MB`);
+    console.info(
+      `200,000-row CSV: ${mb(size)} MB file; while iterating, after GC: RSS growth at most ${mb(retainedRss)} MB, heap+external growth at most ${mb(retainedHeap)} MB`,
+    );
     expect(count).toBe(200_000);
     expect(last).toBe(200_001);
     expect(retainedRss).toBeLessThan(size / 4);

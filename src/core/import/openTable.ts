@@ -133,7 +133,9 @@ export async function openTable(file: string, options: OpenTableOptions = {}): P
   if (!before.isFile()) refuse(`"${name}" is not a regular file.`);
   if (before.size === 0) refuse(`"${name}" is empty: the file has no content.`);
   if (before.size > IMPORT_LIMITS.maxFileBytes) {
-    refuse(`"${name}" is ${Math.ceil(before.size / MIB)} MiB, more than the ${IMPORT_LIMITS.maxFileBytes / MIB} MiB Custodian imports at once. Split it into smaller files.`);
+    refuse(
+      `"${name}" is ${Math.ceil(before.size / MIB)} MiB, more than the ${IMPORT_LIMITS.maxFileBytes / MIB} MiB Custodian imports at once. Split it into smaller files.`,
+    );
   }
   const checkUnchanged = async (): Promise<void> => {
     const now = await statFile(file, name);

@@ -42,8 +42,10 @@ export function fromExcelSerial(serial: number): string | null {
 
 const SLASH = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?:[ T,]+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp][Mm])?)?$/;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/;
-const LONG_DMY = /^(?:[A-Za-z]+,?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})(?:,?\s+(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp][Mm])?)?$/;
-const LONG_MDY = /^(?:[A-Za-z]+,?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?:,?\s+(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp][Mm])?)?$/;
+const LONG_DMY =
+  /^(?:[A-Za-z]+,?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})(?:,?\s+(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp][Mm])?)?$/;
+const LONG_MDY =
+  /^(?:[A-Za-z]+,?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?:,?\s+(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp][Mm])?)?$/;
 
 /** What a slash date says about the column's order: 'dmy', 'mdy', 'either', or null if not one. */
 export function slashDateHint(text: string): DateOrder | 'either' | null {
@@ -108,7 +110,9 @@ export function parseDateCell(cell: string | number | Date | boolean | null, ord
   if (isoMatch) {
     const [, y, m, d, hh, mm, ss, zone] = isoMatch;
     if (zone && hh) {
-      const instant = new Date(`${y ?? ''}-${m ?? ''}-${d ?? ''}T${hh}:${mm ?? '00'}:${ss ?? '00'}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`);
+      const instant = new Date(
+        `${y ?? ''}-${m ?? ''}-${d ?? ''}T${hh}:${mm ?? '00'}:${ss ?? '00'}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`,
+      );
       return Number.isNaN(instant.getTime()) ? { ok: false, reason: 'not a valid timestamp' } : { ok: true, value: instant.toISOString().slice(0, 10) };
     }
     const value = iso(Number(y), Number(m), Number(d));

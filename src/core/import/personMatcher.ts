@@ -18,7 +18,9 @@ export class PersonMatcher {
 
   static load(db: ReadableDb): PersonMatcher {
     const matcher = new PersonMatcher();
-    const people = db.all<{ person_id: string; employee_id: string | null; email: string | null }>('SELECT person_id, employee_id, email FROM people WHERE current = 1');
+    const people = db.all<{ person_id: string; employee_id: string | null; email: string | null }>(
+      'SELECT person_id, employee_id, email FROM people WHERE current = 1',
+    );
     for (const p of people) {
       if (p.employee_id) matcher.byEmployeeId.set(p.employee_id, p.person_id);
       if (p.email) matcher.byEmail.set(p.email.toLowerCase(), p.person_id);
@@ -28,7 +30,8 @@ export class PersonMatcher {
 
   /** The person id, or the report entry that says no such person is in the vault. */
   match(reference: PersonReference): string | ReportEntry {
-    const personId = (reference.employeeId ? this.byEmployeeId.get(reference.employeeId) : undefined) ?? (reference.email ? this.byEmail.get(reference.email) : undefined);
+    const personId =
+      (reference.employeeId ? this.byEmployeeId.get(reference.employeeId) : undefined) ?? (reference.email ? this.byEmail.get(reference.email) : undefined);
     return (
       personId ?? {
         row: reference.row,

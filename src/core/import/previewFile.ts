@@ -27,7 +27,10 @@ function display(cell: Cell | undefined): string | null {
 }
 
 /** Reads the header and first rows of a file and proposes a mapping. Changes nothing. */
-export async function previewFile(file: string, options: { as?: ImportKind; map?: readonly string[]; sheet?: string; rows?: number } = {}): Promise<ImportPreview> {
+export async function previewFile(
+  file: string,
+  options: { as?: ImportKind; map?: readonly string[]; sheet?: string; rows?: number } = {},
+): Promise<ImportPreview> {
   const source = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
   const sample: (string | null)[][] = [];
   for await (const { cells } of source.rows) {

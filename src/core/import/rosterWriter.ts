@@ -25,8 +25,17 @@ interface PersonRow {
 }
 
 const VALUE_COLUMNS = [
-  'employee_id', 'given_name', 'family_name', 'email', 'date_of_birth', 'site', 'org_unit_id', 'job_role_id',
-  'manager_employee_id', 'hire_date', 'termination_date',
+  'employee_id',
+  'given_name',
+  'family_name',
+  'email',
+  'date_of_birth',
+  'site',
+  'org_unit_id',
+  'job_role_id',
+  'manager_employee_id',
+  'hire_date',
+  'termination_date',
 ] as const;
 const TABLE: VersionedTable = { table: 'people', idColumn: 'person_id', noun: 'person', columns: [...VALUE_COLUMNS, 'sort_name'] };
 
@@ -68,7 +77,12 @@ export class RosterWriter {
     const existing = (record.employeeId ? this.byEmployeeId.get(record.employeeId) : undefined) ?? (record.email ? this.byEmail.get(record.email) : undefined);
     if (existing && existing.source_sha256 === this.context.fileSha256 && existing.source_row !== record.row) {
       this.counts.invalid++;
-      this.context.report({ row: record.row, column: null, value: record.employeeId ?? record.email, reason: `the same person as row ${String(existing.source_row)}` });
+      this.context.report({
+        row: record.row,
+        column: null,
+        value: record.employeeId ?? record.email,
+        reason: `the same person as row ${String(existing.source_row)}`,
+      });
       return;
     }
     const values: Values = {
@@ -87,7 +101,14 @@ export class RosterWriter {
     const current = existing && { rowId: existing.row_id, recordId: existing.person_id, version: existing.version, values: valuesOf(existing) };
     const personId = this.batch.add(current, values, record.row, { sort_name: sortName(values.given_name, values.family_name) });
     if (personId === null) return;
-    const row: PersonRow = { row_id: -1, person_id: personId, version: (existing?.version ?? 0) + 1, ...values, source_sha256: this.context.fileSha256, source_row: record.row };
+    const row: PersonRow = {
+      row_id: -1,
+      person_id: personId,
+      version: (existing?.version ?? 0) + 1,
+      ...values,
+      source_sha256: this.context.fileSha256,
+      source_row: record.row,
+    };
     this.remember(row);
     if (this.batch.size >= 5000) this.writeBatch();
   }

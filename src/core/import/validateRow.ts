@@ -177,7 +177,8 @@ export function validateRosterRow(
       familyName ??= split.familyName;
     }
   }
-  if (!givenName || !familyName) r.problem(r.has('fullName') ? 'fullName' : r.has('familyName') ? 'familyName' : 'givenName', 'a first and last name are required');
+  if (!givenName || !familyName)
+    r.problem(r.has('fullName') ? 'fullName' : r.has('familyName') ? 'familyName' : 'givenName', 'a first and last name are required');
   const record: RosterRecord = {
     row,
     employeeId,

@@ -158,7 +158,10 @@ export async function openXlsx(input: XlsxSourceInput): Promise<TableSource> {
       throw new CustodianError('validation_failed', `"${input.name}" is ${notAWorkbook(parts)}, not an Excel workbook (.xlsx) or a CSV file.`);
     }
     if (input.nameSays === 'csv') {
-      throw new CustodianError('validation_failed', `"${input.name}" is an Excel workbook (.xlsx) although its name says CSV. Rename it to .xlsx and import it again.`);
+      throw new CustodianError(
+        'validation_failed',
+        `"${input.name}" is an Excel workbook (.xlsx) although its name says CSV. Rename it to .xlsx and import it again.`,
+      );
     }
     const workbook = await loadWorkbook(zip, input.file, input.name);
     const sheet = chooseSheet(workbook.sheets, input.sheet, input.name);

@@ -67,7 +67,11 @@ export function damagedWorkbook(name: string, cause?: unknown): CustodianError {
       { cause },
     );
   }
-  return new CustodianError('validation_failed', `"${name}" is damaged: its workbook data could not be read. Open it in Excel and save it again, or export it as CSV.`, { cause });
+  return new CustodianError(
+    'validation_failed',
+    `"${name}" is damaged: its workbook data could not be read. Open it in Excel and save it again, or export it as CSV.`,
+    { cause },
+  );
 }
 
 function findPart(zip: BoundedZip, part: string): string | undefined {

@@ -44,7 +44,10 @@ export function damagedZip(name: string, cause?: unknown): CustodianError {
 
 function checkEntry(name: string, entry: Entry, bounds: ZipBounds): void {
   if (entry.isEncrypted()) {
-    throw new CustodianError('validation_failed', `"${name}" is password-protected (its contents are encrypted). Save it unprotected as .xlsx or CSV and import that.`);
+    throw new CustodianError(
+      'validation_failed',
+      `"${name}" is password-protected (its contents are encrypted). Save it unprotected as .xlsx or CSV and import that.`,
+    );
   }
   const inflated = entry.uncompressedSize;
   if (inflated <= bounds.compressionRatioFloorBytes) return;
@@ -73,7 +76,10 @@ export async function openBoundedZip(file: string, name: string, bounds: ZipBoun
   }
   try {
     if (zipfile.entryCount > bounds.maxZipEntries) {
-      throw new CustodianError('validation_failed', `"${name}" was refused: it holds ${zipfile.entryCount} parts, more than the ${bounds.maxZipEntries} a workbook may have.`);
+      throw new CustodianError(
+        'validation_failed',
+        `"${name}" was refused: it holds ${zipfile.entryCount} parts, more than the ${bounds.maxZipEntries} a workbook may have.`,
+      );
     }
     const entries = new Map<string, Entry>();
     let total = 0;
@@ -98,7 +104,10 @@ export async function openBoundedZip(file: string, name: string, bounds: ZipBoun
       entries,
       openText: async (entry) => {
         if (!entry.canDecodeFileData()) {
-          throw new CustodianError('validation_failed', `"${name}" uses a compression method Custodian cannot read. Save it again from Excel as .xlsx, or export it as CSV.`);
+          throw new CustodianError(
+            'validation_failed',
+            `"${name}" uses a compression method Custodian cannot read. Save it again from Excel as .xlsx, or export it as CSV.`,
+          );
         }
         let stream: Readable;
         try {

@@ -70,7 +70,9 @@ export async function queryCompletions(session: VaultSession, query: Completions
   if (search) {
     const match = piiVisible ? ftsQuery(search) : null;
     const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push(`(c.title LIKE ? ESCAPE '\\' OR c.code LIKE ? ESCAPE '\\'${match ? ' OR x.person_id IN (SELECT person_id FROM people_fts WHERE people_fts MATCH ?)' : ''})`);
+    where.push(
+      `(c.title LIKE ? ESCAPE '\\' OR c.code LIKE ? ESCAPE '\\'${match ? ' OR x.person_id IN (SELECT person_id FROM people_fts WHERE people_fts MATCH ?)' : ''})`,
+    );
     params.push(like, like, ...(match ? [match] : []));
   }
   const sort = !piiVisible && query.sort === 'person' ? 'completedOn' : query.sort;

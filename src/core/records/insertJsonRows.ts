@@ -74,7 +74,10 @@ export function insertRows(
     const payload = JSON.stringify(batch.map((row) => varying.map((index) => jsonValue(row[index]))));
     const names = [...varying, ...constant].map((index) => columns[index] ?? '');
     // Anonymous parameters bind in the order they appear: the constants, then the JSON.
-    db.run(`INSERT INTO ${table} (${names.join(', ')}) SELECT ${select.join(', ')} FROM json_each(?)`, [...constant.map((index) => jsonValue(first[index])), payload]);
+    db.run(`INSERT INTO ${table} (${names.join(', ')}) SELECT ${select.join(', ')} FROM json_each(?)`, [
+      ...constant.map((index) => jsonValue(first[index])),
+      payload,
+    ]);
   }
 }
 
@@ -82,6 +85,8 @@ export function insertRows(
 export function retireRows(db: WritableDb, table: string, rowIds: readonly number[]): void {
   if (!IDENTIFIER.test(table)) throw new Error('bad identifier');
   for (let start = 0; start < rowIds.length; start += BATCH) {
-    db.run(`UPDATE ${table} SET current = 0 WHERE current = 1 AND row_id IN (SELECT value FROM json_each(?))`, [JSON.stringify(rowIds.slice(start, start + BATCH))]);
+    db.run(`UPDATE ${table} SET current = 0 WHERE current = 1 AND row_id IN (SELECT value FROM json_each(?))`, [
+      JSON.stringify(rowIds.slice(start, start + BATCH)),
+    ]);
   }
 }

@@ -79,7 +79,12 @@ function certificationsOf(db: ReadableDb, role: Role, personId: string): PersonC
   const field = (name: keyof typeof CERTIFICATION_FIELDS, value: string | null) => masked(role, CERTIFICATION_FIELDS[name], value);
   return rows
     .filter((row) => row.current === 1)
-    .sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || (b.expires_on ?? '').localeCompare(a.expires_on ?? '') || a.certification_id.localeCompare(b.certification_id))
+    .sort(
+      (a, b) =>
+        a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) ||
+        (b.expires_on ?? '').localeCompare(a.expires_on ?? '') ||
+        a.certification_id.localeCompare(b.certification_id),
+    )
     .map((row) => ({
       certificationId: row.certification_id,
       name: field('name', row.name) ?? MASK,

@@ -15,6 +15,9 @@ export async function personNames(session: VaultSession, personIds: readonly str
     ),
   );
   return new Map(
-    rows.map((r) => [r.person_id, visible ? { name: `${r.family_name}, ${r.given_name}`, employeeId: r.employee_id } : { name: MASK, employeeId: r.employee_id === null ? null : MASK }]),
+    rows.map((r) => [
+      r.person_id,
+      visible ? { name: `${r.family_name}, ${r.given_name}`, employeeId: r.employee_id } : { name: MASK, employeeId: r.employee_id === null ? null : MASK },
+    ]),
   );
 }

@@ -73,13 +73,17 @@ describe('record queries', () => {
 
   it('lists completions with search over people and courses', async () => {
     const all = await queryCompletions(session, { ...page, sort: 'completedOn', dir: 'desc' });
-    expect(all.rows.map((r) => `${r.person}|${r.course}|${String(r.score)}`)).toEqual(['Chen, Mei|HIPAA Privacy|77', 'Chen, Mei|Bloodborne Pathogens|81', 'Álvarez, Zoë|Bloodborne Pathogens|92']);
+    expect(all.rows.map((r) => `${r.person}|${r.course}|${String(r.score)}`)).toEqual([
+      'Chen, Mei|HIPAA Privacy|77',
+      'Chen, Mei|Bloodborne Pathogens|81',
+      'Álvarez, Zoë|Bloodborne Pathogens|92',
+    ]);
     expect((await queryCompletions(session, { ...page, search: 'hipaa', sort: 'completedOn', dir: 'desc' })).total).toBe(1);
     expect((await queryCompletions(session, { ...page, search: 'zoe', sort: 'completedOn', dir: 'desc' })).total).toBe(1);
     expect((await queryCompletions(session, { ...page, search: '100%_', sort: 'completedOn', dir: 'desc' })).total).toBe(0);
   });
 
-  it('returns a person\'s current certifications with every version; an auditor sees them by their data class', async () => {
+  it("returns a person's current certifications with every version; an auditor sees them by their data class", async () => {
     const certs = (expiry: string) => `Employee ID,Certification,License Number,Issue Date,Expiration Date,Issuer
 E1,Registered Pharmacist,RPH-1,2020-01-06,${expiry},Board of Pharmacy
 E1,BLS Provider,,2025-01-15,2027-01-31,American Heart Association
@@ -92,8 +96,26 @@ E3,Certified Pharmacy Technician,PTCB-9,2022-09-12,,PTCB
     const zoe = (await queryPeople(session, { ...page, search: 'zoe', sort: 'name', dir: 'asc' })).rows[0]?.personId ?? '';
     const detail = await personDetail(session, zoe);
     expect(detail.certifications.every((c) => /^[0-9a-f-]{36}$/.test(c.certificationId))).toBe(true);
-    expect(detail.certifications.map(({ name, number, issuedOn, expiresOn, issuer, version, versions }) => ({ name, number, issuedOn, expiresOn, issuer, version, versions: versions.map((v) => [v.version, v.reason, v.sourceRow, v.recordedBy]) }))).toEqual([
-      { name: 'BLS Provider', number: null, issuedOn: '2025-01-15', expiresOn: '2027-01-31', issuer: 'American Heart Association', version: 1, versions: [[1, null, 3, ADMIN]] },
+    expect(
+      detail.certifications.map(({ name, number, issuedOn, expiresOn, issuer, version, versions }) => ({
+        name,
+        number,
+        issuedOn,
+        expiresOn,
+        issuer,
+        version,
+        versions: versions.map((v) => [v.version, v.reason, v.sourceRow, v.recordedBy]),
+      })),
+    ).toEqual([
+      {
+        name: 'BLS Provider',
+        number: null,
+        issuedOn: '2025-01-15',
+        expiresOn: '2027-01-31',
+        issuer: 'American Heart Association',
+        version: 1,
+        versions: [[1, null, 3, ADMIN]],
+      },
       {
         name: 'Registered Pharmacist',
         number: 'RPH-1',

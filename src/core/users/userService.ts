@@ -82,7 +82,10 @@ export async function removeUser(session: VaultSession, name: string, reason: st
     }
     db.run('UPDATE users SET removed_at = ?, slot_id = NULL WHERE id = ?', [now, row.id]);
     db.run('UPDATE signing_keys SET retired_at = ? WHERE user_id = ? AND retired_at IS NULL', [now, row.id]);
-    await rewriteSlots(session, session.header.slots.filter((s) => s.id !== row.slot_id));
+    await rewriteSlots(
+      session,
+      session.header.slots.filter((s) => s.id !== row.slot_id),
+    );
     return { result: undefined, events: [{ action: 'user.remove', target: name, reason }] };
   });
 }

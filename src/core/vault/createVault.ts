@@ -99,8 +99,17 @@ export async function createVault(dir: string, options: CreateVaultOptions): Pro
       const adminId = randomUUID();
       const recoveryId = randomUUID();
       await database.transaction((db) => {
-        db.run("INSERT INTO users (id, name, kind, role, slot_id, created_at) VALUES (?, ?, 'person', 'admin', ?, ?)", [adminId, options.user, adminSlot.id, now]);
-        db.run("INSERT INTO users (id, name, kind, role, slot_id, created_at) VALUES (?, 'recovery', 'recovery', 'admin', ?, ?)", [recoveryId, recoverySlot.id, now]);
+        db.run("INSERT INTO users (id, name, kind, role, slot_id, created_at) VALUES (?, ?, 'person', 'admin', ?, ?)", [
+          adminId,
+          options.user,
+          adminSlot.id,
+          now,
+        ]);
+        db.run("INSERT INTO users (id, name, kind, role, slot_id, created_at) VALUES (?, 'recovery', 'recovery', 'admin', ?, ?)", [
+          recoveryId,
+          recoverySlot.id,
+          now,
+        ]);
         db.run('INSERT INTO signing_keys (public_key, user_id, created_at) VALUES (?, ?, ?)', [adminSlot.signing.publicKey, adminId, now]);
         db.run('INSERT INTO signing_keys (public_key, user_id, created_at) VALUES (?, ?, ?)', [recoverySlot.signing.publicKey, recoveryId, now]);
       });

@@ -55,13 +55,7 @@ export interface OpenedSlot {
   signingKey: KeyObject;
 }
 
-function wrapSlotSecrets<S extends SlotParams>(
-  vaultId: string,
-  slot: S,
-  kek: Buffer,
-  dataKey: Uint8Array,
-  seed: Uint8Array,
-) {
+function wrapSlotSecrets<S extends SlotParams>(vaultId: string, slot: S, kek: Buffer, dataKey: Uint8Array, seed: Uint8Array) {
   const publicKey = publicKeyBase64(signingKeyFromSeed(seed));
   return {
     ...slot,
@@ -117,12 +111,7 @@ export async function createPassphraseSlot(
  *   (nobody but an attacker writes those); ('wrong_passphrase') for a wrong passphrase or
  *   unknown user, indistinguishably.
  */
-export async function openPassphraseSlot(
-  vaultId: string,
-  slots: readonly KeySlot[],
-  user: string,
-  passphrase: Uint8Array,
-): Promise<OpenedSlot> {
+export async function openPassphraseSlot(vaultId: string, slots: readonly KeySlot[], user: string, passphrase: Uint8Array): Promise<OpenedSlot> {
   const slot = slots.find((s): s is PassphraseSlot => s.kind === 'passphrase' && s.user === user);
   if (slot && !meetsMinimum(slot.kdf)) {
     throw new CustodianError(

@@ -79,7 +79,9 @@ export async function openSession(paths: VaultPaths, header: VaultHeader, opened
   try {
     database = VaultDatabase.open(paths.db, opened.dataKey);
     await migrate(database);
-    const user = await database.read((db) => db.get<UserRow>('SELECT id, name, kind, role FROM users WHERE slot_id = ? AND removed_at IS NULL', [opened.slot.id]));
+    const user = await database.read((db) =>
+      db.get<UserRow>('SELECT id, name, kind, role FROM users WHERE slot_id = ? AND removed_at IS NULL', [opened.slot.id]),
+    );
     if (!user) {
       throw new CustodianError('vault_tampered', 'This key slot belongs to no current user: the vault header and database disagree. Restore from a backup.');
     }

@@ -17,8 +17,31 @@ export type Permission =
   | 'evidence.review';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  admin: ['users.manage', 'evidence.add', 'evidence.read', 'evidence.delete', 'recovery.export', 'recovery.replace', 'backup.create', 'log.verify', 'records.import', 'records.read', 'requirements.manage', 'evidence.review'],
-  officer: ['evidence.add', 'evidence.read', 'evidence.delete', 'backup.create', 'log.verify', 'records.import', 'records.read', 'requirements.manage', 'evidence.review'],
+  admin: [
+    'users.manage',
+    'evidence.add',
+    'evidence.read',
+    'evidence.delete',
+    'recovery.export',
+    'recovery.replace',
+    'backup.create',
+    'log.verify',
+    'records.import',
+    'records.read',
+    'requirements.manage',
+    'evidence.review',
+  ],
+  officer: [
+    'evidence.add',
+    'evidence.read',
+    'evidence.delete',
+    'backup.create',
+    'log.verify',
+    'records.import',
+    'records.read',
+    'requirements.manage',
+    'evidence.review',
+  ],
   reviewer: ['evidence.read', 'log.verify', 'records.read', 'evidence.review'],
   auditor: ['evidence.read', 'log.verify', 'records.read'],
 };

@@ -5,7 +5,6 @@ import { addEvidence, deleteEvidence, listEvidence, readEvidence } from '../evid
 import { openVault } from './openVault';
 import { sink } from '../../../tests/support/sink';
 
-
 let temp: ReturnType<typeof tempDir>;
 beforeEach(() => {
   temp = tempDir();
@@ -47,8 +46,6 @@ describe('vault lifecycle', () => {
     await expect(openVault(dir, { user: ADMIN, passphrase: Buffer.from('wrong wrong wrong wrong') }, { clock })).rejects.toThrow(
       'wrong passphrase or unknown user',
     );
-    await expect(openVault(dir, { user: 'mallory', passphrase: Buffer.from(ADMIN_PASSPHRASE) }, { clock })).rejects.toThrow(
-      'wrong passphrase or unknown user',
-    );
+    await expect(openVault(dir, { user: 'mallory', passphrase: Buffer.from(ADMIN_PASSPHRASE) }, { clock })).rejects.toThrow('wrong passphrase or unknown user');
   });
 });

@@ -5,9 +5,7 @@ import { APP_HOST, APP_SCHEME, assetHeaders, resolveRendererAsset } from './rend
 
 /** Must run before `app` is ready: makes `app://` a standard, secure origin. */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-  ]);
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 }
 
 /**

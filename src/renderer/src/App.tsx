@@ -53,8 +53,12 @@ export function App() {
   }
   if (recoveryKey && unlocked) return <RecoveryKeyScreen recoveryKey={recoveryKey} onDone={() => setRecoveryKey(null)} />;
   if (unlocked) return <VaultHome key={unlocked.vaultId} vault={unlocked} autoLockMinutes={status.data?.autoLockMinutes ?? 10} />;
-  return <WelcomeScreen onCreated={(key) => {
-    setRecoveryKey(key);
-    void client.invalidateQueries({ queryKey: ['vault.status'] });
-  }} />;
+  return (
+    <WelcomeScreen
+      onCreated={(key) => {
+        setRecoveryKey(key);
+        void client.invalidateQueries({ queryKey: ['vault.status'] });
+      }}
+    />
+  );
 }

@@ -6,14 +6,24 @@ import { COMPLIANCE_STATUSES, NOT_APPLICABLE_REASONS, SCORE_COMPONENTS } from '.
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const status = z.enum(COMPLIANCE_STATUSES);
 const gapKind = z.enum(['overdue', 'expired', 'never_trained', 'failed', 'missing_evidence', 'evidence_rejected', 'evidence_unreviewed', 'log_integrity']);
-const componentId = z.enum(SCORE_COMPONENTS.map((c) => c.id) as [ (typeof SCORE_COMPONENTS)[number]['id'], ...(typeof SCORE_COMPONENTS)[number]['id'][]]);
+const componentId = z.enum(SCORE_COMPONENTS.map((c) => c.id) as [(typeof SCORE_COMPONENTS)[number]['id'], ...(typeof SCORE_COMPONENTS)[number]['id'][]]);
 
 const readiness = z.object({
   score: z.number(),
   components: z.array(
-    z.object({ id: componentId, label: z.string(), weight: z.number(), value: z.number(), contribution: z.number(), met: z.number().int(), measured: z.number().int() }),
+    z.object({
+      id: componentId,
+      label: z.string(),
+      weight: z.number(),
+      value: z.number(),
+      contribution: z.number(),
+      met: z.number().int(),
+      measured: z.number().int(),
+    }),
   ),
-  gaps: z.array(z.object({ requirementId: z.string().nullable(), frameworkId: z.string().nullable(), kind: gapKind, people: z.number().int(), points: z.number() })),
+  gaps: z.array(
+    z.object({ requirementId: z.string().nullable(), frameworkId: z.string().nullable(), kind: gapKind, people: z.number().int(), points: z.number() }),
+  ),
 });
 
 const requirementSummary = z.object({
@@ -62,7 +72,14 @@ export const complianceChannels = {
   /** The people behind one gap, names masked by role. */
   'custodian:compliance.gap': {
     /** `not_current` with a `unit`: a heat-map cell's people (in scope, not current). */
-    input: z.object({ asOf: day, requirementId: z.string().min(1).max(80), kind: z.union([gapKind, z.literal('not_current')]), unit: z.string().min(1).max(200).optional() }).strict(),
+    input: z
+      .object({
+        asOf: day,
+        requirementId: z.string().min(1).max(80),
+        kind: z.union([gapKind, z.literal('not_current')]),
+        unit: z.string().min(1).max(200).optional(),
+      })
+      .strict(),
     output: z.object({
       total: z.number().int(),
       people: z.array(
@@ -83,7 +100,9 @@ export const complianceChannels = {
   'custodian:compliance.frameworks': {
     input: z.object({}).strict(),
     output: z.object({
-      frameworks: z.array(z.object({ id: z.string(), title: z.string(), version: z.string(), source: z.string(), requirements: z.number().int(), enabled: z.boolean() })),
+      frameworks: z.array(
+        z.object({ id: z.string(), title: z.string(), version: z.string(), source: z.string(), requirements: z.number().int(), enabled: z.boolean() }),
+      ),
     }),
   },
   'custodian:compliance.enableFramework': {

@@ -10,7 +10,13 @@ const vaultInfo = z.object({ vaultId: z.string(), name: z.string(), user: z.stri
 const passphrase = z.string().min(1).max(1024);
 const importKind = z.enum(['roster', 'completions', 'certifications']);
 /** Who recorded one version of a record, when, why, and from which source row. */
-const recordVersion = z.object({ version: z.number().int(), recordedAt: z.string(), recordedBy: z.string(), reason: z.string().nullable(), sourceRow: z.number().int().nullable() });
+const recordVersion = z.object({
+  version: z.number().int(),
+  recordedAt: z.string(),
+  recordedBy: z.string(),
+  reason: z.string().nullable(),
+  sourceRow: z.number().int().nullable(),
+});
 const importResult = z.object({
   file: z.string(),
   sha256: z.string(),

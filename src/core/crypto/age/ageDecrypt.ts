@@ -2,18 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import { wipe } from '../wipe';
-import {
-  AGE_VERSION_LINE,
-  CHUNK_SIZE,
-  MAX_HEADER_SIZE,
-  PAYLOAD_NONCE_SIZE,
-  TAG_SIZE,
-  X25519_LABEL,
-  chachaOpen,
-  chunkNonce,
-  hkdf,
-  unb64,
-} from './ageFormat';
+import { AGE_VERSION_LINE, CHUNK_SIZE, MAX_HEADER_SIZE, PAYLOAD_NONCE_SIZE, TAG_SIZE, X25519_LABEL, chachaOpen, chunkNonce, hkdf, unb64 } from './ageFormat';
 import { privateKeyFromRaw, rawPublicKey, x25519 } from './x25519';
 
 export class AgeDecryptError extends Error {
@@ -31,7 +20,7 @@ function openHeader(headerText: string, identity: Uint8Array): Buffer {
   const privateKey = privateKeyFromRaw(identity);
   const ownPublic = rawPublicKey(privateKey);
   let fileKey: Buffer | null = null;
-  for (let i = 1; i < lines.length - 1; ) {
+  for (let i = 1; i < lines.length - 1;) {
     const stanza = lines[i] ?? '';
     if (!stanza.startsWith('-> ')) throw new AgeDecryptError('malformed age stanza');
     const args = stanza.slice(3).split(' ');
@@ -55,7 +44,9 @@ function openHeader(headerText: string, identity: Uint8Array): Buffer {
   }
   if (!fileKey) throw new AgeDecryptError('no identity matched this age file');
   const macKey = hkdf(fileKey, Buffer.alloc(0), 'header');
-  const expected = createHmac('sha256', macKey).update(headerText.slice(0, headerText.length - macLine.length + 3)).digest();
+  const expected = createHmac('sha256', macKey)
+    .update(headerText.slice(0, headerText.length - macLine.length + 3))
+    .digest();
   wipe(macKey);
   const given = unb64(macLine.slice(4));
   if (given.length !== 32 || !timingSafeEqual(given, expected)) {

@@ -2,16 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import { wipe } from '../wipe';
-import {
-  AGE_VERSION_LINE,
-  CHUNK_SIZE,
-  X25519_LABEL,
-  b64,
-  chachaSeal,
-  chunkNonce,
-  hkdf,
-  wrapBody,
-} from './ageFormat';
+import { AGE_VERSION_LINE, CHUNK_SIZE, X25519_LABEL, b64, chachaSeal, chunkNonce, hkdf, wrapBody } from './ageFormat';
 import { generateX25519, privateKeyFromRaw, x25519 } from './x25519';
 
 /** Builds the header for one X25519 recipient and returns it with the payload key. */

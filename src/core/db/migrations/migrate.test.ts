@@ -33,9 +33,9 @@ describe('migrations', () => {
       for (const table of tables) expect(table.sql, table.name).toMatch(/STRICT$/);
       const triggers = await db.read((r) => r.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"));
       expect(triggers.map((t) => t.name)).toEqual(['audit_log_no_delete', 'audit_log_no_update', 'checkpoints_no_delete', 'checkpoints_no_update']);
-      await expect(db.transaction((tx) => tx.run("INSERT INTO users (id, name, kind, role, created_at) VALUES ('u', 'n', 'person', 'superuser', 'now')"))).rejects.toThrow(
-        /CHECK constraint/,
-      );
+      await expect(
+        db.transaction((tx) => tx.run("INSERT INTO users (id, name, kind, role, created_at) VALUES ('u', 'n', 'person', 'superuser', 'now')")),
+      ).rejects.toThrow(/CHECK constraint/);
       // Idempotent.
       expect(await migrate(db, [m0010Initial])).toEqual({ from: 10, to: 10 });
     } finally {
@@ -55,9 +55,11 @@ describe('migrations', () => {
         tx.run("UPDATE courses SET current = 0 WHERE course_id = 'c1' AND current = 1");
         tx.run(insert, [2, 1, 'Bloodborne pathogens (2025)']);
       });
-      await expect(db.transaction((tx) => tx.run("UPDATE courses SET current = 1 WHERE version = 1"))).rejects.toThrow(/immutable/);
-      await expect(db.transaction((tx) => tx.run("DELETE FROM courses WHERE version = 1"))).rejects.toThrow(/never deleted/);
-      const versions = await db.read((r) => r.all<{ version: number; current: number; title: string }>('SELECT version, current, title FROM courses ORDER BY version'));
+      await expect(db.transaction((tx) => tx.run('UPDATE courses SET current = 1 WHERE version = 1'))).rejects.toThrow(/immutable/);
+      await expect(db.transaction((tx) => tx.run('DELETE FROM courses WHERE version = 1'))).rejects.toThrow(/never deleted/);
+      const versions = await db.read((r) =>
+        r.all<{ version: number; current: number; title: string }>('SELECT version, current, title FROM courses ORDER BY version'),
+      );
       expect(versions).toEqual([
         { version: 1, current: 0, title: 'Bloodborne pathogens' },
         { version: 2, current: 1, title: 'Bloodborne pathogens (2025)' },
@@ -70,15 +72,26 @@ describe('migrations', () => {
   it('m0040 upgrades a version-30 database: imports keep their rows and may now be certifications', async () => {
     const db = freshDb();
     try {
-      expect(await migrate(db, MIGRATIONS.filter((m) => m.version <= 30))).toEqual({ from: 0, to: 30 });
-      const insert = "INSERT INTO imports (id, file_sha256, file_name, kind, rows, inserted, updated, unchanged, invalid, imported_at, imported_by) VALUES (?, 'ab', ?, ?, 3, 3, 0, 0, 0, '2025-01-01T00:00:00Z', 'alice')";
+      expect(
+        await migrate(
+          db,
+          MIGRATIONS.filter((m) => m.version <= 30),
+        ),
+      ).toEqual({ from: 0, to: 30 });
+      const insert =
+        "INSERT INTO imports (id, file_sha256, file_name, kind, rows, inserted, updated, unchanged, invalid, imported_at, imported_by) VALUES (?, 'ab', ?, ?, 3, 3, 0, 0, 0, '2025-01-01T00:00:00Z', 'alice')";
       await db.transaction((tx) => {
         tx.run(insert, ['i1', 'hris.csv', 'roster']);
         tx.run(insert, ['i2', 'moodle.csv', 'completions']);
       });
       await expect(db.transaction((tx) => tx.run(insert, ['i3', 'licences.csv', 'certifications']))).rejects.toThrow(/CHECK constraint/);
 
-      expect(await migrate(db, MIGRATIONS.filter((m) => m.version <= 40))).toEqual({ from: 30, to: 40 });
+      expect(
+        await migrate(
+          db,
+          MIGRATIONS.filter((m) => m.version <= 40),
+        ),
+      ).toEqual({ from: 30, to: 40 });
       const rows = await db.read((r) => r.all<{ id: string; file_name: string; kind: string }>('SELECT id, file_name, kind FROM imports ORDER BY id'));
       expect(rows).toEqual([
         { id: 'i1', file_name: 'hris.csv', kind: 'roster' },
@@ -86,7 +99,9 @@ describe('migrations', () => {
       ]);
       await db.transaction((tx) => tx.run(insert, ['i3', 'licences.csv', 'certifications']));
       await expect(db.transaction((tx) => tx.run(insert, ['i4', 'x.csv', 'evidence']))).rejects.toThrow(/CHECK constraint/);
-      const schema = await db.read((r) => r.all<{ name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE name LIKE 'imports%' OR name = 'certifications_current_person'"));
+      const schema = await db.read((r) =>
+        r.all<{ name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE name LIKE 'imports%' OR name = 'certifications_current_person'"),
+      );
       expect(schema.map((t) => t.name).sort()).toEqual(['certifications_current_person', 'imports']);
       expect(schema.find((t) => t.name === 'imports')?.sql).toMatch(/STRICT$/);
       expect(await db.read((r) => r.get<{ user_version: number }>('PRAGMA user_version'))).toEqual({ user_version: 40 });
@@ -98,7 +113,14 @@ describe('migrations', () => {
   it('applies all steps in one transaction: a failing step leaves nothing behind', async () => {
     const db = freshDb();
     try {
-      const broken = [...MIGRATIONS, { version: 9990, name: 'broken', up: (tx: Parameters<(typeof MIGRATIONS)[number]['up']>[0]) => tx.exec('CREATE TABLE oops (x) STRICT; SELECT nonsense FROM nowhere;') }];
+      const broken = [
+        ...MIGRATIONS,
+        {
+          version: 9990,
+          name: 'broken',
+          up: (tx: Parameters<(typeof MIGRATIONS)[number]['up']>[0]) => tx.exec('CREATE TABLE oops (x) STRICT; SELECT nonsense FROM nowhere;'),
+        },
+      ];
       await expect(migrate(db, broken)).rejects.toThrow();
       const version = await db.read((r) => r.get<{ user_version: number }>('PRAGMA user_version'));
       expect(version?.user_version).toBe(0);

@@ -9,7 +9,15 @@ import { m0050Compliance } from './m0050_compliance';
 import { m0060PeopleSort } from './m0060_people_sort';
 import { m0070CompletionAttempts } from './m0070_completion_attempts';
 
-export const MIGRATIONS: readonly Migration[] = [m0010Initial, m0020Records, m0030Search, m0040CertificationImports, m0050Compliance, m0060PeopleSort, m0070CompletionAttempts];
+export const MIGRATIONS: readonly Migration[] = [
+  m0010Initial,
+  m0020Records,
+  m0030Search,
+  m0040CertificationImports,
+  m0050Compliance,
+  m0060PeopleSort,
+  m0070CompletionAttempts,
+];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
 /**

@@ -22,7 +22,9 @@ function ComponentTooltip({ payload }: { payload?: readonly { payload?: Bar }[] 
         {c.label}: {points(c.contribution)} of {String(c.weight)} points
       </Text>
       <Text size="xs" c="gray.7">
-        {c.measured === 0 ? 'Nothing to measure, so full marks.' : `${percent(c.value)} (${count(c.met)} of ${count(c.measured)}): ${COMPONENT_EXPLAINS[c.id]}.`}
+        {c.measured === 0
+          ? 'Nothing to measure, so full marks.'
+          : `${percent(c.value)} (${count(c.met)} of ${count(c.measured)}): ${COMPONENT_EXPLAINS[c.id]}.`}
       </Text>
     </Paper>
   );

@@ -55,8 +55,8 @@ function NoFrameworks({ role }: { role: Role }) {
         No framework is counted yet
       </Title>
       <Text size="sm" c="gray.7" mt={4} mb="md">
-        The readiness score measures your records against the requirements of the frameworks you are audited under. Enable
-        one or more of the bundled packs below; each requirement cites its clause, and you can adapt them later.
+        The readiness score measures your records against the requirements of the frameworks you are audited under. Enable one or more of the bundled packs
+        below; each requirement cites its clause, and you can adapt them later.
       </Text>
       <FrameworkPacks role={role} />
     </Card>
@@ -183,18 +183,33 @@ export function DashboardScreen({ role }: { role: Role }) {
       {header}
       {!data.integrity.ok && (
         <Alert color="red.9" variant="filled" role="alert" title="The audit log does not verify" data-testid="integrity-alert">
-          {sentence(data.integrity.reason ?? 'the log does not match its signed checkpoints')} Until it does, every score loses its
-          log-integrity points and the records cannot be shown to an auditor as untouched. Open Audit log and verify it to find the
-          first bad entry.
+          {sentence(data.integrity.reason ?? 'the log does not match its signed checkpoints')} Until it does, every score loses its log-integrity points and the
+          records cannot be shown to an auditor as untouched. Open Audit log and verify it to find the first bad entry.
         </Alert>
       )}
       <Tabs value={selected ?? OVERALL} onChange={(value) => setTab(value ?? OVERALL)} keepMounted variant="outline">
         <Tabs.List aria-label="Framework">
-          <Tabs.Tab value={OVERALL} rightSection={<Badge variant="light" size="sm">{points(data.overall.score)}</Badge>}>
+          <Tabs.Tab
+            value={OVERALL}
+            rightSection={
+              <Badge variant="light" size="sm">
+                {points(data.overall.score)}
+              </Badge>
+            }
+          >
             Overall
           </Tabs.Tab>
           {frameworks.map((f) => (
-            <Tabs.Tab key={f.id} value={f.id} title={f.title} rightSection={<Badge variant="light" size="sm" color="gray">{points(f.readiness.score)}</Badge>}>
+            <Tabs.Tab
+              key={f.id}
+              value={f.id}
+              title={f.title}
+              rightSection={
+                <Badge variant="light" size="sm" color="gray">
+                  {points(f.readiness.score)}
+                </Badge>
+              }
+            >
               {shortFramework(f.title)}
             </Tabs.Tab>
           ))}
@@ -235,7 +250,13 @@ export function DashboardScreen({ role }: { role: Role }) {
                   </Grid.Col>
                   <Grid.Col span={5}>
                     {scopedReady ? (
-                      <ExpiriesCard expiries={scopedReady.expiries} certifications={scopedReady.certificationExpiries} asOf={scopedReady.asOf} requirements={requirements} onOpenPerson={setPerson} />
+                      <ExpiriesCard
+                        expiries={scopedReady.expiries}
+                        certifications={scopedReady.certificationExpiries}
+                        asOf={scopedReady.asOf}
+                        requirements={requirements}
+                        onOpenPerson={setPerson}
+                      />
                     ) : (
                       <Card withBorder h="100%">
                         <Center h="100%" mih={200}>
@@ -250,7 +271,14 @@ export function DashboardScreen({ role }: { role: Role }) {
                       requirementIds={requirementIds}
                       requirements={requirements}
                       onSelect={(requirementId, unit, notCurrent) => {
-                        setGap({ requirementId, frameworkId: requirements.get(requirementId)?.frameworkId ?? null, kind: 'not_current', unit, people: notCurrent, points: 0 });
+                        setGap({
+                          requirementId,
+                          frameworkId: requirements.get(requirementId)?.frameworkId ?? null,
+                          kind: 'not_current',
+                          unit,
+                          people: notCurrent,
+                          points: 0,
+                        });
                         document.getElementById('gap-people')?.scrollIntoView({ block: 'nearest' });
                       }}
                     />

@@ -37,7 +37,19 @@ function Stat({ label, value, testId }: { label: string; value: number; testId: 
   );
 }
 
-function DueTable({ rows, asOf, whatHeader, label, onOpenPerson }: { rows: readonly DueRow[]; asOf: string; whatHeader: string; label: string; onOpenPerson: (personId: string) => void }) {
+function DueTable({
+  rows,
+  asOf,
+  whatHeader,
+  label,
+  onOpenPerson,
+}: {
+  rows: readonly DueRow[];
+  asOf: string;
+  whatHeader: string;
+  label: string;
+  onOpenPerson: (personId: string) => void;
+}) {
   return (
     <Table fz="sm" verticalSpacing={3} aria-label={label} data-testid="expiries-table">
       <Table.Thead>
@@ -67,7 +79,13 @@ function DueTable({ rows, asOf, whatHeader, label, onOpenPerson }: { rows: reado
                 </Text>
               </Table.Td>
               <Table.Td>
-                <Button size="compact-xs" variant="subtle" onClick={() => onOpenPerson(row.personId)} aria-label={`Open ${row.person}, whose ${row.what} is due ${row.dueOn}`} style={{ whiteSpace: 'nowrap' }}>
+                <Button
+                  size="compact-xs"
+                  variant="subtle"
+                  onClick={() => onOpenPerson(row.personId)}
+                  aria-label={`Open ${row.person}, whose ${row.what} is due ${row.dueOn}`}
+                  style={{ whiteSpace: 'nowrap' }}
+                >
                   {row.person}
                 </Button>
               </Table.Td>
@@ -87,9 +105,23 @@ export function ExpiriesCard({ expiries, certifications, asOf, requirements, onO
     kind === 'training'
       ? expiries.soonest.slice(0, LISTED).map((e, i) => {
           const r = requirements.get(e.requirementId);
-          return { key: `${e.personId}|${e.requirementId}|${String(i)}`, personId: e.personId, person: e.person, dueOn: e.dueOn, what: r?.title ?? e.requirementId, detail: r ? shortFramework(r.frameworkTitle) : '' };
+          return {
+            key: `${e.personId}|${e.requirementId}|${String(i)}`,
+            personId: e.personId,
+            person: e.person,
+            dueOn: e.dueOn,
+            what: r?.title ?? e.requirementId,
+            detail: r ? shortFramework(r.frameworkTitle) : '',
+          };
         })
-      : certifications.soonest.slice(0, LISTED).map((c, i) => ({ key: `${c.personId}|${c.name}|${String(i)}`, personId: c.personId, person: c.person, dueOn: c.expiresOn, what: c.name, detail: 'certification' }));
+      : certifications.soonest.slice(0, LISTED).map((c, i) => ({
+          key: `${c.personId}|${c.name}|${String(i)}`,
+          personId: c.personId,
+          person: c.person,
+          dueOn: c.expiresOn,
+          what: c.name,
+          detail: 'certification',
+        }));
 
   return (
     <Card withBorder padding="md" component="section" aria-labelledby="expiries-title" h="100%">

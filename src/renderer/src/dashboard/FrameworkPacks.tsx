@@ -66,7 +66,12 @@ export function FrameworkPacks({ role, allowDisable = false }: { role: Role; all
                     </Badge>
                   )
                 ) : manage ? (
-                  <Button size="compact-sm" onClick={() => toggle.mutate({ id: pack.id, enabled: true })} loading={toggle.isPending && toggle.variables.id === pack.id} aria-label={`Enable ${pack.title}`}>
+                  <Button
+                    size="compact-sm"
+                    onClick={() => toggle.mutate({ id: pack.id, enabled: true })}
+                    loading={toggle.isPending && toggle.variables.id === pack.id}
+                    aria-label={`Enable ${pack.title}`}
+                  >
                     Enable
                   </Button>
                 ) : (

@@ -16,9 +16,12 @@ interface GapPeopleCardProps {
 /** The drill-down: who is behind one gap on the date (names masked by role in core). */
 export function GapPeopleCard({ gap, asOf, requirement, integrity, onOpenPerson }: GapPeopleCardProps) {
   const drillable = gap !== null && gap.requirementId !== null;
-  const people = useGapPeople(drillable ? { asOf, requirementId: gap.requirementId ?? '', kind: gap.kind, ...('unit' in gap ? { unit: gap.unit } : {}) } : null);
+  const people = useGapPeople(
+    drillable ? { asOf, requirementId: gap.requirementId ?? '', kind: gap.kind, ...('unit' in gap ? { unit: gap.unit } : {}) } : null,
+  );
   const title = requirement?.title ?? gap?.requirementId ?? 'Audit log';
-  const heading = gap === null ? 'People behind a gap' : gap.kind === 'not_current' ? `${title}, ${gap.unit}: not current` : `${title}: ${GAP_LABELS[gap.kind]}`;
+  const heading =
+    gap === null ? 'People behind a gap' : gap.kind === 'not_current' ? `${title}, ${gap.unit}: not current` : `${title}: ${GAP_LABELS[gap.kind]}`;
 
   return (
     <Card withBorder padding="md" component="section" aria-labelledby="gap-people-title" id="gap-people" h="100%">
@@ -32,8 +35,8 @@ export function GapPeopleCard({ gap, asOf, requirement, integrity, onOpenPerson 
       )}
       {gap?.kind === 'log_integrity' && (
         <Text size="sm">
-          The audit log does not verify{integrity.reason ? `: ${integrity.reason}` : ''}. Open Audit log and verify it to find the first bad entry; the
-          score cannot earn its log-integrity points until the log verifies.
+          The audit log does not verify{integrity.reason ? `: ${integrity.reason}` : ''}. Open Audit log and verify it to find the first bad entry; the score
+          cannot earn its log-integrity points until the log verifies.
         </Text>
       )}
       {drillable && people.isPending && (

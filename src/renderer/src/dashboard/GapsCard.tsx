@@ -85,7 +85,12 @@ export function GapsCard({ gaps, requirements, selected, onSelect }: GapsCardPro
                   </Table.Td>
                   <Table.Td>
                     <Group gap={6} wrap="nowrap" align="center">
-                      <ColorSwatch size={8} color={`var(--mantine-color-${SEVERE.has(gap.kind) ? 'red-7' : 'orange-5'})`} withShadow={false} style={{ flexShrink: 0 }} />
+                      <ColorSwatch
+                        size={8}
+                        color={`var(--mantine-color-${SEVERE.has(gap.kind) ? 'red-7' : 'orange-5'})`}
+                        withShadow={false}
+                        style={{ flexShrink: 0 }}
+                      />
                       <Text size="sm">{GAP_LABELS[gap.kind]}</Text>
                     </Group>
                   </Table.Td>

@@ -6,9 +6,22 @@ import type { RequirementInfo } from './requirementInfo';
 
 type Heatmap = ComplianceReport['heatmap'];
 
-const CELL: CSSProperties = { textAlign: 'center', color: 'var(--mantine-color-black)', fontVariantNumeric: 'tabular-nums', borderRadius: 2, padding: '5px 2px' };
+const CELL: CSSProperties = {
+  textAlign: 'center',
+  color: 'var(--mantine-color-black)',
+  fontVariantNumeric: 'tabular-nums',
+  borderRadius: 2,
+  padding: '5px 2px',
+};
 const EMPTY: CSSProperties = { background: 'repeating-linear-gradient(135deg, transparent 0 5px, var(--mantine-color-gray-2) 5px 6px)', borderRadius: 2 };
-const SWATCH: CSSProperties = { display: 'inline-block', width: 14, height: 14, borderRadius: 2, border: '1px solid var(--mantine-color-gray-5)', verticalAlign: 'middle' };
+const SWATCH: CSSProperties = {
+  display: 'inline-block',
+  width: 14,
+  height: 14,
+  borderRadius: 2,
+  border: '1px solid var(--mantine-color-gray-5)',
+  verticalAlign: 'middle',
+};
 
 /**
  * Units x requirements: the share of the people in scope whose training is current, printed in
@@ -82,7 +95,12 @@ export function HeatmapCard({
                 {columns.map((id) => {
                   const r = requirements.get(id);
                   return (
-                    <th key={id} scope="col" title={r ? `${r.title} (${r.frameworkTitle}${r.clause ? `, ${r.clause}` : ''})` : id} style={{ verticalAlign: 'bottom', textAlign: 'center', padding: '0 2px 4px' }}>
+                    <th
+                      key={id}
+                      scope="col"
+                      title={r ? `${r.title} (${r.frameworkTitle}${r.clause ? `, ${r.clause}` : ''})` : id}
+                      style={{ verticalAlign: 'bottom', textAlign: 'center', padding: '0 2px 4px' }}
+                    >
                       <Text size="xs" fw={600} lh={1.2} lineClamp={3}>
                         {r?.title ?? id}
                       </Text>
@@ -114,7 +132,12 @@ export function HeatmapCard({
                     const detail = `${String(cell.current)} of ${String(cell.applicable)} current`;
                     const notCurrent = cell.applicable - cell.current;
                     return (
-                      <td key={id} style={{ ...CELL, background: heatBand(cell.current / cell.applicable).background, padding: 0 }} title={detail} data-testid="heat-cell">
+                      <td
+                        key={id}
+                        style={{ ...CELL, background: heatBand(cell.current / cell.applicable).background, padding: 0 }}
+                        title={detail}
+                        data-testid="heat-cell"
+                      >
                         {notCurrent > 0 ? (
                           <UnstyledButton
                             w="100%"

@@ -38,7 +38,14 @@ function Row({ row }: { row: BreakdownRow }) {
     </>
   );
   return row.onSelect ? (
-    <UnstyledButton onClick={row.onSelect} display="block" w="100%" p={2} style={{ borderRadius: 4 }} aria-label={`${row.label}: ${row.display}; show this framework`}>
+    <UnstyledButton
+      onClick={row.onSelect}
+      display="block"
+      w="100%"
+      p={2}
+      style={{ borderRadius: 4 }}
+      aria-label={`${row.label}: ${row.display}; show this framework`}
+    >
       {body}
     </UnstyledButton>
   ) : (

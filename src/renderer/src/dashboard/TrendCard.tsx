@@ -32,7 +32,11 @@ export function TrendCard({ points, frameworks, selected, error }: TrendCardProp
           ...frameworks.flatMap((f, i) => (f.id === selected ? [{ name: f.id, label: f.title, color: seriesColor(i) }] : [])),
           { name: OVERALL, label: 'Overall (all frameworks)', color: 'gray.6' },
         ];
-  const data: Record<string, string | number>[] = (points ?? []).map((p, i, all) => ({ ...p.frameworks, date: axisLabel(p.asOf, i === all.length - 1), [OVERALL]: p.overall }));
+  const data: Record<string, string | number>[] = (points ?? []).map((p, i, all) => ({
+    ...p.frameworks,
+    date: axisLabel(p.asOf, i === all.length - 1),
+    [OVERALL]: p.overall,
+  }));
   const values = data.flatMap((d) => series.map((s) => d[s.name])).filter((v): v is number => typeof v === 'number');
   const low = values.length ? Math.max(0, Math.floor((Math.min(...values) - 5) / 10) * 10) : 0;
   const shown = series[0];

@@ -39,7 +39,10 @@ export const GAP_LABELS: Record<GapKind, string> = {
   log_integrity: 'Audit log does not verify',
 };
 
-export const COMPONENT_EXPLAINS: Record<ScoreComponentId, string> = Object.fromEntries(SCORE_COMPONENTS.map((c) => [c.id, c.explains])) as Record<ScoreComponentId, string>;
+export const COMPONENT_EXPLAINS: Record<ScoreComponentId, string> = Object.fromEntries(SCORE_COMPONENTS.map((c) => [c.id, c.explains])) as Record<
+  ScoreComponentId,
+  string
+>;
 
 /** The ring's colour: a hint only, the number beside it says the same. */
 export function scoreColor(score: number): string {

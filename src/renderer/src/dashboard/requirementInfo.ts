@@ -13,7 +13,13 @@ export function requirementInfo(report: ComplianceReport): Map<string, Requireme
   const map = new Map<string, RequirementInfo>();
   for (const framework of report.frameworks) {
     for (const r of framework.requirements) {
-      map.set(r.requirementId, { requirementId: r.requirementId, title: r.title, clause: r.clause, frameworkId: framework.id, frameworkTitle: framework.title });
+      map.set(r.requirementId, {
+        requirementId: r.requirementId,
+        title: r.title,
+        clause: r.clause,
+        frameworkId: framework.id,
+        frameworkTitle: framework.title,
+      });
     }
   }
   return map;

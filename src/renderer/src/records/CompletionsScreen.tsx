@@ -30,7 +30,8 @@ export function CompletionsScreen() {
   const [importing, setImporting] = useState(false);
   const query = useDebounced(search);
   const fetchPage = useCallback(
-    (offset: number, limit: number) => call(window.custodian.records.completions({ ...(query ? { search: query } : {}), sort: sort.key, dir: sort.dir, offset, limit })),
+    (offset: number, limit: number) =>
+      call(window.custodian.records.completions({ ...(query ? { search: query } : {}), sort: sort.key, dir: sort.dir, offset, limit })),
     [query, sort],
   );
   const completions = usePagedRows(['records.completions', query, sort.key, sort.dir], fetchPage);
@@ -51,7 +52,14 @@ export function CompletionsScreen() {
           <Button size="xs" onClick={() => setImporting(true)}>
             Import…
           </Button>
-          <TextInput size="xs" w={280} placeholder="Search person or course" aria-label="Search completions" value={search} onChange={(e) => setSearch(e.currentTarget.value)} />
+          <TextInput
+            size="xs"
+            w={280}
+            placeholder="Search person or course"
+            aria-label="Search completions"
+            value={search}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+          />
         </Group>
       </Group>
       {completions.error && (
@@ -70,7 +78,11 @@ export function CompletionsScreen() {
         onOpen={(c) => setOpen(c.personId)}
         empty={
           <Text c="gray.7" ta="center" maw={420}>
-            {completions.isPending ? 'Loading…' : query ? `No completion matches "${query}".` : 'Nothing here yet. Choose Import… to bring in an export from your HR system or LMS.'}
+            {completions.isPending
+              ? 'Loading…'
+              : query
+                ? `No completion matches "${query}".`
+                : 'Nothing here yet. Choose Import… to bring in an export from your HR system or LMS.'}
           </Text>
         }
       />

@@ -40,7 +40,16 @@ export function ImportWizard({ opened, onClose }: { opened: boolean; onClose: ()
   });
   const start = useMutation({
     mutationFn: (dryRun: boolean) =>
-      call(window.custodian.import.start({ file: file?.token ?? '', as: kind ?? preview.data?.kind ?? 'roster', map, ...(dateFormat ? { dateFormat } : {}), skipInvalid, dryRun })),
+      call(
+        window.custodian.import.start({
+          file: file?.token ?? '',
+          as: kind ?? preview.data?.kind ?? 'roster',
+          map,
+          ...(dateFormat ? { dateFormat } : {}),
+          skipInvalid,
+          dryRun,
+        }),
+      ),
     onSuccess: (result) => setJobId(result.jobId),
   });
   const status = useQuery({
@@ -114,7 +123,12 @@ export function ImportWizard({ opened, onClose }: { opened: boolean; onClose: ()
               ]}
               disabled={running}
             />
-            <Checkbox label="Import the valid rows and skip the rest" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.currentTarget.checked)} disabled={running} />
+            <Checkbox
+              label="Import the valid rows and skip the rest"
+              checked={skipInvalid}
+              onChange={(e) => setSkipInvalid(e.currentTarget.checked)}
+              disabled={running}
+            />
           </Group>
         )}
         {running && (

@@ -30,7 +30,8 @@ export function PeopleScreen() {
   const [importing, setImporting] = useState(false);
   const query = useDebounced(search);
   const fetchPage = useCallback(
-    (offset: number, limit: number) => call(window.custodian.records.people({ ...(query ? { search: query } : {}), status, sort: sort.key, dir: sort.dir, offset, limit })),
+    (offset: number, limit: number) =>
+      call(window.custodian.records.people({ ...(query ? { search: query } : {}), status, sort: sort.key, dir: sort.dir, offset, limit })),
     [query, status, sort],
   );
   const people = usePagedRows(['records.people', query, status, sort.key, sort.dir], fetchPage);

@@ -46,7 +46,10 @@ function ExpiryBadge({ expiresOn, today, renewed }: { expiresOn: string | null; 
 
 function versionHistory(c: Certification): string {
   return c.versions
-    .map((v) => `v${String(v.version)} ${v.recordedAt.slice(0, 16).replace('T', ' ')} by ${v.recordedBy}${v.reason ? ` · ${v.reason}` : ''}${v.sourceRow !== null ? ` · source row ${String(v.sourceRow)}` : ''}`)
+    .map(
+      (v) =>
+        `v${String(v.version)} ${v.recordedAt.slice(0, 16).replace('T', ' ')} by ${v.recordedBy}${v.reason ? ` · ${v.reason}` : ''}${v.sourceRow !== null ? ` · source row ${String(v.sourceRow)}` : ''}`,
+    )
     .join('\n');
 }
 
@@ -94,7 +97,10 @@ function Certifications({ certifications }: { certifications: readonly Certifica
                   <Table.Td style={NO_WRAP}>
                     <ExpiryBadge expiresOn={c.expiresOn} today={today} renewed={renewed.has(c.certificationId)} />
                   </Table.Td>
-                  <Table.Td style={NO_WRAP} title={versionHistory(c)}>{`v${String(c.version)}${c.versions.length > 1 ? ` (${String(c.versions.length - 1)} earlier)` : ''}`}</Table.Td>
+                  <Table.Td
+                    style={NO_WRAP}
+                    title={versionHistory(c)}
+                  >{`v${String(c.version)}${c.versions.length > 1 ? ` (${String(c.versions.length - 1)} earlier)` : ''}`}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -128,95 +134,95 @@ export function PersonDrawer({ personId, onClose }: { personId: string | null; o
           <Drawer.CloseButton aria-label="Close" />
         </Drawer.Header>
         <Drawer.Body>
-      {person.isPending && <Loader size="sm" />}
-      {person.isError && <Text c="red.8">{person.error.message}</Text>}
-      {p && (
-        <Stack gap="md">
-          <SimpleGrid cols={3} spacing="sm">
-            <Field label="Employee ID" value={p.employeeId} />
-            <Field label="E-mail" value={p.email} />
-            <Field label="Date of birth" value={p.dateOfBirth} />
-            <Field label="Unit" value={p.orgUnit} />
-            <Field label="Job role" value={p.jobRole} />
-            <Field label="Site" value={p.site} />
-            <Field label="Manager" value={p.managerEmployeeId} />
-            <Field label="Hired" value={p.hireDate} />
-            <Field label="Left" value={p.terminationDate} />
-          </SimpleGrid>
-          <div>
-            <Title order={3} size="h5" mb={4}>
-              Training history
-            </Title>
-            {completions.data && completions.data.rows.length === 0 && (
-              <Text size="sm" c="gray.7">
-                No completions recorded.
-              </Text>
-            )}
-            {completions.data && completions.data.rows.length > 0 && (
-              <Table.ScrollContainer minWidth={520}>
-              <Table striped withTableBorder fz="sm">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Course</Table.Th>
-                    <Table.Th>Completed</Table.Th>
-                    <Table.Th>Score</Table.Th>
-                    <Table.Th>Result</Table.Th>
-                    <Table.Th>Expires</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {completions.data.rows.map((c) => (
-                    <Table.Tr key={c.completionId}>
-                      <Table.Td>{c.course}</Table.Td>
-                      <Table.Td>{c.completedOn}</Table.Td>
-                      <Table.Td>{c.score ?? '—'}</Table.Td>
-                      <Table.Td>{c.passed === null ? 'Completed' : c.passed ? 'Passed' : 'Failed'}</Table.Td>
-                      <Table.Td>{c.expiresOn ?? '—'}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-              </Table.ScrollContainer>
-            )}
-          </div>
-          <Certifications certifications={p.certifications} />
-          <div>
-            <Title order={3} size="h5" mb={4}>
-              Record versions
-            </Title>
-            <Stack gap={2}>
-              {p.versions.map((v) => (
-                <Group key={v.version} gap="xs">
-                  <Badge variant="light" size="sm">
-                    v{v.version}
-                  </Badge>
-                  <Text size="sm">
-                    {v.recordedAt.slice(0, 16).replace('T', ' ')} by {v.recordedBy}
-                    {v.reason ? ` · ${v.reason}` : ''}
-                    {v.sourceRow !== null ? ` · source row ${String(v.sourceRow)}` : ''}
+          {person.isPending && <Loader size="sm" />}
+          {person.isError && <Text c="red.8">{person.error.message}</Text>}
+          {p && (
+            <Stack gap="md">
+              <SimpleGrid cols={3} spacing="sm">
+                <Field label="Employee ID" value={p.employeeId} />
+                <Field label="E-mail" value={p.email} />
+                <Field label="Date of birth" value={p.dateOfBirth} />
+                <Field label="Unit" value={p.orgUnit} />
+                <Field label="Job role" value={p.jobRole} />
+                <Field label="Site" value={p.site} />
+                <Field label="Manager" value={p.managerEmployeeId} />
+                <Field label="Hired" value={p.hireDate} />
+                <Field label="Left" value={p.terminationDate} />
+              </SimpleGrid>
+              <div>
+                <Title order={3} size="h5" mb={4}>
+                  Training history
+                </Title>
+                {completions.data && completions.data.rows.length === 0 && (
+                  <Text size="sm" c="gray.7">
+                    No completions recorded.
                   </Text>
-                </Group>
-              ))}
+                )}
+                {completions.data && completions.data.rows.length > 0 && (
+                  <Table.ScrollContainer minWidth={520}>
+                    <Table striped withTableBorder fz="sm">
+                      <Table.Thead>
+                        <Table.Tr>
+                          <Table.Th>Course</Table.Th>
+                          <Table.Th>Completed</Table.Th>
+                          <Table.Th>Score</Table.Th>
+                          <Table.Th>Result</Table.Th>
+                          <Table.Th>Expires</Table.Th>
+                        </Table.Tr>
+                      </Table.Thead>
+                      <Table.Tbody>
+                        {completions.data.rows.map((c) => (
+                          <Table.Tr key={c.completionId}>
+                            <Table.Td>{c.course}</Table.Td>
+                            <Table.Td>{c.completedOn}</Table.Td>
+                            <Table.Td>{c.score ?? '—'}</Table.Td>
+                            <Table.Td>{c.passed === null ? 'Completed' : c.passed ? 'Passed' : 'Failed'}</Table.Td>
+                            <Table.Td>{c.expiresOn ?? '—'}</Table.Td>
+                          </Table.Tr>
+                        ))}
+                      </Table.Tbody>
+                    </Table>
+                  </Table.ScrollContainer>
+                )}
+              </div>
+              <Certifications certifications={p.certifications} />
+              <div>
+                <Title order={3} size="h5" mb={4}>
+                  Record versions
+                </Title>
+                <Stack gap={2}>
+                  {p.versions.map((v) => (
+                    <Group key={v.version} gap="xs">
+                      <Badge variant="light" size="sm">
+                        v{v.version}
+                      </Badge>
+                      <Text size="sm">
+                        {v.recordedAt.slice(0, 16).replace('T', ' ')} by {v.recordedBy}
+                        {v.reason ? ` · ${v.reason}` : ''}
+                        {v.sourceRow !== null ? ` · source row ${String(v.sourceRow)}` : ''}
+                      </Text>
+                    </Group>
+                  ))}
+                </Stack>
+              </div>
+              <div>
+                <Title order={3} size="h5" mb={4}>
+                  Evidence
+                </Title>
+                {p.evidence.length === 0 ? (
+                  <Text size="sm" c="gray.7">
+                    No evidence linked to this person.
+                  </Text>
+                ) : (
+                  p.evidence.map((e) => (
+                    <Text size="sm" key={e.evidenceId}>
+                      {e.fileName} · added {e.addedAt.slice(0, 10)}
+                    </Text>
+                  ))
+                )}
+              </div>
             </Stack>
-          </div>
-          <div>
-            <Title order={3} size="h5" mb={4}>
-              Evidence
-            </Title>
-            {p.evidence.length === 0 ? (
-              <Text size="sm" c="gray.7">
-                No evidence linked to this person.
-              </Text>
-            ) : (
-              p.evidence.map((e) => (
-                <Text size="sm" key={e.evidenceId}>
-                  {e.fileName} · added {e.addedAt.slice(0, 10)}
-                </Text>
-              ))
-            )}
-          </div>
-        </Stack>
-      )}
+          )}
         </Drawer.Body>
       </Drawer.Content>
     </Drawer.Root>

@@ -152,7 +152,16 @@ export function VirtualTable<T>(props: VirtualTableProps<T>) {
   return (
     <Box role="table" aria-label={props.label} aria-rowcount={total + 1} style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 4 }}>
       <div role="rowgroup">
-        <Box role="row" aria-rowindex={1} style={{ display: 'grid', gridTemplateColumns: template, background: 'var(--mantine-color-gray-0)', borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
+        <Box
+          role="row"
+          aria-rowindex={1}
+          style={{
+            display: 'grid',
+            gridTemplateColumns: template,
+            background: 'var(--mantine-color-gray-0)',
+            borderBottom: '1px solid var(--mantine-color-gray-3)',
+          }}
+        >
           {columns.map((column) => {
             const active = props.sort.key === column.sortKey;
             return (

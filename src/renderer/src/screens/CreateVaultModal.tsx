@@ -63,7 +63,15 @@ export function CreateVaultModal({ opened, onClose, onCreated }: CreateVaultModa
     <Modal opened={opened} onClose={close} title="Create a vault" size="lg" closeOnClickOutside={false}>
       <form onSubmit={submit}>
         <Stack gap="sm">
-          <TextInput label="Vault name" description="For example the organisation or site." placeholder="St Mary Regional Hospital" value={name} onChange={(e) => setName(e.currentTarget.value)} required data-autofocus />
+          <TextInput
+            label="Vault name"
+            description="For example the organisation or site."
+            placeholder="St Mary Regional Hospital"
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            required
+            data-autofocus
+          />
           <div>
             <Text size="sm" fw={500} mb={4}>
               Folder
@@ -77,10 +85,24 @@ export function CreateVaultModal({ opened, onClose, onCreated }: CreateVaultModa
               </Text>
             </Group>
           </div>
-          <TextInput label="Your user name" description="You become the vault's first administrator." value={user} onChange={(e) => setUser(e.currentTarget.value)} required autoComplete="username" />
+          <TextInput
+            label="Your user name"
+            description="You become the vault's first administrator."
+            value={user}
+            onChange={(e) => setUser(e.currentTarget.value)}
+            required
+            autoComplete="username"
+          />
           <PasswordInput label="Passphrase" value={passphrase} onChange={(e) => setPassphrase(e.currentTarget.value)} required autoComplete="new-password" />
           <PassphraseMeter passphrase={passphrase} context={[user, name]} />
-          <PasswordInput label="Repeat the passphrase" value={confirm} onChange={(e) => setConfirm(e.currentTarget.value)} error={mismatch ? 'The two passphrases differ.' : undefined} required autoComplete="new-password" />
+          <PasswordInput
+            label="Repeat the passphrase"
+            value={confirm}
+            onChange={(e) => setConfirm(e.currentTarget.value)}
+            error={mismatch ? 'The two passphrases differ.' : undefined}
+            required
+            autoComplete="new-password"
+          />
           {create.isError && (
             <Alert color="red" title="The vault was not created" role="alert">
               {create.error.message}

@@ -21,10 +21,18 @@ export function RecoveryKeyScreen({ recoveryKey, onDone }: { recoveryKey: string
               Your recovery key
             </Title>
             <Text>
-              This key opens the vault if every passphrase is lost. It is shown <strong>only now</strong>: write it down or
-              print it, and keep it somewhere safe and separate from this computer.
+              This key opens the vault if every passphrase is lost. It is shown <strong>only now</strong>: write it down or print it, and keep it somewhere safe
+              and separate from this computer.
             </Text>
-            <Code block fz="xl" ta="center" py="md" data-testid="recovery-key" aria-label="Recovery key" style={{ whiteSpace: 'normal', wordSpacing: '0.4em', letterSpacing: '0.06em' }}>
+            <Code
+              block
+              fz="xl"
+              ta="center"
+              py="md"
+              data-testid="recovery-key"
+              aria-label="Recovery key"
+              style={{ whiteSpace: 'normal', wordSpacing: '0.4em', letterSpacing: '0.06em' }}
+            >
               {groups.join(' ')}
             </Code>
             <Group>

@@ -45,7 +45,16 @@ export function UnlockModal({ target, onClose }: { target: UnlockTarget | null; 
     <Modal opened onClose={() => !unlock.isPending && onClose()} title={`Unlock ${target.displayName}`} closeOnClickOutside={false}>
       <form onSubmit={submit}>
         <Stack gap="sm">
-          {!useRecovery && <TextInput label="User name" value={user} onChange={(e) => setUser(e.currentTarget.value)} required autoComplete="username" data-autofocus={!target.lastUser || undefined} />}
+          {!useRecovery && (
+            <TextInput
+              label="User name"
+              value={user}
+              onChange={(e) => setUser(e.currentTarget.value)}
+              required
+              autoComplete="username"
+              data-autofocus={!target.lastUser || undefined}
+            />
+          )}
           <PasswordInput
             label={useRecovery ? 'Recovery key' : 'Passphrase'}
             value={secret}
@@ -54,7 +63,16 @@ export function UnlockModal({ target, onClose }: { target: UnlockTarget | null; 
             autoComplete={useRecovery ? 'off' : 'current-password'}
             data-autofocus={useRecovery || Boolean(target.lastUser) || undefined}
           />
-          <Anchor component="button" type="button" size="sm" onClick={() => { setUseRecovery(!useRecovery); setSecret(''); unlock.reset(); }}>
+          <Anchor
+            component="button"
+            type="button"
+            size="sm"
+            onClick={() => {
+              setUseRecovery(!useRecovery);
+              setSecret('');
+              unlock.reset();
+            }}
+          >
             {useRecovery ? 'Use a passphrase instead' : 'Use the recovery key instead'}
           </Anchor>
           {unlock.isError && (

@@ -36,8 +36,7 @@ export function WelcomeScreen({ onCreated }: { onCreated: (recoveryKey: string) 
           <div>
             <Title order={1}>Custodian</Title>
             <Text c="gray.7" mt={4}>
-              Training records and audit evidence in an encrypted vault on this computer. Nothing leaves it unless you
-              export a signed packet.
+              Training records and audit evidence in an encrypted vault on this computer. Nothing leaves it unless you export a signed packet.
             </Text>
           </div>
 
@@ -74,8 +73,7 @@ export function WelcomeScreen({ onCreated }: { onCreated: (recoveryKey: string) 
                 Create a vault
               </Title>
               <Text size="sm" c="gray.7" mt={6} mb="md">
-                Start a new encrypted vault for your organisation. You choose a passphrase and receive a recovery key to
-                print and store safely.
+                Start a new encrypted vault for your organisation. You choose a passphrase and receive a recovery key to print and store safely.
               </Text>
               <Button onClick={() => setCreating(true)}>Create a vault…</Button>
             </Card>
@@ -84,8 +82,7 @@ export function WelcomeScreen({ onCreated }: { onCreated: (recoveryKey: string) 
                 Open a vault
               </Title>
               <Text size="sm" c="gray.7" mt={6} mb="md">
-                Open an existing <code>.custodian</code> vault folder and unlock it with your passphrase or the recovery
-                key.
+                Open an existing <code>.custodian</code> vault folder and unlock it with your passphrase or the recovery key.
               </Text>
               <Button variant="default" onClick={() => open.mutate()} loading={open.isPending}>
                 Open a vault…
@@ -99,8 +96,8 @@ export function WelcomeScreen({ onCreated }: { onCreated: (recoveryKey: string) 
                   New to Custodian?
                 </Title>
                 <Text size="sm" c="gray.7">
-                  Open the demo vault: a fictional regional hospital with 400 people, three years of training and
-                  evidence documents. Its passphrase is public, so never put real records in it.
+                  Open the demo vault: a fictional regional hospital with 400 people, three years of training and evidence documents. Its passphrase is public,
+                  so never put real records in it.
                 </Text>
               </div>
               <Button variant="light" onClick={() => demo.mutate()} loading={demo.isPending} style={{ flexShrink: 0 }}>
