@@ -101,3 +101,35 @@ parentPort.on('message', (request) => {
     await host.close();
   });
 });
+
+describe('a core that does not answer lock', () => {
+  it('is stopped, key and all, and the next call starts a fresh worker', async () => {
+    // A stand-in for a core stuck inside a job (a file read that never returns): it answers
+    // calls but never a lock.
+    const workerFile = join(root, 'stuckWorker.mjs');
+    writeFileSync(
+      workerFile,
+      `import { parentPort, threadId } from 'node:worker_threads';
+parentPort.on('message', (request) => {
+  if (request.kind === 'lock') return;
+  parentPort.postMessage({ kind: 'done', id: request.id, outcome: { ok: true, value: { name: 'Custodian', version: String(threadId), offline: true } } });
+});`,
+    );
+    const exits: number[] = [];
+    const host = startCoreHost({
+      workerFile,
+      dataDir: root,
+      lockTimeoutMs: 200,
+      dialogs: { chooseFolder: () => Promise.resolve(null), chooseImportFile: () => Promise.resolve(null) },
+      onWorkerExit: (code) => exits.push(code),
+    });
+    const first = await dispatch(host.handlers, 'custodian:app.info', {});
+    await host.lock();
+    expect(exits).toHaveLength(1);
+    const second = await dispatch(host.handlers, 'custodian:app.info', {});
+    expect(first.ok && second.ok).toBe(true);
+    // Another thread: the stopped worker's memory is gone with it.
+    expect(first.ok && second.ok && (first.value as { version: string }).version !== (second.value as { version: string }).version).toBe(true);
+    await host.close();
+  });
+});

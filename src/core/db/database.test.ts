@@ -63,6 +63,43 @@ describe('read and write handles', () => {
     await database.close();
   });
 
+  it('a read handle refuses pragmas that change the connection or the file, even those SQLite calls read-only', async () => {
+    const database = withTable();
+    for (const sql of [
+      'PRAGMA optimize',
+      'PRAGMA secure_delete = OFF',
+      "PRAGMA key = 'x'",
+      "PRAGMA cipher = 'chacha20'",
+      'PRAGMA main.secure_delete=0',
+      'pragma foreign_keys = off',
+    ]) {
+      await expect(
+        database.read((db) => db.all(sql)),
+        sql,
+      ).rejects.toThrow('a read handle cannot run a statement that writes');
+    }
+    expect(await database.read((db) => db.get('PRAGMA user_version'))).toEqual({ user_version: 0 });
+    await database.transaction((db) => {
+      expect(db.get('PRAGMA secure_delete')).toEqual({ secure_delete: 1 });
+      expect(db.get('PRAGMA foreign_keys')).toEqual({ foreign_keys: 1 });
+    });
+    await database.close();
+  });
+
+  it('refuses a read or transaction started from inside another, which would wait for itself forever', async () => {
+    const database = withTable();
+    await expect(database.transaction(() => database.read((db) => db.all('SELECT 1')))).rejects.toThrow('started inside another');
+    await expect(
+      database.read(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return database.transaction((db) => db.exec('SELECT 1'));
+      }),
+    ).rejects.toThrow('started inside another');
+    // The connection is still usable, and closing does not hang.
+    expect(await database.read((db) => db.get('SELECT 2 AS n'))).toEqual({ n: 2 });
+    await database.close();
+  });
+
   it('refuses a handle used after its read or transaction ended', async () => {
     const database = withTable();
     let leakedWriter: WritableDb | undefined;

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { chmodSync, closeSync, openSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import Database from 'better-sqlite3-multiple-ciphers';
@@ -39,6 +40,36 @@ const STATEMENT_CACHE_LIMIT = 256;
 /** `?1`, `?2`...: better-sqlite3 binds these by name, so the array becomes `{ 1: a, 2: b }`. */
 const NUMBERED_PARAMETER = /\?\d/;
 
+/**
+ * Pragmas a read handle may run, and only as reads (no `=`, no argument). SQLite reports some
+ * pragmas as read-only statements although they change the connection or the file (`optimize`
+ * runs ANALYZE; `secure_delete = OFF`, `key`, `cipher` reconfigure it), so every other pragma is
+ * refused on a read handle.
+ */
+const READABLE_PRAGMAS = new Set([
+  'user_version',
+  'temp_store',
+  'compile_options',
+  'freelist_count',
+  'page_count',
+  'page_size',
+  'integrity_check',
+  'quick_check',
+  'foreign_key_check',
+  'table_info',
+  'index_list',
+  'data_version',
+]);
+const PRAGMA = /^\s*PRAGMA\s+(?:main\.)?([a-z_]+)\s*(\S?)/i;
+
+function readablePragma(sql: string): boolean {
+  const match = PRAGMA.exec(sql);
+  if (!match) return true;
+  const [, name = '', next = ''] = match;
+  // table_info(t) and index_list(t) take a table name; nothing may be assigned.
+  return READABLE_PRAGMAS.has(name.toLowerCase()) && next !== '=' && (next !== '(' || /^(table_info|index_list)$/i.test(name));
+}
+
 interface Prepared {
   statement: Statement;
   numbered: boolean;
@@ -59,6 +90,8 @@ export class VaultDatabase {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly statements = new Map<string, Prepared>();
+  /** Set while this connection's queued work runs (and in everything that work awaits). */
+  private readonly inside = new AsyncLocalStorage<VaultDatabase>();
 
   private constructor(private readonly db: Database.Database) {}
 
@@ -100,7 +133,11 @@ export class VaultDatabase {
 
   private enqueue<T>(work: () => T | Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new CustodianError('vault_locked', 'The vault is locked.'));
-    const next = this.queue.then(work, work);
+    // Work queued from inside queued work would wait for itself forever (and hold the vault
+    // open, so locking could not wipe the key): a bug, refused at once.
+    if (this.inside.getStore() === this) return Promise.reject(new Error('a read or transaction was started inside another on the same connection'));
+    const run = () => this.inside.run(this, work);
+    const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -122,6 +159,8 @@ export class VaultDatabase {
   }
 
   private readStatement(sql: string): Prepared {
+    // Pragmas are checked before preparing: some (`key`) take effect when prepared.
+    if (!readablePragma(sql)) throw new Error('a read handle cannot run a statement that writes');
     const prepared = this.statement(sql);
     if (!prepared.statement.readonly) throw new Error('a read handle cannot run a statement that writes');
     return prepared;
@@ -256,17 +295,23 @@ export class VaultDatabase {
       try {
         this.db.exec(`PRAGMA rekey = "x'${Buffer.from(newKey).toString('hex')}'"`);
       } finally {
-        this.db.pragma('journal_mode = WAL');
+        // Back to WAL whatever happened; failing that, the vault must not be used as it is.
+        if (this.db.pragma('journal_mode = WAL', { simple: true }) !== 'wal') {
+          this.closed = true;
+          this.db.close();
+        }
       }
+      if (this.closed) throw new Error('could not return to WAL mode after rekeying; the database was closed');
     });
   }
 
+  /** Refuses new work at once, waits for the work already queued, then closes. */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.queue;
     this.closed = true;
+    await this.queue;
     this.statements.clear();
-    this.db.close();
+    if (this.db.open) this.db.close();
   }
 }
 

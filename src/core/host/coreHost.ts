@@ -12,7 +12,11 @@ export interface CoreHostOptions extends CoreWorkerData {
   dialogs: DialogPort;
   /** Told when the worker stops unexpectedly (it is restarted, locked, on the next call). */
   onWorkerExit?: (code: number) => void;
+  /** How long `lock()` waits for core before stopping the worker (default 2 s). */
+  lockTimeoutMs?: number;
 }
+
+const LOCK_TIMEOUT_MS = 2000;
 
 export interface CoreHost {
   /**
@@ -21,7 +25,7 @@ export interface CoreHost {
    * rejects with a plain Error whose message is for the log only.
    */
   handlers: Handlers;
-  /** Wipes the key in the worker and closes the vault. Never rejects. */
+  /** Wipes the key in the worker and closes the vault, or stops the worker if it cannot. */
   lock(): Promise<void>;
   /** Locks, then stops the worker. */
   close(): Promise<void>;
@@ -88,6 +92,7 @@ export function startCoreHost(options: CoreHostOptions): CoreHost {
   };
 
   const send = (request: Omit<Extract<HostRequest, { kind: 'call' }>, 'id'> | { kind: 'lock' }): Promise<CallOutcome> => {
+    if (closing) return Promise.resolve({ ok: false, code: 'vault_locked', message: 'Custodian is closing.' });
     worker ??= spawn();
     const target = worker;
     const id = nextId++;
@@ -117,17 +122,32 @@ export function startCoreHost(options: CoreHostOptions): CoreHost {
 
   const handlers = Object.fromEntries(CHANNELS.map((channel) => [channel, (input: unknown) => call(channel, input)])) as unknown as Handlers;
 
+  /**
+   * Asks core to lock; if it has not within `LOCK_TIMEOUT_MS` (busy inside a long job, or stuck
+   * on a file that never answers), the worker is stopped: its memory, the key with it, goes, and
+   * the next call starts a fresh, locked core.
+   */
   const lock = async () => {
-    if (!worker) return;
-    await send({ kind: 'lock' });
+    const target = worker;
+    if (!target) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), options.lockTimeoutMs ?? LOCK_TIMEOUT_MS);
+    });
+    const outcome = await Promise.race([send({ kind: 'lock' }), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout' || !outcome.ok) {
+      if (worker === target) worker = null;
+      await target.terminate();
+    }
   };
 
   return {
     handlers,
     lock,
     close: async () => {
-      closing = true;
       await lock();
+      closing = true;
       await worker?.terminate();
       worker = null;
     },

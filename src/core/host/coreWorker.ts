@@ -51,7 +51,17 @@ function serve(port: MessagePort, data: CoreWorkerData): void {
       return;
     }
     void outcomeOf(request).then((outcome) => {
-      post({ kind: 'done', id: request.id, outcome });
+      try {
+        post({ kind: 'done', id: request.id, outcome });
+      } catch (error) {
+        // An answer that cannot be cloned (a handler returned a function or a class instance).
+        const internal = `the answer to ${request.kind === 'call' ? request.channel : 'lock'} could not be sent: ${error instanceof Error ? error.message : String(error)}`;
+        post({
+          kind: 'done',
+          id: request.id,
+          outcome: { ok: false, code: 'internal', message: 'An unexpected error occurred. Please report this.', internal },
+        });
+      }
     });
   });
   post({ kind: 'ready' });

@@ -126,19 +126,29 @@ export async function createVault(dir: string, options: CreateVaultOptions): Pro
   }
 
   // The session owns dataKey from here (wiped at its lock, or by openSession on failure).
-  const signingKey = signingKeyFromSeed(adminSeed);
-  wipe(adminSeed);
-  const adminSlot = header.slots.find((slot) => slot.id === adminSlotId);
-  if (!adminSlot) throw new Error('the new header lost its admin slot');
-  const session = await openSession(vaultPaths(dir), header, { slot: adminSlot, dataKey, signingKey });
-  await session.mutate(() => ({
-    result: undefined,
-    events: [
-      { action: 'vault.create', target: vaultId },
-      { action: 'user.add', target: options.user, after: 'role=admin' },
-      { action: 'recovery.create', target: 'recovery' },
-    ],
-  }));
+  let session: VaultSession | undefined;
+  try {
+    const adminSlot = header.slots.find((slot) => slot.id === adminSlotId);
+    if (!adminSlot) throw new Error('the new header lost its admin slot');
+    const signingKey = signingKeyFromSeed(adminSeed);
+    session = await openSession(vaultPaths(dir), header, { slot: adminSlot, dataKey, signingKey });
+    await session.mutate(() => ({
+      result: undefined,
+      events: [
+        { action: 'vault.create', target: vaultId },
+        { action: 'user.add', target: options.user, after: 'role=admin' },
+        { action: 'recovery.create', target: 'recovery' },
+      ],
+    }));
+  } catch (error) {
+    // Nothing else holds this session: lock it here, or its key would outlive the failure.
+    if (session) await session.lock();
+    else wipe(dataKey);
+    wipe(recovery);
+    throw error;
+  } finally {
+    wipe(adminSeed);
+  }
   const recoveryKey = formatRecoveryKey(recovery);
   wipe(recovery);
   return { session, vaultId, recoveryKey };
