@@ -3,11 +3,11 @@ import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startCoreHost } from '../src/core/host/coreHost';
 import type { CoreHost } from '../src/core/host/coreHost';
 import { dispatch } from '../src/shared/ipc/dispatch';
+import { maxStallMs } from './measure';
 import type { Figure } from './measure';
 
 // Issue 11: the owner's event loop (Electron's main process; here this process, which forwards
@@ -22,14 +22,6 @@ const PEOPLE = 10_000;
 const STATUS_PEOPLE = Number(process.env.CUSTODIAN_BENCH_PEOPLE ?? 100_000);
 const PASSPHRASE = 'correct horse battery staple orbit';
 const DEMO_PASSPHRASE = 'riverside demo vault passphrase';
-
-async function maxStallMs(work: () => Promise<unknown>): Promise<number> {
-  const histogram = monitorEventLoopDelay({ resolution: 5 });
-  histogram.enable();
-  await work();
-  histogram.disable();
-  return histogram.max / 1e6;
-}
 
 async function call<T>(host: CoreHost, channel: string, input: unknown): Promise<T> {
   const result = await dispatch(host.handlers, channel, input);

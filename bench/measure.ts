@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 export interface Figure {
   name: string;
@@ -31,4 +31,13 @@ export function formatFigure(figure: Figure): string {
     ` (baseline ${figure.baseline.name}: ${figure.baseline.value.toFixed(2)} ${figure.baseline.unit};` +
     ` ratio ${ratio.toFixed(2)}x${goal})`
   );
+}
+
+/** The longest event-loop stall (ms) of this process while `work` runs (5 ms resolution). */
+export async function maxStallMs(work: () => Promise<unknown>): Promise<number> {
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  histogram.enable();
+  await work();
+  histogram.disable();
+  return histogram.max / 1e6;
 }

@@ -1,20 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createVault } from '../src/core/vault/createVault';
 import { openVault } from '../src/core/vault/openVault';
+import { maxStallMs } from './measure';
 import type { Figure } from './measure';
 
 const PASSPHRASE = 'correct horse battery staple orbit';
-
-async function maxStallMs(work: () => Promise<unknown>): Promise<number> {
-  const histogram = monitorEventLoopDelay({ resolution: 5 });
-  histogram.enable();
-  await work();
-  histogram.disable();
-  return histogram.max / 1e6;
-}
 
 /** DESIGN.md: the main process's event loop never blocks for more than 50 ms. */
 export async function benchUnlockStall(): Promise<Figure[]> {

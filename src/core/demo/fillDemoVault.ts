@@ -4,6 +4,7 @@ import { stateHash } from '../audit/auditLog';
 import type { AuditEvent } from '../audit/auditLog';
 import type { ReadableDb, WritableDb } from '../db/database';
 import { addEvidence } from '../evidence/evidenceStore';
+import { PERSON_VALUE_COLUMNS } from '../import/rosterWriter';
 import { insertJsonRows } from '../records/insertJsonRows';
 import { sortName } from '../records/sortName';
 import type { VaultSession } from '../vault/vaultSession';
@@ -70,19 +71,7 @@ const BATCH = 5000;
 const LINK_BATCH = 25;
 export const DEMO_LIMITS = { people: { min: 1, max: 500_000 }, years: { min: 1, max: 10 } } as const;
 
-const PERSON_COLUMNS = [
-  'employee_id',
-  'given_name',
-  'family_name',
-  'email',
-  'date_of_birth',
-  'site',
-  'org_unit_id',
-  'job_role_id',
-  'manager_employee_id',
-  'hire_date',
-  'termination_date',
-] as const;
+const PERSON_COLUMNS = PERSON_VALUE_COLUMNS;
 const COURSE_COLUMNS = ['code', 'title', 'course_version', 'provider', 'hours', 'pass_mark'] as const;
 const COMPLETION_COLUMNS = [
   'person_id',

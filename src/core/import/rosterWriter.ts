@@ -24,7 +24,8 @@ interface PersonRow {
   source_row: number | null;
 }
 
-const VALUE_COLUMNS = [
+/** A person record's value columns, as every writer of people stores them. */
+export const PERSON_VALUE_COLUMNS = [
   'employee_id',
   'given_name',
   'family_name',
@@ -37,12 +38,12 @@ const VALUE_COLUMNS = [
   'hire_date',
   'termination_date',
 ] as const;
-const TABLE: VersionedTable = { table: 'people', idColumn: 'person_id', noun: 'person', columns: [...VALUE_COLUMNS, 'sort_name'] };
+const TABLE: VersionedTable = { table: 'people', idColumn: 'person_id', noun: 'person', columns: [...PERSON_VALUE_COLUMNS, 'sort_name'] };
 
-type Values = Pick<PersonRow, (typeof VALUE_COLUMNS)[number]>;
+type Values = Pick<PersonRow, (typeof PERSON_VALUE_COLUMNS)[number]>;
 
 function valuesOf(row: Values): Values {
-  return Object.fromEntries(VALUE_COLUMNS.map((c) => [c, row[c]])) as Values;
+  return Object.fromEntries(PERSON_VALUE_COLUMNS.map((c) => [c, row[c]])) as Values;
 }
 
 /**
