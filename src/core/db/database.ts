@@ -60,14 +60,14 @@ const READABLE_PRAGMAS = new Set([
   'index_list',
   'data_version',
 ]);
-const PRAGMA = /^\s*PRAGMA\s+(?:main\.)?([a-z_]+)\s*(\S?)/i;
+const READABLE_PRAGMA = /^\s*PRAGMA\s+(?:main\.)?([a-z_]+)\s*(?:\(\s*[a-z_]+\s*\))?\s*;?\s*$/i;
 
+/** Any statement that mentions PRAGMA must be one of the above, bare (or `table_info(t)`). */
 function readablePragma(sql: string): boolean {
-  const match = PRAGMA.exec(sql);
-  if (!match) return true;
-  const [, name = '', next = ''] = match;
-  // table_info(t) and index_list(t) take a table name; nothing may be assigned.
-  return READABLE_PRAGMAS.has(name.toLowerCase()) && next !== '=' && (next !== '(' || /^(table_info|index_list)$/i.test(name));
+  if (!/\bpragma\b/i.test(sql)) return true;
+  const match = READABLE_PRAGMA.exec(sql);
+  const name = match?.[1]?.toLowerCase() ?? '';
+  return READABLE_PRAGMAS.has(name) && (!sql.includes('(') || name === 'table_info' || name === 'index_list');
 }
 
 interface Prepared {
