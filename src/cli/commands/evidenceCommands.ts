@@ -1,4 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
+import { STREAM_CHUNK } from '../streamChunk';
 import { rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
@@ -20,7 +21,11 @@ export function registerEvidenceCommands(program: Command): void {
       if (!info?.isFile()) throw await custodianError('not_found', `${file} is not a readable file`);
       const { addEvidence } = await import('../../core/evidence/evidenceStore');
       await withVault(vault, flags, async (session) => {
-        const meta = await addEvidence(session, { source: createReadStream(file), fileName: basename(file), personId: flags.person ?? null });
+        const meta = await addEvidence(session, {
+          source: createReadStream(file, { highWaterMark: STREAM_CHUNK }),
+          fileName: basename(file),
+          personId: flags.person ?? null,
+        });
         if (flags.json) sayJson(meta);
         else say(meta.id);
       });

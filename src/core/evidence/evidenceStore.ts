@@ -92,7 +92,12 @@ export async function addEvidence(session: VaultSession, input: AddEvidenceInput
   const tempPath = tempNameFor(finalPath);
   const digest = new Digest();
   try {
-    await pipeline(input.source, digest, new AgeEncryptStream(identity.publicKey), createWriteStream(tempPath, { flags: 'wx', mode: 0o600 }));
+    await pipeline(
+      input.source,
+      digest,
+      new AgeEncryptStream(identity.publicKey),
+      createWriteStream(tempPath, { flags: 'wx', mode: 0o600, highWaterMark: 1024 * 1024 }),
+    );
     const written = await open(tempPath, 'r+');
     try {
       await written.sync();

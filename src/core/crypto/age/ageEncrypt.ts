@@ -55,7 +55,7 @@ export class AgeEncryptStream extends Transform {
       this.pendingLength += take;
       offset = take;
       if (this.pendingLength === CHUNK_SIZE && offset < chunk.length) {
-        this.push(chachaSeal(this.payloadKey, chunkNonce(this.counter++, false), Buffer.concat(this.pending, CHUNK_SIZE)));
+        this.push(chachaSeal(this.payloadKey, chunkNonce(this.counter++, false), this.takePending()));
         this.pending = [];
         this.pendingLength = 0;
       }
@@ -71,8 +71,14 @@ export class AgeEncryptStream extends Transform {
     callback();
   }
 
+  /** The held-back bytes as one buffer: the buffer itself when it is one (no copy). */
+  private takePending(): Buffer {
+    const [only] = this.pending;
+    return this.pending.length === 1 && only ? only : Buffer.concat(this.pending, this.pendingLength);
+  }
+
   override _flush(callback: TransformCallback): void {
-    const last = Buffer.concat(this.pending, this.pendingLength);
+    const last = this.takePending();
     this.push(chachaSeal(this.payloadKey, chunkNonce(this.counter, true), last));
     this.pending = [];
     wipe(this.payloadKey);
