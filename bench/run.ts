@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchAgeStream } from './ageStream.bench';
 import { benchDashboard } from './dashboard.bench';
+import { benchEvidenceAdd } from './evidenceAdd.bench';
 import { benchImportCsv, benchImportXlsx } from './import.bench';
 import { benchIpcDispatch } from './ipcDispatch.bench';
 import { benchMainLoop } from './mainLoop.bench';
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<Figure[]>> = {
   age: benchAgeStream,
   unlock: benchUnlockStall,
   mainLoop: benchMainLoop,
+  evidenceAdd: benchEvidenceAdd,
   importCsv: benchImportCsv,
   importXlsx: benchImportXlsx,
   screens: benchScreens,
