@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, app, ipcMain, powerMonitor, session } from 'electron';
 import { startCoreHost } from '../core/host/coreHost';
@@ -17,6 +18,10 @@ const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
 // Core's worker, built beside this file (electron.vite.config.ts).
 const coreWorkerFile = new URL('./coreWorker.js', import.meta.url);
+// The database driver is a native addon built for Node's ABI by npm; Electron needs its own
+// build, made by `npm start` (scripts/electron-native.mjs). Packaged apps get theirs from
+// electron-builder's rebuild and need none.
+const electronNative = fileURLToPath(new URL('../native/electron/better_sqlite3.node', import.meta.url));
 // electron-vite sets this in `npm run dev` only; a packaged app never has a dev server.
 const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
 const devServerOrigin = devServerUrl ? new URL(devServerUrl).origin : undefined;
@@ -60,6 +65,7 @@ app
     const core = startCoreHost({
       workerFile: coreWorkerFile,
       dataDir: app.getPath('userData'),
+      ...(existsSync(electronNative) ? { nativeBinding: electronNative } : {}),
       dialogs: electronDialogs(() => mainWindow),
       onWorkerExit: (code) => {
         log.error(`core stopped (exit code ${String(code)}); the vault is locked`);

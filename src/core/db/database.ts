@@ -31,6 +31,17 @@ export interface WritableDb extends ReadableDb {
   exec(sql: string): void;
 }
 
+/**
+ * The driver's compiled addon, when not the one npm built for this Node: Electron's main
+ * process passes the copy built for Electron's ABI (scripts/electron-native.mjs). Set once,
+ * before the first open.
+ */
+let nativeBinding: string | undefined;
+
+export function useNativeBinding(file: string): void {
+  nativeBinding = file;
+}
+
 /** A handle used after its read or transaction ended: a bug, so it throws. */
 const ENDED = 'the read or transaction this handle belongs to has ended';
 
@@ -108,7 +119,7 @@ export class VaultDatabase {
     // Owner-only from the first byte (SQLite creates files 0644; -wal and -shm copy this mode).
     closeSync(openSync(file, 'a', 0o600));
     chmodSync(file, 0o600);
-    const db = new Database(file);
+    const db = new Database(file, nativeBinding ? { nativeBinding } : {});
     try {
       keyConnection(db, dataKey);
       try {

@@ -42,7 +42,11 @@ interface Pending {
  * locked: a crash can lose the session, never leave a key behind.
  */
 export function startCoreHost(options: CoreHostOptions): CoreHost {
-  const data: CoreWorkerData = { dataDir: options.dataDir, ...(options.kdf ? { kdf: options.kdf } : {}) };
+  const data: CoreWorkerData = {
+    dataDir: options.dataDir,
+    ...(options.kdf ? { kdf: options.kdf } : {}),
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  };
   let worker: Worker | null;
   let nextId = 0;
   const pending = new Map<number, Pending>();

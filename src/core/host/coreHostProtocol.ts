@@ -29,4 +29,6 @@ export type DialogRequest = { what: 'chooseFolder'; purpose: 'create' | 'open' }
 export interface CoreWorkerData {
   dataDir: string;
   kdf?: 'calibrate' | 'minimum';
+  /** The database driver's addon built for this runtime's ABI (Electron), if not npm's. */
+  nativeBinding?: string;
 }

@@ -3,6 +3,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { CustodianError } from '../../shared/errors';
 import { isChannel } from '../../shared/ipc/contract';
 import type { DialogPort } from '../app/vaultManager';
+import { useNativeBinding } from '../db/database';
 import { createCore } from '../handlers';
 import type { CallOutcome, CoreWorkerData, DialogRequest, HostRequest, WorkerMessage } from './coreHostProtocol';
 
@@ -26,6 +27,7 @@ function serve(port: MessagePort, data: CoreWorkerData): void {
     chooseFolder: (purpose) => ask({ what: 'chooseFolder', purpose }),
     chooseImportFile: () => ask({ what: 'chooseImportFile' }),
   };
+  if (data.nativeBinding) useNativeBinding(data.nativeBinding);
   const core = createCore({ dataDir: data.dataDir, dialogs, ...(data.kdf ? { kdf: data.kdf } : {}) });
 
   const outcomeOf = async (request: Extract<HostRequest, { kind: 'call' | 'lock' }>): Promise<CallOutcome> => {
