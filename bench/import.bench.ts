@@ -89,9 +89,11 @@ export async function benchImportCsv(): Promise<Figure[]> {
     if (result.inserted !== ROWS) throw new Error(`imported ${String(result.inserted)} of ${String(ROWS)} rows (${JSON.stringify(result.report.slice(0, 3))})`);
     const csvRss = peakRssMb();
     const stored = await session.read((db) => ({
-      table: db.get<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'completions' AND type = 'table'")?.sql ?? '',
-      indexes: db.all<{ sql: string }>("SELECT sql FROM sqlite_master WHERE tbl_name = 'completions' AND type = 'index' AND sql IS NOT NULL").map((r) => r.sql),
-      rows: db.all<Record<string, unknown>>('SELECT * FROM completions'),
+      table: db.get<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'completion_versions' AND type = 'table'")?.sql ?? '',
+      indexes: db
+        .all<{ sql: string }>("SELECT sql FROM sqlite_master WHERE tbl_name = 'completion_versions' AND type = 'index' AND sql IS NOT NULL")
+        .map((r) => r.sql),
+      rows: db.all<Record<string, unknown>>('SELECT * FROM completion_versions'),
     }));
     await session.lock();
     // Grown by the import alone (its audit entries included), after the WAL is folded back.
@@ -103,8 +105,11 @@ export async function benchImportCsv(): Promise<Figure[]> {
     const columns = Object.keys(stored.rows[0] ?? {});
     const sameStart = performance.now();
     same.transaction(() => {
+      // The table names record_writes; the one row this import made goes in first.
       same.exec(stored.table);
-      const insertSame = same.prepare(`INSERT INTO completions (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
+      same.exec('CREATE TABLE record_writes (id INTEGER PRIMARY KEY, recorded_at TEXT, recorded_by TEXT, source_sha256 TEXT) STRICT');
+      same.prepare("INSERT INTO record_writes VALUES (?, 'now', 'me', '')").run(stored.rows[0]?.write_id);
+      const insertSame = same.prepare(`INSERT INTO completion_versions (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
       for (const row of stored.rows) insertSame.run(row);
       for (const sql of stored.indexes) same.exec(sql);
     })();

@@ -6,7 +6,8 @@
  * role history), and `all`-of and minimum course versions are not modelled (no pack uses them).
  * SQLite's date('+N months') overflows month ends (31 January + 1 month = 3 March) where the
  * engine clamps, so counts can differ by those few days; and evidence reviews are not read
- * (rejected evidence counts as present).
+ * (rejected evidence counts as present). It reads completions as stored (migration 80: by
+ * person and course keys), as the engine does.
  */
 export const STATUS_SQL = `
 WITH req AS (
@@ -22,12 +23,14 @@ WITH req AS (
   WHERE r.current = 1 AND r.withdrawn = 0
 ),
 req_course AS (
-  SELECT req.rid, co.course_id, co.pass_mark
+  SELECT req.rid, co.course_id, f.row_id AS course_key, co.pass_mark
   FROM req, json_each(req.codes) j JOIN courses co ON co.current = 1 AND lower(co.code) = lower(j.value)
+  JOIN courses f ON f.course_id = co.course_id AND f.version = 1
 ),
 person AS (
-  SELECT p.person_id, p.hire_date, p.termination_date, lower(u.name) AS unit, lower(jr.name) AS role, lower(p.site) AS site
-  FROM people p LEFT JOIN org_units u ON u.id = p.org_unit_id LEFT JOIN job_roles jr ON jr.id = p.job_role_id
+  SELECT p.person_id, f.row_id AS person_key, p.hire_date, p.termination_date, lower(u.name) AS unit, lower(jr.name) AS role, lower(p.site) AS site
+  FROM people p JOIN people f ON f.person_id = p.person_id AND f.version = 1
+  LEFT JOIN org_units u ON u.id = p.org_unit_id LEFT JOIN job_roles jr ON jr.id = p.job_role_id
   WHERE p.current = 1
 ),
 pair AS (
@@ -43,17 +46,17 @@ pair AS (
   FROM person pe CROSS JOIN req
 ),
 attempt AS (
-  SELECT rc.rid, c.person_id, c.completed_on,
+  SELECT rc.rid, pe.person_id, c.completed_on,
     min(coalesce(c.expires_on, '9999-12-31'), CASE WHEN req.months IS NULL THEN '9999-12-31' ELSE date(c.completed_on, '+' || req.months || ' months') END) AS due,
     EXISTS (SELECT 1 FROM evidence_links el WHERE el.target_kind = 'completion' AND el.target_id = c.completion_id) AS has_evidence,
     CASE WHEN c.passed = 0 THEN 0
          WHEN req.min_score IS NOT NULL AND c.score IS NOT NULL THEN c.score >= req.min_score
          WHEN c.passed IS NULL AND c.score IS NOT NULL AND rc.pass_mark IS NOT NULL THEN c.score >= rc.pass_mark
          ELSE 1 END AS ok
-  FROM completions c
-  JOIN req_course rc ON rc.course_id = c.course_id
+  FROM completion_versions c
+  JOIN req_course rc ON rc.course_key = c.course_key
   JOIN req ON req.rid = rc.rid
-  JOIN person pe ON pe.person_id = c.person_id
+  JOIN person pe ON pe.person_key = c.person_key
   WHERE c.current = 1 AND c.completed_on <= :asOf AND (pe.hire_date IS NULL OR c.completed_on >= pe.hire_date)
 ),
 ranked AS (

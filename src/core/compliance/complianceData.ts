@@ -47,11 +47,15 @@ export function loadComplianceData(db: ReadableDb, courseCodes: readonly string[
   // Every attempt of the load goes into one table; each person holds their rows of it.
   const table = new AttemptTable();
   const courses: CourseRow[] = [];
-  for (const course of db.all<Omit<CourseRow, 'index'>>('SELECT course_id, code, course_version, pass_mark FROM courses WHERE current = 1')) {
+  const current = db.all<Omit<CourseRow, 'index' | 'key'> & { course_key: number }>(
+    `SELECT c.course_id, c.code, c.course_version, c.pass_mark, f.row_id AS course_key
+     FROM courses c JOIN courses f ON f.course_id = c.course_id AND f.version = 1 WHERE c.current = 1`,
+  );
+  for (const { course_key: key, ...course } of current) {
     const code = course.code.toLowerCase();
-    if (wanted.has(code)) courses.push({ ...course, code, index: table.courseOf(code, course.course_version) });
+    if (wanted.has(code)) courses.push({ ...course, key: String(key), code, index: table.courseOf(code, course.course_version) });
   }
-  const courseById = new Map(courses.map((course) => [course.course_id, course]));
+  const courseByKey = new Map(courses.map((course) => [course.key, course]));
   const dates = new DateStrings();
   const evidence = loadEvidence(db);
 
@@ -68,7 +72,7 @@ export function loadComplianceData(db: ReadableDb, courseCodes: readonly string[
       const person = mark >= 0 && mark < end ? byId.get(packed.slice(at, mark)) : undefined;
       if (person) {
         const first = table.length;
-        parseAttempts(packed, mark + 1, end, courseById, evidence, dates, table);
+        parseAttempts(packed, mark + 1, end, courseByKey, evidence, dates, table);
         person.attempts = { table, from: first, to: table.length };
       }
       at = end + 1;
@@ -80,6 +84,8 @@ export function loadComplianceData(db: ReadableDb, courseCodes: readonly string[
 
 interface CourseRow {
   course_id: string;
+  /** Its key in completion_versions (the row id of its first version), as text. */
+  key: string;
   code: string;
   course_version: string | null;
   pass_mark: number | null;
@@ -141,7 +147,7 @@ function loadEvidence(db: ReadableDb): Map<number, EvidenceState> {
   const evidence = new Map<number, EvidenceState>();
   const links = db.all<{ row_id: number; state: 'accepted' | 'rejected' | null }>(
     `SELECT c.row_id, (SELECT state FROM evidence_reviews v WHERE v.evidence_id = l.evidence_id ORDER BY v.row_id DESC LIMIT 1) AS state
-     FROM evidence_links l JOIN completions c ON c.completion_id = l.target_id AND c.current = 1
+     FROM evidence_links l JOIN completion_versions c ON c.completion_id = l.target_id AND c.current = 1
      WHERE l.target_kind = 'completion'`,
   );
   for (const link of links) {
@@ -158,7 +164,7 @@ export function completionIds(db: ReadableDb, rowIds: Iterable<number>): Map<num
   const ids = new Map<number, string>();
   for (let at = 0; at < wanted.length; at += 10_000) {
     const row = db.get<{ ids: string }>(
-      'SELECT json_group_array(json_array(row_id, completion_id)) AS ids FROM completions WHERE row_id IN (SELECT value FROM json_each(?))',
+      'SELECT json_group_array(json_array(row_id, completion_id)) AS ids FROM completion_versions WHERE row_id IN (SELECT value FROM json_each(?))',
       [JSON.stringify(wanted.slice(at, at + 10_000))],
     );
     for (const [rowId, completionId] of JSON.parse(row?.ids ?? '[]') as [number, string][]) ids.set(rowId, completionId);
@@ -185,7 +191,7 @@ function personRanges(db: ReadableDb, perRange: number): [string, string | null]
 /**
  * The attempts at the given courses of one range of people, packed into one string: a line per
  * person, `person_id#attempts`, an attempt being
- * `course_id|completed_on|passed|score|expires_on|row_id` and attempts separated by `;`. No
+ * `course_key|completed_on|passed|score|expires_on|row_id` and attempts separated by `;`. No
  * field holds any of those characters (numbers, ISO dates, ids).
  *
  * Why packed: the driver builds a JS object per row, and a million of them cost more than the
@@ -202,7 +208,7 @@ function personRanges(db: ReadableDb, perRange: number): [string, string | null]
  */
 function readAttempts(db: ReadableDb, courses: readonly CourseRow[], from: string, to: string | null): string {
   const bounds = to === null ? [from] : [from, to];
-  const row = db.get<{ packed: string | null }>(readAttemptsSql(courses.length, to !== null), [...bounds, ...courses.map((course) => course.course_id)]);
+  const row = db.get<{ packed: string | null }>(readAttemptsSql(courses.length, to !== null), [...bounds, ...courses.map((course) => Number(course.key))]);
   return row?.packed ?? '';
 }
 
@@ -214,11 +220,13 @@ function readAttempts(db: ReadableDb, courses: readonly CourseRow[], from: strin
 export function readAttemptsSql(courses: number, bounded: boolean): string {
   const ids = Array.from({ length: courses }, () => '?').join(', ');
   const score = 'iif(c.score = CAST(c.score AS INTEGER), CAST(c.score AS INTEGER), c.score)';
-  return `SELECT group_concat(person_id || '#' || attempts, char(10)) AS packed FROM (
-       SELECT c.person_id, group_concat(c.course_id || '|' || c.completed_on || '|' || coalesce(c.passed, '') || '|' || coalesce(${score}, '') || '|' || coalesce(c.expires_on, '') || '|' || c.row_id, ';') AS attempts
-       FROM completions c INDEXED BY completions_current_attempts
-       WHERE c.current = 1 AND c.person_id >= ?${bounded ? ' AND c.person_id < ?' : ''} AND c.course_id IN (${ids})
-       GROUP BY c.person_id)`;
+  return `SELECT group_concat(p.person_id || '#' || a.attempts, char(10)) AS packed FROM (
+       SELECT c.person_key, group_concat(c.course_key || '|' || c.completed_on || '|' || coalesce(c.passed, '') || '|' || coalesce(${score}, '') || '|' || coalesce(c.expires_on, '') || '|' || c.row_id, ';') AS attempts
+       FROM completion_versions c INDEXED BY completions_current_attempts
+       WHERE c.current = 1
+         AND c.person_key IN (SELECT row_id FROM people WHERE version = 1 AND person_id >= ?${bounded ? ' AND person_id < ?' : ''})
+         AND c.course_key IN (${ids})
+       GROUP BY c.person_key) a JOIN people p ON p.row_id = a.person_key`;
 }
 
 /**
@@ -265,7 +273,7 @@ function parseAttempts(
     const f3 = text.indexOf('|', f2 + 1);
     const f4 = text.indexOf('|', f3 + 1);
     const f5 = text.indexOf('|', f4 + 1);
-    if (!(course && f1 - at === course.course_id.length && text.startsWith(course.course_id, at))) course = courses.get(text.slice(at, f1));
+    if (!(course && f1 - at === course.key.length && text.startsWith(course.key, at))) course = courses.get(text.slice(at, f1));
     if (f1 >= 0 && f5 >= 0 && f5 < next && course) {
       let rowId = 0;
       for (let i = f5 + 1; i < next; i++) rowId = rowId * 10 + text.charCodeAt(i) - 48; // digits

@@ -316,6 +316,23 @@ export class VaultDatabase {
     });
   }
 
+  /**
+   * Rebuilds the file without free pages (`VACUUM`), if it has any. Free pages are not read by
+   * `checkIntegrity`, so a vault keeps none: a migration that drops a table calls this after it
+   * commits. It rewrites the whole file (seconds per gigabyte); it cannot run in a transaction.
+   * @returns the number of free pages there were.
+   */
+  reclaimFreePages(): Promise<number> {
+    return this.enqueue(() => {
+      const free = Number(this.db.pragma('freelist_count', { simple: true }));
+      if (free > 0) {
+        this.statements.clear();
+        this.db.exec('VACUUM');
+      }
+      return free;
+    });
+  }
+
   /** Refuses new work at once, waits for the work already queued, then closes. */
   async close(): Promise<void> {
     if (this.closed) return;

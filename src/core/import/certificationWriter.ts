@@ -19,7 +19,7 @@ interface CertificationRow {
 }
 
 const VALUE_COLUMNS = ['person_id', 'name', 'number', 'issued_on', 'expires_on', 'issuer'] as const;
-const TABLE: VersionedTable = { table: 'certifications', idColumn: 'certification_id', noun: 'certification', columns: VALUE_COLUMNS };
+const TABLE: VersionedTable = { table: 'certifications', idColumn: 'certification_id', noun: 'certification', columns: VALUE_COLUMNS, provenance: 'columns' };
 type Values = Pick<CertificationRow, (typeof VALUE_COLUMNS)[number]>;
 
 function valuesOf(row: Values): Values {

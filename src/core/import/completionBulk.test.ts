@@ -76,7 +76,7 @@ async function run(name: string, limits: BulkLimits, files: string[]): Promise<O
       indexSql: (
         await session.read((db) =>
           db.get<{ sql: string }>(
-            "SELECT group_concat(sql, ';') AS sql FROM (SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'completions' ORDER BY name)",
+            "SELECT group_concat(sql, ';') AS sql FROM (SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'completion_versions' ORDER BY name)",
           ),
         )
       )?.sql,

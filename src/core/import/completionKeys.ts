@@ -20,35 +20,36 @@ export type KeyedCompletion = { rowId: number } | { row: number };
  * without the vault's `completions_current_key` index (see CompletionWriter). It answers what
  * the index would: is there a current completion with this key, and which.
  *
- * Memory: person and course ids are interned to small numbers and a key is one number (person
+ * Memory: person and course keys are interned to small numbers and a key is one number (person
  * 20 bits, course 11, date 22), so 1,000,000 keys take tens of MB rather than the ~300 MB of
  * string keys; past a million people or 2,048 courses, or for a date not in YYYY-MM-DD, the key
  * is a short string instead (numbers and strings never collide as Map keys).
  */
 export class CompletionKeys {
-  private readonly people = new Map<string, number>();
-  private readonly courses = new Map<string, number>();
+  private readonly people = new Map<number, number>();
+  private readonly courses = new Map<number, number>();
   private readonly keys = new Map<number | string, number>();
 
   /** Reads the keys of every current completion (packed per person: one JS string per person, not per row). */
   static load(db: WritableDb): CompletionKeys {
     const loaded = new CompletionKeys();
-    const packed = db.all<{ person_id: string; keys: string }>(
-      `SELECT person_id, group_concat(course_id || '|' || completed_on || '|' || row_id, ';') AS keys
-       FROM completions INDEXED BY ${COMPLETION_KEY_INDEX} WHERE current = 1 GROUP BY person_id`,
+    const packed = db.all<{ person_key: number; keys: string }>(
+      `SELECT person_key, group_concat(course_key || '|' || completed_on || '|' || row_id, ';') AS keys
+       FROM completion_versions INDEXED BY ${COMPLETION_KEY_INDEX} WHERE current = 1 GROUP BY person_key`,
     );
-    for (const { person_id: personId, keys } of packed) {
+    for (const { person_key: personKey, keys } of packed) {
       for (const item of keys.split(';')) {
-        const [courseId = '', completedOn = '', rowId = ''] = item.split('|');
-        loaded.keys.set(loaded.key(personId, courseId, completedOn), Number(rowId));
+        const [courseKey = '', completedOn = '', rowId = ''] = item.split('|');
+        loaded.keys.set(loaded.key(personKey, Number(courseKey), completedOn), Number(rowId));
       }
     }
     return loaded;
   }
 
-  key(personId: string, courseId: string, completedOn: string): number | string {
-    const person = intern(this.people, personId);
-    const course = intern(this.courses, courseId);
+  /** The key of a person's (person_key) completion of a course (course_key) on a date. */
+  key(personKey: number, courseKey: number, completedOn: string): number | string {
+    const person = intern(this.people, personKey);
+    const course = intern(this.courses, courseKey);
     const day = dayNumber(completedOn);
     if (person < 2 ** 20 && course < 2 ** 11 && day >= 0) return (person * 2 ** 11 + course) * 2 ** 22 + day;
     return `${String(person)},${String(course)},${completedOn}`;
@@ -70,7 +71,7 @@ export class CompletionKeys {
   }
 }
 
-function intern(ids: Map<string, number>, id: string): number {
+function intern(ids: Map<number, number>, id: number): number {
   let n = ids.get(id);
   if (n === undefined) {
     n = ids.size;

@@ -27,8 +27,15 @@ interface CompletionRow {
 }
 
 const VALUE_COLUMNS = ['person_id', 'course_id', 'completed_on', 'score', 'passed', 'expires_on', 'trainer', 'delivery_method', 'certificate_number'] as const;
-const TABLE: VersionedTable = { table: 'completions', idColumn: 'completion_id', noun: 'completion', columns: VALUE_COLUMNS };
+/** Stored in `completion_versions` (migration 80): the person's and course's keys in place of their ids. */
+const STORED_COLUMNS = ['person_key', 'course_key', ...VALUE_COLUMNS.slice(2)];
+const TABLE: VersionedTable = { table: 'completion_versions', idColumn: 'completion_id', noun: 'completion', columns: STORED_COLUMNS, provenance: 'write' };
 type Values = Pick<CompletionRow, (typeof VALUE_COLUMNS)[number]>;
+/** The person's and course's keys (the row ids of their first versions), stored instead of their ids. */
+interface Keys {
+  person_key: number;
+  course_key: number;
+}
 
 function valuesOf(row: Values): Values {
   return Object.fromEntries(VALUE_COLUMNS.map((c) => [c, row[c]])) as Values;
@@ -51,14 +58,16 @@ export const BULK_LIMITS: BulkLimits = { minRows: 20_000, maxKeys: 2_000_000 };
 
 interface Pending {
   record: CompletionRecord;
+  /** What is hashed into the log (with the ids, as ever). */
   values: Values;
+  keys: Keys;
 }
 
 /** The current version of a pending row's key: a vault row, the file row this import wrote it from, or none. */
 type Found = CompletionRow | number | undefined;
 
-function keyOf(v: Pick<Values, 'person_id' | 'course_id' | 'completed_on'>): string {
-  return `${v.person_id}|${v.course_id}|${v.completed_on}`;
+function keyOf(k: Keys, completedOn: string): string {
+  return `${String(k.person_key)}|${String(k.course_key)}|${completedOn}`;
 }
 
 /**
@@ -85,7 +94,10 @@ function keyOf(v: Pick<Values, 'person_id' | 'course_id' | 'completed_on'>): str
  */
 export class CompletionWriter {
   private people: PersonMatcher | null = null;
-  private readonly courseByCode = new Map<string, string>();
+  private readonly personKeys = new Map<string, number>();
+  private readonly courseByCode = new Map<string, { id: string; key: number }>();
+  /** The row id the next new course is given (it is also the course's key). */
+  private nextCourseRow = 1;
   private pending: Pending[] = [];
   readonly counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, invalid: 0 };
   coursesCreated = 0;
@@ -108,30 +120,35 @@ export class CompletionWriter {
 
   load(): void {
     this.people = PersonMatcher.load(this.context.db);
-    for (const c of this.context.db.all<{ course_id: string; code: string }>('SELECT course_id, code FROM courses WHERE current = 1')) {
-      this.courseByCode.set(c.code.toLowerCase(), c.course_id);
+    for (const p of this.context.db.all<{ person_id: string; row_id: number }>('SELECT person_id, row_id FROM people WHERE version = 1')) {
+      this.personKeys.set(p.person_id, p.row_id);
     }
+    const courses = this.context.db.all<{ course_id: string; code: string; course_key: number }>(
+      `SELECT c.course_id, c.code, f.row_id AS course_key FROM courses c JOIN courses f ON f.course_id = c.course_id AND f.version = 1 WHERE c.current = 1`,
+    );
+    for (const c of courses) this.courseByCode.set(c.code.toLowerCase(), { id: c.course_id, key: c.course_key });
+    this.nextCourseRow = (this.context.db.get<{ n: number }>('SELECT coalesce(max(row_id), 0) AS n FROM courses')?.n ?? 0) + 1;
     // max(row_id) bounds the current completions from above without counting them.
-    const table = this.context.db.get<{ n: number }>('SELECT coalesce(max(row_id), 0) AS n FROM completions');
+    const table = this.context.db.get<{ n: number }>('SELECT coalesce(max(row_id), 0) AS n FROM completion_versions');
     const rows = table?.n ?? 0;
     this.bulkFrom = rows > this.limits.maxKeys / 2 ? Infinity : Math.max(this.limits.minRows, rows / 2);
   }
 
   /**
-   * The course's id. A course not seen before gets its id and audit entry here; its row is
-   * inserted with the batch holding this record. No foreign key ties completions to courses, and
-   * both land in the same transaction.
+   * The course's id and key. A course not seen before gets its id, row id (its key) and audit
+   * entry here; its row is inserted before the batch holding this record (writeCourses), in
+   * the same transaction. Row ids are given out here: nothing else writes in the transaction.
    */
-  private courseId(record: CompletionRecord): string {
+  private course(record: CompletionRecord): { id: string; key: number } {
     const known = this.courseByCode.get(record.courseCode.toLowerCase());
     if (known) return known;
-    const courseId = recordId();
+    const made = { id: recordId(), key: this.nextCourseRow++ };
     const course = { code: record.courseCode, title: record.courseTitle, course_version: record.courseVersion, provider: record.provider, hours: record.hours };
-    this.newCourses.push([courseId, course.code, course.title, course.course_version, course.provider, course.hours, record.row]);
-    this.context.log([{ action: 'course.create', target: courseId, after: stateHash(course), reason: provenanceReason(this.context.fileSha256, record.row) }]);
-    this.courseByCode.set(record.courseCode.toLowerCase(), courseId);
+    this.newCourses.push([made.key, made.id, course.code, course.title, course.course_version, course.provider, course.hours, record.row]);
+    this.context.log([{ action: 'course.create', target: made.id, after: stateHash(course), reason: provenanceReason(this.context.fileSha256, record.row) }]);
+    this.courseByCode.set(record.courseCode.toLowerCase(), made);
     this.coursesCreated++;
-    return courseId;
+    return made;
   }
 
   /** Inserts the courses made since the last batch. */
@@ -141,7 +158,21 @@ export class CompletionWriter {
     insertRows(
       this.context.db,
       'courses',
-      ['course_id', 'code', 'title', 'course_version', 'provider', 'hours', 'source_row', 'version', 'current', 'recorded_at', 'recorded_by', 'source_sha256'],
+      [
+        'row_id',
+        'course_id',
+        'code',
+        'title',
+        'course_version',
+        'provider',
+        'hours',
+        'source_row',
+        'version',
+        'current',
+        'recorded_at',
+        'recorded_by',
+        'source_sha256',
+      ],
       rows.map((row) => [...row, 1, 1, this.context.now, this.context.actorId, this.context.fileSha256]),
     );
   }
@@ -154,9 +185,12 @@ export class CompletionWriter {
       this.context.report(personId);
       return;
     }
+    const personKey = this.personKeys.get(personId);
+    if (personKey === undefined) throw new Error('a current person without a first version');
+    const course = this.course(record);
     const values: Values = {
       person_id: personId,
-      course_id: this.courseId(record),
+      course_id: course.id,
       completed_on: record.completedOn,
       score: record.score,
       passed: record.passed === null ? null : record.passed ? 1 : 0,
@@ -165,7 +199,7 @@ export class CompletionWriter {
       delivery_method: record.deliveryMethod,
       certificate_number: record.certificateNumber,
     };
-    this.pending.push({ record, values });
+    this.pending.push({ record, values, keys: { person_key: personKey, course_key: course.key } });
     if (this.pending.length >= BATCH) this.writePending();
   }
 
@@ -210,16 +244,23 @@ export class CompletionWriter {
 
   /** The current version of each pending row's key, from the vault's index. */
   private findInVault(pending: readonly Pending[]): Found[] {
-    const rows = this.context.db.all<CompletionRow>(
+    const rows = this.context.db.all<Omit<CompletionRow, 'person_id' | 'course_id'> & Keys>(
       // CROSS JOIN keeps json_each as the outer loop, so each key is one index probe rather
       // than a scan of every completion per key.
-      `SELECT c.* FROM json_each(?) j CROSS JOIN completions c
-         ON c.current = 1 AND c.person_id = j.value ->> '$.p' AND c.course_id = j.value ->> '$.c' AND c.completed_on = j.value ->> '$.d'`,
-      [JSON.stringify(pending.map(({ values: v }) => ({ p: v.person_id, c: v.course_id, d: v.completed_on })))],
+      `SELECT v.row_id, v.completion_id, v.version, v.person_key, v.course_key, v.completed_on, v.score, v.passed, v.expires_on, v.trainer,
+              v.delivery_method, v.certificate_number, nullif(w.source_sha256, '') AS source_sha256, v.source_row
+       FROM json_each(?) j CROSS JOIN completion_versions v
+         ON v.current = 1 AND v.person_key = j.value ->> '$.p' AND v.course_key = j.value ->> '$.c' AND v.completed_on = j.value ->> '$.d'
+       JOIN record_writes w ON w.id = v.write_id`,
+      [JSON.stringify(pending.map(({ keys, values }) => ({ p: keys.person_key, c: keys.course_key, d: values.completed_on })))],
     );
-    const existing = new Map<string, CompletionRow>();
-    for (const row of rows) existing.set(keyOf(row), row);
-    return pending.map(({ values }) => existing.get(keyOf(values)));
+    const existing = new Map<string, Omit<CompletionRow, 'person_id' | 'course_id'>>();
+    for (const row of rows) existing.set(keyOf(row, row.completed_on), row);
+    return pending.map(({ keys, values }) => {
+      const row = existing.get(keyOf(keys, values.completed_on));
+      // The same key: the same person and course ids as the pending row's.
+      return row && { ...row, person_id: values.person_id, course_id: values.course_id };
+    });
   }
 
   /** The same answers from the keys in memory (bulk mode); rows of the vault are read by row id. */
@@ -244,12 +285,12 @@ export class CompletionWriter {
     this.written += pending.length;
     const keys = this.keys;
     // In bulk mode each row's key in memory, made once per row (lookups, then what was written).
-    const bulkKeys = keys ? pending.map(({ values: v }) => keys.key(v.person_id, v.course_id, v.completed_on)) : null;
+    const bulkKeys = keys ? pending.map(({ keys: k, values: v }) => keys.key(k.person_key, k.course_key, v.completed_on)) : null;
     const found = keys && bulkKeys ? this.findInMemory(keys, bulkKeys) : this.findInVault(pending);
     const seen = new Map<string, number>();
     const batch = new VersionBatch(this.context, TABLE, this.counts);
-    pending.forEach(({ record, values }, i) => {
-      const key = keyOf(values);
+    pending.forEach(({ record, values, keys: stored }, i) => {
+      const key = keyOf(stored, values.completed_on);
       const old = found[i];
       // A key already written from another row of this file is a duplicate row. Known gap (both
       // modes alike): a repeat of a row that left its record unchanged is caught only within
@@ -264,7 +305,7 @@ export class CompletionWriter {
       }
       seen.set(key, record.row);
       const current = typeof old === 'object' ? { rowId: old.row_id, recordId: old.completion_id, version: old.version, values: valuesOf(old) } : undefined;
-      const wrote = batch.add(current, values, record.row);
+      const wrote = batch.add(current, values, record.row, { ...stored });
       const bulkKey = bulkKeys?.[i];
       if (keys && bulkKey !== undefined && wrote !== null) keys.wrote(bulkKey, record.row);
     });

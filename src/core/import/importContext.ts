@@ -9,6 +9,8 @@ export interface ImportContext {
   fileSha256: string;
   actorId: string;
   now: string;
+  /** The `record_writes` id of this import (made on first call): compact tables store it instead of the three values. */
+  writeId: () => number;
   /** Appends audit events: numbered, hashed and inserted at the call, in call order. */
   log: (events: AuditEvent[]) => void;
   report: (entry: ReportEntry) => void;

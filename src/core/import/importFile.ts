@@ -1,3 +1,4 @@
+import { recordWriteId } from '../records/recordWriteId';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
@@ -216,7 +217,17 @@ export async function importFile(session: VaultSession, file: string, options: I
       // One transaction for the whole file: rows are read (awaited) between batch writes, and
       // every other use of the vault waits until it commits or rolls back.
       await session.mutateWithLog(async (db, log) => {
-        const context: ImportContext = { db, fileSha256: sha256, actorId: session.principal.userId, now: new Date().toISOString(), log, report };
+        const now = new Date().toISOString();
+        let writeId: number | undefined;
+        const context: ImportContext = {
+          db,
+          fileSha256: sha256,
+          actorId: session.principal.userId,
+          now,
+          writeId: () => (writeId ??= recordWriteId(db, { at: now, by: session.principal.userId, sourceSha256: sha256 })),
+          log,
+          report,
+        };
         const writer =
           kind === 'roster'
             ? new RosterWriter(context)

@@ -38,7 +38,13 @@ export const PERSON_VALUE_COLUMNS = [
   'hire_date',
   'termination_date',
 ] as const;
-const TABLE: VersionedTable = { table: 'people', idColumn: 'person_id', noun: 'person', columns: [...PERSON_VALUE_COLUMNS, 'sort_name'] };
+const TABLE: VersionedTable = {
+  table: 'people',
+  idColumn: 'person_id',
+  noun: 'person',
+  columns: [...PERSON_VALUE_COLUMNS, 'sort_name'],
+  provenance: 'columns',
+};
 
 type Values = Pick<PersonRow, (typeof PERSON_VALUE_COLUMNS)[number]>;
 

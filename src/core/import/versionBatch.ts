@@ -7,13 +7,21 @@ import { provenanceReason } from './importContext';
 
 /** How a versioned record table is written by an import. */
 export interface VersionedTable {
-  table: 'people' | 'completions' | 'certifications';
+  table: 'people' | 'completion_versions' | 'certifications';
   /** The record id column, e.g. `completion_id`. */
   idColumn: string;
   /** Audit actions are `<noun>.create` and `<noun>.update`. */
   noun: string;
-  /** Value columns (the state hashed into the log), then any derived columns (e.g. sort_name). */
+  /**
+   * The columns stored from each version: a value's (the state hashed into the log) or else a
+   * derived one's (e.g. sort_name, or completions' person_key in place of person_id).
+   */
   columns: readonly string[];
+  /**
+   * Where provenance goes: `columns` (recorded_at, recorded_by, source_sha256 on every row) or
+   * `write` (one `write_id`: compact tables, migration 80).
+   */
+  provenance: 'columns' | 'write';
 }
 
 /** The current version of a record, as the writer found it. */
@@ -69,7 +77,9 @@ export class VersionBatch {
       const value = (values as Record<string, unknown>)[column];
       stored.push(value !== undefined ? value : derived[column]);
     }
-    stored.push(this.context.now, this.context.actorId, current ? 'corrected by import' : null, this.context.fileSha256, row);
+    const reasonText = current ? 'corrected by import' : null;
+    if (this.spec.provenance === 'write') stored.push(reasonText, this.context.writeId(), row);
+    else stored.push(this.context.now, this.context.actorId, reasonText, this.context.fileSha256, row);
     this.inserts.push(stored);
     return id;
   }
@@ -81,7 +91,9 @@ export class VersionBatch {
   /** Appends the audit events, then retires and inserts the versions. */
   write(): void {
     this.context.log(this.events);
-    const columns = [this.spec.idColumn, 'version', 'current', ...this.spec.columns, 'recorded_at', 'recorded_by', 'reason', 'source_sha256', 'source_row'];
+    const provenance =
+      this.spec.provenance === 'write' ? ['reason', 'write_id', 'source_row'] : ['recorded_at', 'recorded_by', 'reason', 'source_sha256', 'source_row'];
+    const columns = [this.spec.idColumn, 'version', 'current', ...this.spec.columns, ...provenance];
     // Retire first: the new version may not be current beside the old one (unique index).
     retireRows(this.context.db, this.spec.table, this.retire);
     insertRows(this.context.db, this.spec.table, columns, this.inserts);

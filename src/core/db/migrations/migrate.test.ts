@@ -110,6 +110,79 @@ describe('migrations', () => {
     }
   });
 
+  it('m0080 moves version-70 completions to compact rows: every column reads back the same, and the versioning rules still hold', async () => {
+    const db = freshDb();
+    try {
+      await migrate(
+        db,
+        MIGRATIONS.filter((m) => m.version <= 70),
+      );
+      const person =
+        "INSERT INTO people (person_id, version, current, given_name, family_name, recorded_at, recorded_by) VALUES (?, ?, ?, 'G', 'F', ?, 'alice')";
+      const course = "INSERT INTO courses (course_id, version, current, code, title, recorded_at, recorded_by) VALUES (?, 1, 1, ?, 'T', 'now', 'alice')";
+      const completion = `INSERT INTO completions (completion_id, version, current, person_id, course_id, completed_on, score, passed, expires_on, trainer, delivery_method,
+        certificate_number, recorded_at, recorded_by, reason, source_sha256, source_row) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+      const sha = 'ab'.repeat(32);
+      await db.transaction((tx) => {
+        tx.run(person, ['p1', 1, 0, 't1']);
+        tx.run(person, ['p1', 2, 1, 't2']);
+        tx.run(person, ['p2', 1, 1, 't1']);
+        tx.run(course, ['k1', 'BBP']);
+        tx.run(course, ['k2', 'HIPAA']);
+        tx.run(completion, ['c1', 1, 0, 'p1', 'k1', '2024-01-02', 81.5, 1, '2025-01-02', 'Dr Ä', 'online', 'N-1', 't1', 'alice', null, sha, 2]);
+        tx.run(completion, ['c1', 2, 1, 'p1', 'k1', '2024-01-02', 90, 1, null, null, null, null, 't2', 'bob', 'corrected by import', sha, 7]);
+        tx.run(completion, ['c2', 1, 1, 'p2', 'k2', '2023-05-06', null, null, null, null, null, null, 't1', 'alice', 'manual', null, null]);
+      });
+      const before = await db.read((r) => r.all('SELECT * FROM completions ORDER BY row_id'));
+      expect(before).toHaveLength(3);
+
+      expect(await migrate(db)).toEqual({ from: 70, to: SCHEMA_VERSION });
+      // The dropped table's pages were reclaimed: the integrity check reads every page there is.
+      expect(await db.read((r) => r.get('PRAGMA freelist_count'))).toEqual({ freelist_count: 0 });
+      expect(await db.read((r) => r.all('SELECT * FROM completions ORDER BY row_id'))).toEqual(before);
+      const stored = await db.read((r) => r.all('SELECT row_id, person_key, course_key, write_id FROM completion_versions ORDER BY row_id'));
+      // Keys are the first versions' row ids (p1's first row is 1, p2's 3; k1 1, k2 2); three distinct writes.
+      expect(stored).toEqual([
+        { row_id: 1, person_key: 1, course_key: 1, write_id: 1 },
+        { row_id: 2, person_key: 1, course_key: 1, write_id: 2 },
+        { row_id: 3, person_key: 3, course_key: 2, write_id: 3 },
+      ]);
+
+      // Through the view as through the table: retire only, never delete, one current version.
+      await expect(db.transaction((tx) => tx.run("UPDATE completions SET score = 1 WHERE completion_id = 'c2'"))).rejects.toThrow(/immutable/);
+      await expect(db.transaction((tx) => tx.run("UPDATE completion_versions SET score = 1 WHERE completion_id = 'c2'"))).rejects.toThrow(/immutable/);
+      await expect(db.transaction((tx) => tx.run('UPDATE completions SET current = 1 WHERE row_id = 1'))).rejects.toThrow(/immutable/);
+      await expect(db.transaction((tx) => tx.run("DELETE FROM completions WHERE completion_id = 'c1'"))).rejects.toThrow(/never deleted/);
+      await expect(db.transaction((tx) => tx.run("DELETE FROM completion_versions WHERE completion_id = 'c1'"))).rejects.toThrow(/never deleted/);
+      const again = ['c2', 2, 1, 'p2', 'k2', '2023-05-07', null, null, null, null, null, null, 't3', 'alice', null, null, null];
+      await expect(db.transaction((tx) => tx.run(completion, again))).rejects.toThrow(/one current version/);
+      await expect(
+        db.transaction((tx) =>
+          tx.run(completion, ['c3', 1, 1, 'nobody', 'k2', '2023-05-07', null, null, null, null, null, null, 't3', 'alice', null, null, null]),
+        ),
+      ).rejects.toThrow(/NOT NULL/);
+      await db.transaction((tx) => {
+        tx.run('UPDATE completions SET current = 0 WHERE row_id = 3');
+        tx.run(completion, again);
+      });
+      const c2 = await db.read((r) =>
+        r.all("SELECT version, current, completed_on, recorded_at, source_sha256 FROM completions WHERE completion_id = 'c2' ORDER BY version"),
+      );
+      expect(c2).toEqual([
+        { version: 1, current: 0, completed_on: '2023-05-06', recorded_at: 't1', source_sha256: null },
+        { version: 2, current: 1, completed_on: '2023-05-07', recorded_at: 't3', source_sha256: null },
+      ]);
+      // A write already known (t3, alice, no file) is found again rather than repeated.
+      expect(await db.read((r) => r.get('SELECT count(*) AS n FROM record_writes'))).toEqual({ n: 4 });
+      await db.transaction((tx) =>
+        tx.run(completion, ['c4', 1, 1, 'p1', 'k2', '2023-05-07', null, null, null, null, null, null, 't3', 'alice', null, null, null]),
+      );
+      expect(await db.read((r) => r.get('SELECT count(*) AS n FROM record_writes'))).toEqual({ n: 4 });
+    } finally {
+      await db.close();
+    }
+  });
+
   it('applies all steps in one transaction: a failing step leaves nothing behind', async () => {
     const db = freshDb();
     try {

@@ -8,6 +8,7 @@ import { m0040CertificationImports } from './m0040_certification_imports';
 import { m0050Compliance } from './m0050_compliance';
 import { m0060PeopleSort } from './m0060_people_sort';
 import { m0070CompletionAttempts } from './m0070_completion_attempts';
+import { m0080CompactCompletions } from './m0080_compact_completions';
 
 export const MIGRATIONS: readonly Migration[] = [
   m0010Initial,
@@ -17,16 +18,18 @@ export const MIGRATIONS: readonly Migration[] = [
   m0050Compliance,
   m0060PeopleSort,
   m0070CompletionAttempts,
+  m0080CompactCompletions,
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
 /**
- * Brings the database to SCHEMA_VERSION in one transaction (all steps or none).
+ * Brings the database to SCHEMA_VERSION in one transaction (all steps or none), then reclaims
+ * any pages a step freed (see VaultDatabase.reclaimFreePages).
  * @throws CustodianError('unsupported_version') for a database newer than this code.
  */
 export async function migrate(database: VaultDatabase, migrations: readonly Migration[] = MIGRATIONS): Promise<{ from: number; to: number }> {
   const target = migrations[migrations.length - 1]?.version ?? 0;
-  return database.transaction((db) => {
+  const result = await database.transaction((db) => {
     const row = db.get<{ user_version: number }>('PRAGMA user_version');
     const from = row?.user_version ?? 0;
     if (from > target) {
@@ -42,4 +45,7 @@ export async function migrate(database: VaultDatabase, migrations: readonly Migr
     }
     return { from, to: Math.max(from, target) };
   });
+  // A step that dropped a table left free pages, which the integrity check would not read.
+  if (result.from !== result.to) await database.reclaimFreePages();
+  return result;
 }
