@@ -83,6 +83,7 @@ export async function benchImportCsv(): Promise<Figure[]> {
     await writeCsv(csv, ROWS, true);
     const session = await vaultWithRoster(dir);
     const before = vaultBytes(session.paths.dir);
+    const logBefore = await session.read((db) => db.get<{ n: number }>('SELECT count(*) AS n FROM audit_log')?.n ?? 0);
     const start = performance.now();
     const result = await importFile(session, csv);
     const seconds = (performance.now() - start) / 1000;
@@ -94,6 +95,8 @@ export async function benchImportCsv(): Promise<Figure[]> {
         .all<{ sql: string }>("SELECT sql FROM sqlite_master WHERE tbl_name = 'completion_versions' AND type = 'index' AND sql IS NOT NULL")
         .map((r) => r.sql),
       rows: db.all<Record<string, unknown>>('SELECT * FROM completion_versions'),
+      logTable: db.get<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'audit_log' AND type = 'table'")?.sql ?? '',
+      log: db.all<Record<string, unknown>>('SELECT * FROM audit_log WHERE seq >= ?', [logBefore]),
     }));
     await session.lock();
     // Grown by the import alone (its audit entries included), after the WAL is folded back.
@@ -114,6 +117,17 @@ export async function benchImportCsv(): Promise<Figure[]> {
       for (const sql of stored.indexes) same.exec(sql);
     })();
     const sameSeconds = (performance.now() - sameStart) / 1000;
+    // The same again with the audit entries the import appended (one per completion): everything
+    // the import stored, where the figure above (as issue 11 asks) stores the completions alone.
+    const logStart = performance.now();
+    same.transaction(() => {
+      same.exec(stored.logTable);
+      const logColumns = Object.keys(stored.log[0] ?? {});
+      const insertLog = same.prepare(`INSERT INTO audit_log (${logColumns.join(', ')}) VALUES (${logColumns.map((c) => `@${c}`).join(', ')})`);
+      for (const row of stored.log) insertLog.run(row);
+    })();
+    const withLogSeconds = sameSeconds + (performance.now() - logStart) / 1000;
+    stored.log.length = 0;
     same.close();
     stored.rows.length = 0;
 
@@ -148,6 +162,16 @@ export async function benchImportCsv(): Promise<Figure[]> {
         value: seconds,
         unit: 's',
         baseline: {
+          name: 'equal footing with the audit entries: the same, plus inserting the audit_log rows the import appended, one transaction',
+          value: withLogSeconds,
+          unit: 's',
+        },
+      },
+      {
+        name: `${what}, the same run`,
+        value: seconds,
+        unit: 's',
+        baseline: {
           name: "for reference: better-sqlite3 inserting the CSV's 4 columns into a table without an index, one transaction",
           value: baselineSeconds,
           unit: 's',
@@ -157,7 +181,11 @@ export async function benchImportCsv(): Promise<Figure[]> {
         name: 'vault bytes per imported completion (file growth, audit entries included)',
         value: bytesPerCompletion,
         unit: 'B',
-        baseline: { name: 'bytes per row of the equal-footing plain file', value: statSync(join(dir, 'same-schema.db')).size / ROWS, unit: 'B' },
+        baseline: {
+          name: 'bytes per completion of the equal-footing plain file (completions, their indexes and audit entries)',
+          value: statSync(join(dir, 'same-schema.db')).size / ROWS,
+          unit: 'B',
+        },
         goal: '<= 500 B',
       },
     ];
