@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { Transform } from 'node:stream';
@@ -8,7 +8,8 @@ import { pipeline } from 'node:stream/promises';
 import { CustodianError } from '../../shared/errors';
 import { stateHash } from '../audit/auditLog';
 import { AgeDecryptStream } from '../crypto/age/ageDecrypt';
-import { AgeEncryptStream } from '../crypto/age/ageEncrypt';
+import { sealBlob } from './sealBlob';
+import type { SealedBlob } from './sealBlob';
 import { decodeIdentity, encodeIdentity, generateX25519 } from '../crypto/age/x25519';
 import { wipe } from '../crypto/wipe';
 import { syncDirectory, tempNameFor } from '../fs/atomicWrite';
@@ -77,8 +78,8 @@ export interface AddEvidenceInput {
 }
 
 /**
- * Encrypts `source` into a new blob (its own age identity), then records it. Streamed: memory
- * stays flat and no plaintext touches the disk. Order for crash safety: blob written, fsynced
+ * Encrypts `source` into a new blob (its own age identity), then records it. Streamed (sealBlob):
+ * memory stays flat and no plaintext touches the disk. Order for crash safety: blob written, fsynced
  * and renamed into place first; the row (and audit entry) committed second. A crash between
  * the two leaves an orphan that the unlock sweep removes.
  */
@@ -90,20 +91,9 @@ export async function addEvidence(session: VaultSession, input: AddEvidenceInput
   const finalPath = blobPath(session.paths.blobs, blobName);
   await mkdir(dirname(finalPath), { recursive: true, mode: 0o700 });
   const tempPath = tempNameFor(finalPath);
-  const digest = new Digest();
+  let sealed: SealedBlob;
   try {
-    await pipeline(
-      input.source,
-      digest,
-      new AgeEncryptStream(identity.publicKey),
-      createWriteStream(tempPath, { flags: 'wx', mode: 0o600, highWaterMark: 1024 * 1024 }),
-    );
-    const written = await open(tempPath, 'r+');
-    try {
-      await written.sync();
-    } finally {
-      await written.close();
-    }
+    sealed = await sealBlob(input.source, identity.publicKey, tempPath);
   } catch (error) {
     await rm(tempPath, { force: true });
     wipe(identity.privateKey);
@@ -116,8 +106,8 @@ export async function addEvidence(session: VaultSession, input: AddEvidenceInput
     id: randomUUID(),
     fileName,
     mediaType: input.mediaType ?? 'application/octet-stream',
-    size: digest.size,
-    sha256: digest.hash.digest('hex'),
+    size: sealed.size,
+    sha256: sealed.sha256,
     personId: input.personId ?? null,
     addedBy: session.principal.name,
     addedAt: new Date().toISOString(),

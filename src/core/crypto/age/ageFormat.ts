@@ -36,8 +36,16 @@ export function wrapBody(data: Uint8Array): string {
 }
 
 export function chachaSeal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): Buffer {
+  return Buffer.concat(chachaSealParts(key, nonce, plaintext));
+}
+
+/** `chachaSeal` as [ciphertext, tag], sparing the copy that joins them (for streams that write both). */
+export function chachaSealParts(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): [Buffer, Buffer] {
   const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG_SIZE });
-  return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+  const sealed = cipher.update(plaintext);
+  // ChaCha20-Poly1305 is a stream cipher: final() emits nothing, but must run to make the tag.
+  cipher.final();
+  return [sealed, cipher.getAuthTag()];
 }
 
 /** @returns the plaintext, or null if authentication fails. */
