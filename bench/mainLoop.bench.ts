@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,14 +15,15 @@ import type { Figure } from './measure';
 // to core's worker exactly as main does) must never stall for more than 50 ms, whatever core
 // does. Each figure is the longest stall seen while one long job runs through the channels,
 // beside the same measure over an idle second. Sizes: CUSTODIAN_BENCH_ROWS (300,000
-// completions, for 10,000 people), CUSTODIAN_BENCH_PEOPLE (100,000 for the status report; reuse
-// a vault with CUSTODIAN_BENCH_STATUS_VAULT as in status.bench.ts).
+// completions, for 10,000 people), CUSTODIAN_BENCH_EVIDENCE_MAIN_MIB (1,024: the evidence file),
+// CUSTODIAN_BENCH_PEOPLE (100,000 for the status report; reuse a vault with CUSTODIAN_BENCH_STATUS_VAULT as in status.bench.ts).
 
 const ROWS = Number(process.env.CUSTODIAN_BENCH_ROWS ?? 300_000);
 const PEOPLE = 10_000;
 const STATUS_PEOPLE = Number(process.env.CUSTODIAN_BENCH_PEOPLE ?? 100_000);
 const PASSPHRASE = 'correct horse battery staple orbit';
 const DEMO_PASSPHRASE = 'riverside demo vault passphrase';
+const EVIDENCE_MIB = Number(process.env.CUSTODIAN_BENCH_EVIDENCE_MAIN_MIB ?? 1024);
 
 async function call<T>(host: CoreHost, channel: string, input: unknown): Promise<T> {
   const result = await dispatch(host.handlers, channel, input);
@@ -52,6 +54,20 @@ async function importThrough(host: CoreHost, pick: { next: string | null }, file
   }
 }
 
+/** Adds a file as evidence through the channels, polling its progress as the renderer does. */
+async function addEvidenceThrough(host: CoreHost, pick: { next: string | null }, file: string): Promise<void> {
+  pick.next = file;
+  const { file: chosen } = await call<{ file: { token: string } | null }>(host, 'custodian:evidence.chooseFile', {});
+  if (!chosen) throw new Error('no file chosen');
+  const { jobId } = await call<{ jobId: string }>(host, 'custodian:evidence.add', { file: chosen.token });
+  for (;;) {
+    const status = await call<{ state: string; error: { message: string } | null }>(host, 'custodian:evidence.addStatus', { jobId });
+    if (status.state === 'done') return;
+    if (status.state !== 'running') throw new Error(`evidence add ${status.state}: ${status.error?.message ?? ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 export async function benchMainLoop(): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'custodian-bench-mainloop-'));
   const pick: { next: string | null } = { next: null };
@@ -61,7 +77,7 @@ export async function benchMainLoop(): Promise<Figure[]> {
     kdf: 'calibrate',
     dialogs: {
       chooseFolder: () => Promise.resolve(pick.next),
-      chooseImportFile: () => Promise.resolve(pick.next),
+      chooseFile: () => Promise.resolve(pick.next),
     },
   });
   const figures: Figure[] = [];
@@ -100,6 +116,14 @@ export async function benchMainLoop(): Promise<Figure[]> {
     figure(`import of ${String(ROWS)} completions (status polled every 100 ms)`, await maxStallMs(() => importThrough(host, pick, completions)));
     const verified = await call<{ size: number; ok: boolean }>(host, 'custodian:vault.verifyLog', {}).then((v) => v);
     figure(`log verify of ${String(verified.size)} entries`, await maxStallMs(() => call(host, 'custodian:vault.verifyLog', {})));
+
+    const evidence = join(dir, 'evidence.bin');
+    const out = createWriteStream(evidence);
+    for (let mib = 0; mib < EVIDENCE_MIB; mib++) if (!out.write(randomBytes(1024 * 1024))) await once(out, 'drain');
+    out.end();
+    await once(out, 'finish');
+    figure(`evidence add of ${String(EVIDENCE_MIB)} MiB (status polled every 100 ms)`, await maxStallMs(() => addEvidenceThrough(host, pick, evidence)));
+    rmSync(evidence);
     await call(host, 'custodian:vault.lock', {});
 
     // The status report at 100,000 people: a demo vault built by the CLI (not measured).

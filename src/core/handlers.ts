@@ -1,6 +1,7 @@
 import type { Handlers } from '../shared/ipc/dispatch';
 import { VaultManager } from './app/vaultManager';
 import type { DialogPort } from './app/vaultManager';
+import { EvidenceJobs } from './app/evidenceJobs';
 import { ImportJobs } from './app/importJobs';
 import { runSelfTest } from './diagnostics/selfTest';
 import { previewFile } from './import/previewFile';
@@ -20,7 +21,7 @@ export interface CoreOptions {
   kdf?: CreateVaultOptions['kdf'];
 }
 
-const noDialogs: DialogPort = { chooseFolder: () => Promise.resolve(null), chooseImportFile: () => Promise.resolve(null) };
+const noDialogs: DialogPort = { chooseFolder: () => Promise.resolve(null), chooseFile: () => Promise.resolve(null) };
 
 /** The wizard's header -> field record as `--map` flags. */
 function mapFlags(map: Record<string, string> | undefined): string[] {
@@ -39,6 +40,7 @@ export interface Core {
 export function createCore(options: CoreOptions): Core {
   const vaults = new VaultManager({ dataDir: options.dataDir, dialogs: options.dialogs ?? noDialogs, ...(options.kdf ? { kdf: options.kdf } : {}) });
   const imports = new ImportJobs();
+  const evidenceAdds = new EvidenceJobs();
   const handlers: Handlers = {
     'custodian:app.info': () => Promise.resolve({ name: APP_NAME, version: APP_VERSION, offline: true as const }),
     'custodian:diagnostics.selfTest': () => Promise.resolve({ checks: runSelfTest(options.dataDir) }),
@@ -66,7 +68,18 @@ export function createCore(options: CoreOptions): Core {
     'custodian:records.completions': (query) => queryCompletions(vaults.current(), query),
     'custodian:records.person': ({ personId }) => personDetail(vaults.current(), personId),
     ...complianceHandlers(() => vaults.current()),
-    'custodian:import.chooseFile': async () => ({ file: await vaults.chooseImportFile() }),
+    'custodian:evidence.chooseFile': async () => ({ file: await vaults.chooseFile('evidence') }),
+    'custodian:evidence.add': async ({ file, personId }) => ({ jobId: await evidenceAdds.start(vaults.current(), vaults.resolve(file), personId ?? null) }),
+    'custodian:evidence.addStatus': ({ jobId }) => {
+      const { result, ...status } = evidenceAdds.status(jobId);
+      // The plaintext's SHA-256 stays in core (EvidenceMeta says so); the renderer gets the rest.
+      return Promise.resolve({ ...status, result: result && { id: result.id, fileName: result.fileName, mediaType: result.mediaType, size: result.size } });
+    },
+    'custodian:evidence.addCancel': ({ jobId }) => {
+      evidenceAdds.cancel(jobId);
+      return Promise.resolve({});
+    },
+    'custodian:import.chooseFile': async () => ({ file: await vaults.chooseFile('import') }),
     'custodian:import.preview': ({ file, as, map }) => {
       vaults.current().require('records.import', 'import records');
       return previewFile(vaults.resolve(file), { ...(as ? { as } : {}), map: mapFlags(map) });

@@ -24,6 +24,8 @@ export interface HarnessOptions {
   pickOpen?: string | null;
   /** What "Choose file…" answers in the import wizard. */
   pickImport?: string | null;
+  /** What "Add evidence…" answers. */
+  pickEvidence?: string | null;
   /** Argon2id cost for new vaults; tests use 'minimum'. */
   kdf?: 'calibrate' | 'minimum';
 }
@@ -87,7 +89,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     dataDir: options.dataDir,
     dialogs: {
       chooseFolder: (purpose) => Promise.resolve((purpose === 'create' ? options.pickCreate : options.pickOpen) ?? null),
-      chooseImportFile: () => Promise.resolve(options.pickImport ?? null),
+      chooseFile: (purpose) => Promise.resolve((purpose === 'import' ? options.pickImport : options.pickEvidence) ?? null),
     },
     ...(options.kdf ? { kdf: options.kdf } : {}),
   });

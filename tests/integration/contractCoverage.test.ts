@@ -47,6 +47,10 @@ const SAMPLE_INPUTS: Record<Channel, unknown> = {
   'custodian:records.people': { offset: 0, limit: 50 },
   'custodian:records.completions': { offset: 0, limit: 50 },
   'custodian:records.person': { personId: 'p-1' },
+  'custodian:evidence.chooseFile': {},
+  'custodian:evidence.add': { file: 'unknown-token' },
+  'custodian:evidence.addStatus': { jobId: 'nope' },
+  'custodian:evidence.addCancel': { jobId: 'nope' },
   'custodian:import.chooseFile': {},
   'custodian:import.preview': { file: 'unknown-token' },
   'custodian:import.start': { file: 'unknown-token', as: 'roster', skipInvalid: false, dryRun: true },
@@ -134,7 +138,7 @@ describe('main-process registration', () => {
     host = startCoreHost({
       workerFile: CORE_WORKER,
       dataDir,
-      dialogs: { chooseFolder: () => Promise.resolve(null), chooseImportFile: () => Promise.resolve(null) },
+      dialogs: { chooseFolder: () => Promise.resolve(null), chooseFile: () => Promise.resolve(null) },
     });
     registerIpc(recorder, host.handlers, {
       windowContentsId: () => 1,

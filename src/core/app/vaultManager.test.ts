@@ -17,7 +17,7 @@ function manager(now: () => number) {
     dataDir: temp.dir,
     dialogs: {
       chooseFolder: (purpose) => Promise.resolve(purpose === 'create' ? join(temp.dir, 'vaults') : null),
-      chooseImportFile: () => Promise.resolve(null),
+      chooseFile: () => Promise.resolve(null),
     },
     kdf: 'minimum',
     now,

@@ -19,8 +19,8 @@ export const DEMO_PASSPHRASE = 'riverside demo vault passphrase';
 export interface DialogPort {
   /** 'create': the parent folder for a new vault; 'open': an existing vault folder. */
   chooseFolder(purpose: 'create' | 'open'): Promise<string | null>;
-  /** A CSV or XLSX export to import. */
-  chooseImportFile(): Promise<string | null>;
+  /** A file to read: 'import', a CSV or XLSX export; 'evidence', any document to keep. */
+  chooseFile(purpose: 'import' | 'evidence'): Promise<string | null>;
 }
 
 export interface VaultInfo {
@@ -86,9 +86,9 @@ export class VaultManager {
     return path ? this.tokenFor(path) : null;
   }
 
-  /** An import file, named to the renderer by token and file name only. */
-  async chooseImportFile(): Promise<LocationRef | null> {
-    const path = await this.options.dialogs.chooseImportFile();
+  /** A file to import or to add as evidence, named to the renderer by token and file name only. */
+  async chooseFile(purpose: 'import' | 'evidence'): Promise<LocationRef | null> {
+    const path = await this.options.dialogs.chooseFile(purpose);
     if (!path) return null;
     const ref = this.tokenFor(path);
     return { token: ref.token, displayName: basename(path) };

@@ -75,6 +75,10 @@ export interface AddEvidenceInput {
   fileName: string;
   mediaType?: string;
   personId?: string | null;
+  /** Plaintext bytes encrypted so far (see sealBlob). */
+  onProgress?: (bytes: number) => void;
+  /** Aborting before the blob is sealed adds nothing. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -93,7 +97,10 @@ export async function addEvidence(session: VaultSession, input: AddEvidenceInput
   const tempPath = tempNameFor(finalPath);
   let sealed: SealedBlob;
   try {
-    sealed = await sealBlob(input.source, identity.publicKey, tempPath);
+    sealed = await sealBlob(input.source, identity.publicKey, tempPath, {
+      ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
   } catch (error) {
     await rm(tempPath, { force: true });
     wipe(identity.privateKey);

@@ -9,6 +9,13 @@ const WRITE_BATCH = 4 * 1024 * 1024;
 /** Written bytes between background flushes to disk (see sealBlob). */
 const SYNC_EVERY = 64 * 1024 * 1024;
 
+export interface SealOptions {
+  /** Called with the plaintext bytes read so far, after each chunk. */
+  onProgress?: (bytes: number) => void;
+  /** Aborting stops at the next chunk: the call rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
 export interface SealedBlob {
   /** Plaintext bytes. */
   size: number;
@@ -47,7 +54,7 @@ async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
  *
  * On failure the file is left for the caller to remove (it knows the path).
  */
-export async function sealBlob(source: Readable, recipient: Uint8Array, path: string): Promise<SealedBlob> {
+export async function sealBlob(source: Readable, recipient: Uint8Array, path: string, options: SealOptions = {}): Promise<SealedBlob> {
   const handle = await open(path, 'wx', 0o600);
   const hash = new ParallelSha256();
   const encryptor = new AgeEncryptor(recipient);
@@ -75,6 +82,7 @@ export async function sealBlob(source: Readable, recipient: Uint8Array, path: st
   };
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
+      options.signal?.throwIfAborted();
       size += chunk.length;
       const hashed = hash.update(chunk);
       for (const sealed of encryptor.update(chunk)) {
@@ -83,7 +91,9 @@ export async function sealBlob(source: Readable, recipient: Uint8Array, path: st
       }
       if (batchBytes >= WRITE_BATCH) await flush();
       await hashed;
+      options.onProgress?.(size);
     }
+    options.signal?.throwIfAborted();
     batch.push(...encryptor.final());
     await flush();
     await writing;

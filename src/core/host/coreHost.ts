@@ -73,7 +73,7 @@ export function startCoreHost(options: CoreHostOptions): CoreHost {
         call?.resolve(message.outcome);
       } else if (message.kind === 'dialog') {
         const dialog = message.dialog;
-        const answer = dialog.what === 'chooseFolder' ? options.dialogs.chooseFolder(dialog.purpose) : options.dialogs.chooseImportFile();
+        const answer = dialog.what === 'chooseFolder' ? options.dialogs.chooseFolder(dialog.purpose) : options.dialogs.chooseFile(dialog.purpose);
         void answer
           .catch(() => null)
           .then((path) => {

@@ -23,7 +23,7 @@ export type WorkerMessage =
   /** Core asks the owner to show a native dialog; the owner answers with `dialogAnswer`. */
   | { kind: 'dialog'; id: number; dialog: DialogRequest };
 
-export type DialogRequest = { what: 'chooseFolder'; purpose: 'create' | 'open' } | { what: 'chooseImportFile' };
+export type DialogRequest = { what: 'chooseFolder'; purpose: 'create' | 'open' } | { what: 'chooseFile'; purpose: 'import' | 'evidence' };
 
 /** Options core is started with; plain data (workerData). */
 export interface CoreWorkerData {

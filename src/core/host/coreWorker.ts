@@ -25,7 +25,7 @@ function serve(port: MessagePort, data: CoreWorkerData): void {
     });
   const dialogs: DialogPort = {
     chooseFolder: (purpose) => ask({ what: 'chooseFolder', purpose }),
-    chooseImportFile: () => ask({ what: 'chooseImportFile' }),
+    chooseFile: (purpose) => ask({ what: 'chooseFile', purpose }),
   };
   if (data.nativeBinding) useNativeBinding(data.nativeBinding);
   const core = createCore({ dataDir: data.dataDir, dialogs, ...(data.kdf ? { kdf: data.kdf } : {}) });

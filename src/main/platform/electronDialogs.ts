@@ -19,16 +19,27 @@ export function electronDialogs(window: () => BrowserWindow | undefined): Dialog
       };
       return show(options);
     },
-    chooseImportFile() {
-      const options: Electron.OpenDialogOptions = {
-        title: 'Choose an LMS or HR export to import',
-        buttonLabel: 'Import',
-        properties: ['openFile'],
-        filters: [
-          { name: 'Spreadsheets and CSV', extensions: ['csv', 'txt', 'xlsx'] },
-          { name: 'All files', extensions: ['*'] },
-        ],
-      };
+    chooseFile(purpose) {
+      const options: Electron.OpenDialogOptions =
+        purpose === 'import'
+          ? {
+              title: 'Choose an LMS or HR export to import',
+              buttonLabel: 'Import',
+              properties: ['openFile'],
+              filters: [
+                { name: 'Spreadsheets and CSV', extensions: ['csv', 'txt', 'xlsx'] },
+                { name: 'All files', extensions: ['*'] },
+              ],
+            }
+          : {
+              title: 'Choose a file to add as evidence',
+              buttonLabel: 'Add evidence',
+              properties: ['openFile'],
+              filters: [
+                { name: 'Documents and images', extensions: ['pdf', 'png', 'jpg', 'jpeg', 'tif', 'tiff', 'txt', 'csv'] },
+                { name: 'All files', extensions: ['*'] },
+              ],
+            };
       return show(options);
     },
   };

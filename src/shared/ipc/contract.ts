@@ -209,6 +209,22 @@ export const contract = {
       ),
     }),
   },
+  'custodian:evidence.chooseFile': { input: empty, output: z.object({ file: location.nullable() }) },
+  'custodian:evidence.add': {
+    input: z.object({ file: token, personId: z.string().min(1).max(64).optional() }).strict(),
+    output: z.object({ jobId: z.string() }),
+  },
+  'custodian:evidence.addStatus': {
+    input: z.object({ jobId: z.string().min(1).max(64) }).strict(),
+    output: z.object({
+      state: z.enum(['running', 'done', 'failed', 'cancelled']),
+      bytes: z.number().int(),
+      total: z.number().int(),
+      result: z.object({ id: z.string(), fileName: z.string(), mediaType: z.string(), size: z.number().int() }).nullable(),
+      error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    }),
+  },
+  'custodian:evidence.addCancel': { input: z.object({ jobId: z.string().min(1).max(64) }).strict(), output: z.object({}) },
   'custodian:import.chooseFile': { input: empty, output: z.object({ file: location.nullable() }) },
   'custodian:import.preview': {
     input: z.object({ file: token, as: importKind.optional(), map: importMap.optional() }).strict(),

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { CustodianError } from '../../shared/errors';
+import { addEvidence } from '../evidence/evidenceStore';
+import type { EvidenceMeta } from '../evidence/evidenceStore';
+import { mediaTypeFor } from '../evidence/mediaTypeFor';
+import type { VaultSession } from '../vault/vaultSession';
+
+/** Read size: each read is a round trip to libuv's pool (see src/cli/streamChunk.ts). */
+const READ_CHUNK = 1024 * 1024;
+
+export interface EvidenceJobStatus {
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  /** Plaintext bytes encrypted so far, of `total` (the file's size when the job started). */
+  bytes: number;
+  total: number;
+  result: EvidenceMeta | null;
+  error: { code: string; message: string } | null;
+}
+
+interface Job {
+  status: EvidenceJobStatus;
+  abort: AbortController;
+}
+
+/**
+ * Evidence files are added as jobs: started, polled for progress (bytes), cancellable until the
+ * blob is sealed (a cancelled add leaves nothing: no blob, no row, no log entry). One at a time
+ * per app: the progress bar shows one file.
+ */
+export class EvidenceJobs {
+  private readonly jobs = new Map<string, Job>();
+
+  async start(session: VaultSession, file: string, personId: string | null): Promise<string> {
+    session.require('evidence.add', 'add evidence');
+    if ([...this.jobs.values()].some((j) => j.status.state === 'running')) {
+      throw new CustodianError('conflict', 'Another file is still being added; wait for it or cancel it.');
+    }
+    const info = await stat(file).catch(() => null);
+    if (!info?.isFile()) throw new CustodianError('not_found', 'That file can no longer be read. Choose it again.');
+    const id = randomBytes(12).toString('base64url');
+    const job: Job = { status: { state: 'running', bytes: 0, total: info.size, result: null, error: null }, abort: new AbortController() };
+    this.jobs.set(id, job);
+    const fileName = basename(file);
+    addEvidence(session, {
+      source: createReadStream(file, { highWaterMark: READ_CHUNK }),
+      fileName,
+      mediaType: mediaTypeFor(fileName),
+      personId,
+      signal: job.abort.signal,
+      onProgress: (bytes) => {
+        job.status.bytes = bytes;
+      },
+    }).then(
+      (meta) => {
+        job.status = { ...job.status, state: 'done', bytes: meta.size, result: meta };
+      },
+      (error: unknown) => {
+        if (job.abort.signal.aborted) {
+          job.status = { ...job.status, state: 'cancelled' };
+          return;
+        }
+        job.status = {
+          ...job.status,
+          state: 'failed',
+          error:
+            error instanceof CustodianError
+              ? { code: error.code, message: error.message }
+              : { code: 'internal', message: 'The file could not be added. Nothing was kept; try again.' },
+        };
+      },
+    );
+    return id;
+  }
+
+  status(id: string): EvidenceJobStatus {
+    const job = this.jobs.get(id);
+    if (!job) throw new CustodianError('not_found', 'No such evidence upload.');
+    return job.status;
+  }
+
+  cancel(id: string): void {
+    this.jobs.get(id)?.abort.abort();
+  }
+}
