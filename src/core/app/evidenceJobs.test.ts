@@ -75,9 +75,21 @@ describe('EvidenceJobs', () => {
     expect((await settled(jobs, await jobs.start(session, file, null))).state).toBe('done');
   });
 
-  it('refuses a file that has gone, and an unknown job', async () => {
+  it('refuses a file that has gone, a person the vault does not hold, and an unknown job', async () => {
     const jobs = new EvidenceJobs();
     await expect(jobs.start(session, join(temp.dir, 'gone.pdf'), null)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(jobs.start(session, file, 'no-such-person')).rejects.toMatchObject({ code: 'not_found', message: 'No such person in this vault.' });
     expect(() => jobs.status('nope')).toThrow(/No such evidence upload/);
+    // Nothing was started by the refusals.
+    expect((await settled(jobs, await jobs.start(session, file, null))).state).toBe('done');
+  });
+
+  it('of two adds started at the same moment, one runs and the other is refused as a conflict', async () => {
+    const jobs = new EvidenceJobs();
+    const [first, second] = await Promise.allSettled([jobs.start(session, file, null), jobs.start(session, file, null)]);
+    expect([first.status, second.status].sort()).toEqual(['fulfilled', 'rejected']);
+    const started = first.status === 'fulfilled' ? first.value : second.status === 'fulfilled' ? second.value : '';
+    expect((await settled(jobs, started)).state).toBe('done');
+    expect(await listEvidence(session)).toHaveLength(1);
   });
 });

@@ -10,6 +10,8 @@ import type { VaultSession } from '../vault/vaultSession';
 
 /** Read size: each read is a round trip to libuv's pool (see src/cli/streamChunk.ts). */
 const READ_CHUNK = 1024 * 1024;
+/** Finished jobs kept for polling. */
+const KEEP_FINISHED = 16;
 
 export interface EvidenceJobStatus {
   state: 'running' | 'done' | 'failed' | 'cancelled';
@@ -38,14 +40,27 @@ export class EvidenceJobs {
     if ([...this.jobs.values()].some((j) => j.status.state === 'running')) {
       throw new CustodianError('conflict', 'Another file is still being added; wait for it or cancel it.');
     }
-    const info = await stat(file).catch(() => null);
-    if (!info?.isFile()) throw new CustodianError('not_found', 'That file can no longer be read. Choose it again.');
+    this.forgetFinished();
+    // Registered before the first await, so a second call meanwhile sees it running.
     const id = randomBytes(12).toString('base64url');
-    const job: Job = { status: { state: 'running', bytes: 0, total: info.size, result: null, error: null }, abort: new AbortController() };
+    const job: Job = { status: { state: 'running', bytes: 0, total: 0, result: null, error: null }, abort: new AbortController() };
     this.jobs.set(id, job);
+    try {
+      const info = await stat(file).catch(() => null);
+      if (!info?.isFile()) throw new CustodianError('not_found', 'That file can no longer be read. Choose it again.');
+      if (personId !== null) {
+        const known = await session.read((db) => db.get('SELECT 1 AS known FROM people WHERE person_id = ? AND current = 1', [personId]));
+        if (!known) throw new CustodianError('not_found', 'No such person in this vault.');
+      }
+      job.status.total = info.size;
+    } catch (error) {
+      this.jobs.delete(id);
+      throw error;
+    }
     const fileName = basename(file);
+    const source = createReadStream(file, { highWaterMark: READ_CHUNK });
     addEvidence(session, {
-      source: createReadStream(file, { highWaterMark: READ_CHUNK }),
+      source,
       fileName,
       mediaType: mediaTypeFor(fileName),
       personId,
@@ -58,7 +73,9 @@ export class EvidenceJobs {
         job.status = { ...job.status, state: 'done', bytes: meta.size, result: meta };
       },
       (error: unknown) => {
-        if (job.abort.signal.aborted) {
+        // A failure before the file was read (a folder that cannot be made) leaves it open.
+        source.destroy();
+        if (job.abort.signal.aborted && error === job.abort.signal.reason) {
           job.status = { ...job.status, state: 'cancelled' };
           return;
         }
@@ -73,6 +90,12 @@ export class EvidenceJobs {
       },
     );
     return id;
+  }
+
+  /** Keeps the most recent finished jobs only (their status may still be polled once more). */
+  private forgetFinished(): void {
+    const finished = [...this.jobs.entries()].filter(([, job]) => job.status.state !== 'running');
+    for (const [id] of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.jobs.delete(id);
   }
 
   status(id: string): EvidenceJobStatus {

@@ -73,6 +73,9 @@ export class ParallelSha256 {
         if (typeof message === 'string') resolve(message);
       });
       worker.once('error', reject);
+      worker.once('exit', () => {
+        reject(new Error('the hashing thread stopped'));
+      });
     });
     worker.postMessage(null);
     try {
@@ -100,6 +103,12 @@ export class ParallelSha256 {
     });
     worker.on('error', (error) => {
       this.failure = error;
+      this.wake();
+    });
+    // An exit we did not ask for (destroy clears this.worker first) must not leave a caller waiting.
+    worker.on('exit', () => {
+      if (this.worker !== worker) return;
+      this.failure ??= new Error('the hashing thread stopped');
       this.wake();
     });
     this.ring = new Uint8Array(shared);

@@ -227,6 +227,27 @@ describe('integrity and copies', () => {
     await reopened.close();
   });
 
+  it('reclaimFreePages rebuilds a small file without its free pages, and leaves a file over the bound as it is', async () => {
+    const database = VaultDatabase.open(join(temp.dir, 'v.db'), randomBytes(32));
+    try {
+      await database.transaction((db) => {
+        db.exec('CREATE TABLE t (x BLOB NOT NULL)');
+        for (let i = 0; i < 200; i++) db.run('INSERT INTO t (x) VALUES (?)', [randomBytes(1000)]);
+        db.exec('DROP TABLE t');
+      });
+      const free = async () => (await database.read((db) => db.get<{ freelist_count: number }>('PRAGMA freelist_count')))?.freelist_count;
+      const before = await free();
+      expect(before).toBeGreaterThan(40);
+      expect(await database.reclaimFreePages(4096)).toBe(0);
+      expect(await free()).toBe(before);
+      expect(await database.reclaimFreePages()).toBe(before);
+      expect(await free()).toBe(0);
+      expect(await database.checkIntegrity()).toBe('ok');
+    } finally {
+      await database.close();
+    }
+  });
+
   it('exportEncryptedCopy writes a copy that opens with the same key, schema version included', async () => {
     const key = randomBytes(32);
     const database = VaultDatabase.open(join(temp.dir, 'v.db'), key);

@@ -317,19 +317,24 @@ export class VaultDatabase {
   }
 
   /**
-   * Rebuilds the file without free pages (`VACUUM`), if it has any. Free pages are not read by
-   * `checkIntegrity`, so a vault keeps none: a migration that drops a table calls this after it
-   * commits. It rewrites the whole file (seconds per gigabyte); it cannot run in a transaction.
-   * @returns the number of free pages there were.
+   * Rebuilds the file without free pages (`VACUUM`) if it has any and is at most `maxBytes`.
+   * Free pages are not read by `checkIntegrity` (they hold nothing: `secure_delete` zeroes them,
+   * and SQLite reuses them before growing the file), so a vault should keep none; a migration
+   * that drops a table calls this after it commits. Hazard: with `temp_store = MEMORY` (temporary
+   * files would be plaintext) VACUUM builds the new database in memory, as large as the file:
+   * hence the bound. It cannot run in a transaction.
+   * @returns the number of free pages reclaimed (0 if none, or the file is over the bound).
    */
-  reclaimFreePages(): Promise<number> {
+  reclaimFreePages(maxBytes = 128 * 1024 * 1024): Promise<number> {
     return this.enqueue(() => {
       const free = Number(this.db.pragma('freelist_count', { simple: true }));
-      if (free > 0) {
+      const bytes = Number(this.db.pragma('page_count', { simple: true })) * Number(this.db.pragma('page_size', { simple: true }));
+      if (free > 0 && bytes <= maxBytes) {
         this.statements.clear();
         this.db.exec('VACUUM');
+        return free;
       }
-      return free;
+      return 0;
     });
   }
 

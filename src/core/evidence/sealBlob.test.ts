@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -69,5 +71,47 @@ describe('sealBlob', () => {
     }
     await expect(sealBlob(Readable.from(failing()), generateX25519().publicKey, path)).rejects.toThrow('the disk went away');
     expect(existsSync(path)).toBe(true);
+  });
+
+  /** A real file whose `writev` (after `writesBefore` calls) or `datasync` fails as a full or broken disk would. */
+  function failingDisk(failure: { writesBefore?: number; datasync?: boolean }) {
+    return async (file: string): Promise<FileHandle> => {
+      const handle = await open(file, 'wx', 0o600);
+      let writes = 0;
+      return new Proxy(handle, {
+        get(target, property, receiver) {
+          if (property === 'writev' && failure.writesBefore !== undefined) {
+            return (buffers: Buffer[]) =>
+              writes++ < (failure.writesBefore ?? 0)
+                ? target.writev(buffers)
+                : Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+          }
+          if (property === 'datasync' && failure.datasync) {
+            return () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+          }
+          const value: unknown = Reflect.get(target, property, receiver);
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+    };
+  }
+
+  it('rejects when the disk fills while the source is slow (the failed write is waiting, not lost or left unhandled)', async () => {
+    async function* slow() {
+      for (let i = 0; i < 12; i++) {
+        yield randomBytes(1024 * 1024);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    const path = join(temp.dir, 'full.age');
+    await expect(sealBlob(Readable.from(slow()), generateX25519().publicKey, path, { openFile: failingDisk({ writesBefore: 1 }) })).rejects.toMatchObject({
+      code: 'ENOSPC',
+    });
+  });
+
+  it('rejects when a background flush to disk fails, even though the closing fsync would succeed', async () => {
+    const { source } = randomSource(70 * 1024 * 1024, 1024 * 1024);
+    const path = join(temp.dir, 'eio.age');
+    await expect(sealBlob(source, generateX25519().publicKey, path, { openFile: failingDisk({ datasync: true }) })).rejects.toMatchObject({ code: 'EIO' });
   });
 });

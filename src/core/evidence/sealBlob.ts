@@ -14,6 +14,8 @@ export interface SealOptions {
   onProgress?: (bytes: number) => void;
   /** Aborting stops at the next chunk: the call rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Opens the new file (default: `open(path, 'wx', 0o600)`); tests pass one whose disk fails. */
+  openFile?: (path: string) => Promise<FileHandle>;
 }
 
 export interface SealedBlob {
@@ -55,16 +57,28 @@ async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
  * On failure the file is left for the caller to remove (it knows the path).
  */
 export async function sealBlob(source: Readable, recipient: Uint8Array, path: string, options: SealOptions = {}): Promise<SealedBlob> {
-  const handle = await open(path, 'wx', 0o600);
+  const handle = await (options.openFile ?? ((file: string) => open(file, 'wx', 0o600)))(path);
   const hash = new ParallelSha256();
-  const encryptor = new AgeEncryptor(recipient);
+  let encryptor: AgeEncryptor | null = null;
   let size = 0;
-  let batch: Buffer[] = [encryptor.header];
-  let batchBytes = encryptor.header.length;
-  let writing: Promise<void> = Promise.resolve();
+  let batch: Buffer[] = [];
+  let batchBytes = 0;
   let written = 0;
   let syncedAt = 0;
-  let syncing: Promise<void> | null = null;
+  // Background work (the write in flight, a datasync) never rejects: its first error is kept
+  // here and thrown by the next `flush` or at the end, so nothing is left unhandled and no
+  // failed datasync is forgotten (after a failed fsync, a later one may succeed on Linux
+  // without the lost pages ever reaching the disk).
+  let failure: Error | null = null;
+  const fail = (error: unknown) => {
+    failure ??= error instanceof Error ? error : new Error(String(error));
+  };
+  const throwIfFailed = () => {
+    if (failure) throw failure;
+  };
+  let writing: Promise<void> = Promise.resolve();
+  let syncing: Promise<void> = Promise.resolve();
+  let syncInFlight = false;
   const flush = async () => {
     const buffers = batch;
     const bytes = batchBytes;
@@ -72,19 +86,28 @@ export async function sealBlob(source: Readable, recipient: Uint8Array, path: st
     batchBytes = 0;
     // One write in flight: wait for the previous before queuing this one (order, and memory).
     await writing;
+    throwIfFailed();
     writing = writeAll(handle, buffers).then(() => {
       written += bytes;
-      if (syncing === null && written - syncedAt >= SYNC_EVERY) {
+      if (!syncInFlight && written - syncedAt >= SYNC_EVERY) {
         syncedAt = written;
-        syncing = handle.datasync().finally(() => (syncing = null));
+        syncInFlight = true;
+        syncing = handle.datasync().then(() => {
+          syncInFlight = false;
+        }, fail);
       }
-    });
+    }, fail);
   };
   try {
-    for await (const chunk of source as AsyncIterable<Buffer>) {
+    encryptor = new AgeEncryptor(recipient);
+    batch.push(encryptor.header);
+    batchBytes += encryptor.header.length;
+    for await (const piece of source as AsyncIterable<Buffer | string>) {
       options.signal?.throwIfAborted();
+      const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
       size += chunk.length;
       const hashed = hash.update(chunk);
+      hashed.catch(() => undefined); // awaited below; this only stops an early throw leaving it unhandled
       for (const sealed of encryptor.update(chunk)) {
         batch.push(sealed);
         batchBytes += sealed.length;
@@ -97,16 +120,16 @@ export async function sealBlob(source: Readable, recipient: Uint8Array, path: st
     batch.push(...encryptor.final());
     await flush();
     await writing;
-    // (Assigned in `flush`'s callback, which the compiler's narrowing does not see.)
-    await (syncing as Promise<void> | null);
+    await syncing;
+    throwIfFailed();
     await handle.sync();
     return { size, sha256: await hash.digest() };
   } catch (error) {
-    encryptor.destroy();
+    encryptor?.destroy();
     await hash.destroy();
-    // A write still in flight would land after close: let it settle (its error is the one thrown).
-    await writing.catch(() => undefined);
-    await (syncing as Promise<void> | null)?.catch(() => undefined);
+    // Let background work settle before the handle closes (a write must not land after close).
+    await writing;
+    await syncing;
     throw error;
   } finally {
     await handle.close();

@@ -83,6 +83,12 @@ export const m0080CompactCompletions: Migration = {
         UNIQUE (recorded_at, recorded_by, source_sha256)
       ) STRICT;
 
+      -- Provenance is part of every version it names: as immutable as the versions.
+      CREATE TRIGGER record_writes_immutable BEFORE UPDATE ON record_writes
+        BEGIN SELECT RAISE(ABORT, 'record_writes are immutable'); END;
+      CREATE TRIGGER record_writes_kept BEFORE DELETE ON record_writes
+        BEGIN SELECT RAISE(ABORT, 'record_writes are never deleted'); END;
+
       CREATE TABLE completion_versions (
         row_id INTEGER PRIMARY KEY,
         completion_id TEXT NOT NULL,

@@ -154,6 +154,9 @@ describe('migrations', () => {
       await expect(db.transaction((tx) => tx.run('UPDATE completions SET current = 1 WHERE row_id = 1'))).rejects.toThrow(/immutable/);
       await expect(db.transaction((tx) => tx.run("DELETE FROM completions WHERE completion_id = 'c1'"))).rejects.toThrow(/never deleted/);
       await expect(db.transaction((tx) => tx.run("DELETE FROM completion_versions WHERE completion_id = 'c1'"))).rejects.toThrow(/never deleted/);
+      // Provenance moved out of the rows stays as fixed as it was in them.
+      await expect(db.transaction((tx) => tx.run("UPDATE record_writes SET recorded_by = 'mallory', recorded_at = '1999-01-01'"))).rejects.toThrow(/immutable/);
+      await expect(db.transaction((tx) => tx.run('DELETE FROM record_writes'))).rejects.toThrow(/never deleted/);
       const again = ['c2', 2, 1, 'p2', 'k2', '2023-05-07', null, null, null, null, null, null, 't3', 'alice', null, null, null];
       await expect(db.transaction((tx) => tx.run(completion, again))).rejects.toThrow(/one current version/);
       await expect(

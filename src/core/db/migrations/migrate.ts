@@ -45,7 +45,8 @@ export async function migrate(database: VaultDatabase, migrations: readonly Migr
     }
     return { from, to: Math.max(from, target) };
   });
-  // A step that dropped a table left free pages, which the integrity check would not read.
+  // A step that dropped a table left free pages, which the integrity check would not read: a
+  // small vault (every new one) is rebuilt without them; a large one reuses them as it grows.
   if (result.from !== result.to) await database.reclaimFreePages();
   return result;
 }
