@@ -66,9 +66,13 @@ describe('custodian vault commands', () => {
     const out = join(temp.dir, 'out.txt');
     expect(custodian(['evidence', 'get', vault, evidenceId, out]).code).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(document, 'utf8'));
+    // Onto a file that exists: one line saying so, and that file untouched (it used to crash with
+    // an EEXIST stack trace, on a path that would then delete it).
+    writeFileSync(out, 'precious notes');
     const clash = custodian(['evidence', 'get', vault, evidenceId, out]);
-    expect(clash.code).not.toBe(0);
-    expect(readFileSync(out, 'utf8')).toBe(readFileSync(document, 'utf8'));
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toMatch(/^custodian: .*out\.txt already exists; choose another name\n$/);
+    expect(readFileSync(out, 'utf8')).toBe('precious notes');
     const blob = readdirSync(join(vault, 'blobs'), { recursive: true, withFileTypes: true }).find((e) => e.isFile());
     expect(blob).toBeDefined();
     expect(spawnSync('grep', ['-rl', '078-05-1120', vault]).status).toBe(1);

@@ -1,6 +1,6 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { STREAM_CHUNK } from '../streamChunk';
-import { rm, stat } from 'node:fs/promises';
+import { open, rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { registerEvidenceReviewCommand } from './complianceCommands';
@@ -36,13 +36,18 @@ export function registerEvidenceCommands(program: Command): void {
     .action(async (vault: string, id: string, out: string, flags: UnlockFlags & { reason?: string }) => {
       const { readEvidence } = await import('../../core/evidence/evidenceStore');
       await withVault(vault, flags, async (session) => {
-        const target = createWriteStream(out, { flags: 'wx', mode: 0o600 });
+        // Created here, before anything is decrypted: a name already taken is refused without
+        // touching that file, and only a file this command made is ever removed.
+        const handle = await open(out, 'wx', 0o600).catch(async (error: unknown) => {
+          if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw await custodianError('conflict', `${out} already exists; choose another name`);
+          throw error;
+        });
         try {
-          await readEvidence(session, id, target, flags.reason);
+          await readEvidence(session, id, handle.createWriteStream(), flags.reason);
         } catch (error) {
           // Never leave a partial plaintext behind.
+          await handle.close().catch(() => undefined);
           await rm(out, { force: true });
-          if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw await custodianError('conflict', `${out} already exists; choose another name`);
           throw error;
         }
       });
