@@ -171,10 +171,18 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       response.writeHead(421).end('Wrong host');
       return;
     }
-    const path = new URL(request.url ?? '/', origin).pathname;
-    const work = path.startsWith(IPC_PREFIX)
-      ? handleIpc(request, response, decodeURIComponent(path.slice(IPC_PREFIX.length)))
-      : handleAsset(request, response, path);
+    // A path that is not a URL, or a channel name that is not valid percent-encoding, is a bad
+    // request: refused here, before any check could be skipped by a throw (it crashed the harness).
+    let path: string;
+    let channel: string | null = null;
+    try {
+      path = new URL(request.url ?? '/', origin).pathname;
+      if (path.startsWith(IPC_PREFIX)) channel = decodeURIComponent(path.slice(IPC_PREFIX.length));
+    } catch {
+      response.writeHead(400).end('Bad request');
+      return;
+    }
+    const work = channel !== null ? handleIpc(request, response, channel) : handleAsset(request, response, path);
     work.catch((error: unknown) => {
       console.error('[harness] request failed:', error);
       if (!response.headersSent) response.writeHead(500);

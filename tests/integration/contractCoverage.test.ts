@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -189,6 +190,24 @@ describe('harness bridge', () => {
       body,
     });
   }
+
+  it('answers malformed paths with 400 and keeps serving (a bad escape or a non-URL path used to crash it before any check)', async () => {
+    const raw = (method: string, path: string) =>
+      new Promise<number>((resolveStatus, reject) => {
+        const url = new URL(harness.origin);
+        const sent = request({ host: url.hostname, port: url.port, method, path, headers: { host: url.host } }, (answer) => {
+          answer.resume();
+          resolveStatus(answer.statusCode ?? 0);
+        });
+        sent.on('error', reject);
+        sent.end();
+      });
+    expect(await raw('POST', '/__custodian/ipc/%E0%A4%A')).toBe(400);
+    expect(await raw('POST', '/__custodian/ipc/%')).toBe(400);
+    expect(await raw('GET', '//[')).toBe(400);
+    // Still up, and still checking tokens.
+    expect((await post('custodian:app.info', '{}')).status).toBe(200);
+  });
 
   it('listens on loopback only and puts the token in the URL fragment', () => {
     expect(harness.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
