@@ -78,6 +78,14 @@ describe('custodian vault commands', () => {
     expect(spawnSync('grep', ['-rl', '078-05-1120', vault]).status).toBe(1);
   });
 
+  it('evidence add --person refuses a person the vault does not hold, adding nothing', () => {
+    const before = readdirSync(join(vault, 'blobs'), { recursive: true }).length;
+    const refused = custodian(['evidence', 'add', vault, document, '--person', 'no-such-person']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe('custodian: No such person in this vault.\n');
+    expect(readdirSync(join(vault, 'blobs'), { recursive: true })).toHaveLength(before);
+  });
+
   it.skipIf(!hasAge)('recovery export-identity opens the blob with stock `age -d` (skipped where age is not installed)', () => {
     const identity = custodian(['recovery', 'export-identity', vault, evidenceId]);
     expect(identity.code).toBe(0);

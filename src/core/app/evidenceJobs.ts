@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { CustodianError } from '../../shared/errors';
-import { addEvidence } from '../evidence/evidenceStore';
+import { addEvidence, assertPersonExists } from '../evidence/evidenceStore';
 import type { EvidenceMeta } from '../evidence/evidenceStore';
 import { mediaTypeFor } from '../evidence/mediaTypeFor';
 import type { VaultSession } from '../vault/vaultSession';
@@ -48,10 +48,8 @@ export class EvidenceJobs {
     try {
       const info = await stat(file).catch(() => null);
       if (!info?.isFile()) throw new CustodianError('not_found', 'That file can no longer be read. Choose it again.');
-      if (personId !== null) {
-        const known = await session.read((db) => db.get('SELECT 1 AS known FROM people WHERE person_id = ? AND current = 1', [personId]));
-        if (!known) throw new CustodianError('not_found', 'No such person in this vault.');
-      }
+      // Checked by addEvidence too; here so that the call itself is refused, not the job.
+      if (personId !== null) await assertPersonExists(session, personId);
       job.status.total = info.size;
     } catch (error) {
       this.jobs.delete(id);

@@ -87,8 +87,15 @@ export interface AddEvidenceInput {
  * and renamed into place first; the row (and audit entry) committed second. A crash between
  * the two leaves an orphan that the unlock sweep removes.
  */
+/** @throws CustodianError('not_found') unless `personId` names a person of the vault. */
+export async function assertPersonExists(session: VaultSession, personId: string): Promise<void> {
+  const known = await session.read((db) => db.get('SELECT 1 AS known FROM people WHERE person_id = ? AND current = 1', [personId]));
+  if (!known) throw new CustodianError('not_found', 'No such person in this vault.');
+}
+
 export async function addEvidence(session: VaultSession, input: AddEvidenceInput): Promise<EvidenceMeta> {
   session.require('evidence.add', 'add evidence');
+  if (input.personId) await assertPersonExists(session, input.personId);
   const fileName = input.fileName.slice(0, 255);
   const identity = generateX25519();
   const blobName = randomBytes(16).toString('hex');
