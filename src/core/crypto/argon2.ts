@@ -18,8 +18,18 @@ export interface Argon2Params {
 export const ARGON2_MINIMUM = { m: 64 * 1024, t: 3, p: 4 } as const;
 export const ARGON2_DEFAULT = { m: 256 * 1024, t: 3, p: 4 } as const;
 
+/**
+ * The ceiling: far above what calibration writes (at most 256 MiB; t grows only until 0.5 s),
+ * low enough that parameters read from an edited header cannot run unlock out of memory or time.
+ */
+export const ARGON2_MAXIMUM = { m: 1024 * 1024, t: 64, p: 16 } as const;
+
 export function meetsMinimum(params: Pick<Argon2Params, 'm' | 't' | 'p'>): boolean {
   return params.m >= ARGON2_MINIMUM.m && params.t >= ARGON2_MINIMUM.t && params.p >= ARGON2_MINIMUM.p;
+}
+
+export function withinMaximum(params: Pick<Argon2Params, 'm' | 't' | 'p'>): boolean {
+  return params.m <= ARGON2_MAXIMUM.m && params.t <= ARGON2_MAXIMUM.t && params.p <= ARGON2_MAXIMUM.p;
 }
 
 // Argon2id is CPU-bound for 0.5-1 s by design. It runs in a worker thread so that the

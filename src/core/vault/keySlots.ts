@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, hkdfSync, randomBytes, randomUUID } 
 import type { KeyObject } from 'node:crypto';
 import { CustodianError } from '../../shared/errors';
 import { open, seal } from '../crypto/aesGcm';
-import { ARGON2_MINIMUM, deriveArgon2, meetsMinimum } from '../crypto/argon2';
+import { ARGON2_MAXIMUM, ARGON2_MINIMUM, deriveArgon2, meetsMinimum, withinMaximum } from '../crypto/argon2';
 import type { Argon2Params } from '../crypto/argon2';
 import { canonicalJson } from '../crypto/canonicalJson';
 import { wipe } from '../crypto/wipe';
@@ -107,20 +107,35 @@ export async function createPassphraseSlot(
 }
 
 /**
- * @throws CustodianError('vault_tampered') if the slot's KDF parameters are below the minimum
- *   (nobody but an attacker writes those); ('wrong_passphrase') for a wrong passphrase or
- *   unknown user, indistinguishably.
+ * @throws CustodianError('vault_tampered') if any passphrase slot's KDF parameters are below the
+ *   minimum or above the maximum (nobody but an attacker writes those, and the maximum keeps an
+ *   edited header from running unlock out of memory); ('wrong_passphrase') for a wrong
+ *   passphrase or unknown user, indistinguishably.
  */
 export async function openPassphraseSlot(vaultId: string, slots: readonly KeySlot[], user: string, passphrase: Uint8Array): Promise<OpenedSlot> {
-  const slot = slots.find((s): s is PassphraseSlot => s.kind === 'passphrase' && s.user === user);
-  if (slot && !meetsMinimum(slot.kdf)) {
+  const passphraseSlots = slots.filter((s): s is PassphraseSlot => s.kind === 'passphrase');
+  // Every slot, not only the user's: an unknown name derives with another slot's parameters.
+  if (passphraseSlots.some((s) => !meetsMinimum(s.kdf))) {
     throw new CustodianError(
       'vault_tampered',
       `The vault header asks for weaker key derivation than Custodian ever writes (below m=${String(ARGON2_MINIMUM.m / 1024)} MiB, t=${String(ARGON2_MINIMUM.t)}, p=${String(ARGON2_MINIMUM.p)}): it was edited. Restore vault.header from a backup.`,
     );
   }
-  // Unknown user: spend the same effort on a dummy derivation so timing does not tell.
-  const params = slot?.kdf ?? { alg: 'argon2id' as const, ...ARGON2_MINIMUM, salt: randomBytes(16).toString('base64') };
+  if (passphraseSlots.some((s) => !withinMaximum(s.kdf))) {
+    throw new CustodianError(
+      'vault_tampered',
+      `The vault header asks for costlier key derivation than Custodian ever writes (above m=${String(ARGON2_MAXIMUM.m / 1024)} MiB, t=${String(ARGON2_MAXIMUM.t)}, p=${String(ARGON2_MAXIMUM.p)}): it was edited. Restore vault.header from a backup.`,
+    );
+  }
+  const slot = passphraseSlots.find((s) => s.user === user);
+  // Unknown user: the same derivation a real slot costs (the first one's parameters, a fresh
+  // salt), so the time taken does not tell whether the name exists.
+  const model = slot ?? passphraseSlots[0];
+  const params = slot?.kdf ?? {
+    alg: 'argon2id' as const,
+    ...(model ? { m: model.kdf.m, t: model.kdf.t, p: model.kdf.p } : ARGON2_MINIMUM),
+    salt: randomBytes(16).toString('base64'),
+  };
   const kek = await deriveArgon2(passphrase, params);
   try {
     const opened = slot ? unwrapSlotSecrets(vaultId, slot, kek) : null;
