@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { CustodianError } from '../../shared/errors';
 import type { Role } from '../../shared/roles';
 import { wipe } from '../crypto/wipe';
@@ -77,7 +78,25 @@ export async function openVault(dir: string, credential: Credential, options: Un
 export async function openSession(paths: VaultPaths, header: VaultHeader, opened: OpenedSlot): Promise<VaultSession> {
   let database: VaultDatabase | undefined;
   try {
-    database = VaultDatabase.open(paths.db, opened.dataKey);
+    // The header opened with this key, so its database must too. A missing or empty file would
+    // otherwise be created afresh (an empty schema written over the evidence of what happened),
+    // and one that does not open is damaged or replaced, not a wrong passphrase.
+    const size = await stat(paths.db).then(
+      (info) => info.size,
+      () => 0,
+    );
+    if (size === 0) throw new CustodianError('vault_tampered', 'The vault database (vault.db) is missing or empty. Restore the vault from a backup.');
+    try {
+      database = VaultDatabase.open(paths.db, opened.dataKey);
+    } catch (error) {
+      if (error instanceof CustodianError && error.code === 'wrong_key') {
+        throw new CustodianError(
+          'vault_tampered',
+          "The vault database (vault.db) does not open with this vault's key: it is damaged or was replaced. Restore from a backup.",
+        );
+      }
+      throw error;
+    }
     await migrate(database);
     const user = await database.read((db) =>
       db.get<UserRow>('SELECT id, name, kind, role FROM users WHERE slot_id = ? AND removed_at IS NULL', [opened.slot.id]),

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../../../tests/support/tempVault';
@@ -47,5 +50,30 @@ describe('vault lifecycle', () => {
       'wrong passphrase or unknown user',
     );
     await expect(openVault(dir, { user: 'mallory', passphrase: Buffer.from(ADMIN_PASSPHRASE) }, { clock })).rejects.toThrow('wrong passphrase or unknown user');
+  });
+
+  it('calls a vault.db that is empty, missing or damaged tampering, and never writes a fresh schema into it', async () => {
+    const { session, dir } = await makeVault(temp.dir);
+    await session.lock();
+    const db = join(dir, 'vault.db');
+    const genuine = readFileSync(db);
+    const clock = { now: () => 0, sleep: () => Promise.resolve() };
+    const unlock = () => openVault(dir, { user: ADMIN, passphrase: Buffer.from(ADMIN_PASSPHRASE) }, { clock });
+
+    writeFileSync(db, '');
+    await expect(unlock()).rejects.toMatchObject({ code: 'vault_tampered', message: expect.stringMatching(/missing or empty/) as unknown });
+    expect(statSync(db).size).toBe(0);
+
+    rmSync(db);
+    await expect(unlock()).rejects.toMatchObject({ code: 'vault_tampered' });
+    expect(existsSync(db)).toBe(false);
+
+    // Another vault's database in its place: the key the header opened does not open it.
+    writeFileSync(db, Buffer.concat([randomBytes(4096), genuine.subarray(4096)]));
+    await expect(unlock()).rejects.toMatchObject({ code: 'vault_tampered', message: expect.stringMatching(/damaged or was replaced/) as unknown });
+
+    writeFileSync(db, genuine);
+    const again = await unlock();
+    await again.lock();
   });
 });
