@@ -176,4 +176,28 @@ E3,Certified Pharmacy Technician,PTCB-9,2022-09-12,,PTCB
       session = await openVault(dir, { user: ADMIN, passphrase: Buffer.from(ADMIN_PASSPHRASE) });
     }
   });
+
+  it("an auditor's unit, role and hire-date sorts break ties by record, not by the names they may not see", async () => {
+    // Aab sorts first by name but was added last (the largest person id), in Zoë's unit and role
+    // and on her hire date: a name tie-break would put Aab before Zoë in all three sorts.
+    writeFileSync(
+      join(temp.dir, 'r2.csv'),
+      'Employee ID,First Name,Last Name,Email,Department,Job Title,Hire Date,Termination Date\nE4,Aaron,Aab,aaron@example.org,Pharmacy,Pharmacist,2020-01-06,\n',
+    );
+    await importFile(session, join(temp.dir, 'r2.csv'));
+    const employee = new Map((await queryPeople(session, { ...page, sort: 'name', dir: 'asc' })).rows.map((r) => [r.personId, r.employeeId]));
+    await addUser(session, { name: 'audrey', role: 'auditor', passphrase: Buffer.from('granite meadow lantern quiver'), kdf: 'minimum' });
+    await session.lock();
+    const auditor = await openVault(dir, { user: 'audrey', passphrase: Buffer.from('granite meadow lantern quiver') });
+    try {
+      const order = async (sort: 'orgUnit' | 'jobRole' | 'hireDate') =>
+        (await queryPeople(auditor, { ...page, sort, dir: 'asc' })).rows.map((r) => employee.get(r.personId));
+      expect((await order('orgUnit')).filter((e) => e === 'E1' || e === 'E4')).toEqual(['E1', 'E4']);
+      expect((await order('jobRole')).filter((e) => e === 'E1' || e === 'E4')).toEqual(['E1', 'E4']);
+      expect((await order('hireDate')).filter((e) => e === 'E1' || e === 'E4')).toEqual(['E1', 'E4']);
+    } finally {
+      await auditor.lock();
+      session = await openVault(dir, { user: ADMIN, passphrase: Buffer.from(ADMIN_PASSPHRASE) });
+    }
+  });
 });
