@@ -31,7 +31,6 @@ export interface EvidenceMeta {
 interface EvidenceRow {
   id: string;
   blob_name: string;
-  age_identity: string;
   sha256: string;
   size: number;
   file_name: string;
@@ -41,9 +40,13 @@ interface EvidenceRow {
   added_at: string;
 }
 
-/** Rows with the adding user's name (not id) in added_by, as EvidenceMeta promises. */
+/**
+ * Rows with the adding user's name (not id) in added_by, as EvidenceMeta promises. Never the
+ * blob's age identity: that secret is read alone, only when a blob is opened (ageIdentityOf),
+ * so listing and looking up evidence put no key into JavaScript strings.
+ */
 const SELECT_EVIDENCE =
-  'SELECT e.id, e.blob_name, e.age_identity, e.sha256, e.size, e.file_name, e.media_type, e.person_id, u.name AS added_by, e.added_at FROM evidence e JOIN users u ON u.id = e.added_by';
+  'SELECT e.id, e.blob_name, e.sha256, e.size, e.file_name, e.media_type, e.person_id, u.name AS added_by, e.added_at FROM evidence e JOIN users u ON u.id = e.added_by';
 
 function toMeta(row: EvidenceRow): EvidenceMeta {
   return {
@@ -143,6 +146,13 @@ export async function addEvidence(session: VaultSession, input: AddEvidenceInput
   return meta;
 }
 
+/** The blob's age identity (AGE-SECRET-KEY-1...): a secret; the caller wipes what it derives from it. */
+async function ageIdentityOf(session: VaultSession, id: string): Promise<string> {
+  const row = await session.read((db) => db.get<{ age_identity: string }>('SELECT age_identity FROM evidence WHERE id = ?', [id]));
+  if (!row) throw new CustodianError('not_found', `No evidence with id ${id} in this vault.`);
+  return row.age_identity;
+}
+
 async function findRow(session: VaultSession, id: string): Promise<EvidenceRow> {
   const row = await session.read((db) => db.get<EvidenceRow>(`${SELECT_EVIDENCE} WHERE e.id = ?`, [id]));
   if (!row) throw new CustodianError('not_found', `No evidence with id ${id} in this vault.`);
@@ -171,7 +181,7 @@ export async function readEvidence(session: VaultSession, id: string, destinatio
   session.require('evidence.read', 'read evidence');
   const row = await findRow(session, id);
   await session.record([{ action: 'evidence.decrypt', target: id, reason: reason ?? null }]);
-  const identity = decodeIdentity(row.age_identity);
+  const identity = decodeIdentity(await ageIdentityOf(session, id));
   const digest = new Digest();
   try {
     await pipeline(createReadStream(blobPath(session.paths.blobs, row.blob_name)), new AgeDecryptStream(identity), digest, destination);
@@ -211,7 +221,7 @@ export async function exportEvidenceIdentity(session: VaultSession, id: string):
   session.require('recovery.export', 'export a blob identity');
   const row = await findRow(session, id);
   await session.record([{ action: 'recovery.export-identity', target: id }]);
-  return row.age_identity;
+  return ageIdentityOf(session, row.id);
 }
 
 export async function blobFileSize(session: VaultSession, id: string): Promise<number> {

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../../../tests/support/tempVault';
-import { addEvidence, deleteEvidence, listEvidence, readEvidence } from '../evidence/evidenceStore';
+import { addEvidence, deleteEvidence, getEvidenceMeta, listEvidence, readEvidence } from '../evidence/evidenceStore';
 import { openVault } from './openVault';
 import { sink } from '../../../tests/support/sink';
 
@@ -75,5 +75,40 @@ describe('vault lifecycle', () => {
     writeFileSync(db, genuine);
     const again = await unlock();
     await again.lock();
+  });
+
+  it("listing and looking up evidence never read a blob's age identity; only opening a blob does", async () => {
+    const { session } = await makeVault(temp.dir);
+    try {
+      const meta = await addEvidence(session, { source: Readable.from([Buffer.from('sign-in sheet')]), fileName: 'sheet.txt' });
+      // Every statement core runs through session.read, recorded.
+      const statements: string[] = [];
+      const read = session.read.bind(session);
+      vi.spyOn(session, 'read').mockImplementation((work) =>
+        read((db) =>
+          work(
+            new Proxy(db, {
+              get(target, property, receiver) {
+                const value: unknown = Reflect.get(target, property, receiver);
+                if (typeof value !== 'function') return value;
+                return (sql: string, ...rest: unknown[]) => {
+                  statements.push(sql);
+                  return (value as (...args: unknown[]) => unknown).call(target, sql, ...rest);
+                };
+              },
+            }),
+          ),
+        ),
+      );
+      expect(await listEvidence(session)).toHaveLength(1);
+      await getEvidenceMeta(session, meta.id);
+      expect(statements.length).toBeGreaterThan(0);
+      expect(statements.filter((sql) => /age_identity/.test(sql))).toEqual([]);
+      // The control: opening the blob reads it (so the recorder would have seen it).
+      await readEvidence(session, meta.id, sink().stream);
+      expect(statements.filter((sql) => /age_identity/.test(sql))).toHaveLength(1);
+    } finally {
+      await session.lock();
+    }
   });
 });
