@@ -69,7 +69,9 @@ export function createCore(options: CoreOptions): Core {
     'custodian:records.person': ({ personId }) => personDetail(vaults.current(), personId),
     ...complianceHandlers(() => vaults.current()),
     'custodian:evidence.chooseFile': async () => ({ file: await vaults.chooseFile('evidence') }),
-    'custodian:evidence.add': async ({ file, personId }) => ({ jobId: await evidenceAdds.start(vaults.current(), vaults.resolve(file), personId ?? null) }),
+    'custodian:evidence.add': async ({ file, personId }) => ({
+      jobId: await evidenceAdds.start(vaults.current(), vaults.resolveFile(file, 'evidence'), personId ?? null),
+    }),
     'custodian:evidence.addStatus': ({ jobId }) => {
       const { result, ...status } = evidenceAdds.status(jobId);
       // The plaintext's SHA-256 stays in core (EvidenceMeta says so); the renderer gets the rest.
@@ -82,11 +84,17 @@ export function createCore(options: CoreOptions): Core {
     'custodian:import.chooseFile': async () => ({ file: await vaults.chooseFile('import') }),
     'custodian:import.preview': ({ file, as, map }) => {
       vaults.current().require('records.import', 'import records');
-      return previewFile(vaults.resolve(file), { ...(as ? { as } : {}), map: mapFlags(map) });
+      return previewFile(vaults.resolveFile(file, 'import'), { ...(as ? { as } : {}), map: mapFlags(map) });
     },
     'custodian:import.start': ({ file, as, map, dateFormat, skipInvalid, dryRun }) =>
       Promise.resolve({
-        jobId: imports.start(vaults.current(), vaults.resolve(file), { as, map: mapFlags(map), ...(dateFormat ? { dateFormat } : {}), skipInvalid, dryRun }),
+        jobId: imports.start(vaults.current(), vaults.resolveFile(file, 'import'), {
+          as,
+          map: mapFlags(map),
+          ...(dateFormat ? { dateFormat } : {}),
+          skipInvalid,
+          dryRun,
+        }),
       }),
     'custodian:import.status': ({ jobId }) => Promise.resolve(imports.status(jobId)),
     'custodian:import.cancel': ({ jobId }) => {

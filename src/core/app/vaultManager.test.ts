@@ -46,6 +46,37 @@ describe('VaultManager', () => {
     await expect(fresh.unlock({ location: 'forged-token-123', user: 'alice', passphrase: ADMIN_PASSPHRASE })).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('takes a token only where its kind is expected: a file to import cannot open a vault, nor a vault folder be imported', async () => {
+    const vaultDir = join(temp.dir, 'vaults', 'Acme.custodian');
+    const csv = join(temp.dir, 'roster.csv');
+    const vaults = new VaultManager({
+      dataDir: temp.dir,
+      dialogs: {
+        chooseFolder: (purpose) => Promise.resolve(purpose === 'create' ? join(temp.dir, 'vaults') : vaultDir),
+        chooseFile: (purpose) => Promise.resolve(purpose === 'import' ? csv : vaultDir),
+      },
+      kdf: 'minimum',
+    });
+    const parent = (await vaults.chooseLocation('create'))?.token ?? '';
+    await vaults.create({ location: parent, name: 'Acme', user: 'alice', passphrase: ADMIN_PASSPHRASE });
+    await vaults.lock();
+    const vault = (await vaults.chooseLocation('open'))?.token ?? '';
+    const importFile = (await vaults.chooseFile('import'))?.token ?? '';
+    // The evidence dialog answered with the vault's own folder: that path, as an evidence token.
+    const evidenceFile = (await vaults.chooseFile('evidence'))?.token ?? '';
+
+    for (const wrong of [parent, importFile, evidenceFile]) {
+      await expect(vaults.unlock({ location: wrong, user: 'alice', passphrase: ADMIN_PASSPHRASE })).rejects.toMatchObject({ code: 'not_found' });
+    }
+    for (const wrong of [vault, parent, evidenceFile]) expect(() => vaults.resolveFile(wrong, 'import')).toThrow(/choose the file to import again/);
+    for (const wrong of [vault, parent, importFile]) expect(() => vaults.resolveFile(wrong, 'evidence')).toThrow(/choose the file to add again/);
+    expect(vaults.resolveFile(importFile, 'import')).toBe(csv);
+    expect(vaults.resolveFile(evidenceFile, 'evidence')).toBe(vaultDir);
+    await expect(vaults.create({ location: vault, name: 'Other', user: 'alice', passphrase: ADMIN_PASSPHRASE })).rejects.toMatchObject({ code: 'not_found' });
+    await vaults.unlock({ location: vault, user: 'alice', passphrase: ADMIN_PASSPHRASE });
+    await vaults.lock();
+  });
+
   it('locks itself after the configured idle time, and activity postpones it', async () => {
     let now = 0;
     const vaults = manager(() => now);

@@ -42,6 +42,16 @@ export interface VaultManagerOptions {
   now?: () => number;
 }
 
+/** What a token stands for: the folder to create a vault in, a vault, or a file to import or add. */
+type TokenKind = 'parentFolder' | 'vaultFolder' | 'importFile' | 'evidenceFile';
+
+const TOKEN_UNKNOWN: Record<TokenKind, string> = {
+  parentFolder: 'That folder is no longer known; choose where to create the vault again.',
+  vaultFolder: 'That vault location is no longer known; choose the folder again.',
+  importFile: 'That file is no longer known; choose the file to import again.',
+  evidenceFile: 'That file is no longer known; choose the file to add again.',
+};
+
 function vaultDisplayName(path: string): string {
   return basename(path).replace(/\.custodian$/, '');
 }
@@ -53,7 +63,8 @@ function vaultDisplayName(path: string): string {
  */
 export class VaultManager {
   private session: VaultSession | null = null;
-  private readonly locations = new Map<string, string>();
+  /** Token -> what it stands for. A token is good only where its kind is expected. */
+  private readonly locations = new Map<string, { path: string; kind: TokenKind }>();
   private readonly settings: SettingsStore;
   private lastActivity: number;
   private timer: NodeJS.Timeout | undefined;
@@ -68,41 +79,44 @@ export class VaultManager {
     return this.options.now?.() ?? Date.now();
   }
 
-  private tokenFor(path: string): LocationRef {
-    for (const [token, known] of this.locations) if (known === path) return { token, displayName: vaultDisplayName(path) };
+  private tokenFor(path: string, kind: TokenKind): LocationRef {
+    for (const [token, known] of this.locations) {
+      if (known.path === path && known.kind === kind) return { token, displayName: vaultDisplayName(path) };
+    }
     const token = randomBytes(16).toString('base64url');
-    this.locations.set(token, path);
+    this.locations.set(token, { path, kind });
     return { token, displayName: vaultDisplayName(path) };
   }
 
-  private pathFor(token: string): string {
-    const path = this.locations.get(token);
-    if (!path) throw new CustodianError('not_found', 'That vault location is no longer known; choose the folder again.');
-    return path;
+  /** @throws CustodianError('not_found') for an unknown token, or one handed out for another use. */
+  private pathFor(token: string, kind: TokenKind): string {
+    const known = this.locations.get(token);
+    if (known?.kind !== kind) throw new CustodianError('not_found', TOKEN_UNKNOWN[kind]);
+    return known.path;
   }
 
   async chooseLocation(purpose: 'create' | 'open'): Promise<LocationRef | null> {
     const path = await this.options.dialogs.chooseFolder(purpose);
-    return path ? this.tokenFor(path) : null;
+    return path ? this.tokenFor(path, purpose === 'create' ? 'parentFolder' : 'vaultFolder') : null;
   }
 
   /** A file to import or to add as evidence, named to the renderer by token and file name only. */
   async chooseFile(purpose: 'import' | 'evidence'): Promise<LocationRef | null> {
     const path = await this.options.dialogs.chooseFile(purpose);
     if (!path) return null;
-    const ref = this.tokenFor(path);
+    const ref = this.tokenFor(path, purpose === 'import' ? 'importFile' : 'evidenceFile');
     return { token: ref.token, displayName: basename(path) };
   }
 
-  /** The path behind a token handed out earlier. @throws CustodianError('not_found'). */
-  resolve(token: string): string {
-    return this.pathFor(token);
+  /** The file behind a token chooseFile(purpose) handed out. @throws CustodianError('not_found'). */
+  resolveFile(token: string, purpose: 'import' | 'evidence'): string {
+    return this.pathFor(token, purpose === 'import' ? 'importFile' : 'evidenceFile');
   }
 
   async recent(): Promise<(LocationRef & { lastUser: string | null })[]> {
     const settings = await this.settings.load();
     this.autoLockMinutes = settings.autoLockMinutes;
-    return settings.recent.map((r) => ({ ...this.tokenFor(r.path), lastUser: r.lastUser }));
+    return settings.recent.map((r) => ({ ...this.tokenFor(r.path, 'vaultFolder'), lastUser: r.lastUser }));
   }
 
   private async remember(path: string, user: string): Promise<void> {
@@ -138,7 +152,7 @@ export class VaultManager {
     if (!/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u.test(name)) {
       throw new CustodianError('validation_failed', 'Vault names are 1-64 letters, digits, spaces, dots, dashes or underscores.');
     }
-    const dir = join(this.pathFor(input.location), `${name}.custodian`);
+    const dir = join(this.pathFor(input.location, 'parentFolder'), `${name}.custodian`);
     const created = await createVault(dir, {
       user: input.user,
       passphrase: Buffer.from(input.passphrase),
@@ -171,7 +185,7 @@ export class VaultManager {
   }
 
   async unlock(input: { location: string } & ({ user: string; passphrase: string } | { recoveryKey: string })): Promise<VaultInfo> {
-    const dir = this.pathFor(input.location);
+    const dir = this.pathFor(input.location, 'vaultFolder');
     const credential: Credential =
       'recoveryKey' in input ? { recoveryKey: input.recoveryKey } : { user: input.user, passphrase: Buffer.from(input.passphrase) };
     return this.adopt(await openVault(dir, credential));
