@@ -73,12 +73,12 @@ export function createCore(options: CoreOptions): Core {
       jobId: await evidenceAdds.start(vaults.current(), vaults.resolveFile(file, 'evidence'), personId ?? null),
     }),
     'custodian:evidence.addStatus': ({ jobId }) => {
-      const { result, ...status } = evidenceAdds.status(jobId);
+      const { result, ...status } = evidenceAdds.status(jobId, vaults.current());
       // The plaintext's SHA-256 stays in core (EvidenceMeta says so); the renderer gets the rest.
       return Promise.resolve({ ...status, result: result && { id: result.id, fileName: result.fileName, mediaType: result.mediaType, size: result.size } });
     },
     'custodian:evidence.addCancel': ({ jobId }) => {
-      evidenceAdds.cancel(jobId);
+      evidenceAdds.cancel(jobId, vaults.current());
       return Promise.resolve({});
     },
     'custodian:import.chooseFile': async () => ({ file: await vaults.chooseFile('import') }),
@@ -96,9 +96,9 @@ export function createCore(options: CoreOptions): Core {
           dryRun,
         }),
       }),
-    'custodian:import.status': ({ jobId }) => Promise.resolve(imports.status(jobId)),
+    'custodian:import.status': ({ jobId }) => Promise.resolve(imports.status(jobId, vaults.current())),
     'custodian:import.cancel': ({ jobId }) => {
-      imports.cancel(jobId);
+      imports.cancel(jobId, vaults.current());
       return Promise.resolve({});
     },
     'custodian:settings.setAutoLock': async ({ minutes }) => ({ autoLockMinutes: await vaults.setAutoLock(minutes) }),

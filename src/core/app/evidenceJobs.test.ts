@@ -29,7 +29,7 @@ afterEach(async () => {
 
 async function settled(jobs: EvidenceJobs, id: string, seen: number[] = []): Promise<EvidenceJobStatus> {
   for (;;) {
-    const status = jobs.status(id);
+    const status = jobs.status(id, session);
     seen.push(status.bytes);
     if (status.state !== 'running') return status;
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -66,7 +66,7 @@ describe('EvidenceJobs', () => {
     const jobs = new EvidenceJobs();
     const logBefore = await session.read((db) => db.get<{ n: number }>('SELECT count(*) AS n FROM audit_log'));
     const id = await jobs.start(session, file, null);
-    jobs.cancel(id);
+    jobs.cancel(id, session);
     expect(await settled(jobs, id)).toMatchObject({ state: 'cancelled', result: null, error: null });
     expect(await listEvidence(session)).toEqual([]);
     expect(blobFiles()).toEqual([]);
@@ -79,7 +79,7 @@ describe('EvidenceJobs', () => {
     const jobs = new EvidenceJobs();
     await expect(jobs.start(session, join(temp.dir, 'gone.pdf'), null)).rejects.toMatchObject({ code: 'not_found' });
     await expect(jobs.start(session, file, 'no-such-person')).rejects.toMatchObject({ code: 'not_found', message: 'No such person in this vault.' });
-    expect(() => jobs.status('nope')).toThrow(/No such evidence upload/);
+    expect(() => jobs.status('nope', session)).toThrow(/No such evidence upload/);
     // Nothing was started by the refusals.
     expect((await settled(jobs, await jobs.start(session, file, null))).state).toBe('done');
   });

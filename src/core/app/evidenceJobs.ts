@@ -25,6 +25,8 @@ export interface EvidenceJobStatus {
 interface Job {
   status: EvidenceJobStatus;
   abort: AbortController;
+  /** The session that started it: only that session may see or cancel it. */
+  session: VaultSession;
 }
 
 /**
@@ -43,7 +45,7 @@ export class EvidenceJobs {
     this.forgetFinished();
     // Registered before the first await, so a second call meanwhile sees it running.
     const id = randomBytes(12).toString('base64url');
-    const job: Job = { status: { state: 'running', bytes: 0, total: 0, result: null, error: null }, abort: new AbortController() };
+    const job: Job = { status: { state: 'running', bytes: 0, total: 0, result: null, error: null }, abort: new AbortController(), session };
     this.jobs.set(id, job);
     try {
       const info = await stat(file).catch(() => null);
@@ -96,13 +98,15 @@ export class EvidenceJobs {
     for (const [id] of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.jobs.delete(id);
   }
 
-  status(id: string): EvidenceJobStatus {
+  /** @param session the caller's (unlocked) session: a job started in another, or one since locked, is not found. */
+  status(id: string, session: VaultSession): EvidenceJobStatus {
     const job = this.jobs.get(id);
-    if (!job) throw new CustodianError('not_found', 'No such evidence upload.');
+    if (job?.session !== session) throw new CustodianError('not_found', 'No such evidence upload.');
     return job.status;
   }
 
-  cancel(id: string): void {
-    this.jobs.get(id)?.abort.abort();
+  cancel(id: string, session: VaultSession): void {
+    const job = this.jobs.get(id);
+    if (job?.session === session) job.abort.abort();
   }
 }

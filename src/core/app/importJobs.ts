@@ -14,6 +14,8 @@ export interface ImportJobStatus {
 interface Job {
   status: ImportJobStatus;
   abort: AbortController;
+  /** The session that started it: only that session may see or cancel it. */
+  session: VaultSession;
 }
 
 /**
@@ -28,7 +30,7 @@ export class ImportJobs {
       throw new CustodianError('conflict', 'Another import is still running; wait for it or cancel it.');
     }
     const id = randomBytes(12).toString('base64url');
-    const job: Job = { status: { state: 'running', rows: 0, result: null, error: null }, abort: new AbortController() };
+    const job: Job = { status: { state: 'running', rows: 0, result: null, error: null }, abort: new AbortController(), session };
     this.jobs.set(id, job);
     importFile(session, file, {
       ...options,
@@ -55,13 +57,18 @@ export class ImportJobs {
     return id;
   }
 
-  status(id: string): ImportJobStatus {
+  /**
+   * @param session the caller's (unlocked) session: a job started in another, one since locked,
+   *   is not found (its report holds cell values from the file).
+   */
+  status(id: string, session: VaultSession): ImportJobStatus {
     const job = this.jobs.get(id);
-    if (!job) throw new CustodianError('not_found', 'No such import.');
+    if (job?.session !== session) throw new CustodianError('not_found', 'No such import.');
     return job.status;
   }
 
-  cancel(id: string): void {
-    this.jobs.get(id)?.abort.abort();
+  cancel(id: string, session: VaultSession): void {
+    const job = this.jobs.get(id);
+    if (job?.session === session) job.abort.abort();
   }
 }
