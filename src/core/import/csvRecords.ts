@@ -91,14 +91,23 @@ function startParser(file: string, name: string, dialect: CsvDialect, maxLineByt
   const decoder = fatalDecoder(encoding);
   let linesDecoded = 1;
   const decode = (chunk: Buffer | undefined): string => {
+    let text: string;
     try {
-      const text = chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
-      linesDecoded += countNewlines(text);
-      return text;
+      text = chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
     } catch (error) {
       const line = chunk === undefined ? linesDecoded : lineOfFirstBadByte(chunk, encoding, linesDecoded);
       throw invalidText(name, encoding, `on line ${line}`, error);
     }
+    // The sniff refuses NULs in the first KiB; one further on would end up inside a name.
+    const nul = text.indexOf('\u0000');
+    if (nul >= 0) {
+      throw new CustodianError(
+        'validation_failed',
+        `"${name}" holds a NUL byte on line ${String(linesDecoded + countNewlines(text.slice(0, nul)))}: it is not a text file, or it is damaged. Nothing was imported.`,
+      );
+    }
+    linesDecoded += countNewlines(text);
+    return text;
   };
   pipeline(
     createReadStream(file, { start: BOM_BYTES[encoding], highWaterMark: READ_CHUNK_BYTES }),

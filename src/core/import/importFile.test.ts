@@ -107,6 +107,21 @@ describe('importFile', () => {
     expect(dates.map((d) => d.completed_on)).toEqual(['2025-02-02', '2025-03-01', '2025-03-04']);
   });
 
+  it('refuses a CSV with a NUL byte past the first KiB (the sniff sees only that far), naming the line, importing nothing', async () => {
+    const rows = ['Employee ID,First Name,Last Name'];
+    for (let i = 0; i < 200; i++) rows.push(`E${String(i)},Given${String(i)},Family${String(i)}`);
+    rows.push('E999,Ev\u0000e,Nul');
+    const path = join(temp.dir, 'nul.csv');
+    writeFileSync(path, `${rows.join('\n')}\n`);
+    expect(readFileSync(path).indexOf(0)).toBeGreaterThan(1024);
+    const before = await vaultStats(session);
+    await expect(importFile(session, path)).rejects.toMatchObject({
+      code: 'validation_failed',
+      message: '"nul.csv" holds a NUL byte on line 202: it is not a text file, or it is damaged. Nothing was imported.',
+    });
+    expect(await vaultStats(session)).toEqual(before);
+  });
+
   it('imports nothing when a row is invalid, and reports row, column, value and reason', async () => {
     await importFile(session, file('hris.csv', ROSTER));
     const bad = `${MOODLE}Nobody,Known,nobody@example.org,Bloodborne Pathogens,14/01/2025,8 / 10\nJane,Public,jane.public@example.org,Fire Safety,31/02/2025,5\n`;
