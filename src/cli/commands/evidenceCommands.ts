@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { STREAM_CHUNK } from '../streamChunk';
+import { STREAM_CHUNK } from '../../core/fs/streamChunk';
 import { open, rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';

@@ -6,10 +6,9 @@ import { CustodianError } from '../../shared/errors';
 import { addEvidence, assertPersonExists } from '../evidence/evidenceStore';
 import type { EvidenceMeta } from '../evidence/evidenceStore';
 import { mediaTypeFor } from '../evidence/mediaTypeFor';
+import { STREAM_CHUNK } from '../fs/streamChunk';
 import type { VaultSession } from '../vault/vaultSession';
 
-/** Read size: each read is a round trip to libuv's pool (see src/cli/streamChunk.ts). */
-const READ_CHUNK = 1024 * 1024;
 /** Finished jobs kept for polling. */
 const KEEP_FINISHED = 16;
 
@@ -58,7 +57,7 @@ export class EvidenceJobs {
       throw error;
     }
     const fileName = basename(file);
-    const source = createReadStream(file, { highWaterMark: READ_CHUNK });
+    const source = createReadStream(file, { highWaterMark: STREAM_CHUNK });
     addEvidence(session, {
       source,
       fileName,

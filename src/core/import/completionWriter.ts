@@ -32,10 +32,11 @@ const STORED_COLUMNS = ['person_key', 'course_key', ...VALUE_COLUMNS.slice(2)];
 const TABLE: VersionedTable = { table: 'completion_versions', idColumn: 'completion_id', noun: 'completion', columns: STORED_COLUMNS, provenance: 'write' };
 type Values = Pick<CompletionRow, (typeof VALUE_COLUMNS)[number]>;
 /** The person's and course's keys (the row ids of their first versions), stored instead of their ids. */
-interface Keys {
+// A type alias, not an interface: it passes as VersionBatch's `derived` record without a copy per row.
+type Keys = {
   person_key: number;
   course_key: number;
-}
+};
 
 function valuesOf(row: Values): Values {
   return Object.fromEntries(VALUE_COLUMNS.map((c) => [c, row[c]])) as Values;
@@ -305,7 +306,7 @@ export class CompletionWriter {
       }
       seen.set(key, record.row);
       const current = typeof old === 'object' ? { rowId: old.row_id, recordId: old.completion_id, version: old.version, values: valuesOf(old) } : undefined;
-      const wrote = batch.add(current, values, record.row, { ...stored });
+      const wrote = batch.add(current, values, record.row, stored);
       const bulkKey = bulkKeys?.[i];
       if (keys && bulkKey !== undefined && wrote !== null) keys.wrote(bulkKey, record.row);
     });
