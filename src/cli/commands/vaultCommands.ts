@@ -21,7 +21,7 @@ export function registerVaultCommands(program: Command): void {
     .option('--user <name>', 'the first administrator', 'admin')
     .option('--passphrase-file <file>', 'read the passphrase from a file')
     .option('--kdf <mode>', 'Argon2id cost: calibrate (0.5-1 s here) or minimum (64 MiB, t=3)', 'calibrate')
-    .option('--json', 'print {vaultId, recoveryKey} as JSON')
+    .option('--json', 'print {vaultId, recoveryKey, genesisFingerprint} as JSON')
     .action(async (vault: string, flags: InitFlags) => {
       const kdf = await parseKdfFlag(flags.kdf);
       const { createVault } = await import('../../core/vault/createVault');
@@ -31,11 +31,13 @@ export function registerVaultCommands(program: Command): void {
         const created = await createVault(resolve(vault), { user: flags.user, passphrase, kdf });
         await created.session.lock();
         if (flags.json) {
-          sayJson({ vaultId: created.vaultId, recoveryKey: created.recoveryKey });
+          sayJson({ vaultId: created.vaultId, recoveryKey: created.recoveryKey, genesisFingerprint: created.genesisFingerprint });
         } else {
           say(`Vault created: ${resolve(vault)} (id ${created.vaultId}), administrator ${flags.user}.`);
           say('Recovery key (shown once: print it and keep it somewhere safe; it opens the vault if every passphrase is lost):');
           say(`  ${created.recoveryKey}`);
+          say('Genesis key fingerprint (keep it with the recovery key: `custodian log verify --trusted` proves the audit log against it):');
+          say(`  ${created.genesisFingerprint}`);
         }
       } finally {
         wipe(passphrase);

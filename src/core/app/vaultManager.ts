@@ -147,7 +147,12 @@ export class VaultManager {
   }
 
   /** @param location a parent-folder token from chooseLocation('create'). */
-  async create(input: { location: string; name: string; user: string; passphrase: string }): Promise<{ vault: VaultInfo; recoveryKey: string }> {
+  async create(input: {
+    location: string;
+    name: string;
+    user: string;
+    passphrase: string;
+  }): Promise<{ vault: VaultInfo; recoveryKey: string; genesisFingerprint: string }> {
     const name = input.name.trim();
     if (!/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u.test(name)) {
       throw new CustodianError('validation_failed', 'Vault names are 1-64 letters, digits, spaces, dots, dashes or underscores.');
@@ -158,7 +163,7 @@ export class VaultManager {
       passphrase: Buffer.from(input.passphrase),
       ...(this.options.kdf ? { kdf: this.options.kdf } : {}),
     });
-    return { vault: await this.adopt(created.session), recoveryKey: created.recoveryKey };
+    return { vault: await this.adopt(created.session), recoveryKey: created.recoveryKey, genesisFingerprint: created.genesisFingerprint };
   }
 
   /**

@@ -4,6 +4,7 @@ import type { AuditEntry, AuditEvent, AuditSigner } from './auditLog';
 import { entryLeafHex, LOG_COLUMNS, logSize } from './auditLog';
 import type { Checkpoint } from './checkpoint';
 import { signCheckpoint } from './checkpoint';
+import { chainEventsBefore } from './keyChain';
 import { MerkleFrontier } from './merkleFrontier';
 import type { FrontierNode } from './merkleFrontier';
 
@@ -14,10 +15,13 @@ import type { FrontierNode } from './merkleFrontier';
  * commits, so no entry is ever outside a signed checkpoint.
  *
  * Contract: one appender per transaction, made by `open`. `append` numbers, hashes and inserts
- * its entries in call order; `finish` must be the last call.
+ * its entries in call order; `finish` must be the last call. `open` refuses a signer whose key
+ * was retired, and the first append of the first signed-note checkpoint starts the key chain
+ * (keyChain.ts) before the caller's own entries.
  */
 export class AuditAppender {
   private appended = 0;
+  private preface: AuditEvent[];
 
   private constructor(
     private readonly db: WritableDb,
@@ -26,7 +30,9 @@ export class AuditAppender {
     private readonly at: string,
     private size: number,
     private readonly frontier: MerkleFrontier,
-  ) {}
+  ) {
+    this.preface = chainEventsBefore(db, signer);
+  }
 
   /** Reads the log's size and right edge: the state the first entry is appended to. */
   static open(db: WritableDb, vaultId: string, signer: AuditSigner, at: string = new Date().toISOString()): AuditAppender {
@@ -42,6 +48,11 @@ export class AuditAppender {
   /** Numbers, hashes and inserts `events`. */
   append(events: readonly AuditEvent[]): void {
     if (events.length === 0) return;
+    if (this.preface.length > 0) {
+      const preface = this.preface;
+      this.preface = [];
+      this.append(preface);
+    }
     const rows: (string | number | null)[][] = [];
     for (const event of events) {
       const entry: AuditEntry = {
@@ -76,13 +87,14 @@ export class AuditAppender {
       this.signer.privateKey,
       this.signer.publicKey,
     );
-    this.db.run('INSERT INTO checkpoints (size, root, signer, public_key, signature, at) VALUES (?, ?, ?, ?, ?, ?)', [
+    this.db.run('INSERT INTO checkpoints (size, root, signer, public_key, signature, at, format, ssh_signature) VALUES (?, ?, ?, ?, ?, ?, 2, ?)', [
       checkpoint.size,
       Buffer.from(checkpoint.root, 'base64'),
       checkpoint.signer,
       checkpoint.publicKey,
       Buffer.from(checkpoint.signature, 'base64'),
       checkpoint.at,
+      Buffer.from(checkpoint.sshSignature ?? '', 'base64'),
     ]);
     return checkpoint;
   }

@@ -2,7 +2,7 @@ import type { VaultDatabase } from '../db/database';
 import { checkLogHead } from './checkLogHead';
 import { readLogHead } from './logHead';
 import { verifyLog } from './verifyLog';
-import type { LogVerification } from './verifyLog';
+import type { LogAnchors, LogVerification } from './verifyLog';
 
 export interface LogIntegrity {
   ok: boolean;
@@ -25,20 +25,20 @@ export class LogChecks {
     private readonly logHeadFile: string,
   ) {}
 
-  /** Recomputes the whole tree and checks it against log.head and every checkpoint. */
-  async verify(): Promise<LogVerification> {
-    const result = await this.verifyNow();
+  /** Recomputes the whole tree and checks it against log.head, every checkpoint and `anchors`. */
+  async verify(anchors: LogAnchors = {}): Promise<LogVerification> {
+    const result = await this.verifyNow(anchors);
     this.lastFull = { ok: result.ok, reason: result.problem?.reason ?? null };
     return result;
   }
 
-  private async verifyNow(): Promise<LogVerification> {
+  private async verifyNow(anchors: LogAnchors): Promise<LogVerification> {
     const head = await readLogHead(this.logHeadFile);
     if (head === 'invalid') {
-      const result = await this.database.read((db) => verifyLog(db, this.vaultId, null));
+      const result = await this.database.read((db) => verifyLog(db, this.vaultId, null, anchors));
       return { ...result, ok: false, problem: { seq: null, reason: 'the log head (log.head) is damaged' } };
     }
-    const result = await this.database.read((db) => verifyLog(db, this.vaultId, head));
+    const result = await this.database.read((db) => verifyLog(db, this.vaultId, head, anchors));
     if (result.ok && head === null && result.size > 0) {
       return { ...result, ok: false, problem: { seq: null, reason: 'log.head is missing (deleted?): the end of the log cannot be checked' } };
     }

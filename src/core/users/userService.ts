@@ -1,12 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CustodianError } from '../../shared/errors';
 import type { Role } from '../../shared/roles';
+import type { AuditEvent } from '../audit/auditLog';
 import { stateHash } from '../audit/auditLog';
+import { enrollEvent, retireEvent } from '../audit/keyChain';
 import { wipe } from '../crypto/wipe';
 import type { WritableDb } from '../db/database';
 import type { CreateVaultOptions } from '../vault/createVault';
 import { assertStrongPassphrase, assertUserName, kdfFor } from '../vault/createVault';
-import { createPassphraseSlot, createRecoverySlot } from '../vault/keySlots';
+import { createPassphraseSlot, createRecoverySlot, signingKeyFromSeed } from '../vault/keySlots';
 import { formatRecoveryKey } from '../vault/recoveryKey';
 import type { KeySlot } from '../vault/vaultHeader';
 import { sealHeader, writeHeader } from '../vault/vaultHeader';
@@ -38,6 +40,19 @@ async function rewriteSlots(session: VaultSession, slots: KeySlot[]): Promise<vo
   session.setHeader(header);
 }
 
+/** Retires the user's active signing key (a key is retired once, never deleted): its log entry. */
+function retireKeys(db: WritableDb, user: { id: string; name: string }, now: string, reason: string): AuditEvent[] {
+  const keys = db.all<{ public_key: string }>('SELECT public_key FROM signing_keys WHERE user_id = ? AND retired_at IS NULL', [user.id]);
+  db.run('UPDATE signing_keys SET retired_at = ? WHERE user_id = ? AND retired_at IS NULL', [now, user.id]);
+  return keys.map((k) => retireEvent(user.name, k.public_key, reason));
+}
+
+/** Stores a new signing key for the user: its enrolment entry, signed by the acting user. */
+function enrollKey(db: WritableDb, user: { id: string; name: string }, publicKey: string, now: string, reason: string): AuditEvent {
+  db.run('INSERT INTO signing_keys (public_key, user_id, created_at) VALUES (?, ?, ?)', [publicKey, user.id, now]);
+  return enrollEvent(user.name, publicKey, reason);
+}
+
 function activeUser(db: WritableDb, name: string): UserRow {
   const row = db.get<UserRow>("SELECT * FROM users WHERE name = ? AND removed_at IS NULL AND kind = 'person'", [name]);
   if (!row) throw new CustodianError('not_found', `No user named ${name} in this vault.`);
@@ -63,10 +78,10 @@ export async function addUser(
     if (clash) throw new CustodianError('conflict', `A user named ${input.name} exists or existed in this vault; choose another name.`);
     const id = randomUUID();
     db.run("INSERT INTO users (id, name, kind, role, slot_id, created_at) VALUES (?, ?, 'person', ?, ?, ?)", [id, input.name, input.role, slot.id, now]);
-    db.run('INSERT INTO signing_keys (public_key, user_id, created_at) VALUES (?, ?, ?)', [slot.signing.publicKey, id, now]);
+    const enrolled = enrollKey(db, { id, name: input.name }, slot.signing.publicKey, now, 'user added');
     await rewriteSlots(session, [...session.header.slots, slot]);
     const info: UserInfo = { name: input.name, role: input.role, kind: 'person', createdAt: now };
-    return { result: info, events: [{ action: 'user.add', target: input.name, after: stateHash(info) }] };
+    return { result: info, events: [{ action: 'user.add', target: input.name, after: stateHash(info) }, enrolled] };
   });
 }
 
@@ -81,12 +96,12 @@ export async function removeUser(session: VaultSession, name: string, reason: st
       if ((admins?.n ?? 0) <= 1) throw new CustodianError('conflict', 'A vault must keep at least one administrator.');
     }
     db.run('UPDATE users SET removed_at = ?, slot_id = NULL WHERE id = ?', [now, row.id]);
-    db.run('UPDATE signing_keys SET retired_at = ? WHERE user_id = ? AND retired_at IS NULL', [now, row.id]);
+    const retired = retireKeys(db, row, now, 'user removed');
     await rewriteSlots(
       session,
       session.header.slots.filter((s) => s.id !== row.slot_id),
     );
-    return { result: undefined, events: [{ action: 'user.remove', target: name, reason }] };
+    return { result: undefined, events: [{ action: 'user.remove', target: name, reason }, ...retired] };
   });
 }
 
@@ -113,12 +128,9 @@ export async function changePassphrase(
     await session.mutate(async (db) => {
       const row = activeUser(db, name);
       db.run('UPDATE users SET slot_id = ? WHERE id = ?', [slot.id, row.id]);
-      if (!own) {
-        db.run('UPDATE signing_keys SET retired_at = ? WHERE user_id = ? AND retired_at IS NULL', [now, row.id]);
-        db.run('INSERT INTO signing_keys (public_key, user_id, created_at) VALUES (?, ?, ?)', [slot.signing.publicKey, row.id, now]);
-      }
+      const keyEvents = own ? [] : [...retireKeys(db, row, now, 'passphrase reset'), enrollKey(db, row, slot.signing.publicKey, now, 'passphrase reset')];
       await rewriteSlots(session, [...session.header.slots.filter((s) => s.id !== row.slot_id), slot]);
-      return { result: undefined, events: [{ action: own ? 'user.passwd' : 'user.reset-passphrase', target: name }] };
+      return { result: undefined, events: [{ action: own ? 'user.passwd' : 'user.reset-passphrase', target: name }, ...keyEvents] };
     });
   } finally {
     wipe(seed);
@@ -130,20 +142,23 @@ export async function changePassphrase(
 export async function replaceRecoveryKey(session: VaultSession): Promise<string> {
   session.require('recovery.replace', 'replace the recovery key');
   const recovery = randomBytes(32);
+  const seed = randomBytes(32);
   const now = new Date().toISOString();
   try {
-    const slot = createRecoverySlot(session.vaultId, recovery, session.dataKey);
+    const slot = createRecoverySlot(session.vaultId, recovery, session.dataKey, seed);
     await session.mutate(async (db) => {
       const row = db.get<UserRow>("SELECT * FROM users WHERE kind = 'recovery' AND removed_at IS NULL");
       if (!row) throw new CustodianError('vault_tampered', 'The recovery principal is missing from the database.');
       db.run('UPDATE users SET slot_id = ? WHERE id = ?', [slot.id, row.id]);
-      db.run('UPDATE signing_keys SET retired_at = ? WHERE user_id = ? AND retired_at IS NULL', [now, row.id]);
-      db.run('INSERT INTO signing_keys (public_key, user_id, created_at) VALUES (?, ?, ?)', [slot.signing.publicKey, row.id, now]);
+      const keyEvents = [...retireKeys(db, row, now, 'recovery key replaced'), enrollKey(db, row, slot.signing.publicKey, now, 'recovery key replaced')];
       await rewriteSlots(session, [...session.header.slots.filter((s) => s.kind !== 'recovery'), slot]);
-      return { result: undefined, events: [{ action: 'recovery.replace', target: 'recovery' }] };
+      return { result: undefined, events: [{ action: 'recovery.replace', target: 'recovery' }, ...keyEvents] };
     });
+    // A session opened with the recovery key signs from now on with the new key: the old one is
+    // retired and may sign nothing after the checkpoint that retired it.
+    if (session.principal.kind === 'recovery') session.replaceSigningKey(signingKeyFromSeed(seed), slot.id);
     return formatRecoveryKey(recovery);
   } finally {
-    wipe(recovery);
+    wipe(recovery, seed);
   }
 }

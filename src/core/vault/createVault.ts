@@ -3,6 +3,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CustodianError } from '../../shared/errors';
 import { ratePassphrase } from '../../shared/passphraseStrength';
+import { keyFingerprint } from '../audit/keyChain';
 import { ARGON2_MINIMUM, calibrateArgon2 } from '../crypto/argon2';
 import type { Argon2Params } from '../crypto/argon2';
 import { wipe } from '../crypto/wipe';
@@ -33,6 +34,11 @@ export interface CreatedVault {
   vaultId: string;
   /** Shown once, grouped for printing; never stored anywhere. */
   recoveryKey: string;
+  /**
+   * `SHA256:...` of the admin's signing key, which begins the audit log's key chain: printed on
+   * the recovery sheet, it is the anchor `log verify --trusted` checks a rewrite against.
+   */
+  genesisFingerprint: string;
 }
 
 export async function kdfFor(option: CreateVaultOptions['kdf']): Promise<Omit<Argon2Params, 'salt'>> {
@@ -77,11 +83,13 @@ export async function createVault(dir: string, options: CreateVaultOptions): Pro
   const adminSeed = randomBytes(32);
   let header: VaultHeader;
   let adminSlotId: string;
+  let adminPublicKey: string;
   try {
     await mkdir(paths.blobs, { recursive: true, mode: 0o700 });
     const kdf = await kdfFor(options.kdf);
     const adminSlot = await createPassphraseSlot(vaultId, options.user, options.passphrase, dataKey, kdf, adminSeed);
     adminSlotId = adminSlot.id;
+    adminPublicKey = adminSlot.signing.publicKey;
     const recoverySlot = createRecoverySlot(vaultId, recovery, dataKey);
     header = sealHeader(dataKey, {
       format: HEADER_FORMAT,
@@ -132,6 +140,7 @@ export async function createVault(dir: string, options: CreateVaultOptions): Pro
     if (!adminSlot) throw new Error('the new header lost its admin slot');
     const signingKey = signingKeyFromSeed(adminSeed);
     session = await openSession(vaultPaths(dir), header, { slot: adminSlot, dataKey, signingKey });
+    // The first checkpoint begins the key chain: the admin's key as genesis (keyChain.ts).
     await session.mutate(() => ({
       result: undefined,
       events: [
@@ -151,5 +160,5 @@ export async function createVault(dir: string, options: CreateVaultOptions): Pro
   }
   const recoveryKey = formatRecoveryKey(recovery);
   wipe(recovery);
-  return { session, vaultId, recoveryKey };
+  return { session, vaultId, recoveryKey, genesisFingerprint: keyFingerprint(adminPublicKey) };
 }

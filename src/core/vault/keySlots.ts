@@ -150,14 +150,16 @@ function recoveryKek(recoveryKey: Uint8Array, salt: string): Buffer {
   return Buffer.from(hkdfSync('sha256', recoveryKey, Buffer.from(salt, 'base64'), 'custodian recovery slot v1', 32));
 }
 
-export function createRecoverySlot(vaultId: string, recoveryKey: Uint8Array, dataKey: Uint8Array): RecoverySlot {
+/** `seed`: the recovery principal's Ed25519 seed (default: a new random one); the caller wipes it. */
+export function createRecoverySlot(vaultId: string, recoveryKey: Uint8Array, dataKey: Uint8Array, seed?: Uint8Array): RecoverySlot {
   const kdf = { alg: 'hkdf-sha256' as const, salt: randomBytes(16).toString('base64') };
   const kek = recoveryKek(recoveryKey, kdf.salt);
-  const seed = randomBytes(32);
+  const ownSeed = seed ? null : randomBytes(32);
   try {
-    return wrapSlotSecrets(vaultId, { id: randomUUID(), kind: 'recovery' as const, kdf }, kek, dataKey, seed);
+    return wrapSlotSecrets(vaultId, { id: randomUUID(), kind: 'recovery' as const, kdf }, kek, dataKey, seed ?? (ownSeed as Buffer));
   } finally {
-    wipe(kek, seed);
+    wipe(kek);
+    if (ownSeed) wipe(ownSeed);
   }
 }
 

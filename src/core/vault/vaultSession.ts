@@ -1,14 +1,15 @@
 import type { KeyObject } from 'node:crypto';
 import { CustodianError } from '../../shared/errors';
-import { AuditAppender, appendAudit } from '../audit/auditAppender';
+import { AuditAppender } from '../audit/auditAppender';
 import type { AuditEvent } from '../audit/auditLog';
 import type { Checkpoint } from '../audit/checkpoint';
 import { writeLogHead } from '../audit/logHead';
 import { LogChecks } from '../audit/logChecks';
 import type { LogIntegrity } from '../audit/logChecks';
-import type { LogVerification } from '../audit/verifyLog';
+import type { LogAnchors, LogVerification } from '../audit/verifyLog';
 import { wipe } from '../crypto/wipe';
 import type { ReadableDb, VaultDatabase, WritableDb } from '../db/database';
+import { publicKeyBase64 } from './keySlots';
 import type { Permission } from './permissions';
 import { requirePermission } from './permissions';
 import type { Principal } from './principal';
@@ -33,14 +34,23 @@ export class VaultSession {
     readonly database: VaultDatabase,
     private readonly dataKeyValue: Buffer,
     private principalValue: Principal,
-    private readonly signingKey: KeyObject,
-    private readonly signingPublicKey: string,
+    /** Dropped at lock (a KeyObject cannot be wiped; no reference outlives the session). */
+    private signingKey: KeyObject | null,
+    private signingPublicKey: string,
   ) {
     this.logChecks = new LogChecks(database, headerValue.vaultId, paths.logHead);
   }
 
   get principal(): Principal {
     return this.principalValue;
+  }
+
+  /** After the recovery principal replaced its own key: sign with the new one from now on. */
+  replaceSigningKey(signingKey: KeyObject, slotId: string): void {
+    this.assertOpen();
+    this.signingKey = signingKey;
+    this.signingPublicKey = publicKeyBase64(signingKey);
+    this.principalValue = { ...this.principalValue, slotId };
   }
 
   /** After the principal's own passphrase change, their slot has a new id. */
@@ -92,8 +102,13 @@ export class VaultSession {
     this.assertOpen();
     let checkpoint: Checkpoint | undefined;
     const result = await this.database.transaction(async (db) => {
+      // Opened first: it refuses a retired signer before `work` changes anything (work may
+      // retire the signer's own key, as replacing the recovery key does).
+      const appender = AuditAppender.open(db, this.vaultId, this.signer());
       const { result: value, events } = await work(db);
-      checkpoint = appendAudit(db, this.vaultId, this.signer(), events);
+      if (events.length === 0) throw new Error('an audited change must log at least one event');
+      appender.append(events);
+      checkpoint = appender.finish();
       return value;
     });
     this.generationValue++;
@@ -129,15 +144,20 @@ export class VaultSession {
 
   /** The principal's Ed25519 seed, to re-wrap under a new passphrase. Caller wipes it. */
   signingSeed(): Buffer {
-    this.assertOpen();
-    const der = this.signingKey.export({ format: 'der', type: 'pkcs8' });
+    const der = this.liveSigningKey().export({ format: 'der', type: 'pkcs8' });
     const seed = Buffer.from(der.subarray(der.length - 32));
     der.fill(0);
     return seed;
   }
 
+  private liveSigningKey(): KeyObject {
+    this.assertOpen();
+    if (!this.signingKey) throw new CustodianError('vault_locked', 'The vault is locked. Unlock it again to continue.');
+    return this.signingKey;
+  }
+
   private signer() {
-    return { name: this.principal.name, publicKey: this.signingPublicKey, privateKey: this.signingKey };
+    return { name: this.principal.name, publicKey: this.signingPublicKey, privateKey: this.liveSigningKey() };
   }
 
   /** Replaces the header in memory after it was rewritten on disk (users, recovery key). */
@@ -146,9 +166,9 @@ export class VaultSession {
   }
 
   /** The full audit-log verification (`log verify`). */
-  verifyLog(): Promise<LogVerification> {
+  verifyLog(anchors: LogAnchors = {}): Promise<LogVerification> {
     this.assertOpen();
-    return this.logChecks.verify();
+    return this.logChecks.verify(anchors);
   }
 
   /** The log's integrity for the readiness score (see LogChecks.integrity). */
@@ -161,6 +181,7 @@ export class VaultSession {
   async lock(): Promise<void> {
     if (this.locked) return;
     this.locked = true;
+    this.signingKey = null;
     try {
       await this.database.close();
     } finally {

@@ -91,8 +91,11 @@ export const contract = {
   },
   'custodian:vault.create': {
     input: z.object({ location: token, name: z.string().min(1).max(64), user: z.string().min(1).max(64), passphrase }).strict(),
-    /** The recovery key is the one secret the renderer ever holds: shown once, then dropped. */
-    output: z.object({ vault: vaultInfo, recoveryKey: z.string() }),
+    /**
+     * The recovery key is the one secret the renderer ever holds: shown once, then dropped. The
+     * genesis fingerprint (public) goes on the same sheet: the anchor of the audit log.
+     */
+    output: z.object({ vault: vaultInfo, recoveryKey: z.string(), genesisFingerprint: z.string() }),
   },
   'custodian:vault.unlock': {
     input: z.union([

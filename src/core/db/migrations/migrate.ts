@@ -9,6 +9,7 @@ import { m0050Compliance } from './m0050_compliance';
 import { m0060PeopleSort } from './m0060_people_sort';
 import { m0070CompletionAttempts } from './m0070_completion_attempts';
 import { m0080CompactCompletions } from './m0080_compact_completions';
+import { m0090SignedNoteCheckpoints } from './m0090_signed_note_checkpoints';
 
 export const MIGRATIONS: readonly Migration[] = [
   m0010Initial,
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0060PeopleSort,
   m0070CompletionAttempts,
   m0080CompactCompletions,
+  m0090SignedNoteCheckpoints,
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 

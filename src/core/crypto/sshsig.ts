@@ -1,0 +1,71 @@
+import { createHash, createPublicKey, sign, verify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+
+// SSHSIG (openssh-portable PROTOCOL.sshsig) for Ed25519 keys: what `ssh-keygen -Y sign` writes
+// and `ssh-keygen -Y verify` checks. No npm library writes it; it is a few SSH wire strings
+// around one Ed25519 signature. Hash: SHA-512, as ssh-keygen uses by default.
+
+const MAGIC = Buffer.from('SSHSIG');
+const HASH = 'sha512';
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+function sshString(value: Uint8Array | string): Buffer {
+  const bytes = typeof value === 'string' ? Buffer.from(value) : Buffer.from(value);
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(bytes.length);
+  return Buffer.concat([length, bytes]);
+}
+
+/** The SSH wire encoding of an Ed25519 public key (what `.pub` files hold in base64). */
+export function sshPublicKeyBlob(publicKey: Uint8Array): Buffer {
+  if (publicKey.length !== 32) throw new RangeError('an Ed25519 public key is 32 bytes');
+  return Buffer.concat([sshString('ssh-ed25519'), sshString(publicKey)]);
+}
+
+/** `ssh-ed25519 AAAA...`, the key as authorized_keys and allowed_signers write it. */
+export function sshPublicKeyLine(publicKey: Uint8Array): string {
+  return `ssh-ed25519 ${sshPublicKeyBlob(publicKey).toString('base64')}`;
+}
+
+/** `SHA256:...`, the fingerprint `ssh-keygen -l` prints for the key. */
+export function sshFingerprint(publicKey: Uint8Array): string {
+  return `SHA256:${createHash('sha256').update(sshPublicKeyBlob(publicKey)).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** The bytes the Ed25519 key signs: the preamble, namespace and the message's hash. */
+function signedData(namespace: string, message: Uint8Array): Buffer {
+  const digest = createHash(HASH).update(message).digest();
+  return Buffer.concat([MAGIC, sshString(namespace), sshString(''), sshString(HASH), sshString(digest)]);
+}
+
+/** The raw 64-byte Ed25519 signature inside an SSHSIG over `message`. */
+export function sshsigSignature(message: Uint8Array, namespace: string, privateKey: KeyObject): Buffer {
+  return sign(null, signedData(namespace, message), privateKey);
+}
+
+/** The armored `-----BEGIN SSH SIGNATURE-----` file for a signature made by sshsigSignature. */
+export function sshsigArmor(publicKey: Uint8Array, namespace: string, signature: Uint8Array): string {
+  const version = Buffer.alloc(4);
+  version.writeUInt32BE(1);
+  const blob = Buffer.concat([
+    MAGIC,
+    version,
+    sshString(sshPublicKeyBlob(publicKey)),
+    sshString(namespace),
+    sshString(''),
+    sshString(HASH),
+    sshString(Buffer.concat([sshString('ssh-ed25519'), sshString(signature)])),
+  ]);
+  const lines = blob.toString('base64').match(/.{1,70}/g) ?? [];
+  return `-----BEGIN SSH SIGNATURE-----\n${lines.join('\n')}\n-----END SSH SIGNATURE-----\n`;
+}
+
+/** Checks a raw SSHSIG Ed25519 signature (what sshsigSignature made) over `message`. */
+export function sshsigVerify(message: Uint8Array, namespace: string, publicKey: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    const key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
+    return verify(null, signedData(namespace, message), key, signature);
+  } catch {
+    return false;
+  }
+}
