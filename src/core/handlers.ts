@@ -61,8 +61,12 @@ export function createCore(options: CoreOptions): Core {
     'custodian:vault.verifyLog': async () => {
       const session = vaults.current();
       session.require('log.verify', 'verify the audit log');
-      const { ok, size, checkpoints, signers, problem } = await session.verifyLog();
-      return { ok, size, checkpoints, signers, problem };
+      const { ok, size, checkpoints, signers, problem, genesis } = await session.verifyLog();
+      return { ok, size, checkpoints, signers, problem, genesis: genesis && { user: genesis.user, fingerprint: genesis.fingerprint }, anchored: session.logAnchored };
+    },
+    'custodian:vault.keepFingerprint': async ({ fingerprint }) => {
+      await vaults.keepGenesisFingerprint(fingerprint);
+      return { anchored: true as const };
     },
     'custodian:records.people': (query) => queryPeople(vaults.current(), query),
     'custodian:records.completions': (query) => queryCompletions(vaults.current(), query),

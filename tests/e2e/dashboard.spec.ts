@@ -250,6 +250,8 @@ test('a fresh vault: the dashboard lists the framework packs and enables one', a
   await expect(page.getByRole('tab', { name: /^OSHA/ })).toBeVisible();
   await expect(page.getByTestId('score-value')).toHaveText(/^\d{1,3}\.\d$/);
   await expect(page.getByText('Nobody is on file yet')).toBeVisible();
+  // The integrity component says which check it made: the quick one, from the fingerprint kept here.
+  await expect(page.getByTestId('integrity-check')).toHaveText(/^Quick check of the log head .*, from the genesis fingerprint kept on this computer\.$/);
   const after = await page.evaluate(() => window.custodian.compliance.frameworks());
   expect(after.ok && after.value.frameworks.find((f) => f.id === 'osha-bbp')?.enabled).toBe(true);
   await expectNoAxeViolations(page);

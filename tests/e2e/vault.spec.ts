@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, saveScreenshot, test } from './fixtures';
@@ -32,6 +32,9 @@ test('creates a vault, shows the recovery key once, locks, and unlocks again', a
   const key = page.getByTestId('recovery-key');
   await expect(key).toHaveText(/^([0-9A-Z]{5} ){10}[0-9A-Z]{5}$/);
   const groups = (await key.textContent())?.split(' ') ?? [];
+  // Beside it, the audit log's genesis fingerprint: the anchor an officer keeps with the key.
+  await expect(page.getByTestId('genesis-fingerprint')).toHaveText(/^SHA256:[A-Za-z0-9+/]{43}$/);
+  const genesis = (await page.getByTestId('genesis-fingerprint').textContent()) ?? '';
   const continueButton = page.getByRole('button', { name: 'Continue to the vault' });
   await expect(continueButton).toBeDisabled();
   await saveScreenshot(page, testInfo, 'vault-recovery-key');
@@ -47,6 +50,9 @@ test('creates a vault, shows the recovery key once, locks, and unlocks again', a
   await page.getByRole('button', { name: 'Audit log' }).click();
   await page.getByRole('button', { name: 'Verify the log' }).click();
   await expect(page.getByTestId('log-result')).toContainText(/\d+ entries, \d+ signed checkpoints? \(signed by alice\)/);
+  // Created on this computer: the log is checked from the fingerprint kept here.
+  await expect(page.getByTestId('log-anchor')).toHaveText(/^Checked from the genesis fingerprint this computer keeps/);
+  await expect(page.getByTestId('log-genesis')).toHaveText(genesis);
   await saveScreenshot(page, testInfo, 'vault-home');
   const axe = await new AxeBuilder({ page }).analyze();
   expect(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
@@ -98,4 +104,49 @@ test('refuses to create a vault over an existing one, saying why', async ({ page
   dialog = await createVault(page, 'Twice');
   await dialog.getByRole('button', { name: 'Create vault' }).click();
   await expect(dialog.getByRole('alert')).toContainText('already exists and is not empty');
+});
+
+test('a vault this computer keeps no fingerprint for says so, and keeps the one typed from the recovery sheet only if the log begins with it', async ({
+  page,
+  harness,
+}, testInfo) => {
+  await page.goto(harness.url);
+  const dialog = await createVault(page, 'Elsewhere');
+  await dialog.getByRole('button', { name: 'Create vault' }).click();
+  const groups = (await page.getByTestId('recovery-key').textContent())?.split(' ') ?? [];
+  const genesis = (await page.getByTestId('genesis-fingerprint').textContent()) ?? '';
+  await page.getByLabel('I have written down or printed the recovery key').check();
+  await page.getByLabel('To confirm, type the last group of the key').fill(groups[groups.length - 1] ?? '');
+  await page.getByRole('button', { name: 'Continue to the vault' }).click();
+  await page.getByRole('button', { name: 'Lock' }).click();
+
+  // As if the vault had been made on another computer: this one keeps no anchor for it.
+  const settingsFile = join(harness.dataDir, 'settings.json');
+  const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as { anchors: Record<string, string> };
+  expect(Object.values(settings.anchors)).toContain(genesis);
+  writeFileSync(settingsFile, JSON.stringify({ ...settings, anchors: {} }));
+
+  await page.getByRole('button', { name: 'Unlock Elsewhere' }).click();
+  const unlock = page.getByRole('dialog', { name: 'Unlock Elsewhere' });
+  await unlock.locator('input[type=password]').fill(PASSPHRASE);
+  await unlock.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByTestId('vault-name')).toHaveText('Elsewhere');
+  await page.getByRole('button', { name: 'Audit log' }).click();
+  await page.getByRole('button', { name: 'Verify the log' }).click();
+  await expect(page.getByTestId('log-anchor')).toHaveText(/^Internal consistency only/);
+
+  const field = page.getByLabel('Genesis fingerprint from the recovery sheet');
+  await field.fill('SHA256:short');
+  await expect(page.getByRole('button', { name: 'Keep it' })).toBeDisabled();
+  // A well-formed fingerprint that is not this log's genesis is refused, naming the one it begins with.
+  await field.fill(`SHA256:${'A'.repeat(43)}`);
+  await page.getByRole('button', { name: 'Keep it' }).click();
+  await expect(page.getByRole('alert')).toContainText(`the log begins with ${genesis}`);
+  await field.fill(genesis);
+  await page.getByRole('button', { name: 'Keep it' }).click();
+  await expect(page.getByTestId('log-anchor')).toHaveText(/^Checked from the genesis fingerprint this computer keeps/);
+  await expect(field).toBeHidden();
+  await saveScreenshot(page, testInfo, 'vault-log-anchored');
+  const kept = JSON.parse(readFileSync(settingsFile, 'utf8')) as { anchors: Record<string, string> };
+  expect(Object.values(kept.anchors)).toEqual([genesis]);
 });

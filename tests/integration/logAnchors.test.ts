@@ -89,6 +89,17 @@ describe('audit log anchors', () => {
       ok: false,
       problem: { reason: expect.stringMatching(/genesis key .* is not one you trust/) as unknown },
     });
+    // The app's quick check (the dashboard's integrity component) catches it too, from the
+    // fingerprint the app keeps outside the vault.
+    const session = await openVault(dir, { user: ADMIN, passphrase: Buffer.from(ADMIN_PASSPHRASE) });
+    expect(await session.logIntegrity()).toMatchObject({ ok: true, anchored: false });
+    session.trustGenesis(genesisFingerprint);
+    expect(await session.logIntegrity()).toMatchObject({
+      ok: false,
+      anchored: true,
+      reason: expect.stringMatching(/genesis key is not the one kept/) as unknown,
+    });
+    await session.lock();
     expect(await verify({ since: kept })).toMatchObject({
       ok: false,
       problem: { reason: expect.stringMatching(/not signed by any key of this log's chain/) as unknown },

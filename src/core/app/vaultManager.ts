@@ -133,10 +133,13 @@ export class VaultManager {
     return { vaultId: session.vaultId, name: vaultDisplayName(session.paths.dir), user: session.principal.name, role: session.principal.role };
   }
 
-  private async adopt(session: VaultSession): Promise<VaultInfo> {
+  private async adopt(session: VaultSession, genesisFingerprint?: string): Promise<VaultInfo> {
     await this.lock();
     this.session = session;
-    this.autoLockMinutes = (await this.settings.load()).autoLockMinutes;
+    if (genesisFingerprint) await this.settings.update((s) => ({ ...s, anchors: { ...s.anchors, [session.vaultId]: genesisFingerprint } }));
+    const settings = await this.settings.load();
+    this.autoLockMinutes = settings.autoLockMinutes;
+    session.trustGenesis(settings.anchors[session.vaultId] ?? null);
     this.touch();
     this.timer = setInterval(() => {
       if (this.now() - this.lastActivity >= this.autoLockMinutes * 60_000) void this.lock();
@@ -163,7 +166,11 @@ export class VaultManager {
       passphrase: Buffer.from(input.passphrase),
       ...(this.options.kdf ? { kdf: this.options.kdf } : {}),
     });
-    return { vault: await this.adopt(created.session), recoveryKey: created.recoveryKey, genesisFingerprint: created.genesisFingerprint };
+    return {
+      vault: await this.adopt(created.session, created.genesisFingerprint),
+      recoveryKey: created.recoveryKey,
+      genesisFingerprint: created.genesisFingerprint,
+    };
   }
 
   /**
@@ -184,7 +191,7 @@ export class VaultManager {
         await created.session.lock();
         throw error;
       }
-      return this.adopt(created.session);
+      return this.adopt(created.session, created.genesisFingerprint);
     }
     return this.adopt(await openVault(dir, credential));
   }
@@ -194,6 +201,32 @@ export class VaultManager {
     const credential: Credential =
       'recoveryKey' in input ? { recoveryKey: input.recoveryKey } : { user: input.user, passphrase: Buffer.from(input.passphrase) };
     return this.adopt(await openVault(dir, credential));
+  }
+
+  /**
+   * Keeps `fingerprint` (typed from the recovery sheet) as the vault's genesis anchor on this
+   * computer, once the whole log verifies from it. Never replaces a different kept one: that
+   * would silence the very alarm it raises.
+   */
+  async keepGenesisFingerprint(fingerprint: string): Promise<void> {
+    const session = this.current();
+    session.require('log.verify', 'verify the audit log');
+    const kept = (await this.settings.load()).anchors[session.vaultId];
+    if (kept && kept !== fingerprint) {
+      throw new CustodianError('conflict', `This computer already keeps a different genesis fingerprint for this vault (${kept}); it cannot be replaced here.`);
+    }
+    const result = await session.verifyLog({ trusted: { fingerprints: new Set([fingerprint]) } });
+    if (!result.ok) {
+      const genesis = result.genesis?.fingerprint;
+      throw new CustodianError(
+        genesis && genesis !== fingerprint ? 'validation_failed' : 'log_tampered',
+        genesis && genesis !== fingerprint
+          ? `That is not this log's genesis fingerprint (the log begins with ${genesis}). Check what you typed against the recovery sheet; if they match, the log was rewritten.`
+          : `The audit log does not verify: ${result.problem?.reason ?? 'unknown problem'}.`,
+      );
+    }
+    await this.settings.update((s) => ({ ...s, anchors: { ...s.anchors, [session.vaultId]: fingerprint } }));
+    session.trustGenesis(fingerprint);
   }
 
   /** Wipes the key and closes the database. Safe to call at any time. */

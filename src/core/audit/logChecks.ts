@@ -1,5 +1,7 @@
 import type { VaultDatabase } from '../db/database';
 import { checkLogHead } from './checkLogHead';
+import { keyFingerprint } from './keyChain';
+import type { TrustedKeys } from './trustedKeys';
 import { readLogHead } from './logHead';
 import { verifyLog } from './verifyLog';
 import type { LogAnchors, LogVerification } from './verifyLog';
@@ -9,6 +11,8 @@ export interface LogIntegrity {
   reason: string | null;
   /** Whether a full verification ran in this session (else only the quick head check). */
   full: boolean;
+  /** Whether the log was checked against a genesis fingerprint kept outside the vault. */
+  anchored: boolean;
 }
 
 /**
@@ -18,6 +22,7 @@ export interface LogIntegrity {
  */
 export class LogChecks {
   private lastFull: { ok: boolean; reason: string | null } | null = null;
+  private trusted: TrustedKeys | null = null;
 
   constructor(
     private readonly database: VaultDatabase,
@@ -25,9 +30,23 @@ export class LogChecks {
     private readonly logHeadFile: string,
   ) {}
 
-  /** Recomputes the whole tree and checks it against log.head, every checkpoint and `anchors`. */
+  /** The genesis fingerprint kept outside the vault (app settings): checked from now on. */
+  trustGenesis(fingerprint: string | null): void {
+    this.trusted = fingerprint ? { fingerprints: new Set([fingerprint]) } : null;
+    this.lastFull = null;
+  }
+
+  get anchored(): boolean {
+    return this.trusted !== null;
+  }
+
+  /**
+   * Recomputes the whole tree and checks it against log.head, every checkpoint and `anchors`
+   * (by default, the genesis fingerprint given to trustGenesis).
+   */
   async verify(anchors: LogAnchors = {}): Promise<LogVerification> {
-    const result = await this.verifyNow(anchors);
+    const withTrusted = anchors.trusted || !this.trusted ? anchors : { ...anchors, trusted: this.trusted };
+    const result = await this.verifyNow(withTrusted);
     this.lastFull = { ok: result.ok, reason: result.problem?.reason ?? null };
     return result;
   }
@@ -45,12 +64,23 @@ export class LogChecks {
     return result;
   }
 
-  /** The quick head check (checkLogHead.ts) always; a failed full verification sticks. */
+  /**
+   * The quick head check (checkLogHead.ts) and, when a genesis fingerprint is kept, that the
+   * chain begins with that key; a failed full verification sticks.
+   */
   async integrity(): Promise<LogIntegrity> {
+    const anchored = this.trusted !== null;
     const head = await readLogHead(this.logHeadFile);
-    const quick = await this.database.read((db) => checkLogHead(db, this.vaultId, head));
-    if (!quick.ok) return { ...quick, full: false };
-    if (this.lastFull && !this.lastFull.ok) return { ok: false, reason: this.lastFull.reason, full: true };
-    return { ok: true, reason: null, full: this.lastFull !== null };
+    const quick = await this.database.read((db) => {
+      const check = checkLogHead(db, this.vaultId, head);
+      if (!check.ok || !this.trusted) return check;
+      const genesis = db.get<{ public_key: string }>('SELECT public_key FROM checkpoints WHERE format = 2 ORDER BY size LIMIT 1');
+      if (genesis && !this.trusted.fingerprints.has(keyFingerprint(genesis.public_key)))
+        return { ok: false, reason: "the log's genesis key is not the one kept for this vault on this computer (the log was rewritten)" };
+      return check;
+    });
+    if (!quick.ok) return { ...quick, full: false, anchored };
+    if (this.lastFull && !this.lastFull.ok) return { ok: false, reason: this.lastFull.reason, full: true, anchored };
+    return { ok: true, reason: null, full: this.lastFull !== null, anchored };
   }
 }

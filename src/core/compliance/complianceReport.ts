@@ -39,7 +39,7 @@ export interface ComplianceReport {
   asOf: string;
   overall: ReadinessScore;
   frameworks: FrameworkReport[];
-  integrity: { ok: boolean; reason: string | null; full: boolean };
+  integrity: { ok: boolean; reason: string | null; full: boolean; anchored: boolean };
   heatmap: { units: string[]; requirements: string[]; cells: HeatCell[] };
   /** Current trainings falling due within 30, 60 and 90 days of the date; the soonest 200 listed. */
   expiries: { within30: number; within60: number; within90: number; soonest: UpcomingExpiry[] };

@@ -171,6 +171,16 @@ export class VaultSession {
     return this.logChecks.verify(anchors);
   }
 
+  /** The genesis fingerprint kept outside the vault for it (app settings), or null for none. */
+  trustGenesis(fingerprint: string | null): void {
+    this.logChecks.trustGenesis(fingerprint);
+  }
+
+  /** Whether the log checks run against a genesis fingerprint kept outside the vault. */
+  get logAnchored(): boolean {
+    return this.logChecks.anchored;
+  }
+
   /** The log's integrity for the readiness score (see LogChecks.integrity). */
   logIntegrity(): Promise<LogIntegrity> {
     this.assertOpen();

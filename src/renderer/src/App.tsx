@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useVaultStatus } from './ipc/queries';
 import { RecoveryKeyScreen } from './screens/RecoveryKeyScreen';
+import type { RecoverySheet } from './screens/RecoveryKeyScreen';
 import { VaultHome } from './screens/VaultHome';
 import { WelcomeScreen } from './screens/WelcomeScreen';
 
@@ -29,7 +30,7 @@ function useActivityHeartbeat(enabled: boolean) {
 export function App() {
   const status = useVaultStatus();
   const client = useQueryClient();
-  const [recoveryKey, setRecoveryKey] = useState<string | null>(null);
+  const [sheet, setSheet] = useState<RecoverySheet | null>(null);
   const unlocked = status.data?.unlocked ?? null;
   useActivityHeartbeat(unlocked !== null);
 
@@ -39,7 +40,7 @@ export function App() {
     if (wasUnlocked.current && !unlocked) {
       client.removeQueries({ predicate: (query) => !['vault.status', 'vault.recent', 'app.info', 'diagnostics.selfTest'].includes(String(query.queryKey[0])) });
       void client.invalidateQueries({ queryKey: ['vault.recent'] });
-      setRecoveryKey(null);
+      setSheet(null);
     }
     wasUnlocked.current = unlocked !== null;
   }, [unlocked, client]);
@@ -51,12 +52,12 @@ export function App() {
       </Center>
     );
   }
-  if (recoveryKey && unlocked) return <RecoveryKeyScreen recoveryKey={recoveryKey} onDone={() => setRecoveryKey(null)} />;
+  if (sheet && unlocked) return <RecoveryKeyScreen sheet={sheet} onDone={() => setSheet(null)} />;
   if (unlocked) return <VaultHome key={unlocked.vaultId} vault={unlocked} autoLockMinutes={status.data?.autoLockMinutes ?? 10} />;
   return (
     <WelcomeScreen
-      onCreated={(key) => {
-        setRecoveryKey(key);
+      onCreated={(created) => {
+        setSheet(created);
         void client.invalidateQueries({ queryKey: ['vault.status'] });
       }}
     />

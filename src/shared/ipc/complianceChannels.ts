@@ -42,7 +42,8 @@ export const complianceChannels = {
       asOf: day,
       overall: readiness,
       frameworks: z.array(z.object({ id: z.string(), title: z.string(), readiness, requirements: z.array(requirementSummary) })),
-      integrity: z.object({ ok: z.boolean(), reason: z.string().nullable(), full: z.boolean() }),
+      /** Which check ran: the quick head check or a full verification; from a kept genesis fingerprint or internally only. */
+      integrity: z.object({ ok: z.boolean(), reason: z.string().nullable(), full: z.boolean(), anchored: z.boolean() }),
       heatmap: z.object({
         units: z.array(z.string()),
         requirements: z.array(z.string()),

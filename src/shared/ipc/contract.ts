@@ -121,7 +121,19 @@ export const contract = {
       checkpoints: z.number().int(),
       signers: z.array(z.string()),
       problem: z.object({ seq: z.number().int().nullable(), reason: z.string() }).nullable(),
+      /** The key that began the log's key chain; null for a log made before the chain. */
+      genesis: z.object({ user: z.string(), fingerprint: z.string() }).nullable(),
+      /** Checked against the genesis fingerprint this computer keeps for the vault (else internal consistency only). */
+      anchored: z.boolean(),
     }),
+  },
+  /**
+   * Keeps the genesis fingerprint (from the vault's recovery sheet) on this computer, outside the
+   * vault: every later check of the log runs against it. Refused unless the log verifies from it.
+   */
+  'custodian:vault.keepFingerprint': {
+    input: z.object({ fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a fingerprint is SHA256: and 43 characters') }).strict(),
+    output: z.object({ anchored: z.literal(true) }),
   },
   'custodian:records.people': {
     input: z

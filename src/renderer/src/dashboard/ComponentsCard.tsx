@@ -1,6 +1,6 @@
 import { BarChart } from '@mantine/charts';
 import { Card, Paper, Table, Text, Title } from '@mantine/core';
-import type { Readiness } from './complianceQueries';
+import type { ComplianceReport, Readiness } from './complianceQueries';
 import { COMPONENT_EXPLAINS, count, percent, points } from './dashboardFormat';
 
 type Component = Readiness['components'][number];
@@ -30,8 +30,16 @@ function ComponentTooltip({ payload }: { payload?: readonly { payload?: Bar }[] 
   );
 }
 
+/** What the integrity component checked: the quick head check or a full pass; anchored or not. */
+export function integrityCheckText(integrity: ComplianceReport['integrity']): string {
+  const how = integrity.full ? 'Verified in full this session' : 'Quick check of the log head (Audit log › Verify the log checks every entry)';
+  return integrity.anchored
+    ? `${how}, from the genesis fingerprint kept on this computer.`
+    : `${how}; internal consistency only: no genesis fingerprint is kept on this computer.`;
+}
+
 /** Each component's contribution against its weight, as bars and as a table that explains them. */
-export function ComponentsCard({ readiness }: { readiness: Readiness }) {
+export function ComponentsCard({ readiness, integrity }: { readiness: Readiness; integrity: ComplianceReport['integrity'] }) {
   const data: Bar[] = readiness.components.map((c) => ({
     component: c.label,
     Earned: c.contribution,
@@ -86,6 +94,11 @@ export function ComponentsCard({ readiness }: { readiness: Readiness }) {
                 <Text size="xs" c="gray.7">
                   {COMPONENT_EXPLAINS[c.id]}
                 </Text>
+                {c.id === 'integrity' && (
+                  <Text size="xs" c="gray.7" data-testid="integrity-check">
+                    {integrityCheckText(integrity)}
+                  </Text>
+                )}
               </Table.Td>
               <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
                 {c.measured === 0 ? 'nothing to measure' : `${count(c.met)} of ${count(c.measured)}`}

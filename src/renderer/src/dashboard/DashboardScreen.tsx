@@ -231,7 +231,7 @@ export function DashboardScreen({ role }: { role: Role }) {
                     />
                   </Grid.Col>
                   <Grid.Col span={8}>
-                    <ComponentsCard readiness={readiness} />
+                    <ComponentsCard readiness={readiness} integrity={data.integrity} />
                   </Grid.Col>
                   <Grid.Col span={6}>
                     <GapsCard gaps={readiness.gaps} requirements={requirements} selected={openGap ? gapKey(openGap) : null} onSelect={setGap} />

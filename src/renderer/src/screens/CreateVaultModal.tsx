@@ -1,3 +1,4 @@
+import type { RecoverySheet } from './RecoveryKeyScreen';
 import { Alert, Button, Group, Loader, Modal, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -15,7 +16,7 @@ export interface CreateVaultModalProps {
   opened: boolean;
   onClose: () => void;
   /** Receives the recovery key, to be shown once before anything else. */
-  onCreated: (recoveryKey: string) => void;
+  onCreated: (sheet: RecoverySheet) => void;
 }
 
 /** Name, folder (main-process dialog), administrator and passphrase with a strength meter. */
@@ -37,7 +38,7 @@ export function CreateVaultModal({ opened, onClose, onCreated }: CreateVaultModa
     onSuccess: (result) => {
       setPassphrase('');
       setConfirm('');
-      onCreated(result.recoveryKey);
+      onCreated({ recoveryKey: result.recoveryKey, genesisFingerprint: result.genesisFingerprint });
     },
   });
 

@@ -1,12 +1,19 @@
 import { Alert, Button, Center, Checkbox, Code, Container, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 
+/** What the printable sheet carries: the recovery key (secret) and the genesis fingerprint (public). */
+export interface RecoverySheet {
+  recoveryKey: string;
+  genesisFingerprint: string;
+}
+
 /**
- * Shows the recovery key once, right after creation, and makes the officer prove they wrote it
- * down (retype its last group) before continuing. The key is dropped from memory on continue.
+ * Shows the recovery key once, right after creation, with the audit log's genesis fingerprint,
+ * and makes the officer prove they wrote the key down (retype its last group) before
+ * continuing. The key is dropped from memory on continue.
  */
-export function RecoveryKeyScreen({ recoveryKey, onDone }: { recoveryKey: string; onDone: () => void }) {
-  const groups = recoveryKey.split('-');
+export function RecoveryKeyScreen({ sheet, onDone }: { sheet: RecoverySheet; onDone: () => void }) {
+  const groups = sheet.recoveryKey.split('-');
   const last = groups[groups.length - 1] ?? '';
   const [stored, setStored] = useState(false);
   const [typed, setTyped] = useState('');
@@ -34,6 +41,23 @@ export function RecoveryKeyScreen({ recoveryKey, onDone }: { recoveryKey: string
               style={{ whiteSpace: 'normal', wordSpacing: '0.4em', letterSpacing: '0.06em' }}
             >
               {groups.join(' ')}
+            </Code>
+            <Title order={2} size="h4">
+              Genesis fingerprint of the audit log
+            </Title>
+            <Text size="sm">
+              Not secret. Keep it with the recovery key: anyone who has it can prove later that the vault&apos;s audit log was not rewritten, even by someone
+              holding the vault&apos;s key (<Code>custodian log verify --trusted</Code>). This computer keeps a copy too.
+            </Text>
+            <Code
+              block
+              fz="md"
+              ta="center"
+              data-testid="genesis-fingerprint"
+              aria-label="Genesis fingerprint"
+              style={{ whiteSpace: 'normal', wordBreak: 'break-all' }}
+            >
+              {sheet.genesisFingerprint}
             </Code>
             <Group>
               <Button variant="default" onClick={() => window.print()}>

@@ -1,8 +1,9 @@
-import { Alert, AppShell, Badge, Button, Card, Group, NativeSelect, NavLink, Stack, Text, Title } from '@mantine/core';
+import { AppShell, Badge, Button, Group, NativeSelect, NavLink, Text } from '@mantine/core';
 import { useState } from 'react';
 import { DashboardScreen } from '../dashboard/DashboardScreen';
 import { CompletionsScreen } from '../records/CompletionsScreen';
 import { PeopleScreen } from '../records/PeopleScreen';
+import { AuditLogScreen } from './AuditLogScreen';
 import { useHotkeys } from '@mantine/hooks';
 import { useMutation } from '@tanstack/react-query';
 import type { VaultInfoView } from '../vaultInfo';
@@ -17,7 +18,6 @@ type Section = 'dashboard' | 'people' | 'completions' | 'log';
 export function VaultHome({ vault, autoLockMinutes }: { vault: VaultInfoView; autoLockMinutes: number }) {
   const [section, setSection] = useState<Section>('dashboard');
   const lock = useLockVault();
-  const verify = useMutation({ mutationFn: () => call(window.custodian.vault.verifyLog()) });
   const autoLock = useMutation({ mutationFn: (minutes: number) => call(window.custodian.settings.setAutoLock({ minutes })) });
   useHotkeys([['mod+l', () => lock.mutate()]]);
 
@@ -60,46 +60,7 @@ export function VaultHome({ vault, autoLockMinutes }: { vault: VaultInfoView; au
         {section === 'dashboard' && <DashboardScreen role={vault.role} />}
         {section === 'people' && <PeopleScreen />}
         {section === 'completions' && <CompletionsScreen />}
-        {section === 'log' && (
-          <Stack maw={900}>
-            <Title order={1} size="h3">
-              Audit log
-            </Title>
-            <Card withBorder component="section" aria-labelledby="log-title">
-              <Group justify="space-between">
-                <div>
-                  <Title order={2} size="h4" id="log-title">
-                    Integrity check
-                  </Title>
-                  <Text size="sm" c="gray.7">
-                    Every change is recorded, hashed into a Merkle tree and signed. Verification recomputes all of it.
-                  </Text>
-                </div>
-                <Button variant="default" onClick={() => verify.mutate()} loading={verify.isPending}>
-                  Verify the log
-                </Button>
-              </Group>
-              {verify.data && (
-                <Alert
-                  mt="sm"
-                  color={verify.data.ok ? 'teal' : 'red'}
-                  role="status"
-                  title={verify.data.ok ? 'Intact' : 'Tampering detected'}
-                  data-testid="log-result"
-                >
-                  {verify.data.ok
-                    ? `${String(verify.data.size)} entries, ${String(verify.data.checkpoints)} signed checkpoint${verify.data.checkpoints === 1 ? '' : 's'} (signed by ${verify.data.signers.join(', ')}).`
-                    : `${verify.data.problem?.reason ?? 'Unknown problem'}${verify.data.problem?.seq !== null && verify.data.problem?.seq !== undefined ? ` (entry ${String(verify.data.problem.seq)})` : ''}.`}
-                </Alert>
-              )}
-              {verify.isError && (
-                <Alert mt="sm" color="red" role="alert">
-                  {verify.error.message}
-                </Alert>
-              )}
-            </Card>
-          </Stack>
-        )}
+        {section === 'log' && <AuditLogScreen />}
       </AppShell.Main>
     </AppShell>
   );

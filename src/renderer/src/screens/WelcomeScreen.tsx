@@ -1,3 +1,4 @@
+import type { RecoverySheet } from './RecoveryKeyScreen';
 import { Alert, Button, Card, Center, Container, Divider, Group, SimpleGrid, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -9,7 +10,7 @@ import { UnlockModal } from './UnlockModal';
 import type { UnlockTarget } from './UnlockModal';
 
 /** First screen: create a new vault, open one, or unlock a recent one. */
-export function WelcomeScreen({ onCreated }: { onCreated: (recoveryKey: string) => void }) {
+export function WelcomeScreen({ onCreated }: { onCreated: (sheet: RecoverySheet) => void }) {
   const info = useAppInfo();
   const recent = useRecentVaults();
   const [creating, setCreating] = useState(false);
