@@ -4,6 +4,7 @@ import { parseCheckpointNote } from '../../src/core/audit/checkpoint';
 import type { CheckpointNote } from '../../src/core/audit/checkpoint';
 import { KEY_ENROLL, keyRef } from '../../src/core/audit/keyChain';
 import { parseTrustedKeys } from '../../src/core/audit/trustedKeys';
+import { sshFingerprint, sshPublicKeyLine } from '../../src/core/crypto/sshsig';
 import type { LogAnchors } from '../../src/core/audit/verifyLog';
 import { signingKeyFromSeed } from '../../src/core/vault/keySlots';
 import { openVault } from '../../src/core/vault/openVault';
@@ -102,7 +103,7 @@ describe('audit log anchors', () => {
     await session.lock();
     expect(await verify({ since: kept })).toMatchObject({
       ok: false,
-      problem: { reason: expect.stringMatching(/not signed by any key of this log's chain/) as unknown },
+      problem: { reason: expect.stringMatching(/not signed by a key this log's chain trusted at that point/) as unknown },
     });
   });
 
@@ -164,7 +165,7 @@ describe('audit log anchors', () => {
     const kept = readFileSync(`${dir}/log.head`, 'utf8');
     const edited = parseCheckpointNote(kept.replace(/\ntime \S+\n/, '\ntime 2020-01-01T00:00:00.000Z\n'));
     expect(edited).not.toBeNull();
-    expect((await verify({ since: edited as CheckpointNote })).problem?.reason).toMatch(/not signed by any key of this log's chain/);
+    expect((await verify({ since: edited as CheckpointNote })).problem?.reason).toMatch(/not signed by a key this log's chain trusted at that point/);
     expect(await verify({ since: parseCheckpointNote(kept) as CheckpointNote })).toMatchObject({ ok: true });
 
     await tamper(dir, dataKey, (db) => {
@@ -200,5 +201,87 @@ describe('audit log anchors', () => {
       ['recovery', false],
       ['recovery', true],
     ]);
+  });
+
+  it('a downgrade (the whole log re-signed in the old, pre-chain format) fails --trusted, and the next genuine write refuses rather than vouching for it', async () => {
+    const mallory = forgerKey(ADMIN);
+    await tamper(dir, dataKey, (db) => {
+      db.run('INSERT INTO signing_keys (public_key, user_id, created_at) SELECT ?, user_id, created_at FROM signing_keys LIMIT 1', [mallory.publicKey]);
+      db.run("UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 6");
+      writeHead(
+        dir,
+        resignLog(db, vaultId, () => mallory, { legacy: true }),
+      );
+    });
+    expect(await verify()).toMatchObject({ ok: true, genesis: null, legacyEntries: 9 }); // internally consistent
+    expect((await verify({ trusted: trusted() })).problem?.reason).toMatch(/made before the key chain existed/);
+
+    const session = await openVault(dir, { user: ADMIN, passphrase: Buffer.from(ADMIN_PASSPHRASE) });
+    await expect(session.record([{ action: 'test.after-downgrade', target: 'x' }])).rejects.toThrow(/predates the chain of signing keys/);
+    session.trustGenesis(genesisFingerprint);
+    expect(await session.logIntegrity()).toMatchObject({ ok: false, reason: expect.stringMatching(/no key chain/) as unknown });
+    await session.lock();
+    expect((await verify({ trusted: trusted() })).ok).toBe(false);
+  });
+
+  it('--since alone: a new "genesis" signed behind the genuine prefix does not inherit the kept checkpoint', async () => {
+    const kept = keptHead();
+    const mallory = forgerKey(ADMIN);
+    await tamper(dir, dataKey, (db) => {
+      db.run('DELETE FROM checkpoints');
+      writeHead(
+        dir,
+        appendForged(db, vaultId, mallory, [
+          { action: KEY_ENROLL, target: ADMIN, before_hash: null, after_hash: keyRef(mallory.publicKey), reason: 'genesis key' },
+          { action: 'evidence.delete', target: 'e1', before_hash: null, after_hash: null, reason: 'cover-up' },
+        ]),
+      );
+    });
+    expect((await verify({ since: kept })).problem?.reason).toMatch(/not signed by a key this log's chain trusted at that point/);
+  });
+
+  it("a key hidden from retirement in signing_keys before its user's removal or reset is still retired by the chain, and caught if it is not", async () => {
+    const admin = await openVault(dir, { user: ADMIN, passphrase: Buffer.from(ADMIN_PASSPHRASE) });
+    await addUser(admin, { name: 'bob', role: 'officer', passphrase: Buffer.from(BOB_PASSPHRASE), kdf: 'minimum' });
+    const bob = await openVault(dir, { user: 'bob', passphrase: Buffer.from(BOB_PASSPHRASE) });
+    const bobKey = forgerKey('bob', signingKeyFromSeed(bob.signingSeed()));
+    await bob.lock();
+    await admin.lock();
+    // Bob (who holds the data key) marks his key retired and re-points it, so the table no longer shows it as his.
+    await tamper(dir, dataKey, (db) => {
+      db.run("UPDATE signing_keys SET retired_at = '2020-01-01T00:00:00.000Z', user_id = (SELECT id FROM users WHERE kind = 'recovery') WHERE public_key = ?", [
+        bobKey.publicKey,
+      ]);
+    });
+    const again = await openVault(dir, { user: ADMIN, passphrase: Buffer.from(ADMIN_PASSPHRASE) });
+    await removeUser(again, 'bob', 'left the company');
+    await again.lock();
+    const kept = keptHead();
+    const removal = await verify({ trusted: trusted(), since: kept });
+    expect(removal.keys.find((k) => k.publicKey === bobKey.publicKey)?.retiredAt).not.toBeNull(); // retired by the chain's own record
+
+    await tamper(dir, dataKey, (db) => {
+      writeHead(dir, appendForged(db, vaultId, bobKey, [{ action: 'evidence.delete', target: 'e1', before_hash: null, after_hash: null, reason: 'cover-up' }]));
+    });
+    expect((await verify({ trusted: trusted(), since: kept })).problem?.reason).toMatch(/bob's key, which was retired/);
+  });
+
+  it("a removal signed without retiring the removed user's key (a writer that trusted signing_keys) is refused", async () => {
+    const admin = await openVault(dir, { user: ADMIN, passphrase: Buffer.from(ADMIN_PASSPHRASE) });
+    await addUser(admin, { name: 'bob', role: 'officer', passphrase: Buffer.from(BOB_PASSPHRASE), kdf: 'minimum' });
+    const alice = forgerKey(ADMIN, signingKeyFromSeed(admin.signingSeed()));
+    await admin.lock();
+    // Genuinely signed by alice, but the removal retires nothing: bob's key would outlive him.
+    await tamper(dir, dataKey, (db) => {
+      writeHead(dir, appendForged(db, vaultId, alice, [{ action: 'user.remove', target: 'bob', before_hash: null, after_hash: null, reason: 'left' }]));
+    });
+    expect((await verify()).problem?.reason).toMatch(/user.remove of bob\) leaves an old key of bob active/);
+  });
+
+  it('only the genesis line of `log fingerprint --all` output can anchor a log: a later key (a removed user) cannot pose as genesis', () => {
+    const later = `bob namespaces="custodian-checkpoint,custodian-packet" ${sshPublicKeyLine(Buffer.alloc(32, 9))}\n`;
+    expect(() => parseTrustedKeys(later)).toThrow(/names no genesis key/);
+    const genesisLine = `alice namespaces="custodian-checkpoint,custodian-packet,custodian-genesis" ${sshPublicKeyLine(Buffer.alloc(32, 7))}\n`;
+    expect([...parseTrustedKeys(genesisLine + later).fingerprints]).toEqual([sshFingerprint(Buffer.alloc(32, 7))]);
   });
 });

@@ -36,7 +36,7 @@ describe('custodian log: anchors an officer keeps', () => {
     const printed = custodian(['log', 'fingerprint', vault]);
     expect(printed).toMatchObject({ code: 0, stderr: '' });
     expect(printed.stdout).toContain(`# ${String(fingerprint)}\n`);
-    expect(printed.stdout).toMatch(/^Ada_Lovelace namespaces="custodian-checkpoint,custodian-packet" ssh-ed25519 AAAA\S+$/m);
+    expect(printed.stdout).toMatch(/^Ada_Lovelace namespaces="custodian-checkpoint,custodian-packet,custodian-genesis" ssh-ed25519 AAAA\S+$/m);
     // A bare fingerprint is a valid --trusted file too.
     expect(custodian(['log', 'verify', vault, '--trusted', file('fp.txt', `${String(fingerprint)}\n`)]).code).toBe(0);
   });

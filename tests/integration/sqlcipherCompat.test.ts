@@ -62,6 +62,16 @@ describe('a vault written by @journeyapps/sqlcipher (node-sqlite3)', () => {
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, size: 22, signers: ['alice'] });
     const stats = JSON.parse(custodian(['stats', vault, '--json'], LEGACY_PASSPHRASE).stdout) as Record<string, number>;
     expect(stats).toMatchObject({ people: 3, completions: 3, evidence: 1 });
+    // Made before the key chain: no write until an administrator starts it, vouching for the past.
+    const refused = custodian(
+      ['evidence', 'get', vault, LEGACY_EVIDENCE_ID, join(temp.dir, 'refused.txt'), '--reason', 'compatibility test'],
+      LEGACY_PASSPHRASE,
+    );
+    expect(refused.stderr).toMatch(/predates the chain of signing keys.*custodian log start-chain/);
+    const started = custodian(['log', 'start-chain', vault], LEGACY_PASSPHRASE);
+    expect(started.stderr).toBe('');
+    expect(started.stdout).toMatch(/^key chain started after 22 older entries/);
+    expect(started.stdout).toMatch(/^enrolled: SHA256:\S+ \(recovery\)$/m);
     const out = join(temp.dir, 'sheet.txt');
     expect(custodian(['evidence', 'get', vault, LEGACY_EVIDENCE_ID, out, '--reason', 'compatibility test'], LEGACY_PASSPHRASE).stderr).toBe('');
     expect(readFileSync(out)).toEqual(readFileSync(join(FIXTURE, 'sheet.txt')));
@@ -72,8 +82,8 @@ describe('a vault written by @journeyapps/sqlcipher (node-sqlite3)', () => {
     writeFileSync(roster, 'Employee ID,First Name,Last Name,Email\nE103,Katherine,Johnson,katherine@example.org\n');
     const imported = custodian(['import', vault, roster, '--json'], LEGACY_PASSPHRASE);
     expect(imported.stderr).toBe('');
-    // Its first write with this version begins the key chain (alice's key as genesis); the 22
-    // entries before it keep their old-format checkpoints and are reported as such.
+    // alice's key began the chain at entry 22; the entries before it keep their old-format
+    // checkpoints and are reported as such.
     expect(JSON.parse(custodian(['log', 'verify', vault, '--json'], LEGACY_PASSPHRASE).stdout)).toMatchObject({
       ok: true,
       legacyEntries: 22,
@@ -129,6 +139,9 @@ describe("the README's recipe for opening a vault without Custodian", () => {
     const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, CUSTODIAN_PASSPHRASE: LEGACY_PASSPHRASE };
     const run = (script: string) => spawnSync('bash', ['-euo', 'pipefail', '-c', script], { cwd, env, encoding: 'utf8' });
 
+    // The fixture predates the key chain: start it (setup, not part of the recipe), so the
+    // recipe's logged key export can be written.
+    expect(run('custodian log start-chain acme.custodian').stderr).toBe('');
     const listed = run(`${exportKey ?? ''}\n${query ?? ''}`);
     expect(listed.stderr).toBe('');
     expect(listed.status).toBe(0);

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { entryLeaf } from '../../src/core/audit/auditLog';
@@ -79,7 +79,7 @@ export function appendForged(
  * (keeping the others), rewrites the tree edge, and adds a checkpoint over any entries past the
  * last one. @returns the newest checkpoint, for log.head.
  */
-export function resignLog(db: WritableDb, vaultId: string, signerFor: (size: number) => Forger | null): Checkpoint {
+export function resignLog(db: WritableDb, vaultId: string, signerFor: (size: number) => Forger | null, options: { legacy?: boolean } = {}): Checkpoint {
   const rows = db.all<LogRow>('SELECT seq, at, actor, action, target, before_hash, after_hash, reason FROM audit_log ORDER BY seq');
   const sizes = new Set(db.all<{ size: number }>('SELECT size FROM checkpoints').map((r) => r.size));
   sizes.add(rows.length);
@@ -92,16 +92,27 @@ export function resignLog(db: WritableDb, vaultId: string, signerFor: (size: num
     const size = row.seq + 1;
     const key = sizes.has(size) ? signerFor(size) : null;
     if (!key) continue;
-    const checkpoint = signCheckpoint({ vaultId, size, root: frontier.root().toString('base64'), signer: key.name, at: row.at }, key.privateKey, key.publicKey);
+    const fields = { vaultId, size, root: frontier.root().toString('base64'), signer: key.name, at: row.at };
+    const checkpoint: Checkpoint = options.legacy
+      ? {
+          ...fields,
+          format: 1,
+          publicKey: key.publicKey,
+          // The format-1 message: vault id, size and root only (checkpoint.ts, legacyMessage).
+          signature: sign(null, Buffer.from(`custodian audit checkpoint v1\n${vaultId}\n${String(size)}\n${fields.root}\n`), key.privateKey).toString('base64'),
+          sshSignature: null,
+        }
+      : signCheckpoint(fields, key.privateKey, key.publicKey);
     db.run('DELETE FROM checkpoints WHERE size = ?', [size]);
-    db.run('INSERT INTO checkpoints (size, root, signer, public_key, signature, at, format, ssh_signature) VALUES (?, ?, ?, ?, ?, ?, 2, ?)', [
+    db.run('INSERT INTO checkpoints (size, root, signer, public_key, signature, at, format, ssh_signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
       size,
       Buffer.from(checkpoint.root, 'base64'),
       checkpoint.signer,
       checkpoint.publicKey,
       Buffer.from(checkpoint.signature, 'base64'),
       checkpoint.at,
-      Buffer.from(checkpoint.sshSignature ?? '', 'base64'),
+      checkpoint.format,
+      checkpoint.sshSignature === null ? null : Buffer.from(checkpoint.sshSignature, 'base64'),
     ]);
     newest = checkpoint;
   }
@@ -111,6 +122,11 @@ export function resignLog(db: WritableDb, vaultId: string, signerFor: (size: num
   return newest;
 }
 
+/** log.head as Custodian writes it: the signed note, or (format 1) the old JSON checkpoint. */
 export function writeHead(dir: string, checkpoint: Checkpoint): void {
-  writeFileSync(`${dir}/log.head`, checkpointNote(checkpoint));
+  if (checkpoint.format === 2) writeFileSync(`${dir}/log.head`, checkpointNote(checkpoint));
+  else {
+    const { vaultId, size, root, signer, publicKey, signature, at } = checkpoint;
+    writeFileSync(`${dir}/log.head`, JSON.stringify({ vaultId, size, root, signer, publicKey, signature, at }));
+  }
 }

@@ -103,9 +103,13 @@ export function registerLogCommands(program: Command): void {
         const retired = key.retiredAt === null ? '' : `, retired at entry ${String(key.retiredAt)}`;
         say(`# Custodian audit log ${role} of ${key.user} (vault ${vaultIdOf(result)}), enrolled at entry ${String(key.enrolledAt)}${retired}`);
         say(`# ${key.fingerprint}`);
-        say(`${principal(key.user)} namespaces="custodian-checkpoint,custodian-packet" ${sshPublicKeyLine(Buffer.from(key.publicKey, 'base64'))}`);
+        // Only the genesis line carries custodian-genesis: the one line a --trusted file may trust.
+        const namespaces = key === result.genesis ? 'custodian-checkpoint,custodian-packet,custodian-genesis' : 'custodian-checkpoint,custodian-packet';
+        say(`${principal(key.user)} namespaces="${namespaces}" ${sshPublicKeyLine(Buffer.from(key.publicKey, 'base64'))}`);
       }
     });
+
+  registerStartChain(log);
 
   unlockOptions(
     log
@@ -139,6 +143,27 @@ export function registerLogCommands(program: Command): void {
       }
       process.stdout.write(note);
     });
+}
+
+function registerStartChain(log: Command): void {
+  unlockOptions(
+    log
+      .command('start-chain')
+      .description('begin the key chain of a vault made before it (admin, once): your key becomes its genesis, and you vouch for the history before it')
+      .argument('<vault>'),
+  ).action(async (vault: string, flags: UnlockFlags) => {
+    const { startKeyChain } = await import('../../core/audit/startKeyChain');
+    const { keyFingerprint } = await import('../../core/audit/keyChain');
+    const started = await withVault(vault, flags, async (session) => {
+      await verified(session);
+      return startKeyChain(session);
+    });
+    say(`key chain started after ${String(started.legacyEntries)} older entries, which you vouched for.`);
+    say(
+      `genesis key: ${keyFingerprint(started.genesis.publicKey)} (${started.genesis.name}); keep it: \`custodian log fingerprint\` prints it as a --trusted file`,
+    );
+    for (const member of started.enrolled) say(`enrolled: ${keyFingerprint(member.publicKey)} (${member.name})`);
+  });
 }
 
 function vaultIdOf(result: LogVerification): string {

@@ -5,6 +5,7 @@ import { entryLeafHex, LOG_COLUMNS, logSize } from './auditLog';
 import type { Checkpoint } from './checkpoint';
 import { signCheckpoint } from './checkpoint';
 import { chainEventsBefore } from './keyChain';
+import type { ChainMember } from './keyChain';
 import { MerkleFrontier } from './merkleFrontier';
 import type { FrontierNode } from './merkleFrontier';
 
@@ -30,15 +31,18 @@ export class AuditAppender {
     private readonly at: string,
     private size: number,
     private readonly frontier: MerkleFrontier,
+    startWith?: readonly ChainMember[],
   ) {
-    this.preface = chainEventsBefore(db, signer);
+    this.preface = chainEventsBefore(db, signer, startWith);
   }
 
   /** Reads the log's size and right edge: the state the first entry is appended to. */
-  static open(db: WritableDb, vaultId: string, signer: AuditSigner, at: string = new Date().toISOString()): AuditAppender {
+  /** `startWith`: begin the key chain of a log made before it, enrolling these keys (keyChain.ts). */
+  static open(db: WritableDb, vaultId: string, signer: AuditSigner, options: { at?: string; startWith?: readonly ChainMember[] } = {}): AuditAppender {
+    const at = options.at ?? new Date().toISOString();
     const size = logSize(db);
     const frontier = new MerkleFrontier(db.all<FrontierNode>('SELECT size, hash FROM audit_frontier ORDER BY level'));
-    return new AuditAppender(db, vaultId, signer, at, size, frontier);
+    return new AuditAppender(db, vaultId, signer, at, size, frontier, options.startWith);
   }
 
   get count(): number {
@@ -103,7 +107,7 @@ export class AuditAppender {
 /** Appends events and signs a checkpoint: a one-call appender. */
 export function appendAudit(db: WritableDb, vaultId: string, signer: AuditSigner, events: readonly AuditEvent[], now: Date = new Date()): Checkpoint {
   if (events.length === 0) throw new Error('appendAudit needs at least one event');
-  const appender = AuditAppender.open(db, vaultId, signer, now.toISOString());
+  const appender = AuditAppender.open(db, vaultId, signer, { at: now.toISOString() });
   appender.append(events);
   return appender.finish();
 }

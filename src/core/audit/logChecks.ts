@@ -75,7 +75,8 @@ export class LogChecks {
       const check = checkLogHead(db, this.vaultId, head);
       if (!check.ok || !this.trusted) return check;
       const genesis = db.get<{ public_key: string }>('SELECT public_key FROM checkpoints WHERE format = 2 ORDER BY size LIMIT 1');
-      if (genesis && !this.trusted.fingerprints.has(keyFingerprint(genesis.public_key)))
+      if (!genesis) return { ok: false, reason: 'the log has no key chain, yet this computer keeps a genesis fingerprint for it (the log was rewritten)' };
+      if (!this.trusted.fingerprints.has(keyFingerprint(genesis.public_key)))
         return { ok: false, reason: "the log's genesis key is not the one kept for this vault on this computer (the log was rewritten)" };
       return check;
     });

@@ -3,7 +3,7 @@ import type { AuditEntry } from './auditLog';
 import { entryLeaf } from './auditLog';
 import type { Checkpoint, CheckpointNote } from './checkpoint';
 import { resolveCheckpointNote, verifyCheckpointSignature } from './checkpoint';
-import { KEY_ENROLL, KEY_RETIRE, keyFingerprint, parseKeyRef } from './keyChain';
+import { KEY_ENDING_ACTIONS, KEY_ENROLL, KEY_RETIRE, keyFingerprint, parseKeyRef } from './keyChain';
 import type { StoredHead } from './logHead';
 import { headSize, resolveHead } from './logHead';
 import { consistencyPath, verifyConsistency } from './merkle';
@@ -112,6 +112,15 @@ export function verifyLog(db: ReadableDb, vaultId: string, head: StoredHead | nu
   const checkpointSizes = new Set(checkpoints.map((c) => c.size));
   if (head) checkpointSizes.add(headSize(head));
 
+  /**
+   * Who may sign format-2 checkpoint `c`, by the chain as it stands before its entries: the
+   * active keys, or for the checkpoint that begins the chain, the key it enrols for itself.
+   */
+  const signersAllowed = (c: CheckpointRow): Set<string> =>
+    chain.genesis ? new Set([...keys.values()].filter((k) => k.retiredAt === null).map((k) => k.publicKey)) : new Set([c.public_key]);
+  // The keys that could sign the log's own checkpoint at the size of the one kept (--since).
+  const sinceSigners: { keys: Set<string> } = { keys: new Set() };
+
   /** Checks checkpoint `c` over entries [previousSize, c.size) and applies their key changes. */
   const checkCheckpoint = (c: CheckpointRow): LogProblem | null => {
     const checkpoint = toCheckpoint(vaultId, c);
@@ -152,6 +161,15 @@ export function verifyLog(db: ReadableDb, vaultId: string, head: StoredHead | nu
         key.retiredAt = row.seq;
       }
     }
+    // A user removed, or given a new key, keeps no old key alive: the same checkpoint retires it.
+    for (const row of range) {
+      const user = row.action === 'recovery.replace' ? 'recovery' : row.target;
+      if (!user || !KEY_ENDING_ACTIONS.has(row.action)) continue;
+      const active = [...keys.values()].filter((k) => k.user === user && k.retiredAt === null);
+      const fresh = row.action === 'user.remove' ? [] : active.filter((k) => k.enrolledAt >= previousSize);
+      if (active.length !== fresh.length || (row.action !== 'user.remove' && fresh.length !== 1))
+        return problemAt(row.seq, `entry ${String(row.seq)} (${row.action} of ${user}) leaves an old key of ${user} active: it was never retired in the log`);
+    }
     return null;
   };
 
@@ -183,6 +201,7 @@ export function verifyLog(db: ReadableDb, vaultId: string, head: StoredHead | nu
         const seq = firstEdited !== null && firstEdited >= previousSize ? firstEdited : previousSize;
         fail(seq, `entries up to ${String(size)} do not match their signed checkpoint (edited, deleted, inserted or reordered)`);
       } else {
+        if (anchors.since?.size === size && c.format === 2) sinceSigners.keys = signersAllowed(c);
         const problem = checkCheckpoint(c);
         if (problem) fail(problem.seq, problem.reason);
       }
@@ -221,15 +240,14 @@ export function verifyLog(db: ReadableDb, vaultId: string, head: StoredHead | nu
   }
   if (!found.problem && anchors.since) {
     const kept = anchors.since;
-    const signed =
-      kept.vaultId === vaultId
-        ? resolveCheckpointNote(
-            kept,
-            chainKeys.map((k) => k.publicKey),
-          )
-        : null;
+    // Within the log, the kept checkpoint counts only if signed by a key the chain trusted at
+    // exactly that point: a chain that begins later (a rewrite dressed up as an old-format
+    // prefix) or that merely names the signer's public key does not inherit the kept trust.
+    const candidates = kept.size <= rows.length ? sinceSigners.keys : chainKeys.map((k) => k.publicKey);
+    const signed = kept.vaultId === vaultId ? resolveCheckpointNote(kept, candidates) : null;
     if (kept.vaultId !== vaultId) fail(null, `the kept checkpoint is for another vault (${kept.vaultId})`);
-    else if (!signed) fail(null, "the kept checkpoint is not signed by any key of this log's chain: the chain was rewritten, or the checkpoint edited");
+    else if (!signed)
+      fail(null, "the kept checkpoint is not signed by a key this log's chain trusted at that point: the chain was rewritten, or the checkpoint edited");
     else if (signed.size > rows.length)
       fail(rows.length, `the log has ${String(rows.length)} entries but you kept a checkpoint of ${String(signed.size)}: it was rolled back or truncated`);
     else {

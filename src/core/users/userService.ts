@@ -3,7 +3,7 @@ import { CustodianError } from '../../shared/errors';
 import type { Role } from '../../shared/roles';
 import type { AuditEvent } from '../audit/auditLog';
 import { stateHash } from '../audit/auditLog';
-import { enrollEvent, retireEvent } from '../audit/keyChain';
+import { activeChainKeys, enrollEvent, retireEvent } from '../audit/keyChain';
 import { wipe } from '../crypto/wipe';
 import type { WritableDb } from '../db/database';
 import type { CreateVaultOptions } from '../vault/createVault';
@@ -40,11 +40,16 @@ async function rewriteSlots(session: VaultSession, slots: KeySlot[]): Promise<vo
   session.setHeader(header);
 }
 
-/** Retires the user's active signing key (a key is retired once, never deleted): its log entry. */
+/**
+ * Retires the user's active signing keys (a key is retired once, never deleted): their log
+ * entries. Which keys are active is read from the log's chain, not from `signing_keys`, which a
+ * holder of the vault key could edit to keep a key alive past its user's removal.
+ */
 function retireKeys(db: WritableDb, user: { id: string; name: string }, now: string, reason: string): AuditEvent[] {
-  const keys = db.all<{ public_key: string }>('SELECT public_key FROM signing_keys WHERE user_id = ? AND retired_at IS NULL', [user.id]);
+  const keys = activeChainKeys(db, user.name);
   db.run('UPDATE signing_keys SET retired_at = ? WHERE user_id = ? AND retired_at IS NULL', [now, user.id]);
-  return keys.map((k) => retireEvent(user.name, k.public_key, reason));
+  for (const key of keys) db.run('UPDATE signing_keys SET retired_at = coalesce(retired_at, ?) WHERE public_key = ?', [now, key]);
+  return keys.map((key) => retireEvent(user.name, key, reason));
 }
 
 /** Stores a new signing key for the user: its enrolment entry, signed by the acting user. */

@@ -114,7 +114,9 @@ export async function openSession(paths: VaultPaths, header: VaultHeader, opened
       publicKeyBase64(opened.signingKey),
     );
     const swept = await sweepOrphans(session);
-    if (swept.removed > 0) {
+    // A vault made before the key chain takes no writes until an administrator starts it: the
+    // sweep then goes unrecorded rather than refusing the unlock.
+    if (swept.removed > 0 && (await session.chainBegun())) {
       await session.record([{ action: 'vault.sweep', reason: `removed ${String(swept.removed)} orphaned or temporary file(s) left by an interrupted write` }]);
     }
     return session;

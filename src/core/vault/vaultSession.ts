@@ -2,6 +2,8 @@ import type { KeyObject } from 'node:crypto';
 import { CustodianError } from '../../shared/errors';
 import { AuditAppender } from '../audit/auditAppender';
 import type { AuditEvent } from '../audit/auditLog';
+import { chainBegun } from '../audit/keyChain';
+import type { ChainMember } from '../audit/keyChain';
 import type { Checkpoint } from '../audit/checkpoint';
 import { writeLogHead } from '../audit/logHead';
 import { LogChecks } from '../audit/logChecks';
@@ -98,13 +100,16 @@ export class VaultSession {
    * Runs `work` and appends the events it returns to the audit log in the same transaction,
    * then records the new signed head outside the database.
    */
-  async mutate<T>(work: (db: WritableDb) => { result: T; events: AuditEvent[] } | Promise<{ result: T; events: AuditEvent[] }>): Promise<T> {
+  async mutate<T>(
+    work: (db: WritableDb) => { result: T; events: AuditEvent[] } | Promise<{ result: T; events: AuditEvent[] }>,
+    options: { startWith?: readonly ChainMember[] } = {},
+  ): Promise<T> {
     this.assertOpen();
     let checkpoint: Checkpoint | undefined;
     const result = await this.database.transaction(async (db) => {
       // Opened first: it refuses a retired signer before `work` changes anything (work may
       // retire the signer's own key, as replacing the recovery key does).
-      const appender = AuditAppender.open(db, this.vaultId, this.signer());
+      const appender = AuditAppender.open(db, this.vaultId, this.signer(), options.startWith ? { startWith: options.startWith } : {});
       const { result: value, events } = await work(db);
       if (events.length === 0) throw new Error('an audited change must log at least one event');
       appender.append(events);
@@ -135,6 +140,11 @@ export class VaultSession {
     this.generationValue++;
     if (checkpoint) await writeLogHead(this.paths.logHead, checkpoint);
     return result;
+  }
+
+  /** Whether the log's key chain has begun (false for a vault made before it: writes wait for `log start-chain`). */
+  async chainBegun(): Promise<boolean> {
+    return (await this.read((db) => chainBegun(db))) !== false;
   }
 
   /** Records events that change nothing else (a decryption, an export). */
