@@ -62,7 +62,15 @@ export function createCore(options: CoreOptions): Core {
       const session = vaults.current();
       session.require('log.verify', 'verify the audit log');
       const { ok, size, checkpoints, signers, problem, genesis } = await session.verifyLog();
-      return { ok, size, checkpoints, signers, problem, genesis: genesis && { user: genesis.user, fingerprint: genesis.fingerprint }, anchored: session.logAnchored };
+      return {
+        ok,
+        size,
+        checkpoints,
+        signers,
+        problem,
+        genesis: genesis && { user: genesis.user, fingerprint: genesis.fingerprint },
+        anchored: session.logAnchored,
+      };
     },
     'custodian:vault.keepFingerprint': async ({ fingerprint }) => {
       await vaults.keepGenesisFingerprint(fingerprint);
