@@ -1,4 +1,5 @@
-import { rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { acknowledgeLogProblem } from '../../src/core/audit/acknowledgeLogProblem';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { entryLeaf } from '../../src/core/audit/auditLog';
 import { VaultDatabase } from '../../src/core/db/database';
@@ -33,6 +34,24 @@ async function tamper(work: (db: WritableDb) => void): Promise<void> {
       tx.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TRIGGER checkpoints_no_update; DROP TRIGGER checkpoints_no_delete;');
       work(tx);
     });
+  } finally {
+    await db.close();
+  }
+}
+
+async function entryAt(seq: number) {
+  const db = VaultDatabase.open(`${dir}/vault.db`, dataKey);
+  try {
+    return await db.read((r) => r.get<{ action: string; reason: string | null }>('SELECT action, reason FROM audit_log WHERE seq = ?', [seq]));
+  } finally {
+    await db.close();
+  }
+}
+
+async function lastEntry() {
+  const db = VaultDatabase.open(`${dir}/vault.db`, dataKey);
+  try {
+    return await db.read((r) => r.get<{ action: string }>('SELECT action FROM audit_log ORDER BY seq DESC LIMIT 1'));
   } finally {
     await db.close();
   }
@@ -158,5 +177,47 @@ describe('audit log tamper evidence', () => {
     expect((await verification()).ok).toBe(false);
     rmSync(`${dir}/log.head`);
     expect(await verification()).toMatchObject({ ok: false, problem: { reason: expect.stringMatching(/log.head is missing/) as unknown } });
+  });
+
+  it('a deleted log.head stays detected through ordinary use, until an administrator acknowledges it in the log', async () => {
+    rmSync(`${dir}/log.head`);
+    const session = await openVault(dir, { user: ADMIN, passphrase: Buffer.from(ADMIN_PASSPHRASE) });
+    try {
+      await expect(session.record([{ action: 'test.ordinary', target: 'x' }])).rejects.toMatchObject({ code: 'log_tampered' });
+      expect(await session.verifyLog()).toMatchObject({ ok: false, problem: { reason: expect.stringMatching(/log.head is missing/) as unknown } });
+      await expect(acknowledgeLogProblem(session, 'short')).rejects.toMatchObject({ code: 'validation_failed' });
+      expect(await acknowledgeLogProblem(session, 'deleted by the cleanup script; restored nothing, investigated')).toMatch(/log.head is missing/);
+      const result = await session.verifyLog();
+      expect(result).toMatchObject({ ok: true, size: 10 });
+      await session.record([{ action: 'test.ordinary', target: 'x' }]);
+    } finally {
+      await session.lock();
+    }
+    const entry = await lastEntry();
+    expect(entry).toMatchObject({ action: 'test.ordinary' });
+    expect(await entryAt(9)).toMatchObject({
+      action: 'log.acknowledge',
+      reason: expect.stringMatching(/investigated \(problem: log.head is missing\)/) as unknown,
+    });
+  });
+
+  it('vault.db replaced by a copy three entries older stays detected through four ordinary writes, until acknowledged', async () => {
+    copyFileSync(`${dir}/vault.db`, `${dir}/../older.db`);
+    const session = await openVault(dir, { user: ADMIN, passphrase: Buffer.from(ADMIN_PASSPHRASE) });
+    for (let i = 0; i < 3; i++) await session.record([{ action: 'test.more', target: `m${String(i)}` }]);
+    await session.lock();
+    copyFileSync(`${dir}/../older.db`, `${dir}/vault.db`);
+
+    const again = await openVault(dir, { user: ADMIN, passphrase: Buffer.from(ADMIN_PASSPHRASE) });
+    try {
+      for (let i = 0; i < 4; i++) {
+        await expect(again.record([{ action: 'test.ordinary', target: `o${String(i)}` }])).rejects.toMatchObject({ code: 'log_tampered' });
+      }
+      expect(await again.verifyLog()).toMatchObject({ ok: false, problem: { reason: expect.stringMatching(/truncated/) as unknown } });
+      expect(await acknowledgeLogProblem(again, 'restored from an older copy by IT; three entries lost')).toMatch(/the log has 9 entries, its head says 12/);
+      expect(await again.verifyLog()).toMatchObject({ ok: true, size: 10 });
+    } finally {
+      await again.lock();
+    }
   });
 });

@@ -113,6 +113,19 @@ export function registerLogCommands(program: Command): void {
 
   unlockOptions(
     log
+      .command('acknowledge')
+      .description('admin: record in the log that you have looked into a log that does not match its head (writes are refused until then)')
+      .argument('<vault>'),
+  )
+    .requiredOption('--reason <reason>', 'what was found and done (recorded in the log)')
+    .action(async (vault: string, flags: UnlockFlags & { reason: string }) => {
+      const { acknowledgeLogProblem } = await import('../../core/audit/acknowledgeLogProblem');
+      const problem = await withVault(vault, flags, (session) => acknowledgeLogProblem(session, flags.reason));
+      say(`acknowledged in the log: ${problem}`);
+    });
+
+  unlockOptions(
+    log
       .command('checkpoint')
       .description('print the newest signed checkpoint (a C2SP signed note): keep it, and `log verify --since FILE` later proves the log still extends it')
       .argument('<vault>'),

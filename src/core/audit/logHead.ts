@@ -53,9 +53,12 @@ export async function readLogHead(file: string): Promise<StoredHead | null | 'in
   }
 }
 
-/** Written after the transaction that made the checkpoint commits; never moves backwards. */
-export async function writeLogHead(file: string, checkpoint: Checkpoint): Promise<void> {
+/**
+ * Written after the transaction that made the checkpoint commits; never moves backwards, except
+ * with `force` (an administrator's acknowledgement of a rolled-back log, which is in the log).
+ */
+export async function writeLogHead(file: string, checkpoint: Checkpoint, options: { force?: boolean } = {}): Promise<void> {
   const current = await readLogHead(file);
-  if (current && current !== 'invalid' && headSize(current) >= checkpoint.size) return;
+  if (!options.force && current && current !== 'invalid' && headSize(current) >= checkpoint.size) return;
   await writeFileAtomic(file, checkpointNote(checkpoint));
 }

@@ -11,7 +11,7 @@ import { assertStrongPassphrase, assertUserName, kdfFor } from '../vault/createV
 import { createPassphraseSlot, createRecoverySlot, signingKeyFromSeed } from '../vault/keySlots';
 import { formatRecoveryKey } from '../vault/recoveryKey';
 import type { KeySlot } from '../vault/vaultHeader';
-import { sealHeader, writeHeader } from '../vault/vaultHeader';
+import { readHeader, sealHeader, verifyHeaderMac, writeHeader } from '../vault/vaultHeader';
 import type { VaultSession } from '../vault/vaultSession';
 
 // Users are a key slot in vault.header plus a row in `users`. The header is rewritten inside
@@ -34,8 +34,22 @@ interface UserRow {
   created_at: string;
 }
 
-async function rewriteSlots(session: VaultSession, slots: KeySlot[]): Promise<void> {
-  const header = sealHeader(session.dataKey, { ...session.header, slots });
+/**
+ * Changes the slots of the header as it is on disk now, not as this session read it at unlock:
+ * another process may have added a user or changed a passphrase since. Called inside the write
+ * transaction (BEGIN IMMEDIATE), which no other writer holds at the same time, so the read and
+ * the write are one step for every other Custodian process.
+ */
+async function rewriteSlots(session: VaultSession, change: (slots: readonly KeySlot[]) => KeySlot[]): Promise<void> {
+  const onDisk = await readHeader(session.paths.header);
+  verifyHeaderMac(session.dataKey, onDisk);
+  const header = sealHeader(session.dataKey, {
+    format: onDisk.format,
+    version: onDisk.version,
+    vaultId: onDisk.vaultId,
+    createdAt: onDisk.createdAt,
+    slots: change(onDisk.slots),
+  });
   await writeHeader(session.paths.header, header);
   session.setHeader(header);
 }
@@ -84,7 +98,7 @@ export async function addUser(
     const id = randomUUID();
     db.run("INSERT INTO users (id, name, kind, role, slot_id, created_at) VALUES (?, ?, 'person', ?, ?, ?)", [id, input.name, input.role, slot.id, now]);
     const enrolled = enrollKey(db, { id, name: input.name }, slot.signing.publicKey, now, 'user added');
-    await rewriteSlots(session, [...session.header.slots, slot]);
+    await rewriteSlots(session, (slots) => [...slots, slot]);
     const info: UserInfo = { name: input.name, role: input.role, kind: 'person', createdAt: now };
     return { result: info, events: [{ action: 'user.add', target: input.name, after: stateHash(info) }, enrolled] };
   });
@@ -102,10 +116,7 @@ export async function removeUser(session: VaultSession, name: string, reason: st
     }
     db.run('UPDATE users SET removed_at = ?, slot_id = NULL WHERE id = ?', [now, row.id]);
     const retired = retireKeys(db, row, now, 'user removed');
-    await rewriteSlots(
-      session,
-      session.header.slots.filter((s) => s.id !== row.slot_id),
-    );
+    await rewriteSlots(session, (slots) => slots.filter((s) => s.id !== row.slot_id));
     return { result: undefined, events: [{ action: 'user.remove', target: name, reason }, ...retired] };
   });
 }
@@ -134,7 +145,7 @@ export async function changePassphrase(
       const row = activeUser(db, name);
       db.run('UPDATE users SET slot_id = ? WHERE id = ?', [slot.id, row.id]);
       const keyEvents = own ? [] : [...retireKeys(db, row, now, 'passphrase reset'), enrollKey(db, row, slot.signing.publicKey, now, 'passphrase reset')];
-      await rewriteSlots(session, [...session.header.slots.filter((s) => s.id !== row.slot_id), slot]);
+      await rewriteSlots(session, (slots) => [...slots.filter((s) => s.id !== row.slot_id), slot]);
       return { result: undefined, events: [{ action: own ? 'user.passwd' : 'user.reset-passphrase', target: name }, ...keyEvents] };
     });
   } finally {
@@ -156,7 +167,7 @@ export async function replaceRecoveryKey(session: VaultSession): Promise<string>
       if (!row) throw new CustodianError('vault_tampered', 'The recovery principal is missing from the database.');
       db.run('UPDATE users SET slot_id = ? WHERE id = ?', [slot.id, row.id]);
       const keyEvents = [...retireKeys(db, row, now, 'recovery key replaced'), enrollKey(db, row, slot.signing.publicKey, now, 'recovery key replaced')];
-      await rewriteSlots(session, [...session.header.slots.filter((s) => s.kind !== 'recovery'), slot]);
+      await rewriteSlots(session, (slots) => [...slots.filter((s) => s.kind !== 'recovery'), slot]);
       return { result: undefined, events: [{ action: 'recovery.replace', target: 'recovery' }, ...keyEvents] };
     });
     // A session opened with the recovery key signs from now on with the new key: the old one is

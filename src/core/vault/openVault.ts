@@ -114,9 +114,9 @@ export async function openSession(paths: VaultPaths, header: VaultHeader, opened
       publicKeyBase64(opened.signingKey),
     );
     const swept = await sweepOrphans(session);
-    // A vault made before the key chain takes no writes until an administrator starts it: the
-    // sweep then goes unrecorded rather than refusing the unlock.
-    if (swept.removed > 0 && (await session.chainBegun())) {
+    // A vault made before the key chain, or whose log does not match its head, takes no writes
+    // until an administrator acts: the sweep then goes unrecorded rather than refusing the unlock.
+    if (swept.removed > 0 && (await session.writable())) {
       await session.record([{ action: 'vault.sweep', reason: `removed ${String(swept.removed)} orphaned or temporary file(s) left by an interrupted write` }]);
     }
     return session;

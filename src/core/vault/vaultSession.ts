@@ -5,7 +5,8 @@ import type { AuditEvent } from '../audit/auditLog';
 import { chainBegun } from '../audit/keyChain';
 import type { ChainMember } from '../audit/keyChain';
 import type { Checkpoint } from '../audit/checkpoint';
-import { writeLogHead } from '../audit/logHead';
+import { checkLogHead } from '../audit/checkLogHead';
+import { readLogHead, writeLogHead } from '../audit/logHead';
 import { LogChecks } from '../audit/logChecks';
 import type { LogIntegrity } from '../audit/logChecks';
 import type { LogAnchors, LogVerification } from '../audit/verifyLog';
@@ -102,11 +103,12 @@ export class VaultSession {
    */
   async mutate<T>(
     work: (db: WritableDb) => { result: T; events: AuditEvent[] } | Promise<{ result: T; events: AuditEvent[] }>,
-    options: { startWith?: readonly ChainMember[] } = {},
+    options: { startWith?: readonly ChainMember[]; acknowledge?: boolean } = {},
   ): Promise<T> {
     this.assertOpen();
     let checkpoint: Checkpoint | undefined;
     const result = await this.database.transaction(async (db) => {
+      if (!options.acknowledge) await this.assertHeadIntact(db);
       // Opened first: it refuses a retired signer before `work` changes anything (work may
       // retire the signer's own key, as replacing the recovery key does).
       const appender = AuditAppender.open(db, this.vaultId, this.signer(), options.startWith ? { startWith: options.startWith } : {});
@@ -117,8 +119,27 @@ export class VaultSession {
       return value;
     });
     this.generationValue++;
-    if (checkpoint) await writeLogHead(this.paths.logHead, checkpoint);
+    if (checkpoint) await writeLogHead(this.paths.logHead, checkpoint, { force: options.acknowledge === true });
     return result;
+  }
+
+  /**
+   * Refuses to write while the log does not match its head (log.head missing, damaged, ahead of
+   * the log after a rollback, or re-signed): a write would move the head on and the evidence
+   * would clear itself. Checked inside the write transaction, so no other writer moves either.
+   */
+  private async assertHeadIntact(db: ReadableDb): Promise<void> {
+    const check = checkLogHead(db, this.vaultId, await readLogHead(this.paths.logHead));
+    if (check.ok) return;
+    throw new CustodianError(
+      'log_tampered',
+      `Nothing is written while the audit log does not match its head: ${String(check.reason)}. An administrator who has looked into it records that in the log: custodian log acknowledge VAULT --reason "...".`,
+    );
+  }
+
+  /** Whether a write would be accepted now: the key chain has begun and the log matches its head. */
+  async writable(): Promise<boolean> {
+    return this.read(async (db) => chainBegun(db) !== false && checkLogHead(db, this.vaultId, await readLogHead(this.paths.logHead)).ok);
   }
 
   /**
@@ -130,6 +151,7 @@ export class VaultSession {
     this.assertOpen();
     let checkpoint: Checkpoint | undefined;
     const result = await this.database.transaction(async (db) => {
+      await this.assertHeadIntact(db);
       const appender = AuditAppender.open(db, this.vaultId, this.signer());
       const value = await work(db, (events) => {
         appender.append(events);
