@@ -61,13 +61,14 @@ export function createCore(options: CoreOptions): Core {
     'custodian:vault.verifyLog': async () => {
       const session = vaults.current();
       session.require('log.verify', 'verify the audit log');
-      const { ok, size, checkpoints, signers, problem, genesis } = await session.verifyLog();
+      const { ok, size, checkpoints, signers, problem, genesis, blobs } = await session.verifyLog();
       return {
         ok,
         size,
         checkpoints,
         signers,
         problem,
+        evidenceChecked: blobs?.checked ?? 0,
         genesis: genesis && { user: genesis.user, fingerprint: genesis.fingerprint },
         anchored: session.logAnchored,
       };

@@ -220,4 +220,19 @@ describe('audit log tamper evidence', () => {
       await again.lock();
     }
   });
+
+  it('a head one checkpoint behind (a writer stopped between commit and log.head) is not tampering: the next write moves it on', async () => {
+    const older = readFileSync(`${dir}/log.head`, 'utf8');
+    const session = await openVault(dir, { user: ADMIN, passphrase: Buffer.from(ADMIN_PASSPHRASE) });
+    try {
+      await session.record([{ action: 'test.committed', target: 'x' }]);
+      writeFileSync(`${dir}/log.head`, older); // as if the process died before writing the head
+      expect(await session.logIntegrity()).toMatchObject({ ok: true });
+      await session.record([{ action: 'test.next', target: 'y' }]);
+      expect(await session.verifyLog()).toMatchObject({ ok: true, size: 11 });
+    } finally {
+      await session.lock();
+    }
+    expect(readFileSync(`${dir}/log.head`, 'utf8')).toMatch(/^custodian\/vault\/\S+\n11\n/);
+  });
 });

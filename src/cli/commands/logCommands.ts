@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { LogAnchors, LogVerification } from '../../core/audit/verifyLog';
+import type { BlobProgress, BlobVerification } from '../../core/evidence/verifyBlobs';
 import type { VaultSession } from '../../core/vault/vaultSession';
 import { custodianError } from '../errors';
 import { say, sayJson } from '../output';
@@ -11,12 +12,25 @@ interface VerifyFlags extends UnlockFlags {
   json?: boolean;
   trusted?: string;
   since?: string;
+  /** Commander's `--no-blobs`. */
+  blobs: boolean;
 }
 
-/** Verifies the whole log; fails (exit 4) with the first problem, so nothing is printed from a broken log. */
-async function verified(session: VaultSession, anchors: LogAnchors = {}): Promise<LogVerification> {
+/** On a terminal, one self-overwriting line on stderr; nothing when piped (stderr is for errors). */
+function blobProgress(progress: BlobProgress): void {
+  if (!process.stderr.isTTY) return;
+  const share = progress.totalBytes > 0 ? Math.floor((100 * progress.bytes) / progress.totalBytes) : 100;
+  process.stderr.write(`\revidence: ${String(progress.done)}/${String(progress.total)} files, ${String(share)}%`);
+  if (progress.done === progress.total) process.stderr.write('\n');
+}
+
+/**
+ * Verifies the whole log (and, with `blobs`, every evidence blob); fails (exit 4) with the first
+ * problem, so nothing is printed from a broken log.
+ */
+async function verified(session: VaultSession, anchors: LogAnchors = {}, blobs = false): Promise<LogVerification & { blobs: BlobVerification | null }> {
   session.require('log.verify', 'verify the audit log');
-  const result = await session.verifyLog(anchors);
+  const result = await session.verifyLog(anchors, { blobs, onBlobProgress: blobProgress });
   if (!result.ok) {
     const where = result.problem?.seq !== null && result.problem?.seq !== undefined ? ` at entry ${String(result.problem.seq)}` : '';
     throw await custodianError('log_tampered', `audit log verification failed${where}: ${result.problem?.reason ?? 'unknown problem'}`);
@@ -58,22 +72,24 @@ export function registerLogCommands(program: Command): void {
     log
       .command('verify')
       .description(
-        'recompute the log, walk its key chain and check every signed checkpoint; exit 0 if intact. ' +
+        'recompute the log, walk its key chain, check every signed checkpoint and every evidence blob; exit 0 if intact. ' +
           'Without --trusted or --since this proves internal consistency only.',
       )
       .argument('<vault>'),
   )
     .option('--trusted <file>', 'the genesis key you kept: `log fingerprint` output (allowed_signers) or SHA256: fingerprints')
     .option('--since <file>', 'a checkpoint you kept (`log checkpoint` output): prove the log still extends it')
+    .option('--no-blobs', 'skip decrypting and hashing every evidence file (checked by default)')
     .option('--json', 'machine-readable output')
     .action(async (vault: string, flags: VerifyFlags) => {
       const anchors = await anchorsFrom(flags);
-      const result = await withVault(vault, flags, (session) => verified(session, anchors));
+      const result = await withVault(vault, flags, (session) => verified(session, anchors, flags.blobs));
       if (flags.json) {
         sayJson(result);
         return;
       }
       say(`ok: ${String(result.size)} entries, ${String(result.checkpoints)} signed checkpoints, root ${result.root}`);
+      if (result.blobs) say(`evidence: ${String(result.blobs.checked)} files present, decrypted with their own keys, size and SHA-256 as recorded`);
       if (result.genesis) say(`key chain: ${String(result.keys.length)} keys from genesis ${result.genesis.fingerprint} (${result.genesis.user})`);
       if (result.legacyEntries > 0) say(`entries 0-${String(result.legacyEntries - 1)} predate the key chain: their checkpoints sign neither signer nor time`);
       if (result.anchored.trusted) say('anchored: the genesis key is one you trust (--trusted)');

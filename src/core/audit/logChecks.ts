@@ -1,6 +1,7 @@
 import type { VaultDatabase } from '../db/database';
 import { checkLogHead } from './checkLogHead';
 import { keyFingerprint } from './keyChain';
+import type { BlobVerification } from '../evidence/verifyBlobs';
 import type { TrustedKeys } from './trustedKeys';
 import { readLogHead } from './logHead';
 import { verifyLog } from './verifyLog';
@@ -44,9 +45,12 @@ export class LogChecks {
    * Recomputes the whole tree and checks it against log.head, every checkpoint and `anchors`
    * (by default, the genesis fingerprint given to trustGenesis).
    */
-  async verify(anchors: LogAnchors = {}): Promise<LogVerification> {
+  async verify(anchors: LogAnchors = {}, blobs?: () => Promise<BlobVerification>): Promise<LogVerification & { blobs: BlobVerification | null }> {
     const withTrusted = anchors.trusted || !this.trusted ? anchors : { ...anchors, trusted: this.trusted };
-    const result = await this.verifyNow(withTrusted);
+    const log = await this.verifyNow(withTrusted);
+    const checked = blobs ? await blobs() : null;
+    const first = checked?.problems[0];
+    const result = { ...log, blobs: checked, ...(log.ok && first ? { ok: false, problem: { seq: null, reason: first.reason } } : {}) };
     this.lastFull = { ok: result.ok, reason: result.problem?.reason ?? null };
     return result;
   }
@@ -80,7 +84,7 @@ export class LogChecks {
         return { ok: false, reason: "the log's genesis key is not the one kept for this vault on this computer (the log was rewritten)" };
       return check;
     });
-    if (!quick.ok) return { ...quick, full: false, anchored };
+    if (!quick.ok) return { ok: false, reason: quick.reason, full: false, anchored };
     if (this.lastFull && !this.lastFull.ok) return { ok: false, reason: this.lastFull.reason, full: true, anchored };
     return { ok: true, reason: null, full: this.lastFull !== null, anchored };
   }

@@ -4,6 +4,8 @@ import { AuditAppender } from '../audit/auditAppender';
 import type { AuditEvent } from '../audit/auditLog';
 import { chainBegun } from '../audit/keyChain';
 import type { ChainMember } from '../audit/keyChain';
+import { verifyBlobs } from '../evidence/verifyBlobs';
+import type { BlobProgress, BlobVerification } from '../evidence/verifyBlobs';
 import type { Checkpoint } from '../audit/checkpoint';
 import { checkLogHead } from '../audit/checkLogHead';
 import { readLogHead, writeLogHead } from '../audit/logHead';
@@ -130,6 +132,8 @@ export class VaultSession {
    */
   private async assertHeadIntact(db: ReadableDb): Promise<void> {
     const check = checkLogHead(db, this.vaultId, await readLogHead(this.paths.logHead));
+    // A writer that stopped between commit and log.head left the head one checkpoint behind.
+    if (check.behind?.format === 2) await writeLogHead(this.paths.logHead, check.behind);
     if (check.ok) return;
     throw new CustodianError(
       'log_tampered',
@@ -198,9 +202,20 @@ export class VaultSession {
   }
 
   /** The full audit-log verification (`log verify`). */
-  verifyLog(anchors: LogAnchors = {}): Promise<LogVerification> {
+  verifyLog(
+    anchors: LogAnchors = {},
+    options: { blobs?: boolean; onBlobProgress?: (progress: BlobProgress) => void; signal?: AbortSignal } = {},
+  ): Promise<LogVerification & { blobs: BlobVerification | null }> {
     this.assertOpen();
-    return this.logChecks.verify(anchors);
+    const blobs =
+      options.blobs === false
+        ? undefined
+        : () =>
+            verifyBlobs(this, {
+              ...(options.onBlobProgress ? { onProgress: options.onBlobProgress } : {}),
+              ...(options.signal ? { signal: options.signal } : {}),
+            });
+    return this.logChecks.verify(anchors, blobs);
   }
 
   /** The genesis fingerprint kept outside the vault for it (app settings), or null for none. */

@@ -121,6 +121,8 @@ export const contract = {
       checkpoints: z.number().int(),
       signers: z.array(z.string()),
       problem: z.object({ seq: z.number().int().nullable(), reason: z.string() }).nullable(),
+      /** Evidence blobs decrypted and hashed against their records (a full verification reads them all). */
+      evidenceChecked: z.number().int(),
       /** The key that began the log's key chain; null for a log made before the chain. */
       genesis: z.object({ user: z.string(), fingerprint: z.string() }).nullable(),
       /** Checked against the genesis fingerprint this computer keeps for the vault (else internal consistency only). */

@@ -47,7 +47,7 @@ export function AuditLogScreen() {
         {result && (
           <Alert mt="sm" color={result.ok ? 'teal' : 'red'} role="status" title={result.ok ? 'Intact' : 'Tampering detected'} data-testid="log-result">
             {result.ok
-              ? `${String(result.size)} entries, ${String(result.checkpoints)} signed checkpoint${result.checkpoints === 1 ? '' : 's'} (signed by ${result.signers.join(', ')}). `
+              ? `${String(result.size)} entries, ${String(result.checkpoints)} signed checkpoint${result.checkpoints === 1 ? '' : 's'} (signed by ${result.signers.join(', ')}); ${String(result.evidenceChecked)} evidence file${result.evidenceChecked === 1 ? '' : 's'} decrypted and matched to ${result.evidenceChecked === 1 ? 'its record' : 'their records'}. `
               : `${result.problem?.reason ?? 'Unknown problem'}${result.problem?.seq !== null && result.problem?.seq !== undefined ? ` (entry ${String(result.problem.seq)})` : ''}. `}
             <span data-testid="log-anchor">
               {result.anchored
