@@ -178,7 +178,7 @@ export async function listEvidence(session: VaultSession): Promise<EvidenceMeta[
  * @throws CustodianError('blob_tampered') if the blob fails authentication or its hash.
  */
 export async function readEvidence(session: VaultSession, id: string, destination: Writable, reason?: string): Promise<EvidenceMeta> {
-  session.require('evidence.read', 'read evidence');
+  session.require('evidence.decrypt', 'open original evidence files (auditors receive evidence redacted, in audit packets)');
   const row = await findRow(session, id);
   await session.record([{ action: 'evidence.decrypt', target: id, reason: reason ?? null }]);
   const identity = decodeIdentity(await ageIdentityOf(session, id));

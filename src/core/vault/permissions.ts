@@ -6,6 +6,8 @@ export type Permission =
   | 'users.manage'
   | 'evidence.add'
   | 'evidence.read'
+  /** Decrypt an original evidence file. Auditors have none: they get evidence as packets give it, redacted. */
+  | 'evidence.decrypt'
   | 'evidence.delete'
   | 'recovery.export'
   | 'recovery.replace'
@@ -21,6 +23,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'users.manage',
     'evidence.add',
     'evidence.read',
+    'evidence.decrypt',
     'evidence.delete',
     'recovery.export',
     'recovery.replace',
@@ -34,6 +37,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   officer: [
     'evidence.add',
     'evidence.read',
+    'evidence.decrypt',
     'evidence.delete',
     'backup.create',
     'log.verify',
@@ -42,7 +46,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'requirements.manage',
     'evidence.review',
   ],
-  reviewer: ['evidence.read', 'log.verify', 'records.read', 'evidence.review'],
+  reviewer: ['evidence.read', 'evidence.decrypt', 'log.verify', 'records.read', 'evidence.review'],
   auditor: ['evidence.read', 'log.verify', 'records.read'],
 };
 
