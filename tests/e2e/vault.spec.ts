@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, saveScreenshot, test } from './fixtures';
@@ -119,12 +119,15 @@ test('a vault this computer keeps no fingerprint for says so, and keeps the one 
   await page.getByLabel('To confirm, type the last group of the key').fill(groups[groups.length - 1] ?? '');
   await page.getByRole('button', { name: 'Continue to the vault' }).click();
   await page.getByRole('button', { name: 'Lock' }).click();
+  await expect(page.getByRole('button', { name: 'Unlock Elsewhere' })).toBeVisible();
 
-  // As if the vault had been made on another computer: this one keeps no anchor for it.
+  // As if the vault had been made on another computer: this one keeps no anchor for it. Written
+  // atomically, as the app writes it (a reader must never see half a file).
   const settingsFile = join(harness.dataDir, 'settings.json');
   const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as { anchors: Record<string, string> };
   expect(Object.values(settings.anchors)).toContain(genesis);
-  writeFileSync(settingsFile, JSON.stringify({ ...settings, anchors: {} }));
+  writeFileSync(`${settingsFile}.tmp`, JSON.stringify({ ...settings, anchors: {} }));
+  renameSync(`${settingsFile}.tmp`, settingsFile);
 
   await page.getByRole('button', { name: 'Unlock Elsewhere' }).click();
   const unlock = page.getByRole('dialog', { name: 'Unlock Elsewhere' });
