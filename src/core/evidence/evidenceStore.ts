@@ -116,9 +116,6 @@ export async function addEvidence(session: VaultSession, input: AddEvidenceInput
     wipe(identity.privateKey);
     throw error;
   }
-  await rename(tempPath, finalPath);
-  await syncDirectory(dirname(finalPath));
-
   const meta: EvidenceMeta = {
     id: randomUUID(),
     fileName,
@@ -132,7 +129,12 @@ export async function addEvidence(session: VaultSession, input: AddEvidenceInput
   const ageIdentity = encodeIdentity(identity.privateKey);
   wipe(identity.privateKey);
   try {
-    await session.mutate((db) => {
+    await session.mutate(async (db) => {
+      // Placed under its final name only while holding the write lock that commits its row: an
+      // orphan sweep in another process (sweepOrphans) never sees a final blob without a row
+      // unless its writer died.
+      await rename(tempPath, finalPath);
+      await syncDirectory(dirname(finalPath));
       db.run(
         'INSERT INTO evidence (id, blob_name, age_identity, sha256, size, file_name, media_type, person_id, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [meta.id, blobName, ageIdentity, meta.sha256, meta.size, meta.fileName, meta.mediaType, meta.personId, session.principal.userId, meta.addedAt],
@@ -140,6 +142,7 @@ export async function addEvidence(session: VaultSession, input: AddEvidenceInput
       return { result: undefined, events: [{ action: 'evidence.add', target: meta.id, after: stateHash(meta) }] };
     });
   } catch (error) {
+    await rm(tempPath, { force: true });
     await rm(finalPath, { force: true });
     throw error;
   }

@@ -12,9 +12,19 @@ export async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-/** A temp name next to `file`, recognisable by the orphan sweep. */
+/**
+ * A temp name next to `file`, recognisable by the orphan sweep, naming the writing process: the
+ * sweep removes it only once that process is gone (parseTempName, sweepOrphans).
+ */
 export function tempNameFor(file: string): string {
-  return join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  return join(dirname(file), `.${basename(file)}.${String(process.pid)}-${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** @returns the writing process's id of a tempNameFor name, 0 for an older unnamed one, null if it is none. */
+export function parseTempName(name: string): number | null {
+  const match = /^\..+\.(?:(\d+)-)?[0-9a-f]{12}\.tmp$/.exec(name);
+  if (!match) return null;
+  return match[1] ? Number(match[1]) : 0;
 }
 
 /**
