@@ -232,7 +232,18 @@ export class VaultDatabase {
   transaction<T>(work: (db: WritableDb) => T | Promise<T>): Promise<T> {
     return this.enqueue(async () => {
       let live = true;
-      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        // Waits up to the driver's busy timeout (5 s) for another process's write to finish.
+        this.db.exec('BEGIN IMMEDIATE');
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 'SQLITE_BUSY') {
+          throw new CustodianError(
+            'conflict',
+            'The vault is in use: another Custodian process (an import, perhaps) is writing to it. Try again when it has finished.',
+          );
+        }
+        throw error;
+      }
       try {
         const result = await work(this.handle(() => live, true));
         live = false;

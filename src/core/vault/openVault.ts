@@ -117,7 +117,12 @@ export async function openSession(paths: VaultPaths, header: VaultHeader, opened
     // A vault made before the key chain, or whose log does not match its head, takes no writes
     // until an administrator acts: the sweep then goes unrecorded rather than refusing the unlock.
     if (swept.removed > 0 && (await session.writable())) {
-      await session.record([{ action: 'vault.sweep', reason: `removed ${String(swept.removed)} orphaned or temporary file(s) left by an interrupted write` }]);
+      // Another process writing (conflict) leaves the sweep unrecorded, not the unlock refused.
+      await session
+        .record([{ action: 'vault.sweep', reason: `removed ${String(swept.removed)} orphaned or temporary file(s) left by an interrupted write` }])
+        .catch((error: unknown) => {
+          if (!(error instanceof CustodianError && error.code === 'conflict')) throw error;
+        });
     }
     return session;
   } catch (error) {

@@ -31,6 +31,10 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
  */
 export async function migrate(database: VaultDatabase, migrations: readonly Migration[] = MIGRATIONS): Promise<{ from: number; to: number }> {
   const target = migrations[migrations.length - 1]?.version ?? 0;
+  // Read first, without the write lock: a vault already at this schema (every unlock but the
+  // first after an update) must open while another process writes to it.
+  const current = await database.read((db) => db.get<{ user_version: number }>('PRAGMA user_version')?.user_version ?? 0);
+  if (current === target) return { from: current, to: current };
   const result = await database.transaction((db) => {
     const row = db.get<{ user_version: number }>('PRAGMA user_version');
     const from = row?.user_version ?? 0;
