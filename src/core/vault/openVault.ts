@@ -9,7 +9,7 @@ import type { OpenedSlot } from './keySlots';
 import { openPassphraseSlot, openRecoverySlot, publicKeyBase64 } from './keySlots';
 import { parseRecoveryKey } from './recoveryKey';
 import type { Clock } from './unlockThrottle';
-import { recordFailure, recordSuccess, systemClock, waitForTurn } from './unlockThrottle';
+import { recordFailure, recordSuccess, systemClock, waitForTurn, withAttemptLock } from './unlockThrottle';
 import { readHeader, verifyHeaderMac } from './vaultHeader';
 import type { VaultHeader } from './vaultHeader';
 import { vaultPaths } from './vaultPaths';
@@ -40,32 +40,38 @@ export async function openVault(dir: string, credential: Credential, options: Un
   const clock = options.clock ?? systemClock;
   const paths = vaultPaths(dir);
   const header = await readHeader(paths.header);
-  await waitForTurn(paths.attempts, clock);
-
-  let opened: OpenedSlot;
-  try {
-    if ('recoveryKey' in credential) {
-      const key = parseRecoveryKey(credential.recoveryKey);
+  // Every attempt, in any process, one after another (withAttemptLock): the waits add up.
+  const opened = await withAttemptLock(
+    paths.attempts,
+    async () => {
+      await waitForTurn(paths.attempts, clock);
+      let unlocked: OpenedSlot;
       try {
-        opened = openRecoverySlot(header.vaultId, header.slots, key);
-      } finally {
-        wipe(key);
+        if ('recoveryKey' in credential) {
+          const key = parseRecoveryKey(credential.recoveryKey);
+          try {
+            unlocked = openRecoverySlot(header.vaultId, header.slots, key);
+          } finally {
+            wipe(key);
+          }
+        } else {
+          unlocked = await openPassphraseSlot(header.vaultId, header.slots, credential.user, credential.passphrase);
+        }
+      } catch (error) {
+        if (error instanceof CustodianError && error.code === 'wrong_passphrase') await recordFailure(paths.attempts, clock);
+        throw error;
       }
-    } else {
-      opened = await openPassphraseSlot(header.vaultId, header.slots, credential.user, credential.passphrase);
-    }
-  } catch (error) {
-    if (error instanceof CustodianError && error.code === 'wrong_passphrase') await recordFailure(paths.attempts, clock);
-    throw error;
-  }
-
-  try {
-    verifyHeaderMac(opened.dataKey, header);
-    await recordSuccess(paths.attempts);
-  } catch (error) {
-    wipe(opened.dataKey);
-    throw error;
-  }
+      try {
+        verifyHeaderMac(unlocked.dataKey, header);
+        await recordSuccess(paths.attempts);
+      } catch (error) {
+        wipe(unlocked.dataKey);
+        throw error;
+      }
+      return unlocked;
+    },
+    clock,
+  );
   return openSession(paths, header, opened);
 }
 

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
 import { writeFileAtomic } from '../fs/atomicWrite';
 
 // Repeated failed unlocks are slowed: after n failures the next attempt waits 2^(n-1) s
@@ -58,6 +58,51 @@ export async function recordFailure(file: string, clock: Clock = systemClock): P
   const next = { failures: state.failures + 1, lastFailureAt: clock.now() };
   await writeFileAtomic(file, JSON.stringify(next));
   return next.failures;
+}
+
+/** Whether process `pid` still runs on this machine. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const LOCK_POLL_MS = 25;
+// Each queued attempt holds the lock for at most the delay due (5 minutes) plus one derivation.
+const LOCK_GIVE_UP_MS = 10 * 60 * 1000;
+
+/**
+ * Runs one unlock attempt (wait for its turn, derive, record the outcome) while holding
+ * `<attempts file>.lock`, so attempts from any number of processes (or of one) happen one after
+ * another: each waits the delay the failures before it earned, and no failure is lost to a
+ * concurrent read-modify-write of the counter. A lock whose process is gone is taken over.
+ */
+export async function withAttemptLock<T>(file: string, attempt: () => Promise<T>, clock: Clock = systemClock): Promise<T> {
+  const lock = `${file}.lock`;
+  const started = clock.now();
+  for (;;) {
+    try {
+      const handle = await open(lock, 'wx', 0o600);
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
+      // An empty file is a lock being written this instant: wait, as for a live owner.
+      if (Number.isInteger(owner) && owner > 0 && !alive(owner)) await rm(lock, { force: true });
+      else if (clock.now() - started > LOCK_GIVE_UP_MS) throw new Error('another unlock attempt has held the vault for ten minutes');
+      else await clock.sleep(LOCK_POLL_MS);
+    }
+  }
+  try {
+    return await attempt();
+  } finally {
+    await rm(lock, { force: true });
+  }
 }
 
 export async function recordSuccess(file: string): Promise<void> {
