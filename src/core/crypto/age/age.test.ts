@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AgeDecryptStream } from './ageDecrypt';
 import { AgeEncryptStream } from './ageEncrypt';
 import { CHUNK_SIZE } from './ageFormat';
-import { decodeIdentity, decodeRecipient, encodeIdentity, encodeRecipient, generateX25519 } from './x25519';
+import { decodeIdentity, decodeRecipient, encodeIdentity, encodeRecipient, generateX25519, privateKeyFromRaw, rawPublicKey } from './x25519';
 
 async function encrypt(plaintext: Buffer, recipient: Buffer, pieces = 1): Promise<Buffer> {
   const step = Math.max(1, Math.ceil(plaintext.length / pieces));
@@ -48,14 +48,13 @@ describe('age identities', () => {
     expect(decodeRecipient(recipient)).toEqual(publicKey);
   });
 
-  it('matches age-keygen: the recipient printed for a known identity', () => {
-    if (!hasAge) return;
+  it.skipIf(!hasAge && !process.env.CI)('derives from an age-keygen identity the recipient age-keygen -y prints (skipped: no age-keygen)', () => {
     const keyFile = join(work, 'keygen.txt');
     spawnSync('age-keygen', ['-o', keyFile]);
     const identityLine = spawnSync('grep', ['^AGE-SECRET-KEY', keyFile], { encoding: 'utf8' }).stdout.trim();
     const recipient = spawnSync('age-keygen', ['-y', keyFile], { encoding: 'utf8' }).stdout.trim();
-    const { publicKey } = { publicKey: decodeRecipient(recipient) };
-    const ours = encodeRecipient(publicKey);
+    // Ours from the identity alone: decode, derive the public key, encode.
+    const ours = encodeRecipient(rawPublicKey(privateKeyFromRaw(decodeIdentity(identityLine))));
     expect(ours).toBe(recipient);
     expect(encodeIdentity(decodeIdentity(identityLine))).toBe(identityLine);
   });
