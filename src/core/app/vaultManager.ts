@@ -5,6 +5,7 @@ import { CustodianError } from '../../shared/errors';
 import type { Role } from '../../shared/roles';
 import type { CreateVaultOptions } from '../vault/createVault';
 import { createVault } from '../vault/createVault';
+import { wipe } from '../crypto/wipe';
 import { openVault } from '../vault/openVault';
 import type { Credential } from '../vault/openVault';
 import type { VaultSession } from '../vault/vaultSession';
@@ -69,6 +70,8 @@ export class VaultManager {
   private lastActivity: number;
   private timer: NodeJS.Timeout | undefined;
   private autoLockMinutes = 10;
+  /** The tail of the adopt/lock queue. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: VaultManagerOptions) {
     this.settings = new SettingsStore(options.dataDir);
@@ -133,8 +136,22 @@ export class VaultManager {
     return { vaultId: session.vaultId, name: vaultDisplayName(session.paths.dir), user: session.principal.name, role: session.principal.role };
   }
 
-  private async adopt(session: VaultSession, genesisFingerprint?: string): Promise<VaultInfo> {
-    await this.lock();
+  /**
+   * Makes `session` the open vault. Adoptions and locks run one at a time (`serial`): two
+   * unlocks finishing together must not both keep a session and an auto-lock timer.
+   */
+  private adopt(session: VaultSession, genesisFingerprint?: string): Promise<VaultInfo> {
+    return this.serial(() => this.adoptNow(session, genesisFingerprint));
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(work, work);
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
+
+  private async adoptNow(session: VaultSession, genesisFingerprint?: string): Promise<VaultInfo> {
+    await this.lockNow();
     this.session = session;
     if (genesisFingerprint) await this.settings.update((s) => ({ ...s, anchors: { ...s.anchors, [session.vaultId]: genesisFingerprint } }));
     const settings = await this.settings.load();
@@ -161,11 +178,13 @@ export class VaultManager {
       throw new CustodianError('validation_failed', 'Vault names are 1-64 letters, digits, spaces, dots, dashes or underscores.');
     }
     const dir = join(this.pathFor(input.location, 'parentFolder'), `${name}.custodian`);
-    const created = await createVault(dir, {
-      user: input.user,
-      passphrase: Buffer.from(input.passphrase),
-      ...(this.options.kdf ? { kdf: this.options.kdf } : {}),
-    });
+    const passphrase = Buffer.from(input.passphrase);
+    let created: Awaited<ReturnType<typeof createVault>>;
+    try {
+      created = await createVault(dir, { user: input.user, passphrase, ...(this.options.kdf ? { kdf: this.options.kdf } : {}) });
+    } finally {
+      wipe(passphrase);
+    }
     return {
       vault: await this.adopt(created.session, created.genesisFingerprint),
       recoveryKey: created.recoveryKey,
@@ -200,7 +219,11 @@ export class VaultManager {
     const dir = this.pathFor(input.location, 'vaultFolder');
     const credential: Credential =
       'recoveryKey' in input ? { recoveryKey: input.recoveryKey } : { user: input.user, passphrase: Buffer.from(input.passphrase) };
-    return this.adopt(await openVault(dir, credential));
+    try {
+      return await this.adopt(await openVault(dir, credential));
+    } finally {
+      if ('passphrase' in credential) wipe(credential.passphrase);
+    }
   }
 
   /**
@@ -230,7 +253,11 @@ export class VaultManager {
   }
 
   /** Wipes the key and closes the database. Safe to call at any time. */
-  async lock(): Promise<void> {
+  lock(): Promise<void> {
+    return this.serial(() => this.lockNow());
+  }
+
+  private async lockNow(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     const session = this.session;
