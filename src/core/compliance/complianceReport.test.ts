@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeVault, tempDir } from '../../../tests/support/tempVault';
+import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../../../tests/support/tempVault';
+import { openVault } from '../vault/openVault';
 import { addEvidence } from '../evidence/evidenceStore';
 import { importFile } from '../import/importFile';
 import type { VaultSession } from '../vault/vaultSession';
@@ -51,6 +52,22 @@ afterEach(async () => {
 });
 
 describe('complianceReport', () => {
+  it('sees records another process committed since the last report (the cache follows the vault, not the session)', async () => {
+    await enableFramework(session, 'osha-bbp');
+    const before = await complianceReport(session, { asOf: '2025-01-15' });
+    expect(before.frameworks[0]?.requirements[0]?.counts).toMatchObject({ never_trained: 1 });
+    // "Another process": a second session on its own connection, as the CLI would be.
+    const other = await openVault(session.paths.dir, { user: ADMIN, passphrase: Buffer.from(ADMIN_PASSPHRASE) });
+    try {
+      const csv = 'Employee ID,Course Code,Course Title,Completion Date,Score,Result\nE3,BBP,Bloodborne Pathogens,2024-12-01,88,Passed\n';
+      expect((await importFile(other, file('late.csv', csv))).committed).toBe(true);
+    } finally {
+      await other.lock();
+    }
+    const after = await complianceReport(session, { asOf: '2025-01-15' });
+    expect(after.frameworks[0]?.requirements[0]?.counts).not.toHaveProperty('never_trained');
+  });
+
   it('counts every status of an enabled pack as of a date, with the score and its components', async () => {
     await enableFramework(session, 'osha-bbp');
     const report = await complianceReport(session, { asOf: '2025-01-15', includePairs: true });

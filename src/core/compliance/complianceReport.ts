@@ -64,20 +64,22 @@ interface Loaded {
 }
 
 /**
- * What was read for a session, until its next change: the dashboard asks for the report, the
+ * What was read for a session, until the vault next changes (in this process or another): the dashboard asks for the report, the
  * trend and drill-downs in turn, and each would otherwise re-read every completion.
  */
-const cache = new WeakMap<VaultSession, { generation: number; loaded: Promise<Loaded> }>();
+const cache = new WeakMap<VaultSession, { stamp: string; loaded: Promise<Loaded> }>();
 
 /**
  * The session's data, read once per change. The promise is what is cached, so the dashboard's
  * report, trend and drill-down asked together read once.
  */
-function loadCached(session: VaultSession): Promise<Loaded> {
+async function loadCached(session: VaultSession): Promise<Loaded> {
+  // The stamp also moves when another process (the CLI, a second app) commits to the vault.
+  const stamp = await session.changeStamp();
   const known = cache.get(session);
-  if (known && known.generation === session.generation) return known.loaded;
+  if (known && known.stamp === stamp) return known.loaded;
   const loaded = session.read(load);
-  const entry = { generation: session.generation, loaded };
+  const entry = { stamp, loaded };
   cache.set(session, entry);
   // A failed read is not remembered: the next question tries again.
   loaded.catch(() => {

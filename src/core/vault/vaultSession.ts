@@ -82,6 +82,16 @@ export class VaultSession {
     return this.generationValue;
   }
 
+  /**
+   * Changes whenever anything is committed to the vault: by this session (generation) or by
+   * another process (SQLite's data_version, which moves when another connection commits). What a
+   * reader derived from the vault is good while the stamp stays the same.
+   */
+  async changeStamp(): Promise<string> {
+    const version = await this.read((db) => db.get<{ data_version: number }>('PRAGMA data_version')?.data_version ?? 0);
+    return `${String(this.generationValue)}:${String(version)}`;
+  }
+
   get isLocked(): boolean {
     return this.locked;
   }
