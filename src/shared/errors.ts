@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'vault_exists',
   'vault_not_found',
   'vault_tampered',
+  'disk_full',
   'unsupported_version',
   'log_tampered',
   'blob_tampered',

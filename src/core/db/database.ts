@@ -1,9 +1,23 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { chmodSync, closeSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { rm } from 'node:fs/promises';
 import Database from 'better-sqlite3-multiple-ciphers';
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { CustodianError } from '../../shared/errors';
+
+const DISK_FULL = 'The disk holding the vault is full: nothing was written. Free some space and try again.';
+const NEARLY_FULL_BYTES = 4 * 1024 * 1024;
+
+/** Whether the file system holding `file` has (almost) no room left. */
+function diskFull(file: string): boolean {
+  try {
+    const stats = statfsSync(dirname(file));
+    return stats.bavail * stats.bsize < NEARLY_FULL_BYTES;
+  } catch {
+    return false;
+  }
+}
 
 export type SqlValue = string | number | bigint | Buffer | null;
 export type SqlParams = readonly SqlValue[];
@@ -119,9 +133,26 @@ export class VaultDatabase {
     // Owner-only from the first byte (SQLite creates files 0644; -wal and -shm copy this mode).
     closeSync(openSync(file, 'a', 0o600));
     chmodSync(file, 0o600);
+    try {
+      return VaultDatabase.openWith(file, dataKey, false);
+    } catch (error) {
+      if (!diskFull(file)) throw error;
+      // SQLite cannot create the WAL index (-shm) on a full disk. In exclusive locking mode it
+      // keeps that index in memory, so the vault still opens for reading (stats, status,
+      // log verify); writes then fail as disk_full. Other processes wait while it is open.
+      try {
+        return VaultDatabase.openWith(file, dataKey, true);
+      } catch {
+        throw new CustodianError('disk_full', DISK_FULL);
+      }
+    }
+  }
+
+  private static openWith(file: string, dataKey: Uint8Array, exclusive: boolean): VaultDatabase {
     const db = new Database(file, nativeBinding ? { nativeBinding } : {});
     try {
       keyConnection(db, dataKey);
+      if (exclusive) db.pragma('locking_mode = EXCLUSIVE');
       try {
         db.prepare('SELECT count(*) AS n FROM sqlite_master').get();
       } catch {
@@ -236,6 +267,7 @@ export class VaultDatabase {
         // Waits up to the driver's busy timeout (5 s) for another process's write to finish.
         this.db.exec('BEGIN IMMEDIATE');
       } catch (error) {
+        if ((error as { code?: unknown }).code === 'SQLITE_FULL') throw new CustodianError('disk_full', DISK_FULL);
         if ((error as { code?: unknown }).code === 'SQLITE_BUSY') {
           throw new CustodianError(
             'conflict',
@@ -252,6 +284,8 @@ export class VaultDatabase {
       } catch (error) {
         live = false;
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        // All or nothing: the rollback above undid every row; say so in the user's words.
+        if ((error as { code?: unknown }).code === 'SQLITE_FULL') throw new CustodianError('disk_full', DISK_FULL);
         throw error;
       }
     });

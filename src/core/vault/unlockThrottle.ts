@@ -1,4 +1,4 @@
-import { open, readFile, rm } from 'node:fs/promises';
+import { open, readFile, rm, stat } from 'node:fs/promises';
 import { writeFileAtomic } from '../fs/atomicWrite';
 
 // Repeated failed unlocks are slowed: after n failures the next attempt waits 2^(n-1) s
@@ -56,8 +56,12 @@ export async function waitForTurn(file: string, clock: Clock = systemClock): Pro
 export async function recordFailure(file: string, clock: Clock = systemClock): Promise<number> {
   const state = await readState(file);
   const next = { failures: state.failures + 1, lastFailureAt: clock.now() };
-  await writeFileAtomic(file, JSON.stringify(next));
+  await writeFileAtomic(file, JSON.stringify(next)).catch(ignoreNoRoom);
   return next.failures;
+}
+
+function ignoreNoRoom(error: unknown): void {
+  if (!NO_ROOM.has(String((error as NodeJS.ErrnoException).code))) throw error;
 }
 
 /** Whether process `pid` still runs on this machine. */
@@ -71,6 +75,9 @@ function alive(pid: number): boolean {
 }
 
 const LOCK_POLL_MS = 25;
+const EMPTY_LOCK_STALE_MS = 5_000;
+/** Errors that mean the disk has no room (or takes no writes): the throttle steps aside. */
+const NO_ROOM = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
 // Each queued attempt holds the lock for at most the delay due (5 minutes) plus one derivation.
 const LOCK_GIVE_UP_MS = 10 * 60 * 1000;
 
@@ -86,14 +93,28 @@ export async function withAttemptLock<T>(file: string, attempt: () => Promise<T>
   for (;;) {
     try {
       const handle = await open(lock, 'wx', 0o600);
-      await handle.writeFile(String(process.pid));
+      try {
+        await handle.writeFile(String(process.pid));
+      } catch (error) {
+        await handle.close();
+        await rm(lock, { force: true });
+        // A full or read-only disk: no lock can be kept, and no failure counted either; the
+        // attempt still costs its Argon2id. Refusing would lock everyone out of a full disk.
+        if (NO_ROOM.has(String((error as NodeJS.ErrnoException).code))) return await attempt();
+        throw error;
+      }
       await handle.close();
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = String((error as NodeJS.ErrnoException).code);
+      if (NO_ROOM.has(code)) return await attempt();
+      if (code !== 'EEXIST') throw error;
       const owner = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
-      // An empty file is a lock being written this instant: wait, as for a live owner.
-      if (Number.isInteger(owner) && owner > 0 && !alive(owner)) await rm(lock, { force: true });
+      const age = clock.now() - ((await stat(lock).catch(() => null))?.mtimeMs ?? clock.now());
+      // An empty file is a lock being written this instant (wait, as for a live owner), unless
+      // it has been empty for seconds: its writer died between creating and writing it.
+      const stale = Number.isInteger(owner) && owner > 0 ? !alive(owner) : age > EMPTY_LOCK_STALE_MS;
+      if (stale) await rm(lock, { force: true });
       else if (clock.now() - started > LOCK_GIVE_UP_MS) throw new Error('another unlock attempt has held the vault for ten minutes');
       else await clock.sleep(LOCK_POLL_MS);
     }
@@ -107,5 +128,5 @@ export async function withAttemptLock<T>(file: string, attempt: () => Promise<T>
 
 export async function recordSuccess(file: string): Promise<void> {
   const state = await readState(file);
-  if (state.failures > 0) await writeFileAtomic(file, JSON.stringify({ failures: 0, lastFailureAt: 0 }));
+  if (state.failures > 0) await writeFileAtomic(file, JSON.stringify({ failures: 0, lastFailureAt: 0 })).catch(ignoreNoRoom);
 }
