@@ -139,8 +139,19 @@ export async function openPassphraseSlot(vaultId: string, slots: readonly KeySlo
   const kek = await deriveArgon2(passphrase, params);
   try {
     const opened = slot ? unwrapSlotSecrets(vaultId, slot, kek) : null;
-    if (!opened) throw new CustodianError('wrong_passphrase', WRONG_CREDENTIAL);
-    return opened;
+    if (opened) return opened;
+    // The signing seed is bound to the slot id and public key only; the data key also to the
+    // user name and kind. If the passphrase opens the seed but not the data key, the passphrase
+    // is right and the slot's recorded parameters were edited: tampering, not a wrong guess.
+    const seed = slot ? open(kek, slot.signing.wrappedSeed, signingAad(vaultId, slot.id, slot.signing.publicKey)) : null;
+    if (seed) {
+      wipe(seed);
+      throw new CustodianError(
+        'vault_tampered',
+        `The passphrase opens the key slot listed for ${user}, but the slot's recorded details were edited outside Custodian. Restore vault.header from a backup.`,
+      );
+    }
+    throw new CustodianError('wrong_passphrase', WRONG_CREDENTIAL);
   } finally {
     wipe(kek);
   }

@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../../../tests/support/tempVault';
 import { addEvidence, deleteEvidence, getEvidenceMeta, listEvidence, readEvidence } from '../evidence/evidenceStore';
 import { openVault } from './openVault';
+import { serializeHeader } from './vaultHeader';
+import type { VaultHeader } from './vaultHeader';
 import { sink } from '../../../tests/support/sink';
 
 let temp: ReturnType<typeof tempDir>;
@@ -17,6 +19,20 @@ afterEach(() => {
 });
 
 describe('vault lifecycle', () => {
+  it('a user name edited in the header is tampering (exit 4), not a failed attempt: the passphrase opens the slot, its details do not', async () => {
+    const { session, dir } = await makeVault(temp.dir);
+    await session.lock();
+    // Edited as an attacker would, in the exact form Custodian writes (the MAC cannot be redone).
+    const header = JSON.parse(readFileSync(join(dir, 'vault.header'), 'utf8')) as VaultHeader;
+    const edited = { ...header, slots: header.slots.map((slot) => (slot.kind === 'passphrase' && slot.user === ADMIN ? { ...slot, user: 'mallory' } : slot)) };
+    writeFileSync(join(dir, 'vault.header'), serializeHeader(edited));
+    await expect(openVault(dir, { user: 'mallory', passphrase: Buffer.from(ADMIN_PASSPHRASE) })).rejects.toMatchObject({ code: 'vault_tampered' });
+    expect(existsSync(join(dir, 'vault.attempts'))).toBe(false); // not counted as a wrong guess
+    // A wrong passphrase for that slot is still just wrong, and counted.
+    await expect(openVault(dir, { user: 'mallory', passphrase: Buffer.from('not the passphrase at all') })).rejects.toMatchObject({ code: 'wrong_passphrase' });
+    expect(JSON.parse(readFileSync(join(dir, 'vault.attempts'), 'utf8'))).toMatchObject({ failures: 1 });
+  });
+
   it('creates, locks and unlocks; evidence round-trips; the log verifies', async () => {
     const { session, recoveryKey, dir } = await makeVault(temp.dir);
     expect(recoveryKey).toMatch(/^([0-9A-Z]{5}-){10}[0-9A-Z]{5}$/);
