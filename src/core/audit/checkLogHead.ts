@@ -2,6 +2,8 @@ import type { ReadableDb } from '../db/database';
 import { logSize } from './auditLog';
 import type { Checkpoint } from './checkpoint';
 import { verifyCheckpointSignature } from './checkpoint';
+import { checkpointFromRow } from './checkpointRow';
+import type { CheckpointRow } from './checkpointRow';
 import type { StoredHead } from './logHead';
 import { headSize, resolveHead } from './logHead';
 import { MerkleFrontier } from './merkleFrontier';
@@ -16,17 +18,6 @@ export interface HeadCheck {
    * writing log.head. Not tampering; the next writer moves the head to this checkpoint.
    */
   behind: Checkpoint | null;
-}
-
-interface CheckpointRow {
-  size: number;
-  root: Buffer;
-  signer: string;
-  public_key: string;
-  signature: Buffer;
-  at: string;
-  format: 1 | 2;
-  ssh_signature: Buffer | null;
 }
 
 /**
@@ -56,17 +47,7 @@ export function checkLogHead(db: ReadableDb, vaultId: string, head: StoredHead |
       : problem('the newest checkpoint does not match the log head');
   }
   const atHead = db.get<{ root: Buffer }>('SELECT root FROM checkpoints WHERE size = ?', [checkpoint.size]);
-  const newest: Checkpoint = {
-    format: latest.format,
-    vaultId,
-    size: latest.size,
-    root: latest.root.toString('base64'),
-    signer: latest.signer,
-    at: latest.at,
-    publicKey: latest.public_key,
-    signature: latest.signature.toString('base64'),
-    sshSignature: latest.ssh_signature ? latest.ssh_signature.toString('base64') : null,
-  };
+  const newest = checkpointFromRow(vaultId, latest);
   if (!atHead?.root.equals(Buffer.from(checkpoint.root, 'base64')) || !keys.includes(newest.publicKey) || !verifyCheckpointSignature(newest)) {
     return problem(`the log has ${String(size)} entries, its head says ${String(headSize(head))}`);
   }

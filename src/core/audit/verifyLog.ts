@@ -3,6 +3,8 @@ import type { AuditEntry } from './auditLog';
 import { entryLeaf } from './auditLog';
 import type { Checkpoint, CheckpointNote } from './checkpoint';
 import { resolveCheckpointNote, verifyCheckpointSignature } from './checkpoint';
+import { checkpointFromRow } from './checkpointRow';
+import type { CheckpointRow } from './checkpointRow';
 import { KEY_ENDING_ACTIONS, KEY_ENROLL, KEY_RETIRE, keyFingerprint, parseKeyRef } from './keyChain';
 import type { StoredHead } from './logHead';
 import { headSize, resolveHead } from './logHead';
@@ -64,17 +66,6 @@ interface LogRow {
   leaf_hash: Buffer;
 }
 
-interface CheckpointRow {
-  size: number;
-  root: Buffer;
-  signer: string;
-  public_key: string;
-  signature: Buffer;
-  at: string;
-  format: 1 | 2;
-  ssh_signature: Buffer | null;
-}
-
 /**
  * Recomputes the whole log from its rows, walks the key chain and checks every signed checkpoint,
  * the head kept outside the database and, when given, anchors kept outside the vault.
@@ -123,7 +114,7 @@ export function verifyLog(db: ReadableDb, vaultId: string, head: StoredHead | nu
 
   /** Checks checkpoint `c` over entries [previousSize, c.size) and applies their key changes. */
   const checkCheckpoint = (c: CheckpointRow): LogProblem | null => {
-    const checkpoint = toCheckpoint(vaultId, c);
+    const checkpoint = checkpointFromRow(vaultId, c);
     const size = c.size;
     if (c.format === 1) {
       if (chain.genesis) return problemAt(previousSize, `checkpoint ${String(size)} is in the old format after the key chain began`);
@@ -206,7 +197,7 @@ export function verifyLog(db: ReadableDb, vaultId: string, head: StoredHead | nu
         if (problem) fail(problem.seq, problem.reason);
       }
       signers.add(c.signer);
-      latest = toCheckpoint(vaultId, c);
+      latest = checkpointFromRow(vaultId, c);
       previousSize = size;
       checkpointIndex++;
     }
@@ -270,19 +261,5 @@ export function verifyLog(db: ReadableDb, vaultId: string, head: StoredHead | nu
     legacyEntries,
     anchored,
     latest,
-  };
-}
-
-function toCheckpoint(vaultId: string, row: CheckpointRow): Checkpoint {
-  return {
-    format: row.format,
-    vaultId,
-    size: row.size,
-    root: row.root.toString('base64'),
-    signer: row.signer,
-    publicKey: row.public_key,
-    signature: row.signature.toString('base64'),
-    sshSignature: row.ssh_signature ? row.ssh_signature.toString('base64') : null,
-    at: row.at,
   };
 }

@@ -1,24 +1,15 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseTempName } from '../fs/atomicWrite';
+import { processAlive } from '../fs/processAlive';
 import type { VaultSession } from '../vault/vaultSession';
-
-/** Whether process `pid` still runs on this machine (signal 0 checks without signalling). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 const UNNAMED_TEMP_AGE_MS = 60 * 60_000;
 
 /** A temp file may go once the process writing it is gone (or, for an older unnamed one, after an hour). */
 async function staleTemp(path: string, pid: number): Promise<boolean> {
   if (pid === process.pid) return false;
-  if (pid > 0) return !alive(pid);
+  if (pid > 0) return !processAlive(pid);
   const info = await stat(path).catch(() => null);
   return info !== null && Date.now() - info.mtimeMs > UNNAMED_TEMP_AGE_MS;
 }

@@ -1,5 +1,6 @@
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { writeFileAtomic } from '../fs/atomicWrite';
+import { processAlive } from '../fs/processAlive';
 
 // Repeated failed unlocks are slowed: after n failures the next attempt waits 2^(n-1) s
 // (capped at 5 minutes) from the last failure. The count lives in a small file beside the
@@ -64,16 +65,6 @@ function ignoreNoRoom(error: unknown): void {
   if (!NO_ROOM.has(String((error as NodeJS.ErrnoException).code))) throw error;
 }
 
-/** Whether process `pid` still runs on this machine. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 const LOCK_POLL_MS = 25;
 const EMPTY_LOCK_STALE_MS = 5_000;
 /** Errors that mean the disk has no room (or takes no writes): the throttle steps aside. */
@@ -113,7 +104,7 @@ export async function withAttemptLock<T>(file: string, attempt: () => Promise<T>
       const age = clock.now() - ((await stat(lock).catch(() => null))?.mtimeMs ?? clock.now());
       // An empty file is a lock being written this instant (wait, as for a live owner), unless
       // it has been empty for seconds: its writer died between creating and writing it.
-      const stale = Number.isInteger(owner) && owner > 0 ? !alive(owner) : age > EMPTY_LOCK_STALE_MS;
+      const stale = Number.isInteger(owner) && owner > 0 ? !processAlive(owner) : age > EMPTY_LOCK_STALE_MS;
       if (stale) await rm(lock, { force: true });
       else if (clock.now() - started > LOCK_GIVE_UP_MS) throw new Error('another unlock attempt has held the vault for ten minutes');
       else await clock.sleep(LOCK_POLL_MS);
