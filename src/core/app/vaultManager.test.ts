@@ -1,11 +1,40 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ADMIN_PASSPHRASE, tempDir } from '../../../tests/support/tempVault';
+import type { VaultSession } from '../vault/vaultSession';
 import { VaultManager } from './vaultManager';
+
+/** Every session openVault hands out, so a test can see which ones were left open. */
+const opened: VaultSession[] = [];
+/** When set, openVault holds each session until this many are open: unlocks then finish together. */
+let barrier: { count: number; release: () => void; reached: Promise<void> } | null = null;
+vi.mock('../vault/openVault', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../vault/openVault')>();
+  return {
+    ...real,
+    openVault: async (...args: Parameters<typeof real.openVault>) => {
+      const session = await real.openVault(...args);
+      opened.push(session);
+      if (barrier) {
+        if (opened.length >= barrier.count) barrier.release();
+        await barrier.reached;
+      }
+      return session;
+    },
+  };
+});
+
+function finishTogether(count: number): void {
+  let release = () => {};
+  const reached = new Promise<void>((resolve) => (release = resolve));
+  barrier = { count, release, reached };
+}
 
 let temp: ReturnType<typeof tempDir>;
 beforeEach(() => {
   temp = tempDir();
+  opened.length = 0;
+  barrier = null;
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -95,5 +124,28 @@ describe('VaultManager', () => {
     await vi.advanceTimersByTimeAsync(5_000);
     expect(vaults.status().unlocked).toBeNull();
     expect(() => vaults.current()).toThrow(/locked/);
+  });
+
+  it('serialises unlocks: two finishing together leave one session and one auto-lock timer, and lock closes both', async () => {
+    const vaults = manager(() => Date.now());
+    const parent = (await vaults.chooseLocation('create'))?.token ?? '';
+    await vaults.create({ location: parent, name: 'First', user: 'alice', passphrase: ADMIN_PASSPHRASE });
+    await vaults.create({ location: parent, name: 'Second', user: 'alice', passphrase: ADMIN_PASSPHRASE });
+    await vaults.lock();
+    const recent = await vaults.recent();
+    expect(recent.map((r) => r.displayName).sort()).toEqual(['First', 'Second']);
+
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    finishTogether(2);
+    const both = await Promise.all(recent.map((r) => vaults.unlock({ location: r.token, user: 'alice', passphrase: ADMIN_PASSPHRASE })));
+    expect(opened).toHaveLength(2);
+    // The later adoption locked the earlier session; exactly one is open, with one timer.
+    expect(opened.filter((s) => !s.isLocked)).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(1);
+    expect(both.map((v) => v.name)).toContain(vaults.status().unlocked?.name);
+
+    await vaults.lock();
+    expect(opened.every((s) => s.isLocked)).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
