@@ -3,6 +3,7 @@ import { VaultManager } from './app/vaultManager';
 import type { DialogPort } from './app/vaultManager';
 import { EvidenceJobs } from './app/evidenceJobs';
 import { ImportJobs } from './app/importJobs';
+import { VerifyJobs } from './app/verifyJobs';
 import { runSelfTest } from './diagnostics/selfTest';
 import { previewFile } from './import/previewFile';
 import { queryCompletions } from './records/completionsQuery';
@@ -41,6 +42,7 @@ export function createCore(options: CoreOptions): Core {
   const vaults = new VaultManager({ dataDir: options.dataDir, dialogs: options.dialogs ?? noDialogs, ...(options.kdf ? { kdf: options.kdf } : {}) });
   const imports = new ImportJobs();
   const evidenceAdds = new EvidenceJobs();
+  const verifications = new VerifyJobs();
   const handlers: Handlers = {
     'custodian:app.info': () => Promise.resolve({ name: APP_NAME, version: APP_VERSION, offline: true as const }),
     'custodian:diagnostics.selfTest': () => Promise.resolve({ checks: runSelfTest(options.dataDir) }),
@@ -58,20 +60,11 @@ export function createCore(options: CoreOptions): Core {
       vaults.touch();
       return Promise.resolve({});
     },
-    'custodian:vault.verifyLog': async () => {
-      const session = vaults.current();
-      session.require('log.verify', 'verify the audit log');
-      const { ok, size, checkpoints, signers, problem, genesis, blobs } = await session.verifyLog();
-      return {
-        ok,
-        size,
-        checkpoints,
-        signers,
-        problem,
-        evidenceChecked: blobs?.checked ?? 0,
-        genesis: genesis && { user: genesis.user, fingerprint: genesis.fingerprint },
-        anchored: session.logAnchored,
-      };
+    'custodian:vault.verifyLog': () => Promise.resolve({ jobId: verifications.start(vaults.current()) }),
+    'custodian:vault.verifyStatus': ({ jobId }) => Promise.resolve(verifications.status(jobId, vaults.current())),
+    'custodian:vault.verifyCancel': ({ jobId }) => {
+      verifications.cancel(jobId, vaults.current());
+      return Promise.resolve({});
     },
     'custodian:vault.keepFingerprint': async ({ fingerprint }) => {
       await vaults.keepGenesisFingerprint(fingerprint);

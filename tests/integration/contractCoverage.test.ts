@@ -45,6 +45,8 @@ const SAMPLE_INPUTS: Record<Channel, unknown> = {
   'custodian:vault.status': {},
   'custodian:vault.touch': {},
   'custodian:vault.verifyLog': {},
+  'custodian:vault.verifyStatus': { jobId: 'nope' },
+  'custodian:vault.verifyCancel': { jobId: 'nope' },
   'custodian:vault.keepFingerprint': { fingerprint: 'SHA256:FyCCzudgeqKWRq7l9p7Ph7/Z9OsuamlqY8pmyzONISM' },
   'custodian:records.people': { offset: 0, limit: 50 },
   'custodian:records.completions': { offset: 0, limit: 50 },

@@ -33,9 +33,14 @@ class HashSink extends Writable {
   readonly hash = createHash('sha256');
   size = 0;
 
+  constructor(private readonly onBytes: (size: number) => void) {
+    super();
+  }
+
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.hash.update(chunk);
     this.size += chunk.length;
+    this.onBytes(this.size);
     callback();
   }
 }
@@ -58,7 +63,10 @@ export async function verifyBlobs(
   for (const row of rows) {
     options.signal?.throwIfAborted();
     const identityText = await session.read((db) => db.get<{ age_identity: string }>('SELECT age_identity FROM evidence WHERE id = ?', [row.id]));
-    const sink = new HashSink();
+    // Progress within a blob too: one large video must not freeze the bar.
+    const sink = new HashSink((size) =>
+      options.onProgress?.({ done: result.checked, total: rows.length, bytes: result.bytes + Math.min(size, row.size), totalBytes }),
+    );
     let identity: Buffer | null = null;
     try {
       identity = decodeIdentity(identityText?.age_identity ?? '');

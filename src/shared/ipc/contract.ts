@@ -113,22 +113,37 @@ export const contract = {
   },
   /** The user is active: postpones auto-lock. */
   'custodian:vault.touch': { input: empty, output: z.object({}) },
-  'custodian:vault.verifyLog': {
-    input: empty,
+  /** Starts a full verification of the log and every evidence blob, as a job (see verifyStatus). */
+  'custodian:vault.verifyLog': { input: empty, output: z.object({ jobId: z.string() }) },
+  'custodian:vault.verifyStatus': {
+    input: z.object({ jobId: z.string().min(1).max(64) }).strict(),
     output: z.object({
-      ok: z.boolean(),
-      size: z.number().int(),
-      checkpoints: z.number().int(),
-      signers: z.array(z.string()),
-      problem: z.object({ seq: z.number().int().nullable(), reason: z.string() }).nullable(),
-      /** Evidence blobs decrypted and hashed against their records (a full verification reads them all). */
-      evidenceChecked: z.number().int(),
-      /** The key that began the log's key chain; null for a log made before the chain. */
-      genesis: z.object({ user: z.string(), fingerprint: z.string() }).nullable(),
-      /** Checked against the genesis fingerprint this computer keeps for the vault (else internal consistency only). */
-      anchored: z.boolean(),
+      state: z.enum(['running', 'done', 'failed', 'cancelled']),
+      /** `log`: entries, checkpoints and key chain (not interruptible); `evidence`: blobs, `done` of `total`. */
+      phase: z.enum(['log', 'evidence']),
+      done: z.number().int(),
+      total: z.number().int(),
+      bytes: z.number().int(),
+      totalBytes: z.number().int(),
+      result: z
+        .object({
+          ok: z.boolean(),
+          size: z.number().int(),
+          checkpoints: z.number().int(),
+          signers: z.array(z.string()),
+          problem: z.object({ seq: z.number().int().nullable(), reason: z.string() }).nullable(),
+          /** Evidence blobs decrypted and hashed against their records (a full verification reads them all). */
+          evidenceChecked: z.number().int(),
+          /** The key that began the log's key chain; null for a log made before the chain. */
+          genesis: z.object({ user: z.string(), fingerprint: z.string() }).nullable(),
+          /** Checked against the genesis fingerprint this computer keeps for the vault (else internal consistency only). */
+          anchored: z.boolean(),
+        })
+        .nullable(),
+      error: z.object({ code: z.string(), message: z.string() }).nullable(),
     }),
   },
+  'custodian:vault.verifyCancel': { input: z.object({ jobId: z.string().min(1).max(64) }).strict(), output: z.object({}) },
   /**
    * Keeps the genesis fingerprint (from the vault's recovery sheet) on this computer, outside the
    * vault: every later check of the log runs against it. Refused unless the log verifies from it.
@@ -274,7 +289,8 @@ export const contract = {
   'custodian:import.status': {
     input: z.object({ jobId: z.string().min(1).max(64) }).strict(),
     output: z.object({
-      state: z.enum(['running', 'done', 'failed']),
+      /** A cancelled import is rolled back and ends `done` with `result.cancelled`; `cancelled` is kept for the job model. */
+      state: z.enum(['running', 'done', 'failed', 'cancelled']),
       rows: z.number().int(),
       result: importResult.nullable(),
       error: z.object({ code: z.string(), message: z.string() }).nullable(),

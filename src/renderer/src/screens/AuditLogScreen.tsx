@@ -1,7 +1,8 @@
-import { Alert, Button, Card, Code, Group, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
+import { Alert, Button, Card, Code, Group, Progress, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { SyntheticEvent } from 'react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { ChannelOutput } from '../../../shared/ipc/contract';
 import { call } from '../ipc/call';
 
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
@@ -11,14 +12,34 @@ const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
  * key's fingerprint (the anchor outside the vault); keep it from the recovery sheet if not.
  */
 export function AuditLogScreen() {
-  const verify = useMutation({ mutationFn: () => call(window.custodian.vault.verifyLog()) });
+  const client = useQueryClient();
+  const [jobId, setJobId] = useState<string | null>(null);
+  const start = useMutation({
+    mutationFn: () => call(window.custodian.vault.verifyLog()),
+    // The last run's result leaves the screen as a new one starts.
+    onMutate: () => setJobId(null),
+    onSuccess: ({ jobId: id }) => setJobId(id),
+  });
+  const status = useQuery({
+    queryKey: ['vault.verifyStatus', jobId],
+    queryFn: () => call(window.custodian.vault.verifyStatus({ jobId: jobId ?? '' })),
+    enabled: jobId !== null,
+    refetchInterval: (query) => (query.state.data?.state === 'running' ? 250 : false),
+  });
+  const cancel = useMutation({ mutationFn: () => call(window.custodian.vault.verifyCancel({ jobId: jobId ?? '' })) });
   const keep = useMutation({
     mutationFn: (fingerprint: string) => call(window.custodian.vault.keepFingerprint({ fingerprint })),
-    onSuccess: () => verify.mutate(),
+    onSuccess: () => start.mutate(),
   });
+  const running = start.isPending || status.data?.state === 'running' || (jobId !== null && !status.data);
+  const finished = status.data?.state === 'done';
+  // A finished verification decides the dashboard's integrity component: recompute it.
+  useEffect(() => {
+    if (finished) void client.invalidateQueries({ queryKey: ['compliance'] });
+  }, [finished, client]);
   const [typed, setTyped] = useState('');
   const fingerprint = typed.trim();
-  const result = verify.data;
+  const result = status.data?.result ?? null;
 
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
@@ -40,10 +61,21 @@ export function AuditLogScreen() {
               Every change is recorded, hashed into a Merkle tree and signed. Verification recomputes all of it and walks the chain of signing keys.
             </Text>
           </div>
-          <Button variant="default" onClick={() => verify.mutate()} loading={verify.isPending}>
+          <Button variant="default" onClick={() => start.mutate()} disabled={running}>
             Verify the log
           </Button>
         </Group>
+        {running && status.data && <VerifyProgress status={status.data} onCancel={() => cancel.mutate()} />}
+        {status.data?.state === 'cancelled' && (
+          <Alert mt="sm" color="gray" role="status" data-testid="log-result">
+            Verification cancelled: nothing was decided. The dashboard keeps what the last finished verification found.
+          </Alert>
+        )}
+        {status.data?.state === 'failed' && (
+          <Alert mt="sm" color="red" role="alert">
+            {status.data.error?.message}
+          </Alert>
+        )}
         {result && (
           <Alert mt="sm" color={result.ok ? 'teal' : 'red'} role="status" title={result.ok ? 'Intact' : 'Tampering detected'} data-testid="log-result">
             {result.ok
@@ -56,9 +88,9 @@ export function AuditLogScreen() {
             </span>
           </Alert>
         )}
-        {verify.isError && (
+        {start.isError && (
           <Alert mt="sm" color="red" role="alert">
-            {verify.error.message}
+            {start.error.message}
           </Alert>
         )}
       </Card>
@@ -100,6 +132,31 @@ export function AuditLogScreen() {
           )}
         </Card>
       )}
+    </Stack>
+  );
+}
+
+type VerifyStatus = ChannelOutput<'custodian:vault.verifyStatus'>;
+
+const MIB = 1024 * 1024;
+
+/** The running verification: the log phase (not measurable), then files and bytes decrypted. */
+function VerifyProgress({ status, onCancel }: { status: VerifyStatus; onCancel: () => void }) {
+  const evidence = status.phase === 'evidence' && status.totalBytes > 0;
+  const percent = evidence ? Math.floor((status.bytes / status.totalBytes) * 100) : 100;
+  return (
+    <Stack gap={4} mt="sm" role="status">
+      <Progress value={percent} animated={!evidence} striped={!evidence} aria-label="Verification in progress" />
+      <Group justify="space-between">
+        <Text size="sm" data-testid="verify-progress">
+          {status.phase === 'log'
+            ? 'Checking entries, checkpoints and the chain of signing keys…'
+            : `Evidence: ${status.done.toLocaleString('en')} of ${status.total.toLocaleString('en')} files, ${(status.bytes / MIB).toFixed(1)} of ${(status.totalBytes / MIB).toFixed(1)} MiB decrypted and hashed`}
+        </Text>
+        <Button size="xs" variant="default" onClick={onCancel} aria-label="Cancel the verification">
+          Cancel
+        </Button>
+      </Group>
     </Stack>
   );
 }

@@ -1,0 +1,77 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, saveScreenshot, startHarnessProcess, test } from './fixtures';
+
+// The app's full verification as a job: progress inside a blob, and cancel. The one evidence
+// blob is swapped for a named pipe that this test feeds, so the verification sits mid-blob for
+// exactly as long as the test wants: no race with a fast disk.
+
+const PASSPHRASE = 'correct horse battery staple orbit';
+const SIZE = 4 * 1024 * 1024;
+let root: string;
+let harness: { child: ChildProcess; url: string } | null = null;
+
+test.afterEach(() => {
+  harness?.child.kill('SIGTERM');
+  harness = null;
+  rmSync(root, { recursive: true, force: true });
+});
+
+test('verification shows progress inside a blob and can be cancelled; cancelled decides nothing, a finished run checks the blob', async ({
+  page,
+}, testInfo) => {
+  root = mkdtempSync(join(tmpdir(), 'custodian-e2e-verify-'));
+  const vault = join(root, 'Clinic.custodian');
+  const env = { ...process.env, CUSTODIAN_PASSPHRASE: PASSPHRASE };
+  const init = spawnSync('bin/custodian', ['init', vault, '--user', 'alice', '--kdf', 'minimum'], { env });
+  if (init.status !== 0) throw new Error(init.stderr.toString());
+  writeFileSync(join(root, 'induction.mp4'), randomBytes(SIZE));
+  const add = spawnSync('bin/custodian', ['evidence', 'add', vault, join(root, 'induction.mp4'), '--user', 'alice'], { env });
+  if (add.status !== 0) throw new Error(add.stderr.toString());
+  const blobs = readdirSync(join(vault, 'blobs'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  expect(blobs).toHaveLength(1);
+  const blob = join(blobs[0]?.parentPath ?? '', blobs[0]?.name ?? '');
+  const sealed = readFileSync(blob);
+  rmSync(blob);
+  execFileSync('mkfifo', [blob]);
+
+  harness = await startHarnessProcess(join(root, 'app-data'), ['--pick-open', vault]);
+  await page.goto(harness.url);
+  await page.getByRole('button', { name: 'Open a vault…' }).click();
+  const unlock = page.getByRole('dialog', { name: 'Unlock Clinic' });
+  await unlock.getByLabel('User name').fill('alice');
+  await unlock.locator('input[type=password]').fill(PASSPHRASE);
+  await unlock.getByRole('button', { name: 'Unlock' }).click();
+  await page.getByRole('button', { name: 'Audit log' }).click();
+
+  await page.getByRole('button', { name: 'Verify the log' }).click();
+  // Half the sealed blob: the verification decrypts and hashes it, then waits for the rest.
+  const pipe = createWriteStream(blob);
+  // Cancelling closes the reading end: the rest of what is written then meets EPIPE, as it should.
+  pipe.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+  pipe.write(sealed.subarray(0, sealed.length / 2));
+  const progress = page.getByTestId('verify-progress');
+  await expect(progress).toContainText(/Evidence: 0 of 1 files, (1\.[5-9]|2\.0) of 4\.0 MiB decrypted and hashed/);
+  await expect(page.getByRole('button', { name: 'Verify the log' })).toBeDisabled();
+  await saveScreenshot(page, testInfo, 'verify-progress');
+  await page.getByRole('button', { name: 'Cancel the verification' }).click();
+  await expect(page.getByTestId('log-result')).toHaveText(/^Verification cancelled: nothing was decided/);
+  await expect(progress).toBeHidden();
+  // The cancelled read is still waiting on the pipe: finish it, then put the genuine blob back.
+  await new Promise<void>((resolve) => {
+    pipe.once('close', resolve);
+    pipe.end(sealed.subarray(sealed.length / 2));
+  });
+  rmSync(blob);
+  writeFileSync(blob, sealed);
+
+  await page.getByRole('button', { name: 'Verify the log' }).click();
+  await expect(page.getByTestId('log-result')).toContainText(/1 evidence file decrypted and matched to its record/);
+  await saveScreenshot(page, testInfo, 'verify-done');
+});
