@@ -4,6 +4,7 @@ import type { DialogPort } from './app/vaultManager';
 import { EvidenceJobs } from './app/evidenceJobs';
 import { ImportJobs } from './app/importJobs';
 import { VerifyJobs } from './app/verifyJobs';
+import { acknowledgeLogProblem } from './audit/acknowledgeLogProblem';
 import { runSelfTest } from './diagnostics/selfTest';
 import { previewFile } from './import/previewFile';
 import { queryCompletions } from './records/completionsQuery';
@@ -66,6 +67,7 @@ export function createCore(options: CoreOptions): Core {
       verifications.cancel(jobId, vaults.current());
       return Promise.resolve({});
     },
+    'custodian:vault.acknowledgeLogProblem': async ({ reason }) => ({ problem: await acknowledgeLogProblem(vaults.current(), reason) }),
     'custodian:vault.keepFingerprint': async ({ fingerprint }) => {
       await vaults.keepGenesisFingerprint(fingerprint);
       return { anchored: true as const };

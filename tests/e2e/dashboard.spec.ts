@@ -1,9 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, saveScreenshot, test } from './fixtures';
+import { expect, expectNoAxeViolations, saveScreenshot, test } from './fixtures';
 
 // The Audit Readiness dashboard, on the demo vault (frameworks enabled by the demo) and on a
 // fresh vault (no framework yet). Expected figures come from the CLI on the same vault folder,
@@ -34,11 +33,6 @@ function watchConsole(page: Page): string[] {
     if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) problems.push(`console ${message.type()}: ${message.text()}`);
   });
   return problems;
-}
-
-async function expectNoAxeViolations(page: Page) {
-  const axe = await new AxeBuilder({ page }).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
 
 /** One day `days` from `day` (YYYY-MM-DD). */

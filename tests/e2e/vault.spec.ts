@@ -1,8 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, saveScreenshot, test } from './fixtures';
+import { expect, expectNoAxeViolations, saveScreenshot, test } from './fixtures';
 
 const PASSPHRASE = 'correct horse battery staple orbit';
 
@@ -54,8 +53,7 @@ test('creates a vault, shows the recovery key once, locks, and unlocks again', a
   await expect(page.getByTestId('log-anchor')).toHaveText(/^Checked from the genesis fingerprint this computer keeps/);
   await expect(page.getByTestId('log-genesis')).toHaveText(genesis);
   await saveScreenshot(page, testInfo, 'vault-home');
-  const axe = await new AxeBuilder({ page }).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+  await expectNoAxeViolations(page);
 
   // The vault on disk: a header, an encrypted database, no recovery key anywhere.
   const dir = join(harness.dataDir, 'vaults', 'St Mary.custodian');

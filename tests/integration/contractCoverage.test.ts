@@ -47,6 +47,7 @@ const SAMPLE_INPUTS: Record<Channel, unknown> = {
   'custodian:vault.verifyLog': {},
   'custodian:vault.verifyStatus': { jobId: 'nope' },
   'custodian:vault.verifyCancel': { jobId: 'nope' },
+  'custodian:vault.acknowledgeLogProblem': { reason: 'log.head restored from backup after a disk fault' },
   'custodian:vault.keepFingerprint': { fingerprint: 'SHA256:FyCCzudgeqKWRq7l9p7Ph7/Z9OsuamlqY8pmyzONISM' },
   'custodian:records.people': { offset: 0, limit: 50 },
   'custodian:records.completions': { offset: 0, limit: 50 },

@@ -13,6 +13,8 @@ const cssVariablesResolver: CSSVariablesResolver = (theme) => ({
   light: Object.fromEntries([
     ...Object.keys(theme.colors).map((color) => [`--mantine-color-${color}-light-color`, `color-mix(in srgb, var(--mantine-color-${color}-9) 67%, black)`]),
     ['--mantine-primary-color-light-color', `color-mix(in srgb, var(--mantine-color-${theme.primaryColor}-9) 67%, black)`],
+    // Dimmed text (input descriptions) is gray 6 by default: 3.3:1 on white, below AA. Gray 7 passes.
+    ['--mantine-color-dimmed', 'var(--mantine-color-gray-7)'],
   ]) as Record<string, string>,
   dark: {},
 });

@@ -145,6 +145,14 @@ export const contract = {
   },
   'custodian:vault.verifyCancel': { input: z.object({ jobId: z.string().min(1).max(64) }).strict(), output: z.object({}) },
   /**
+   * An administrator's acknowledgement, recorded in the log, that the log does not match its head
+   * (log.head deleted or damaged, or the database rolled back): until then nothing is written.
+   */
+  'custodian:vault.acknowledgeLogProblem': {
+    input: z.object({ reason: z.string().trim().min(10, 'say what was found and done, in at least 10 characters').max(1000) }).strict(),
+    output: z.object({ problem: z.string() }),
+  },
+  /**
    * Keeps the genesis fingerprint (from the vault's recovery sheet) on this computer, outside the
    * vault: every later check of the log runs against it. Refused unless the log verifies from it.
    */

@@ -1,19 +1,23 @@
-import { Alert, Button, Card, Code, Group, Progress, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Code, Group, Progress, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { SyntheticEvent } from 'react';
 import { useEffect, useState } from 'react';
 import type { ChannelOutput } from '../../../shared/ipc/contract';
+import type { Role } from '../../../shared/roles';
 import { call } from '../ipc/call';
 
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 
 /**
  * The audit log: verify it in full, see which key began it and whether this computer keeps that
- * key's fingerprint (the anchor outside the vault); keep it from the recovery sheet if not.
+ * key's fingerprint (the anchor outside the vault); keep it from the recovery sheet if not. An
+ * administrator may acknowledge, in the log, a log that no longer matches its head.
  */
-export function AuditLogScreen() {
+export function AuditLogScreen({ role }: { role: Role }) {
   const client = useQueryClient();
   const [jobId, setJobId] = useState<string | null>(null);
+  /** The problem an administrator just acknowledged, shown until the screen is left. */
+  const [acknowledged, setAcknowledged] = useState<string | null>(null);
   const start = useMutation({
     mutationFn: () => call(window.custodian.vault.verifyLog()),
     // The last run's result leaves the screen as a new one starts.
@@ -88,6 +92,19 @@ export function AuditLogScreen() {
             </span>
           </Alert>
         )}
+        {acknowledged && (
+          <Alert mt="sm" color="teal" role="status" data-testid="acknowledged">
+            {`Acknowledged in the log: ${acknowledged}.`}
+          </Alert>
+        )}
+        {result && !result.ok && role === 'admin' && (
+          <Acknowledge
+            onDone={(problem) => {
+              setAcknowledged(problem);
+              start.mutate();
+            }}
+          />
+        )}
         {start.isError && (
           <Alert mt="sm" color="red" role="alert">
             {start.error.message}
@@ -158,5 +175,56 @@ function VerifyProgress({ status, onCancel }: { status: VerifyStatus; onCancel: 
         </Button>
       </Group>
     </Stack>
+  );
+}
+
+/**
+ * While the log does not match its head nothing is written; an administrator who has looked into
+ * it says what was found and done, and that goes into the log. Core refuses it (with the reason)
+ * when the problem is of another kind, e.g. a damaged entry or blob.
+ */
+function Acknowledge({ onDone }: { onDone: (problem: string) => void }) {
+  const [reason, setReason] = useState('');
+  const acknowledge = useMutation({
+    mutationFn: () => call(window.custodian.vault.acknowledgeLogProblem({ reason })),
+    onSuccess: ({ problem }) => {
+      setReason('');
+      onDone(problem);
+    },
+  });
+  const tooShort = reason.trim().length < 10;
+  const submit = (event: SyntheticEvent) => {
+    event.preventDefault();
+    if (!tooShort) acknowledge.mutate();
+  };
+  return (
+    <form onSubmit={submit} aria-labelledby="acknowledge-title">
+      <Title order={3} size="h5" mt="md" id="acknowledge-title">
+        Acknowledge in the log
+      </Title>
+      <Text size="sm" c="gray.7">
+        If the log no longer matches its head (log.head deleted or damaged, or the vault restored from an older copy), nothing is written until an administrator
+        records here what was found and done. The acknowledgement, with the problem it names, becomes an entry of the log.
+      </Text>
+      <Textarea
+        mt="xs"
+        label="What was found and done"
+        placeholder="e.g. log.head lost when the laptop's disk was replaced; vault restored from the 3 March backup"
+        value={reason}
+        onChange={(e) => setReason(e.currentTarget.value)}
+        minRows={2}
+        maxLength={1000}
+      />
+      <Group justify="flex-end" mt="xs">
+        <Button type="submit" color="red" variant="light" disabled={tooShort} loading={acknowledge.isPending}>
+          Acknowledge
+        </Button>
+      </Group>
+      {acknowledge.isError && (
+        <Alert mt="sm" color="red" role="alert">
+          {acknowledge.error.message}
+        </Alert>
+      )}
+    </form>
   );
 }

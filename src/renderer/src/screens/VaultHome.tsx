@@ -60,7 +60,7 @@ export function VaultHome({ vault, autoLockMinutes }: { vault: VaultInfoView; au
         {section === 'dashboard' && <DashboardScreen role={vault.role} />}
         {section === 'people' && <PeopleScreen />}
         {section === 'completions' && <CompletionsScreen />}
-        {section === 'log' && <AuditLogScreen />}
+        {section === 'log' && <AuditLogScreen role={vault.role} />}
       </AppShell.Main>
     </AppShell>
   );
