@@ -147,7 +147,7 @@ export class VaultSession {
     if (check.ok) return;
     throw new CustodianError(
       'log_tampered',
-      `Nothing is written while the audit log does not match its head: ${String(check.reason)}. An administrator who has looked into it records that in the log: custodian log acknowledge VAULT --reason "...".`,
+      `Nothing is written while the audit log does not match its head: ${String(check.reason)}. An administrator who has looked into it records that in the log: in the app under Audit log, or custodian log acknowledge VAULT --reason "...".`,
     );
   }
 
