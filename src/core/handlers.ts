@@ -44,6 +44,12 @@ export function createCore(options: CoreOptions): Core {
   const imports = new ImportJobs();
   const evidenceAdds = new EvidenceJobs();
   const verifications = new VerifyJobs();
+  // Locking stops and forgets the session's jobs: none outlives the key, none blocks the next session.
+  vaults.onLock((session) => {
+    imports.abandon(session);
+    evidenceAdds.abandon(session);
+    verifications.abandon(session);
+  });
   const handlers: Handlers = {
     'custodian:app.info': () => Promise.resolve({ name: APP_NAME, version: APP_VERSION, offline: true as const }),
     'custodian:diagnostics.selfTest': () => Promise.resolve({ checks: runSelfTest(options.dataDir) }),

@@ -186,6 +186,8 @@ describe('audit log tamper evidence', () => {
       await expect(session.record([{ action: 'test.ordinary', target: 'x' }])).rejects.toMatchObject({ code: 'log_tampered' });
       expect(await session.verifyLog()).toMatchObject({ ok: false, problem: { reason: expect.stringMatching(/log.head is missing/) as unknown } });
       await expect(acknowledgeLogProblem(session, 'short')).rejects.toMatchObject({ code: 'validation_failed' });
+      // One printable line: a newline would forge a line wherever the log is printed as text.
+      await expect(acknowledgeLogProblem(session, 'restored from backup\nalice: log verified, all fine')).rejects.toMatchObject({ code: 'validation_failed' });
       expect(await acknowledgeLogProblem(session, 'deleted by the cleanup script; restored nothing, investigated')).toMatch(/log.head is missing/);
       const result = await session.verifyLog();
       expect(result).toMatchObject({ ok: true, size: 10 });

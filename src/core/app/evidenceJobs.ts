@@ -63,4 +63,9 @@ export class EvidenceJobs {
   cancel(id: string, session: VaultSession): void {
     this.jobs.cancel(id, session);
   }
+
+  /** At lock: stops and forgets the session's jobs (SessionJobs.abandon). */
+  abandon(session: VaultSession): void {
+    this.jobs.abandon(session);
+  }
 }

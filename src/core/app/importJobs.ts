@@ -35,4 +35,9 @@ export class ImportJobs {
   cancel(id: string, session: VaultSession): void {
     this.jobs.cancel(id, session);
   }
+
+  /** At lock: stops and forgets the session's jobs (SessionJobs.abandon). */
+  abandon(session: VaultSession): void {
+    this.jobs.abandon(session);
+  }
 }

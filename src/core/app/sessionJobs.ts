@@ -41,7 +41,8 @@ export interface JobContext<P> {
  * adds, verifications), one job of that kind running at a time.
  *
  * Contract: a job belongs to the session that started it. Another session, or the same vault
- * unlocked again, neither sees nor cancels it (a finished report may hold record data). Work that
+ * unlocked again, neither sees nor cancels it (a finished report may hold record data); locking
+ * abandons it (`abandon`). Work that
  * rejects with the job's own abort reason ends `cancelled`; any other rejection ends `failed`,
  * with the CustodianError's code and message or else `wording.failed` (never a stack).
  */
@@ -101,6 +102,19 @@ export class SessionJobs<P extends object, R> {
     const job = this.jobs.get(id);
     if (job?.session !== session) throw new CustodianError('not_found', this.wording.unknown);
     return job.status;
+  }
+
+  /**
+   * At lock: stops every running job of `session` and forgets all of its jobs (a finished
+   * report may hold record data), so the next session starts clean and is never refused for a
+   * job it cannot see. The stopped work settles on its own.
+   */
+  abandon(session: VaultSession): void {
+    for (const [id, job] of this.jobs) {
+      if (job.session !== session) continue;
+      job.abort.abort();
+      this.jobs.delete(id);
+    }
   }
 
   /** Asks the job to stop; a job of another session is left alone, silently. */

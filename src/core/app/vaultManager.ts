@@ -72,6 +72,8 @@ export class VaultManager {
   private autoLockMinutes = 10;
   /** The tail of the adopt/lock queue. */
   private turn: Promise<unknown> = Promise.resolve();
+  /** Told of each session as it locks, before its key is wiped (jobs stop and are forgotten). */
+  private readonly lockListeners: ((session: VaultSession) => void)[] = [];
 
   constructor(private readonly options: VaultManagerOptions) {
     this.settings = new SettingsStore(options.dataDir);
@@ -262,7 +264,13 @@ export class VaultManager {
     this.timer = undefined;
     const session = this.session;
     this.session = null;
+    if (session) for (const listener of this.lockListeners) listener(session);
     await session?.lock();
+  }
+
+  /** `listener` is called with each session as it is locked (by any route), before its key is wiped. */
+  onLock(listener: (session: VaultSession) => void): void {
+    this.lockListeners.push(listener);
   }
 
   touch(): void {

@@ -6,6 +6,7 @@ import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../../../tests/supp
 import { blobPath } from '../evidence/blobPath';
 import { addEvidence } from '../evidence/evidenceStore';
 import type { EvidenceMeta } from '../evidence/evidenceStore';
+import { tamper } from '../../../tests/support/forgeLog';
 import { openVault } from '../vault/openVault';
 import type { VaultSession } from '../vault/vaultSession';
 import { VerifyJobs } from './verifyJobs';
@@ -26,13 +27,17 @@ beforeEach(async () => {
     mediaType: 'video/mp4',
     personId: null,
   });
+});
+
+/** A second, small blob. Blobs are read in id order (random), so tests that cancel use only the big one. */
+async function addSmall(): Promise<void> {
   small = await addEvidence(session, {
     source: Readable.from([Buffer.from('certificate')]),
     fileName: 'cert.pdf',
     mediaType: 'application/pdf',
     personId: null,
   });
-});
+}
 afterEach(async () => {
   await session.lock();
   temp.cleanup();
@@ -54,6 +59,7 @@ async function blobNameOf(id: string): Promise<string> {
 
 describe('VerifyJobs', () => {
   it('verifies the log and every blob as a job, with progress in files and bytes, one at a time', async () => {
+    await addSmall();
     const jobs = new VerifyJobs();
     const id = jobs.start(session);
     expect(() => jobs.start(session)).toThrow(expect.objectContaining({ code: 'conflict' }) as Error);
@@ -71,6 +77,7 @@ describe('VerifyJobs', () => {
   });
 
   it('reports a swapped blob as tampering, and the dashboard integrity keeps it', async () => {
+    await addSmall();
     const bigFile = blobPath(session.paths.blobs, await blobNameOf(big.id));
     const smallFile = blobPath(session.paths.blobs, await blobNameOf(small.id));
     writeFileSync(smallFile, readFileSync(bigFile));
@@ -80,21 +87,37 @@ describe('VerifyJobs', () => {
     expect(await session.logIntegrity()).toMatchObject({ ok: false, full: true });
   });
 
-  it('cancels inside a large blob: the job ends cancelled and decides nothing, so a damaged blob behind it is not cleared or condemned', async () => {
-    // The small blob sorts after or before the big one by id; damage it either way.
-    writeFileSync(blobPath(session.paths.blobs, await blobNameOf(small.id)), 'not an age file');
+  it('cancels inside a blob: the job ends cancelled and decides nothing, neither clearing nor condemning', async () => {
     const jobs = new VerifyJobs();
     const id = jobs.start(session);
     await settled(jobs, id, [], (s) => s.phase === 'evidence' && s.bytes > 0 && s.bytes < big.size);
     jobs.cancel(id, session);
     const ended = await settled(jobs, id);
+    // The blob being read when cancelled is the last: a cancel taken for damage would end `done`, not ok.
     expect(ended).toMatchObject({ state: 'cancelled', result: null, error: null });
-    expect(ended.bytes).toBeLessThan(big.size + small.size);
+    expect(ended.bytes).toBeLessThan(big.size);
     // No finished verification: the dashboard shows the quick head check, which passes.
     expect(await session.logIntegrity()).toMatchObject({ ok: true, full: false });
-    // A new verification may start, and finds the damage.
     const again = await settled(jobs, jobs.start(session));
-    expect(again.result).toMatchObject({ ok: false });
+    expect(again.result).toMatchObject({ ok: true, evidenceChecked: 1 });
+  });
+
+  it('a verification cancelled among the blobs still keeps what the log check found: an edited entry', async () => {
+    await tamper(dir, session.dataKey, (db) => {
+      db.run("UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 2");
+    });
+    // The quick head check does not recompute the tree: alone, it passes.
+    expect(await session.logIntegrity()).toMatchObject({ ok: true, full: false });
+    const jobs = new VerifyJobs();
+    const id = jobs.start(session);
+    await settled(jobs, id, [], (s) => s.phase === 'evidence' && s.bytes > 0 && s.bytes < big.size);
+    jobs.cancel(id, session);
+    expect(await settled(jobs, id)).toMatchObject({ state: 'cancelled' });
+    expect(await session.logIntegrity()).toMatchObject({
+      ok: false,
+      full: true,
+      reason: expect.stringMatching(/do not match their signed checkpoint/) as string,
+    });
   });
 
   it('belongs to the session that started it: the vault unlocked again neither sees nor cancels it', async () => {

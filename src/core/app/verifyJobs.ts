@@ -1,3 +1,4 @@
+import { headProblem } from '../audit/acknowledgeLogProblem';
 import type { LogProblem } from '../audit/verifyLog';
 import type { VaultSession } from '../vault/vaultSession';
 import { SessionJobs } from './sessionJobs';
@@ -26,6 +27,8 @@ export interface VerifyReport {
   evidenceChecked: number;
   genesis: { user: string; fingerprint: string } | null;
   anchored: boolean;
+  /** The log does not match its head: an administrator may acknowledge that (acknowledgeLogProblem). */
+  headMismatch: boolean;
 }
 
 export type VerifyJobStatus = JobStatus<VerifyProgress, VerifyReport>;
@@ -58,6 +61,7 @@ export class VerifyJobs {
         evidenceChecked: blobs?.checked ?? 0,
         genesis: genesis && { user: genesis.user, fingerprint: genesis.fingerprint },
         anchored: session.logAnchored,
+        headMismatch: (await session.read((db) => headProblem(session, db))) !== null,
       };
     });
   }
@@ -68,5 +72,10 @@ export class VerifyJobs {
 
   cancel(id: string, session: VaultSession): void {
     this.jobs.cancel(id, session);
+  }
+
+  /** At lock: stops and forgets the session's jobs (SessionJobs.abandon). */
+  abandon(session: VaultSession): void {
+    this.jobs.abandon(session);
   }
 }

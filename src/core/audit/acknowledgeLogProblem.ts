@@ -1,7 +1,17 @@
 import { CustodianError } from '../../shared/errors';
+import type { ReadableDb } from '../db/database';
 import type { VaultSession } from '../vault/vaultSession';
 import { checkLogHead } from './checkLogHead';
 import { readLogHead } from './logHead';
+
+/** A reason is one line of printable text: it is printed wherever the log is, line by line. */
+const REASON = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]{10,1000}$/u;
+
+/** Why the log does not match its head (what an acknowledgement would record), or null if it does. */
+export async function headProblem(session: VaultSession, db: ReadableDb): Promise<string | null> {
+  const check = checkLogHead(db, session.vaultId, await readLogHead(session.paths.logHead));
+  return check.ok ? null : (check.reason ?? 'the log does not match its head');
+}
 
 /**
  * An administrator's acknowledgement that the log does not match its head (log.head deleted or
@@ -9,20 +19,24 @@ import { readLogHead } from './logHead';
  * (VaultSession.assertHeadIntact), so the evidence cannot clear itself by ordinary use. The
  * entry names the problem and the reason given; the head then moves to the log as it stands,
  * backwards if it must. A kept checkpoint (`log verify --since`) still shows any rollback.
+ *
+ * The problem is read inside the write transaction, so the entry names the state it moves past,
+ * not one another process has changed since. Only a head mismatch can be acknowledged: an
+ * edited entry or a damaged blob still fails every full verification afterwards.
  * @returns the problem acknowledged.
  */
 export async function acknowledgeLogProblem(session: VaultSession, reason: string): Promise<string> {
   session.require('users.manage', 'acknowledge an audit-log problem');
-  if (reason.trim().length < 10) throw new CustodianError('validation_failed', 'Say what was found and done, in at least 10 characters (--reason).');
-  const head = await readLogHead(session.paths.logHead);
-  const check = await session.read((db) => checkLogHead(db, session.vaultId, head));
-  if (check.ok || !check.reason) throw new CustodianError('conflict', 'The audit log matches its head: there is nothing to acknowledge.');
-  const problem = check.reason;
-  await session.mutate(
-    () => ({ result: undefined, events: [{ action: 'log.acknowledge', target: 'log.head', reason: `${reason.trim()} (problem: ${problem})` }] }),
-    {
-      acknowledge: true,
+  const said = reason.trim();
+  if (!REASON.test(said)) {
+    throw new CustodianError('validation_failed', 'Say what was found and done in one line of 10 to 1,000 characters, without control characters.');
+  }
+  return session.mutate(
+    async (db) => {
+      const problem = await headProblem(session, db);
+      if (problem === null) throw new CustodianError('conflict', 'The audit log matches its head: there is nothing to acknowledge.');
+      return { result: problem, events: [{ action: 'log.acknowledge', target: 'log.head', reason: `${said} (problem: ${problem})` }] };
     },
+    { acknowledge: true },
   );
-  return problem;
 }

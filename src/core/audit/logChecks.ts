@@ -48,6 +48,9 @@ export class LogChecks {
   async verify(anchors: LogAnchors = {}, blobs?: () => Promise<BlobVerification>): Promise<LogVerification & { blobs: BlobVerification | null }> {
     const withTrusted = anchors.trusted || !this.trusted ? anchors : { ...anchors, trusted: this.trusted };
     const log = await this.verifyNow(withTrusted);
+    // Kept before the blobs are read: a verification cancelled among them must not hide what
+    // the log check already found.
+    if (!log.ok) this.lastFull = { ok: false, reason: log.problem?.reason ?? null };
     const checked = blobs ? await blobs() : null;
     const first = checked?.problems[0];
     const result = { ...log, blobs: checked, ...(log.ok && first ? { ok: false, problem: { seq: null, reason: first.reason } } : {}) };

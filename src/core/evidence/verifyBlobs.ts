@@ -50,6 +50,11 @@ class HashSink extends Writable {
  * row's own identity (so a blob swapped with another, or another copied over it, fails), and has
  * the row's size and SHA-256. Streams each blob (flat memory); writes nothing, logs nothing (no
  * plaintext leaves the process). Each identity is read alone and wiped after use.
+ *
+ * Aborting rejects at once with the signal's reason, and a blob that failed because of the abort
+ * is not reported as damaged. Hazard: a read already in flight is not interrupted (libuv cannot);
+ * the file stays open, holding one of libuv's four pool threads, until it returns. On a local disk
+ * that is milliseconds; on a stalled network share it is as long as the share stalls.
  */
 export async function verifyBlobs(
   session: VaultSession,

@@ -138,6 +138,8 @@ export const contract = {
           genesis: z.object({ user: z.string(), fingerprint: z.string() }).nullable(),
           /** Checked against the genesis fingerprint this computer keeps for the vault (else internal consistency only). */
           anchored: z.boolean(),
+          /** The log does not match its head (log.head deleted, damaged or rolled back): an administrator may acknowledge it. */
+          headMismatch: z.boolean(),
         })
         .nullable(),
       error: z.object({ code: z.string(), message: z.string() }).nullable(),

@@ -35,7 +35,7 @@ export function AuditLogScreen({ role }: { role: Role }) {
     mutationFn: (fingerprint: string) => call(window.custodian.vault.keepFingerprint({ fingerprint })),
     onSuccess: () => start.mutate(),
   });
-  const running = start.isPending || status.data?.state === 'running' || (jobId !== null && !status.data);
+  const running = start.isPending || status.data?.state === 'running' || (jobId !== null && !status.data && !status.isError);
   const finished = status.data?.state === 'done';
   // A finished verification decides the dashboard's integrity component: recompute it.
   useEffect(() => {
@@ -97,7 +97,7 @@ export function AuditLogScreen({ role }: { role: Role }) {
             {`Acknowledged in the log: ${acknowledged}.`}
           </Alert>
         )}
-        {result && !result.ok && role === 'admin' && (
+        {result?.headMismatch && role === 'admin' && (
           <Acknowledge
             onDone={(problem) => {
               setAcknowledged(problem);
@@ -108,6 +108,11 @@ export function AuditLogScreen({ role }: { role: Role }) {
         {start.isError && (
           <Alert mt="sm" color="red" role="alert">
             {start.error.message}
+          </Alert>
+        )}
+        {status.isError && (
+          <Alert mt="sm" color="red" role="alert">
+            {status.error.message}
           </Alert>
         )}
       </Card>
