@@ -9,6 +9,7 @@ import { benchMainLoop } from './mainLoop.bench';
 import { formatFigure } from './measure';
 import type { Figure } from './measure';
 import { benchScreens } from './screens.bench';
+import { benchSealBlob } from './sealBlob.bench';
 import { benchStatus } from './status.bench';
 import { benchUnlockStall } from './unlockStall.bench';
 
@@ -22,6 +23,7 @@ const benches: Record<string, () => Promise<Figure[]>> = {
   unlock: benchUnlockStall,
   mainLoop: benchMainLoop,
   evidenceAdd: benchEvidenceAdd,
+  seal: benchSealBlob,
   importCsv: benchImportCsv,
   importXlsx: benchImportXlsx,
   screens: benchScreens,
