@@ -16,13 +16,13 @@ interface CliComponent {
   id: string;
   label: string;
   weight: number;
-  value: number;
+  value: number | null;
   contribution: number;
 }
 interface CliStatus {
   asOf: string;
-  overall: { score: number; components: CliComponent[] };
-  frameworks: { id: string; readiness: { score: number } }[];
+  overall: { score: number | null; components: CliComponent[] };
+  frameworks: { id: string; readiness: { score: number | null } }[];
 }
 
 /** Fails the test on any script error or Content-Security-Policy violation in the page. */
@@ -165,7 +165,7 @@ test('the demo vault opens on the dashboard: score, parts, trend, gaps, drill-do
   const hipaa = report.value.frameworks.find((f) => f.id === 'hipaa');
   if (!hipaa) throw new Error('the demo vault does not count HIPAA');
   await page.getByRole('tab', { name: /^HIPAA/ }).click();
-  await expect(score).toHaveText(hipaa.readiness.score.toFixed(1));
+  await expect(score).toHaveText(hipaa.readiness.score?.toFixed(1) ?? '—');
   await expect(page.getByRole('heading', { name: `Readiness score · ${hipaa.title}` })).toBeVisible();
   await expect(page.getByTestId('heatmap').locator('thead th')).toHaveCount(hipaa.requirements.length + 1);
   await expect(page.getByTestId('due-30')).toHaveText(/^\d[\d,]*$/);
@@ -182,7 +182,7 @@ test('the demo vault opens on the dashboard: score, parts, trend, gaps, drill-do
   expect(then.value.overall.score).not.toBe(report.value.overall.score);
   await page.getByLabel('As of').fill(earlier);
   await expect(page.getByTestId('score-as-of')).toHaveText(earlier);
-  await expect(score).toHaveText(then.value.overall.score.toFixed(1));
+  await expect(score).toHaveText(then.value.overall.score?.toFixed(1) ?? '—');
   await expect(page.getByTestId('trend-summary')).toContainText(`on ${earlier}`);
   await page.getByRole('button', { name: 'Today' }).click();
   await expect(score).toHaveText(shown.score ?? '');
@@ -202,14 +202,14 @@ test('the demo vault opens on the dashboard: score, parts, trend, gaps, drill-do
   expect(cli.status).toBe(0);
   const status = JSON.parse(cli.stdout) as CliStatus;
   expect(status.asOf).toBe(asOf);
-  expect(shown.score).toBe(status.overall.score.toFixed(1));
+  expect(shown.score).toBe(status.overall.score?.toFixed(1));
   expect(shown.components).toHaveLength(status.overall.components.length);
   status.overall.components.forEach((c, i) => {
     expect(shown.components[i]?.text).toContain(c.label);
-    expect(shown.components[i]?.share).toBe(`${(c.value * 100).toFixed(1)}%`);
+    expect(shown.components[i]?.share).toBe(c.value === null ? 'not measured' : `${(c.value * 100).toFixed(1)}%`);
     expect(shown.components[i]?.contribution).toBe(c.contribution.toFixed(1));
   });
-  for (const f of status.frameworks) expect(shown.tabs.some((t) => t.endsWith(f.readiness.score.toFixed(1)))).toBe(true);
+  for (const f of status.frameworks) expect(shown.tabs.some((t) => t.endsWith(f.readiness.score?.toFixed(1) ?? '—'))).toBe(true);
   expect(problems).toEqual([]);
 });
 
@@ -242,8 +242,14 @@ test('a fresh vault: the dashboard lists the framework packs and enables one', a
   if (!osha) throw new Error('no OSHA pack bundled');
   await table.getByRole('button', { name: `Enable ${osha.title}` }).click();
   await expect(page.getByRole('tab', { name: /^OSHA/ })).toBeVisible();
-  await expect(page.getByTestId('score-value')).toHaveText(/^\d{1,3}\.\d$/);
-  await expect(page.getByText('Nobody is on file yet')).toBeVisible();
+  // Nothing to measure is no score (not 100), and every requirement part says "not measured".
+  await expect(page.getByTestId('score-value')).toHaveText('—');
+  await expect(page.getByTestId('no-score')).toHaveText(/^Nobody is on file yet, so there is nothing to measure/);
+  await expect(page.getByTestId('component-share')).toHaveText(['not measured', 'not measured', 'not measured', 'not measured', 'not measured', '100.0%']);
+  await expect(page.getByText('Nothing measured yet')).toBeVisible();
+  await expect(page.getByText('Nothing measured on this date, so no gaps can be found yet.')).toBeVisible();
+  await expect(page.getByTestId('trend-summary')).toHaveText(/^Overall: no score on \d{4}-\d{2}-\d{2}, no score on /);
+  await saveScreenshot(page, testInfo, 'dashboard-no-score');
   // The integrity component says which check it made: the quick one, from the fingerprint kept here.
   await expect(page.getByTestId('integrity-check')).toHaveText(/^Quick check of the log head .*, from the genesis fingerprint kept on this computer\.$/);
   const after = await page.evaluate(() => window.custodian.compliance.frameworks());

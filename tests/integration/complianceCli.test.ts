@@ -24,7 +24,11 @@ function write(name: string, content: string): string {
 
 interface StatusJson {
   asOf: string;
-  overall: { score: number; components: { id: string; weight: number; contribution: number }[]; gaps: { requirementId: string | null; kind: string }[] };
+  overall: {
+    score: number | null;
+    components: { id: string; weight: number; value: number | null; contribution: number }[];
+    gaps: { requirementId: string | null; kind: string }[];
+  };
   frameworks: { id: string; requirements: { requirementId: string; counts: Record<string, number> }[] }[];
   pairs?: { personId: string; requirementId: string; status: string; dueOn: string | null }[];
 }
@@ -148,5 +152,20 @@ describe('custodian requirement and status', () => {
     expect(custodian(['evidence', 'review', vault, id, '--reject', '--reason', 'illegible']).stdout).toContain('rejected');
     expect(custodian(['evidence', 'review', vault, id, '--accept']).stdout).toContain('accepted');
     expect(custodian(['evidence', 'review', vault, 'no-such-id', '--accept']).code).not.toBe(0);
+  });
+
+  it('an empty vault with HIPAA enabled has no score (not 100) and says what to import first; each requirement part is not measured', () => {
+    const empty = join(temp.dir, 'empty.custodian');
+    expect(custodian(['init', empty, '--user', 'alice', '--kdf', 'minimum']).code).toBe(0);
+    expect(custodian(['framework', 'enable', empty, 'hipaa']).code).toBe(0);
+    const json = custodian(['status', empty, '--json']);
+    expect(json.code).toBe(0);
+    const status = JSON.parse(json.stdout) as StatusJson;
+    expect(status.overall.score).toBeNull();
+    expect(status.overall.components.filter((c) => c.id !== 'integrity').map((c) => [c.value, c.contribution])).toEqual(Array(5).fill([null, 0]));
+    const text = custodian(['status', empty]);
+    expect(text.stdout).toMatch(/^Audit Readiness as of \d{4}-\d{2}-\d{2}: no score \(0 people\)\. Nobody is on file: import the roster first/);
+    expect(text.stdout).toMatch(/Coverage +weight +25 +not measured \(no points\)/);
+    expect(text.stdout).not.toMatch(/100\.0 \/ 100/);
   });
 });

@@ -54,15 +54,19 @@ export async function parseApplies(text: string): Promise<{ units: string[]; rol
 
 async function printReport(report: ComplianceReport): Promise<void> {
   const { COMPLIANCE_STATUSES, STATUS_LABELS } = await import('../../shared/compliance/complianceStatus');
-  say(`Audit Readiness as of ${report.asOf}: ${report.overall.score.toFixed(1)} / 100 (${String(report.people)} people)`);
+  const { whyNoScore } = await import('../../shared/compliance/whyNoScore');
+  if (report.overall.score === null) {
+    say(`Audit Readiness as of ${report.asOf}: no score (${String(report.people)} people). ${whyNoScore(report.people, report.frameworks.length, 'cli')}`);
+  } else {
+    say(`Audit Readiness as of ${report.asOf}: ${report.overall.score.toFixed(1)} / 100 (${String(report.people)} people)`);
+  }
   for (const c of report.overall.components) {
-    say(
-      `  ${c.label.padEnd(24)} weight ${String(c.weight).padStart(3)}  ${(c.value * 100).toFixed(1).padStart(5)}%  +${c.contribution.toFixed(1)}${c.measured === 0 ? '  (nothing to measure)' : ''}`,
-    );
+    const share = c.value === null ? 'not measured (no points)' : `${(c.value * 100).toFixed(1).padStart(5)}%  +${c.contribution.toFixed(1)}`;
+    say(`  ${c.label.padEnd(24)} weight ${String(c.weight).padStart(3)}  ${share}`);
   }
   if (!report.integrity.ok) say(`  audit log: ${report.integrity.reason ?? 'does not verify'}`);
   for (const framework of report.frameworks) {
-    say(`\n${framework.title} (${framework.id}): ${framework.readiness.score.toFixed(1)}`);
+    say(`\n${framework.title} (${framework.id}): ${framework.readiness.score === null ? 'no score (nobody in scope)' : framework.readiness.score.toFixed(1)}`);
     for (const r of framework.requirements) {
       const counts = COMPLIANCE_STATUSES.filter((s) => r.counts[s]).map((s) => `${STATUS_LABELS[s].toLowerCase()} ${String(r.counts[s])}`);
       say(`  ${r.requirementId} [${r.clause ?? 'own'}]: ${counts.join(', ') || 'nobody'}`);

@@ -80,13 +80,15 @@ describe('complianceReport', () => {
     expect(components.currency).toMatchObject({ met: 2, measured: 3 });
     expect(components.competence).toMatchObject({ met: 2, measured: 2 });
     expect(components.evidence).toMatchObject({ met: 0, measured: 2, contribution: 0 });
+    // Review is measured over the same pairs as evidence: no evidence is no accepted evidence.
+    expect(components.review).toMatchObject({ met: 0, measured: 2, contribution: 0 });
     expect(components.integrity).toMatchObject({ value: 1, contribution: 10 });
-    const expected = 25 * (2 / 3) + 25 * (2 / 3) + 15 + 0 + 10 + 10; // review: nothing measured -> full marks
-    expect(report.overall.score).toBeCloseTo(expected, 0);
-    // One person never trained costs coverage and currency (2 x 25/3 points); two without evidence, the whole evidence component.
+    const expected = 25 * (2 / 3) + 25 * (2 / 3) + 15 + 0 + 0 + 10;
+    expect(report.overall.score).toBeCloseTo(expected, 1);
+    // One person never trained costs coverage and currency (2 x 25/3 points); two without evidence, the whole evidence and review components.
     expect(report.overall.gaps).toEqual([
+      { requirementId: 'osha-bbp.training', frameworkId: 'osha-bbp', kind: 'missing_evidence', people: 2, points: 25 },
       { requirementId: 'osha-bbp.training', frameworkId: 'osha-bbp', kind: 'never_trained', people: 1, points: 16.7 },
-      { requirementId: 'osha-bbp.training', frameworkId: 'osha-bbp', kind: 'missing_evidence', people: 2, points: 15 },
     ]);
     expect(report.heatmap.cells).toEqual(expect.arrayContaining([{ unit: 'Laboratory', requirementId: 'osha-bbp.training', applicable: 2, current: 2 }]));
   });

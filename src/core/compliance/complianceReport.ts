@@ -183,8 +183,9 @@ function certificationExpiries(db: ReadableDb, asOf: string): CertificationExpir
 
 export interface TrendPoint {
   asOf: string;
-  overall: number;
-  frameworks: Record<string, number>;
+  /** Null where nothing could be measured on the date (no score). */
+  overall: number | null;
+  frameworks: Record<string, number | null>;
 }
 
 /**

@@ -3,8 +3,9 @@ import type { ComplianceStatus, ScoreComponentId } from '../../shared/compliance
 import type { PairStatus } from './statusEngine';
 
 // The Audit Readiness Score: 0-100 from named components, each a share of the pairs it
-// measures times its weight. A component with nothing to measure (no requirement asks for
-// evidence, say) scores full marks and says so (`measured: 0`).
+// measures times its weight. It never rewards emptiness: a component with nothing to measure (no
+// requirement asks for evidence, say) earns no points and is "not measured" (`value: null`), and
+// with no requirement measured at all there is no score (`score: null`), whatever the log says.
 
 /** What a gap is: a status that costs points, or current training whose evidence awaits review. */
 export type GapKind = Exclude<ComplianceStatus, 'compliant' | 'due_soon' | 'not_applicable'> | 'evidence_unreviewed' | 'log_integrity';
@@ -58,7 +59,9 @@ export class RequirementTally {
     if (pair.latestAttemptPassed !== null) mark('competence', pair.latestAttemptPassed);
     if (this.evidenceRequired && current) {
       mark('evidence', pair.status !== 'missing_evidence');
-      if (pair.status !== 'missing_evidence') mark('review', pair.evidence === 'accepted');
+      // Over the same pairs as evidence: missing evidence is not accepted evidence, so review
+      // can never be fuller than evidence completeness.
+      mark('review', pair.evidence === 'accepted');
     }
     if (gap !== null) this.gapPeople.set(gap, (this.gapPeople.get(gap) ?? 0) + 1);
   }
@@ -68,9 +71,9 @@ export interface ScoreComponent {
   id: ScoreComponentId;
   label: string;
   weight: number;
-  /** 0-1; 1 when nothing was measured. */
-  value: number;
-  /** Points it adds to the score: weight x value. */
+  /** 0-1; null when nothing was measured ("not measured": it earns no points). */
+  value: number | null;
+  /** Points it adds to the score: weight x value (0 when not measured). */
   contribution: number;
   met: number;
   measured: number;
@@ -87,7 +90,8 @@ export interface Gap {
 }
 
 export interface ReadinessScore {
-  score: number;
+  /** Null when no requirement could be measured (nobody in scope): there is nothing to score. */
+  score: number | null;
   components: ScoreComponent[];
   /** Costliest first. */
   gaps: Gap[];
@@ -108,9 +112,10 @@ export function readinessScore(tallies: readonly RequirementTally[], logVerifies
   total.integrity = { met: logVerifies ? 1 : 0, measured: 1 };
   const components: ScoreComponent[] = SCORE_COMPONENTS.map((c) => {
     const { met, measured } = total[c.id];
-    const value = measured === 0 ? 1 : met / measured;
-    return { id: c.id, label: c.label, weight: c.weight, value, contribution: round1(c.weight * value), met, measured };
+    const value = measured === 0 ? null : met / measured;
+    return { id: c.id, label: c.label, weight: c.weight, value, contribution: round1(c.weight * (value ?? 0)), met, measured };
   });
+  const anyRequirementMeasured = components.some((c) => c.id !== 'integrity' && c.measured > 0);
   const gaps: Gap[] = [];
   for (const tally of tallies) {
     for (const [kind, fails] of tally.gapFails) {
@@ -131,5 +136,6 @@ export function readinessScore(tallies: readonly RequirementTally[], logVerifies
       points: SCORE_COMPONENTS.find((c) => c.id === 'integrity')?.weight ?? 0,
     });
   gaps.sort((a, b) => b.points - a.points || b.people - a.people || (a.requirementId ?? '').localeCompare(b.requirementId ?? ''));
-  return { score: round1(components.reduce((sum, c) => sum + c.weight * c.value, 0)), components, gaps };
+  const score = anyRequirementMeasured ? round1(components.reduce((sum, c) => sum + c.weight * (c.value ?? 0), 0)) : null;
+  return { score, components, gaps };
 }

@@ -9,13 +9,15 @@ const gapKind = z.enum(['overdue', 'expired', 'never_trained', 'failed', 'missin
 const componentId = z.enum(SCORE_COMPONENTS.map((c) => c.id) as [(typeof SCORE_COMPONENTS)[number]['id'], ...(typeof SCORE_COMPONENTS)[number]['id'][]]);
 
 const readiness = z.object({
-  score: z.number(),
+  /** Null when nothing could be measured (nobody in scope of any enabled requirement): no score. */
+  score: z.number().nullable(),
   components: z.array(
     z.object({
       id: componentId,
       label: z.string(),
       weight: z.number(),
-      value: z.number(),
+      /** Null: not measured (nothing to measure), earning no points. */
+      value: z.number().nullable(),
       contribution: z.number(),
       met: z.number().int(),
       measured: z.number().int(),
@@ -68,7 +70,7 @@ export const complianceChannels = {
   /** The score at each of the last 12 month-ends and on the date, computed point in time. */
   'custodian:compliance.trend': {
     input: z.object({ asOf: day.optional() }).strict(),
-    output: z.object({ points: z.array(z.object({ asOf: day, overall: z.number(), frameworks: z.record(z.string(), z.number()) })) }),
+    output: z.object({ points: z.array(z.object({ asOf: day, overall: z.number().nullable(), frameworks: z.record(z.string(), z.number().nullable()) })) }),
   },
   /** The people behind one gap, names masked by role. */
   'custodian:compliance.gap': {

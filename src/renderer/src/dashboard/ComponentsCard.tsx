@@ -22,8 +22,8 @@ function ComponentTooltip({ payload }: { payload?: readonly { payload?: Bar }[] 
         {c.label}: {points(c.contribution)} of {String(c.weight)} points
       </Text>
       <Text size="xs" c="gray.7">
-        {c.measured === 0
-          ? 'Nothing to measure, so full marks.'
+        {c.value === null
+          ? 'Nothing to measure, so no points: not measured.'
           : `${percent(c.value)} (${count(c.met)} of ${count(c.measured)}): ${COMPONENT_EXPLAINS[c.id]}.`}
       </Text>
     </Paper>

@@ -226,6 +226,7 @@ export function DashboardScreen({ role }: { role: Role }) {
                       asOf={shownAsOf}
                       people={data.people}
                       requirements={requirementIds.length}
+                      frameworks={frameworks.length}
                       breakdownTitle={framework ? 'Current training by requirement' : 'By framework'}
                       breakdown={breakdownOf(frameworks, framework ?? null, setTab)}
                     />
@@ -234,7 +235,13 @@ export function DashboardScreen({ role }: { role: Role }) {
                     <ComponentsCard readiness={readiness} integrity={data.integrity} />
                   </Grid.Col>
                   <Grid.Col span={6}>
-                    <GapsCard gaps={readiness.gaps} requirements={requirements} selected={openGap ? gapKey(openGap) : null} onSelect={setGap} />
+                    <GapsCard
+                      gaps={readiness.gaps}
+                      requirements={requirements}
+                      selected={openGap ? gapKey(openGap) : null}
+                      onSelect={setGap}
+                      measured={readiness.score !== null}
+                    />
                   </Grid.Col>
                   <Grid.Col span={6}>
                     <GapPeopleCard

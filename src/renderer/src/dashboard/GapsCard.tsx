@@ -16,10 +16,12 @@ interface GapsCardProps {
   requirements: ReadonlyMap<string, RequirementInfo>;
   selected: string | null;
   onSelect: (gap: Gap) => void;
+  /** Whether anything was measured: no gaps in an empty vault is not "every requirement is met". */
+  measured: boolean;
 }
 
 /** The gaps that cost the most points, costliest first; each opens the people behind it. */
-export function GapsCard({ gaps, requirements, selected, onSelect }: GapsCardProps) {
+export function GapsCard({ gaps, requirements, selected, onSelect, measured }: GapsCardProps) {
   const [all, setAll] = useState(false);
   const shown = all ? gaps : gaps.slice(0, SHOWN);
   return (
@@ -36,7 +38,7 @@ export function GapsCard({ gaps, requirements, selected, onSelect }: GapsCardPro
       </Group>
       {gaps.length === 0 ? (
         <Text size="sm" c="gray.7">
-          No gaps on this date: every requirement is met, with its evidence.
+          {measured ? 'No gaps on this date: every requirement is met, with its evidence.' : 'Nothing measured on this date, so no gaps can be found yet.'}
         </Text>
       ) : (
         <Table fz="sm" verticalSpacing={4} highlightOnHover aria-labelledby="gaps-title" data-testid="gaps-table">

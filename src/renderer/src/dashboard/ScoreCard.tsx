@@ -1,13 +1,14 @@
 import { Card, Divider, Group, Progress, RingProgress, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import type { Readiness } from './complianceQueries';
+import { whyNoScore } from '../../../shared/compliance/whyNoScore';
 import { plural, points, scoreColor } from './dashboardFormat';
 
 /** One line under the ring: a framework's score (Overall) or a requirement's share current. */
 export interface BreakdownRow {
   key: string;
   label: string;
-  /** 0-100. */
-  value: number;
+  /** 0-100; null for no score (drawn empty). */
+  value: number | null;
   display: string;
   title?: string;
   onSelect?: () => void;
@@ -19,6 +20,8 @@ interface ScoreCardProps {
   asOf: string;
   people: number;
   requirements: number;
+  /** Framework packs enabled (for why there is no score). */
+  frameworks: number;
   breakdownTitle: string;
   breakdown: readonly BreakdownRow[];
 }
@@ -34,7 +37,7 @@ function Row({ row }: { row: BreakdownRow }) {
           {row.display}
         </Text>
       </Group>
-      <Progress value={row.value} size="sm" color={scoreColor(row.value)} aria-hidden />
+      <Progress value={row.value ?? 0} size="sm" color={scoreColor(row.value ?? 0)} aria-hidden />
     </>
   );
   return row.onSelect ? (
@@ -54,7 +57,7 @@ function Row({ row }: { row: BreakdownRow }) {
 }
 
 /** The Audit Readiness Score as a big number in a ring, what it covers, and its breakdown. */
-export function ScoreCard({ title, readiness, asOf, people, requirements, breakdownTitle, breakdown }: ScoreCardProps) {
+export function ScoreCard({ title, readiness, asOf, people, requirements, frameworks, breakdownTitle, breakdown }: ScoreCardProps) {
   const score = readiness.score;
   const lost = readiness.gaps.reduce((sum, g) => sum + g.points, 0);
   return (
@@ -67,7 +70,7 @@ export function ScoreCard({ title, readiness, asOf, people, requirements, breakd
           size={140}
           thickness={12}
           roundCaps
-          sections={[{ value: score, color: scoreColor(score) }]}
+          sections={score === null ? [] : [{ value: score, color: scoreColor(score) }]}
           rootColor="var(--mantine-color-gray-2)"
           label={
             <Stack gap={0} align="center">
@@ -75,7 +78,7 @@ export function ScoreCard({ title, readiness, asOf, people, requirements, breakd
                 {points(score)}
               </Text>
               <Text size="xs" c="gray.7">
-                of 100
+                {score === null ? 'no score' : 'of 100'}
               </Text>
             </Stack>
           }
@@ -91,13 +94,17 @@ export function ScoreCard({ title, readiness, asOf, people, requirements, breakd
             {plural(requirements, 'requirement')} counted
           </Text>
           <Text size="sm" c="gray.7">
-            {readiness.gaps.length === 0 ? 'No gaps' : `${plural(readiness.gaps.length, 'gap')}: −${points(lost)} points`}
+            {score === null
+              ? 'Nothing measured yet'
+              : readiness.gaps.length === 0
+                ? 'No gaps'
+                : `${plural(readiness.gaps.length, 'gap')}: −${points(lost)} points`}
           </Text>
         </Stack>
       </Group>
-      {people === 0 && (
-        <Text size="sm" fw={500} mt="sm">
-          Nobody is on file yet, so there is nothing to measure. Import your roster and training records (People, then Import…).
+      {score === null && (
+        <Text size="sm" fw={500} mt="sm" data-testid="no-score">
+          {whyNoScore(people, frameworks, 'app')}
         </Text>
       )}
       {breakdown.length > 0 && (

@@ -23,6 +23,8 @@ interface TrendCardProps {
   error: Error | null;
 }
 
+const trendValue = (score: number | null) => (score === null ? 'no score' : formatPoints(score));
+
 /** The score at each of the last twelve month-ends and on the date, computed point in time. */
 export function TrendCard({ points, frameworks, selected, error }: TrendCardProps) {
   const series: LineChartSeries[] =
@@ -32,17 +34,20 @@ export function TrendCard({ points, frameworks, selected, error }: TrendCardProp
           ...frameworks.flatMap((f, i) => (f.id === selected ? [{ name: f.id, label: f.title, color: seriesColor(i) }] : [])),
           { name: OVERALL, label: 'Overall (all frameworks)', color: 'gray.6' },
         ];
-  const data: Record<string, string | number>[] = (points ?? []).map((p, i, all) => ({
-    ...p.frameworks,
-    date: axisLabel(p.asOf, i === all.length - 1),
-    [OVERALL]: p.overall,
-  }));
+  // A month with no score (nothing measured) is left out of its line: a gap, not a zero.
+  const data: Record<string, string | number>[] = (points ?? []).map((p, i, all) => {
+    const row: Record<string, string | number> = { date: axisLabel(p.asOf, i === all.length - 1) };
+    for (const [id, score] of Object.entries(p.frameworks)) if (score !== null) row[id] = score;
+    if (p.overall !== null) row[OVERALL] = p.overall;
+    return row;
+  });
   const values = data.flatMap((d) => series.map((s) => d[s.name])).filter((v): v is number => typeof v === 'number');
   const low = values.length ? Math.max(0, Math.floor((Math.min(...values) - 5) / 10) * 10) : 0;
   const shown = series[0];
   const first = points?.[0];
   const last = points?.[points.length - 1];
-  const valueOf = (p: TrendPoint) => (shown === undefined || shown.name === OVERALL ? p.overall : (p.frameworks[shown.name] ?? p.overall));
+  const valueOf = (p: TrendPoint) =>
+    shown === undefined || shown.name === OVERALL ? p.overall : shown.name in p.frameworks ? (p.frameworks[shown.name] ?? null) : p.overall;
 
   return (
     <Card withBorder padding="md" component="section" aria-labelledby="trend-title" h="100%">
@@ -82,7 +87,7 @@ export function TrendCard({ points, frameworks, selected, error }: TrendCardProp
           </div>
           {first && last && (
             <Text size="xs" c="gray.7" data-testid="trend-summary">
-              {shown?.label ?? OVERALL}: {formatPoints(valueOf(first))} on {first.asOf}, {formatPoints(valueOf(last))} on {last.asOf}.
+              {shown?.label ?? OVERALL}: {trendValue(valueOf(first))} on {first.asOf}, {trendValue(valueOf(last))} on {last.asOf}.
             </Text>
           )}
         </>

@@ -17,11 +17,11 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-/** A score or a number of points, as the CLI prints it (one decimal). */
-export const points = (value: number) => value.toFixed(1);
+/** A score or a number of points, as the CLI prints it (one decimal); "—" for no score. */
+export const points = (value: number | null) => (value === null ? '—' : value.toFixed(1));
 
-/** A 0-1 share as the CLI prints it: "96.0%". */
-export const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+/** A 0-1 share as the CLI prints it: "96.0%"; "not measured" for a component with nothing to measure. */
+export const percent = (share: number | null) => (share === null ? 'not measured' : `${(share * 100).toFixed(1)}%`);
 
 export const count = (n: number) => n.toLocaleString('en');
 
