@@ -262,8 +262,27 @@ test('a fresh vault: the dashboard lists the framework packs and enables one', a
   await expect(modal.getByRole('button', { name: `Disable ${osha.title}` })).toBeVisible();
   await expect(modal.getByRole('button', { name: /^Enable / })).toHaveCount(packs.value.frameworks.length - 1);
   await expectNoAxeViolations(page);
+  // Disabling asks why first; the reason is kept in the log and shown while the pack stays disabled.
+  const hipaa = packs.value.frameworks.find((f) => f.id === 'hipaa');
+  if (!hipaa) throw new Error('no HIPAA pack bundled');
+  await modal.getByRole('button', { name: `Enable ${hipaa.title}` }).click();
+  await modal.getByRole('button', { name: `Disable ${hipaa.title}` }).click();
+  const why = modal.getByLabel(`Why is ${hipaa.title} no longer counted?`);
+  await why.fill('too short');
+  await expect(modal.getByRole('button', { name: 'Disable', exact: true })).toBeDisabled();
+  await why.fill('this site holds no PHI since the 2026 clinic sale');
+  await saveScreenshot(page, testInfo, 'framework-disable-reason');
+  await expectNoAxeViolations(page);
+  await modal.getByRole('button', { name: 'Disable', exact: true }).click();
+  await expect(modal.getByTestId('pack-disabled')).toHaveText(/^Disabled \d{4}-\d{2}-\d{2} by alice: this site holds no PHI since the 2026 clinic sale$/);
   await page.keyboard.press('Escape');
   await expect(modal).toBeHidden();
+  await expect(page.getByTestId('disabled-packs')).toHaveText(
+    new RegExp(
+      `^Not counted: ${hipaa.title.replace(/[().]/g, '\\$&')} \\(disabled \\d{4}-\\d{2}-\\d{2} by alice: this site holds no PHI since the 2026 clinic sale\\)\\.$`,
+    ),
+  );
+  await expect(page.getByRole('tab', { name: /^HIPAA/ })).toHaveCount(0);
 
   // A damaged log head is caught by the next computation and shown above everything else.
   writeFileSync(join(harness.dataDir, 'vaults', 'Northgate.custodian', 'log.head'), 'damaged');

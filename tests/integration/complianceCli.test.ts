@@ -167,5 +167,18 @@ describe('custodian requirement and status', () => {
     expect(text.stdout).toMatch(/^Audit Readiness as of \d{4}-\d{2}-\d{2}: no score \(0 people\)\. Nobody is on file: import the roster first/);
     expect(text.stdout).toMatch(/Coverage +weight +25 +not measured \(no points\)/);
     expect(text.stdout).not.toMatch(/100\.0 \/ 100/);
+
+    // Disabling asks why; the reason goes into the log and `framework list` shows it.
+    const bare = custodian(['framework', 'disable', empty, 'hipaa']);
+    expect(bare.code).not.toBe(0);
+    expect(bare.stderr).toMatch(/--reason/);
+    const short = custodian(['framework', 'disable', empty, 'hipaa', '--reason', 'because']);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatch(/one line of 10 to 1,000 characters/);
+    expect(custodian(['framework', 'disable', empty, 'hipaa', '--reason', 'no PHI held at this site since the sale']).code).toBe(0);
+    const list = custodian(['framework', 'list', empty]);
+    expect(list.stdout).toMatch(/^ {2}hipaa .*\n {4}disabled \d{4}-\d{2}-\d{2} by alice: no PHI held at this site since the sale$/m);
+    const packs = JSON.parse(custodian(['framework', 'list', empty, '--json']).stdout) as { id: string; disabled: { by: string; reason: string } | null }[];
+    expect(packs.find((f) => f.id === 'hipaa')?.disabled).toMatchObject({ by: 'alice', reason: 'no PHI held at this site since the sale' });
   });
 });

@@ -93,10 +93,14 @@ export function registerComplianceCommands(program: Command): void {
         version: p.version,
         requirements: p.requirements.length,
         enabled: enabled.some((f) => f.id === p.id && f.enabled),
+        disabled: enabled.find((f) => f.id === p.id)?.disabled ?? null,
       }));
       if (flags.json) sayJson(rows);
       else
-        for (const r of rows) say(`${r.enabled ? '*' : ' '} ${r.id.padEnd(18)} ${r.version}  ${String(r.requirements).padStart(2)} requirements  ${r.title}`);
+        for (const r of rows) {
+          say(`${r.enabled ? '*' : ' '} ${r.id.padEnd(18)} ${r.version}  ${String(r.requirements).padStart(2)} requirements  ${r.title}`);
+          if (r.disabled) say(`    disabled ${r.disabled.at.slice(0, 10)} by ${r.disabled.by}: ${r.disabled.reason ?? '(no reason recorded)'}`);
+        }
     });
   unlockOptions(framework.command('enable').description('count a pack in the status and the score').argument('<vault>').argument('<id>'))
     .option('--json', 'machine-readable output')
@@ -106,13 +110,13 @@ export function registerComplianceCommands(program: Command): void {
       if (flags.json) sayJson(result);
       else say(`${id} enabled: ${String(result.added)} requirement(s) added, ${String(result.updated)} updated.`);
     });
-  unlockOptions(
-    framework.command('disable').description('stop counting a pack (its requirements stay in the history)').argument('<vault>').argument('<id>'),
-  ).action(async (vault: string, id: string, flags: UnlockFlags) => {
-    const { disableFramework } = await import('../../core/compliance/requirementStore');
-    await withVault(vault, flags, (session) => disableFramework(session, id));
-    say(`${id} disabled.`);
-  });
+  unlockOptions(framework.command('disable').description('stop counting a pack (its requirements stay in the history)').argument('<vault>').argument('<id>'))
+    .requiredOption('--reason <text>', 'why it is no longer counted (one line; kept in the log and shown while disabled)')
+    .action(async (vault: string, id: string, flags: UnlockFlags & { reason: string }) => {
+      const { disableFramework } = await import('../../core/compliance/requirementStore');
+      await withVault(vault, flags, (session) => disableFramework(session, id, flags.reason));
+      say(`${id} disabled.`);
+    });
 
   const requirement = program.command('requirement').description("requirements: the packs' and your own");
   unlockOptions(

@@ -3,9 +3,7 @@ import type { ReadableDb } from '../db/database';
 import type { VaultSession } from '../vault/vaultSession';
 import { checkLogHead } from './checkLogHead';
 import { readLogHead } from './logHead';
-
-/** A reason is one line of printable text: it is printed wherever the log is, line by line. */
-const REASON = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]{10,1000}$/u;
+import { oneLineReason } from './oneLineReason';
 
 /** Why the log does not match its head (what an acknowledgement would record), or null if it does. */
 export async function headProblem(session: VaultSession, db: ReadableDb): Promise<string | null> {
@@ -27,10 +25,7 @@ export async function headProblem(session: VaultSession, db: ReadableDb): Promis
  */
 export async function acknowledgeLogProblem(session: VaultSession, reason: string): Promise<string> {
   session.require('users.manage', 'acknowledge an audit-log problem');
-  const said = reason.trim();
-  if (!REASON.test(said)) {
-    throw new CustodianError('validation_failed', 'Say what was found and done in one line of 10 to 1,000 characters, without control characters.');
-  }
+  const said = oneLineReason(reason, 'the problem is acknowledged (what was found and done)');
   return session.mutate(
     async (db) => {
       const problem = await headProblem(session, db);

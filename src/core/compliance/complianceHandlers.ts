@@ -54,12 +54,13 @@ export function complianceHandlers(session: () => VaultSession): Pick<Handlers, 
           source: p.source,
           requirements: p.requirements.length,
           enabled: enabled.some((f) => f.id === p.id && f.enabled),
+          disabled: enabled.find((f) => f.id === p.id)?.disabled ?? null,
         })),
       };
     },
-    'custodian:compliance.enableFramework': async ({ id, enabled }) => {
+    'custodian:compliance.enableFramework': async ({ id, enabled, reason }) => {
       if (enabled) await enableFramework(session(), id);
-      else await disableFramework(session(), id);
+      else await disableFramework(session(), id, reason ?? '');
       return {};
     },
   };

@@ -1,3 +1,4 @@
+import { oneLineReason } from '../audit/oneLineReason';
 import { CustodianError } from '../../shared/errors';
 import { stateHash } from '../audit/auditLog';
 import type { AuditEvent } from '../audit/auditLog';
@@ -31,6 +32,8 @@ export interface StoredFramework {
   packVersion: string | null;
   source: string | null;
   enabled: boolean;
+  /** While disabled: when, by whom (user name) and why, from the log. Null when enabled (or disabled before reasons were asked). */
+  disabled: { at: string; by: string; reason: string | null } | null;
 }
 
 interface RequirementRow {
@@ -78,11 +81,28 @@ export function currentRequirements(db: ReadableDb, frameworkId?: string): Store
   return rows.map(toStored);
 }
 
+/** Every framework ever enabled; a disabled one with who disabled it, when and why (its last `framework.disable` entry). */
 export function listFrameworks(db: ReadableDb): StoredFramework[] {
   const rows = db.all<{ id: string; title: string; pack_version: string | null; source: string | null; enabled: number }>(
     'SELECT id, title, pack_version, source, enabled FROM frameworks ORDER BY id',
   );
-  return rows.map((r) => ({ id: r.id, title: r.title, packVersion: r.pack_version, source: r.source, enabled: r.enabled === 1 }));
+  return rows.map((r) => {
+    const disabled =
+      r.enabled === 1
+        ? undefined
+        : db.get<{ at: string; actor: string; reason: string | null }>(
+            "SELECT at, actor, reason FROM audit_log WHERE action = 'framework.disable' AND target = ? ORDER BY seq DESC LIMIT 1",
+            [r.id],
+          );
+    return {
+      id: r.id,
+      title: r.title,
+      packVersion: r.pack_version,
+      source: r.source,
+      enabled: r.enabled === 1,
+      disabled: disabled ? { at: disabled.at, by: disabled.actor, reason: disabled.reason } : null,
+    };
+  });
 }
 
 interface NewVersion {
@@ -188,8 +208,10 @@ export async function enableFramework(session: VaultSession, packId: string): Pr
 }
 
 /** Stops counting a framework (its requirements stay, versioned, for history). Logged. */
-export async function disableFramework(session: VaultSession, frameworkId: string): Promise<void> {
+/** Stops counting a pack. `reason` (one line, required) goes into the log and is shown while it stays disabled. */
+export async function disableFramework(session: VaultSession, frameworkId: string, reason: string): Promise<void> {
   session.require('requirements.manage', 'change requirements');
+  const said = oneLineReason(reason, 'the framework is disabled');
   await session.mutate((db) => {
     const result = db.run('UPDATE frameworks SET enabled = 0, changed_at = ?, changed_by = ? WHERE id = ? AND enabled = 1', [
       new Date().toISOString(),
@@ -197,7 +219,7 @@ export async function disableFramework(session: VaultSession, frameworkId: strin
       frameworkId,
     ]);
     if (result.changes === 0) throw new CustodianError('not_found', `Framework "${frameworkId}" is not enabled.`);
-    return { result: undefined, events: [{ action: 'framework.disable', target: frameworkId }] };
+    return { result: undefined, events: [{ action: 'framework.disable', target: frameworkId, reason: said }] };
   });
 }
 

@@ -104,12 +104,22 @@ export const complianceChannels = {
     input: z.object({}).strict(),
     output: z.object({
       frameworks: z.array(
-        z.object({ id: z.string(), title: z.string(), version: z.string(), source: z.string(), requirements: z.number().int(), enabled: z.boolean() }),
+        z.object({
+          id: z.string(),
+          title: z.string(),
+          version: z.string(),
+          source: z.string(),
+          requirements: z.number().int(),
+          enabled: z.boolean(),
+          /** While disabled: when, by whom and why (from the log). */
+          disabled: z.object({ at: z.string(), by: z.string(), reason: z.string().nullable() }).nullable(),
+        }),
       ),
     }),
   },
   'custodian:compliance.enableFramework': {
-    input: z.object({ id: z.string().regex(/^[a-z0-9-]{2,40}$/), enabled: z.boolean() }).strict(),
+    /** Disabling needs a `reason` (one line, 10+ characters), kept in the log and shown while disabled. */
+    input: z.object({ id: z.string().regex(/^[a-z0-9-]{2,40}$/), enabled: z.boolean(), reason: z.string().max(1000).optional() }).strict(),
     output: z.object({}),
   },
 } as const;

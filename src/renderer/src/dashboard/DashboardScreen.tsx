@@ -6,7 +6,7 @@ import { PersonDrawer } from '../records/PersonDrawer';
 import { CURRENT_STATUSES } from '../../../shared/compliance/complianceStatus';
 import type { ComplianceStatus } from '../../../shared/compliance/complianceStatus';
 import type { ComplianceReport, DrillDown } from './complianceQueries';
-import { useComplianceReport, useComplianceTrend } from './complianceQueries';
+import { useComplianceReport, useComplianceTrend, useFrameworkPacks } from './complianceQueries';
 import { ComponentsCard } from './ComponentsCard';
 import { isDay, localToday, points, shortFramework } from './dashboardFormat';
 import { ExpiriesCard } from './ExpiriesCard';
@@ -80,6 +80,9 @@ export function DashboardScreen({ role }: { role: Role }) {
   // The trend waits for the score: it is twelve reports' work and must not hold up the first paint.
   const trend = useComplianceTrend(asOf, all?.asOf === asOf);
   const requirements = useMemo(() => (all ? requirementInfo(all) : new Map<string, RequirementInfo>()), [all]);
+  // Packs counted once and disabled since: said on the dashboard, with who, when and why.
+  const packs = useFrameworkPacks();
+  const disabledPacks = (packs.data?.frameworks ?? []).filter((p) => !p.enabled && p.disabled);
 
   const changeAsOf = (text: string) => {
     setAsOfText(text);
@@ -124,6 +127,16 @@ export function DashboardScreen({ role }: { role: Role }) {
     </Group>
   );
 
+  const disabledLine = disabledPacks.length > 0 && (
+    <Text size="sm" c="gray.7" data-testid="disabled-packs">
+      Not counted:{' '}
+      {disabledPacks
+        .map((p) => `${p.title} (disabled ${p.disabled?.at.slice(0, 10) ?? ''} by ${p.disabled?.by ?? ''}: ${p.disabled?.reason ?? 'no reason recorded'})`)
+        .join('; ')}
+      .
+    </Text>
+  );
+
   const manageModal = (
     <Modal.Root opened={managing} onClose={() => setManaging(false)} size="xl">
       <Modal.Overlay />
@@ -163,6 +176,7 @@ export function DashboardScreen({ role }: { role: Role }) {
     return (
       <Stack gap="sm">
         {header}
+        {disabledLine}
         <NoFrameworks role={role} />
         {manageModal}
       </Stack>
@@ -181,6 +195,7 @@ export function DashboardScreen({ role }: { role: Role }) {
   return (
     <Stack gap="sm">
       {header}
+      {disabledLine}
       {!data.integrity.ok && (
         <Alert color="red.9" variant="filled" role="alert" title="The audit log does not verify" data-testid="integrity-alert">
           {sentence(data.integrity.reason ?? 'the log does not match its signed checkpoints')} Until it does, every score loses its log-integrity points and the

@@ -1,4 +1,6 @@
-import { Alert, Badge, Button, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Alert, Badge, Button, Group, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
+import type { SyntheticEvent } from 'react';
+import { useState } from 'react';
 import type { Role } from '../../../shared/roles';
 import { useEnableFramework, useFrameworkPacks } from './complianceQueries';
 
@@ -10,6 +12,23 @@ export function FrameworkPacks({ role, allowDisable = false }: { role: Role; all
   const packs = useFrameworkPacks();
   const toggle = useEnableFramework();
   const manage = canManageFrameworks(role);
+  /** The pack whose Disable was chosen: its reason is asked before anything changes. */
+  const [disabling, setDisabling] = useState<{ id: string; title: string } | null>(null);
+  const [reason, setReason] = useState('');
+  const reasonOk = reason.trim().length >= 10;
+  const confirmDisable = (event: SyntheticEvent) => {
+    event.preventDefault();
+    if (!disabling || !reasonOk) return;
+    toggle.mutate(
+      { id: disabling.id, enabled: false, reason: reason.trim() },
+      {
+        onSuccess: () => {
+          setDisabling(null);
+          setReason('');
+        },
+      },
+    );
+  };
 
   if (packs.isPending) return <Text size="sm">Loading the framework packs…</Text>;
   if (packs.isError)
@@ -41,6 +60,11 @@ export function FrameworkPacks({ role, allowDisable = false }: { role: Role; all
                 <Text size="xs" c="gray.7">
                   {pack.id} · version {pack.version}
                 </Text>
+                {pack.disabled && (
+                  <Text size="xs" c="gray.7" data-testid="pack-disabled">
+                    {`Disabled ${pack.disabled.at.slice(0, 10)} by ${pack.disabled.by}: ${pack.disabled.reason ?? 'no reason recorded'}`}
+                  </Text>
+                )}
               </Table.Td>
               <Table.Td>
                 <Text size="xs" c="gray.7" maw={360}>
@@ -54,8 +78,11 @@ export function FrameworkPacks({ role, allowDisable = false }: { role: Role; all
                     <Button
                       size="compact-sm"
                       variant="default"
-                      onClick={() => toggle.mutate({ id: pack.id, enabled: false })}
-                      loading={toggle.isPending && toggle.variables.id === pack.id}
+                      onClick={() => {
+                        setDisabling({ id: pack.id, title: pack.title });
+                        setReason('');
+                      }}
+                      disabled={disabling?.id === pack.id}
                       aria-label={`Disable ${pack.title}`}
                     >
                       Disable
@@ -84,6 +111,28 @@ export function FrameworkPacks({ role, allowDisable = false }: { role: Role; all
           ))}
         </Table.Tbody>
       </Table>
+      {disabling && (
+        <form onSubmit={confirmDisable} aria-label={`Disable ${disabling.title}`}>
+          <TextInput
+            mt="sm"
+            label={`Why is ${disabling.title} no longer counted?`}
+            description="Kept in the audit log, and shown beside the pack while it is disabled. Its requirements stay in the history."
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            error={reason && !reasonOk ? 'At least 10 characters.' : undefined}
+            maxLength={1000}
+            data-autofocus
+          />
+          <Group justify="flex-end" mt="xs">
+            <Button variant="default" onClick={() => setDisabling(null)}>
+              Keep it
+            </Button>
+            <Button type="submit" color="red.9" disabled={!reasonOk} loading={toggle.isPending}>
+              Disable
+            </Button>
+          </Group>
+        </form>
+      )}
       {!manage && (
         <Text size="sm" c="gray.7" mt="xs">
           Only an officer or an administrator may enable a framework: ask one.

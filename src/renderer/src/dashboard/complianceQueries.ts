@@ -58,7 +58,8 @@ export function useFrameworkPacks(enabled = true) {
 export function useEnableFramework() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: { id: string; enabled: boolean }) => call(window.custodian.compliance.enableFramework(input)),
+    /** Disabling needs a `reason` (core refuses without one: it goes into the log). */
+    mutationFn: (input: { id: string; enabled: boolean; reason?: string }) => call(window.custodian.compliance.enableFramework(input)),
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: [ROOT] });
     },
