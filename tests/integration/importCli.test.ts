@@ -46,6 +46,12 @@ describe('custodian import', () => {
       'cornerstone.csv',
       'User ID,User Full Name,Training Title,Completion Date,Score,Transcript Status\nW1,Zoë Beaumont,Fire Safety,2025-01-10,88,Completed\nW9,Ghost,Fire Safety,2025-01-10,70,Completed\n',
     );
+    // A dry run exits as the import would: 2, changing nothing; with --skip-invalid, 0.
+    const dry = custodian(['import', vault, transcript, '--dry-run']);
+    expect(dry.code).toBe(2);
+    expect(dry.stderr).toBe('custodian: dry run: 1 invalid row(s): the import would import nothing (fix them, or use --skip-invalid)\n');
+    expect(dry.stdout).toContain('dry run: nothing was changed.');
+    expect(custodian(['import', vault, transcript, '--dry-run', '--skip-invalid']).code).toBe(0);
     const result = custodian(['import', vault, transcript]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('custodian: 1 invalid row(s): nothing was imported (fix them, or use --skip-invalid)\n');

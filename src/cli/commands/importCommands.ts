@@ -80,8 +80,15 @@ export function registerImportCommands(program: Command): void {
       );
       if (flags.json) sayJson(result);
       else printReport(result);
+      // A dry run answers with the exit code the import itself would give.
       if (!result.committed && !result.dryRun) {
         throw await custodianError('validation_failed', `${String(result.invalid)} invalid row(s): nothing was imported (fix them, or use --skip-invalid)`);
+      }
+      if (result.dryRun && result.invalid > 0 && !flags.skipInvalid) {
+        throw await custodianError(
+          'validation_failed',
+          `dry run: ${String(result.invalid)} invalid row(s): the import would import nothing (fix them, or use --skip-invalid)`,
+        );
       }
     });
 

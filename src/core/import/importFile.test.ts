@@ -122,6 +122,16 @@ describe('importFile', () => {
     expect(await vaultStats(session)).toEqual(before);
   });
 
+  it('reports a missing first or last name against its own column', async () => {
+    const roster = 'Employee ID,First Name,Last Name\nE1,,Seacole\nE2,Clara,\nE3,,\n';
+    const result = await importFile(session, file('names.csv', roster));
+    expect(result.report).toEqual([
+      { row: 2, column: 'First Name', value: null, reason: 'a first name is required' },
+      { row: 3, column: 'Last Name', value: null, reason: 'a last name is required' },
+      { row: 4, column: 'First Name', value: null, reason: 'a first and last name are required' },
+    ]);
+  });
+
   it('imports nothing when a row is invalid, and reports row, column, value and reason', async () => {
     await importFile(session, file('hris.csv', ROSTER));
     const bad = `${MOODLE}Nobody,Known,nobody@example.org,Bloodborne Pathogens,14/01/2025,8 / 10\nJane,Public,jane.public@example.org,Fire Safety,31/02/2025,5\n`;

@@ -177,8 +177,12 @@ export function validateRosterRow(
       familyName ??= split.familyName;
     }
   }
-  if (!givenName || !familyName)
-    r.problem(r.has('fullName') ? 'fullName' : r.has('familyName') ? 'familyName' : 'givenName', 'a first and last name are required');
+  if (!givenName || !familyName) {
+    // Reported against the column that is empty: the first-name column for a missing first name.
+    const missing = !givenName ? 'givenName' : 'familyName';
+    const column = r.has(missing) ? missing : r.has('fullName') ? 'fullName' : missing;
+    r.problem(column, !givenName && !familyName ? 'a first and last name are required' : !givenName ? 'a first name is required' : 'a last name is required');
+  }
   const record: RosterRecord = {
     row,
     employeeId,
