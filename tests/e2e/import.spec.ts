@@ -70,6 +70,8 @@ test('imports a roster through the wizard: preview, check, report, skip invalid,
   await expect(wizard.getByTestId('import-file')).toHaveText('workday.csv');
   await expect(wizard.getByTestId('import-preview')).toContainText('Given0');
   await expect(wizard.getByLabel('Field for column Person Number')).toHaveValue('employeeId');
+  // Menus show field names people read.
+  await expect(wizard.getByLabel('Field for column Person Number').locator('option:checked')).toHaveText('Employee ID');
   await expect(wizard.getByLabel('Field for column Position')).toHaveValue('jobRole');
 
   await wizard.getByRole('button', { name: 'Check' }).click();

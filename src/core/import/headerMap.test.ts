@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CERTIFICATION_TARGETS, detectKind, mapHeaders, parseMapFlags } from './headerMap';
+import { IMPORT_FIELD_LABELS } from '../../shared/importFieldLabels';
+import { CERTIFICATION_TARGETS, COMPLETION_TARGETS, detectKind, mapHeaders, parseMapFlags, ROSTER_TARGETS } from './headerMap';
 
 const split = (line: string) => line.split(',');
 
@@ -91,5 +92,12 @@ describe('mapHeaders for certifications', () => {
       ]),
     );
     expect(() => parseMapFlags(['Course=courseTitle'], 'certifications')).toThrow(new RegExp(`fields: ${CERTIFICATION_TARGETS.join(', ')}, or ignore`));
+  });
+});
+
+describe('import field labels', () => {
+  it('name every field a column can be mapped to, and only those', () => {
+    const fields = new Set([...ROSTER_TARGETS, ...COMPLETION_TARGETS, ...CERTIFICATION_TARGETS]);
+    expect(Object.keys(IMPORT_FIELD_LABELS).sort()).toEqual([...fields].sort());
   });
 });

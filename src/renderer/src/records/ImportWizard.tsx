@@ -1,10 +1,13 @@
 import { Alert, Button, Checkbox, Group, Modal, NativeSelect, Progress, ScrollArea, SegmentedControl, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { IMPORT_FIELD_LABELS } from '../../../shared/importFieldLabels';
 import type { ChannelInput, ChannelOutput } from '../../../shared/ipc/contract';
 import { call } from '../ipc/call';
 
 type Preview = ChannelOutput<'custodian:import.preview'>;
+
+const fieldLabel = (field: string) => (field === 'ignore' ? '(ignore)' : (IMPORT_FIELD_LABELS[field] ?? field));
 type Kind = ChannelInput<'custodian:import.start'>['as'];
 type DateFormat = '' | 'dd/mm/yyyy' | 'mm/dd/yyyy';
 
@@ -184,8 +187,8 @@ function PreviewTable({ preview, map, onMap }: { preview: Preview; map: Record<s
           <Table.Thead>
             <Table.Tr>
               {preview.headers.map((header, i) => (
-                // Wide enough to read the chosen field in full (certificationNumber vs certificationName).
-                <Table.Th key={`${header}-${String(i)}`} miw={Math.max(140, 60 + 8 * (map[header] ?? preview.mapping[i] ?? 'ignore').length)}>
+                // Wide enough to read the chosen field in full (Certification number vs Certification name).
+                <Table.Th key={`${header}-${String(i)}`} miw={Math.max(140, 60 + 8 * fieldLabel(map[header] ?? preview.mapping[i] ?? 'ignore').length)}>
                   <Text size="xs" fw={700}>
                     {header}
                   </Text>
@@ -194,7 +197,7 @@ function PreviewTable({ preview, map, onMap }: { preview: Preview; map: Record<s
                     aria-label={`Field for column ${header}`}
                     value={map[header] ?? preview.mapping[i] ?? 'ignore'}
                     onChange={(e) => onMap(header, e.currentTarget.value)}
-                    data={[{ value: 'ignore', label: '(ignore)' }, ...preview.fields.map((f) => ({ value: f, label: f }))]}
+                    data={[{ value: 'ignore', label: '(ignore)' }, ...preview.fields.map((f) => ({ value: f, label: IMPORT_FIELD_LABELS[f] ?? f }))]}
                   />
                 </Table.Th>
               ))}
