@@ -240,6 +240,12 @@ test('a fresh vault: the dashboard lists the framework packs and enables one', a
 
   const osha = packs.value.frameworks.find((f) => f.id === 'osha-bbp');
   if (!osha) throw new Error('no OSHA pack bundled');
+  // Enabled here, a pack is in force from today unless another day is stated.
+  const today = await page.evaluate(() => {
+    const d = new Date();
+    return `${String(d.getFullYear())}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  });
+  await expect(page.getByLabel('A pack enabled here is in force from')).toHaveValue(today);
   await table.getByRole('button', { name: `Enable ${osha.title}` }).click();
   await expect(page.getByRole('tab', { name: /^OSHA/ })).toBeVisible();
   // Nothing to measure is no score (not 100), and every requirement part says "not measured".

@@ -73,6 +73,8 @@ describe('custodian requirement and status', () => {
       'role=Registered Nurse',
       '--min-score',
       '80',
+      '--effective',
+      '2019-01-01',
       '--json',
     ]);
     expect(added.stderr).toBe('');
@@ -134,8 +136,15 @@ describe('custodian requirement and status', () => {
 
   it('framework enable adds a pack, is logged, and counts in the status; retention lists disposal dates', () => {
     expect(custodian(['framework', 'enable', vault, 'nope']).code).not.toBe(0);
-    const enabled = custodian(['framework', 'enable', vault, 'osha-bbp']);
-    expect(enabled.stdout).toContain('osha-bbp enabled: 1 requirement(s) added');
+    // By default a pack is in force from today: on a past date it applies to no one.
+    expect(custodian(['framework', 'enable', vault, 'osha-bbp']).stdout).toContain('osha-bbp enabled: 1 requirement(s) added');
+    const before = JSON.parse(custodian(['status', vault, '--framework', 'osha-bbp', '--as-of', '2025-03-15', '--json']).stdout) as StatusJson;
+    expect(before.frameworks[0]?.requirements[0]?.counts).toEqual({ not_applicable: 3 });
+    expect(before.overall.score).toBeNull();
+    // In force from a stated day: a new, logged version; the same date now counts.
+    const enabled = custodian(['framework', 'enable', vault, 'osha-bbp', '--effective', '2019-01-01']);
+    expect(enabled.stdout).toContain('osha-bbp enabled: 0 requirement(s) added, 1 updated');
+    expect(custodian(['framework', 'enable', vault, 'osha-bbp', '--effective', 'soon']).code).toBe(2);
     expect(custodian(['framework', 'list', vault]).stdout).toMatch(/\* osha-bbp/);
     const status = JSON.parse(custodian(['status', vault, '--framework', 'osha-bbp', '--as-of', '2025-03-15', '--json']).stdout) as StatusJson;
     expect(status.frameworks.map((f) => f.id)).toEqual(['osha-bbp']);

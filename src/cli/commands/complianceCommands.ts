@@ -103,10 +103,11 @@ export function registerComplianceCommands(program: Command): void {
         }
     });
   unlockOptions(framework.command('enable').description('count a pack in the status and the score').argument('<vault>').argument('<id>'))
+    .option('--effective <date>', 'the day its requirements are in force from (default: today; no one is due before it)')
     .option('--json', 'machine-readable output')
-    .action(async (vault: string, id: string, flags: JsonFlag) => {
+    .action(async (vault: string, id: string, flags: JsonFlag & { effective?: string }) => {
       const { enableFramework } = await import('../../core/compliance/requirementStore');
-      const result = await withVault(vault, flags, (session) => enableFramework(session, id));
+      const result = await withVault(vault, flags, (session) => enableFramework(session, id, flags.effective ? { effectiveFrom: flags.effective } : {}));
       if (flags.json) sayJson(result);
       else say(`${id} enabled: ${String(result.added)} requirement(s) added, ${String(result.updated)} updated.`);
     });
@@ -138,6 +139,7 @@ export function registerComplianceCommands(program: Command): void {
     .option('--clause <text>', 'the clause it answers to')
     .option('--reason <text>', 'why (required when adapting a pack requirement)')
     .option('--retain <years>', 'years to keep the records after the training')
+    .option('--effective <date>', 'the day it is in force from (default: today for a new one, else unchanged; no one is due before it)')
     .option('--json', 'print the requirement as JSON')
     .action(
       async (
@@ -156,6 +158,7 @@ export function registerComplianceCommands(program: Command): void {
           clause?: string;
           reason?: string;
           retain?: string;
+          effective?: string;
         },
       ) => {
         const minScore = flags.minScore === undefined ? null : Number(flags.minScore);
@@ -179,6 +182,7 @@ export function registerComplianceCommands(program: Command): void {
           graceDays: await parseDays('--grace', flags.grace),
           retention: retain === null ? null : { years: retain, basis: 'training' },
           evidence: { required: flags.evidence ?? false },
+          ...(flags.effective ? { effectiveFrom: flags.effective } : {}),
         };
         const { saveRequirement } = await import('../../core/compliance/requirementStore');
         const saved = await withVault(vault, flags, (session) =>

@@ -58,8 +58,8 @@ export function complianceHandlers(session: () => VaultSession): Pick<Handlers, 
         })),
       };
     },
-    'custodian:compliance.enableFramework': async ({ id, enabled, reason }) => {
-      if (enabled) await enableFramework(session(), id);
+    'custodian:compliance.enableFramework': async ({ id, enabled, reason, effectiveFrom }) => {
+      if (enabled) await enableFramework(session(), id, effectiveFrom ? { effectiveFrom } : {});
       else await disableFramework(session(), id, reason ?? '');
       return {};
     },

@@ -31,6 +31,9 @@ E4,BBP,Bloodborne Pathogens,2023-06-01,90,Passed
 E1,HIPAA-PS,HIPAA Privacy & Security,2024-09-15,95,Passed
 `;
 
+/** Packs in force long before the dates these tests ask about (by default a pack is in force from the day it is enabled). */
+const IN_FORCE = { effectiveFrom: '2015-01-01' };
+
 let temp: ReturnType<typeof tempDir>;
 let session: VaultSession;
 
@@ -53,7 +56,7 @@ afterEach(async () => {
 
 describe('complianceReport', () => {
   it('sees records another process committed since the last report (the cache follows the vault, not the session)', async () => {
-    await enableFramework(session, 'osha-bbp');
+    await enableFramework(session, 'osha-bbp', IN_FORCE);
     const before = await complianceReport(session, { asOf: '2025-01-15' });
     expect(before.frameworks[0]?.requirements[0]?.counts).toMatchObject({ never_trained: 1 });
     // "Another process": a second session on its own connection, as the CLI would be.
@@ -69,7 +72,7 @@ describe('complianceReport', () => {
   });
 
   it('counts every status of an enabled pack as of a date, with the score and its components', async () => {
-    await enableFramework(session, 'osha-bbp');
+    await enableFramework(session, 'osha-bbp', IN_FORCE);
     const report = await complianceReport(session, { asOf: '2025-01-15', includePairs: true });
     const bbp = report.frameworks[0]?.requirements[0];
     // OSHA wants evidence: E1 and E2 are current but have none; E3 (hired 2024-11-01, 0 days of grace) never trained; E4 left.
@@ -94,7 +97,7 @@ describe('complianceReport', () => {
   });
 
   it('evidence linked and accepted makes a training compliant; a rejected file shows as evidence_rejected', async () => {
-    await enableFramework(session, 'osha-bbp');
+    await enableFramework(session, 'osha-bbp', IN_FORCE);
     const completions = await session.read((db) =>
       db.all<{ completion_id: string; employee_id: string }>(
         "SELECT c.completion_id, p.employee_id FROM completions c JOIN people p ON p.person_id = c.person_id AND p.current = 1 WHERE c.current = 1 AND c.completed_on IN ('2024-10-01', '2024-03-08')",
@@ -135,7 +138,7 @@ describe('complianceReport', () => {
   });
 
   it("an adapted pack requirement and an officer's own are new, logged versions; the status follows them", async () => {
-    await enableFramework(session, 'osha-bbp');
+    await enableFramework(session, 'osha-bbp', IN_FORCE);
     const history = await session.read((db) => requirementHistory(db, 'osha-bbp.training'));
     const pack = history[0];
     if (!pack) throw new Error('the pack requirement is missing');
@@ -153,7 +156,7 @@ describe('complianceReport', () => {
     const own = await saveRequirement(session, {
       id: 'site.privacy',
       title: 'Privacy refresher',
-      rule: { courses: { codes: ['HIPAA-PS'] }, recurrenceMonths: 12, graceDays: 30 },
+      rule: { courses: { codes: ['HIPAA-PS'] }, recurrenceMonths: 12, graceDays: 30, effectiveFrom: '2015-01-01' },
     });
     expect(own).toMatchObject({ frameworkId: 'custom', origin: 'custom', version: 1 });
     const report = await complianceReport(session, { asOf: '2025-01-15' });
@@ -175,7 +178,7 @@ describe('complianceReport', () => {
   });
 
   it('trend: one point per month end, as the records stand, then the date itself', async () => {
-    await enableFramework(session, 'osha-bbp');
+    await enableFramework(session, 'osha-bbp', IN_FORCE);
     const trend = await complianceTrend(session, '2025-01-15');
     expect(trend.map((p) => p.asOf)).toEqual([
       '2024-01-31',
@@ -199,7 +202,7 @@ describe('complianceReport', () => {
   });
 
   it('a change to the records is seen by the next report (the cache follows the vault)', async () => {
-    await enableFramework(session, 'osha-bbp');
+    await enableFramework(session, 'osha-bbp', IN_FORCE);
     const before = await complianceReport(session, { asOf: '2025-01-15' });
     await importFile(session, file('more.csv', 'Employee ID,Course Code,Completion Date,Score,Result\nE3,BBP,2024-12-01,90,Passed\n'));
     const after = await complianceReport(session, { asOf: '2025-01-15' });
@@ -208,8 +211,8 @@ describe('complianceReport', () => {
   });
 
   it('gives the same report when it reads the vault as from memory', async () => {
-    await enableFramework(session, 'osha-bbp');
-    await enableFramework(session, 'hipaa');
+    await enableFramework(session, 'osha-bbp', IN_FORCE);
+    await enableFramework(session, 'hipaa', IN_FORCE);
     const cold = await complianceReport(session, { asOf: '2025-01-15', includePairs: true });
     const warm = await complianceReport(session, { asOf: '2025-01-15', includePairs: true });
     expect(cold.pairs?.length).toBe(4 * cold.frameworks.reduce((n, f) => n + f.requirements.length, 0));
@@ -229,7 +232,7 @@ describe('complianceReport', () => {
     await saveRequirement(session, {
       id: 'site.privacy',
       title: 'Privacy refresher',
-      rule: { courses: { codes: ['HIPAA-PS'] }, recurrenceMonths: 12, graceDays: 30 },
+      rule: { courses: { codes: ['HIPAA-PS'] }, recurrenceMonths: 12, graceDays: 30, effectiveFrom: '2015-01-01' },
     });
     const coldOne = await complianceReport(session, { asOf: '2025-01-15', frameworkId: 'hipaa', includePairs: true });
     const warmOne = await complianceReport(session, { asOf: '2025-01-15', frameworkId: 'hipaa', includePairs: true });
@@ -251,7 +254,7 @@ E4,BLS Provider,B-5,2023-01-01,2025-02-01
 `,
     );
     expect((await importFile(session, cards)).committed).toBe(true);
-    await enableFramework(session, 'osha-bbp');
+    await enableFramework(session, 'osha-bbp', IN_FORCE);
     const report = await complianceReport(session, { asOf: '2025-01-15' });
     // E1 in 26 days (under the name of that card, not of the older one), E2's BLS in 75; E2's
     // ACLS already expired; E3 renewed; E4 left.
@@ -263,8 +266,8 @@ E4,BLS Provider,B-5,2023-01-01,2025-02-01
   });
 
   it('retention: HIPAA keeps six years from when a training was last in effect; OSHA three years from the training', async () => {
-    await enableFramework(session, 'hipaa');
-    await enableFramework(session, 'osha-bbp');
+    await enableFramework(session, 'hipaa', IN_FORCE);
+    await enableFramework(session, 'osha-bbp', IN_FORCE);
     const rows = await retentionSchedule(session, '2026-01-01');
     const hipaa = rows.find((r) => r.courseCode === 'hipaa-ps');
     expect(hipaa).toMatchObject({ completedOn: '2024-09-15', disposeAfter: '2031-09-15' }); // expired 2025-09-15, + 6 years

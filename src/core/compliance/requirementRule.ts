@@ -44,6 +44,17 @@ export const requirementRuleSchema = z
       .strict()
       .nullable()
       .default(null),
+    /**
+     * The first day the requirement is in force (YYYY-MM-DD): before it, it applies to no one
+     * (`not_yet_effective`), and no one is due before it (the onboarding days run from it). For a
+     * pack, the day it was enabled unless the officer states another. Null: in force always.
+     */
+    effectiveFrom: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'an effective date is YYYY-MM-DD')
+      .refine((day) => new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), 'an effective date must be a day of the calendar')
+      .nullable()
+      .default(null),
     evidence: z
       .object({
         required: z.boolean(),

@@ -5,6 +5,7 @@ import type { AuditEvent } from '../audit/auditLog';
 import { canonicalJson } from '../crypto/canonicalJson';
 import type { ReadableDb, WritableDb } from '../db/database';
 import type { VaultSession } from '../vault/vaultSession';
+import { localToday, parseAsOf } from './calendarDate';
 import { findPack } from './frameworkPacks';
 import { requirementIdSchema, requirementRuleSchema } from './requirementRule';
 import type { FrameworkPack, RequirementRule, RequirementRuleInput } from './requirementRule';
@@ -171,20 +172,33 @@ function upsertFramework(db: WritableDb, session: VaultSession, now: string, id:
  * version where the pack changed since it was last enabled; a requirement the officer adapted
  * is left as adapted). Logged; enabling again with nothing new changes nothing but the flag.
  */
-export async function enableFramework(session: VaultSession, packId: string): Promise<{ added: number; updated: number }> {
+/**
+ * Counts a pack: its requirements are written (a new version where the pack changed), each in
+ * force from `effectiveFrom`: by default the day it is enabled, or, for a pack already enabled
+ * (an upgrade), the day each requirement already had. Adapted requirements keep theirs.
+ */
+export async function enableFramework(
+  session: VaultSession,
+  packId: string,
+  options: { effectiveFrom?: string } = {},
+): Promise<{ added: number; updated: number }> {
   session.require('requirements.manage', 'change requirements');
   const pack = findPack(packId);
   if (!pack) throw new CustodianError('not_found', `There is no framework pack "${packId}".`);
+  const stated = options.effectiveFrom === undefined ? undefined : parseAsOf(options.effectiveFrom);
   return session.mutate((db) => {
     const now = new Date().toISOString();
     const events: AuditEvent[] = [];
     const was = db.get<{ enabled: number; pack_version: string | null }>('SELECT enabled, pack_version FROM frameworks WHERE id = ?', [pack.id]);
+    const today = localToday();
     upsertFramework(db, session, now, pack.id, pack.title, pack);
     let added = 0;
     let updated = 0;
     for (const requirement of pack.requirements) {
-      const current = db.get<{ origin: string }>('SELECT origin FROM requirements WHERE requirement_id = ? AND current = 1', [requirement.id]);
+      const current = db.get<RequirementRow>('SELECT * FROM requirements WHERE requirement_id = ? AND current = 1', [requirement.id]);
       if (current?.origin === 'adapted') continue;
+      const kept = was?.enabled === 1 && current ? toStored(current).rule.effectiveFrom : null;
+      const effectiveFrom = stated ?? kept ?? today;
       const event = writeVersion(db, session, now, {
         requirementId: requirement.id,
         frameworkId: pack.id,
@@ -192,8 +206,8 @@ export async function enableFramework(session: VaultSession, packId: string): Pr
         clause: requirement.clause,
         summary: requirement.summary,
         origin: 'pack',
-        rule: requirement.rule,
-        reason: `pack ${pack.id} ${pack.version}`,
+        rule: { ...requirement.rule, effectiveFrom },
+        reason: `pack ${pack.id} ${pack.version}, in force from ${effectiveFrom}`,
       });
       if (event) {
         events.push(event);
@@ -260,6 +274,8 @@ export async function saveRequirement(session: VaultSession, input: RequirementI
     }
     const frameworkId = current?.framework_id ?? CUSTOM_FRAMEWORK;
     if (!current) upsertFramework(db, session, now, CUSTOM_FRAMEWORK, 'Own requirements', null);
+    // Unstated, the effective date is the one the requirement has, or today for a new one (null: stated "always").
+    const effectiveFrom = input.rule.effectiveFrom === undefined ? (current ? toStored(current).rule.effectiveFrom : localToday()) : rule.data.effectiveFrom;
     const event = writeVersion(db, session, now, {
       requirementId: id.data,
       frameworkId,
@@ -267,7 +283,7 @@ export async function saveRequirement(session: VaultSession, input: RequirementI
       clause: input.clause?.trim() || current?.clause || null,
       summary: input.summary?.trim() || current?.summary || null,
       origin: current ? (current.origin === 'custom' ? 'custom' : 'adapted') : 'custom',
-      rule: rule.data,
+      rule: { ...rule.data, effectiveFrom },
       reason: input.reason?.trim() || null,
     });
     if (!event) throw new CustodianError('conflict', `Requirement ${id.data} already says exactly that: nothing changed.`);

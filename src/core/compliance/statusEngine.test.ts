@@ -82,6 +82,19 @@ describe('evaluatePair', () => {
     expect(evaluatePair(p, req, '2025-02-10')).toMatchObject({ status: 'never_trained', dueOn: '2025-02-09' });
   });
 
+  it('no one is due before the requirement took effect: before it, not applicable; after it, the onboarding days run from it', () => {
+    // Hired in 2020, never trained; the requirement is in force from 2026-05-01 with 30 days to train.
+    const effective = requirement({ effectiveFrom: '2026-05-01' });
+    const never = person([]);
+    expect(evaluatePair(never, effective, '2026-04-30')).toMatchObject({ status: 'not_applicable', reason: 'not_yet_effective', dueOn: null });
+    expect(evaluatePair(never, effective, '2026-05-15')).toMatchObject({ status: 'not_applicable', reason: 'onboarding_grace', dueOn: '2026-05-31' });
+    expect(evaluatePair(never, effective, '2026-06-01')).toMatchObject({ status: 'never_trained', dueOn: '2026-05-31' });
+    // Without it, the same person is due 30 days after hire, years ago.
+    expect(evaluatePair(never, requirement(), '2026-06-01')).toMatchObject({ status: 'never_trained', dueOn: '2020-01-31' });
+    // Training done before the requirement took effect still counts once it does.
+    expect(evaluatePair(person([attempt('2026-03-01')]), effective, '2026-06-01')).toMatchObject({ status: 'compliant', dueOn: '2027-03-01' });
+  });
+
   it('hired after or left before the date: not applicable; a leaver is still counted on their last day', () => {
     const p = person([attempt('2024-03-01')], { hireDate: '2024-02-01', terminationDate: '2024-09-30' });
     expect(evaluatePair(p, req, '2024-01-15')).toMatchObject({ status: 'not_applicable', reason: 'hired_after' });

@@ -157,12 +157,15 @@ export function evaluatePair(person: EnginePerson, requirement: EngineRequiremen
   if (person.hireDate !== null && person.hireDate > asOf) return notApplicable('hired_after', unit, null, null, false, null);
   if (person.terminationDate !== null && person.terminationDate < asOf) return notApplicable('left_before', unit, null, null, false, null);
   if (!inScope(rule, scope)) return notApplicable('not_in_scope', unit, null, null, false, null);
+  if (rule.effectiveFrom !== null && asOf < rule.effectiveFrom) return notApplicable('not_yet_effective', unit, null, null, false, null);
 
   // The day the person came into scope: the start of the run of in-scope versions up to the date.
   let first = scopeIndex;
   while (first > 0 && inScope(rule, scopes[first - 1] as PersonScope)) first--;
   const firstFrom = (scopes[first] as PersonScope).from;
-  const assignedOn = first === 0 ? (person.hireDate !== null && person.hireDate < firstFrom ? person.hireDate : firstFrom) : firstFrom;
+  const cameInto = first === 0 ? (person.hireDate !== null && person.hireDate < firstFrom ? person.hireDate : firstFrom) : firstFrom;
+  // No one is due before the requirement took effect: its onboarding days run from then.
+  const assignedOn = rule.effectiveFrom !== null && rule.effectiveFrom > cameInto ? rule.effectiveFrom : cameInto;
   const onboardingDue = addDays(assignedOn, rule.newHireDays);
 
   const codes = codesOf(rule);

@@ -30,10 +30,11 @@ const ADAPTATIONS: readonly { id: string; units: string[]; reason: string }[] = 
 /**
  * Enables the demo's framework packs, adapts their scope to the hospital's units, and reviews
  * the demo's evidence (most accepted, a few rejected with a reason, the rest awaiting review),
- * so the dashboard has something true to say. Deterministic per seed.
+ * so the dashboard has something true to say. Deterministic per seed. The packs are in force
+ * from `effectiveFrom` (the start of the demo's history), so its trend has something to measure.
  */
-export async function enableDemoFrameworks(session: VaultSession, seed: number): Promise<void> {
-  for (const id of DEMO_PACKS) await enableFramework(session, id);
+export async function enableDemoFrameworks(session: VaultSession, seed: number, effectiveFrom: string): Promise<void> {
+  for (const id of DEMO_PACKS) await enableFramework(session, id, { effectiveFrom });
   for (const adaptation of ADAPTATIONS) {
     const pack = findPack(adaptation.id.split('.')[0] ?? '');
     const requirement = pack?.requirements.find((r) => r.id === adaptation.id);
@@ -43,7 +44,7 @@ export async function enableDemoFrameworks(session: VaultSession, seed: number):
       title: requirement.title,
       clause: requirement.clause,
       summary: requirement.summary,
-      rule: { ...requirement.rule, appliesTo: { ...requirement.rule.appliesTo, units: adaptation.units } },
+      rule: { ...requirement.rule, appliesTo: { ...requirement.rule.appliesTo, units: adaptation.units }, effectiveFrom },
       reason: adaptation.reason,
     });
   }

@@ -415,6 +415,7 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
   }
   await writeLinks();
   summary.lmsReports = await fileLmsReports(session, seed, summary.today);
-  await enableDemoFrameworks(session, seed);
+  // The hospital has answered to these packs since its history began.
+  await enableDemoFrameworks(session, seed, isoDay(roster.windowStart));
   return summary;
 }

@@ -16,7 +16,7 @@ export const COMPLIANCE_STATUSES = [
 export type ComplianceStatus = (typeof COMPLIANCE_STATUSES)[number];
 
 /** Why a requirement does not apply to a person on the date. */
-export const NOT_APPLICABLE_REASONS = ['left_before', 'hired_after', 'not_in_scope', 'onboarding_grace'] as const;
+export const NOT_APPLICABLE_REASONS = ['left_before', 'hired_after', 'not_in_scope', 'onboarding_grace', 'not_yet_effective'] as const;
 export type NotApplicableReason = (typeof NOT_APPLICABLE_REASONS)[number];
 
 export const STATUS_LABELS: Record<ComplianceStatus, string> = {
@@ -36,6 +36,7 @@ export const NOT_APPLICABLE_LABELS: Record<NotApplicableReason, string> = {
   hired_after: 'hired after the date',
   not_in_scope: 'not in scope (unit, role or site)',
   onboarding_grace: 'within onboarding grace',
+  not_yet_effective: 'before the requirement took effect',
 };
 
 /** Statuses in which the training itself is current on the date (evidence aside). */

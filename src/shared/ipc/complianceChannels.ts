@@ -119,7 +119,10 @@ export const complianceChannels = {
   },
   'custodian:compliance.enableFramework': {
     /** Disabling needs a `reason` (one line, 10+ characters), kept in the log and shown while disabled. */
-    input: z.object({ id: z.string().regex(/^[a-z0-9-]{2,40}$/), enabled: z.boolean(), reason: z.string().max(1000).optional() }).strict(),
+    /** Enabling may state `effectiveFrom`, the day its requirements are in force from (default: today). */
+    input: z
+      .object({ id: z.string().regex(/^[a-z0-9-]{2,40}$/), enabled: z.boolean(), reason: z.string().max(1000).optional(), effectiveFrom: day.optional() })
+      .strict(),
     output: z.object({}),
   },
 } as const;

@@ -3,6 +3,7 @@ import type { SyntheticEvent } from 'react';
 import { useState } from 'react';
 import type { Role } from '../../../shared/roles';
 import { useEnableFramework, useFrameworkPacks } from './complianceQueries';
+import { isDay, localToday } from './dashboardFormat';
 
 /** Who may count a pack in or out (core checks again: `requirements.manage`). */
 export const canManageFrameworks = (role: Role) => role === 'admin' || role === 'officer';
@@ -15,6 +16,9 @@ export function FrameworkPacks({ role, allowDisable = false }: { role: Role; all
   /** The pack whose Disable was chosen: its reason is asked before anything changes. */
   const [disabling, setDisabling] = useState<{ id: string; title: string } | null>(null);
   const [reason, setReason] = useState('');
+  /** The day a pack enabled here is in force from: today unless the officer states another. */
+  const [effectiveFrom, setEffectiveFrom] = useState(localToday);
+  const effectiveOk = isDay(effectiveFrom);
   const reasonOk = reason.trim().length >= 10;
   const confirmDisable = (event: SyntheticEvent) => {
     event.preventDefault();
@@ -39,6 +43,19 @@ export function FrameworkPacks({ role, allowDisable = false }: { role: Role; all
     );
   return (
     <>
+      {manage && (
+        <TextInput
+          type="date"
+          size="xs"
+          w={220}
+          mb="xs"
+          label="A pack enabled here is in force from"
+          description="No one is due before this day; earlier dates show it as not yet in effect."
+          value={effectiveFrom}
+          onChange={(e) => setEffectiveFrom(e.currentTarget.value)}
+          error={effectiveOk ? undefined : 'Enter a date'}
+        />
+      )}
       <Table fz="sm" verticalSpacing={6} aria-label="Framework packs" data-testid="framework-packs">
         <Table.Thead>
           <Table.Tr>
@@ -95,7 +112,8 @@ export function FrameworkPacks({ role, allowDisable = false }: { role: Role; all
                 ) : manage ? (
                   <Button
                     size="compact-sm"
-                    onClick={() => toggle.mutate({ id: pack.id, enabled: true })}
+                    onClick={() => toggle.mutate({ id: pack.id, enabled: true, effectiveFrom })}
+                    disabled={!effectiveOk}
                     loading={toggle.isPending && toggle.variables.id === pack.id}
                     aria-label={`Enable ${pack.title}`}
                   >

@@ -59,7 +59,7 @@ export function useEnableFramework() {
   const client = useQueryClient();
   return useMutation({
     /** Disabling needs a `reason` (core refuses without one: it goes into the log). */
-    mutationFn: (input: { id: string; enabled: boolean; reason?: string }) => call(window.custodian.compliance.enableFramework(input)),
+    mutationFn: (input: { id: string; enabled: boolean; reason?: string; effectiveFrom?: string }) => call(window.custodian.compliance.enableFramework(input)),
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: [ROOT] });
     },
