@@ -45,7 +45,8 @@ export async function benchStatus(): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'custodian-bench-status-'));
   try {
     const session = await benchVault(dir);
-    for (const pack of FRAMEWORK_PACKS) await enableFramework(session, pack.id);
+    // In force long before the date asked about, as the SQL baseline assumes (no effective date).
+    for (const pack of FRAMEWORK_PACKS) await enableFramework(session, pack.id, { effectiveFrom: '2000-01-01' });
     const asOf = localToday();
     const sql = STATUS_SQL.replaceAll(':asOf', '?1');
 
