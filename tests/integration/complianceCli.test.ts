@@ -189,5 +189,11 @@ describe('custodian requirement and status', () => {
     expect(list.stdout).toMatch(/^ {2}hipaa .*\n {4}disabled \d{4}-\d{2}-\d{2} by alice: no PHI held at this site since the sale$/m);
     const packs = JSON.parse(custodian(['framework', 'list', empty, '--json']).stdout) as { id: string; disabled: { by: string; reason: string } | null }[];
     expect(packs.find((f) => f.id === 'hipaa')?.disabled).toMatchObject({ by: 'alice', reason: 'no PHI held at this site since the sale' });
+
+    // One requirement withdrawn: asked why, logged, listed with the reason.
+    expect(custodian(['requirement', 'add', empty, '--id', 'site.fire', '--title', 'Fire safety', '--course', 'FIRE', '--every', '1y']).code).toBe(0);
+    expect(custodian(['requirement', 'withdraw', empty, 'site.fire']).stderr).toMatch(/--reason/);
+    expect(custodian(['requirement', 'withdraw', empty, 'site.fire', '--reason', 'the landlord runs fire training now']).code).toBe(0);
+    expect(custodian(['requirement', 'list', empty]).stdout).toMatch(/^site\.fire withdrawn \d{4}-\d{2}-\d{2} by alice: the landlord runs fire training now$/m);
   });
 });

@@ -192,12 +192,27 @@ export function registerComplianceCommands(program: Command): void {
         else say(`${saved.requirementId} version ${String(saved.version)} saved (${saved.origin}).`);
       },
     );
+  unlockOptions(
+    requirement.command('withdraw').description('stop counting one requirement (logged; saving it again restores it)').argument('<vault>').argument('<id>'),
+  )
+    .requiredOption('--reason <text>', 'why it is no longer counted (one line; kept in the log and shown by requirement list)')
+    .action(async (vault: string, id: string, flags: UnlockFlags & { reason: string }) => {
+      const { withdrawRequirement } = await import('../../core/compliance/requirementStore');
+      const saved = await withVault(vault, flags, (session) => withdrawRequirement(session, id, flags.reason));
+      say(`${saved.requirementId} withdrawn (version ${String(saved.version)}).`);
+    });
   unlockOptions(requirement.command('list').description('the requirements counted (enabled packs and your own)').argument('<vault>'))
     .option('--framework <id>', 'only this framework')
     .option('--json', 'machine-readable output')
     .action(async (vault: string, flags: JsonFlag & { framework?: string }) => {
       const { currentRequirements } = await import('../../core/compliance/requirementStore');
-      const list = await withVault(vault, flags, (session) => session.read((db) => currentRequirements(db, flags.framework)));
+      const { withdrawnRequirements } = await import('../../core/compliance/requirementStore');
+      const [list, withdrawn] = await withVault(vault, flags, (session) =>
+        session.read(
+          (db) =>
+            [currentRequirements(db, flags.framework), withdrawnRequirements(db).filter((w) => !flags.framework || w.frameworkId === flags.framework)] as const,
+        ),
+      );
       if (flags.json) {
         sayJson(list);
         return;
@@ -206,9 +221,10 @@ export function registerComplianceCommands(program: Command): void {
       for (const r of list) {
         const every = r.rule.recurrenceMonths === null ? 'once' : `every ${String(r.rule.recurrenceMonths)} months`;
         say(
-          `${r.requirementId} v${String(r.version)} (${r.origin}) ${r.clause ?? ''}\n  ${r.title}: ${r.rule.courses.codes.join(r.rule.courses.match === 'all' ? ' + ' : ' or ')}, ${every}, grace ${String(r.rule.graceDays)} days${r.rule.evidence.required ? ', evidence required' : ''}`,
+          `${r.requirementId} v${String(r.version)} (${r.origin}) ${r.clause ?? ''}\n  ${r.title}: ${r.rule.courses.codes.join(r.rule.courses.match === 'all' ? ' + ' : ' or ')}, ${every}, grace ${String(r.rule.graceDays)} days${r.rule.evidence.required ? ', evidence required' : ''}${r.rule.effectiveFrom ? `, in force from ${r.rule.effectiveFrom}` : ''}`,
         );
       }
+      for (const w of withdrawn) say(`${w.requirementId} withdrawn ${w.at.slice(0, 10)} by ${w.by}: ${w.reason ?? '(no reason recorded)'}`);
     });
 
   registerRetentionCommand(program);

@@ -4,7 +4,7 @@ import type { VaultSession } from '../vault/vaultSession';
 import { localToday, parseAsOf } from './calendarDate';
 import { complianceReport, complianceTrend, gapPeople } from './complianceReport';
 import { FRAMEWORK_PACKS } from './frameworkPacks';
-import { disableFramework, enableFramework, listFrameworks } from './requirementStore';
+import { disableFramework, enableFramework, listFrameworks, withdrawnRequirements } from './requirementStore';
 
 type ComplianceChannel =
   | 'custodian:compliance.report'
@@ -45,8 +45,9 @@ export function complianceHandlers(session: () => VaultSession): Pick<Handlers, 
       };
     },
     'custodian:compliance.frameworks': async () => {
-      const enabled = await session().read((db) => listFrameworks(db));
+      const [enabled, withdrawn] = await session().read((db) => [listFrameworks(db), withdrawnRequirements(db)] as const);
       return {
+        withdrawn,
         frameworks: FRAMEWORK_PACKS.map((p) => ({
           id: p.id,
           title: p.title,

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeVault, tempDir } from '../../../tests/support/tempVault';
 import type { VaultSession } from '../vault/vaultSession';
 import { localToday } from './calendarDate';
-import { currentRequirements, enableFramework, saveRequirement } from './requirementStore';
+import { currentRequirements, enableFramework, saveRequirement, withdrawnRequirements, withdrawRequirement } from './requirementStore';
 
 let temp: ReturnType<typeof tempDir>;
 let session: VaultSession;
@@ -55,5 +55,40 @@ describe('effective dates', () => {
         rule: { courses: { codes: ['FIRE'] }, recurrenceMonths: 24, effectiveFrom: '2023-02-29' },
       }),
     ).rejects.toThrow(/day of the calendar/);
+  });
+});
+
+describe('withdrawing a requirement', () => {
+  it('asks why, logs it, stops counting it, survives the pack being enabled again, and saving it restores it', async () => {
+    await enableFramework(session, 'hipaa');
+    const [first] = await effectiveDates('hipaa');
+    const id = first?.[0] ?? '';
+    await expect(withdrawRequirement(session, id, 'no')).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(withdrawRequirement(session, 'hipaa.nope', 'no such requirement here')).rejects.toMatchObject({ code: 'not_found' });
+    const withdrawn = await withdrawRequirement(session, id, 'covered by the corporate LMS programme instead');
+    expect(withdrawn).toMatchObject({ requirementId: id, version: 2 });
+    expect((await effectiveDates('hipaa')).map(([r]) => r)).not.toContain(id);
+    expect(await session.read((db) => withdrawnRequirements(db))).toEqual([
+      {
+        requirementId: id,
+        frameworkId: 'hipaa',
+        title: withdrawn.title,
+        at: withdrawn.recordedAt,
+        by: 'alice',
+        reason: 'covered by the corporate LMS programme instead',
+      },
+    ]);
+    const entry = await session.read((db) =>
+      db.get<{ actor: string; reason: string }>("SELECT actor, reason FROM audit_log WHERE action = 'requirement.withdraw' AND target = ?", [id]),
+    );
+    expect(entry).toEqual({ actor: 'alice', reason: 'covered by the corporate LMS programme instead' });
+    await expect(withdrawRequirement(session, id, 'covered by the corporate LMS programme instead')).rejects.toMatchObject({ code: 'not_found' });
+    // Enabling the pack again leaves the officer's decision standing.
+    await enableFramework(session, 'hipaa', { effectiveFrom: '2024-01-01' });
+    expect((await effectiveDates('hipaa')).map(([r]) => r)).not.toContain(id);
+    // Saving it again restores it (a pack requirement saved by the officer is adapted: a reason is asked).
+    await saveRequirement(session, { id, title: withdrawn.title, rule: withdrawn.rule, reason: 'the corporate programme ended' });
+    expect((await effectiveDates('hipaa')).map(([r]) => r)).toContain(id);
+    expect(await session.read((db) => withdrawnRequirements(db))).toEqual([]);
   });
 });

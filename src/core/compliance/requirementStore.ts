@@ -196,7 +196,8 @@ export async function enableFramework(
     let updated = 0;
     for (const requirement of pack.requirements) {
       const current = db.get<RequirementRow>('SELECT * FROM requirements WHERE requirement_id = ? AND current = 1', [requirement.id]);
-      if (current?.origin === 'adapted') continue;
+      // The officer's adaptations and withdrawals stand over the pack's wording.
+      if (current?.origin === 'adapted' || current?.withdrawn === 1) continue;
       const kept = was?.enabled === 1 && current ? toStored(current).rule.effectiveFrom : null;
       const effectiveFrom = stated ?? kept ?? today;
       const event = writeVersion(db, session, now, {
@@ -290,6 +291,47 @@ export async function saveRequirement(session: VaultSession, input: RequirementI
     const saved = db.get<RequirementRow>('SELECT * FROM requirements WHERE requirement_id = ? AND current = 1', [id.data]);
     return { result: toStored(saved as RequirementRow), events: [event] };
   });
+}
+
+/**
+ * Stops counting one requirement (a pack's or the officer's own): a new, withdrawn version with
+ * the reason (one line, required), logged as `requirement.withdraw`. Saving it again restores it;
+ * enabling its pack again does not (the officer's decision stands).
+ */
+export async function withdrawRequirement(session: VaultSession, requirementId: string, reason: string): Promise<StoredRequirement> {
+  session.require('requirements.manage', 'change requirements');
+  const said = oneLineReason(reason, 'the requirement is withdrawn');
+  return session.mutate((db) => {
+    const current = db.get<RequirementRow>('SELECT * FROM requirements WHERE requirement_id = ? AND current = 1', [requirementId]);
+    if (!current || current.withdrawn === 1)
+      throw new CustodianError('not_found', `Requirement "${requirementId}" is not counted (unknown or already withdrawn).`);
+    const stored = toStored(current);
+    const event = writeVersion(db, session, new Date().toISOString(), {
+      requirementId,
+      frameworkId: stored.frameworkId,
+      title: stored.title,
+      clause: stored.clause,
+      summary: stored.summary,
+      origin: stored.origin,
+      rule: stored.rule,
+      withdrawn: true,
+      reason: said,
+    });
+    if (!event) throw new CustodianError('conflict', `Requirement "${requirementId}" is already withdrawn.`);
+    const saved = db.get<RequirementRow>('SELECT * FROM requirements WHERE requirement_id = ? AND current = 1', [requirementId]);
+    return { result: toStored(saved as RequirementRow), events: [event] };
+  });
+}
+
+/** Withdrawn requirements (current version withdrawn), with who withdrew them, when and why. */
+export function withdrawnRequirements(
+  db: ReadableDb,
+): { requirementId: string; frameworkId: string; title: string; at: string; by: string; reason: string | null }[] {
+  return db.all<{ requirementId: string; frameworkId: string; title: string; at: string; by: string; reason: string | null }>(
+    `SELECT r.requirement_id AS requirementId, r.framework_id AS frameworkId, r.title, r.recorded_at AS at, coalesce(u.name, r.recorded_by) AS by, r.reason
+     FROM requirements r LEFT JOIN users u ON u.id = r.recorded_by
+     WHERE r.current = 1 AND r.withdrawn = 1 ORDER BY r.requirement_id`,
+  );
 }
 
 /** Every version of one requirement, newest first. */

@@ -115,6 +115,10 @@ export const complianceChannels = {
           disabled: z.object({ at: z.string(), by: z.string(), reason: z.string().nullable() }).nullable(),
         }),
       ),
+      /** Requirements withdrawn one by one (`requirement withdraw`), with when, by whom and why. */
+      withdrawn: z.array(
+        z.object({ requirementId: z.string(), frameworkId: z.string(), title: z.string(), at: z.string(), by: z.string(), reason: z.string().nullable() }),
+      ),
     }),
   },
   'custodian:compliance.enableFramework': {

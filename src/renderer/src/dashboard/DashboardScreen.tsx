@@ -83,6 +83,7 @@ export function DashboardScreen({ role }: { role: Role }) {
   // Packs counted once and disabled since: said on the dashboard, with who, when and why.
   const packs = useFrameworkPacks();
   const disabledPacks = (packs.data?.frameworks ?? []).filter((p) => !p.enabled && p.disabled);
+  const withdrawn = packs.data?.withdrawn ?? [];
 
   const changeAsOf = (text: string) => {
     setAsOfText(text);
@@ -127,12 +128,15 @@ export function DashboardScreen({ role }: { role: Role }) {
     </Group>
   );
 
-  const disabledLine = disabledPacks.length > 0 && (
+  const disabledLine = (disabledPacks.length > 0 || withdrawn.length > 0) && (
     <Text size="sm" c="gray.7" data-testid="disabled-packs">
       Not counted:{' '}
-      {disabledPacks
-        .map((p) => `${p.title} (disabled ${p.disabled?.at.slice(0, 10) ?? ''} by ${p.disabled?.by ?? ''}: ${p.disabled?.reason ?? 'no reason recorded'})`)
-        .join('; ')}
+      {[
+        ...disabledPacks.map(
+          (p) => `${p.title} (disabled ${p.disabled?.at.slice(0, 10) ?? ''} by ${p.disabled?.by ?? ''}: ${p.disabled?.reason ?? 'no reason recorded'})`,
+        ),
+        ...withdrawn.map((w) => `${w.title}, ${w.requirementId} (withdrawn ${w.at.slice(0, 10)} by ${w.by}: ${w.reason ?? 'no reason recorded'})`),
+      ].join('; ')}
       .
     </Text>
   );
