@@ -86,7 +86,7 @@ export function registerComplianceCommands(program: Command): void {
     .action(async (vault: string, flags: JsonFlag) => {
       const { listFrameworks } = await import('../../core/compliance/requirementStore');
       const { FRAMEWORK_PACKS } = await import('../../core/compliance/frameworkPacks');
-      const enabled = await withVault(vault, flags, (session) => session.read((db) => listFrameworks(db)));
+      const enabled = await withVault(vault, flags, (session) => session.read((db) => listFrameworks(db, { disabledBy: true })));
       const rows = FRAMEWORK_PACKS.map((p) => ({
         id: p.id,
         title: p.title,

@@ -45,7 +45,7 @@ export function complianceHandlers(session: () => VaultSession): Pick<Handlers, 
       };
     },
     'custodian:compliance.frameworks': async () => {
-      const [enabled, withdrawn] = await session().read((db) => [listFrameworks(db), withdrawnRequirements(db)] as const);
+      const [enabled, withdrawn] = await session().read((db) => [listFrameworks(db, { disabledBy: true }), withdrawnRequirements(db)] as const);
       return {
         withdrawn,
         frameworks: FRAMEWORK_PACKS.map((p) => ({

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeVault, tempDir } from '../../../tests/support/tempVault';
 import type { VaultSession } from '../vault/vaultSession';
 import { localToday } from './calendarDate';
-import { currentRequirements, enableFramework, saveRequirement, withdrawnRequirements, withdrawRequirement } from './requirementStore';
+import { currentRequirements, disableFramework, enableFramework, saveRequirement, withdrawnRequirements, withdrawRequirement } from './requirementStore';
 
 let temp: ReturnType<typeof tempDir>;
 let session: VaultSession;
@@ -31,6 +31,27 @@ describe('effective dates', () => {
     await enableFramework(session, 'hipaa', { effectiveFrom: '2024-07-01' });
     for (const [, from, version] of await effectiveDates('hipaa')) expect([from, version]).toEqual(['2024-07-01', 2]);
     await expect(enableFramework(session, 'hipaa', { effectiveFrom: '2024-02-30' })).rejects.toMatchObject({ code: 'validation_failed' });
+    // Disabled and enabled again without a date: the date stays (moving it would clear every gap before it).
+    await disableFramework(session, 'hipaa', 'audit scope under review this quarter');
+    await enableFramework(session, 'hipaa');
+    for (const [, from, version] of await effectiveDates('hipaa')) expect([from, version]).toEqual(['2024-07-01', 2]);
+  });
+
+  it('a stated date applies to an adapted pack requirement too; without one, the adaptation keeps its own', async () => {
+    await enableFramework(session, 'osha-bbp', { effectiveFrom: '2022-01-01' });
+    const [pack] = await session.read((db) => currentRequirements(db, 'osha-bbp'));
+    if (!pack) throw new Error('no OSHA requirement');
+    await saveRequirement(session, {
+      id: pack.requirementId,
+      title: pack.title,
+      rule: { ...pack.rule, appliesTo: { units: ['Laboratory'], roles: [], sites: [] } },
+      reason: 'exposure control plan: laboratory only',
+    });
+    await enableFramework(session, 'osha-bbp');
+    expect(await effectiveDates('osha-bbp')).toEqual([[pack.requirementId, '2022-01-01', 2]]);
+    await enableFramework(session, 'osha-bbp', { effectiveFrom: '2023-06-01' });
+    const [adapted] = await session.read((db) => currentRequirements(db, 'osha-bbp'));
+    expect(adapted).toMatchObject({ origin: 'adapted', version: 3, rule: { effectiveFrom: '2023-06-01', appliesTo: { units: ['Laboratory'] } } });
   });
 
   it("an officer's own requirement is in force from the day it is added unless stated; a change keeps the date", async () => {

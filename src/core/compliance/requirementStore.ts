@@ -82,14 +82,18 @@ export function currentRequirements(db: ReadableDb, frameworkId?: string): Store
   return rows.map(toStored);
 }
 
-/** Every framework ever enabled; a disabled one with who disabled it, when and why (its last `framework.disable` entry). */
-export function listFrameworks(db: ReadableDb): StoredFramework[] {
+/**
+ * Every framework ever enabled. With `disabledBy`, a disabled one also says who disabled it, when
+ * and why (its last `framework.disable` entry: a read of the log per disabled framework, so only
+ * for the lists that show it, never on the report's hot path).
+ */
+export function listFrameworks(db: ReadableDb, options: { disabledBy?: boolean } = {}): StoredFramework[] {
   const rows = db.all<{ id: string; title: string; pack_version: string | null; source: string | null; enabled: number }>(
     'SELECT id, title, pack_version, source, enabled FROM frameworks ORDER BY id',
   );
   return rows.map((r) => {
     const disabled =
-      r.enabled === 1
+      r.enabled === 1 || !options.disabledBy
         ? undefined
         : db.get<{ at: string; actor: string; reason: string | null }>(
             "SELECT at, actor, reason FROM audit_log WHERE action = 'framework.disable' AND target = ? ORDER BY seq DESC LIMIT 1",
@@ -174,8 +178,9 @@ function upsertFramework(db: WritableDb, session: VaultSession, now: string, id:
  */
 /**
  * Counts a pack: its requirements are written (a new version where the pack changed), each in
- * force from `effectiveFrom`: by default the day it is enabled, or, for a pack already enabled
- * (an upgrade), the day each requirement already had. Adapted requirements keep theirs.
+ * force from `effectiveFrom` when stated (adapted requirements too), else from the date the
+ * requirement already has (a pack enabled before, upgraded or disabled since), else from today.
+ * Withdrawn requirements stay withdrawn.
  */
 export async function enableFramework(
   session: VaultSession,
@@ -196,10 +201,31 @@ export async function enableFramework(
     let updated = 0;
     for (const requirement of pack.requirements) {
       const current = db.get<RequirementRow>('SELECT * FROM requirements WHERE requirement_id = ? AND current = 1', [requirement.id]);
-      // The officer's adaptations and withdrawals stand over the pack's wording.
-      if (current?.origin === 'adapted' || current?.withdrawn === 1) continue;
-      const kept = was?.enabled === 1 && current ? toStored(current).rule.effectiveFrom : null;
-      const effectiveFrom = stated ?? kept ?? today;
+      // A withdrawal stands over the pack.
+      if (current?.withdrawn === 1) continue;
+      // A requirement that has a version keeps its date (null: in force always, as before dates
+      // existed), even across a disable: enabling again must not move it and clear its gaps.
+      const effectiveFrom = stated !== undefined ? stated : current ? toStored(current).rule.effectiveFrom : today;
+      if (current?.origin === 'adapted') {
+        // The officer's adaptation stands over the pack's wording; a stated date applies to it too.
+        const adapted = toStored(current);
+        if (stated === undefined || adapted.rule.effectiveFrom === stated) continue;
+        const event = writeVersion(db, session, now, {
+          requirementId: adapted.requirementId,
+          frameworkId: adapted.frameworkId,
+          title: adapted.title,
+          clause: adapted.clause,
+          summary: adapted.summary,
+          origin: 'adapted',
+          rule: { ...adapted.rule, effectiveFrom: stated },
+          reason: `in force from ${stated} (pack ${pack.id} enabled with that date)`,
+        });
+        if (event) {
+          events.push(event);
+          updated++;
+        }
+        continue;
+      }
       const event = writeVersion(db, session, now, {
         requirementId: requirement.id,
         frameworkId: pack.id,
@@ -222,8 +248,7 @@ export async function enableFramework(
   });
 }
 
-/** Stops counting a framework (its requirements stay, versioned, for history). Logged. */
-/** Stops counting a pack. `reason` (one line, required) goes into the log and is shown while it stays disabled. */
+/** Stops counting a pack (its requirements stay, versioned, for history). `reason` (one line, required) goes into the log and is shown while it stays disabled. */
 export async function disableFramework(session: VaultSession, frameworkId: string, reason: string): Promise<void> {
   session.require('requirements.manage', 'change requirements');
   const said = oneLineReason(reason, 'the framework is disabled');

@@ -93,6 +93,22 @@ describe('evaluatePair', () => {
     expect(evaluatePair(never, requirement(), '2026-06-01')).toMatchObject({ status: 'never_trained', dueOn: '2020-01-31' });
     // Training done before the requirement took effect still counts once it does.
     expect(evaluatePair(person([attempt('2026-03-01')]), effective, '2026-06-01')).toMatchObject({ status: 'compliant', dueOn: '2027-03-01' });
+    // Training that lapsed (2022) before it took effect: onboarding grace from the effective date, then due from it, not from 2022.
+    const lapsed = person([attempt('2021-03-08')]);
+    expect(evaluatePair(lapsed, effective, '2026-05-15')).toMatchObject({ status: 'not_applicable', reason: 'onboarding_grace', dueOn: '2026-05-31' });
+    expect(evaluatePair(lapsed, effective, '2026-06-15')).toMatchObject({ status: 'overdue', dueOn: '2026-05-31' });
+    expect(evaluatePair(lapsed, effective, '2026-07-01')).toMatchObject({ status: 'expired', dueOn: '2026-05-31' });
+    // Without the effective date it expired in 2022.
+    expect(evaluatePair(lapsed, requirement(), '2026-05-15')).toMatchObject({ status: 'expired', dueOn: '2022-03-08' });
+    // Someone who moves into scope after the effective date gets onboarding from the move, as before.
+    const mover = person([], {}, [
+      { from: '2020-01-01', unit: 'finance', role: 'clerk', site: 'main' },
+      { from: '2026-08-01', unit: 'laboratory', role: 'lab technician', site: 'main' },
+    ]);
+    const labOnly = requirement({ effectiveFrom: '2026-05-01', appliesTo: { units: ['Laboratory'] } });
+    expect(evaluatePair(mover, labOnly, '2026-07-01')).toMatchObject({ status: 'not_applicable', reason: 'not_in_scope' });
+    expect(evaluatePair(mover, labOnly, '2026-08-15')).toMatchObject({ status: 'not_applicable', reason: 'onboarding_grace', dueOn: '2026-08-31' });
+    expect(evaluatePair(mover, labOnly, '2026-09-01')).toMatchObject({ status: 'never_trained', dueOn: '2026-08-31' });
   });
 
   it('hired after or left before the date: not applicable; a leaver is still counted on their last day', () => {

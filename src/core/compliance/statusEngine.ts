@@ -230,13 +230,16 @@ export function evaluatePair(person: EnginePerson, requirement: EngineRequiremen
     else if (rule.evidence.required && passEvidence === 'rejected') status = 'evidence_rejected';
     return judged(status, passExpiry, passRowId, everPassed, latestAttemptPassed, unit, passEvidence);
   }
-  // Lapsed. Someone who only just moved into scope is still within onboarding grace.
-  if (first > 0 && asOf <= onboardingDue) return notApplicable('onboarding_grace', unit, onboardingDue, passRowId, everPassed, latestAttemptPassed);
+  // Lapsed. Someone who only just moved into scope, or whose training lapsed before the
+  // requirement took effect, is still within onboarding grace; after it, due from the later date.
+  const startedLate = first > 0 || assignedOn > cameInto;
+  if (startedLate && asOf <= onboardingDue) return notApplicable('onboarding_grace', unit, onboardingDue, passRowId, everPassed, latestAttemptPassed);
+  const lapsedDue = assignedOn > cameInto && onboardingDue > passExpiry ? onboardingDue : passExpiry;
   if (latestAttemptPassed === false && latestAttempt >= 0 && table.completedOnAt(latestAttempt) > table.completedOnAt(pass)) {
-    return judged('failed', passExpiry, table.rowIdAt(latestAttempt), everPassed, latestAttemptPassed, unit, null);
+    return judged('failed', lapsedDue, table.rowIdAt(latestAttempt), everPassed, latestAttemptPassed, unit, null);
   }
-  const status: ComplianceStatus = asOf <= addDays(passExpiry, rule.graceDays) ? 'overdue' : 'expired';
-  return judged(status, passExpiry, passRowId, everPassed, latestAttemptPassed, unit, null);
+  const status: ComplianceStatus = asOf <= addDays(lapsedDue, rule.graceDays) ? 'overdue' : 'expired';
+  return judged(status, lapsedDue, passRowId, everPassed, latestAttemptPassed, unit, null);
 }
 
 // Results are built in one place each, without spreads: the engine makes a million of them.

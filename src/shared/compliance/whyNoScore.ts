@@ -15,6 +15,6 @@ export function whyNoScore(people: number, frameworks: number, where: 'cli' | 'a
       : 'No framework pack is enabled, so no requirement is counted. Enable one under Frameworks….';
   }
   return where === 'cli'
-    ? 'No enabled requirement applies to anyone on file on this date (check scopes, hire dates and the roster).'
-    : 'No enabled requirement applies to anyone on file on this date: check the requirements’ scopes and the roster’s units, roles and hire dates.';
+    ? 'No requirement is in force for anyone on file on this date: a pack counts from its effective date (the day it was enabled unless stated: framework enable --effective); else check scopes, hire dates and the roster.'
+    : 'No requirement is in force for anyone on file on this date. A pack counts from its effective date (the day it was enabled, unless another was stated under Frameworks…); otherwise check the requirements’ scopes and the roster’s units, roles and hire dates.';
 }

@@ -36,7 +36,8 @@ function breakdownOf(frameworks: readonly FrameworkReport[], framework: Framewor
     const entries = Object.entries(r.counts) as [ComplianceStatus, number][];
     const applicable = entries.reduce((sum, [status, n]) => (status === 'not_applicable' ? sum : sum + n), 0);
     const current = entries.reduce((sum, [status, n]) => (CURRENT_STATUSES.has(status) ? sum + n : sum), 0);
-    const share = applicable === 0 ? 100 : Math.floor((current / applicable) * 100);
+    // Nobody in scope measures nothing: an empty bar, not a full one.
+    const share = applicable === 0 ? null : Math.floor((current / applicable) * 100);
     return {
       key: r.requirementId,
       label: r.title,

@@ -18,6 +18,8 @@ export function FrameworkPacks({ role, allowDisable = false }: { role: Role; all
   const [reason, setReason] = useState('');
   /** The day a pack enabled here is in force from: today unless the officer states another. */
   const [effectiveFrom, setEffectiveFrom] = useState(localToday);
+  /** Sent only when changed here: otherwise a pack enabled before keeps the date it had (core's default). */
+  const [dateStated, setDateStated] = useState(false);
   const effectiveOk = isDay(effectiveFrom);
   const reasonOk = reason.trim().length >= 10;
   const confirmDisable = (event: SyntheticEvent) => {
@@ -50,9 +52,12 @@ export function FrameworkPacks({ role, allowDisable = false }: { role: Role; all
           w={220}
           mb="xs"
           label="A pack enabled here is in force from"
-          description="No one is due before this day; earlier dates show it as not yet in effect."
+          description="No one is due before this day. Left as it is, a pack enabled before keeps the day it had."
           value={effectiveFrom}
-          onChange={(e) => setEffectiveFrom(e.currentTarget.value)}
+          onChange={(e) => {
+            setEffectiveFrom(e.currentTarget.value);
+            setDateStated(true);
+          }}
           error={effectiveOk ? undefined : 'Enter a date'}
         />
       )}
@@ -112,7 +117,7 @@ export function FrameworkPacks({ role, allowDisable = false }: { role: Role; all
                 ) : manage ? (
                   <Button
                     size="compact-sm"
-                    onClick={() => toggle.mutate({ id: pack.id, enabled: true, effectiveFrom })}
+                    onClick={() => toggle.mutate({ id: pack.id, enabled: true, ...(dateStated ? { effectiveFrom } : {}) })}
                     disabled={!effectiveOk}
                     loading={toggle.isPending && toggle.variables.id === pack.id}
                     aria-label={`Enable ${pack.title}`}

@@ -60,6 +60,8 @@ function Row({ row }: { row: BreakdownRow }) {
 export function ScoreCard({ title, readiness, asOf, people, requirements, frameworks, breakdownTitle, breakdown }: ScoreCardProps) {
   const score = readiness.score;
   const lost = readiness.gaps.reduce((sum, g) => sum + g.points, 0);
+  // Points a part with nothing to measure does not earn: no gap explains them, so say so.
+  const unmeasured = readiness.components.reduce((sum, c) => (c.value === null ? sum + c.weight : sum), 0);
   return (
     <Card withBorder padding="md" component="section" aria-labelledby="score-title" h="100%">
       <Title order={2} size="h5" id="score-title">
@@ -99,6 +101,7 @@ export function ScoreCard({ title, readiness, asOf, people, requirements, framew
               : readiness.gaps.length === 0
                 ? 'No gaps'
                 : `${plural(readiness.gaps.length, 'gap')}: −${points(lost)} points`}
+            {score !== null && unmeasured > 0 && <span data-testid="score-unmeasured">{`; ${String(unmeasured)} points not measured`}</span>}
           </Text>
         </Stack>
       </Group>
