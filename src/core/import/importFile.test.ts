@@ -101,6 +101,10 @@ describe('importFile', () => {
       code: 'validation_failed',
       message: expect.stringMatching(/"Time completed".*--date-format/) as unknown,
     });
+    // It quotes the file: the first value that reads either way, and its row.
+    await expect(importFile(session, file('amb.csv', ambiguous))).rejects.toThrow(
+      'Column "Time completed" has dates such as "03/01/2025" (row 2) that read either way, and none that decides.',
+    );
     const settled = await importFile(session, file('amb.csv', ambiguous), { dateFormat: 'mm/dd/yyyy' });
     expect(settled).toMatchObject({ committed: true, inserted: 3 });
     const dates = await session.read((db) => db.all<{ completed_on: string }>('SELECT completed_on FROM completions ORDER BY completed_on'));
@@ -501,7 +505,10 @@ describe('importFile: files of several write batches', () => {
     expect(await session.verifyLog()).toMatchObject({ ok: true });
 
     const mixed = file('mixed.csv', `${[...lines.slice(0, 6000), 'E100,BBP,25/12/2030,80', 'E101,BBP,12/25/2031,70'].join('\n')}\n`);
-    await expect(importFile(session, mixed)).rejects.toThrow(/mixes day-first and month-first/);
+    // Quoting values that are in the file, with their rows (the header is row 1).
+    await expect(importFile(session, mixed)).rejects.toThrow(
+      'Column "Completion Date" mixes day-first and month-first dates: "25/12/2030" (row 6001) can only be day first, "12/25/2031" (row 6002) only month first.',
+    );
     expect(await session.verifyLog()).toMatchObject({ ok: true });
   });
 });

@@ -12,7 +12,7 @@ import { detectKind, mapHeaders, parseMapFlags } from './headerMap';
 import type { ImportContext } from './importContext';
 import { openTable } from './openTable';
 import type { TableSource } from './openTable';
-import type { DateOrder } from './parseDate';
+import type { DateExample, DateOrder } from './parseDate';
 import { DateOrderVote, parseDateFormatFlag, slashDateHint } from './parseDate';
 import { RosterWriter } from './rosterWriter';
 import type { ReportEntry } from './validateRow';
@@ -124,25 +124,26 @@ async function decideDateOrders(
   const orders = new Map<number, DateOrder | null>();
   const votes = new Map(dateColumns.map((column) => [column, new DateOrderVote()]));
   const source = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
-  for await (const { cells } of source.rows) {
+  for await (const { row, cells } of source.rows) {
     for (const [column, vote] of votes) {
       const cell = cells[column];
-      if (typeof cell === 'string') vote.add(cell);
+      if (typeof cell === 'string') vote.add(cell, row);
     }
   }
+  const quote = (example: DateExample | null) => (example ? `"${example.value}"${example.row === null ? '' : ` (row ${String(example.row)})`}` : '');
   for (const [column, vote] of votes) {
     const decision = vote.result();
     const header = headers[column] ?? `column ${String(column + 1)}`;
     if (decision === 'conflict') {
       throw new CustodianError(
         'validation_failed',
-        `Column "${header}" mixes day-first and month-first dates (both 13/01 and 01/13 appear). Nothing was imported; fix the file.`,
+        `Column "${header}" mixes day-first and month-first dates: ${quote(vote.examples.dmy)} can only be day first, ${quote(vote.examples.mdy)} only month first. Nothing was imported; fix the file.`,
       );
     }
     if (decision === 'ambiguous') {
       throw new CustodianError(
         'validation_failed',
-        `Column "${header}" has dates like 04/05/2025 that read either way. Nothing was imported; say which with --date-format dd/mm/yyyy or --date-format mm/dd/yyyy.`,
+        `Column "${header}" has dates such as ${quote(vote.examples.either)} that read either way, and none that decides. Nothing was imported; say which with --date-format dd/mm/yyyy or --date-format mm/dd/yyyy.`,
       );
     }
     orders.set(column, decision);

@@ -58,18 +58,30 @@ export function slashDateHint(text: string): DateOrder | 'either' | null {
   return 'either';
 }
 
-/** Collects a column's slash dates one at a time (constant memory) and decides its order. */
+/** A value of the column as the file has it, and the file row it is on (null when not known). */
+export interface DateExample {
+  value: string;
+  row: number | null;
+}
+
+/**
+ * Collects a column's slash dates one at a time (constant memory) and decides its order. Keeps
+ * the first value of each kind, with its row, so that a refusal can quote the file itself.
+ */
 export class DateOrderVote {
   private dmy = false;
   private mdy = false;
   private any = false;
+  /** The first day-first, month-first and either-way value seen. */
+  readonly examples: { dmy: DateExample | null; mdy: DateExample | null; either: DateExample | null } = { dmy: null, mdy: null, either: null };
 
-  add(value: string): void {
+  add(value: string, row: number | null = null): void {
     const hint = slashDateHint(value);
     if (!hint) return;
     this.any = true;
     if (hint === 'dmy') this.dmy = true;
     if (hint === 'mdy') this.mdy = true;
+    this.examples[hint] ??= { value: value.trim(), row };
   }
 
   /**
