@@ -9,6 +9,9 @@ import { VersionBatch } from './versionBatch';
 import type { VersionedTable } from './versionBatch';
 import type { CompletionRecord } from './validateRow';
 
+/** How many new course codes an import's warning names (the rest are counted). */
+const NEW_CODES_NAMED = 5;
+
 interface CompletionRow {
   row_id: number;
   completion_id: string;
@@ -102,6 +105,8 @@ export class CompletionWriter {
   private pending: Pending[] = [];
   readonly counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, invalid: 0 };
   coursesCreated = 0;
+  /** The first few codes that matched no course, with the row that named each (for the report's warning). */
+  readonly newCourseCodes: { code: string; row: number }[] = [];
   /** Courses made since the last batch was written (their audit entries are already appended). */
   private newCourses: unknown[][] = [];
   /** Rows handed to `write` so far; bulk mode starts when it reaches `bulkFrom`. */
@@ -149,6 +154,7 @@ export class CompletionWriter {
     this.context.log([{ action: 'course.create', target: made.id, after: stateHash(course), reason: provenanceReason(this.context.fileSha256, record.row) }]);
     this.courseByCode.set(record.courseCode.toLowerCase(), made);
     this.coursesCreated++;
+    if (this.newCourseCodes.length < NEW_CODES_NAMED) this.newCourseCodes.push({ code: record.courseCode, row: record.row });
     return made;
   }
 

@@ -78,6 +78,10 @@ describe('importFile', () => {
     await importFile(session, file('hris.csv', ROSTER));
     const result = await importFile(session, file('moodle.csv', MOODLE));
     expect(result).toMatchObject({ kind: 'completions', committed: true, inserted: 3, invalid: 0, coursesCreated: 2 });
+    // Codes that match no course are imported as new courses, and the report names them.
+    expect(result.warnings).toContain(
+      '2 course code(s) matched no course in the vault and were added as new courses: "Bloodborne Pathogens" (row 2), "HIPAA Privacy" (row 4). Check for typos.',
+    );
     const rows = await session.read((db) =>
       db.all<{ employee_id: string; title: string; completed_on: string; score: number }>(
         `SELECT p.employee_id, c.title, x.completed_on, x.score FROM completions x

@@ -277,6 +277,13 @@ export async function importFile(session: VaultSession, file: string, options: I
         if (writer instanceof CompletionWriter) {
           result.coursesCreated = writer.coursesCreated;
           result.bulk = writer.wentBulk;
+          if (writer.coursesCreated > 0) {
+            const named = writer.newCourseCodes.map((c) => `"${c.code}" (row ${String(c.row)})`).join(', ');
+            const more = writer.coursesCreated - writer.newCourseCodes.length;
+            result.warnings.push(
+              `${String(writer.coursesCreated)} course code(s) matched no course in the vault and were added as new courses: ${named}${more > 0 ? ` and ${String(more)} more` : ''}. Check for typos.`,
+            );
+          }
         }
         if (result.rows === 0) throw new CustodianError('validation_failed', `${basename(file)} has a header but no data rows. Nothing was imported.`);
         if (options.signal?.aborted) result.cancelled = true;

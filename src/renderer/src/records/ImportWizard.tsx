@@ -234,6 +234,11 @@ function ResultPanel({ result }: { result: NonNullable<ChannelOutput<'custodian:
         {`${result.rows.toLocaleString('en')} rows: ${String(result.inserted)} new, ${String(result.updated)} changed, ${String(result.unchanged)} unchanged, ${String(result.invalid)} invalid.`}
         {result.invalid > 0 && !result.committed ? ' Fix the rows below, or tick "Import the valid rows and skip the rest".' : ''}
       </Text>
+      {result.warnings.map((warning) => (
+        <Text size="sm" key={warning} data-testid="import-warning">
+          Note: {warning}
+        </Text>
+      ))}
       {result.report.length > 0 && (
         <Table fz="xs" mt="xs" data-testid="import-report">
           <Table.Thead>
