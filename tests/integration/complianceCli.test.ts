@@ -141,6 +141,8 @@ describe('custodian requirement and status', () => {
     const before = JSON.parse(custodian(['status', vault, '--framework', 'osha-bbp', '--as-of', '2025-03-15', '--json']).stdout) as StatusJson;
     expect(before.frameworks[0]?.requirements[0]?.counts).toEqual({ not_applicable: 3 });
     expect(before.overall.score).toBeNull();
+    // Today, the day it takes effect, the three untrained are within onboarding grace (0 days), and the status says so.
+    expect(custodian(['status', vault, '--framework', 'osha-bbp']).stdout).toContain('3 training(s) within onboarding grace, not yet counted');
     // In force from a stated day: a new, logged version; the same date now counts.
     const enabled = custodian(['framework', 'enable', vault, 'osha-bbp', '--effective', '2019-01-01']);
     expect(enabled.stdout).toContain('osha-bbp enabled: 0 requirement(s) added, 1 updated');

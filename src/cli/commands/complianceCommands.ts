@@ -64,6 +64,7 @@ async function printReport(report: ComplianceReport): Promise<void> {
     const share = c.value === null ? 'not measured (no points)' : `${(c.value * 100).toFixed(1).padStart(5)}%  +${c.contribution.toFixed(1)}`;
     say(`  ${c.label.padEnd(24)} weight ${String(c.weight).padStart(3)}  ${share}`);
   }
+  if (report.overall.inGrace > 0) say(`  ${String(report.overall.inGrace)} training(s) within onboarding grace, not yet counted`);
   if (!report.integrity.ok) say(`  audit log: ${report.integrity.reason ?? 'does not verify'}`);
   for (const framework of report.frameworks) {
     say(`\n${framework.title} (${framework.id}): ${framework.readiness.score === null ? 'no score (nobody in scope)' : framework.readiness.score.toFixed(1)}`);

@@ -52,4 +52,14 @@ describe('readinessScore never rewards emptiness', () => {
     const none = readinessScore([tally(true, [{ status: 'missing_evidence', evidence: null }])], true);
     expect(component(none, 'review')).toMatchObject({ met: 0, measured: 1, value: 0, contribution: 0 });
   });
+
+  it('says how many trainings wait in onboarding grace, which no part counts yet (a pack that has just taken effect)', () => {
+    const score = readinessScore(
+      [tally(false, [{}, { status: 'not_applicable', reason: 'onboarding_grace' }, { status: 'not_applicable', reason: 'onboarding_grace' }])],
+      true,
+    );
+    expect(score.inGrace).toBe(2);
+    expect(component(score, 'coverage')).toMatchObject({ met: 1, measured: 1 });
+    expect(readinessScore([tally(false, [{ status: 'not_applicable', reason: 'not_in_scope' }])], true).inGrace).toBe(0);
+  });
 });

@@ -23,6 +23,8 @@ export class RequirementTally {
   /** Per gap kind: how many pairs fail each component (for the points a gap costs). */
   readonly gapFails = new Map<GapKind, ComponentTally>();
   readonly gapPeople = new Map<GapKind, number>();
+  /** Pairs within onboarding grace: not yet measured, so a score should say how many wait. */
+  inGrace = 0;
 
   constructor(
     readonly requirementId: string,
@@ -32,7 +34,10 @@ export class RequirementTally {
 
   add(pair: PairStatus): void {
     this.counts.set(pair.status, (this.counts.get(pair.status) ?? 0) + 1);
-    if (pair.status === 'not_applicable') return;
+    if (pair.status === 'not_applicable') {
+      if (pair.reason === 'onboarding_grace') this.inGrace++;
+      return;
+    }
     const current = CURRENT_STATUSES.has(pair.status);
     const gap: GapKind | null = current
       ? pair.status === 'missing_evidence' || pair.status === 'evidence_rejected'
@@ -95,6 +100,11 @@ export interface ReadinessScore {
   components: ScoreComponent[];
   /** Costliest first. */
   gaps: Gap[];
+  /**
+   * (person, requirement) pairs within onboarding grace on the date: left out of every part until
+   * due, so a pack that has just taken effect scores over the trained alone. Shown beside the score.
+   */
+  inGrace: number;
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
@@ -137,5 +147,5 @@ export function readinessScore(tallies: readonly RequirementTally[], logVerifies
     });
   gaps.sort((a, b) => b.points - a.points || b.people - a.people || (a.requirementId ?? '').localeCompare(b.requirementId ?? ''));
   const score = anyRequirementMeasured ? round1(components.reduce((sum, c) => sum + c.weight * (c.value ?? 0), 0)) : null;
-  return { score, components, gaps };
+  return { score, components, gaps, inGrace: tallies.reduce((sum, t) => sum + t.inGrace, 0) };
 }

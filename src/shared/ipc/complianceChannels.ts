@@ -26,6 +26,8 @@ const readiness = z.object({
   gaps: z.array(
     z.object({ requirementId: z.string().nullable(), frameworkId: z.string().nullable(), kind: gapKind, people: z.number().int(), points: z.number() }),
   ),
+  /** (person, requirement) pairs within onboarding grace: not yet counted in any part. */
+  inGrace: z.number().int(),
 });
 
 const requirementSummary = z.object({

@@ -103,6 +103,11 @@ export function ScoreCard({ title, readiness, asOf, people, requirements, framew
                 : `${plural(readiness.gaps.length, 'gap')}: −${points(lost)} points`}
             {score !== null && unmeasured > 0 && <span data-testid="score-unmeasured">{`; ${String(unmeasured)} points not measured`}</span>}
           </Text>
+          {readiness.inGrace > 0 && (
+            <Text size="sm" c="gray.7" data-testid="score-in-grace">
+              {`${plural(readiness.inGrace, 'training')} within onboarding grace, not yet counted`}
+            </Text>
+          )}
         </Stack>
       </Group>
       {score === null && (
