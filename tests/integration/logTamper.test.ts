@@ -3,6 +3,7 @@ import { acknowledgeLogProblem } from '../../src/core/audit/acknowledgeLogProble
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { entryLeaf } from '../../src/core/audit/auditLog';
 import { VaultDatabase } from '../../src/core/db/database';
+import { tamper as tamperWithVault } from '../support/forgeLog';
 import type { WritableDb } from '../../src/core/db/database';
 import { openVault } from '../../src/core/vault/openVault';
 import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../support/tempVault';
@@ -27,16 +28,9 @@ afterEach(() => {
   temp.cleanup();
 });
 
-async function tamper(work: (db: WritableDb) => void): Promise<void> {
-  const db = VaultDatabase.open(`${dir}/vault.db`, dataKey);
-  try {
-    await db.transaction((tx) => {
-      tx.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TRIGGER checkpoints_no_update; DROP TRIGGER checkpoints_no_delete;');
-      work(tx);
-    });
-  } finally {
-    await db.close();
-  }
+/** Edits vault.db with the data key, append-only triggers dropped (tests/support/forgeLog.ts). */
+function tamper(work: (db: WritableDb) => void): Promise<void> {
+  return tamperWithVault(dir, dataKey, work);
 }
 
 async function entryAt(seq: number) {
