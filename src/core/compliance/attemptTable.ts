@@ -1,7 +1,32 @@
 import type { Attempt, EvidenceState } from './statusEngine';
 
-const EVIDENCE: readonly EvidenceState[] = ['none', 'pending', 'accepted', 'rejected'];
-const EVIDENCE_CODE: Readonly<Record<EvidenceState, number>> = { none: 0, pending: 1, accepted: 2, rejected: 3 };
+/**
+ * A completion's evidence by state: the earliest document date (evidence.document_date) among
+ * its files in each state, or null for none. Superseded files are not counted at all.
+ */
+export interface EvidenceDates {
+  accepted: string | null;
+  pending: string | null;
+  rejected: string | null;
+}
+
+/**
+ * The evidence state on `asOf`, counting only files whose document date is on or before it:
+ * accepted if any counted file is accepted, else pending if any is pending, else rejected if
+ * any is rejected, else none.
+ */
+export function evidenceStateOn(dates: EvidenceDates, asOf: string): EvidenceState {
+  if (dates.accepted !== null && dates.accepted <= asOf) return 'accepted';
+  if (dates.pending !== null && dates.pending <= asOf) return 'pending';
+  if (dates.rejected !== null && dates.rejected <= asOf) return 'rejected';
+  return 'none';
+}
+
+/** A state that holds on every date (tests and Attempt objects, which carry no dates). */
+function always(state: EvidenceState): EvidenceDates | null {
+  if (state === 'none') return null;
+  return { accepted: state === 'accepted' ? '' : null, pending: state === 'pending' ? '' : null, rejected: state === 'rejected' ? '' : null };
+}
 
 /**
  * Attempts column by column: a load's million attempts are a few arrays rather than a million
@@ -19,7 +44,8 @@ export class AttemptTable {
   private rowIds = new Float64Array(1024);
   private passed = new Int8Array(1024);
   private scores = new Float64Array(1024);
-  private evidence = new Uint8Array(1024);
+  /** Only rows that have evidence (a few in a thousand): a row missing here has none. */
+  private readonly evidence = new Map<number, EvidenceDates>();
   private readonly completedOn: string[] = [];
   private readonly expiresOn: (string | null)[] = [];
   private readonly codes: string[] = [];
@@ -59,7 +85,7 @@ export class AttemptTable {
     passed: boolean | null,
     score: number | null,
     expiresOn: string | null,
-    evidence: EvidenceState,
+    evidence: EvidenceDates | EvidenceState | null,
   ): void {
     if (this.size === this.course.length) this.grow();
     const at = this.size++;
@@ -67,7 +93,8 @@ export class AttemptTable {
     this.rowIds[at] = rowId;
     this.passed[at] = passed === null ? -1 : passed ? 1 : 0;
     this.scores[at] = score ?? Number.NaN;
-    this.evidence[at] = EVIDENCE_CODE[evidence];
+    const dated = typeof evidence === 'string' ? always(evidence) : evidence;
+    if (dated) this.evidence.set(at, dated);
     this.completedOn.push(completedOn);
     this.expiresOn.push(expiresOn);
   }
@@ -82,7 +109,6 @@ export class AttemptTable {
     this.rowIds = grown(this.rowIds, (n) => new Float64Array(n));
     this.passed = grown(this.passed, (n) => new Int8Array(n));
     this.scores = grown(this.scores, (n) => new Float64Array(n));
-    this.evidence = grown(this.evidence, (n) => new Uint8Array(n));
   }
 
   codeAt(row: number): string {
@@ -111,8 +137,10 @@ export class AttemptTable {
     return this.expiresOn[row] ?? null;
   }
 
-  evidenceAt(row: number): EvidenceState {
-    return EVIDENCE[this.evidence[row] as number] as EvidenceState;
+  /** The row's evidence state on `asOf` (default: counting every file, whatever it documents). */
+  evidenceAt(row: number, asOf = '\uffff'): EvidenceState {
+    const dates = this.evidence.get(row);
+    return dates === undefined ? 'none' : evidenceStateOn(dates, asOf);
   }
 
   rowIdAt(row: number): number {

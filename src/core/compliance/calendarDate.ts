@@ -101,3 +101,10 @@ export function localToday(now: Date = new Date()): string {
   const offsetMs = now.getTimezoneOffset() * 60_000;
   return format(now.getTime() - offsetMs);
 }
+
+/** Whether `text` is exactly YYYY-MM-DD and a day of the calendar (no 2025-02-30). */
+export function isCalendarDate(text: string): boolean {
+  if (!DATE.test(text)) return false;
+  const [y, m, d] = parts(text);
+  return format(Date.UTC(y, m - 1, d)) === text;
+}

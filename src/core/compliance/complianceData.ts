@@ -1,7 +1,7 @@
 import type { ReadableDb } from '../db/database';
 import { AttemptTable } from './attemptTable';
-import type { AttemptRows } from './attemptTable';
-import type { EnginePerson, EvidenceState, PersonScope } from './statusEngine';
+import type { AttemptRows, EvidenceDates } from './attemptTable';
+import type { EnginePerson, PersonScope } from './statusEngine';
 
 /** Everything the engine needs, read in one pass per table. */
 export interface ComplianceData {
@@ -140,20 +140,28 @@ function readPeople(db: ReadableDb, names: Names, table: AttemptTable, from: str
 }
 
 /**
- * A completion's evidence, by the completion's current row: accepted if any file is accepted,
- * rejected if every file is, else pending.
+ * A completion's evidence, by the completion's current row: per state, the earliest document
+ * date of its files in that state (see evidenceStateOn). A file's state is its latest review,
+ * pending without one; superseded files (another file replaces them) do not count.
  */
-function loadEvidence(db: ReadableDb): Map<number, EvidenceState> {
-  const evidence = new Map<number, EvidenceState>();
-  const links = db.all<{ row_id: number; state: 'accepted' | 'rejected' | null }>(
-    `SELECT c.row_id, (SELECT state FROM evidence_reviews v WHERE v.evidence_id = l.evidence_id ORDER BY v.row_id DESC LIMIT 1) AS state
-     FROM evidence_links l JOIN completion_versions c ON c.completion_id = l.target_id AND c.current = 1
-     WHERE l.target_kind = 'completion'`,
+function loadEvidence(db: ReadableDb): Map<number, EvidenceDates> {
+  const evidence = new Map<number, EvidenceDates>();
+  const links = db.all<{ row_id: number; state: 'accepted' | 'rejected' | null; day: string }>(
+    `SELECT c.row_id, e.document_date AS day,
+       (SELECT state FROM evidence_reviews v WHERE v.evidence_id = l.evidence_id ORDER BY v.row_id DESC LIMIT 1) AS state
+     FROM evidence_links l JOIN evidence e ON e.id = l.evidence_id
+       JOIN completion_versions c ON c.completion_id = l.target_id AND c.current = 1
+     WHERE l.target_kind = 'completion' AND NOT EXISTS (SELECT 1 FROM evidence n WHERE n.replaces = e.id)`,
   );
   for (const link of links) {
-    const known = evidence.get(link.row_id);
-    const state: EvidenceState = link.state ?? 'pending';
-    if (known === undefined || known === 'rejected' || state === 'accepted') evidence.set(link.row_id, known === 'accepted' ? 'accepted' : state);
+    let dates = evidence.get(link.row_id);
+    if (dates === undefined) {
+      dates = { accepted: null, pending: null, rejected: null };
+      evidence.set(link.row_id, dates);
+    }
+    const state = link.state ?? 'pending';
+    const known = dates[state];
+    if (known === null || link.day < known) dates[state] = link.day;
   }
   return evidence;
 }
@@ -259,7 +267,7 @@ function parseAttempts(
   start: number,
   end: number,
   courses: ReadonlyMap<string, CourseRow>,
-  evidence: ReadonlyMap<number, EvidenceState>,
+  evidence: ReadonlyMap<number, EvidenceDates>,
   dates: DateStrings,
   into: AttemptTable,
 ): void {
@@ -281,7 +289,7 @@ function parseAttempts(
       const passed =
         f2 + 1 === f3 ? (score !== null && course.pass_mark !== null ? score >= course.pass_mark : null) : text.charCodeAt(f2 + 1) === 49; /* '1' */
       const expiresOn = f4 + 1 === f5 ? null : dates.of(text, f4 + 1, f5);
-      into.push(course.index, rowId, dates.of(text, f1 + 1, f2), passed, score, expiresOn, evidence.get(rowId) ?? 'none');
+      into.push(course.index, rowId, dates.of(text, f1 + 1, f2), passed, score, expiresOn, evidence.get(rowId) ?? null);
     }
     at = next + 1;
   }

@@ -110,15 +110,9 @@ describe('complianceReport', () => {
         fileName: `${c.employee_id}.txt`,
         mediaType: 'text/plain',
         personId: null,
+        links: [{ kind: 'completion', id: c.completion_id }],
       });
-      await session.mutate((db) => {
-        db.run("INSERT INTO evidence_links (evidence_id, target_kind, target_id, linked_at) VALUES (?, 'completion', ?, ?)", [
-          meta.id,
-          c.completion_id,
-          new Date().toISOString(),
-        ]);
-        return { result: undefined, events: [{ action: 'evidence.link', target: meta.id }] };
-      });
+      expect(meta.documentDate).toMatch(/^2024-(10-01|03-08)$/); // the linked training's date, by default
       ids[c.employee_id] = meta.id;
     }
     await reviewEvidence(session, ids.E1 as string, 'accepted', null);
@@ -137,6 +131,33 @@ describe('complianceReport', () => {
     expect(admin.people.map((p) => [p.unit, p.status])).toEqual([['Administration', 'never_trained']]);
   });
 
+  it('evidence counts from the day it documents, not the day it was added; a superseded file no longer counts', async () => {
+    await enableFramework(session, 'osha-bbp', IN_FORCE);
+    const [completion] = await session.read((db) =>
+      db.all<{ completion_id: string; person_id: string }>(
+        "SELECT c.completion_id, c.person_id FROM completions c JOIN people p ON p.person_id = c.person_id AND p.current = 1 WHERE c.current = 1 AND p.employee_id = 'E1' AND c.completed_on = '2024-10-01'",
+      ),
+    );
+    const link = { kind: 'completion' as const, id: completion?.completion_id ?? '' };
+    const add = (text: string, extra: { documentDate?: string; replaces?: string } = {}) =>
+      addEvidence(session, { source: Readable.from([Buffer.from(text)]), fileName: 'sheet.txt', mediaType: 'text/plain', links: [link], ...extra });
+    const late = await add('filed for January', { documentDate: '2025-01-20' });
+    await reviewEvidence(session, late.id, 'accepted', null);
+    const e1 = async (asOf: string) => {
+      const gap = await gapPeople(session, { asOf, requirementId: 'osha-bbp.training', kind: 'missing_evidence', limit: 10 });
+      return gap.people.some((p) => p.personId === completion?.person_id) ? 'missing' : 'has evidence';
+    };
+    expect(await e1('2025-01-15')).toBe('missing');
+    expect(await e1('2025-01-20')).toBe('has evidence');
+    // A replacement documents the training's own day (the default); the accepted file it replaces stops counting.
+    const replacement = await add('rescanned', { replaces: late.id });
+    expect(replacement.documentDate).toBe('2024-10-01');
+    const report = await complianceReport(session, { asOf: '2025-01-15' });
+    expect(report.overall.components.find((c) => c.id === 'review')).toMatchObject({ met: 0 });
+    expect(await e1('2025-01-15')).toBe('has evidence');
+    await expect(add('bad', { documentDate: '2025-02-30' })).rejects.toThrow(/document date/);
+    await expect(add('bad', { replaces: 'no-such-evidence' })).rejects.toThrow(/no evidence no-such-evidence/);
+  });
   it("an adapted pack requirement and an officer's own are new, logged versions; the status follows them", async () => {
     await enableFramework(session, 'osha-bbp', IN_FORCE);
     const history = await session.read((db) => requirementHistory(db, 'osha-bbp.training'));

@@ -222,7 +222,8 @@ export function evaluatePair(person: EnginePerson, requirement: EngineRequiremen
     if (asOf <= onboardingDue) return notApplicable('onboarding_grace', unit, onboardingDue, null, everPassed, latestAttemptPassed);
     return judged('never_trained', onboardingDue, null, everPassed, latestAttemptPassed, unit, null);
   }
-  const passEvidence = table.evidenceAt(pass);
+  // Only evidence that documents a day on or before asOf counts (point-in-time views, the trend).
+  const passEvidence = table.evidenceAt(pass, asOf);
   const passRowId = table.rowIdAt(pass);
   if (passExpiry === null || asOf <= passExpiry) {
     let status: ComplianceStatus = passExpiry !== null && passExpiry <= addDays(asOf, DUE_SOON_DAYS) ? 'due_soon' : 'compliant';

@@ -404,6 +404,7 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
       fileName: rendered.fileName,
       mediaType: rendered.mediaType,
       personId: rendered.personId,
+      documentDate: isoDay(planned.kind === 'signInSheet' ? planned.day : planned.attendance.completion.day),
     });
     pendingLinks.push(...rendered.links.map((link) => ({ evidenceId: meta.id, link })));
     if ((i + 1) % LINK_BATCH === 0) await writeLinks();

@@ -61,6 +61,8 @@ export async function fileLmsReports(session: VaultSession, seed: number, today:
       fileName: `LMS completions ${code} ${month}.csv`,
       mediaType: 'text/csv',
       personId: null,
+      // The report speaks for its month, as of the last completion it lists.
+      documentDate: group.reduce((latest, r) => (r.completed_on > latest ? r.completed_on : latest), first.completed_on),
     });
     await session.mutate((db) => {
       const linkedAt = new Date().toISOString();

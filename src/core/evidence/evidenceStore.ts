@@ -13,6 +13,8 @@ import type { SealedBlob } from './sealBlob';
 import { decodeIdentity, encodeIdentity, generateX25519 } from '../crypto/age/x25519';
 import { wipe } from '../crypto/wipe';
 import { syncDirectory, tempNameFor } from '../fs/atomicWrite';
+import type { ReadableDb } from '../db/database';
+import { isCalendarDate, localToday } from '../compliance/calendarDate';
 import type { VaultSession } from '../vault/vaultSession';
 import { blobPath } from './blobPath';
 
@@ -26,6 +28,17 @@ export interface EvidenceMeta {
   personId: string | null;
   addedBy: string;
   addedAt: string;
+  /** The day the document speaks for (YYYY-MM-DD): point-in-time status counts it from then. */
+  documentDate: string;
+  /** The older evidence this file replaces (that one is then superseded), or null. */
+  replaces: string | null;
+}
+
+/** What a piece of evidence documents. */
+export type EvidenceLinkKind = 'person' | 'completion' | 'certification' | 'requirement';
+export interface EvidenceLink {
+  kind: EvidenceLinkKind;
+  id: string;
 }
 
 interface EvidenceRow {
@@ -38,6 +51,8 @@ interface EvidenceRow {
   person_id: string | null;
   added_by: string;
   added_at: string;
+  document_date: string | null;
+  replaces: string | null;
 }
 
 /**
@@ -46,7 +61,7 @@ interface EvidenceRow {
  * so listing and looking up evidence put no key into JavaScript strings.
  */
 const SELECT_EVIDENCE =
-  'SELECT e.id, e.blob_name, e.sha256, e.size, e.file_name, e.media_type, e.person_id, u.name AS added_by, e.added_at FROM evidence e JOIN users u ON u.id = e.added_by';
+  'SELECT e.id, e.blob_name, e.sha256, e.size, e.file_name, e.media_type, e.person_id, u.name AS added_by, e.added_at, e.document_date, e.replaces FROM evidence e JOIN users u ON u.id = e.added_by';
 
 function toMeta(row: EvidenceRow): EvidenceMeta {
   return {
@@ -58,6 +73,8 @@ function toMeta(row: EvidenceRow): EvidenceMeta {
     personId: row.person_id,
     addedBy: row.added_by,
     addedAt: row.added_at,
+    documentDate: row.document_date ?? row.added_at.slice(0, 10),
+    replaces: row.replaces,
   };
 }
 
@@ -78,6 +95,15 @@ export interface AddEvidenceInput {
   fileName: string;
   mediaType?: string;
   personId?: string | null;
+  /** Records it documents, linked in the same transaction (each link logged). */
+  links?: readonly EvidenceLink[];
+  /**
+   * The day it documents (YYYY-MM-DD). Default: the linked completion's date, else the linked
+   * card's issue date, else today.
+   */
+  documentDate?: string | null;
+  /** An older piece of evidence this one replaces: that one becomes superseded. */
+  replaces?: string | null;
   /** Plaintext bytes encrypted so far (see sealBlob). */
   onProgress?: (bytes: number) => void;
   /** Aborting before the blob is sealed adds nothing. */
@@ -99,6 +125,15 @@ export async function assertPersonExists(session: VaultSession, personId: string
 export async function addEvidence(session: VaultSession, input: AddEvidenceInput): Promise<EvidenceMeta> {
   session.require('evidence.add', 'add evidence');
   if (input.personId) await assertPersonExists(session, input.personId);
+  const links = input.links ?? [];
+  if (input.documentDate != null && !isCalendarDate(input.documentDate)) {
+    throw new CustodianError('validation_failed', `The document date must be a date such as 2025-03-31 (got "${input.documentDate.slice(0, 40)}").`);
+  }
+  // Checked before the (possibly long) encryption, and again inside the write that commits.
+  const documentDate = await session.read((db) => {
+    checkLinks(db, links, input.replaces ?? null);
+    return input.documentDate ?? defaultDocumentDate(db, links);
+  });
   const fileName = input.fileName.slice(0, 255);
   const identity = generateX25519();
   const blobName = randomBytes(16).toString('hex');
@@ -125,6 +160,8 @@ export async function addEvidence(session: VaultSession, input: AddEvidenceInput
     personId: input.personId ?? null,
     addedBy: session.principal.name,
     addedAt: new Date().toISOString(),
+    documentDate,
+    replaces: input.replaces ?? null,
   };
   const ageIdentity = encodeIdentity(identity.privateKey);
   wipe(identity.privateKey);
@@ -135,11 +172,40 @@ export async function addEvidence(session: VaultSession, input: AddEvidenceInput
       // unless its writer died.
       await rename(tempPath, finalPath);
       await syncDirectory(dirname(finalPath));
+      checkLinks(db, links, meta.replaces);
       db.run(
-        'INSERT INTO evidence (id, blob_name, age_identity, sha256, size, file_name, media_type, person_id, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [meta.id, blobName, ageIdentity, meta.sha256, meta.size, meta.fileName, meta.mediaType, meta.personId, session.principal.userId, meta.addedAt],
+        'INSERT INTO evidence (id, blob_name, age_identity, sha256, size, file_name, media_type, person_id, added_by, added_at, document_date, replaces) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+          meta.id,
+          blobName,
+          ageIdentity,
+          meta.sha256,
+          meta.size,
+          meta.fileName,
+          meta.mediaType,
+          meta.personId,
+          session.principal.userId,
+          meta.addedAt,
+          meta.documentDate,
+          meta.replaces,
+        ],
       );
-      return { result: undefined, events: [{ action: 'evidence.add', target: meta.id, after: stateHash(meta) }] };
+      for (const link of links) {
+        db.run('INSERT OR IGNORE INTO evidence_links (evidence_id, target_kind, target_id, linked_at) VALUES (?, ?, ?, ?)', [
+          meta.id,
+          link.kind,
+          link.id,
+          meta.addedAt,
+        ]);
+      }
+      return {
+        result: undefined,
+        events: [
+          { action: 'evidence.add', target: meta.id, after: stateHash(meta) },
+          ...links.map((link) => ({ action: 'evidence.link', target: meta.id, after: stateHash({ kind: link.kind, id: link.id }) })),
+          ...(meta.replaces ? [{ action: 'evidence.supersede', target: meta.replaces, after: stateHash({ replacedBy: meta.id }) }] : []),
+        ],
+      };
     });
   } catch (error) {
     await rm(tempPath, { force: true });
@@ -217,6 +283,37 @@ export async function deleteEvidence(session: VaultSession, id: string, reason: 
   const path = blobPath(session.paths.blobs, row.blob_name);
   await rm(path, { force: true });
   await syncDirectory(dirname(path)).catch(() => undefined);
+}
+
+const LINK_TABLES: Readonly<Record<EvidenceLinkKind, string>> = {
+  person: 'SELECT 1 AS known FROM people WHERE person_id = ? AND current = 1',
+  completion: 'SELECT 1 AS known FROM completion_versions WHERE completion_id = ? AND current = 1',
+  certification: 'SELECT 1 AS known FROM certifications WHERE certification_id = ? AND current = 1',
+  requirement: 'SELECT 1 AS known FROM requirements WHERE requirement_id = ? AND current = 1',
+};
+
+/** @throws CustodianError('not_found') for a link or a replaced file that names nothing in this vault. */
+function checkLinks(db: ReadableDb, links: readonly EvidenceLink[], replaces: string | null): void {
+  if (links.length > 1000) throw new CustodianError('validation_failed', 'Link one piece of evidence to at most 1,000 records.');
+  for (const link of links) {
+    if (!db.get(LINK_TABLES[link.kind], [link.id]))
+      throw new CustodianError('not_found', `There is no ${link.kind} ${link.id} in this vault to link the evidence to.`);
+  }
+  if (replaces !== null && !db.get('SELECT 1 AS known FROM evidence WHERE id = ?', [replaces])) {
+    throw new CustodianError('not_found', `There is no evidence ${replaces} in this vault to replace.`);
+  }
+}
+
+/** The linked completion's date, else the linked card's issue date, else today. */
+function defaultDocumentDate(db: ReadableDb, links: readonly EvidenceLink[]): string {
+  const ids = (kind: EvidenceLinkKind) => JSON.stringify(links.filter((l) => l.kind === kind).map((l) => l.id));
+  const row = db.get<{ day: string | null }>(
+    `SELECT coalesce(
+       (SELECT min(completed_on) FROM completion_versions WHERE current = 1 AND completion_id IN (SELECT value FROM json_each(?))),
+       (SELECT min(issued_on) FROM certifications WHERE current = 1 AND certification_id IN (SELECT value FROM json_each(?)))) AS day`,
+    [ids('completion'), ids('certification')],
+  );
+  return row?.day ?? localToday();
 }
 
 /** The age identity of one blob, for `age -d` outside Custodian. Admin only; logged. */

@@ -10,6 +10,7 @@ import { m0060PeopleSort } from './m0060_people_sort';
 import { m0070CompletionAttempts } from './m0070_completion_attempts';
 import { m0080CompactCompletions } from './m0080_compact_completions';
 import { m0090SignedNoteCheckpoints } from './m0090_signed_note_checkpoints';
+import { m0100EvidenceWorkspace } from './m0100_evidence_workspace';
 
 export const MIGRATIONS: readonly Migration[] = [
   m0010Initial,
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0070CompletionAttempts,
   m0080CompactCompletions,
   m0090SignedNoteCheckpoints,
+  m0100EvidenceWorkspace,
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
