@@ -126,7 +126,7 @@ export async function addEvidence(session: VaultSession, input: AddEvidenceInput
   session.require('evidence.add', 'add evidence');
   if (input.personId) await assertPersonExists(session, input.personId);
   const links = input.links ?? [];
-  if (input.documentDate != null && !isCalendarDate(input.documentDate)) {
+  if (input.documentDate !== undefined && input.documentDate !== null && !isCalendarDate(input.documentDate)) {
     throw new CustodianError('validation_failed', `The document date must be a date such as 2025-03-31 (got "${input.documentDate.slice(0, 40)}").`);
   }
   // Checked before the (possibly long) encryption, and again inside the write that commits.
