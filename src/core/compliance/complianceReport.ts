@@ -1,4 +1,4 @@
-import { CURRENT_STATUSES } from '../../shared/compliance/complianceStatus';
+import { CURRENT_STATUSES, SCORE_COMPONENTS } from '../../shared/compliance/complianceStatus';
 import type { ComplianceStatus, NotApplicableReason } from '../../shared/compliance/complianceStatus';
 import type { ReadableDb } from '../db/database';
 import type { VaultSession } from '../vault/vaultSession';
@@ -271,4 +271,39 @@ export async function gapPeople(
     total,
     people: shown.map(({ completionRowId, ...p }) => ({ ...p, completionId: completionRowId === null ? null : (ids.get(completionRowId) ?? null) })),
   };
+}
+
+/**
+ * What accepting a completion's pending evidence would add to the overall score on `asOf`:
+ * each (person, requirement) pair that the completion satisfies, whose requirement asks for
+ * evidence and whose evidence awaits review, would move one pair of the "review" component
+ * from unmet to met. Keyed by completion id; the review queue sums it over each file's links.
+ */
+export async function reviewGains(session: VaultSession, asOf: string): Promise<Map<string, number>> {
+  session.require('records.read', 'read compliance status');
+  const loaded = await loadCached(session);
+  const waiting = new Map<number, number>();
+  let measured = 0;
+  let slice = 0;
+  for (const person of loaded.data.people) {
+    for (const requirement of loaded.engine) {
+      if (++slice >= PAIRS_PER_SLICE) {
+        slice = 0;
+        await yieldToLoop();
+      }
+      if (!requirement.rule.evidence.required) continue;
+      const pair = evaluatePair(person, requirement, asOf);
+      if (!CURRENT_STATUSES.has(pair.status)) continue;
+      measured++; // the review component measures every current pair that asks for evidence
+      if (pair.evidence === 'pending' && pair.completionRowId !== null) waiting.set(pair.completionRowId, (waiting.get(pair.completionRowId) ?? 0) + 1);
+    }
+  }
+  const perPair = measured === 0 ? 0 : (SCORE_COMPONENTS.find((c) => c.id === 'review')?.weight ?? 0) / measured;
+  const ids = await session.read((db) => completionIds(db, waiting.keys()));
+  const gains = new Map<string, number>();
+  for (const [rowId, pairs] of waiting) {
+    const id = ids.get(rowId);
+    if (id !== undefined) gains.set(id, pairs * perPair);
+  }
+  return gains;
 }

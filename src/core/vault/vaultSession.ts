@@ -202,6 +202,15 @@ export class VaultSession {
     return this.signingKey;
   }
 
+  /**
+   * The principal's names and live key, for an electronic signature where the passphrase was
+   * just entered to open this session (the CLI: one command, one session). The app asks again
+   * instead (passphraseSigner). Hazard: the key never leaves core.
+   */
+  ownSigner(): { name: string; publicKey: string; privateKey: KeyObject } {
+    return this.signer();
+  }
+
   private signer() {
     return { name: this.principal.name, publicKey: this.signingPublicKey, privateKey: this.liveSigningKey() };
   }
