@@ -100,7 +100,7 @@ describe('queryEvidence', () => {
   it('filters by state, person, unit, requirement, document date and search', async () => {
     expect(await names({ state: 'pending' })).toEqual(['ada-badge.jpg', 'report.csv', 'e2-sheet.pdf']);
     expect(await names({ state: 'rejected' })).toEqual(['e3-hipaa.png']);
-    expect(await names({ personId: persons.E1 as string })).toEqual(['ada-badge.jpg', 'e1-certificate.pdf', 'report.csv']);
+    expect(await names({ personId: persons.E1 })).toEqual(['ada-badge.jpg', 'e1-certificate.pdf', 'report.csv']);
     expect(await names({ unit: 'Administration' })).toEqual(['e3-hipaa.png']);
     expect(await names({ requirementId: 'osha-bbp.training' })).toEqual(['e1-certificate.pdf', 'report.csv', 'e2-sheet.pdf']);
     expect(await names({ from: '2024-10-01', to: '2024-10-31' })).toEqual(['e1-certificate.pdf', 'report.csv']);

@@ -224,7 +224,7 @@ export async function queryEvidence(
                 pseudonym: pseudonym(session.vaultId, r.person_id),
                 unit: r.unit,
               },
-        links: (JSON.parse(r.links) as EvidenceLinkLabel[]).map((l) => ({ ...l, label: l.label ?? l.kind })),
+        links: (JSON.parse(r.links) as (Omit<EvidenceLinkLabel, 'label'> & { label: string | null })[]).map((l) => ({ ...l, label: l.label ?? l.kind })),
         review:
           r.review === null ? null : { ...(JSON.parse(r.review) as EvidenceReviewInfo), signed: (JSON.parse(r.review) as { signed: number }).signed === 1 },
         points: gains ? filePoints(r, gains) : null,

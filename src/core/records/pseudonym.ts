@@ -18,7 +18,7 @@ export function pseudonym(vaultId: string, personId: string): string {
   let bits = digest.readUInt32BE(0);
   let text = '';
   for (let i = 0; i < 6; i++) {
-    text += ALPHABET[bits & 31];
+    text += ALPHABET.charAt(bits & 31);
     bits >>>= 5;
   }
   return `P-${text}`;
