@@ -2,6 +2,8 @@ import type { Handlers } from '../shared/ipc/dispatch';
 import { VaultManager } from './app/vaultManager';
 import type { DialogPort } from './app/vaultManager';
 import { EvidenceJobs } from './app/evidenceJobs';
+import { EvidenceViews } from './app/evidenceViews';
+import { evidenceHandlers } from './evidence/evidenceHandlers';
 import { ImportJobs } from './app/importJobs';
 import { VerifyJobs } from './app/verifyJobs';
 import { acknowledgeLogProblem } from './audit/acknowledgeLogProblem';
@@ -44,11 +46,13 @@ export function createCore(options: CoreOptions): Core {
   const imports = new ImportJobs();
   const evidenceAdds = new EvidenceJobs();
   const verifications = new VerifyJobs();
+  const views = new EvidenceViews();
   // Locking stops and forgets the session's jobs: none outlives the key, none blocks the next session.
   vaults.onLock((session) => {
     imports.abandon(session);
     evidenceAdds.abandon(session);
     verifications.abandon(session);
+    views.abandon(session);
   });
   const handlers: Handlers = {
     'custodian:app.info': () => Promise.resolve({ name: APP_NAME, version: APP_VERSION, offline: true as const }),
@@ -82,9 +86,14 @@ export function createCore(options: CoreOptions): Core {
     'custodian:records.completions': (query) => queryCompletions(vaults.current(), query),
     'custodian:records.person': ({ personId }) => personDetail(vaults.current(), personId),
     ...complianceHandlers(() => vaults.current()),
+    ...evidenceHandlers(() => vaults.current(), views),
     'custodian:evidence.chooseFile': async () => ({ file: await vaults.chooseFile('evidence') }),
-    'custodian:evidence.add': async ({ file, personId }) => ({
-      jobId: await evidenceAdds.start(vaults.current(), vaults.resolveFile(file, 'evidence'), personId ?? null),
+    'custodian:evidence.add': async ({ file, personId, links, documentDate, replaces }) => ({
+      jobId: await evidenceAdds.start(vaults.current(), vaults.resolveFile(file, 'evidence'), personId ?? null, {
+        ...(links ? { links } : {}),
+        ...(documentDate ? { documentDate } : {}),
+        ...(replaces ? { replaces } : {}),
+      }),
     }),
     'custodian:evidence.addStatus': ({ jobId }) => {
       const { result, ...status } = evidenceAdds.status(jobId, vaults.current());

@@ -132,6 +132,10 @@ describe('custodian requirement and status', () => {
     });
     expect(piped.stdout).toMatch(/^Audit Readiness as of 2025-03-15/);
     expect(piped.stderr).toBe('');
+    // People by employee id and name, never by internal record id.
+    const people = custodian(['status', vault, '--as-of', '2025-03-15', '--people']).stdout;
+    expect(people).toContain('N2 Barton, Clara\tsite.sharps\texpired');
+    expect(people).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
   });
 
   it('framework enable adds a pack, is logged, and counts in the status; retention lists disposal dates', () => {
@@ -156,13 +160,28 @@ describe('custodian requirement and status', () => {
     expect(log.code).toBe(0);
   });
 
-  it('evidence review accepts or rejects (with a reason) a stored file', () => {
-    const added = custodian(['evidence', 'add', vault, write('sheet.txt', 'sign-in sheet'), '--json']);
+  it('evidence review accepts or rejects (with a reason) a stored file, signed; evidence list finds it by person and state', () => {
+    const added = custodian(['evidence', 'add', vault, write('sheet.txt', 'sign-in sheet'), '--person', 'N1', '--document-date', '2025-02-28', '--json']);
     const id = (JSON.parse(added.stdout) as { id: string }).id;
+    expect(custodian(['evidence', 'add', vault, write('x.txt', 'x'), '--person', 'Z9']).stderr).toMatch(/Nobody in this vault is Z9/);
+    expect(custodian(['evidence', 'list', vault, '--state', 'pending']).stdout).toMatch(
+      new RegExp(`${id}  2025-02-28  pending +sheet.txt  \\[N1 Seacole, Mary\\]`),
+    );
     expect(custodian(['evidence', 'review', vault, id, '--reject']).stderr).toMatch(/why/);
-    expect(custodian(['evidence', 'review', vault, id, '--reject', '--reason', 'illegible']).stdout).toContain('rejected');
-    expect(custodian(['evidence', 'review', vault, id, '--accept']).stdout).toContain('accepted');
+    expect(custodian(['evidence', 'review', vault, id, '--reject', '--reason', 'illegible']).stdout).toMatch(
+      /rejected: signed by alice at .*, meaning "rejected"/,
+    );
+    expect(custodian(['evidence', 'review', vault, id, '--accept', '--meaning', 'reviewed']).stdout).toMatch(/accepted: signed by alice .*meaning "reviewed"/);
     expect(custodian(['evidence', 'review', vault, 'no-such-id', '--accept']).code).not.toBe(0);
+    const listed = custodian(['evidence', 'list', vault, '--person', 'N1', '--json']).stdout.trim().split('\n');
+    expect(listed).toHaveLength(1);
+    expect(JSON.parse(listed[0] as string)).toMatchObject({
+      evidenceId: id,
+      state: 'accepted',
+      review: { meaning: 'reviewed', printedName: 'alice', signed: true },
+    });
+    expect(custodian(['evidence', 'list', vault, '--state', 'pending']).stdout).toMatch(/^0 evidence file/);
+    expect(custodian(['evidence', 'list', vault, '--state', 'lost']).code).toBe(2);
   });
 
   it('an empty vault with HIPAA enabled has no score (not 100) and says what to import first; each requirement part is not measured', () => {

@@ -239,17 +239,34 @@ export function registerComplianceCommands(program: Command): void {
       const { localToday, parseAsOf } = await import('../../core/compliance/calendarDate');
       const { complianceReport } = await import('../../core/compliance/complianceReport');
       const asOf = flags.asOf ? parseAsOf(flags.asOf) : localToday();
-      const report = await withVault(vault, flags, (session) =>
-        complianceReport(session, { asOf, ...(flags.framework ? { frameworkId: flags.framework } : {}), includePairs: flags.people ?? false }),
-      );
+      const { personNames } = await import('../../core/records/personNames');
+      const { MASK } = await import('../../core/records/masking');
+      const { report, people } = await withVault(vault, flags, async (session) => {
+        const result = await complianceReport(session, {
+          asOf,
+          ...(flags.framework ? { frameworkId: flags.framework } : {}),
+          includePairs: flags.people ?? false,
+        });
+        return { report: result, people: await personNames(session, [...new Set((result.pairs ?? []).map((p) => p.personId))]) };
+      });
+      // People as a person reads them: employee id and name, or the pseudonym where they are masked.
+      const label = (personId: string) => {
+        const person = people.get(personId);
+        if (!person) return personId;
+        return person.name === MASK ? person.pseudonym : `${person.employeeId ?? person.pseudonym} ${person.name}`;
+      };
       if (flags.json) {
-        sayJson(report);
+        sayJson(
+          report.pairs
+            ? { ...report, pairs: report.pairs.map((p) => ({ ...p, person: label(p.personId), pseudonym: people.get(p.personId)?.pseudonym ?? null })) }
+            : report,
+        );
         return;
       }
       await printReport(report);
       if (report.pairs) {
         say('\nperson\trequirement\tstatus\tdue');
-        for (const p of report.pairs) say(`${p.personId}\t${p.requirementId}\t${p.status}${p.reason ? ` (${p.reason})` : ''}\t${p.dueOn ?? ''}`);
+        for (const p of report.pairs) say(`${label(p.personId)}\t${p.requirementId}\t${p.status}${p.reason ? ` (${p.reason})` : ''}\t${p.dueOn ?? ''}`);
       }
     });
 }
@@ -262,9 +279,19 @@ function registerRetentionCommand(program: Command): void {
       const { localToday, parseAsOf } = await import('../../core/compliance/calendarDate');
       const { retentionSchedule } = await import('../../core/compliance/retention');
       const asOf = flags.asOf ? parseAsOf(flags.asOf) : localToday();
-      const rows = await withVault(vault, flags, (session) => retentionSchedule(session, asOf));
+      const { personNames } = await import('../../core/records/personNames');
+      const { MASK } = await import('../../core/records/masking');
+      const { rows, people } = await withVault(vault, flags, async (session) => {
+        const schedule = await retentionSchedule(session, asOf);
+        return { rows: schedule, people: await personNames(session, [...new Set(schedule.map((r) => r.personId))]) };
+      });
       if (flags.json) {
-        sayJson({ asOf, records: rows });
+        // Each record also names its person as people read them (employee id, or the pseudonym where masked).
+        const named = rows.map((r) => {
+          const person = people.get(r.personId);
+          return { ...r, employeeId: person && person.name !== MASK ? person.employeeId : null, pseudonym: person?.pseudonym ?? null };
+        });
+        sayJson({ asOf, records: named });
         return;
       }
       const due = rows.filter((r) => r.disposeAfter !== null && r.disposeAfter <= asOf).length;
@@ -282,15 +309,28 @@ function registerRetentionCommand(program: Command): void {
 
 /** `custodian evidence review`: registered beside the other evidence commands. */
 export function registerEvidenceReviewCommand(evidence: Command): void {
-  unlockOptions(evidence.command('review').description('accept or reject an evidence file (logged)').argument('<vault>').argument('<id>'))
+  unlockOptions(
+    evidence
+      .command('review')
+      .description('accept or reject an evidence file: an electronic signature by the unlocking user (logged)')
+      .argument('<vault>')
+      .argument('<id>'),
+  )
     .option('--accept', 'the file shows what it should')
     .option('--reject', 'it does not (give --reason)')
+    .option('--meaning <meaning>', 'what an acceptance signs: approved (default) or reviewed')
     .option('--reason <text>', 'why')
-    .action(async (vault: string, id: string, flags: UnlockFlags & { accept?: boolean; reject?: boolean; reason?: string }) => {
+    .action(async (vault: string, id: string, flags: UnlockFlags & { accept?: boolean; reject?: boolean; meaning?: string; reason?: string }) => {
       if (Boolean(flags.accept) === Boolean(flags.reject)) throw await custodianError('validation_failed', 'Say --accept or --reject.');
+      if (flags.meaning !== undefined && (flags.reject || !['approved', 'reviewed'].includes(flags.meaning))) {
+        throw await custodianError('validation_failed', '--meaning is approved or reviewed, with --accept (a rejection means rejected).');
+      }
       const state = flags.accept ? 'accepted' : 'rejected';
       const { reviewEvidence } = await import('../../core/compliance/reviewEvidence');
-      await withVault(vault, flags, (session) => reviewEvidence(session, id, state, flags.reason ?? null));
-      say(`${id} ${state}.`);
+      // One command, one session: the passphrase that unlocked it was entered for this signature.
+      const signed = await withVault(vault, flags, (session) =>
+        reviewEvidence(session, id, state, flags.reason ?? null, flags.meaning ? { meaning: flags.meaning as 'approved' | 'reviewed' } : {}),
+      );
+      say(`${id} ${state}: signed by ${signed.printedName} at ${signed.signedAt}, meaning "${signed.meaning}".`);
     });
 }

@@ -14,20 +14,76 @@ export function registerEvidenceCommands(program: Command): void {
   registerEvidenceReviewCommand(evidence);
 
   unlockOptions(evidence.command('add').description('encrypt a file into the vault; prints its id').argument('<vault>').argument('<file>'))
-    .option('--person <id>', 'link to a person')
+    .option('--person <id>', 'the person it documents: employee id or pseudonym')
+    .option('--document-date <date>', "the day it documents (default: the linked training's date, else today)")
+    .option('--replaces <evidence-id>', 'an older file this one replaces (that one becomes superseded)')
     .option('--json', 'print the evidence record as JSON')
-    .action(async (vault: string, file: string, flags: UnlockFlags & { person?: string; json?: boolean }) => {
+    .action(async (vault: string, file: string, flags: UnlockFlags & { person?: string; documentDate?: string; replaces?: string; json?: boolean }) => {
       const info = await stat(file).catch(() => null);
       if (!info?.isFile()) throw await custodianError('not_found', `${file} is not a readable file`);
       const { addEvidence } = await import('../../core/evidence/evidenceStore');
+      const { mediaTypeFor } = await import('../../core/evidence/mediaTypeFor');
+      const { findPerson } = await import('../../core/records/findPerson');
       await withVault(vault, flags, async (session) => {
         const meta = await addEvidence(session, {
           source: createReadStream(file, { highWaterMark: STREAM_CHUNK }),
           fileName: basename(file),
-          personId: flags.person ?? null,
+          mediaType: mediaTypeFor(basename(file)),
+          personId: flags.person ? await findPerson(session, flags.person) : null,
+          documentDate: flags.documentDate ?? null,
+          replaces: flags.replaces ?? null,
         });
         if (flags.json) sayJson(meta);
         else say(meta.id);
+      });
+    });
+
+  unlockOptions(evidence.command('list').description('every evidence file: what it documents, its state and review').argument('<vault>'))
+    .option('--person <id>', 'only files documenting this person: employee id or pseudonym')
+    .option('--state <state>', 'pending, accepted, rejected or superseded')
+    .option('--requirement <id>', 'only files for this requirement')
+    .option('--queue', 'pending files, most score points first (the review queue)')
+    .option('--json', 'one JSON object per line')
+    .action(async (vault: string, flags: UnlockFlags & { person?: string; state?: string; requirement?: string; queue?: boolean; json?: boolean }) => {
+      const { EVIDENCE_STATES, queryEvidence } = await import('../../core/evidence/evidenceQuery');
+      const { reviewGains } = await import('../../core/compliance/complianceReport');
+      const { localToday } = await import('../../core/compliance/calendarDate');
+      const { findPerson } = await import('../../core/records/findPerson');
+      const state = flags.queue ? 'pending' : flags.state;
+      if (state !== undefined && !(EVIDENCE_STATES as readonly string[]).includes(state)) {
+        throw await custodianError('validation_failed', `--state is one of ${EVIDENCE_STATES.join(', ')}.`);
+      }
+      await withVault(vault, flags, async (session) => {
+        const personId = flags.person ? await findPerson(session, flags.person) : undefined;
+        const gains = flags.queue ? await reviewGains(session, localToday()) : undefined;
+        const { rows, total, masked } = await queryEvidence(
+          session,
+          {
+            ...(personId ? { personId } : {}),
+            ...(state ? { state: state as (typeof EVIDENCE_STATES)[number] } : {}),
+            ...(flags.requirement ? { requirementId: flags.requirement } : {}),
+            sort: flags.queue ? 'points' : 'documentDate',
+            dir: 'asc',
+            offset: 0,
+            limit: 10_000_000,
+          },
+          gains,
+        );
+        if (flags.json) {
+          for (const row of rows) sayJson(row);
+          return;
+        }
+        say(`${String(total)} evidence file(s)`);
+        for (const r of rows) {
+          const who = r.person ? (masked ? r.person.pseudonym : `${r.person.employeeId ?? r.person.pseudonym} ${r.person.name}`) : '-';
+          const what = r.links.filter((l) => l.kind !== 'person').map((l) => l.label);
+          const shownLinks = what.length > 3 ? `${what.slice(0, 3).join('; ')}; +${String(what.length - 3)} more` : what.join('; ') || '-';
+          const reviewed = r.review
+            ? ` ${r.review.state} by ${r.review.printedName ?? r.review.userName} ${r.review.at.slice(0, 10)}${r.review.signed ? ' (signed)' : ''}`
+            : '';
+          const points = r.points === null ? '' : ` +${r.points.toFixed(2)} pts`;
+          say(`${r.evidenceId}  ${r.documentDate}  ${r.state.padEnd(10)} ${r.fileName}  [${who}]  ${shownLinks}${reviewed}${points}`);
+        }
       });
     });
 

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { CustodianError } from '../../shared/errors';
 import { addEvidence, assertPersonExists } from '../evidence/evidenceStore';
-import type { EvidenceMeta } from '../evidence/evidenceStore';
+import type { AddEvidenceInput, EvidenceMeta } from '../evidence/evidenceStore';
 import { mediaTypeFor } from '../evidence/mediaTypeFor';
 import { STREAM_CHUNK } from '../fs/streamChunk';
 import type { VaultSession } from '../vault/vaultSession';
@@ -26,7 +26,12 @@ export class EvidenceJobs {
   });
 
   /** Refuses, rather than starting a job that would fail, a file that is gone or a person who is not. */
-  async start(session: VaultSession, file: string, personId: string | null): Promise<string> {
+  async start(
+    session: VaultSession,
+    file: string,
+    personId: string | null,
+    more: Pick<AddEvidenceInput, 'links' | 'documentDate' | 'replaces'> = {},
+  ): Promise<string> {
     session.require('evidence.add', 'add evidence');
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) throw new CustodianError('not_found', 'That file can no longer be read. Choose it again.');
@@ -44,6 +49,7 @@ export class EvidenceJobs {
             fileName,
             mediaType: mediaTypeFor(fileName),
             personId,
+            ...more,
             signal,
             onProgress: (bytes) => report({ bytes }),
           });

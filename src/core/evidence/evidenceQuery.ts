@@ -11,6 +11,8 @@ export const EVIDENCE_SORTS = ['documentDate', 'addedAt', 'fileName', 'size', 'p
 export type EvidenceSort = (typeof EVIDENCE_SORTS)[number];
 
 export interface EvidenceQuery {
+  /** One file (the detail view). */
+  evidenceId?: string;
   /** File name, and for roles that see PII the person's name or employee id. */
   search?: string;
   state?: EvidenceListState;
@@ -133,6 +135,10 @@ export async function queryEvidence(
   }
   const where: string[] = [];
   const params: (string | number)[] = [];
+  if (query.evidenceId) {
+    where.push('x.id = ?');
+    params.push(query.evidenceId);
+  }
   if (query.state) {
     where.push('x.state = ?');
     params.push(query.state);

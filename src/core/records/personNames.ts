@@ -1,11 +1,15 @@
 import type { VaultSession } from '../vault/vaultSession';
 import { MASK, canSee } from './masking';
+import { pseudonym } from './pseudonym';
 
 /**
  * "Family, Given" and employee id of each person, masked for roles that may not see PII (as the
- * people list shows them). Unknown ids are left out.
+ * people list shows them), and their pseudonym. Unknown ids are left out.
  */
-export async function personNames(session: VaultSession, personIds: readonly string[]): Promise<Map<string, { name: string; employeeId: string | null }>> {
+export async function personNames(
+  session: VaultSession,
+  personIds: readonly string[],
+): Promise<Map<string, { name: string; employeeId: string | null; pseudonym: string }>> {
   session.require('records.read', 'read records');
   const visible = canSee(session.principal.role, 'pii');
   const rows = await session.read((db) =>
@@ -17,7 +21,12 @@ export async function personNames(session: VaultSession, personIds: readonly str
   return new Map(
     rows.map((r) => [
       r.person_id,
-      visible ? { name: `${r.family_name}, ${r.given_name}`, employeeId: r.employee_id } : { name: MASK, employeeId: r.employee_id === null ? null : MASK },
+      {
+        ...(visible
+          ? { name: `${r.family_name}, ${r.given_name}`, employeeId: r.employee_id }
+          : { name: MASK, employeeId: r.employee_id === null ? null : MASK }),
+        pseudonym: pseudonym(session.vaultId, r.person_id),
+      },
     ]),
   );
 }

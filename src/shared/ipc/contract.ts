@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../roles';
 import { complianceChannels } from './complianceChannels';
+import { evidenceChannels } from './evidenceChannels';
 
 const empty = z.object({}).strict();
 const token = z.string().min(8).max(64);
@@ -253,7 +254,22 @@ export const contract = {
   },
   'custodian:evidence.chooseFile': { input: empty, output: z.object({ file: location.nullable() }) },
   'custodian:evidence.add': {
-    input: z.object({ file: token, personId: z.string().min(1).max(64).optional() }).strict(),
+    input: z
+      .object({
+        file: token,
+        personId: z.string().min(1).max(64).optional(),
+        links: z
+          .array(z.object({ kind: z.enum(['person', 'completion', 'certification', 'requirement']), id: z.string().min(1).max(100) }).strict())
+          .max(100)
+          .optional(),
+        /** The day the document speaks for; default: the linked training's date. */
+        documentDate: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/)
+          .optional(),
+        replaces: z.string().min(1).max(64).optional(),
+      })
+      .strict(),
     output: z.object({ jobId: z.string() }),
   },
   'custodian:evidence.addStatus': {
@@ -308,6 +324,7 @@ export const contract = {
   },
   'custodian:import.cancel': { input: z.object({ jobId: z.string().min(1).max(64) }).strict(), output: z.object({}) },
   ...complianceChannels,
+  ...evidenceChannels,
   'custodian:settings.setAutoLock': {
     input: z.object({ minutes: z.number().int().min(1).max(240) }).strict(),
     output: z.object({ autoLockMinutes: z.number().int() }),

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { CustodianError } from '../../shared/errors';
+import { getEvidenceMeta, readEvidence } from '../evidence/evidenceStore';
+import { wipe } from '../crypto/wipe';
+import type { VaultSession } from '../vault/vaultSession';
+
+/** Largest file the viewer opens (held decrypted in core's memory while open). */
+export const MAX_VIEW_BYTES = 256 * 1024 * 1024;
+/** Files open at once per app; opening another closes the oldest. */
+const MAX_OPEN = 4;
+/** Largest slice one read returns (base64 over IPC: about 1.4 MB of JSON). */
+export const MAX_VIEW_SLICE = 1024 * 1024;
+
+interface OpenView {
+  session: VaultSession;
+  bytes: Buffer;
+}
+
+/** Collects a stream into one buffer no larger than `limit`. */
+class Collect extends Writable {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(private readonly limit: number) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.size += chunk.length;
+    if (this.size > this.limit) {
+      callback(new CustodianError('validation_failed', 'This file is too large to view in Custodian; save a copy with `custodian evidence get`.'));
+      return;
+    }
+    this.chunks.push(chunk);
+    callback();
+  }
+
+  take(): Buffer {
+    const whole = Buffer.concat(this.chunks, this.size);
+    wipe(...this.chunks);
+    return whole;
+  }
+
+  discard(): void {
+    wipe(...this.chunks);
+  }
+}
+
+/**
+ * The viewer's decrypted files: a file is decrypted (checked against its SHA-256, logged as
+ * `evidence.decrypt` with the reason "viewed in the app") into core's memory, and the renderer
+ * reads it in slices over IPC. No plaintext file is ever written. Closing, opening a fifth file
+ * or locking the vault wipes the bytes.
+ *
+ * Hazard: the renderer holds what it read until it drops it; it is given files only to display.
+ */
+export class EvidenceViews {
+  private readonly views = new Map<string, OpenView>();
+
+  async open(session: VaultSession, evidenceId: string): Promise<{ viewId: string; size: number; mediaType: string; fileName: string }> {
+    session.require('evidence.decrypt', 'open original evidence files (auditors receive evidence redacted, in audit packets)');
+    const meta = await getEvidenceMeta(session, evidenceId);
+    if (meta.size > MAX_VIEW_BYTES)
+      throw new CustodianError('validation_failed', 'This file is too large to view in Custodian; save a copy with `custodian evidence get`.');
+    const sink = new Collect(MAX_VIEW_BYTES);
+    try {
+      await readEvidence(session, evidenceId, sink, 'viewed in the app');
+    } catch (error) {
+      sink.discard();
+      throw error;
+    }
+    const viewId = randomBytes(12).toString('base64url');
+    this.views.set(viewId, { session, bytes: sink.take() });
+    while (this.views.size > MAX_OPEN) this.close([...this.views.keys()][0] as string);
+    return { viewId, size: meta.size, mediaType: meta.mediaType, fileName: meta.fileName };
+  }
+
+  /** Bytes [offset, offset + length) of an open file of this session. */
+  read(session: VaultSession, viewId: string, offset: number, length: number): Buffer {
+    const view = this.views.get(viewId);
+    if (!view || view.session !== session) throw new CustodianError('not_found', 'That file is no longer open; open it again.');
+    if (offset > view.bytes.length) throw new CustodianError('validation_failed', 'Read past the end of the file.');
+    return view.bytes.subarray(offset, Math.min(view.bytes.length, offset + Math.min(length, MAX_VIEW_SLICE)));
+  }
+
+  close(viewId: string, session?: VaultSession): void {
+    const view = this.views.get(viewId);
+    if (!view || (session && view.session !== session)) return;
+    wipe(view.bytes);
+    this.views.delete(viewId);
+  }
+
+  /** At lock: wipes every file the session opened. */
+  abandon(session: VaultSession): void {
+    for (const [id, view] of this.views) if (view.session === session) this.close(id);
+  }
+}

@@ -1,0 +1,64 @@
+import { CustodianError } from '../../shared/errors';
+import { noSelfReviewRoles } from '../compliance/reviewEvidence';
+import { can } from '../vault/permissions';
+import type { VaultSession } from '../vault/vaultSession';
+import { queryEvidence } from './evidenceQuery';
+import type { EvidenceListRow, EvidenceReviewInfo } from './evidenceQuery';
+import { STORED_REVIEW_COLUMNS, checkReviewSignature, enrolledKeys } from './reviewSignature';
+import type { StoredReview } from './reviewSignature';
+
+export interface EvidenceDetail {
+  item: EvidenceListRow;
+  canView: boolean;
+  canReview: boolean;
+  selfReviewBarred: boolean;
+  replacedBy: string | null;
+  replaces: string | null;
+  reviews: (EvidenceReviewInfo & { signature: { valid: boolean; problem: string | null } })[];
+}
+
+/** One file as the list shows it, with every review newest first and each signature checked now. */
+export async function evidenceDetail(session: VaultSession, evidenceId: string): Promise<EvidenceDetail> {
+  const { rows } = await queryEvidence(session, { evidenceId, sort: 'addedAt', dir: 'asc', offset: 0, limit: 1 });
+  const item = rows[0];
+  if (!item) throw new CustodianError('not_found', 'There is no such evidence in this vault.');
+  const role = session.principal.role;
+  return session.read((db) => {
+    const stored = db.all<StoredReview>(
+      `SELECT ${STORED_REVIEW_COLUMNS} FROM evidence_reviews v JOIN users u ON u.id = v.reviewed_by WHERE v.evidence_id = ? ORDER BY v.row_id DESC`,
+      [evidenceId],
+    );
+    const keys = new Map<string, Set<string>>();
+    const reviews = stored.map((r) => {
+      let userKeys = keys.get(r.user_name);
+      if (!userKeys) {
+        userKeys = enrolledKeys(db, r.user_name);
+        keys.set(r.user_name, userKeys);
+      }
+      const check = checkReviewSignature(db, session.vaultId, r, userKeys);
+      return {
+        state: r.state,
+        meaning: r.meaning,
+        printedName: r.printed_name,
+        userName: r.user_name,
+        at: r.reviewed_at,
+        reason: r.reason,
+        signed: r.signature !== null,
+        signature: check.valid ? { valid: true, problem: null } : { valid: false, problem: check.problem },
+      };
+    });
+    const row = db.get<{ added_by: string; replaces: string | null; replaced_by: string | null }>(
+      'SELECT added_by, replaces, (SELECT id FROM evidence n WHERE n.replaces = e.id LIMIT 1) AS replaced_by FROM evidence e WHERE id = ?',
+      [evidenceId],
+    );
+    return {
+      item,
+      canView: can(role, 'evidence.decrypt'),
+      canReview: can(role, 'evidence.review'),
+      selfReviewBarred: row?.added_by === session.principal.userId && noSelfReviewRoles(db).includes(role),
+      replacedBy: row?.replaced_by ?? null,
+      replaces: row?.replaces ?? null,
+      reviews,
+    };
+  });
+}
