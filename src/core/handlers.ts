@@ -13,6 +13,8 @@ import { queryCompletions } from './records/completionsQuery';
 import { personDetail } from './records/personDetail';
 import { queryPeople } from './records/peopleQuery';
 import { complianceHandlers } from './compliance/complianceHandlers';
+import { localToday } from './compliance/calendarDate';
+import { peopleCompliance, personRequirements } from './compliance/personCompliance';
 import type { CreateVaultOptions } from './vault/createVault';
 import { APP_NAME, APP_VERSION } from './version';
 
@@ -82,7 +84,12 @@ export function createCore(options: CoreOptions): Core {
       await vaults.keepGenesisFingerprint(fingerprint);
       return { anchored: true as const };
     },
-    'custodian:records.people': (query) => queryPeople(vaults.current(), query),
+    'custodian:records.people': async (query) => {
+      const session = vaults.current();
+      // Standing needs the compliance engine: computed (and cached) only when the list shows it.
+      return queryPeople(session, query, await peopleCompliance(session, localToday()));
+    },
+    'custodian:records.personRequirements': ({ personId }) => personRequirements(vaults.current(), personId, localToday()),
     'custodian:records.completions': (query) => queryCompletions(vaults.current(), query),
     'custodian:records.person': ({ personId }) => personDetail(vaults.current(), personId),
     ...complianceHandlers(() => vaults.current()),

@@ -15,6 +15,7 @@ const { values } = parseArgs({
     'pick-create': { type: 'string' },
     'pick-open': { type: 'string' },
     'pick-import': { type: 'string' },
+    'pick-evidence': { type: 'string' },
     kdf: { type: 'string', default: 'calibrate' },
   },
   strict: true,
@@ -37,6 +38,7 @@ const harness = await startHarness({
   pickCreate: values['pick-create'] ?? join(dataDir, 'vaults'),
   pickOpen: values['pick-open'] ?? null,
   pickImport: values['pick-import'] ?? null,
+  pickEvidence: values['pick-evidence'] ?? null,
   kdf: values.kdf === 'minimum' ? 'minimum' : 'calibrate',
 });
 // Tests read this exact line.

@@ -52,6 +52,7 @@ const SAMPLE_INPUTS: Record<Channel, unknown> = {
   'custodian:records.people': { offset: 0, limit: 50 },
   'custodian:records.completions': { offset: 0, limit: 50 },
   'custodian:records.person': { personId: 'p-1' },
+  'custodian:records.personRequirements': { personId: 'p-1' },
   'custodian:evidence.chooseFile': {},
   'custodian:evidence.add': { file: 'unknown-token' },
   'custodian:evidence.addStatus': { jobId: 'nope' },

@@ -56,7 +56,7 @@ export interface ReportOptions {
   includePairs?: boolean;
 }
 
-interface Loaded {
+export interface Loaded {
   requirements: StoredRequirement[];
   engine: EngineRequirement[];
   data: ComplianceData;
@@ -73,7 +73,7 @@ const cache = new WeakMap<VaultSession, { stamp: string; loaded: Promise<Loaded>
  * The session's data, read once per change. The promise is what is cached, so the dashboard's
  * report, trend and drill-down asked together read once.
  */
-async function loadCached(session: VaultSession): Promise<Loaded> {
+export async function loadCached(session: VaultSession): Promise<Loaded> {
   // The stamp also moves when another process (the CLI, a second app) commits to the vault.
   const stamp = await session.changeStamp();
   const known = cache.get(session);

@@ -13,6 +13,8 @@ export type EvidenceSort = (typeof EVIDENCE_SORTS)[number];
 export interface EvidenceQuery {
   /** One file (the detail view). */
   evidenceId?: string;
+  /** Files linked to this completion (a training's evidence). */
+  completionId?: string;
   /** File name, and for roles that see PII the person's name or employee id. */
   search?: string;
   state?: EvidenceListState;
@@ -138,6 +140,10 @@ export async function queryEvidence(
   if (query.evidenceId) {
     where.push('x.id = ?');
     params.push(query.evidenceId);
+  }
+  if (query.completionId) {
+    where.push("x.id IN (SELECT evidence_id FROM evidence_links WHERE target_kind = 'completion' AND target_id = ?)");
+    params.push(query.completionId);
   }
   if (query.state) {
     where.push('x.state = ?');

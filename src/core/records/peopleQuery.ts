@@ -1,6 +1,8 @@
+import type { PersonCompliance } from '../../shared/compliance/complianceStatus';
 import type { VaultSession } from '../vault/vaultSession';
 import { ftsQuery } from './ftsQuery';
 import { MASK, canSee, masked } from './masking';
+import { PSEUDONYM, pseudonym } from './pseudonym';
 
 export const PEOPLE_SORTS = ['name', 'employeeId', 'orgUnit', 'jobRole', 'hireDate'] as const;
 export type PeopleSort = (typeof PEOPLE_SORTS)[number];
@@ -8,6 +10,8 @@ export type PeopleSort = (typeof PEOPLE_SORTS)[number];
 export interface PeopleQuery {
   search?: string;
   status: 'all' | 'active' | 'left';
+  /** Only people with this standing (needs `standing`). */
+  compliance?: PersonCompliance;
   sort: PeopleSort;
   dir: 'asc' | 'desc';
   offset: number;
@@ -16,6 +20,9 @@ export interface PeopleQuery {
 
 export interface PersonListRow {
   personId: string;
+  pseudonym: string;
+  /** Today's standing, when the caller computed it (peopleCompliance). */
+  compliance: PersonCompliance | null;
   employeeId: string | null;
   name: string;
   email: string | null;
@@ -61,19 +68,35 @@ interface Row {
 
 /**
  * One page of current people, sorted and optionally searched (FTS5). Roles that may not see
- * PII get masked names and identifiers, and their search is ignored (searching names would
- * reveal them).
+ * PII get masked names and identifiers, and their search matches pseudonyms only (searching
+ * names would reveal them). Any role's search for a pseudonym (P-XXXXXX) finds its person.
+ * `standing` (from peopleCompliance) fills each row's compliance and serves its filter.
  */
-export async function queryPeople(session: VaultSession, query: PeopleQuery): Promise<{ total: number; masked: boolean; rows: PersonListRow[] }> {
+export async function queryPeople(
+  session: VaultSession,
+  query: PeopleQuery,
+  standing?: ReadonlyMap<string, PersonCompliance>,
+): Promise<{ total: number; masked: boolean; rows: PersonListRow[] }> {
   session.require('records.read', 'read records');
   const role = session.principal.role;
   const piiVisible = canSee(role, 'pii');
-  const match = piiVisible && query.search ? ftsQuery(query.search) : null;
+  const wanted = query.search?.trim().toUpperCase() ?? '';
+  const byPseudonym = PSEUDONYM.test(wanted);
+  const match = piiVisible && query.search && !byPseudonym ? ftsQuery(query.search) : null;
   const where = ['p.current = 1'];
   const params: (string | number)[] = [];
   if (match) {
     where.push('p.person_id IN (SELECT person_id FROM people_fts WHERE people_fts MATCH ?)');
     params.push(match);
+  }
+  if (byPseudonym) {
+    const ids = await session.read((db) => db.all<{ person_id: string }>('SELECT person_id FROM people WHERE current = 1'));
+    where.push('p.person_id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(ids.map((r) => r.person_id).filter((id) => pseudonym(session.vaultId, id) === wanted)));
+  }
+  if (query.compliance && standing) {
+    where.push('p.person_id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify([...standing].filter(([, s]) => s === query.compliance).map(([id]) => id)));
   }
   if (query.status === 'active') where.push("(p.termination_date IS NULL OR p.termination_date > date('now'))");
   if (query.status === 'left') where.push("p.termination_date <= date('now')");
@@ -97,6 +120,8 @@ export async function queryPeople(session: VaultSession, query: PeopleQuery): Pr
       masked: !piiVisible,
       rows: rows.map((r) => ({
         personId: r.person_id,
+        pseudonym: pseudonym(session.vaultId, r.person_id),
+        compliance: standing?.get(r.person_id) ?? null,
         employeeId: masked(role, 'pii', r.employee_id),
         name: piiVisible ? `${r.family_name}, ${r.given_name}` : MASK,
         email: masked(role, 'pii', r.email),

@@ -4,6 +4,7 @@ import type { ReadableDb } from '../db/database';
 import type { Role } from '../../shared/roles';
 import type { VaultSession } from '../vault/vaultSession';
 import { MASK, canSee, masked } from './masking';
+import { pseudonym } from './pseudonym';
 
 export interface RecordVersion {
   version: number;
@@ -28,6 +29,9 @@ export interface PersonCertification {
 
 export interface PersonDetail {
   personId: string;
+  pseudonym: string;
+  /** The manager by name ("Family, Given"), for roles that see names and when the manager is in the vault. */
+  managerName: string | null;
   masked: boolean;
   name: string;
   employeeId: string | null;
@@ -137,9 +141,17 @@ export async function personDetail(session: VaultSession, personId: string): Pro
       [personId],
     );
     const pii = canSee(role, 'pii');
+    const manager =
+      pii && current.manager_employee_id
+        ? db.get<{ given_name: string; family_name: string }>('SELECT given_name, family_name FROM people WHERE current = 1 AND employee_id = ? LIMIT 1', [
+            current.manager_employee_id,
+          ])
+        : undefined;
     return {
       personId,
+      pseudonym: pseudonym(session.vaultId, personId),
       masked: !pii,
+      managerName: manager ? `${manager.family_name}, ${manager.given_name}` : null,
       name: pii ? `${current.given_name} ${current.family_name}` : MASK,
       employeeId: masked(role, 'pii', current.employee_id),
       email: masked(role, 'pii', current.email),

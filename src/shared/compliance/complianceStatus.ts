@@ -52,3 +52,14 @@ export const SCORE_COMPONENTS = [
   { id: 'integrity', label: 'Audit-log integrity', weight: 10, explains: 'the audit log verifies against its signed checkpoints' },
 ] as const;
 export type ScoreComponentId = (typeof SCORE_COMPONENTS)[number]['id'];
+
+/** One person's standing on a date, worst first (core/compliance/personCompliance.ts). */
+export const PERSON_COMPLIANCE = ['not_current', 'evidence_gap', 'due_soon', 'compliant', 'none'] as const;
+export type PersonCompliance = (typeof PERSON_COMPLIANCE)[number];
+export const PERSON_COMPLIANCE_LABELS: Record<PersonCompliance, string> = {
+  not_current: 'Not current',
+  evidence_gap: 'Evidence missing',
+  due_soon: 'Due soon',
+  compliant: 'Compliant',
+  none: 'No requirements',
+};

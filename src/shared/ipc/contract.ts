@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMPLIANCE_STATUSES, NOT_APPLICABLE_REASONS, PERSON_COMPLIANCE } from '../compliance/complianceStatus';
 import { ROLES } from '../roles';
 import { complianceChannels } from './complianceChannels';
 import { evidenceChannels } from './evidenceChannels';
@@ -168,6 +169,8 @@ export const contract = {
       .object({
         ...pageFields,
         status: z.enum(['all', 'active', 'left']).default('all'),
+        /** Only people with this standing today (worst requirement first). */
+        compliance: z.enum(PERSON_COMPLIANCE).optional(),
         sort: z.enum(['name', 'employeeId', 'orgUnit', 'jobRole', 'hireDate']).default('name'),
         dir: z.enum(['asc', 'desc']).default('asc'),
       })
@@ -178,6 +181,9 @@ export const contract = {
       rows: z.array(
         z.object({
           personId: z.string(),
+          /** Shown instead of the employee id to roles that may not see it. */
+          pseudonym: z.string(),
+          compliance: z.enum(PERSON_COMPLIANCE).nullable(),
           employeeId: z.string().nullable(),
           name: z.string(),
           email: z.string().nullable(),
@@ -220,10 +226,32 @@ export const contract = {
       ),
     }),
   },
+  /** Each requirement that concerns one person today: status, due date, the satisfying training and its evidence. */
+  'custodian:records.personRequirements': {
+    input: z.object({ personId: z.string().min(1).max(64) }).strict(),
+    output: z.object({
+      summary: z.enum(PERSON_COMPLIANCE),
+      requirements: z.array(
+        z.object({
+          requirementId: z.string(),
+          frameworkId: z.string(),
+          title: z.string(),
+          clause: z.string().nullable(),
+          status: z.enum(COMPLIANCE_STATUSES),
+          reason: z.enum(NOT_APPLICABLE_REASONS).nullable(),
+          dueOn: z.string().nullable(),
+          completion: z.object({ completionId: z.string(), courseCode: z.string(), completedOn: z.string() }).nullable(),
+          evidence: z.enum(['none', 'pending', 'accepted', 'rejected']).nullable(),
+        }),
+      ),
+    }),
+  },
   'custodian:records.person': {
     input: z.object({ personId: z.string().min(1).max(64) }).strict(),
     output: z.object({
       personId: z.string(),
+      pseudonym: z.string(),
+      managerName: z.string().nullable(),
       masked: z.boolean(),
       name: z.string(),
       employeeId: z.string().nullable(),

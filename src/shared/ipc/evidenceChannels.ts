@@ -41,6 +41,7 @@ export const evidenceChannels = {
         search: z.string().max(200).optional(),
         state: state.optional(),
         personId: id.optional(),
+        completionId: id.optional(),
         unit: z.string().max(200).optional(),
         requirementId: z.string().max(100).optional(),
         from: day.optional(),

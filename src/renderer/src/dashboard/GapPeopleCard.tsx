@@ -1,4 +1,6 @@
-import { Alert, Card, Center, Loader, ScrollArea, Table, Text, Title, UnstyledButton } from '@mantine/core';
+import { Alert, Button, Card, Center, Group, Loader, ScrollArea, Table, Text, Title, UnstyledButton } from '@mantine/core';
+import { useNavigation } from '../navigation';
+import type { EvidenceFilter } from '../navigation';
 import { STATUS_LABELS } from '../../../shared/compliance/complianceStatus';
 import type { ComplianceReport, DrillDown } from './complianceQueries';
 import { useGapPeople } from './complianceQueries';
@@ -19,15 +21,34 @@ export function GapPeopleCard({ gap, asOf, requirement, integrity, onOpenPerson 
   const people = useGapPeople(
     drillable ? { asOf, requirementId: gap.requirementId ?? '', kind: gap.kind, ...('unit' in gap ? { unit: gap.unit } : {}) } : null,
   );
+  const navigation = useNavigation();
   const title = requirement?.title ?? gap?.requirementId ?? 'Audit log';
+  // Evidence gaps lead to the evidence behind them: unreviewed or rejected files, or the trainings that have none.
+  const evidenceView: EvidenceFilter | null =
+    gap === null || gap.requirementId === null
+      ? null
+      : gap.kind === 'evidence_unreviewed'
+        ? { view: 'list', state: 'pending', requirementId: gap.requirementId }
+        : gap.kind === 'evidence_rejected'
+          ? { view: 'list', state: 'rejected', requirementId: gap.requirementId }
+          : gap.kind === 'missing_evidence'
+            ? { view: 'missing', requirementId: gap.requirementId }
+            : null;
   const heading =
     gap === null ? 'People behind a gap' : gap.kind === 'not_current' ? `${title}, ${gap.unit}: not current` : `${title}: ${GAP_LABELS[gap.kind]}`;
 
   return (
     <Card withBorder padding="md" component="section" aria-labelledby="gap-people-title" id="gap-people" h="100%">
-      <Title order={2} size="h5" id="gap-people-title" mb={4}>
-        {heading}
-      </Title>
+      <Group justify="space-between" mb={4} wrap="nowrap" align="flex-start">
+        <Title order={2} size="h5" id="gap-people-title">
+          {heading}
+        </Title>
+        {evidenceView && (
+          <Button size="compact-xs" variant="light" onClick={() => navigation.go('evidence', evidenceView)}>
+            Open in Evidence
+          </Button>
+        )}
+      </Group>
       {gap === null && (
         <Text size="sm" c="gray.7">
           Choose a gap on the left to list the people behind it, then a person to open their records.

@@ -1,4 +1,5 @@
-import { Alert, Badge, Button, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Stack, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
+import { useNavigation } from '../navigation';
 import { useCallback, useState } from 'react';
 import type { ChannelOutput } from '../../../shared/ipc/contract';
 import { call } from '../ipc/call';
@@ -12,7 +13,7 @@ import type { Column } from './VirtualTable';
 type Completion = ChannelOutput<'custodian:records.completions'>['rows'][number];
 type Sort = 'completedOn' | 'course' | 'person' | 'score' | 'expiresOn';
 
-const COLUMNS: Column<Completion>[] = [
+const BASE_COLUMNS: Column<Completion>[] = [
   { id: 'person', header: 'Person', width: '1.4fr', sortKey: 'person', cell: (c) => c.person },
   { id: 'course', header: 'Course', width: '1.6fr', sortKey: 'course', cell: (c) => c.course },
   { id: 'completedOn', header: 'Completed', width: 124, sortKey: 'completedOn', cell: (c) => c.completedOn },
@@ -35,6 +36,28 @@ export function CompletionsScreen() {
     [query, sort],
   );
   const completions = usePagedRows(['records.completions', query, sort.key, sort.dir], fetchPage);
+  const navigation = useNavigation();
+  const columns: Column<Completion>[] = [
+    ...BASE_COLUMNS,
+    {
+      id: 'evidence',
+      header: 'Evidence',
+      width: 96,
+      cell: (c) => (
+        <UnstyledButton
+          fz="sm"
+          td="underline"
+          aria-label={`Evidence for ${c.course}, ${c.completedOn}`}
+          onClick={(e) => {
+            e.stopPropagation();
+            navigation.go('evidence', { completionId: c.completionId, completionLabel: `${c.person}, ${c.courseCode} ${c.completedOn}` });
+          }}
+        >
+          Open
+        </UnstyledButton>
+      ),
+    },
+  ];
 
   return (
     <Stack gap="sm">
@@ -69,7 +92,7 @@ export function CompletionsScreen() {
       )}
       <VirtualTable
         label="Completions"
-        columns={COLUMNS}
+        columns={columns}
         total={completions.total}
         rowAt={completions.rowAt}
         sort={sort}

@@ -1,5 +1,7 @@
-import { Alert, Badge, Button, Group, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, NativeSelect, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useCallback, useState } from 'react';
+import { PERSON_COMPLIANCE, PERSON_COMPLIANCE_LABELS } from '../../../shared/compliance/complianceStatus';
+import type { PersonCompliance } from '../../../shared/compliance/complianceStatus';
 import type { ChannelOutput } from '../../../shared/ipc/contract';
 import { call } from '../ipc/call';
 import { ImportWizard } from './ImportWizard';
@@ -12,9 +14,31 @@ import type { Column } from './VirtualTable';
 type Person = ChannelOutput<'custodian:records.people'>['rows'][number];
 type Sort = 'name' | 'employeeId' | 'orgUnit' | 'jobRole' | 'hireDate';
 
+export const COMPLIANCE_COLORS: Record<PersonCompliance, string> = {
+  not_current: 'red',
+  evidence_gap: 'orange',
+  due_soon: 'yellow',
+  compliant: 'teal',
+  none: 'gray',
+};
+
 const COLUMNS: Column<Person>[] = [
   { id: 'name', header: 'Name', width: '1.6fr', sortKey: 'name', cell: (p) => p.name },
-  { id: 'employeeId', header: 'Employee ID', width: 132, sortKey: 'employeeId', cell: (p) => p.employeeId ?? '—' },
+  // Roles that may not see the employee id see the person's pseudonym: people can still be told apart and asked about.
+  { id: 'employeeId', header: 'Employee ID', width: 132, sortKey: 'employeeId', cell: (p) => (p.employeeId === '•••••' ? p.pseudonym : (p.employeeId ?? '—')) },
+  {
+    id: 'compliance',
+    header: 'Compliance',
+    width: 140,
+    cell: (p) =>
+      p.compliance === null ? (
+        '—'
+      ) : (
+        <Badge variant="dot" color={COMPLIANCE_COLORS[p.compliance]} tt="none" fw={600}>
+          {PERSON_COMPLIANCE_LABELS[p.compliance]}
+        </Badge>
+      ),
+  },
   { id: 'orgUnit', header: 'Unit', width: '1fr', sortKey: 'orgUnit', cell: (p) => p.orgUnit ?? '—' },
   { id: 'jobRole', header: 'Job role', width: '1.2fr', sortKey: 'jobRole', cell: (p) => p.jobRole ?? '—' },
   { id: 'hireDate', header: 'Hired', width: 110, sortKey: 'hireDate', cell: (p) => p.hireDate ?? '—' },
@@ -25,16 +49,27 @@ const COLUMNS: Column<Person>[] = [
 export function PeopleScreen() {
   const [search, setSearch] = useState('');
   const [status, setStatus] = useState<'all' | 'active' | 'left'>('active');
+  const [compliance, setCompliance] = useState<PersonCompliance | ''>('');
   const [sort, setSort] = useState<{ key: Sort; dir: 'asc' | 'desc' }>({ key: 'name', dir: 'asc' });
   const [open, setOpen] = useState<string | null>(null);
   const [importing, setImporting] = useState(false);
   const query = useDebounced(search);
   const fetchPage = useCallback(
     (offset: number, limit: number) =>
-      call(window.custodian.records.people({ ...(query ? { search: query } : {}), status, sort: sort.key, dir: sort.dir, offset, limit })),
-    [query, status, sort],
+      call(
+        window.custodian.records.people({
+          ...(query ? { search: query } : {}),
+          status,
+          ...(compliance ? { compliance } : {}),
+          sort: sort.key,
+          dir: sort.dir,
+          offset,
+          limit,
+        }),
+      ),
+    [query, status, compliance, sort],
   );
-  const people = usePagedRows(['records.people', query, status, sort.key, sort.dir], fetchPage);
+  const people = usePagedRows(['records.people', query, status, compliance, sort.key, sort.dir], fetchPage);
 
   return (
     <Stack gap="sm">
@@ -63,13 +98,19 @@ export function PeopleScreen() {
             ]}
             aria-label="Employment status"
           />
+          <NativeSelect
+            size="xs"
+            aria-label="Compliance today"
+            value={compliance}
+            onChange={(e) => setCompliance(e.currentTarget.value as PersonCompliance | '')}
+            data={[{ value: '', label: 'Any compliance' }, ...PERSON_COMPLIANCE.map((c) => ({ value: c, label: PERSON_COMPLIANCE_LABELS[c] }))]}
+          />
           <TextInput
             size="xs"
             w={260}
-            placeholder={people.masked ? 'Search is off: names are masked' : 'Search name, e-mail, employee id'}
+            placeholder={people.masked ? 'Search by pseudonym (P-…): names are masked' : 'Search name, e-mail, employee id, pseudonym'}
             aria-label="Search people"
             value={search}
-            disabled={people.masked}
             onChange={(e) => setSearch(e.currentTarget.value)}
           />
         </Group>

@@ -1,6 +1,9 @@
-import { Badge, Drawer, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Drawer, Group, Loader, SimpleGrid, Stack, Table, Text, Title, UnstyledButton } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { PERSON_COMPLIANCE_LABELS, STATUS_LABELS } from '../../../shared/compliance/complianceStatus';
 import type { ChannelOutput } from '../../../shared/ipc/contract';
+import { STATE_COLORS, STATE_LABELS, linksLabel } from '../evidence/evidenceFormat';
+import { useNavigation } from '../navigation';
 import { certificationStatus, renewedCertifications } from '../../../shared/records/certificationStatus';
 import { call } from '../ipc/call';
 
@@ -123,7 +126,19 @@ export function PersonDrawer({ personId, onClose }: { personId: string | null; o
     queryFn: () => call(window.custodian.records.completions({ personId: personId ?? '', sort: 'completedOn', dir: 'desc', offset: 0, limit: 500 })),
     enabled: personId !== null,
   });
+  const requirements = useQuery({
+    queryKey: ['records.personRequirements', personId],
+    queryFn: () => call(window.custodian.records.personRequirements({ personId: personId ?? '' })),
+    enabled: personId !== null,
+  });
+  const evidence = useQuery({
+    queryKey: ['evidence.list', 'person', personId],
+    queryFn: () => call(window.custodian.evidence.list({ personId: personId ?? '', sort: 'documentDate', dir: 'desc', offset: 0, limit: 500 })),
+    enabled: personId !== null,
+  });
+  const navigation = useNavigation();
   const p = person.data;
+  const who = p ? (p.masked ? p.pseudonym : p.name) : '';
   return (
     <Drawer.Root opened={personId !== null} onClose={onClose} position="right" size="xl">
       <Drawer.Overlay />
@@ -145,10 +160,84 @@ export function PersonDrawer({ personId, onClose }: { personId: string | null; o
                 <Field label="Unit" value={p.orgUnit} />
                 <Field label="Job role" value={p.jobRole} />
                 <Field label="Site" value={p.site} />
-                <Field label="Manager" value={p.managerEmployeeId} />
+                <Field label="Manager" value={p.managerName ? `${p.managerName} (${p.managerEmployeeId ?? ''})` : p.managerEmployeeId} />
+                <Field label="Pseudonym" value={p.pseudonym} />
                 <Field label="Hired" value={p.hireDate} />
                 <Field label="Left" value={p.terminationDate} />
               </SimpleGrid>
+              <div data-testid="person-requirements">
+                <Group gap="xs" mb={4}>
+                  <Title order={3} size="h5">
+                    Requirements today
+                  </Title>
+                  {requirements.data && (
+                    <Badge variant="light" data-testid="person-compliance">
+                      {PERSON_COMPLIANCE_LABELS[requirements.data.summary]}
+                    </Badge>
+                  )}
+                </Group>
+                {requirements.isError && <Text c="red.8">{requirements.error.message}</Text>}
+                {requirements.data && requirements.data.requirements.length === 0 && (
+                  <Text size="sm" c="gray.7">
+                    No enabled requirement applies to this person.
+                  </Text>
+                )}
+                {requirements.data && requirements.data.requirements.length > 0 && (
+                  <Table.ScrollContainer minWidth={620}>
+                    <Table striped withTableBorder fz="sm">
+                      <Table.Thead>
+                        <Table.Tr>
+                          <Table.Th>Requirement</Table.Th>
+                          <Table.Th>Status</Table.Th>
+                          <Table.Th>Due</Table.Th>
+                          <Table.Th>Satisfied by</Table.Th>
+                          <Table.Th>Evidence</Table.Th>
+                        </Table.Tr>
+                      </Table.Thead>
+                      <Table.Tbody>
+                        {requirements.data.requirements.map((r) => (
+                          <Table.Tr key={r.requirementId}>
+                            <Table.Td>
+                              {r.title}
+                              <Text size="xs" c="gray.7">
+                                {r.frameworkId}
+                                {r.clause ? ` · ${r.clause}` : ''}
+                              </Text>
+                            </Table.Td>
+                            <Table.Td style={NO_WRAP}>{STATUS_LABELS[r.status]}</Table.Td>
+                            <Table.Td style={NO_WRAP}>{r.dueOn ?? '—'}</Table.Td>
+                            <Table.Td style={NO_WRAP}>{r.completion ? `${r.completion.courseCode}, ${r.completion.completedOn}` : '—'}</Table.Td>
+                            <Table.Td style={NO_WRAP}>
+                              {r.completion && r.evidence !== null ? (
+                                <UnstyledButton
+                                  fz="sm"
+                                  td="underline"
+                                  onClick={() =>
+                                    navigation.go('evidence', {
+                                      completionId: r.completion?.completionId ?? '',
+                                      completionLabel: `${who}, ${r.completion?.courseCode ?? ''} ${r.completion?.completedOn ?? ''}`,
+                                    })
+                                  }
+                                >
+                                  {r.evidence === 'none'
+                                    ? 'None'
+                                    : r.evidence === 'pending'
+                                      ? 'Unreviewed'
+                                      : r.evidence === 'accepted'
+                                        ? 'Accepted'
+                                        : 'Rejected'}
+                                </UnstyledButton>
+                              ) : (
+                                '—'
+                              )}
+                            </Table.Td>
+                          </Table.Tr>
+                        ))}
+                      </Table.Tbody>
+                    </Table>
+                  </Table.ScrollContainer>
+                )}
+              </div>
               <div>
                 <Title order={3} size="h5" mb={4}>
                   Training history
@@ -205,20 +294,53 @@ export function PersonDrawer({ personId, onClose }: { personId: string | null; o
                   ))}
                 </Stack>
               </div>
-              <div>
-                <Title order={3} size="h5" mb={4}>
-                  Evidence
-                </Title>
-                {p.evidence.length === 0 ? (
+              <div data-testid="person-evidence">
+                <Group justify="space-between" mb={4}>
+                  <Title order={3} size="h5">
+                    Evidence
+                  </Title>
+                  <Button size="compact-xs" variant="subtle" onClick={() => navigation.go('evidence', { personId: p.personId, personLabel: who })}>
+                    Open in Evidence
+                  </Button>
+                </Group>
+                {evidence.data && evidence.data.rows.length === 0 && (
                   <Text size="sm" c="gray.7">
-                    No evidence linked to this person.
+                    No evidence documents this person or their trainings.
                   </Text>
-                ) : (
-                  p.evidence.map((e) => (
-                    <Text size="sm" key={e.evidenceId}>
-                      {e.fileName} · added {e.addedAt.slice(0, 10)}
-                    </Text>
-                  ))
+                )}
+                {evidence.data && evidence.data.rows.length > 0 && (
+                  <Table striped withTableBorder fz="sm">
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th>File</Table.Th>
+                        <Table.Th>Documents</Table.Th>
+                        <Table.Th>Date</Table.Th>
+                        <Table.Th>State</Table.Th>
+                      </Table.Tr>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {evidence.data.rows.map((e) => (
+                        <Table.Tr key={e.evidenceId}>
+                          <Table.Td>
+                            <UnstyledButton
+                              fz="sm"
+                              td="underline"
+                              onClick={() => navigation.go('evidence', { evidenceId: e.evidenceId, personId: p.personId, personLabel: who })}
+                            >
+                              {e.fileName}
+                            </UnstyledButton>
+                          </Table.Td>
+                          <Table.Td>{linksLabel(e.links)}</Table.Td>
+                          <Table.Td>{e.documentDate}</Table.Td>
+                          <Table.Td>
+                            <Badge size="sm" variant="light" color={STATE_COLORS[e.state]}>
+                              {STATE_LABELS[e.state]}
+                            </Badge>
+                          </Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
                 )}
               </div>
             </Stack>

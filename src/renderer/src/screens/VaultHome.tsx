@@ -1,5 +1,8 @@
 import { AppShell, Badge, Button, Group, NativeSelect, NavLink, Text } from '@mantine/core';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { EvidenceScreen } from '../evidence/EvidenceScreen';
+import { NavigationProvider } from '../navigation';
+import type { EvidenceFilter, Navigation, Section } from '../navigation';
 import { DashboardScreen } from '../dashboard/DashboardScreen';
 import { CompletionsScreen } from '../records/CompletionsScreen';
 import { PeopleScreen } from '../records/PeopleScreen';
@@ -12,11 +15,21 @@ import { useLockVault } from '../ipc/queries';
 
 const AUTO_LOCK_CHOICES = ['1', '5', '10', '15', '30', '60'];
 
-type Section = 'dashboard' | 'people' | 'completions' | 'log';
-
-/** The unlocked vault: the readiness dashboard (first), people, completions and the audit log. */
+/** The unlocked vault: the readiness dashboard (first), people, completions, evidence and the audit log. */
 export function VaultHome({ vault, autoLockMinutes }: { vault: VaultInfoView; autoLockMinutes: number }) {
-  const [section, setSection] = useState<Section>('dashboard');
+  const [section, setSectionState] = useState<Section>('dashboard');
+  // Each navigation to Evidence remounts it with its filters (a gap's, a person's, a training's).
+  const [evidence, setEvidence] = useState<{ filter: EvidenceFilter; visit: number }>({ filter: {}, visit: 0 });
+  const navigation = useMemo<Navigation>(
+    () => ({
+      go: (to, filter) => {
+        if (to === 'evidence') setEvidence((e) => ({ filter: filter ?? {}, visit: e.visit + 1 }));
+        setSectionState(to);
+      },
+    }),
+    [],
+  );
+  const setSection = (to: Section) => navigation.go(to);
   const lock = useLockVault();
   const autoLock = useMutation({ mutationFn: (minutes: number) => call(window.custodian.settings.setAutoLock({ minutes })) });
   useHotkeys([['mod+l', () => lock.mutate()]]);
@@ -54,13 +67,17 @@ export function VaultHome({ vault, autoLockMinutes }: { vault: VaultInfoView; au
         <NavLink label="Dashboard" active={section === 'dashboard'} onClick={() => setSection('dashboard')} component="button" />
         <NavLink label="People" active={section === 'people'} onClick={() => setSection('people')} component="button" />
         <NavLink label="Completions" active={section === 'completions'} onClick={() => setSection('completions')} component="button" />
+        <NavLink label="Evidence" active={section === 'evidence'} onClick={() => setSection('evidence')} component="button" />
         <NavLink label="Audit log" active={section === 'log'} onClick={() => setSection('log')} component="button" />
       </AppShell.Navbar>
       <AppShell.Main>
-        {section === 'dashboard' && <DashboardScreen role={vault.role} />}
-        {section === 'people' && <PeopleScreen />}
-        {section === 'completions' && <CompletionsScreen />}
-        {section === 'log' && <AuditLogScreen role={vault.role} />}
+        <NavigationProvider value={navigation}>
+          {section === 'dashboard' && <DashboardScreen role={vault.role} />}
+          {section === 'people' && <PeopleScreen />}
+          {section === 'completions' && <CompletionsScreen />}
+          {section === 'evidence' && <EvidenceScreen key={evidence.visit} initial={evidence.filter} />}
+          {section === 'log' && <AuditLogScreen role={vault.role} />}
+        </NavigationProvider>
       </AppShell.Main>
     </AppShell>
   );
