@@ -82,7 +82,7 @@ describe('custodian vault commands', () => {
     const before = readdirSync(join(vault, 'blobs'), { recursive: true }).length;
     const refused = custodian(['evidence', 'add', vault, document, '--person', 'no-such-person']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toBe('custodian: No such person in this vault.\n');
+    expect(refused.stderr).toBe('custodian: Nobody in this vault is no-such-person (give an employee id or a pseudonym such as P-7F3K2Q).\n');
     expect(readdirSync(join(vault, 'blobs'), { recursive: true })).toHaveLength(before);
   });
 
