@@ -6,6 +6,7 @@ import { benchEvidenceAdd } from './evidenceAdd.bench';
 import { benchImportCsv, benchImportXlsx } from './import.bench';
 import { benchIpcDispatch } from './ipcDispatch.bench';
 import { benchMainLoop } from './mainLoop.bench';
+import { benchPdfView } from './pdfView.bench';
 import { formatFigure } from './measure';
 import type { Figure } from './measure';
 import { benchScreens } from './screens.bench';
@@ -29,6 +30,7 @@ const benches: Record<string, () => Promise<Figure[]>> = {
   screens: benchScreens,
   dashboard: benchDashboard,
   status: benchStatus,
+  pdfView: benchPdfView,
 };
 
 const only = process.argv[2];

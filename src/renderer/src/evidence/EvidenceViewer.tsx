@@ -1,9 +1,11 @@
 import { Alert, Progress, Stack, Text } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { ImageView } from './ImageView';
 import { loadEvidenceBytes } from './loadEvidenceBytes';
 import type { EvidenceBytes } from './loadEvidenceBytes';
-import { PdfView } from './PdfView';
+
+// pdf.js (about 1 MB) loads with the first PDF opened, not with the app.
+const PdfView = lazy(() => import('./PdfView').then((module) => ({ default: module.PdfView })));
 import { TextView } from './TextView';
 
 const IMAGES = new Set(['image/png', 'image/jpeg', 'image/tiff']);
@@ -46,7 +48,13 @@ export function EvidenceViewer({ evidenceId, onFirstPaint }: { evidenceId: strin
       </Stack>
     );
   }
-  if (file.mediaType === 'application/pdf') return <PdfView bytes={file.bytes} {...(onFirstPaint ? { onFirstPaint } : {})} />;
+  if (file.mediaType === 'application/pdf') {
+    return (
+      <Suspense fallback={<Text size="sm">Opening the PDF viewer…</Text>}>
+        <PdfView bytes={file.bytes} {...(onFirstPaint ? { onFirstPaint } : {})} />
+      </Suspense>
+    );
+  }
   if (IMAGES.has(file.mediaType))
     return <ImageView bytes={file.bytes} mediaType={file.mediaType} fileName={file.fileName} {...(onFirstPaint ? { onFirstPaint } : {})} />;
   if (file.mediaType.startsWith('text/')) return <TextView bytes={file.bytes} csv={file.mediaType === 'text/csv'} />;
