@@ -9,6 +9,8 @@ import type { VaultSession } from '../vault/vaultSession';
 export const MAX_VIEW_BYTES = 256 * 1024 * 1024;
 /** Files open at once per app; opening another closes the oldest. */
 const MAX_OPEN = 4;
+/** Decrypted bytes held at once, open and being opened. */
+const MAX_HELD_BYTES = 512 * 1024 * 1024;
 /** Largest slice one read returns (base64 over IPC: about 1.4 MB of JSON). */
 export const MAX_VIEW_SLICE = 1024 * 1024;
 
@@ -57,18 +59,37 @@ class Collect extends Writable {
  */
 export class EvidenceViews {
   private readonly views = new Map<string, OpenView>();
+  /** Bytes reserved by opens still decrypting. */
+  private opening = 0;
+
+  private held(): number {
+    let total = this.opening;
+    for (const view of this.views.values()) total += view.bytes.length;
+    return total;
+  }
 
   async open(session: VaultSession, evidenceId: string): Promise<{ viewId: string; size: number; mediaType: string; fileName: string }> {
     session.require('evidence.decrypt', 'open original evidence files (auditors receive evidence redacted, in audit packets)');
     const meta = await getEvidenceMeta(session, evidenceId);
     if (meta.size > MAX_VIEW_BYTES)
       throw new CustodianError('validation_failed', 'This file is too large to view in Custodian; save a copy with `custodian evidence get`.');
-    const sink = new Collect(MAX_VIEW_BYTES);
+    // Room first: the oldest open files are closed to make it; opens in flight are counted.
+    while (this.views.size > 0 && this.held() + meta.size > MAX_HELD_BYTES) this.close([...this.views.keys()][0] as string);
+    if (this.held() + meta.size > MAX_HELD_BYTES) throw new CustodianError('conflict', 'Other files are still being opened; try again in a moment.');
+    this.opening += meta.size;
+    const sink = new Collect(meta.size);
     try {
       await readEvidence(session, evidenceId, sink, 'viewed in the app');
     } catch (error) {
       sink.discard();
       throw error;
+    } finally {
+      this.opening -= meta.size;
+    }
+    // Locked while decrypting: abandon() has run already; these bytes must not outlive it.
+    if (session.isLocked) {
+      sink.discard();
+      throw new CustodianError('vault_locked', 'The vault was locked while the file was being opened.');
     }
     const viewId = randomBytes(12).toString('base64url');
     this.views.set(viewId, { session, bytes: sink.take() });

@@ -49,7 +49,7 @@ afterEach(async () => {
 
 describe('loadComplianceData', () => {
   it('reads every attempt at the asked-for courses exactly as the table holds it', async () => {
-    const data = await session.read((db) => loadComplianceData(db, ['bbp', 'hipaa']));
+    const data = await session.read((db) => loadComplianceData(db, session.vaultId, ['bbp', 'hipaa']));
     const rows = await session.read((db) =>
       db.all<{ person: string; row_id: number; code: string; completed_on: string; score: number | null; passed: number | null; expires_on: string | null }>(
         `SELECT p.employee_id AS person, c.row_id, lower(k.code) AS code, c.completed_on, c.score, c.passed, c.expires_on
@@ -81,7 +81,7 @@ describe('loadComplianceData', () => {
   it('keeps names with | ; quotes and accents (lower-cased as the engine lower-cases rules), and every person, in any number of ranges', async () => {
     // People as plain objects, their attempts as objects (not the rows of a load's table).
     const read = async (peoplePerRange: number) => {
-      const data = await session.read((db) => loadComplianceData(db, ['bbp', 'hipaa', 'fire'], { peoplePerRange }));
+      const data = await session.read((db) => loadComplianceData(db, session.vaultId, ['bbp', 'hipaa', 'fire'], { peoplePerRange }));
       return { unitNames: data.unitNames, people: data.people.map((p) => ({ ...p, attempts: attemptsOf(p.attempts) })) };
     };
     const whole = await read(1000);

@@ -1,4 +1,5 @@
 import type { ReadableDb } from '../db/database';
+import { countingReviews } from '../evidence/reviewSignature';
 import { AttemptTable } from './attemptTable';
 import type { AttemptRows, EvidenceDates } from './attemptTable';
 import type { EnginePerson, PersonScope } from './statusEngine';
@@ -35,7 +36,7 @@ export const PEOPLE_PER_RANGE = 12_500;
  * Synchronous: at scale it holds core's worker, as it holds the connection, for the whole read
  * (every attempt at the courses).
  */
-export function loadComplianceData(db: ReadableDb, courseCodes: readonly string[], options: LoadOptions = {}): ComplianceData {
+export function loadComplianceData(db: ReadableDb, vaultId: string, courseCodes: readonly string[], options: LoadOptions = {}): ComplianceData {
   const unitNames = new Map<string, string>();
   const names: Names = { units: new Map(), roles: new Map(), sites: new Map() };
   for (const unit of db.all<{ id: string; name: string }>('SELECT id, name FROM org_units')) {
@@ -57,7 +58,7 @@ export function loadComplianceData(db: ReadableDb, courseCodes: readonly string[
   }
   const courseByKey = new Map(courses.map((course) => [course.key, course]));
   const dates = new DateStrings();
-  const evidence = loadEvidence(db);
+  const evidence = loadEvidence(db, vaultId);
 
   const people: EnginePerson[] = [];
   for (const [from, to] of personRanges(db, options.peoplePerRange ?? PEOPLE_PER_RANGE)) {
@@ -144,15 +145,18 @@ function readPeople(db: ReadableDb, names: Names, table: AttemptTable, from: str
  * date of its files in that state (see evidenceStateOn). A file's state is its latest review,
  * pending without one; superseded files (another file replaces them) do not count.
  */
-function loadEvidence(db: ReadableDb): Map<number, EvidenceDates> {
+function loadEvidence(db: ReadableDb, vaultId: string): Map<number, EvidenceDates> {
   const evidence = new Map<number, EvidenceDates>();
-  const links = db.all<{ row_id: number; state: 'accepted' | 'rejected' | null; day: string }>(
-    `SELECT c.row_id, e.document_date AS day,
-       (SELECT state FROM evidence_reviews v WHERE v.evidence_id = l.evidence_id ORDER BY v.row_id DESC LIMIT 1) AS state
-     FROM evidence_links l JOIN evidence e ON e.id = l.evidence_id
-       JOIN completion_versions c ON c.completion_id = l.target_id AND c.current = 1
-     WHERE l.target_kind = 'completion' AND NOT EXISTS (SELECT 1 FROM evidence n WHERE n.replaces = e.id)`,
-  );
+  // Only reviews whose signatures and log entries check out set a state (countingReviews).
+  const reviews = countingReviews(db, vaultId);
+  const links = db
+    .all<{ row_id: number; evidence_id: string; day: string }>(
+      `SELECT c.row_id, e.id AS evidence_id, e.document_date AS day
+       FROM evidence_links l JOIN evidence e ON e.id = l.evidence_id
+         JOIN completion_versions c ON c.completion_id = l.target_id AND c.current = 1
+       WHERE l.target_kind = 'completion' AND NOT EXISTS (SELECT 1 FROM evidence n WHERE n.replaces = e.id)`,
+    )
+    .map((link) => ({ ...link, state: reviews.get(link.evidence_id)?.state ?? null }));
   for (const link of links) {
     let dates = evidence.get(link.row_id);
     if (dates === undefined) {

@@ -78,7 +78,7 @@ export async function loadCached(session: VaultSession): Promise<Loaded> {
   const stamp = await session.changeStamp();
   const known = cache.get(session);
   if (known && known.stamp === stamp) return known.loaded;
-  const loaded = session.read(load);
+  const loaded = session.read((db) => load(db, session.vaultId));
   const entry = { stamp, loaded };
   cache.set(session, entry);
   // A failed read is not remembered: the next question tries again.
@@ -95,11 +95,11 @@ function only(loaded: Loaded, frameworkId: string | undefined): Loaded {
   return { ...loaded, requirements, engine: loaded.engine.filter((r) => r.frameworkId === frameworkId) };
 }
 
-function load(db: ReadableDb): Loaded {
+function load(db: ReadableDb, vaultId: string): Loaded {
   const requirements = currentRequirements(db);
   const engine = requirements.map((r) => ({ requirementId: r.requirementId, frameworkId: r.frameworkId, rule: r.rule }));
   const codes = [...new Set(requirements.flatMap((r) => r.rule.courses.codes.map((c) => c.toLowerCase())))];
-  const data = loadComplianceData(db, codes);
+  const data = loadComplianceData(db, vaultId, codes);
   const titles = new Map(listFrameworks(db).map((f) => [f.id, f.title]));
   return { requirements, engine, data, titles };
 }

@@ -1,7 +1,6 @@
 import { CustodianError } from '../../shared/errors';
-import { stateHash } from '../audit/auditLog';
 import type { ReadableDb } from '../db/database';
-import { REVIEW_SIGNATURE_PURPOSE, evidenceSubject, signManifest } from '../evidence/reviewSignature';
+import { REVIEW_SIGNATURE_PURPOSE, evidenceSubject, reviewEntryHash, signManifest } from '../evidence/reviewSignature';
 import type { ReviewManifest, ReviewSigner, SignatureMeaning } from '../evidence/reviewSignature';
 import type { VaultSession } from '../vault/vaultSession';
 
@@ -80,9 +79,12 @@ export async function reviewEvidenceBatch(session: VaultSession, reviews: readon
         );
       }
       const meaning: SignatureMeaning = review.state === 'rejected' ? 'rejected' : (review.meaning ?? 'approved');
+      // The row id is signed: a copy of this row is another review, whose signature fails.
+      const reviewId = (db.get<{ last: number | null }>('SELECT max(row_id) AS last FROM evidence_reviews')?.last ?? 0) + 1;
       const manifest: ReviewManifest = {
         purpose: REVIEW_SIGNATURE_PURPOSE,
         vaultId: session.vaultId,
+        reviewId,
         ...subject,
         userName: by.userName,
         printedName: by.printedName,
@@ -92,15 +94,15 @@ export async function reviewEvidenceBatch(session: VaultSession, reviews: readon
       };
       const signature = signManifest(manifest, by.privateKey);
       db.run(
-        'INSERT INTO evidence_reviews (evidence_id, state, reason, reviewed_by, reviewed_at, meaning, printed_name, public_key, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [review.evidenceId, review.state, manifest.reason, session.principal.userId, signedAt, meaning, by.printedName, by.publicKey, signature],
+        'INSERT INTO evidence_reviews (row_id, evidence_id, state, reason, reviewed_by, reviewed_at, meaning, printed_name, public_key, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [reviewId, review.evidenceId, review.state, manifest.reason, session.principal.userId, signedAt, meaning, by.printedName, by.publicKey, signature],
       );
       signed.push({ evidenceId: review.evidenceId, state: review.state, meaning, printedName: by.printedName, signedAt });
       // The reason may describe a document's content: the log keeps that it was given, not what it says.
       events.push({
         action: `evidence.${review.state === 'accepted' ? 'accept' : 'reject'}`,
         target: review.evidenceId,
-        after: stateHash({ meaning, signature }),
+        after: reviewEntryHash(meaning, signature),
         reason: manifest.reason ? 'reason given' : null,
       });
     }

@@ -346,6 +346,7 @@ describe('a 300-person demo hospital', () => {
       const data = await session.read((db) =>
         loadComplianceData(
           db,
+          session.vaultId,
           codes.map((c) => c.code),
           { peoplePerRange: perRange },
         ),

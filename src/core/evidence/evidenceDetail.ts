@@ -1,10 +1,11 @@
 import { CustodianError } from '../../shared/errors';
 import { noSelfReviewRoles } from '../compliance/reviewEvidence';
+import { MASK, canSee } from '../records/masking';
 import { can } from '../vault/permissions';
 import type { VaultSession } from '../vault/vaultSession';
 import { queryEvidence } from './evidenceQuery';
 import type { EvidenceListRow, EvidenceReviewInfo } from './evidenceQuery';
-import { STORED_REVIEW_COLUMNS, checkReviewSignature, enrolledKeys } from './reviewSignature';
+import { ReviewVerifier, STORED_REVIEW_COLUMNS } from './reviewSignature';
 import type { StoredReview } from './reviewSignature';
 
 export interface EvidenceDetail {
@@ -14,7 +15,7 @@ export interface EvidenceDetail {
   selfReviewBarred: boolean;
   replacedBy: string | null;
   replaces: string | null;
-  reviews: (EvidenceReviewInfo & { signature: { valid: boolean; problem: string | null } })[];
+  reviews: (EvidenceReviewInfo & { signature: { valid: boolean; counts: boolean; problem: string | null } })[];
 }
 
 /** One file as the list shows it, with every review newest first and each signature checked now. */
@@ -28,23 +29,18 @@ export async function evidenceDetail(session: VaultSession, evidenceId: string):
       `SELECT ${STORED_REVIEW_COLUMNS} FROM evidence_reviews v JOIN users u ON u.id = v.reviewed_by WHERE v.evidence_id = ? ORDER BY v.row_id DESC`,
       [evidenceId],
     );
-    const keys = new Map<string, Set<string>>();
+    const verifier = new ReviewVerifier(db, session.vaultId);
     const reviews = stored.map((r) => {
-      let userKeys = keys.get(r.user_name);
-      if (!userKeys) {
-        userKeys = enrolledKeys(db, r.user_name);
-        keys.set(r.user_name, userKeys);
-      }
-      const check = checkReviewSignature(db, session.vaultId, r, userKeys);
+      const check = verifier.check(r);
       return {
         state: r.state,
         meaning: r.meaning,
         printedName: r.printed_name,
         userName: r.user_name,
         at: r.reviewed_at,
-        reason: r.reason,
+        reason: r.reason === null || canSee(role, 'pii') ? r.reason : MASK,
         signed: r.signature !== null,
-        signature: check.valid ? { valid: true, problem: null } : { valid: false, problem: check.problem },
+        signature: check.valid ? { valid: true, counts: true, problem: null } : { valid: false, counts: check.counts, problem: check.problem },
       };
     });
     const row = db.get<{ added_by: string; replaces: string | null; replaced_by: string | null }>(

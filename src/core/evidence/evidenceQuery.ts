@@ -4,6 +4,7 @@ import { MASK } from '../records/masking';
 import { pseudonym } from '../records/pseudonym';
 import { isCalendarDate } from '../compliance/calendarDate';
 import type { VaultSession } from '../vault/vaultSession';
+import { countingReviewsOf } from './countingReviewsCache';
 
 export const EVIDENCE_STATES = ['pending', 'accepted', 'rejected', 'superseded'] as const;
 export type EvidenceListState = (typeof EVIDENCE_STATES)[number];
@@ -88,9 +89,13 @@ interface Row {
 
 // One row per evidence with its computed state and the one person it documents (its own
 // person, else the single person of its completion, certification and person links; none when
-// they name several). Reviews are append-only: the newest is the state.
+// they name several). The state is the latest review that counts (its signature and log entry
+// check out: countingReviews), passed in as JSON [[evidence id, review row], ...].
 const BASE = `
-  WITH linked AS (
+  WITH counting AS (
+    SELECT json_extract(value, '$[0]') AS evidence_id, json_extract(value, '$[1]') AS row_id FROM json_each(?)
+  ),
+  linked AS (
     SELECT l.evidence_id, pp.person_id FROM evidence_links l
       JOIN completion_versions c ON l.target_kind = 'completion' AND c.completion_id = l.target_id AND c.current = 1
       JOIN people pp ON pp.row_id = c.person_key
@@ -99,10 +104,9 @@ const BASE = `
     UNION SELECT evidence_id, target_id FROM evidence_links WHERE target_kind = 'person'
   ),
   ev AS (
-    SELECT e.*,
-      (SELECT row_id FROM evidence_reviews v WHERE v.evidence_id = e.id ORDER BY v.row_id DESC LIMIT 1) AS review_row,
+    SELECT e.*, k.row_id AS review_row,
       coalesce(e.person_id, (SELECT CASE WHEN count(DISTINCT person_id) = 1 THEN min(person_id) END FROM linked WHERE linked.evidence_id = e.id)) AS the_person
-    FROM evidence e
+    FROM evidence e LEFT JOIN counting k ON k.evidence_id = e.id
   ),
   listed AS (
     SELECT ev.*, CASE
@@ -174,12 +178,11 @@ export async function queryEvidence(
     params.push(query.to);
   }
   const search = query.search?.trim();
-  if (search) {
+  // Roles that may not see PII search nothing: file names often carry names and employee ids.
+  if (search && piiVisible) {
     const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push(
-      `(x.file_name LIKE ? ESCAPE '\\'${piiVisible ? " OR p.family_name || ', ' || p.given_name LIKE ? ESCAPE '\\' OR p.employee_id LIKE ? ESCAPE '\\'" : ''})`,
-    );
-    params.push(like, ...(piiVisible ? [like, like] : []));
+    where.push("(x.file_name LIKE ? ESCAPE '\\' OR p.family_name || ', ' || p.given_name LIKE ? ESCAPE '\\' OR p.employee_id LIKE ? ESCAPE '\\')");
+    params.push(like, like, like);
   }
   const from = `FROM listed x
     LEFT JOIN people p ON p.person_id = x.the_person AND p.current = 1
@@ -196,6 +199,8 @@ export async function queryEvidence(
     (SELECT json_object('state', v.state, 'meaning', v.meaning, 'printedName', v.printed_name, 'userName', uu.name, 'at', v.reviewed_at,
         'reason', v.reason, 'signed', v.signature IS NOT NULL) FROM evidence_reviews v JOIN users uu ON uu.id = v.reviewed_by WHERE v.row_id = x.review_row) AS review`;
   const dir = query.dir === 'desc' ? 'DESC' : 'ASC';
+  const counting = JSON.stringify([...(await countingReviewsOf(session))].map(([id, review]) => [id, review.rowId]));
+  params.unshift(counting);
   return session.read((db) => {
     let rows: Row[];
     let total: number;
@@ -219,7 +224,7 @@ export async function queryEvidence(
       masked: !piiVisible,
       rows: rows.map((r) => ({
         evidenceId: r.id,
-        fileName: r.file_name,
+        fileName: piiVisible ? r.file_name : maskedFileName(r.id, r.file_name),
         mediaType: r.media_type,
         size: r.size,
         documentDate: r.document_date,
@@ -237,12 +242,25 @@ export async function queryEvidence(
                 unit: r.unit,
               },
         links: (JSON.parse(r.links) as (Omit<EvidenceLinkLabel, 'label'> & { label: string | null })[]).map((l) => ({ ...l, label: l.label ?? l.kind })),
-        review:
-          r.review === null ? null : { ...(JSON.parse(r.review) as EvidenceReviewInfo), signed: (JSON.parse(r.review) as { signed: number }).signed === 1 },
+        review: r.review === null ? null : reviewInfo(JSON.parse(r.review) as Omit<EvidenceReviewInfo, 'signed'> & { signed: number }, piiVisible),
         points: gains ? filePoints(r, gains) : null,
       })),
     };
   });
+}
+
+/**
+ * What roles that may not see PII see of a file's name: its record and extension ("file
+ * 3f2a91c0.pdf"). Names of evidence files often carry a person's name or employee id.
+ */
+export function maskedFileName(id: string, fileName: string): string {
+  const extension = /\.[A-Za-z0-9]{1,5}$/.exec(fileName)?.[0] ?? '';
+  return `file ${id.slice(0, 8)}${extension.toLowerCase()}`;
+}
+
+/** A review as the list shows it; its reason (free text, may name people) masked as the file name is. */
+function reviewInfo(review: Omit<EvidenceReviewInfo, 'signed'> & { signed: number }, piiVisible: boolean): EvidenceReviewInfo {
+  return { ...review, reason: review.reason === null || piiVisible ? review.reason : MASK, signed: review.signed === 1 };
 }
 
 /** A pending file's gain: the sum over the completions it is linked to (others win nothing). */

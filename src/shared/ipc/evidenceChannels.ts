@@ -68,7 +68,8 @@ export const evidenceChannels = {
       selfReviewBarred: z.boolean(),
       replacedBy: z.string().nullable(),
       replaces: z.string().nullable(),
-      reviews: z.array(review.extend({ signature: z.object({ valid: z.boolean(), problem: z.string().nullable() }) })),
+      /** `counts`: whether the review may set the state (see ReviewVerifier); one that does not is shown, not believed. */
+      reviews: z.array(review.extend({ signature: z.object({ valid: z.boolean(), counts: z.boolean(), problem: z.string().nullable() }) })),
     }),
   },
   /** Decrypts a file into core's memory for the viewer (logged); read it with viewRead, then viewClose. */

@@ -14,7 +14,9 @@ import type { Migration } from './migration';
  *   signature by the signer's key over the evidence's SHA-256, its links and that manifestation
  *   (src/core/evidence/reviewSignature.ts). Rows from before carry none and say so.
  * - `vault_policies`: settings that bind every user of the vault; `no_self_review_roles` lists
- *   the roles that may not sign a review of evidence they added (the reviewer, by default).
+ *   the roles that may not sign a review of evidence they added (the reviewer, by default);
+ *   `unsigned_reviews_up_to` marks the reviews recorded before signatures, which still count.
+ * - Reviews can no longer be deleted but with their evidence.
  */
 export const m0100EvidenceWorkspace: Migration = {
   version: 100,
@@ -39,6 +41,13 @@ export const m0100EvidenceWorkspace: Migration = {
       ) STRICT;
       INSERT INTO vault_policies (name, value, changed_at, changed_by)
         VALUES ('no_self_review_roles', '["reviewer"]', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'default');
+      -- Reviews recorded before signatures (row ids up to here) carry none and still count.
+      INSERT INTO vault_policies (name, value, changed_at, changed_by)
+        VALUES ('unsigned_reviews_up_to', (SELECT coalesce(max(row_id), 0) FROM evidence_reviews), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'migration');
+      -- Reviews are never deleted, except with their evidence (crypto-shredding cascades).
+      CREATE TRIGGER evidence_reviews_no_delete BEFORE DELETE ON evidence_reviews
+        WHEN EXISTS (SELECT 1 FROM evidence WHERE id = OLD.evidence_id)
+        BEGIN SELECT RAISE(ABORT, 'reviews are never deleted: add a new review'); END;
 
       UPDATE evidence SET document_date = coalesce(
         (SELECT min(c.completed_on) FROM evidence_links l JOIN completion_versions c ON c.completion_id = l.target_id AND c.current = 1

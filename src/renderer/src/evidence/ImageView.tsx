@@ -13,6 +13,10 @@ function decodeTiff(bytes: Uint8Array, page: number): DecodedTiff {
     const pages = decode(buffer);
     const ifd = pages[page - 1];
     if (!ifd) return { error: 'no image in the file' };
+    // Checked from the tags before anything is decompressed: a small file can claim a huge image.
+    const width = (ifd.t256 as number[] | undefined)?.[0] ?? 0;
+    const height = (ifd.t257 as number[] | undefined)?.[0] ?? 0;
+    if (!(width > 0 && height > 0) || width * height > MAX_TIFF_PIXELS) return { error: 'the image is too large to show, or states no size' };
     decodeImage(buffer, ifd);
     if (ifd.width * ifd.height > MAX_TIFF_PIXELS) return { error: 'the image is too large to show' };
     return { pages: pages.length, width: ifd.width, height: ifd.height, rgba: toRGBA8(ifd) };

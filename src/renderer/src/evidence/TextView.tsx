@@ -3,6 +3,8 @@ import { useMemo } from 'react';
 
 /** Rows shown of a CSV (the rest are counted): a viewer, not a spreadsheet. */
 const MAX_ROWS = 2000;
+/** Bytes of a text file shown: one <pre> of hundreds of megabytes would freeze the window. */
+const MAX_TEXT_BYTES = 2 * 1024 * 1024;
 
 /** RFC 4180 fields: quoted fields may hold commas, quotes ("") and line breaks. */
 export function parseCsv(text: string, limit = MAX_ROWS): { rows: string[][]; more: boolean } {
@@ -40,7 +42,8 @@ export function parseCsv(text: string, limit = MAX_ROWS): { rows: string[][]; mo
 
 /** Plain text, or a CSV as a table (first row as the header; comment lines starting "#" above it). */
 export function TextView({ bytes, csv }: { bytes: Uint8Array; csv: boolean }) {
-  const text = useMemo(() => new TextDecoder('utf-8', { fatal: false }).decode(bytes), [bytes]);
+  const cut = bytes.length > MAX_TEXT_BYTES;
+  const text = useMemo(() => new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, MAX_TEXT_BYTES)), [bytes]);
   const table = useMemo(() => {
     if (!csv) return null;
     const lines = text.split(/\r?\n/);
@@ -54,6 +57,11 @@ export function TextView({ bytes, csv }: { bytes: Uint8Array; csv: boolean }) {
         <pre style={{ margin: 0, padding: 8, whiteSpace: 'pre-wrap', fontSize: 13 }} data-testid="evidence-text">
           {text}
         </pre>
+        {cut && (
+          <Text size="sm" c="gray.7" p={8}>
+            The first 2 MB are shown.
+          </Text>
+        )}
       </ScrollArea>
     );
   }
