@@ -171,14 +171,18 @@ describe('custodian requirement and status', () => {
     expect(custodian(['evidence', 'review', vault, id, '--reject', '--reason', 'illegible']).stdout).toMatch(
       /rejected: signed by alice at .*, meaning "rejected"/,
     );
-    expect(custodian(['evidence', 'review', vault, id, '--accept', '--meaning', 'reviewed']).stdout).toMatch(/accepted: signed by alice .*meaning "reviewed"/);
+    // The printed name a signature shows (21 CFR 11.50): the user's full name once set.
+    expect(custodian(['user', 'full-name', vault, '--full-name', 'Alice Archer, RN']).stdout).toContain('alice signs as Alice Archer, RN');
+    expect(custodian(['evidence', 'review', vault, id, '--accept', '--meaning', 'reviewed']).stdout).toMatch(
+      /accepted: signed by Alice Archer, RN .*meaning "reviewed"/,
+    );
     expect(custodian(['evidence', 'review', vault, 'no-such-id', '--accept']).code).not.toBe(0);
     const listed = custodian(['evidence', 'list', vault, '--person', 'N1', '--json']).stdout.trim().split('\n');
     expect(listed).toHaveLength(1);
     expect(JSON.parse(listed[0] as string)).toMatchObject({
       evidenceId: id,
       state: 'accepted',
-      review: { meaning: 'reviewed', printedName: 'alice', signed: true },
+      review: { meaning: 'reviewed', printedName: 'Alice Archer, RN', signed: true },
     });
     expect(custodian(['evidence', 'list', vault, '--state', 'pending']).stdout).toMatch(/^0 evidence file/);
     expect(custodian(['evidence', 'list', vault, '--state', 'lost']).code).toBe(2);

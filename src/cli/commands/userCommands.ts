@@ -15,16 +15,23 @@ export function registerUserCommands(program: Command): void {
   unlockOptions(user.command('add').description('add a user (admin only)').argument('<vault>'))
     .requiredOption('--name <name>', 'the new user')
     .requiredOption('--role <role>', ROLES.join('|'))
+    .option('--full-name <name>', 'the printed name their electronic signatures show (default: the user name)')
     .option('--new-passphrase-file <file>', "the new user's passphrase, from a file")
     .option('--kdf <mode>', 'calibrate or minimum', 'calibrate')
-    .action(async (vault: string, flags: UnlockFlags & KdfFlag & { name: string; role: string; newPassphraseFile?: string }) => {
+    .action(async (vault: string, flags: UnlockFlags & KdfFlag & { name: string; role: string; fullName?: string; newPassphraseFile?: string }) => {
       if (!(ROLES as readonly string[]).includes(flags.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
       const { addUser } = await import('../../core/users/userService');
       const { wipe } = await import('../../core/crypto/wipe');
       await withVault(vault, flags, async (session) => {
         const passphrase = await readNewPassphrase(flags.newPassphraseFile, `Passphrase for ${flags.name}: `);
         try {
-          await addUser(session, { name: flags.name, role: flags.role as Role, passphrase, kdf: await parseKdfFlag(flags.kdf) });
+          await addUser(session, {
+            name: flags.name,
+            role: flags.role as Role,
+            passphrase,
+            kdf: await parseKdfFlag(flags.kdf),
+            ...(flags.fullName ? { fullName: flags.fullName } : {}),
+          });
         } finally {
           wipe(passphrase);
         }
@@ -40,6 +47,18 @@ export function registerUserCommands(program: Command): void {
       await withVault(vault, flags, async (session) => {
         await removeUser(session, flags.name, flags.reason);
         say(`removed ${flags.name}`);
+      });
+    });
+
+  unlockOptions(user.command('full-name').description("set the printed name electronic signatures show (yours, or as admin anyone's)").argument('<vault>'))
+    .option('--name <name>', 'whose (default: your own)')
+    .requiredOption('--full-name <name>', 'e.g. "Dana Reyes, RN"')
+    .action(async (vault: string, flags: UnlockFlags & { name?: string; fullName: string }) => {
+      const { setFullName } = await import('../../core/users/userService');
+      await withVault(vault, flags, async (session) => {
+        const name = flags.name ?? session.principal.name;
+        await setFullName(session, name, flags.fullName);
+        say(`${name} signs as ${flags.fullName.trim()}`);
       });
     });
 

@@ -85,10 +85,14 @@ export async function listUsers(session: VaultSession): Promise<UserInfo[]> {
 
 export async function addUser(
   session: VaultSession,
-  input: { name: string; role: Role; passphrase: Uint8Array; kdf?: CreateVaultOptions['kdf'] },
+  input: { name: string; role: Role; passphrase: Uint8Array; kdf?: CreateVaultOptions['kdf']; fullName?: string },
 ): Promise<UserInfo> {
   session.require('users.manage', 'add users');
   assertUserName(input.name);
+  const fullName = input.fullName?.trim() ?? null;
+  if (fullName !== null && !isOneLineName(fullName)) {
+    throw new CustodianError('validation_failed', 'A full name is 1-120 characters on one line.');
+  }
   assertStrongPassphrase(input.passphrase, [input.name]);
   const slot = await createPassphraseSlot(session.vaultId, input.name, input.passphrase, session.dataKey, await kdfFor(input.kdf));
   const now = new Date().toISOString();
@@ -96,11 +100,44 @@ export async function addUser(
     const clash = db.get('SELECT 1 FROM users WHERE name = ?', [input.name]);
     if (clash) throw new CustodianError('conflict', `A user named ${input.name} exists or existed in this vault; choose another name.`);
     const id = randomUUID();
-    db.run("INSERT INTO users (id, name, kind, role, slot_id, created_at) VALUES (?, ?, 'person', ?, ?, ?)", [id, input.name, input.role, slot.id, now]);
+    db.run("INSERT INTO users (id, name, kind, role, slot_id, created_at, full_name) VALUES (?, ?, 'person', ?, ?, ?, ?)", [
+      id,
+      input.name,
+      input.role,
+      slot.id,
+      now,
+      fullName,
+    ]);
     const enrolled = enrollKey(db, { id, name: input.name }, slot.signing.publicKey, now, 'user added');
     await rewriteSlots(session, (slots) => [...slots, slot]);
     const info: UserInfo = { name: input.name, role: input.role, kind: 'person', createdAt: now };
-    return { result: info, events: [{ action: 'user.add', target: input.name, after: stateHash(info) }, enrolled] };
+    return { result: info, events: [{ action: 'user.add', target: input.name, after: stateHash({ ...info, fullName }) }, enrolled] };
+  });
+}
+
+/** 1-120 characters, none of them a control character (one printed line). */
+function isOneLineName(value: string): boolean {
+  if (value.length === 0 || value.length > 120) return false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 32 || code === 127) return false;
+  }
+  return true;
+}
+
+/**
+ * Sets the printed name a user's electronic signatures show (21 CFR 11.50(a)(1)): their own, or
+ * (admin) anyone's. Logged. Signatures made before keep the name they were signed with.
+ */
+export async function setFullName(session: VaultSession, name: string, fullName: string): Promise<void> {
+  if (name !== session.principal.name) session.require('users.manage', "set another user's full name");
+  const value = fullName.trim();
+  if (!isOneLineName(value)) throw new CustodianError('validation_failed', 'A full name is 1-120 characters on one line.');
+  await session.mutate((db) => {
+    const user = db.get<{ id: string }>('SELECT id FROM users WHERE name = ? AND removed_at IS NULL', [name]);
+    if (!user) throw new CustodianError('not_found', `There is no user ${name} in this vault.`);
+    db.run('UPDATE users SET full_name = ? WHERE id = ?', [value, user.id]);
+    return { result: undefined, events: [{ action: 'user.full-name', target: name, after: stateHash({ fullName: value }) }] };
   });
 }
 

@@ -107,8 +107,10 @@ export function EvidenceDrawer({ evidenceId, onClose, onOpen }: { evidenceId: st
                       </Text>
                       <Text size="xs" c={r.signature.valid ? 'teal.9' : 'red.8'} data-testid="signature-check">
                         {r.signature.valid
-                          ? 'Signature verified against this file, its links and the log’s key for the signer.'
-                          : `Signature not valid: ${r.signature.problem ?? ''}`}
+                          ? 'Signature verified against this file, its links, the signed audit log and the signer’s key.'
+                          : r.signature.counts
+                            ? `Not signed: ${r.signature.problem ?? ''}.`
+                            : `Signature not valid: ${r.signature.problem ?? ''}. This review does not count.`}
                       </Text>
                       {i > 0 && (
                         <Text size="xs" c="gray.7">
