@@ -1,4 +1,7 @@
+import { basename } from 'node:path';
 import type { Handlers } from '../shared/ipc/dispatch';
+import { exportList } from './records/exportList';
+import type { ExportRequest } from './records/exportList';
 import { VaultManager } from './app/vaultManager';
 import type { DialogPort } from './app/vaultManager';
 import { EvidenceJobs } from './app/evidenceJobs';
@@ -27,7 +30,11 @@ export interface CoreOptions {
   kdf?: CreateVaultOptions['kdf'];
 }
 
-const noDialogs: DialogPort = { chooseFolder: () => Promise.resolve(null), chooseFile: () => Promise.resolve(null) };
+const noDialogs: DialogPort = {
+  chooseFolder: () => Promise.resolve(null),
+  chooseFile: () => Promise.resolve(null),
+  chooseSaveFile: () => Promise.resolve(null),
+};
 
 /** The wizard's header -> field record as `--map` flags. */
 function mapFlags(map: Record<string, string> | undefined): string[] {
@@ -110,6 +117,14 @@ export function createCore(options: CoreOptions): Core {
     'custodian:evidence.addCancel': ({ jobId }) => {
       evidenceAdds.cancel(jobId, vaults.current());
       return Promise.resolve({});
+    },
+    'custodian:export.chooseFile': async ({ suggestedName }) => ({ file: await vaults.chooseSaveFile(suggestedName) }),
+    'custodian:export.csv': async ({ file, list }) => {
+      const path = vaults.resolveSaveFile(file);
+      const { list: which, ...query } = list;
+      const request = { list: which, query } as ExportRequest;
+      const { rows } = await exportList(vaults.current(), request, path);
+      return { rows, fileName: basename(path) };
     },
     'custodian:import.chooseFile': async () => ({ file: await vaults.chooseFile('import') }),
     'custodian:import.preview': ({ file, as, map }) => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
@@ -146,7 +146,8 @@ test('add a PDF from the app to a training without evidence, then page through i
   const dir = mkdtempSync(join(tmpdir(), 'custodian-e2e-'));
   const file = join(dir, 'attendance-3-pages.pdf');
   await threePagePdf(file);
-  const harness = await startHarnessProcess(join(dir, 'data'), ['--pick-evidence', file]);
+  const exported = join(dir, 'evidence.csv');
+  const harness = await startHarnessProcess(join(dir, 'data'), ['--pick-evidence', file, '--pick-save', exported]);
   try {
     await openDemo(page, harness.url);
     await page.getByRole('button', { name: 'Evidence', exact: true }).click();
@@ -206,6 +207,15 @@ test('add a PDF from the app to a training without evidence, then page through i
       .toBeGreaterThan(100);
     await page.waitForTimeout(400);
     await saveScreenshot(page, testInfo, 'evidence-pdf');
+
+    // The list as on screen (one file, by its search) exported as CSV, and logged.
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Export CSV…' }).click();
+    await expect(page.getByTestId('export-status')).toHaveText('Saved 1 row to evidence.csv (logged).');
+    const csv = readFileSync(exported, 'utf8').split('\r\n');
+    expect(csv[0]).toBe('Document date,File,Type,Bytes,Person,Employee ID,Pseudonym,Linked to,State,Reviewed by,Reviewed at,Meaning,Added,Added by');
+    expect(csv[1]).toContain('attendance-3-pages.pdf,application/pdf');
+    expect(csv[1]).toContain(',pending,');
   } finally {
     await harness.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -26,6 +26,8 @@ export interface HarnessOptions {
   pickImport?: string | null;
   /** What "Add evidence…" answers. */
   pickEvidence?: string | null;
+  /** Where "Export CSV…" saves (a browser cannot show the save dialog). */
+  pickSave?: string | null;
   /** Argon2id cost for new vaults; tests use 'minimum'. */
   kdf?: 'calibrate' | 'minimum';
 }
@@ -90,6 +92,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     dialogs: {
       chooseFolder: (purpose) => Promise.resolve((purpose === 'create' ? options.pickCreate : options.pickOpen) ?? null),
       chooseFile: (purpose) => Promise.resolve((purpose === 'import' ? options.pickImport : options.pickEvidence) ?? null),
+      chooseSaveFile: () => Promise.resolve(options.pickSave ?? null),
     },
     ...(options.kdf ? { kdf: options.kdf } : {}),
   });

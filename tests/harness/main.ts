@@ -16,6 +16,7 @@ const { values } = parseArgs({
     'pick-open': { type: 'string' },
     'pick-import': { type: 'string' },
     'pick-evidence': { type: 'string' },
+    'pick-save': { type: 'string' },
     kdf: { type: 'string', default: 'calibrate' },
   },
   strict: true,
@@ -39,6 +40,7 @@ const harness = await startHarness({
   pickOpen: values['pick-open'] ?? null,
   pickImport: values['pick-import'] ?? null,
   pickEvidence: values['pick-evidence'] ?? null,
+  pickSave: values['pick-save'] ?? null,
   kdf: values.kdf === 'minimum' ? 'minimum' : 'calibrate',
 });
 // Tests read this exact line.

@@ -186,6 +186,14 @@ describe('custodian requirement and status', () => {
     });
     expect(custodian(['evidence', 'list', vault, '--state', 'pending']).stdout).toMatch(/^0 evidence file/);
     expect(custodian(['evidence', 'list', vault, '--state', 'lost']).code).toBe(2);
+    // The vault's policy can bar admins from reviewing their own uploads (logged); alice added this file.
+    expect(custodian(['policy', vault, '--deny-self-review', 'reviewer,admin', '--reason', 'two-person rule']).stdout).toContain(
+      'admin, reviewer may not sign',
+    );
+    const barred = custodian(['evidence', 'review', vault, id, '--accept']);
+    expect(barred.code).toBe(5);
+    expect(barred.stderr).toMatch(/policy does not let an admin sign a review of evidence they added/);
+    expect(custodian(['policy', vault, '--deny-self-review', 'wizard', '--reason', 'x']).code).toBe(2);
   });
 
   it('an empty vault with HIPAA enabled has no score (not 100) and says what to import first; each requirement part is not measured', () => {

@@ -64,6 +64,8 @@ const SAMPLE_INPUTS: Record<Channel, unknown> = {
   'custodian:evidence.viewClose': { viewId: 'v-1' },
   'custodian:evidence.review': { items: [{ evidenceId: 'e-1', decision: 'accept' }], userName: 'alice', passphrase: 'x' },
   'custodian:evidence.signingState': {},
+  'custodian:export.chooseFile': { suggestedName: 'people.csv' },
+  'custodian:export.csv': { file: 'unknown-token', list: { list: 'completions', sort: 'completedOn', dir: 'desc' } },
   'custodian:import.chooseFile': {},
   'custodian:import.preview': { file: 'unknown-token' },
   'custodian:import.start': { file: 'unknown-token', as: 'roster', skipInvalid: false, dryRun: true },
@@ -151,7 +153,7 @@ describe('main-process registration', () => {
     host = startCoreHost({
       workerFile: CORE_WORKER,
       dataDir,
-      dialogs: { chooseFolder: () => Promise.resolve(null), chooseFile: () => Promise.resolve(null) },
+      dialogs: { chooseFolder: () => Promise.resolve(null), chooseFile: () => Promise.resolve(null), chooseSaveFile: () => Promise.resolve(null) },
     });
     registerIpc(recorder, host.handlers, {
       windowContentsId: () => 1,

@@ -36,6 +36,7 @@ describe('core host', () => {
           return Promise.resolve(join(root, 'vaults'));
         },
         chooseFile: () => Promise.resolve(null),
+        chooseSaveFile: () => Promise.resolve(null),
       },
     });
   });
@@ -92,7 +93,7 @@ parentPort.on('message', (request) => {
     const host = startCoreHost({
       workerFile,
       dataDir: root,
-      dialogs: { chooseFolder: () => Promise.resolve(null), chooseFile: () => Promise.resolve(null) },
+      dialogs: { chooseFolder: () => Promise.resolve(null), chooseFile: () => Promise.resolve(null), chooseSaveFile: () => Promise.resolve(null) },
       onWorkerExit: (code) => exits.push(code),
     });
     await expect(dispatch(host.handlers, 'custodian:app.info', {})).resolves.toMatchObject({ ok: false, error: { code: 'internal' } });
@@ -120,7 +121,7 @@ parentPort.on('message', (request) => {
       workerFile,
       dataDir: root,
       lockTimeoutMs: 200,
-      dialogs: { chooseFolder: () => Promise.resolve(null), chooseFile: () => Promise.resolve(null) },
+      dialogs: { chooseFolder: () => Promise.resolve(null), chooseFile: () => Promise.resolve(null), chooseSaveFile: () => Promise.resolve(null) },
       onWorkerExit: (code) => exits.push(code),
     });
     const first = await dispatch(host.handlers, 'custodian:app.info', {});

@@ -50,6 +50,26 @@ export function registerUserCommands(program: Command): void {
       });
     });
 
+  unlockOptions(
+    program.command('policy').description('vault policy: which roles may not sign a review of evidence they added (admin; logged)').argument('<vault>'),
+  )
+    .requiredOption('--deny-self-review <roles>', 'roles that may not review their own uploads, comma-separated, e.g. reviewer,officer ("none" for none)')
+    .requiredOption('--reason <reason>', 'recorded in the audit log')
+    .action(async (vault: string, flags: UnlockFlags & { denySelfReview: string; reason: string }) => {
+      const { setNoSelfReviewRoles } = await import('../../core/vault/vaultPolicies');
+      const roles =
+        flags.denySelfReview === 'none'
+          ? []
+          : flags.denySelfReview
+              .split(',')
+              .map((r) => r.trim())
+              .filter(Boolean);
+      await withVault(vault, flags, async (session) => {
+        const set = await setNoSelfReviewRoles(session, roles as Role[], flags.reason);
+        say(set.length === 0 ? 'any role may review evidence it added' : `${set.join(', ')} may not sign a review of evidence they added`);
+      });
+    });
+
   unlockOptions(user.command('full-name').description("set the printed name electronic signatures show (yours, or as admin anyone's)").argument('<vault>'))
     .option('--name <name>', 'whose (default: your own)')
     .requiredOption('--full-name <name>', 'e.g. "Dana Reyes, RN"')

@@ -47,6 +47,7 @@ function manager(now: () => number) {
     dialogs: {
       chooseFolder: (purpose) => Promise.resolve(purpose === 'create' ? join(temp.dir, 'vaults') : null),
       chooseFile: () => Promise.resolve(null),
+      chooseSaveFile: () => Promise.resolve(null),
     },
     kdf: 'minimum',
     now,
@@ -83,6 +84,7 @@ describe('VaultManager', () => {
       dialogs: {
         chooseFolder: (purpose) => Promise.resolve(purpose === 'create' ? join(temp.dir, 'vaults') : vaultDir),
         chooseFile: (purpose) => Promise.resolve(purpose === 'import' ? csv : vaultDir),
+        chooseSaveFile: () => Promise.resolve(null),
       },
       kdf: 'minimum',
     });

@@ -22,6 +22,8 @@ export interface DialogPort {
   chooseFolder(purpose: 'create' | 'open'): Promise<string | null>;
   /** A file to read: 'import', a CSV or XLSX export; 'evidence', any document to keep. */
   chooseFile(purpose: 'import' | 'evidence'): Promise<string | null>;
+  /** Where to write an export (a CSV of a list); null if cancelled. */
+  chooseSaveFile(suggestedName: string): Promise<string | null>;
 }
 
 export interface VaultInfo {
@@ -44,13 +46,14 @@ export interface VaultManagerOptions {
 }
 
 /** What a token stands for: the folder to create a vault in, a vault, or a file to import or add. */
-type TokenKind = 'parentFolder' | 'vaultFolder' | 'importFile' | 'evidenceFile';
+type TokenKind = 'parentFolder' | 'vaultFolder' | 'importFile' | 'evidenceFile' | 'exportFile';
 
 const TOKEN_UNKNOWN: Record<TokenKind, string> = {
   parentFolder: 'That folder is no longer known; choose where to create the vault again.',
   vaultFolder: 'That vault location is no longer known; choose the folder again.',
   importFile: 'That file is no longer known; choose the file to import again.',
   evidenceFile: 'That file is no longer known; choose the file to add again.',
+  exportFile: 'That place to save is no longer known; choose where to save the export again.',
 };
 
 function vaultDisplayName(path: string): string {
@@ -111,6 +114,19 @@ export class VaultManager {
     if (!path) return null;
     const ref = this.tokenFor(path, purpose === 'import' ? 'importFile' : 'evidenceFile');
     return { token: ref.token, displayName: basename(path) };
+  }
+
+  /** Where to save an export, as a token (the path stays in core). */
+  async chooseSaveFile(suggestedName: string): Promise<LocationRef | null> {
+    const path = await this.options.dialogs.chooseSaveFile(suggestedName);
+    if (!path) return null;
+    const ref = this.tokenFor(path, 'exportFile');
+    return { token: ref.token, displayName: basename(path) };
+  }
+
+  /** The path behind a token chooseSaveFile handed out. @throws CustodianError('not_found'). */
+  resolveSaveFile(token: string): string {
+    return this.pathFor(token, 'exportFile');
   }
 
   /** The file behind a token chooseFile(purpose) handed out. @throws CustodianError('not_found'). */

@@ -75,7 +75,7 @@ export async function reviewEvidenceBatch(session: VaultSession, reviews: readon
       if (selfReviewBarred && row?.added_by === session.principal.userId) {
         throw new CustodianError(
           'permission_denied',
-          `This vault's policy does not let a ${session.principal.role} sign a review of evidence they added (${review.evidenceId}); another reviewer must.`,
+          `This vault's policy does not let ${/^[aeiou]/.test(session.principal.role) ? 'an' : 'a'} ${session.principal.role} sign a review of evidence they added (${review.evidenceId}); another reviewer must.`,
         );
       }
       const meaning: SignatureMeaning = review.state === 'rejected' ? 'rejected' : (review.meaning ?? 'approved');

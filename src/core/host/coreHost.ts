@@ -73,7 +73,12 @@ export function startCoreHost(options: CoreHostOptions): CoreHost {
         call?.resolve(message.outcome);
       } else if (message.kind === 'dialog') {
         const dialog = message.dialog;
-        const answer = dialog.what === 'chooseFolder' ? options.dialogs.chooseFolder(dialog.purpose) : options.dialogs.chooseFile(dialog.purpose);
+        const answer =
+          dialog.what === 'chooseFolder'
+            ? options.dialogs.chooseFolder(dialog.purpose)
+            : dialog.what === 'chooseFile'
+              ? options.dialogs.chooseFile(dialog.purpose)
+              : options.dialogs.chooseSaveFile(dialog.suggestedName);
         void answer
           .catch(() => null)
           .then((path) => {

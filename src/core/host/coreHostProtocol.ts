@@ -23,7 +23,10 @@ export type WorkerMessage =
   /** Core asks the owner to show a native dialog; the owner answers with `dialogAnswer`. */
   | { kind: 'dialog'; id: number; dialog: DialogRequest };
 
-export type DialogRequest = { what: 'chooseFolder'; purpose: 'create' | 'open' } | { what: 'chooseFile'; purpose: 'import' | 'evidence' };
+export type DialogRequest =
+  | { what: 'chooseFolder'; purpose: 'create' | 'open' }
+  | { what: 'chooseFile'; purpose: 'import' | 'evidence' }
+  | { what: 'chooseSaveFile'; suggestedName: string };
 
 /** Options core is started with; plain data (workerData). */
 export interface CoreWorkerData {

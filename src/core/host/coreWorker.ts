@@ -26,6 +26,7 @@ function serve(port: MessagePort, data: CoreWorkerData): void {
   const dialogs: DialogPort = {
     chooseFolder: (purpose) => ask({ what: 'chooseFolder', purpose }),
     chooseFile: (purpose) => ask({ what: 'chooseFile', purpose }),
+    chooseSaveFile: (suggestedName) => ask({ what: 'chooseSaveFile', suggestedName }),
   };
   if (data.nativeBinding) useNativeBinding(data.nativeBinding);
   const core = createCore({ dataDir: data.dataDir, dialogs, ...(data.kdf ? { kdf: data.kdf } : {}) });

@@ -42,5 +42,16 @@ export function electronDialogs(window: () => BrowserWindow | undefined): Dialog
             };
       return show(options);
     },
+    async chooseSaveFile(suggestedName) {
+      const options: Electron.SaveDialogOptions = {
+        title: 'Save the list as CSV',
+        buttonLabel: 'Save',
+        defaultPath: suggestedName,
+        filters: [{ name: 'CSV', extensions: ['csv'] }],
+      };
+      const parent = window();
+      const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+      return result.canceled || result.filePath === '' ? null : result.filePath;
+    },
   };
 }

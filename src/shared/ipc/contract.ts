@@ -311,6 +311,61 @@ export const contract = {
     }),
   },
   'custodian:evidence.addCancel': { input: z.object({ jobId: z.string().min(1).max(64) }).strict(), output: z.object({}) },
+  /** Where to save a list as CSV (the main process's save dialog); the path stays in core. */
+  'custodian:export.chooseFile': {
+    input: z.object({ suggestedName: z.string().regex(/^[\w .-]{1,80}\.csv$/) }).strict(),
+    output: z.object({ file: location.nullable() }),
+  },
+  /** Writes the list as the screen shows it (masked by role) to the chosen file; logged. */
+  'custodian:export.csv': {
+    input: z
+      .object({
+        file: token,
+        list: z.discriminatedUnion('list', [
+          z
+            .object({
+              list: z.literal('people'),
+              search: z.string().max(200).optional(),
+              status: z.enum(['all', 'active', 'left']),
+              compliance: z.enum(PERSON_COMPLIANCE).optional(),
+              sort: z.enum(['name', 'employeeId', 'orgUnit', 'jobRole', 'hireDate']),
+              dir: z.enum(['asc', 'desc']),
+            })
+            .strict(),
+          z
+            .object({
+              list: z.literal('completions'),
+              search: z.string().max(200).optional(),
+              sort: z.enum(['completedOn', 'course', 'person', 'score', 'expiresOn']),
+              dir: z.enum(['asc', 'desc']),
+            })
+            .strict(),
+          z
+            .object({
+              list: z.literal('evidence'),
+              search: z.string().max(200).optional(),
+              state: z.enum(['pending', 'accepted', 'rejected', 'superseded']).optional(),
+              personId: z.string().min(1).max(64).optional(),
+              completionId: z.string().min(1).max(64).optional(),
+              unit: z.string().max(200).optional(),
+              requirementId: z.string().max(100).optional(),
+              from: z
+                .string()
+                .regex(/^\d{4}-\d{2}-\d{2}$/)
+                .optional(),
+              to: z
+                .string()
+                .regex(/^\d{4}-\d{2}-\d{2}$/)
+                .optional(),
+              sort: z.enum(['documentDate', 'addedAt', 'fileName', 'size']),
+              dir: z.enum(['asc', 'desc']),
+            })
+            .strict(),
+        ]),
+      })
+      .strict(),
+    output: z.object({ rows: z.number().int(), fileName: z.string() }),
+  },
   'custodian:import.chooseFile': { input: empty, output: z.object({ file: location.nullable() }) },
   'custodian:import.preview': {
     input: z.object({ file: token, as: importKind.optional(), map: importMap.optional() }).strict(),

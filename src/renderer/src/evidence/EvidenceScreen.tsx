@@ -8,6 +8,7 @@ import { useDebounced } from '../records/useDebounced';
 import { usePagedRows } from '../records/usePagedRows';
 import { VirtualTable } from '../records/VirtualTable';
 import type { Column } from '../records/VirtualTable';
+import { ExportCsvButton } from '../records/ExportCsvButton';
 import { AddEvidenceModal } from './AddEvidenceModal';
 import type { AddTarget } from './AddEvidenceModal';
 import { EvidenceDrawer } from './EvidenceDrawer';
@@ -156,6 +157,12 @@ export function EvidenceScreen({ initial }: { initial: EvidenceFilter }) {
             ]}
             aria-label="Evidence view"
           />
+          {view !== 'missing' && (
+            <ExportCsvButton
+              suggestedName="evidence.csv"
+              list={{ list: 'evidence', ...filters, sort: queue ? 'documentDate' : sort.key === 'points' ? 'documentDate' : sort.key, dir: effectiveSort.dir }}
+            />
+          )}
           <Button
             size="xs"
             onClick={() =>

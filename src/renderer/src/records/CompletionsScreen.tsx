@@ -3,6 +3,7 @@ import { useNavigation } from '../navigation';
 import { useCallback, useState } from 'react';
 import type { ChannelOutput } from '../../../shared/ipc/contract';
 import { call } from '../ipc/call';
+import { ExportCsvButton } from './ExportCsvButton';
 import { ImportWizard } from './ImportWizard';
 import { PersonDrawer } from './PersonDrawer';
 import { useDebounced } from './useDebounced';
@@ -72,6 +73,7 @@ export function CompletionsScreen() {
           {completions.masked && <Badge color="gray">PII masked for your role</Badge>}
         </Group>
         <Group gap="sm">
+          <ExportCsvButton suggestedName="completions.csv" list={{ list: 'completions', ...(query ? { search: query } : {}), sort: sort.key, dir: sort.dir }} />
           <Button size="xs" onClick={() => setImporting(true)}>
             Import…
           </Button>

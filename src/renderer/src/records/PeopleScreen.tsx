@@ -4,6 +4,7 @@ import { PERSON_COMPLIANCE, PERSON_COMPLIANCE_LABELS } from '../../../shared/com
 import type { PersonCompliance } from '../../../shared/compliance/complianceStatus';
 import type { ChannelOutput } from '../../../shared/ipc/contract';
 import { call } from '../ipc/call';
+import { ExportCsvButton } from './ExportCsvButton';
 import { ImportWizard } from './ImportWizard';
 import { PersonDrawer } from './PersonDrawer';
 import { useDebounced } from './useDebounced';
@@ -84,6 +85,10 @@ export function PeopleScreen() {
           {people.masked && <Badge color="gray">PII masked for your role</Badge>}
         </Group>
         <Group gap="sm">
+          <ExportCsvButton
+            suggestedName="people.csv"
+            list={{ list: 'people', ...(query ? { search: query } : {}), status, ...(compliance ? { compliance } : {}), sort: sort.key, dir: sort.dir }}
+          />
           <Button size="xs" onClick={() => setImporting(true)}>
             Import…
           </Button>

@@ -1,0 +1,77 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeVault, tempDir } from '../../../tests/support/tempVault';
+import { importFile } from '../import/importFile';
+import { addUser } from '../users/userService';
+import { openVault } from '../vault/openVault';
+import type { VaultSession } from '../vault/vaultSession';
+import { csvField, exportList } from './exportList';
+import { pseudonym } from './pseudonym';
+
+// Lists exported as CSV: what the screen shows (masked as on screen), read back by Python's csv
+// module (an outside reader), with formula-looking values defused, and the export logged.
+
+const ROSTER = `Employee ID,First Name,Last Name,Department,Job Title,Hire Date
+E1,Ada,Lovelace,Laboratory,Lab Technician,2020-01-06
+E2,Grace,"=HYPERLINK(""http://x"")",Laboratory,"Tech, Senior",2020-01-06
+`;
+
+let temp: ReturnType<typeof tempDir>;
+let session: VaultSession;
+let dir: string;
+
+beforeEach(async () => {
+  temp = tempDir();
+  ({ session, dir } = await makeVault(temp.dir));
+  writeFileSync(join(temp.dir, 'roster.csv'), ROSTER);
+  await importFile(session, join(temp.dir, 'roster.csv'));
+});
+afterEach(async () => {
+  await session.lock();
+  temp.cleanup();
+});
+
+/** The file as Python's csv module reads it. */
+function readCsv(path: string): string[][] {
+  const run = spawnSync('python3', ['-c', 'import csv,json,sys; print(json.dumps(list(csv.reader(open(sys.argv[1], newline="")))))', path], {
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(run.stderr);
+  return JSON.parse(run.stdout) as string[][];
+}
+
+describe('exportList', () => {
+  it('writes the people list as on screen, defuses formulas, and logs the export with the file hash', async () => {
+    const out = join(temp.dir, 'people.csv');
+    const { rows, sha256 } = await exportList(session, { list: 'people', query: { status: 'all', sort: 'employeeId', dir: 'asc' } }, out);
+    expect(rows).toBe(2);
+    const table = readCsv(out);
+    expect(table[0]).toEqual(['Name', 'Employee ID', 'Pseudonym', 'Compliance today', 'Unit', 'Job role', 'Site', 'Hired', 'Left']);
+    expect(table[1]?.slice(0, 3)).toEqual(['Lovelace, Ada', 'E1', expect.stringMatching(/^P-[0-9A-Z]{6}$/)]);
+    expect(table[2]?.[0]).toBe('\'=HYPERLINK("http://x"), Grace');
+    expect(table[2]?.[5]).toBe('Tech, Senior');
+    const logged = await session.read((db) =>
+      db.get<{ after_hash: string; reason: string }>("SELECT after_hash, reason FROM audit_log WHERE action = 'export.csv'"),
+    );
+    expect(logged).toEqual({ after_hash: sha256, reason: '2 rows' });
+    expect(csvField('+1 555')).toBe("'+1 555");
+    expect(csvField('-5')).toBe("'-5");
+  });
+
+  it('an auditor exports pseudonyms, never names or employee ids', async () => {
+    await addUser(session, { name: 'audrey', role: 'auditor', passphrase: Buffer.from('auditor passphrase orbit zebra'), kdf: 'minimum' });
+    const auditor = await openVault(dir, { user: 'audrey', passphrase: Buffer.from('auditor passphrase orbit zebra') });
+    try {
+      const out = join(temp.dir, 'masked.csv');
+      await exportList(auditor, { list: 'people', query: { status: 'all', sort: 'name', dir: 'asc' } }, out);
+      const text = readFileSync(out, 'utf8');
+      expect(text).not.toMatch(/Lovelace|HYPERLINK|E1|E2/);
+      const ids = await session.read((db) => db.all<{ person_id: string }>('SELECT person_id FROM people WHERE current = 1'));
+      for (const { person_id: id } of ids) expect(text).toContain(pseudonym(session.vaultId, id));
+    } finally {
+      await auditor.lock();
+    }
+  });
+});
