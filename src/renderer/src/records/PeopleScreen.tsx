@@ -30,7 +30,7 @@ const COLUMNS: Column<Person>[] = [
   {
     id: 'compliance',
     header: 'Compliance',
-    width: 140,
+    width: 172,
     cell: (p) =>
       p.compliance === null ? (
         '—'
