@@ -77,7 +77,8 @@ export async function benchMainLoop(): Promise<Figure[]> {
     kdf: 'calibrate',
     dialogs: {
       chooseFolder: () => Promise.resolve(pick.next),
-      chooseFile: () => Promise.resolve(pick.next), chooseSaveFile: () => Promise.resolve(null),
+      chooseFile: () => Promise.resolve(pick.next),
+      chooseSaveFile: () => Promise.resolve(null),
     },
   });
   const figures: Figure[] = [];
