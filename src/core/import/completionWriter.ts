@@ -2,6 +2,7 @@ import { insertRows } from '../records/insertJsonRows';
 import { recordId } from '../records/recordId';
 import { COMPLETION_ATTEMPTS_INDEX, COMPLETION_KEY_INDEX, CompletionKeys } from './completionKeys';
 import { stateHash } from '../audit/auditLog';
+import { canonicalJson } from '../crypto/canonicalJson';
 import type { ImportContext, WriteCounts } from './importContext';
 import { PersonMatcher } from './personMatcher';
 import { provenanceReason } from './importContext';
@@ -107,6 +108,10 @@ export class CompletionWriter {
   coursesCreated = 0;
   /** The first few codes that matched no course, with the row that named each (for the report's warning). */
   readonly newCourseCodes: { code: string; row: number }[] = [];
+  /** Rows that repeat an earlier row of the file exactly: the same record, imported once. */
+  exactDuplicates = 0;
+  /** The first 20 of them, with the row each repeats. */
+  readonly exactDuplicateRows: { row: number; of: number }[] = [];
   /** Courses made since the last batch was written (their audit entries are already appended). */
   private newCourses: unknown[][] = [];
   /** Rows handed to `write` so far; bulk mode starts when it reaches `bulkFrom`. */
@@ -294,23 +299,43 @@ export class CompletionWriter {
     // In bulk mode each row's key in memory, made once per row (lookups, then what was written).
     const bulkKeys = keys ? pending.map(({ keys: k, values: v }) => keys.key(k.person_key, k.course_key, v.completed_on)) : null;
     const found = keys && bulkKeys ? this.findInMemory(keys, bulkKeys) : this.findInVault(pending);
-    const seen = new Map<string, number>();
+    const seen = new Map<string, { row: number; values: string }>();
     const batch = new VersionBatch(this.context, TABLE, this.counts);
     pending.forEach(({ record, values, keys: stored }, i) => {
       const key = keyOf(stored, values.completed_on);
       const old = found[i];
-      // A key already written from another row of this file is a duplicate row. Known gap (both
-      // modes alike): a repeat of a row that left its record unchanged is caught only within
-      // one batch, as nothing from this file was written to find; both then count as unchanged.
-      const firstRow =
-        seen.get(key) ??
-        (typeof old === 'number' ? old : old?.source_sha256 === this.context.fileSha256 && old.source_row !== record.row ? old.source_row : undefined);
-      if (firstRow !== undefined && firstRow !== null) {
+      const valuesText = canonicalJson(valuesOf(values));
+      // A key already written from another row of this file is a duplicate row. Within a batch
+      // (5,000 rows) a row equal in every value is the same record: imported once, reported.
+      // Otherwise it is refused. Known gaps: a repeat in a later batch is refused even when
+      // equal (in bulk mode the keys in memory hold row numbers only, and both modes must
+      // decide alike); a repeat of a row that left its record unchanged is caught only within
+      // one batch, as nothing from this file was written to find (both then count as unchanged).
+      const earlier = seen.get(key);
+      const first =
+        earlier !== undefined
+          ? { row: earlier.row, same: earlier.values === valuesText }
+          : typeof old === 'number'
+            ? { row: old, same: false }
+            : old?.source_sha256 === this.context.fileSha256 && old.source_row !== null && old.source_row !== record.row
+              ? { row: old.source_row, same: false }
+              : undefined;
+      if (first !== undefined) {
+        if (first.same) {
+          this.exactDuplicates++;
+          if (this.exactDuplicateRows.length < 20) this.exactDuplicateRows.push({ row: record.row, of: first.row });
+          return;
+        }
         this.counts.invalid++;
-        this.context.report({ row: record.row, column: null, value: null, reason: `the same person, course and date as row ${String(firstRow)}` });
+        this.context.report({
+          row: record.row,
+          column: null,
+          value: null,
+          reason: `the same person, course and date as row ${String(first.row)}`,
+        });
         return;
       }
-      seen.set(key, record.row);
+      seen.set(key, { row: record.row, values: valuesText });
       const current = typeof old === 'object' ? { rowId: old.row_id, recordId: old.completion_id, version: old.version, values: valuesOf(old) } : undefined;
       const wrote = batch.add(current, values, record.row, stored);
       const bulkKey = bulkKeys?.[i];

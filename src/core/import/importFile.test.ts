@@ -158,10 +158,14 @@ describe('importFile', () => {
     expect((await vaultStats(session)).completions).toBe(3);
   });
 
-  it('refuses duplicates within one file', async () => {
+  it('an exact duplicate row is the same record, imported once and reported; a contradicting one is refused', async () => {
     await importFile(session, file('hris.csv', ROSTER));
-    const duplicated = `${MOODLE}Jane,Public,jane.public@example.org,Bloodborne Pathogens,13/01/2025,10 / 10\n`;
-    const result = await importFile(session, file('dup.csv', duplicated));
+    const exact = MOODLE.split('\n')[1] ?? '';
+    const repeated = await importFile(session, file('dup.csv', `${MOODLE}${exact}\n`));
+    expect(repeated).toMatchObject({ committed: true, invalid: 0, inserted: 3, report: [] });
+    expect(repeated.warnings).toContain('1 row(s) repeat an earlier row exactly and were imported once: row 5 (= row 2).');
+    const contradicting = `${MOODLE}Jane,Public,jane.public@example.org,Bloodborne Pathogens,13/01/2025,10 / 10\n`;
+    const result = await importFile(session, file('dup2.csv', contradicting));
     expect(result.report).toEqual([{ row: 5, column: null, value: null, reason: 'the same person, course and date as row 2' }]);
   });
 
