@@ -1,3 +1,5 @@
+import { canonicalJson } from '../crypto/canonicalJson';
+import { ExactDuplicates } from './exactDuplicates';
 import type { ImportContext, WriteCounts } from './importContext';
 import { PersonMatcher } from './personMatcher';
 import type { CertificationRecord } from './validateRow';
@@ -46,7 +48,9 @@ interface Pending {
 export class CertificationWriter {
   private people: PersonMatcher | null = null;
   /** Key -> the file row that first named it, across batches. */
-  private readonly seen = new Map<string, number>();
+  private readonly seen = new Map<string, { row: number; values: string }>();
+  /** Rows that repeat an earlier row of the file exactly: the same credential, imported once. */
+  readonly duplicates = new ExactDuplicates();
   private pending: Pending[] = [];
   readonly counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, invalid: 0 };
 
@@ -73,13 +77,18 @@ export class CertificationWriter {
       issuer: record.issuer,
     };
     const key = keyOf(values);
-    const firstRow = this.seen.get(key);
-    if (firstRow !== undefined) {
+    const valuesText = canonicalJson(values);
+    const first = this.seen.get(key);
+    if (first !== undefined) {
+      if (first.values === valuesText) {
+        this.duplicates.add(record.row, first.row);
+        return;
+      }
       this.counts.invalid++;
-      this.context.report({ row: record.row, column: null, value: null, reason: `the same person and certification as row ${String(firstRow)}` });
+      this.context.report({ row: record.row, column: null, value: null, reason: `the same person and certification as row ${String(first.row)}` });
       return;
     }
-    this.seen.set(key, record.row);
+    this.seen.set(key, { row: record.row, values: valuesText });
     this.pending.push({ record, values });
     if (this.pending.length >= 5000) this.writePending();
   }

@@ -3,6 +3,7 @@ import { recordId } from '../records/recordId';
 import { COMPLETION_ATTEMPTS_INDEX, COMPLETION_KEY_INDEX, CompletionKeys } from './completionKeys';
 import { stateHash } from '../audit/auditLog';
 import { canonicalJson } from '../crypto/canonicalJson';
+import { ExactDuplicates } from './exactDuplicates';
 import type { ImportContext, WriteCounts } from './importContext';
 import { PersonMatcher } from './personMatcher';
 import { provenanceReason } from './importContext';
@@ -109,9 +110,7 @@ export class CompletionWriter {
   /** The first few codes that matched no course, with the row that named each (for the report's warning). */
   readonly newCourseCodes: { code: string; row: number }[] = [];
   /** Rows that repeat an earlier row of the file exactly: the same record, imported once. */
-  exactDuplicates = 0;
-  /** The first 20 of them, with the row each repeats. */
-  readonly exactDuplicateRows: { row: number; of: number }[] = [];
+  readonly duplicates = new ExactDuplicates();
   /** Courses made since the last batch was written (their audit entries are already appended). */
   private newCourses: unknown[][] = [];
   /** Rows handed to `write` so far; bulk mode starts when it reaches `bulkFrom`. */
@@ -322,8 +321,7 @@ export class CompletionWriter {
               : undefined;
       if (first !== undefined) {
         if (first.same) {
-          this.exactDuplicates++;
-          if (this.exactDuplicateRows.length < 20) this.exactDuplicateRows.push({ row: record.row, of: first.row });
+          this.duplicates.add(record.row, first.row);
           return;
         }
         this.counts.invalid++;

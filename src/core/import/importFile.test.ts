@@ -368,6 +368,26 @@ E102,,Mei Chen,Immunizing Pharmacist,IP-3,31/02/2025,,APhA
     expect((await vaultStats(session)).certifications).toBe(3);
   });
 
+  it('a roster or certification row repeated exactly is one record, imported once and named in the notes', async () => {
+    const roster = await importFile(session, file('hris.csv', `${ROSTER}${ROSTER.split('\n')[2] ?? ''}\n`));
+    expect(roster).toMatchObject({ committed: true, inserted: 3, invalid: 0 });
+    expect(roster.warnings).toContain('1 row(s) repeat an earlier row exactly and were imported once: row 5 (= row 3).');
+    const line = CREDENTIALS.split('\n')[1] ?? '';
+    const cards = await importFile(session, file('cards.csv', `${CREDENTIALS}${line}\n`));
+    expect(cards).toMatchObject({ committed: true, invalid: 0 });
+    expect(cards.warnings.some((w) => w.startsWith('1 row(s) repeat an earlier row exactly'))).toBe(true);
+    // The same person with another surname is a contradiction, refused as before.
+    const header = ROSTER.split('\n')[0] ?? '';
+    const contradicting = await importFile(
+      session,
+      file(
+        'hris2.csv',
+        `${header}\nE103,Ann,Lee,ann.lee@example.org,Pharmacy,Pharmacist,2024-01-02,E901\nE103,Ann,Leigh,ann.lee@example.org,Pharmacy,Pharmacist,2024-01-02,E901\n`,
+      ),
+    );
+    expect(contradicting).toMatchObject({ committed: false, invalid: 1 });
+  });
+
   it('refuses the same person and certification twice in one file', async () => {
     await importFile(session, file('hris.csv', ROSTER));
     const duplicated = `${CREDENTIALS}E101,,Omar Haddad,PHLEBOTOMY TECHNICIAN,CPT-1002,20/07/2022,20/07/2027,NHA\nE100,,"Public, Jane",BLS Provider,,15/01/2025,31/01/2027,AHA\n`;

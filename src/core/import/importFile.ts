@@ -273,16 +273,11 @@ export async function importFile(session: VaultSession, file: string, options: I
         }
         writer.flush();
         Object.assign(result, writer.counts);
+        const repeated = writer.duplicates.note();
+        if (repeated) result.warnings.push(repeated);
         result.invalid += invalidRows;
         if (writer instanceof CompletionWriter) {
           result.coursesCreated = writer.coursesCreated;
-          if (writer.exactDuplicates > 0) {
-            const named = writer.exactDuplicateRows.map((d) => `row ${String(d.row)} (= row ${String(d.of)})`).join(', ');
-            const more = writer.exactDuplicates - writer.exactDuplicateRows.length;
-            result.warnings.push(
-              `${String(writer.exactDuplicates)} row(s) repeat an earlier row exactly and were imported once: ${named}${more > 0 ? ` and ${String(more)} more` : ''}.`,
-            );
-          }
           result.bulk = writer.wentBulk;
           if (writer.coursesCreated > 0) {
             const named = writer.newCourseCodes.map((c) => `"${c.code}" (row ${String(c.row)})`).join(', ');

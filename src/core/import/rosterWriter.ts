@@ -1,3 +1,4 @@
+import { ExactDuplicates } from './exactDuplicates';
 import type { ImportContext, WriteCounts } from './importContext';
 import { sortName } from '../records/sortName';
 import { LookupTable } from './lookupTable';
@@ -75,6 +76,27 @@ export class RosterWriter {
     for (const row of this.context.db.all<PersonRow>('SELECT * FROM people WHERE current = 1')) this.remember(row);
   }
 
+  /** Rows that repeat an earlier row of the file exactly: the same person, imported once. */
+  readonly duplicates = new ExactDuplicates();
+
+  /** Whether `record` says exactly what this file's earlier row for the person said. */
+  private repeats(earlier: PersonRow, record: RosterRecord): boolean {
+    const plain =
+      earlier.employee_id === (record.employeeId ?? earlier.employee_id) &&
+      earlier.given_name === record.givenName &&
+      earlier.family_name === record.familyName &&
+      earlier.email === (record.email ?? earlier.email) &&
+      earlier.date_of_birth === record.dateOfBirth &&
+      earlier.site === record.site &&
+      earlier.manager_employee_id === record.managerEmployeeId &&
+      earlier.hire_date === record.hireDate &&
+      earlier.termination_date === record.terminationDate;
+    // Units and roles last: looking one up may add it, which only a differing name would do.
+    return (
+      plain && earlier.org_unit_id === this.units.idFor(this.context, record.orgUnit) && earlier.job_role_id === this.roles.idFor(this.context, record.jobRole)
+    );
+  }
+
   private remember(row: PersonRow): void {
     if (row.employee_id) this.byEmployeeId.set(row.employee_id, row);
     if (row.email) this.byEmail.set(row.email.toLowerCase(), row);
@@ -83,6 +105,11 @@ export class RosterWriter {
   add(record: RosterRecord): void {
     const existing = (record.employeeId ? this.byEmployeeId.get(record.employeeId) : undefined) ?? (record.email ? this.byEmail.get(record.email) : undefined);
     if (existing && existing.source_sha256 === this.context.fileSha256 && existing.source_row !== record.row) {
+      // The same person twice: one record when every value is equal (imported once), else refused.
+      if (existing.source_row !== null && this.repeats(existing, record)) {
+        this.duplicates.add(record.row, existing.source_row);
+        return;
+      }
       this.counts.invalid++;
       this.context.report({
         row: record.row,
