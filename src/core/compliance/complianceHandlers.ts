@@ -1,4 +1,5 @@
 import type { Handlers } from '../../shared/ipc/dispatch';
+import { MASK } from '../records/masking';
 import { personNames } from '../records/personNames';
 import type { VaultSession } from '../vault/vaultSession';
 import { localToday, parseAsOf } from './calendarDate';
@@ -41,7 +42,11 @@ export function complianceHandlers(session: () => VaultSession): Pick<Handlers, 
       );
       return {
         total,
-        people: people.map((p) => ({ ...p, name: names.get(p.personId)?.name ?? '(unknown)', employeeId: names.get(p.personId)?.employeeId ?? null })),
+        // Where names are masked the pseudonym stands in for the employee id: people stay tellable apart.
+        people: people.map((p) => {
+          const named = names.get(p.personId);
+          return { ...p, name: named?.name ?? '(unknown)', employeeId: named && named.name === MASK ? named.pseudonym : (named?.employeeId ?? null) };
+        }),
       };
     },
     'custodian:compliance.frameworks': async () => {

@@ -1,6 +1,7 @@
 import type { VaultSession } from '../vault/vaultSession';
 import { ftsQuery } from './ftsQuery';
-import { MASK, canSee, masked } from './masking';
+import { canSee, masked } from './masking';
+import { pseudonym } from './pseudonym';
 
 export const COMPLETION_SORTS = ['completedOn', 'course', 'person', 'score', 'expiresOn'] as const;
 export type CompletionSort = (typeof COMPLETION_SORTS)[number];
@@ -94,7 +95,8 @@ export async function queryCompletions(session: VaultSession, query: Completions
       rows: rows.map((r) => ({
         completionId: r.completion_id,
         personId: r.person_id,
-        person: piiVisible ? `${r.family_name}, ${r.given_name}` : MASK,
+        // Masked roles see the person's pseudonym, the same on every screen and export.
+        person: piiVisible ? `${r.family_name}, ${r.given_name}` : pseudonym(session.vaultId, r.person_id),
         course: r.title,
         courseCode: r.code,
         completedOn: r.completed_on,

@@ -145,7 +145,7 @@ export function PersonDrawer({ personId, onClose }: { personId: string | null; o
       <Drawer.Content>
         {/* A <header> inside the dialog would be a second banner landmark beside the app's. */}
         <Drawer.Header role="group">
-          <Drawer.Title>{p ? p.name : 'Person'}</Drawer.Title>
+          <Drawer.Title>{p ? (p.masked ? `Person ${p.pseudonym}` : p.name) : 'Person'}</Drawer.Title>
           <Drawer.CloseButton aria-label="Close" />
         </Drawer.Header>
         <Drawer.Body>
