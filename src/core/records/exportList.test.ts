@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeVault, tempDir } from '../../../tests/support/tempVault';
+import { enableFramework } from '../compliance/requirementStore';
 import { importFile } from '../import/importFile';
 import { addUser } from '../users/userService';
 import { openVault } from '../vault/openVault';
@@ -58,6 +59,31 @@ describe('exportList', () => {
     expect(logged).toEqual({ after_hash: sha256, reason: '2 rows' });
     expect(csvField('+1 555')).toBe("'+1 555");
     expect(csvField('-5')).toBe("'-5");
+  });
+
+  it('a dashboard drill-down exports its people with status and due date', async () => {
+    await enableFramework(session, 'hipaa', { effectiveFrom: '2015-01-01' });
+    const requirement = await session.read((db) =>
+      db.get<{ id: string }>("SELECT requirement_id AS id FROM requirements WHERE current = 1 AND framework_id = 'hipaa' ORDER BY requirement_id LIMIT 1"),
+    );
+    const out = join(temp.dir, 'gap.csv');
+    const { rows } = await exportList(
+      session,
+      { list: 'gap', query: { asOf: '2025-01-15', requirementId: requirement?.id ?? '', kind: 'never_trained' } },
+      out,
+    );
+    expect(rows).toBe(2);
+    const table = readCsv(out);
+    expect(table[0]).toEqual(['Person', 'Employee ID', 'Pseudonym', 'Unit', 'Status', 'Due', 'Requirement', 'As of']);
+    expect(
+      table
+        .slice(1)
+        .map((r) => [r[1], r[4], r[7]])
+        .sort(),
+    ).toEqual([
+      ['E1', 'Never trained', '2025-01-15'],
+      ['E2', 'Never trained', '2025-01-15'],
+    ]);
   });
 
   it('an auditor exports pseudonyms, never names or employee ids', async () => {

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { PERSON_COMPLIANCE_LABELS } from '../../shared/compliance/complianceStatus';
+import { PERSON_COMPLIANCE_LABELS, STATUS_LABELS } from '../../shared/compliance/complianceStatus';
+import { gapPeople } from '../compliance/complianceReport';
+import { personNames } from './personNames';
 import { localToday } from '../compliance/calendarDate';
 import { peopleCompliance } from '../compliance/personCompliance';
 import { queryEvidence } from '../evidence/evidenceQuery';
@@ -17,7 +19,9 @@ const PAGE = 5000;
 export type ExportRequest =
   | { list: 'people'; query: Omit<PeopleQuery, 'offset' | 'limit'> }
   | { list: 'completions'; query: Omit<CompletionsQuery, 'offset' | 'limit'> }
-  | { list: 'evidence'; query: Omit<EvidenceQuery, 'offset' | 'limit'> };
+  | { list: 'evidence'; query: Omit<EvidenceQuery, 'offset' | 'limit'> }
+  /** A dashboard drill-down: the people behind one gap (or heat-map cell) on a date. */
+  | { list: 'gap'; query: { asOf: string; requirementId: string; kind: string; unit?: string } };
 
 /**
  * One CSV field (RFC 4180). A value a spreadsheet would read as a formula (starting = + - @, tab
@@ -82,6 +86,28 @@ async function table(session: VaultSession, request: ExportRequest): Promise<str
         );
       }
     }
+  } else if (request.list === 'gap') {
+    const { people } = await gapPeople(session, { ...request.query, limit: 10_000_000 });
+    const names = await personNames(
+      session,
+      people.map((p) => p.personId),
+    );
+    out.push(['Person', 'Employee ID', 'Pseudonym', 'Unit', 'Status', 'Due', 'Requirement', 'As of']);
+    for (const p of people) {
+      const named = names.get(p.personId);
+      out.push(
+        [
+          named?.name ?? null,
+          named?.employeeId ?? null,
+          named?.pseudonym ?? null,
+          p.unit,
+          STATUS_LABELS[p.status],
+          p.dueOn,
+          request.query.requirementId,
+          request.query.asOf,
+        ].map(cell),
+      );
+    }
   } else {
     out.push([
       'Document date',
@@ -99,7 +125,8 @@ async function table(session: VaultSession, request: ExportRequest): Promise<str
       'Added',
       'Added by',
     ]);
-    for await (const rows of pages((offset, limit) => queryEvidence(session, { ...request.query, offset, limit }))) {
+    const query = request.query;
+    for await (const rows of pages((offset, limit) => queryEvidence(session, { ...query, offset, limit }))) {
       for (const e of rows) {
         out.push(
           [

@@ -361,6 +361,15 @@ export const contract = {
               dir: z.enum(['asc', 'desc']),
             })
             .strict(),
+          z
+            .object({
+              list: z.literal('gap'),
+              asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+              requirementId: z.string().min(1).max(80),
+              kind: z.enum(['overdue', 'expired', 'never_trained', 'failed', 'missing_evidence', 'evidence_rejected', 'evidence_unreviewed', 'not_current']),
+              unit: z.string().min(1).max(200).optional(),
+            })
+            .strict(),
         ]),
       })
       .strict(),

@@ -1,5 +1,6 @@
 import { Alert, Button, Card, Center, Group, Loader, ScrollArea, Table, Text, Title, UnstyledButton } from '@mantine/core';
 import { useNavigation } from '../navigation';
+import { ExportCsvButton } from '../records/ExportCsvButton';
 import type { EvidenceFilter } from '../navigation';
 import { STATUS_LABELS } from '../../../shared/compliance/complianceStatus';
 import type { ComplianceReport, DrillDown } from './complianceQueries';
@@ -43,11 +44,19 @@ export function GapPeopleCard({ gap, asOf, requirement, integrity, onOpenPerson 
         <Title order={2} size="h5" id="gap-people-title">
           {heading}
         </Title>
-        {evidenceView && (
-          <Button size="compact-xs" variant="light" onClick={() => navigation.go('evidence', evidenceView)}>
-            Open in Evidence
-          </Button>
-        )}
+        <Group gap={6} wrap="nowrap">
+          {drillable && gap.kind !== 'log_integrity' && (
+            <ExportCsvButton
+              suggestedName="gap-people.csv"
+              list={{ list: 'gap', asOf, requirementId: gap.requirementId ?? '', kind: gap.kind, ...('unit' in gap ? { unit: gap.unit } : {}) }}
+            />
+          )}
+          {evidenceView && (
+            <Button size="compact-xs" variant="light" onClick={() => navigation.go('evidence', evidenceView)}>
+              Open in Evidence
+            </Button>
+          )}
+        </Group>
       </Group>
       {gap === null && (
         <Text size="sm" c="gray.7">

@@ -1,4 +1,5 @@
-import { Alert, Button, Loader, NativeSelect, Stack, Table, Text } from '@mantine/core';
+import { Alert, Button, Group, Loader, NativeSelect, Stack, Table, Text } from '@mantine/core';
+import { ExportCsvButton } from '../records/ExportCsvButton';
 import { useState } from 'react';
 import { STATUS_LABELS } from '../../../shared/compliance/complianceStatus';
 import { useGapPeople } from '../dashboard/complianceQueries';
@@ -26,14 +27,17 @@ export function MissingEvidence({
   const people = useGapPeople(chosen ? { asOf, requirementId: chosen, kind: 'missing_evidence' } : null);
   return (
     <Stack gap="sm">
-      <NativeSelect
-        size="xs"
-        w={360}
-        label="Requirement"
-        value={chosen}
-        onChange={(e) => setRequirementId(e.currentTarget.value)}
-        data={requirements.map((r) => ({ value: r.requirementId, label: `${r.title} (${r.frameworkTitle})` }))}
-      />
+      <Group justify="space-between" align="flex-end">
+        <NativeSelect
+          size="xs"
+          w={360}
+          label="Requirement"
+          value={chosen}
+          onChange={(e) => setRequirementId(e.currentTarget.value)}
+          data={requirements.map((r) => ({ value: r.requirementId, label: `${r.title} (${r.frameworkTitle})` }))}
+        />
+        {chosen && <ExportCsvButton suggestedName="missing-evidence.csv" list={{ list: 'gap', asOf, requirementId: chosen, kind: 'missing_evidence' }} />}
+      </Group>
       {people.isPending && chosen && <Loader size="sm" aria-label="Listing trainings without evidence" />}
       {people.isError && (
         <Alert color="red" role="alert">
