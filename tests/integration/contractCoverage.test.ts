@@ -62,7 +62,7 @@ const SAMPLE_INPUTS: Record<Channel, unknown> = {
   'custodian:evidence.viewOpen': { evidenceId: 'e-1' },
   'custodian:evidence.viewRead': { viewId: 'v-1', offset: 0, length: 65536 },
   'custodian:evidence.viewClose': { viewId: 'v-1' },
-  'custodian:evidence.review': { items: [{ evidenceId: 'e-1', decision: 'accept' }], userName: 'alice', passphrase: 'x' },
+  'custodian:evidence.review': { items: [{ evidenceId: 'e-1', decision: 'accept', stamp: 's' }], userName: 'alice', passphrase: 'x' },
   'custodian:evidence.signingState': {},
   'custodian:export.chooseFile': { suggestedName: 'people.csv' },
   'custodian:export.csv': { file: 'unknown-token', list: { list: 'completions', sort: 'completedOn', dir: 'desc' } },

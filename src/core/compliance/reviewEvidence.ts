@@ -1,6 +1,6 @@
 import { CustodianError } from '../../shared/errors';
 import type { ReadableDb } from '../db/database';
-import { REVIEW_SIGNATURE_PURPOSE, evidenceSubject, reviewEntryHash, signManifest } from '../evidence/reviewSignature';
+import { REVIEW_SIGNATURE_PURPOSE, evidenceSubject, reviewEntryHash, signManifest, subjectStamp } from '../evidence/reviewSignature';
 import type { ReviewManifest, ReviewSigner, SignatureMeaning } from '../evidence/reviewSignature';
 import type { VaultSession } from '../vault/vaultSession';
 
@@ -12,6 +12,8 @@ export interface ReviewDecision {
   /** For an acceptance: 'approved' (the default) or 'reviewed'. A rejection's meaning is 'rejected'. */
   meaning?: 'reviewed' | 'approved';
   reason: string | null;
+  /** The subjectStamp of what the reviewer was shown; if given, a file changed since is refused. */
+  stamp?: string;
 }
 
 export interface SignedReview {
@@ -67,6 +69,12 @@ export async function reviewEvidenceBatch(session: VaultSession, reviews: readon
     for (const review of reviews) {
       const subject = evidenceSubject(db, review.evidenceId);
       if (!subject) throw new CustodianError('not_found', `There is no evidence ${review.evidenceId} in this vault.`);
+      if (review.stamp !== undefined && review.stamp !== subjectStamp(subject)) {
+        throw new CustodianError(
+          'conflict',
+          `${subject.fileName} or what it is linked to changed since it was shown to you. Open it again, then sign. Nothing was signed.`,
+        );
+      }
       const row = db.get<{ added_by: string; replaced: number }>(
         'SELECT added_by, EXISTS (SELECT 1 FROM evidence n WHERE n.replaces = e.id) AS replaced FROM evidence e WHERE id = ?',
         [review.evidenceId],

@@ -63,6 +63,7 @@ export function evidenceHandlers(session: () => VaultSession, views: EvidenceVie
           state: item.decision === 'accept' ? 'accepted' : 'rejected',
           reason: item.reason ?? null,
           ...(item.meaning ? { meaning: item.meaning } : {}),
+          stamp: item.stamp,
         })),
         signer,
       );

@@ -5,6 +5,7 @@ import { pseudonym } from '../records/pseudonym';
 import { isCalendarDate } from '../compliance/calendarDate';
 import type { VaultSession } from '../vault/vaultSession';
 import { countingReviewsOf } from './countingReviewsCache';
+import { subjectStamp, subjectsOf } from './reviewSignature';
 
 export const EVIDENCE_STATES = ['pending', 'accepted', 'rejected', 'superseded'] as const;
 export type EvidenceListState = (typeof EVIDENCE_STATES)[number];
@@ -67,6 +68,8 @@ export interface EvidenceListRow {
   review: EvidenceReviewInfo | null;
   /** Review queue: the score points accepting it would win (only when asked for). */
   points: number | null;
+  /** What is shown of the file, as a digest (subjectStamp): sent back with a signature. */
+  stamp: string;
 }
 
 interface Row {
@@ -219,11 +222,19 @@ export async function queryEvidence(
         query.offset,
       ]);
     }
+    const subjects = subjectsOf(
+      db,
+      rows.map((r) => r.id),
+    );
     return {
       total,
       masked: !piiVisible,
       rows: rows.map((r) => ({
         evidenceId: r.id,
+        stamp: (() => {
+          const subject = subjects.get(r.id);
+          return subject ? subjectStamp(subject) : '';
+        })(),
         fileName: piiVisible ? r.file_name : maskedFileName(r.id, r.file_name),
         mediaType: r.media_type,
         size: r.size,

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../../../tests/support/tempVault';
-import { reviewEvidence } from '../compliance/reviewEvidence';
+import { reviewEvidence, reviewEvidenceBatch } from '../compliance/reviewEvidence';
 import { publicKeyBase64 } from '../vault/keySlots';
 import { openVault } from '../vault/openVault';
 import type { VaultSession } from '../vault/vaultSession';
@@ -17,8 +17,9 @@ import {
   evidenceSubject,
   reviewEntryHash,
   signManifest,
+  subjectStamp,
 } from './reviewSignature';
-import type { ReviewManifest, StoredReview } from './reviewSignature';
+import type { EvidenceSubject, ReviewManifest, StoredReview } from './reviewSignature';
 
 // Electronic signatures on reviews (21 CFR 11.70): each attack edits the vault as someone
 // holding its database key could, then asks the verifier.
@@ -74,6 +75,20 @@ describe('review signatures', () => {
     const [review] = await stored(evidence.id);
     expect(review).toMatchObject({ meaning: 'reviewed', printed_name: ADMIN, user_name: ADMIN });
     expect(await check(review as StoredReview)).toEqual({ valid: true, counts: true });
+  });
+
+  it('a signature is refused when the file changed after it was shown (its stamp no longer matches)', async () => {
+    const evidence = await add('shown');
+    const shown = await session.read((db) => subjectStamp(evidenceSubject(db, evidence.id) as EvidenceSubject));
+    await session.database.transaction((db) => {
+      db.run("UPDATE evidence SET document_date = '2019-01-01' WHERE id = ?", [evidence.id]);
+    });
+    await expect(reviewEvidenceBatch(session, [{ evidenceId: evidence.id, state: 'accepted', reason: null, stamp: shown }])).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    expect(await stored(evidence.id)).toHaveLength(0);
+    const now = await session.read((db) => subjectStamp(evidenceSubject(db, evidence.id) as EvidenceSubject));
+    await expect(reviewEvidenceBatch(session, [{ evidenceId: evidence.id, state: 'accepted', reason: null, stamp: now }])).resolves.toHaveLength(1);
   });
 
   it('a wrong passphrase or another user name signs nothing', async () => {

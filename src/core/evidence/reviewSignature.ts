@@ -104,12 +104,31 @@ export function evidenceSubject(db: ReadableDb, evidenceId: string): EvidenceSub
   );
 }
 
+/**
+ * What the reviewer was shown, as one value: a digest of the file's subject (its hash, size,
+ * name, type, document date, replacement and links). The app sends back the stamp of what it
+ * showed with each signature; a file or link changed in between refuses the signature.
+ */
+export function subjectStamp(subject: EvidenceSubject): string {
+  return createHash('sha256').update(canonicalJson(subject)).digest('base64url').slice(0, 22);
+}
+
 /** Every reviewed file's subject, in two queries (for checking every review at once). */
 function reviewedSubjects(db: ReadableDb): Map<string, EvidenceSubject> {
-  const rows = db.all<SubjectRow>(`SELECT ${SUBJECT_COLUMNS} FROM evidence WHERE id IN (SELECT evidence_id FROM evidence_reviews)`);
+  return subjectsWhere(db, 'IN (SELECT evidence_id FROM evidence_reviews)', []);
+}
+
+/** The subjects of the given files, in two queries. */
+export function subjectsOf(db: ReadableDb, ids: readonly string[]): Map<string, EvidenceSubject> {
+  return subjectsWhere(db, 'IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)]);
+}
+
+function subjectsWhere(db: ReadableDb, condition: string, params: string[]): Map<string, EvidenceSubject> {
+  const rows = db.all<SubjectRow>(`SELECT ${SUBJECT_COLUMNS} FROM evidence WHERE id ${condition}`, params);
   const links = new Map<string, { kind: string; id: string }[]>();
   for (const l of db.all<{ evidence_id: string; kind: string; id: string }>(
-    'SELECT evidence_id, target_kind AS kind, target_id AS id FROM evidence_links WHERE evidence_id IN (SELECT evidence_id FROM evidence_reviews)',
+    `SELECT evidence_id, target_kind AS kind, target_id AS id FROM evidence_links WHERE evidence_id ${condition}`,
+    params,
   )) {
     let list = links.get(l.evidence_id);
     if (!list) {

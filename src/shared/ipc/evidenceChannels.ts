@@ -32,6 +32,8 @@ const listRow = z.object({
   links: z.array(z.object({ kind: linkKind, id: z.string(), label: z.string() })),
   review: review.nullable(),
   points: z.number().nullable(),
+  /** A digest of what is shown of the file: sent back with a signature, which is refused if the file changed since. */
+  stamp: z.string(),
 });
 
 export const evidenceChannels = {
@@ -108,6 +110,8 @@ export const evidenceChannels = {
                 decision: z.enum(['accept', 'reject']),
                 meaning: z.enum(['reviewed', 'approved']).optional(),
                 reason: z.string().max(500).optional(),
+                /** The `stamp` of the file as shown (list or detail): a file changed since is not signed. */
+                stamp: z.string().min(1).max(64),
               })
               .strict(),
           )

@@ -133,7 +133,11 @@ export function EvidenceDrawer({ evidenceId, onClose, onOpen }: { evidenceId: st
           )}
         </Stack>
       )}
-      <SignDialog items={item ? [{ evidenceId: item.evidenceId, fileName: item.fileName }] : []} decision={decision} onClose={() => setDecision(null)} />
+      <SignDialog
+        items={item ? [{ evidenceId: item.evidenceId, fileName: item.fileName, stamp: item.stamp }] : []}
+        decision={decision}
+        onClose={() => setDecision(null)}
+      />
     </Drawer>
   );
 }

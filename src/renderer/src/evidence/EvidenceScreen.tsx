@@ -43,7 +43,7 @@ export function EvidenceScreen({ initial }: { initial: EvidenceFilter }) {
   const [sort, setSort] = useState<{ key: Sort; dir: 'asc' | 'desc' }>({ key: 'documentDate', dir: 'desc' });
   const [open, setOpen] = useState<string | null>(initial.evidenceId ?? null);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const [selectedNames, setSelectedNames] = useState<ReadonlyMap<string, string>>(new Map());
+  const [selectedFiles, setSelectedFiles] = useState<ReadonlyMap<string, { fileName: string; stamp: string }>>(new Map());
   const [signing, setSigning] = useState(false);
   const [adding, setAdding] = useState<AddTarget | null>(null);
   const today = localToday();
@@ -92,7 +92,7 @@ export function EvidenceScreen({ initial }: { initial: EvidenceFilter }) {
       else next.add(row.evidenceId);
       return next;
     });
-    setSelectedNames((m) => new Map(m).set(row.evidenceId, row.fileName));
+    setSelectedFiles((m) => new Map(m).set(row.evidenceId, { fileName: row.fileName, stamp: row.stamp }));
   };
 
   const columns: Column<EvidenceRow>[] = [
@@ -270,7 +270,7 @@ export function EvidenceScreen({ initial }: { initial: EvidenceFilter }) {
       )}
       <EvidenceDrawer evidenceId={open} onClose={() => setOpen(null)} onOpen={setOpen} />
       <SignDialog
-        items={[...selected].map((id) => ({ evidenceId: id, fileName: selectedNames.get(id) ?? id }))}
+        items={[...selected].map((id) => ({ evidenceId: id, fileName: selectedFiles.get(id)?.fileName ?? id, stamp: selectedFiles.get(id)?.stamp ?? '' }))}
         decision={signing ? 'accept' : null}
         onClose={() => setSigning(false)}
         onSigned={() => setSelected(new Set())}

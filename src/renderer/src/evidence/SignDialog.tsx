@@ -6,6 +6,8 @@ import { IpcCallError, call } from '../ipc/call';
 export interface SignItem {
   evidenceId: string;
   fileName: string;
+  /** The stamp of the file as shown: core refuses to sign a file that changed since. */
+  stamp: string;
 }
 
 interface SignDialogProps {
@@ -38,6 +40,7 @@ export function SignDialog({ items, decision, onClose, onSigned }: SignDialogPro
         window.custodian.evidence.review({
           items: items.map((i) => ({
             evidenceId: i.evidenceId,
+            stamp: i.stamp,
             decision: decision ?? 'accept',
             ...(decision === 'accept' ? { meaning } : { reason: reason.trim() }),
           })),
