@@ -61,7 +61,7 @@ describe('exportList', () => {
     expect(csvField('-5')).toBe("'-5");
   });
 
-  it('a dashboard drill-down exports its people with status and due date', async () => {
+  it('a dashboard drill-down, the gap list and the falling-due list export as the cards show them, each logged', async () => {
     await enableFramework(session, 'hipaa', { effectiveFrom: '2015-01-01' });
     const requirement = await session.read((db) =>
       db.get<{ id: string }>("SELECT requirement_id AS id FROM requirements WHERE current = 1 AND framework_id = 'hipaa' ORDER BY requirement_id LIMIT 1"),
@@ -84,6 +84,17 @@ describe('exportList', () => {
       ['E1', 'Never trained', '2025-01-15'],
       ['E2', 'Never trained', '2025-01-15'],
     ]);
+    // The dashboard's gap list and its falling-due list, as the cards show them.
+    const gaps = join(temp.dir, 'gaps.csv');
+    await exportList(session, { list: 'gaps', query: { asOf: '2025-01-15', frameworkId: 'hipaa' } }, gaps);
+    const gapTable = readCsv(gaps);
+    expect(gapTable[0]).toEqual(['Requirement', 'Framework', 'Clause', 'Gap', 'People', 'Points lost', 'As of']);
+    expect(gapTable.slice(1).some((r) => r[3] === 'Never trained' && r[4] === '2')).toBe(true);
+    const due = join(temp.dir, 'due.csv');
+    expect((await exportList(session, { list: 'expiries', query: { asOf: '2025-01-15', kind: 'training' } }, due)).rows).toBe(0);
+    expect(readCsv(due)[0]).toEqual(['Person', 'Employee ID', 'Pseudonym', 'Requirement', 'Due', 'As of']);
+    const exports = await session.read((db) => db.all<{ target: string }>("SELECT target FROM audit_log WHERE action = 'export.csv' ORDER BY seq"));
+    expect(exports.map((e) => e.target)).toEqual(['gap', 'gaps', 'expiries']);
   });
 
   it('an auditor exports pseudonyms, never names or employee ids', async () => {

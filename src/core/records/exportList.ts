@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PERSON_COMPLIANCE_LABELS, STATUS_LABELS } from '../../shared/compliance/complianceStatus';
-import { gapPeople } from '../compliance/complianceReport';
+import { complianceReport, gapPeople } from '../compliance/complianceReport';
 import { personNames } from './personNames';
 import { localToday } from '../compliance/calendarDate';
 import { peopleCompliance } from '../compliance/personCompliance';
@@ -21,7 +21,13 @@ export type ExportRequest =
   | { list: 'completions'; query: Omit<CompletionsQuery, 'offset' | 'limit'> }
   | { list: 'evidence'; query: Omit<EvidenceQuery, 'offset' | 'limit'> }
   /** A dashboard drill-down: the people behind one gap (or heat-map cell) on a date. */
-  | { list: 'gap'; query: { asOf: string; requirementId: string; kind: string; unit?: string } };
+  | { list: 'gap'; query: { asOf: string; requirementId: string; kind: string; unit?: string } }
+  /** The dashboard's gaps on a date (all frameworks, or one), costliest first. */
+  | { list: 'gaps'; query: { asOf: string; frameworkId?: string } }
+  /** The dashboard's upcoming expiries: trainings falling due, or cards expiring (the soonest 200). */
+  | { list: 'expiries'; query: { asOf: string; kind: 'training' | 'certification'; frameworkId?: string } };
+
+const GAP_KIND_LABELS: Record<string, string> = { ...STATUS_LABELS, evidence_unreviewed: 'Unreviewed evidence', log_integrity: 'Audit log does not verify' };
 
 /**
  * One CSV field (RFC 4180). A value a spreadsheet would read as a formula (starting = + - @, tab
@@ -84,6 +90,45 @@ async function table(session: VaultSession, request: ExportRequest): Promise<str
             c.version,
           ].map(cell),
         );
+      }
+    }
+  } else if (request.list === 'gaps' || request.list === 'expiries') {
+    const report = await complianceReport(session, {
+      asOf: request.query.asOf,
+      ...(request.query.frameworkId ? { frameworkId: request.query.frameworkId } : {}),
+    });
+    const titles = new Map(
+      report.frameworks.flatMap((f) => f.requirements.map((r) => [r.requirementId, { title: r.title, clause: r.clause, framework: f.title }] as const)),
+    );
+    if (request.list === 'gaps') {
+      out.push(['Requirement', 'Framework', 'Clause', 'Gap', 'People', 'Points lost', 'As of']);
+      for (const g of report.overall.gaps) {
+        const info = g.requirementId === null ? undefined : titles.get(g.requirementId);
+        out.push(
+          [
+            g.requirementId === null ? 'Audit log' : (info?.title ?? g.requirementId),
+            info?.framework ?? null,
+            info?.clause ?? null,
+            GAP_KIND_LABELS[g.kind] ?? g.kind,
+            g.people,
+            g.points,
+            report.asOf,
+          ].map(cell),
+        );
+      }
+    } else {
+      const training = request.query.kind === 'training';
+      const soonest = training ? report.expiries.soonest : report.certificationExpiries.soonest;
+      const names = await personNames(
+        session,
+        soonest.map((e) => e.personId),
+      );
+      out.push(['Person', 'Employee ID', 'Pseudonym', training ? 'Requirement' : 'Certification', training ? 'Due' : 'Expires', 'As of']);
+      for (const e of soonest) {
+        const named = names.get(e.personId);
+        const what = 'requirementId' in e ? (titles.get(e.requirementId)?.title ?? e.requirementId) : e.name;
+        const when = 'dueOn' in e ? e.dueOn : e.expiresOn;
+        out.push([named?.name ?? null, named?.employeeId ?? null, named?.pseudonym ?? null, what, when, report.asOf].map(cell));
       }
     }
   } else if (request.list === 'gap') {

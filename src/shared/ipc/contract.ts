@@ -370,6 +370,21 @@ export const contract = {
               unit: z.string().min(1).max(200).optional(),
             })
             .strict(),
+          z
+            .object({
+              list: z.literal('gaps'),
+              asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+              frameworkId: z.string().min(1).max(80).optional(),
+            })
+            .strict(),
+          z
+            .object({
+              list: z.literal('expiries'),
+              asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+              kind: z.enum(['training', 'certification']),
+              frameworkId: z.string().min(1).max(80).optional(),
+            })
+            .strict(),
         ]),
       })
       .strict(),

@@ -261,6 +261,8 @@ export function DashboardScreen({ role }: { role: Role }) {
                       selected={openGap ? gapKey(openGap) : null}
                       onSelect={setGap}
                       measured={readiness.score !== null}
+                      asOf={shownAsOf}
+                      frameworkId={selected}
                     />
                   </Grid.Col>
                   <Grid.Col span={6}>
@@ -281,6 +283,7 @@ export function DashboardScreen({ role }: { role: Role }) {
                         expiries={scopedReady.expiries}
                         certifications={scopedReady.certificationExpiries}
                         asOf={scopedReady.asOf}
+                        frameworkId={selected}
                         requirements={requirements}
                         onOpenPerson={setPerson}
                       />

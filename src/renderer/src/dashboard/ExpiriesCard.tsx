@@ -1,5 +1,6 @@
 import { Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
+import { ExportCsvButton } from '../records/ExportCsvButton';
 import type { ComplianceReport } from './complianceQueries';
 import { count, daysBetween, shortFramework } from './dashboardFormat';
 import type { RequirementInfo } from './requirementInfo';
@@ -10,6 +11,8 @@ interface ExpiriesCardProps {
   expiries: ComplianceReport['expiries'];
   certifications: ComplianceReport['certificationExpiries'];
   asOf: string;
+  /** The framework shown, for Export CSV…. */
+  frameworkId: string | null;
   requirements: ReadonlyMap<string, RequirementInfo>;
   onOpenPerson: (personId: string) => void;
 }
@@ -98,7 +101,7 @@ function DueTable({
 }
 
 /** What lapses unless renewed: trainings for the requirements counted, and certification cards. */
-export function ExpiriesCard({ expiries, certifications, asOf, requirements, onOpenPerson }: ExpiriesCardProps) {
+export function ExpiriesCard({ expiries, certifications, asOf, frameworkId, requirements, onOpenPerson }: ExpiriesCardProps) {
   const [kind, setKind] = useState<'training' | 'cards'>('training');
   const counts = kind === 'training' ? expiries : certifications;
   const rows: DueRow[] =
@@ -161,11 +164,19 @@ export function ExpiriesCard({ expiries, certifications, asOf, requirements, onO
           onOpenPerson={onOpenPerson}
         />
       )}
-      {counts.within90 > rows.length && rows.length > 0 && (
-        <Text size="xs" c="gray.7" mt={4}>
-          The {String(rows.length)} soonest of {count(counts.within90)} are listed.
+      <Group justify="space-between" mt={4} wrap="nowrap">
+        <Text size="xs" c="gray.7">
+          {counts.within90 > rows.length && rows.length > 0
+            ? `The ${String(rows.length)} soonest of ${count(counts.within90)} are listed; the export holds up to 200.`
+            : ''}
         </Text>
-      )}
+        {rows.length > 0 && (
+          <ExportCsvButton
+            suggestedName={kind === 'training' ? 'trainings-falling-due.csv' : 'certifications-expiring.csv'}
+            list={{ list: 'expiries', asOf, kind: kind === 'training' ? 'training' : 'certification', ...(frameworkId ? { frameworkId } : {}) }}
+          />
+        )}
+      </Group>
     </Card>
   );
 }

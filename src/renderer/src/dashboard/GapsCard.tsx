@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { DrillDown, Gap } from './complianceQueries';
 import { count, GAP_LABELS, points, shortFramework } from './dashboardFormat';
 import type { RequirementInfo } from './requirementInfo';
+import { ExportCsvButton } from '../records/ExportCsvButton';
 
 const SHOWN = 8;
 
@@ -18,10 +19,13 @@ interface GapsCardProps {
   onSelect: (gap: Gap) => void;
   /** Whether anything was measured: no gaps in an empty vault is not "every requirement is met". */
   measured: boolean;
+  /** The date and framework shown, for Export CSV…. */
+  asOf: string;
+  frameworkId: string | null;
 }
 
 /** The gaps that cost the most points, costliest first; each opens the people behind it. */
-export function GapsCard({ gaps, requirements, selected, onSelect, measured }: GapsCardProps) {
+export function GapsCard({ gaps, requirements, selected, onSelect, measured, asOf, frameworkId }: GapsCardProps) {
   const [all, setAll] = useState(false);
   const shown = all ? gaps : gaps.slice(0, SHOWN);
   return (
@@ -106,11 +110,16 @@ export function GapsCard({ gaps, requirements, selected, onSelect, measured }: G
           </Table.Tbody>
         </Table>
       )}
-      {gaps.length > SHOWN && (
-        <Button variant="subtle" size="compact-sm" mt={6} onClick={() => setAll((a) => !a)}>
-          {all ? `Show the top ${String(SHOWN)}` : `Show all ${String(gaps.length)} gaps`}
-        </Button>
-      )}
+      <Group justify="space-between" mt={6} wrap="nowrap">
+        {gaps.length > SHOWN ? (
+          <Button variant="subtle" size="compact-sm" onClick={() => setAll((a) => !a)}>
+            {all ? `Show the top ${String(SHOWN)}` : `Show all ${String(gaps.length)} gaps`}
+          </Button>
+        ) : (
+          <span />
+        )}
+        {gaps.length > 0 && <ExportCsvButton suggestedName="gaps.csv" list={{ list: 'gaps', asOf, ...(frameworkId ? { frameworkId } : {}) }} />}
+      </Group>
     </Card>
   );
 }
