@@ -99,12 +99,13 @@ function versionsOf(session: VaultSession) {
 }
 
 describe('bulk completions import', () => {
-  it('decides exactly as the key index does: new, unchanged, corrected, duplicate in and across batches, unknown person', async () => {
+  it('decides exactly as the key index does: new, unchanged, corrected, duplicate in and across batches (contradicting or exact), unknown person', async () => {
     const first = completions('first.csv', (i) => 50 + (i % 50), [
       'E1,C-0,2022-01-01,99', // row 12002: the key of row 3, two batches back
       'E3,C-7,2031-01-01,70',
       'E3,C-7,2031-01-01,71', // row 12004: the key of the row before, in the same batch
       'E999,C-0,2022-01-01,80', // no such person
+      'E2,C-0,2022-01-01,52', // row 12006: row 4 again, every value equal, two batches back: imported once
     ]);
     const lines = [HEADER, 'E5,C-3,2030-05-05,70', 'E5,C-3,2030-05-05,71'];
     const second = completions('second.csv', (i) => (i % 7 === 0 ? 100 : 50 + (i % 50)), ['E0,C-0,2022-01-01,1']); // every 7th corrected; row 2 again
@@ -129,6 +130,7 @@ describe('bulk completions import', () => {
       '12004: the same person, course and date as row 12003',
       '12005: no such person in the vault (import the roster first)',
     ]);
+    expect(byIndex.results[0]?.warnings).toContain('1 row(s) repeat an earlier row exactly and were imported once: row 12006 (= row 4).');
     expect(byIndex.results[1]).toMatchObject({ updated: 1715, unchanged: 10_285, invalid: 1 });
     expect(byIndex.results[2]).toMatchObject({ inserted: 1, invalid: 1 });
     expect(andBack.bulk).toEqual([true, false, false]);

@@ -4,6 +4,7 @@ import { COMPLETION_ATTEMPTS_INDEX, COMPLETION_KEY_INDEX, CompletionKeys } from 
 import { stateHash } from '../audit/auditLog';
 import { canonicalJson } from '../crypto/canonicalJson';
 import { ExactDuplicates } from './exactDuplicates';
+import { RowDigests } from './rowDigests';
 import type { ImportContext, WriteCounts } from './importContext';
 import { PersonMatcher } from './personMatcher';
 import { provenanceReason } from './importContext';
@@ -111,6 +112,8 @@ export class CompletionWriter {
   readonly newCourseCodes: { code: string; row: number }[] = [];
   /** Rows that repeat an earlier row of the file exactly: the same record, imported once. */
   readonly duplicates = new ExactDuplicates();
+  /** Each row's values, digested, to tell an exact repeat from a contradiction. */
+  private readonly digests = new RowDigests();
   /** Courses made since the last batch was written (their audit entries are already appended). */
   private newCourses: unknown[][] = [];
   /** Rows handed to `write` so far; bulk mode starts when it reaches `bulkFrom`. */
@@ -298,27 +301,27 @@ export class CompletionWriter {
     // In bulk mode each row's key in memory, made once per row (lookups, then what was written).
     const bulkKeys = keys ? pending.map(({ keys: k, values: v }) => keys.key(k.person_key, k.course_key, v.completed_on)) : null;
     const found = keys && bulkKeys ? this.findInMemory(keys, bulkKeys) : this.findInVault(pending);
-    const seen = new Map<string, { row: number; values: string }>();
+    const seen = new Map<string, number>();
     const batch = new VersionBatch(this.context, TABLE, this.counts);
     pending.forEach(({ record, values, keys: stored }, i) => {
       const key = keyOf(stored, values.completed_on);
       const old = found[i];
       const valuesText = canonicalJson(valuesOf(values));
-      // A key already written from another row of this file is a duplicate row. Within a batch
-      // (5,000 rows) a row equal in every value is the same record: imported once, reported.
-      // Otherwise it is refused. Known gaps: a repeat in a later batch is refused even when
-      // equal (in bulk mode the keys in memory hold row numbers only, and both modes must
-      // decide alike); a repeat of a row that left its record unchanged is caught only within
-      // one batch, as nothing from this file was written to find (both then count as unchanged).
+      // A key already written from another row of this file is a duplicate row: the same record
+      // when every value is equal too (imported once, reported), else a contradiction (refused).
+      // Rows are compared by their values' digests (RowDigests), so both modes decide alike
+      // however far apart the rows are. Known gap (both modes alike): a repeat of a row that left
+      // its record unchanged is caught only within one batch, as nothing from this file was
+      // written to find; both then count as unchanged.
       const earlier = seen.get(key);
-      const first =
-        earlier !== undefined
-          ? { row: earlier.row, same: earlier.values === valuesText }
-          : typeof old === 'number'
-            ? { row: old, same: false }
-            : old?.source_sha256 === this.context.fileSha256 && old.source_row !== null && old.source_row !== record.row
-              ? { row: old.source_row, same: false }
-              : undefined;
+      const firstRow =
+        earlier ??
+        (typeof old === 'number'
+          ? old
+          : old?.source_sha256 === this.context.fileSha256 && old.source_row !== null && old.source_row !== record.row
+            ? old.source_row
+            : undefined);
+      const first = firstRow === undefined ? undefined : { row: firstRow, same: this.digests.same(firstRow, valuesText) };
       if (first !== undefined) {
         if (first.same) {
           this.duplicates.add(record.row, first.row);
@@ -333,7 +336,8 @@ export class CompletionWriter {
         });
         return;
       }
-      seen.set(key, { row: record.row, values: valuesText });
+      seen.set(key, record.row);
+      this.digests.set(record.row, valuesText);
       const current = typeof old === 'object' ? { rowId: old.row_id, recordId: old.completion_id, version: old.version, values: valuesOf(old) } : undefined;
       const wrote = batch.add(current, values, record.row, stored);
       const bulkKey = bulkKeys?.[i];
