@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PERSON_COMPLIANCE_LABELS, STATUS_LABELS } from '../../shared/compliance/complianceStatus';
+import { GAP_LABELS, PERSON_COMPLIANCE_LABELS, STATUS_LABELS } from '../../shared/compliance/complianceStatus';
 import { complianceReport, gapPeople } from '../compliance/complianceReport';
 import { personNames } from './personNames';
 import { localToday } from '../compliance/calendarDate';
@@ -26,8 +26,6 @@ export type ExportRequest =
   | { list: 'gaps'; query: { asOf: string; frameworkId?: string } }
   /** The dashboard's upcoming expiries: trainings falling due, or cards expiring (the soonest 200). */
   | { list: 'expiries'; query: { asOf: string; kind: 'training' | 'certification'; frameworkId?: string } };
-
-const GAP_KIND_LABELS: Record<string, string> = { ...STATUS_LABELS, evidence_unreviewed: 'Unreviewed evidence', log_integrity: 'Audit log does not verify' };
 
 /**
  * One CSV field (RFC 4180). A value a spreadsheet would read as a formula (starting = + - @, tab
@@ -109,7 +107,7 @@ async function table(session: VaultSession, request: ExportRequest): Promise<str
             g.requirementId === null ? 'Audit log' : (info?.title ?? g.requirementId),
             info?.framework ?? null,
             info?.clause ?? null,
-            GAP_KIND_LABELS[g.kind] ?? g.kind,
+            GAP_LABELS[g.kind],
             g.people,
             g.points,
             report.asOf,

@@ -63,3 +63,15 @@ export const PERSON_COMPLIANCE_LABELS: Record<PersonCompliance, string> = {
   compliant: 'Compliant',
   none: 'No requirements',
 };
+
+/** What each gap on the dashboard is called: a status that costs points, or evidence awaiting review, or the log. */
+export const GAP_LABELS = {
+  overdue: STATUS_LABELS.overdue,
+  expired: STATUS_LABELS.expired,
+  never_trained: STATUS_LABELS.never_trained,
+  failed: STATUS_LABELS.failed,
+  missing_evidence: STATUS_LABELS.missing_evidence,
+  evidence_rejected: STATUS_LABELS.evidence_rejected,
+  evidence_unreviewed: 'Unreviewed evidence',
+  log_integrity: 'Audit log does not verify',
+} as const;

@@ -1,4 +1,4 @@
-import { SCORE_COMPONENTS, STATUS_LABELS } from '../../../shared/compliance/complianceStatus';
+import { GAP_LABELS as SHARED_GAP_LABELS, SCORE_COMPONENTS } from '../../../shared/compliance/complianceStatus';
 import type { ScoreComponentId } from '../../../shared/compliance/complianceStatus';
 import type { GapKind } from './complianceQueries';
 
@@ -28,16 +28,7 @@ export const count = (n: number) => n.toLocaleString('en');
 export const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 
 /** What each kind of gap is called: a status, or one of the two gaps that are not statuses. */
-export const GAP_LABELS: Record<GapKind, string> = {
-  overdue: STATUS_LABELS.overdue,
-  expired: STATUS_LABELS.expired,
-  never_trained: STATUS_LABELS.never_trained,
-  failed: STATUS_LABELS.failed,
-  missing_evidence: STATUS_LABELS.missing_evidence,
-  evidence_rejected: STATUS_LABELS.evidence_rejected,
-  evidence_unreviewed: 'Unreviewed evidence',
-  log_integrity: 'Audit log does not verify',
-};
+export const GAP_LABELS: Record<GapKind, string> = SHARED_GAP_LABELS;
 
 export const COMPONENT_EXPLAINS: Record<ScoreComponentId, string> = Object.fromEntries(SCORE_COMPONENTS.map((c) => [c.id, c.explains])) as Record<
   ScoreComponentId,

@@ -1,6 +1,7 @@
 import { Alert, Badge, Button, Group, NativeSelect, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useCallback, useMemo, useState } from 'react';
 import { useComplianceReport } from '../dashboard/complianceQueries';
+import { localToday } from '../dashboard/dashboardFormat';
 import { requirementInfo } from '../dashboard/requirementInfo';
 import { call } from '../ipc/call';
 import type { EvidenceFilter } from '../navigation';
@@ -18,12 +19,6 @@ import { MissingEvidence } from './MissingEvidence';
 import { SignDialog } from './SignDialog';
 
 type Sort = 'documentDate' | 'addedAt' | 'fileName' | 'size' | 'points';
-
-/** Today in the user's time zone, as YYYY-MM-DD. */
-function localToday(): string {
-  const now = new Date();
-  return `${String(now.getFullYear())}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
-}
 
 /**
  * Every evidence file (windowed like the record lists) with what it documents, its state and
