@@ -7,6 +7,7 @@ import { registerEvidenceCommands } from './commands/evidenceCommands';
 import { registerComplianceCommands } from './commands/complianceCommands';
 import { registerImportCommands } from './commands/importCommands';
 import { registerLogCommands } from './commands/logCommands';
+import { registerRedactCommand } from './commands/redactCommand';
 import { registerUserCommands } from './commands/userCommands';
 import { registerVaultCommands } from './commands/vaultCommands';
 
@@ -51,5 +52,6 @@ export function buildProgram(): Command {
   registerComplianceCommands(program);
   registerDemoCommands(program);
   registerBackupCommands(program);
+  registerRedactCommand(program);
   return program;
 }

@@ -1,0 +1,149 @@
+import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PageWord, RedactionBox } from '../../shared/redaction/redactionTypes';
+
+/** One character of a page's text layer with its box (PDF points, bottom-left, as displayed). */
+export interface PageChar {
+  char: string;
+  box: RedactionBox;
+}
+
+/**
+ * A page's text as one string with a box per character. Text items are joined with a space
+ * (or a newline where pdf.js marks the end of a line), and those separators have no box.
+ */
+export interface PageText {
+  page: number;
+  text: string;
+  /** Same length as `text`; null for separators. */
+  boxes: (RedactionBox | null)[];
+}
+
+// Helvetica's advance widths (Adobe AFM, 1/1000 em) for ASCII 32–126. pdf.js gives a width per
+// text run, not per glyph; a character's share of the run is estimated from these, which is
+// close for most sans-serif fonts and never far for others. Boxes are padded (BOX_PAD) to cover
+// the error: a redaction errs on the side of covering a little more.
+const HELVETICA = [
+  278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584,
+  556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278,
+  469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260,
+  334, 584,
+];
+const charWidth = (c: string): number => HELVETICA[c.charCodeAt(0) - 32] ?? 556;
+/** Padding, in points, around a character run's estimated box. */
+export const BOX_PAD = 1.5;
+
+interface TextItemLike {
+  str: string;
+  transform: number[];
+  width: number;
+  height: number;
+  hasEOL?: boolean;
+}
+
+/** Reads a page's text layer (pdf.js `getTextContent`) into characters with boxes. */
+export async function pageText(page: PDFPageProxy): Promise<PageText> {
+  const viewport = page.getViewport({ scale: 1 });
+  const content = await page.getTextContent();
+  let text = '';
+  const boxes: (RedactionBox | null)[] = [];
+  for (const raw of content.items) {
+    if (!('str' in raw)) continue;
+    const item = raw as TextItemLike;
+    // Per UTF-16 unit: a character outside the BMP gets two shares (its box is then two boxes).
+    const widths = Array.from({ length: item.str.length }, (_, i) => charWidth(item.str.charAt(i)));
+    const total = widths.reduce((sum, w) => sum + w, 0) || 1;
+    let offset = 0;
+    widths.forEach((width, i) => {
+      const from = (offset / total) * item.width;
+      offset += width;
+      text += item.str.charAt(i);
+      boxes.push(runBox(page.pageNumber, viewport, item, from, (offset / total) * item.width));
+    });
+    text += item.hasEOL ? '\n' : ' ';
+    boxes.push(null);
+  }
+  return { page: page.pageNumber, text, boxes };
+}
+
+/**
+ * The displayed box of the stretch [from, to] (text-space points along the run) of a text item:
+ * the run's corners through its own transform and the page's viewport (rotation, crop box),
+ * then flipped so y counts up from the bottom.
+ */
+function runBox(page: number, viewport: ReturnType<PDFPageProxy['getViewport']>, item: TextItemLike, from: number, to: number): RedactionBox {
+  const [a, b, c, d, e, f] = item.transform as [number, number, number, number, number, number];
+  const along = Math.hypot(a, b) || 1;
+  const up = Math.hypot(c, d) || 1;
+  const ux = a / along;
+  const uy = b / along;
+  const vx = c / up;
+  const vy = d / up;
+  // pdf.js reports a run's height as its font size; glyphs reach a quarter below the baseline.
+  const size = item.height || up;
+  const corners: [number, number][] = [];
+  for (const s of [from, to]) {
+    for (const t of [-0.25 * size, size]) corners.push(viewport.convertToViewportPoint(e + ux * s + vx * t, f + uy * s + vy * t) as [number, number]);
+  }
+  const xs = corners.map((p) => p[0]);
+  const ys = corners.map((p) => p[1]);
+  const left = Math.min(...xs) - BOX_PAD;
+  const right = Math.max(...xs) + BOX_PAD;
+  const top = Math.min(...ys) - BOX_PAD;
+  const bottom = Math.max(...ys) + BOX_PAD;
+  return { page, x: left, y: viewport.height - bottom, width: right - left, height: bottom - top };
+}
+
+/**
+ * The union of boxes given in reading order, one per line they span: a box joins the previous
+ * one's group when it continues the same run of text, horizontally (overlapping vertically and
+ * close) or, for vertical text and rotated pages, vertically (overlapping horizontally and close).
+ */
+export function unionBoxes(boxes: readonly RedactionBox[]): RedactionBox[] {
+  const groups: RedactionBox[] = [];
+  let previous: RedactionBox | null = null;
+  let group: RedactionBox | null = null;
+  for (const box of boxes) {
+    if (group && previous && continues(previous, box)) {
+      const x = Math.min(group.x, box.x);
+      const y = Math.min(group.y, box.y);
+      group.width = Math.max(group.x + group.width, box.x + box.width) - x;
+      group.height = Math.max(group.y + group.height, box.y + box.height) - y;
+      group.x = x;
+      group.y = y;
+    } else {
+      group = { ...box };
+      groups.push(group);
+    }
+    previous = box;
+  }
+  return groups;
+}
+
+const overlap = (a0: number, a1: number, b0: number, b1: number): number => Math.min(a1, b1) - Math.max(a0, b0);
+
+/** Whether box b continues the run of box a: side by side on one line, or one under the other in one column. */
+function continues(a: RedactionBox, b: RedactionBox): boolean {
+  if (a.page !== b.page) return false;
+  const alongX =
+    overlap(a.y, a.y + a.height, b.y, b.y + b.height) > 0.5 * Math.min(a.height, b.height) &&
+    -overlap(a.x, a.x + a.width, b.x, b.x + b.width) < 2 * Math.max(a.height, b.height);
+  const alongY =
+    overlap(a.x, a.x + a.width, b.x, b.x + b.width) > 0.5 * Math.min(a.width, b.width) &&
+    -overlap(a.y, a.y + a.height, b.y, b.y + b.height) < 2 * Math.max(a.width, b.width);
+  return alongX || alongY;
+}
+
+/** The page's words (runs of non-space characters), each with the union of its characters' boxes. */
+export function wordsOf(text: PageText): PageWord[] {
+  const words: PageWord[] = [];
+  for (const match of text.text.matchAll(/\S+/gu)) {
+    const boxes = text.boxes.slice(match.index, match.index + match[0].length).filter((b): b is RedactionBox => b !== null);
+    for (const box of unionBoxes(boxes)) words.push({ text: match[0], box, source: 'text' });
+  }
+  return words;
+}
+
+/** Whether two boxes on the same page overlap (touching edges do not count). */
+export function overlaps(a: RedactionBox, b: RedactionBox): boolean {
+  return a.page === b.page && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}

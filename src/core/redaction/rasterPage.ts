@@ -1,0 +1,112 @@
+import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { RedactionBox } from '../../shared/redaction/redactionTypes';
+
+/** The DPI a page is rasterised at unless asked otherwise (Dangerzone uses 150). */
+export const DEFAULT_DPI = 200;
+export const MIN_DPI = 50;
+export const MAX_DPI = 600;
+/**
+ * The largest raster of one page, in pixels (4 bytes each: 256 MiB). A page that would be
+ * larger at the asked DPI is rendered at the highest DPI that fits, and the report says so.
+ */
+export const MAX_PAGE_PIXELS = 64 * 1024 * 1024;
+
+/** The canvas pdf.js renders into in Node (its own @napi-rs/canvas: mixing two copies fails). */
+export interface NodeCanvas {
+  width: number;
+  height: number;
+  encode(format: 'jpeg', quality?: number): Promise<Buffer>;
+  encode(format: 'png'): Promise<Buffer>;
+  getContext(kind: '2d'): PaintContext;
+}
+/** The part of a 2D context redaction paints with. */
+export interface PaintContext {
+  fillStyle: unknown;
+  fillRect(x: number, y: number, width: number, height: number): void;
+}
+interface CanvasAndContext {
+  canvas: NodeCanvas;
+  context: PaintContext;
+}
+interface CanvasFactory {
+  create(width: number, height: number): CanvasAndContext;
+  destroy(canvasAndContext: CanvasAndContext): void;
+}
+
+export interface PageRaster {
+  canvas: NodeCanvas;
+  context: PaintContext;
+  /** The DPI actually used (lower than asked when the page was too large). */
+  dpi: number;
+  /** Pixels per PDF point. */
+  scale: number;
+  /** The page's displayed size in points (rotation and crop box applied). */
+  widthPt: number;
+  heightPt: number;
+  release(): void;
+}
+
+/** The DPI a page of this size can be rendered at within MAX_PAGE_PIXELS, at most `asked`. */
+export function fittingDpi(widthPt: number, heightPt: number, asked: number): number {
+  const pixelsAt = (dpi: number): number => Math.ceil((widthPt * dpi) / 72) * Math.ceil((heightPt * dpi) / 72);
+  if (pixelsAt(asked) <= MAX_PAGE_PIXELS) return asked;
+  return Math.floor(72 * Math.sqrt(MAX_PAGE_PIXELS / (widthPt * heightPt))) - 1;
+}
+
+/** Renders a page at `dpi`: white background; annotations and form fields are not drawn. */
+export async function rasterPage(doc: PDFDocumentProxy, page: PDFPageProxy, dpi: number): Promise<PageRaster> {
+  const base = page.getViewport({ scale: 1 });
+  const scale = dpi / 72;
+  const viewport = page.getViewport({ scale });
+  const factory = doc.canvasFactory as CanvasFactory;
+  const target = factory.create(Math.ceil(viewport.width), Math.ceil(viewport.height));
+  const { canvas, context } = target;
+  context.fillStyle = '#ffffff';
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  // annotationMode 0 (DISABLE): widgets, form values and comments are not part of the page image.
+  await page.render({ canvas: canvas as never, canvasContext: context as never, viewport, annotationMode: 0 }).promise;
+  return { canvas, context, dpi, scale, widthPt: base.width, heightPt: base.height, release: () => factory.destroy(target) };
+}
+
+/**
+ * Paints boxes (points, bottom-left origin) solid black into a raster of `scale` pixels per
+ * point. Edges are rounded outwards to whole pixels, so no pixel even partly inside a box keeps
+ * anything of the source.
+ */
+export function paintBoxes(context: PaintContext, boxes: readonly RedactionBox[], scale: number, heightPt: number, width: number, height: number): void {
+  fillPixels(
+    context,
+    boxes.map((box) => boxPixels(box, scale, heightPt)),
+    width,
+    height,
+  );
+}
+
+export interface PixelRect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/** Fills whole-pixel rectangles solid black, clipped to the raster (fillRect on integers: no anti-aliasing). */
+export function fillPixels(context: PaintContext, rects: readonly PixelRect[], width: number, height: number): void {
+  context.fillStyle = '#000000';
+  for (const r of rects) {
+    const left = Math.max(0, r.left);
+    const top = Math.max(0, r.top);
+    const right = Math.min(width, r.right);
+    const bottom = Math.min(height, r.bottom);
+    if (right > left && bottom > top) context.fillRect(left, top, right - left, bottom - top);
+  }
+}
+
+/** A box's pixels in a raster of `scale` pixels per point, rounded outwards (not clipped). */
+export function boxPixels(box: RedactionBox, scale: number, heightPt: number): PixelRect {
+  return {
+    left: Math.floor(box.x * scale),
+    right: Math.ceil((box.x + box.width) * scale),
+    top: Math.floor((heightPt - box.y - box.height) * scale),
+    bottom: Math.ceil((heightPt - box.y) * scale),
+  };
+}

@@ -1,0 +1,164 @@
+import { PDFDocument } from 'pdf-lib';
+import { CustodianError } from '../../shared/errors';
+import type { RedactionBox, RedactionSuggestion } from '../../shared/redaction/redactionTypes';
+import { checkRedactedPdf } from './checkRedactedPdf';
+import { keptRuns, writeKeptText } from './keptText';
+import type { OcrEngine } from './ocrEngine';
+import { openPdf } from './openPdf';
+import type { PageText } from './pageText';
+import { pageText, wordsOf } from './pageText';
+import { DEFAULT_DPI, fittingDpi, MAX_DPI, MIN_DPI, paintBoxes, rasterPage } from './rasterPage';
+import { coveredTerms } from './coveredTerms';
+import type { KnownPerson } from './suggestRedactions';
+import { suggestRedactions } from './suggestRedactions';
+import { ocrPageText } from './ocrPageText';
+
+export interface RedactOptions {
+  /** Boxes drawn by hand (or accepted in the viewer). */
+  boxes?: readonly RedactionBox[];
+  /** Literal terms: every occurrence in the text layer (and in OCR words with `ocr`). */
+  terms?: readonly string[];
+  /** Apply the PII pattern suggestions. */
+  pii?: boolean;
+  /** Apply the suggestions from these people's names, e-mails and employee ids. */
+  people?: readonly KnownPerson[];
+  /** OCR pages (or images) without a text layer, so terms and suggestions reach scans too. */
+  ocr?: OcrEngine | null;
+  dpi?: number;
+  /** Keep a searchable text layer of the words that no box touches. Off by default. */
+  keepText?: boolean;
+  /** JPEG quality of the page images, 1–100. */
+  quality?: number;
+  signal?: AbortSignal;
+  onProgress?: (pagesDone: number, pages: number) => void;
+}
+
+export interface RedactedPage {
+  page: number;
+  dpi: number;
+  /** Every box painted into this page: the hand-drawn ones and the applied suggestions. */
+  boxes: RedactionBox[];
+  /** What the applied suggestions matched, and why (the text is the officer's to see, never logged). */
+  suggestions: RedactionSuggestion[];
+  /** Where the page's words came from: its text layer, OCR, or nowhere (a scan without --ocr). */
+  text: 'text' | 'ocr' | 'none';
+  notes: string[];
+}
+
+export interface RedactionReport {
+  kind: 'pdf' | 'image';
+  pages: RedactedPage[];
+  /** Said of every output: what survives of the source (nothing but pixels, and kept words). */
+  notes: string[];
+  keptWords: number;
+}
+
+export interface RedactResult {
+  bytes: Uint8Array;
+  report: RedactionReport;
+}
+
+export function validDpi(dpi: number | undefined): number {
+  const value = dpi ?? DEFAULT_DPI;
+  if (!Number.isInteger(value) || value < MIN_DPI || value > MAX_DPI) {
+    throw new CustodianError('validation_failed', `The DPI must be a whole number from ${MIN_DPI} to ${MAX_DPI}.`);
+  }
+  return value;
+}
+
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CustodianError('conflict', 'The redaction was cancelled. Nothing was written.');
+}
+
+/**
+ * True redaction of a PDF: every page is rasterised, the boxes are painted into its pixels, and a
+ * new PDF is built from the images alone (no /Info, no XMP, no fonts, annotations, forms,
+ * attachments, scripts, outlines, layers or earlier revisions of the source survive). The
+ * output is checked before it is returned (see checkRedactedPdf); a failed check throws and
+ * nothing is returned.
+ *
+ * Memory: one page's raster at a time (two while the previous one encodes), plus the growing
+ * output, which holds the compressed page images.
+ */
+export async function redactPdf(source: Uint8Array, options: RedactOptions = {}): Promise<RedactResult> {
+  const dpi = validDpi(options.dpi);
+  const quality = options.quality ?? 90;
+  const doc = await openPdf(source);
+  try {
+    const out = await PDFDocument.create({ updateMetadata: false });
+    const pages: RedactedPage[] = [];
+    const keptWords: string[] = [];
+    const terms = new Set<string>();
+    const sizes: { width: number; height: number }[] = [];
+    let pendingEmbed: Promise<void> = Promise.resolve();
+    for (let number = 1; number <= doc.numPages; number++) {
+      checkAborted(options.signal);
+      const page = await doc.getPage(number);
+      const base = page.getViewport({ scale: 1 });
+      sizes.push({ width: base.width, height: base.height });
+      const usedDpi = fittingDpi(base.width, base.height, dpi);
+      if (usedDpi < MIN_DPI) {
+        throw new CustodianError(
+          'validation_failed',
+          `Page ${number} is too large to rasterise (${Math.round(base.width)} × ${Math.round(base.height)} points). Nothing was written.`,
+        );
+      }
+      const notes =
+        usedDpi < dpi ? [`Page ${number} was rasterised at ${usedDpi} DPI, not ${dpi}: at ${dpi} DPI its image would exceed the memory bound.`] : [];
+      const raster = await rasterPage(doc, page, usedDpi);
+      let text: PageText = await pageText(page);
+      let textSource: RedactedPage['text'] = /\S/.test(text.text) ? 'text' : 'none';
+      if (textSource === 'none' && options.ocr) {
+        text = await ocrPageText(options.ocr, raster, number);
+        textSource = 'ocr';
+      } else if (textSource === 'none' && (options.terms?.length || options.pii || options.people?.length)) {
+        notes.push(`Page ${number} has no text layer (a scan?): terms and suggestions could not be looked for on it. Use OCR, or draw boxes.`);
+      }
+      const suggestions = suggestRedactions(
+        text,
+        { pii: options.pii ?? false, people: options.people, terms: options.terms },
+        textSource === 'ocr' ? 'ocr' : 'text',
+      );
+      const boxes = [...(options.boxes ?? []).filter((b) => b.page === number), ...suggestions.flatMap((s) => s.boxes)];
+      paintBoxes(raster.context, boxes, raster.scale, raster.heightPt, raster.canvas.width, raster.canvas.height);
+      for (const term of coveredTerms(text, boxes)) terms.add(term);
+      for (const s of suggestions) terms.add(s.text);
+      const kept = options.keepText && textSource === 'text' ? keptRuns(wordsOf(text), boxes) : [];
+      keptWords.push(...kept.flatMap((w) => w.text.split(' ')));
+
+      // Encoding runs on libuv's pool while the next page renders; pages are added in order.
+      const outPage = out.addPage([base.width, base.height]);
+      const encoded = raster.canvas.encode('jpeg', quality).finally(() => raster.release());
+      const previous = pendingEmbed;
+      pendingEmbed = (async () => {
+        const jpeg = await encoded;
+        await previous;
+        const image = await out.embedJpg(jpeg);
+        outPage.drawImage(image, { x: 0, y: 0, width: base.width, height: base.height });
+        if (kept.length) writeKeptText(out, outPage, kept);
+      })();
+      // Unawaited until the next page: a failure surfaces there or below, never unhandled.
+      pendingEmbed.catch(() => undefined);
+      page.cleanup();
+      pages.push({ page: number, dpi: usedDpi, boxes, suggestions, text: textSource, notes });
+      options.onProgress?.(number, doc.numPages);
+    }
+    await pendingEmbed;
+    checkAborted(options.signal);
+    const bytes = await out.save({ useObjectStreams: false });
+    await checkRedactedPdf(bytes, { sizes, keptWords, terms: [...terms] });
+    return {
+      bytes,
+      report: {
+        kind: 'pdf',
+        pages,
+        keptWords: keptWords.length,
+        notes: [
+          `Every page was rasterised, including pages without boxes: the output holds page images only${options.keepText ? ' and an invisible text layer of the words no box touches' : ''}. No text, fonts, metadata, annotations, form fields, attachments, scripts, bookmarks or layers of the source were kept.`,
+        ],
+      },
+    };
+  } finally {
+    await doc.destroy();
+  }
+}

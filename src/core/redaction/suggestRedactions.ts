@@ -1,0 +1,146 @@
+import type { RedactionBox, RedactionSuggestion, SuggestionKind } from '../../shared/redaction/redactionTypes';
+import type { PageText } from './pageText';
+import { unionBoxes } from './pageText';
+
+/** A person of the vault, as the suggester looks for them on a page (never logged). */
+export interface KnownPerson {
+  givenName: string;
+  familyName: string;
+  email: string | null;
+  employeeId: string;
+}
+
+export interface SuggestOptions {
+  /** Look for the PII patterns (SSN, e-mail, phone, dates of birth, MRNs, street addresses). */
+  pii: boolean;
+  /** Every person of the vault: their names, e-mails and employee ids are suggested. */
+  people?: readonly KnownPerson[];
+  /** Literal terms, every occurrence, case-insensitive. */
+  terms?: readonly string[];
+}
+
+interface Pattern {
+  kind: SuggestionKind;
+  why: string;
+  regex: RegExp;
+  /** The capture group to box (default: the whole match). */
+  group?: number;
+  accept?: (match: RegExpMatchArray) => boolean;
+}
+
+const DATE =
+  String.raw`(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|` +
+  String.raw`(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|` +
+  String.raw`\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{4})`;
+
+/**
+ * A US SSN is AAA-GG-SSSS; never issued: area 000, 666 or 900–999, group 00, serial 0000.
+ * Nine digits in a row count only after "SSN" (otherwise every account number would).
+ */
+function validSsn(match: RegExpMatchArray): boolean {
+  const area = Number(match[2]);
+  return area !== 0 && area !== 666 && area < 900 && match[3] !== '00' && match[4] !== '0000';
+}
+
+const PATTERNS: readonly Pattern[] = [
+  { kind: 'ssn', why: 'US Social Security number pattern', regex: /(?<![\d-])((\d{3})[- ](\d{2})[- ](\d{4}))(?![\d-])/g, group: 1, accept: validSsn },
+  {
+    kind: 'ssn',
+    why: 'nine digits after "SSN"',
+    regex: /\b(?:SSN|social security(?: number| no\.?)?)\s*[:#]?\s*((\d{3})(\d{2})(\d{4}))(?!\d)/gi,
+    group: 1,
+    accept: validSsn,
+  },
+  { kind: 'email', why: 'e-mail address', regex: /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g },
+  {
+    kind: 'phone',
+    why: 'telephone number',
+    regex: /(?<![\w-])(?:(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}|\+\d{1,3}(?:[\s.-]?\d){7,12})(?![\w-])/g,
+  },
+  {
+    kind: 'dob',
+    why: 'date next to "date of birth"',
+    regex: new RegExp(String.raw`\b(?:DOB|D\.O\.B\.?|date of birth|birth\s?date|born(?: on)?)\s*[:#-]?\s*(${DATE})`, 'gi'),
+    group: 1,
+  },
+  {
+    kind: 'mrn',
+    why: 'medical record number',
+    regex: /\b(?:MRN|medical record (?:number|no\.?|#)|patient (?:id|number|no\.?))\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{4,19})\b/gi,
+    group: 1,
+  },
+  {
+    kind: 'address',
+    why: 'street address',
+    regex:
+      /\b\d{1,6}\s+(?:[A-Z][A-Za-z.'-]*\s+){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Square|Sq)\b\.?/g,
+  },
+];
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A literal phrase, whitespace-tolerant and case-insensitive, not inside a longer word. */
+function phrase(words: string): RegExp {
+  const body = words
+    .trim()
+    .split(/\s+/)
+    .map(escape)
+    .join(String.raw`\s+`);
+  return new RegExp(String.raw`(?<![\p{L}\p{N}])${body}(?![\p{L}\p{N}])`, 'giu');
+}
+
+function personPatterns(people: readonly KnownPerson[]): Pattern[] {
+  const patterns: Pattern[] = [];
+  for (const person of people) {
+    const given = person.givenName.trim();
+    const family = person.familyName.trim();
+    if (given && family) {
+      patterns.push({ kind: 'person', why: 'name of a person in this vault', regex: phrase(`${given} ${family}`) });
+      patterns.push({
+        kind: 'person',
+        why: 'name of a person in this vault',
+        regex: new RegExp(`${phrase(family).source},\\s*${phrase(given).source}`, 'giu'),
+      });
+    }
+    if (person.email) patterns.push({ kind: 'person', why: 'e-mail of a person in this vault', regex: phrase(person.email) });
+    // Employee ids shorter than 4 characters ("7") would match page numbers and dates.
+    if (person.employeeId.trim().length >= 4) patterns.push({ kind: 'person', why: 'employee id of a person in this vault', regex: phrase(person.employeeId) });
+  }
+  return patterns;
+}
+
+/**
+ * Suggestions for one page, each with its boxes and why it was suggested. Overlapping matches of
+ * different patterns are all kept (the officer sees every reason); identical boxes of the same
+ * kind once.
+ */
+export function suggestRedactions(text: PageText, options: SuggestOptions, source: 'text' | 'ocr' = 'text'): RedactionSuggestion[] {
+  const patterns: Pattern[] = [];
+  if (options.pii) patterns.push(...PATTERNS);
+  if (options.people?.length) patterns.push(...personPatterns(options.people));
+  for (const term of options.terms ?? []) {
+    if (term.trim()) patterns.push({ kind: 'term', why: `the term asked for`, regex: phrase(term) });
+  }
+  const seen = new Set<string>();
+  const suggestions: RedactionSuggestion[] = [];
+  for (const pattern of patterns) {
+    for (const match of text.text.matchAll(pattern.regex)) {
+      if (pattern.accept && !pattern.accept(match)) continue;
+      const group = pattern.group ?? 0;
+      const matched = match[group];
+      if (!matched) continue;
+      const start = match.index + (group === 0 ? 0 : match[0].indexOf(matched));
+      const boxes = boxesOf(text, start, start + matched.length);
+      if (boxes.length === 0) continue;
+      const key = `${pattern.kind}:${start}:${matched.length}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      suggestions.push({ kind: pattern.kind, text: matched.replace(/\s+/g, ' '), why: pattern.why, source, boxes });
+    }
+  }
+  return suggestions;
+}
+
+/** The boxes of text[start, end), one per line. */
+export function boxesOf(text: PageText, start: number, end: number): RedactionBox[] {
+  return unionBoxes(text.boxes.slice(start, end).filter((b): b is RedactionBox => b !== null));
+}

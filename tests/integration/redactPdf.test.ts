@@ -1,0 +1,257 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PDFDocument, rgb } from 'pdf-lib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openPdf } from '../../src/core/redaction/openPdf';
+import { paintBoxes, rasterPage } from '../../src/core/redaction/rasterPage';
+import { redactPdf } from '../../src/core/redaction/redactPdf';
+import { prng } from '../support/seededRandom';
+import { richPdf, withIncrementalRevision } from '../support/pdfFixtures';
+import { tempDir } from '../support/tempVault';
+
+// True redaction of PDFs, judged from outside by poppler (pdftotext, pdffonts, pdfinfo,
+// pdfdetach, pdftoppm), qpdf and Debian's tesseract: what they read of the output is what an
+// auditor, or anyone the file leaks to, could read.
+
+const temp = tempDir('custodian-redact-');
+afterAll(() => temp.cleanup());
+
+function save(name: string, bytes: Uint8Array): string {
+  const path = join(temp.dir, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+const run = (tool: string, args: string[]): string => execFileSync(tool, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+// Every marker a rich PDF hides outside its page text, and the text an earlier revision showed.
+const HIDDEN = ['Quixote', 'Zebulon', 'Marmalade', 'Periwinkle', 'Wolfgang', 'Gargoyle', 'Bazooka', 'Quokka', 'Narwhal', 'Ocelot', 'Yak'];
+
+const SHEET = [
+  { text: 'Training sign-in sheet: Fire safety 2026', x: 72, y: 700, size: 16 },
+  { text: 'Jane Doe   SSN 123-45-6789   jane.doe@example.org', x: 72, y: 660, size: 16 },
+  { text: 'John Smith  DOB: 04/12/1980  phone (555) 123-4567', x: 72, y: 620, size: 16 },
+  { text: 'MRN: 00123456  lives at 12 Main Street', x: 72, y: 580, size: 16 },
+  { text: 'Trainer signature on file', x: 72, y: 540, size: 16 },
+];
+
+describe('a redacted PDF keeps nothing of the source but the pixels', () => {
+  it('drops text, fonts, /Info, XMP, attachments, JavaScript, outlines, form fields, annotations and earlier revisions', async () => {
+    const source = await withIncrementalRevision(await richPdf([[{ text: 'Old Revision Yak', x: 72, y: 700 }], SHEET]));
+    const sourcePath = save('rich.pdf', source);
+    // The judges see all of it in the source: the fixture is what it claims to be.
+    expect(run('pdfinfo', [sourcePath])).toMatch(/Title:\s+Secret Title Quixote[\s\S]*Metadata Stream: yes[\s\S]*JavaScript:\s+yes/);
+    expect(run('pdfdetach', ['-list', sourcePath])).toContain('gargoyle.txt');
+    expect(run('pdffonts', [sourcePath])).toContain('Helvetica');
+    expect(run('pdftotext', [sourcePath, '-'])).toContain('123-45-6789');
+    // The earlier revision is still in the source: cut at its %%EOF and a reader shows it again.
+    const first = source.subarray(0, Buffer.from(source).indexOf('%%EOF') + 5);
+    expect(run('pdftotext', [save('first-revision.pdf', first), '-'])).toContain('Old Revision Yak');
+    expect(run('pdftotext', [sourcePath, '-'])).not.toContain('Yak');
+
+    const { bytes, report } = await redactPdf(source, { boxes: [{ page: 2, x: 70, y: 650, width: 480, height: 30 }], dpi: 100 });
+    const out = save('rich-redacted.pdf', bytes);
+    expect(run('pdftotext', [out, '-']).trim()).toBe('');
+    expect(run('pdffonts', [out]).split('\n').slice(2).join('').trim()).toBe('');
+    const info = run('pdfinfo', [out]);
+    expect(info).toMatch(/Pages:\s+2\n/);
+    expect(info).toMatch(/Page size:\s+612 x 792 pts/);
+    expect(info).toMatch(/Metadata Stream: no/);
+    expect(info).toMatch(/JavaScript:\s+no/);
+    expect(info).toMatch(/Form:\s+none/);
+    expect(info).not.toMatch(/Title:|Author:|Subject:|Keywords:|Producer:|Creator:/);
+    expect(run('pdfdetach', ['-list', out])).toMatch(/^0 embedded files/);
+    expect(spawnSync('qpdf', ['--check', out]).status).toBe(0);
+    const flat = Buffer.from(execFileSync('qpdf', ['--qdf', '--object-streams=disable', out, '-'])).toString('latin1');
+    for (const word of HIDDEN) expect(flat, word).not.toContain(word);
+    // pdf-lib writes an empty /Annots array and /Font dictionary on each page; nothing may be in them.
+    expect(flat).not.toMatch(/\/Annots \[\s*\d|\/AcroForm|\/Outlines|\/EmbeddedFiles|\/JavaScript|\/JS|\/Metadata|\/Type \/Font|\/FontFile|\/Font <<\s*\//);
+    // One revision: nothing earlier to cut back to.
+    expect(Buffer.from(bytes).toString('latin1').match(/%%EOF/g)).toHaveLength(1);
+    expect(report.notes.join(' ')).toContain('Every page was rasterised');
+  });
+
+  it('burns terms and PII suggestions into the pixels: tesseract reads the rest of the page, not them', async () => {
+    const source = await richPdf([SHEET]);
+    const people = [{ givenName: 'John', familyName: 'Smith', email: null, employeeId: 'E-1001' }];
+    const sourcePath = save('sheet.pdf', source);
+    run('pdftoppm', ['-r', '200', '-png', '-singlefile', sourcePath, join(temp.dir, 'sheet')]);
+    // The judge can read every secret on the unredacted page.
+    const before = run('tesseract', [join(temp.dir, 'sheet.png'), '-']);
+    for (const secret of ['123-45-6789', 'jane.doe', '04/12/1980', '(555) 123-4567', '00123456', 'Main Street', 'John Smith'])
+      expect(before, secret).toContain(secret);
+    const { bytes, report } = await redactPdf(source, { pii: true, people, terms: ['Jane Doe'] });
+    const kinds = report.pages[0]?.suggestions.map((s) => s.kind).sort();
+    expect(kinds).toEqual(['address', 'dob', 'email', 'mrn', 'person', 'phone', 'ssn', 'term']);
+    const out = save('sheet-redacted.pdf', bytes);
+    run('pdftoppm', ['-r', '200', '-png', '-singlefile', out, join(temp.dir, 'sheet-redacted')]);
+    const read = run('tesseract', [join(temp.dir, 'sheet-redacted.png'), '-']);
+    expect(read).toMatch(/Training sign-in sheet: Fire safety 2026/);
+    expect(read).toMatch(/Trainer signature on file/);
+    expect(read).toMatch(/MRN:/);
+    for (const secret of ['123-45-6789', 'jane.doe', 'example.org', 'Jane', 'Smith', '04/12/1980', '555', '00123456', 'Main Street']) {
+      expect(read, secret).not.toContain(secret);
+    }
+  });
+
+  it('keeps, when asked, a text layer of exactly the words no box touches', async () => {
+    const source = await richPdf([SHEET]);
+    const { bytes, report } = await redactPdf(source, { pii: true, keepText: true, dpi: 100 });
+    const out = save('kept.pdf', bytes);
+    const text = run('pdftotext', [out, '-']);
+    expect(text).toContain('Training sign-in sheet: Fire safety 2026');
+    expect(text).toContain('Trainer signature on file');
+    for (const secret of ['123-45-6789', 'jane.doe@example.org', '04/12/1980', '(555)', '00123456', 'Main']) expect(text, secret).not.toContain(secret);
+    // The kept layer's font is named, not embedded: no glyph program of the source survives.
+    expect(run('pdffonts', [out])).toMatch(/Helvetica\s+Type 1\s+WinAnsi\s+no/);
+    expect(report.keptWords).toBeGreaterThan(10);
+  });
+
+  it('takes boxes in the coordinates of the page as displayed: a rotated page is redacted where it is seen', async () => {
+    const source = await richPdf([[{ text: 'Rotated secret 987-65-4320', x: 72, y: 700 }]], { rotate: 90 });
+    const { bytes, report } = await redactPdf(source, { terms: ['987-65-4320'], keepText: true, dpi: 100 });
+    const out = save('rotated.pdf', bytes);
+    // Displayed, the page is landscape: the output page is too, with no /Rotate.
+    expect(run('pdfinfo', [out])).toMatch(/Page size:\s+792 x 612 pts[\s\S]*Page rot:\s+0/);
+    const box = report.pages[0]?.boxes[0];
+    expect(box && box.height > box.width).toBe(true);
+    expect(run('pdftotext', [out, '-'])).not.toContain('987');
+    run('pdftoppm', ['-r', '100', '-png', '-singlefile', out, join(temp.dir, 'rotated')]);
+    const read = run('tesseract', [join(temp.dir, 'rotated.png'), '-', '--psm', '11']);
+    expect(read).not.toContain('987');
+  });
+});
+
+describe('random boxes never leave a pixel of the source inside a box', () => {
+  it('holds exactly in the raster: every pixel a box touches, even partly, is black before encoding', async () => {
+    const random = prng(7);
+    const doc = await PDFDocument.create();
+    const page = doc.addPage([400, 300]);
+    page.drawRectangle({ x: 0, y: 0, width: 400, height: 300, color: rgb(0.9, 0.8, 0.7) });
+    const pdf = await openPdf(await doc.save());
+    try {
+      for (let round = 0; round < 5; round++) {
+        const boxes = Array.from({ length: 12 }, () => ({
+          page: 1,
+          x: random() * 420 - 10,
+          y: random() * 320 - 10,
+          width: 0.2 + random() * 60,
+          height: 0.2 + random() * 40,
+        }));
+        const dpi = 50 + Math.floor(random() * 150);
+        const raster = await rasterPage(pdf, await pdf.getPage(1), dpi);
+        paintBoxes(raster.context, boxes, raster.scale, raster.heightPt, raster.canvas.width, raster.canvas.height);
+        const { width, height } = raster.canvas;
+        const pixels = (raster.context as unknown as { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } }).getImageData(
+          0,
+          0,
+          width,
+          height,
+        ).data;
+        for (const box of boxes) {
+          // Every pixel whose square meets the box's interior, at this DPI.
+          const s = raster.scale;
+          const x0 = Math.max(0, Math.floor(box.x * s));
+          const x1 = Math.min(width, Math.ceil((box.x + box.width) * s));
+          const y0 = Math.max(0, Math.floor((300 - box.y - box.height) * s));
+          const y1 = Math.min(height, Math.ceil((300 - box.y) * s));
+          for (let y = y0; y < y1; y++) {
+            for (let x = x0; x < x1; x++) {
+              const at = (y * width + x) * 4;
+              if (pixels[at] !== 0 || pixels[at + 1] !== 0 || pixels[at + 2] !== 0)
+                expect.fail(`round ${round} at ${dpi} DPI: pixel ${x},${y} of a box is not black`);
+            }
+          }
+        }
+        raster.release();
+      }
+    } finally {
+      await pdf.destroy();
+    }
+  });
+
+  it('holds for 40 random boxes on a page of coloured noise, judged by pdftoppm at the raster DPI', async () => {
+    const random = prng(20261207);
+    const doc = await PDFDocument.create();
+    for (let p = 0; p < 3; p++) {
+      const page = doc.addPage([300 + Math.floor(random() * 300), 300 + Math.floor(random() * 300)]);
+      const { width, height } = page.getSize();
+      for (let y = 0; y < height; y += 6) {
+        for (let x = 0; x < width; x += 6)
+          page.drawRectangle({ x, y, width: 6, height: 6, color: rgb(0.5 + random() / 2, 0.5 + random() / 2, 0.5 + random() / 2) });
+      }
+    }
+    const source = await doc.save();
+    const sizes = doc.getPages().map((p) => p.getSize());
+    const boxes = Array.from({ length: 40 }, () => {
+      const page = 1 + Math.floor(random() * 3);
+      const size = sizes[page - 1] ?? { width: 0, height: 0 };
+      const width = 3 + random() * 120;
+      const height = 3 + random() * 80;
+      return { page, x: random() * size.width - 20, y: random() * size.height - 20, width, height };
+    });
+    const dpi = 72;
+    const { bytes } = await redactPdf(source, { boxes, dpi, quality: 95 });
+    const out = save('noise.pdf', bytes);
+    for (let page = 1; page <= 3; page++) {
+      const base = join(temp.dir, `noise-${page}`);
+      run('pdftoppm', ['-r', String(dpi), '-f', String(page), '-l', String(page), '-singlefile', out, base]);
+      const ppm = readFileSync(`${base}.ppm`);
+      const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.toString('latin1', 0, 40));
+      const w = Number(header?.[1]);
+      const h = Number(header?.[2]);
+      const offset = header?.[0].length ?? 0;
+      const heightPt = sizes[page - 1]?.height ?? 0;
+      for (const box of boxes.filter((b) => b.page === page)) {
+        // Whole pixels strictly inside the box; JPEG may soften the box's edge, never its inside.
+        const left = Math.max(0, Math.ceil(box.x) + 1);
+        const right = Math.min(w, Math.floor(box.x + box.width) - 1);
+        const top = Math.max(0, Math.ceil(heightPt - box.y - box.height) + 1);
+        const bottom = Math.min(h, Math.floor(heightPt - box.y) - 1);
+        for (let y = top; y < bottom; y++) {
+          for (let x = left; x < right; x++) {
+            const at = offset + (y * w + x) * 3;
+            const brightest = Math.max(ppm[at] ?? 255, ppm[at + 1] ?? 255, ppm[at + 2] ?? 255);
+            if (brightest > 48) expect.fail(`page ${page} pixel ${x},${y} inside a box has value ${brightest}`);
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('bad input is refused with a reason, and nothing is produced', () => {
+  it('refuses an encrypted PDF', async () => {
+    const plain = save('plain.pdf', await richPdf([SHEET]));
+    const locked = join(temp.dir, 'locked.pdf');
+    run('qpdf', ['--encrypt', 'user-pw', 'owner-pw', '256', '--', plain, locked]);
+    await expect(redactPdf(readFileSync(locked))).rejects.toThrow(/encrypted with a password/);
+  });
+
+  it('refuses a file that is not a PDF, and a PDF with no pages', async () => {
+    await expect(redactPdf(Buffer.from('%PDF-1.7\nthis is not really a pdf'))).rejects.toThrow(/not a readable PDF/);
+    const noPages =
+      '%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n';
+    await expect(redactPdf(Buffer.from(noPages))).rejects.toThrow(/has no pages/);
+  });
+
+  it('lowers the DPI of a page too large for the memory bound, and says so; refuses one too large even then', async () => {
+    const doc = await PDFDocument.create();
+    doc.addPage([612, 792]);
+    doc.addPage([5000, 5000]);
+    const { report } = await redactPdf(await doc.save());
+    expect(report.pages[0]?.dpi).toBe(200);
+    expect(report.pages[1]?.dpi).toBeLessThan(200);
+    expect(report.pages[1]?.notes.join(' ')).toMatch(/rasterised at \d+ DPI, not 200/);
+    const huge = await PDFDocument.create();
+    huge.addPage([14400, 14400]);
+    await expect(redactPdf(await huge.save())).rejects.toThrow(/too large to rasterise/);
+  });
+
+  it('stops when cancelled, producing nothing', async () => {
+    const controller = new AbortController();
+    const source = await richPdf([SHEET, SHEET, SHEET]);
+    const pending = redactPdf(source, { dpi: 72, signal: controller.signal, onProgress: (done) => done === 1 && controller.abort() });
+    await expect(pending).rejects.toThrow(/cancelled/);
+  });
+});

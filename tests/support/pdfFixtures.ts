@@ -1,0 +1,71 @@
+import { PDFDocument, PDFName, PDFString, StandardFonts } from 'pdf-lib';
+
+export interface FixtureLine {
+  text: string;
+  x: number;
+  y: number;
+  size?: number;
+}
+
+/**
+ * A PDF carrying everything redaction must not let through: /Info and XMP metadata, an embedded
+ * attachment, document JavaScript, an outline entry, a form field (an annotation) and a text
+ * annotation, plus the given lines of text in Helvetica.
+ */
+export async function richPdf(pages: FixtureLine[][], options: { rotate?: number } = {}): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  doc.setTitle('Secret Title Quixote');
+  doc.setAuthor('Author Zebulon');
+  doc.setSubject('Subject Marmalade');
+  doc.setKeywords(['Keyword Periwinkle']);
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  for (const lines of pages) {
+    const page = doc.addPage([612, 792]);
+    if (options.rotate) page.setRotation({ type: 'degrees', angle: options.rotate } as never);
+    for (const line of lines) page.drawText(line.text, { x: line.x, y: line.y, size: line.size ?? 14, font });
+  }
+  const xmp = `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>Xmp Wolfgang</dc:creator></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
+  const metadata = doc.context.stream(xmp, { Type: 'Metadata', Subtype: 'XML' });
+  doc.catalog.set(PDFName.of('Metadata'), doc.context.register(metadata));
+  await doc.attach(Buffer.from('Attachment Gargoyle secret'), 'gargoyle.txt', { mimeType: 'text/plain', description: 'Attachment Gargoyle' });
+  doc.addJavaScript('hello', 'app.alert("Script Bazooka");');
+  const form = doc.getForm();
+  const field = form.createTextField('field.Quokka');
+  field.setText('Field Quokka value');
+  field.addToPage(doc.getPage(0), { x: 300, y: 100, width: 200, height: 24 });
+  const outline = doc.context.obj({ Title: PDFString.of('Outline Narwhal'), Dest: [doc.getPage(0).ref, PDFName.of('Fit')] });
+  const outlineRef = doc.context.register(outline);
+  const outlines = doc.context.obj({ Type: 'Outlines', First: outlineRef, Last: outlineRef, Count: 1 });
+  const outlinesRef = doc.context.register(outlines);
+  outline.set(PDFName.of('Parent'), outlinesRef);
+  doc.catalog.set(PDFName.of('Outlines'), outlinesRef);
+  const note = doc.context.obj({ Type: 'Annot', Subtype: 'Text', Rect: [50, 50, 70, 70], Contents: PDFString.of('Comment Ocelot'), Open: true });
+  doc.getPage(0).node.addAnnot(doc.context.register(note));
+  return doc.save({ useObjectStreams: false });
+}
+
+/**
+ * Appends an incremental update that empties page 1: a reader shows a blank page, but the
+ * earlier revision, with its text, stays in the file's bytes (how redacted-then-saved PDFs leak).
+ */
+export async function withIncrementalRevision(bytes: Uint8Array): Promise<Uint8Array> {
+  const doc = await PDFDocument.load(bytes);
+  const page = doc.getPage(0);
+  const source = Buffer.from(bytes).toString('latin1');
+  const prev = Number(/startxref\s+(\d+)/.exec(source.slice(source.lastIndexOf('startxref')))?.[1]);
+  const root = /\/Root\s+(\d+ \d+ R)/.exec(source)?.[1] ?? '1 0 R';
+  const info = /\/Info\s+(\d+ \d+ R)/.exec(source)?.[1];
+  const size = doc.context.largestObjectNumber + 1;
+  const content = 'q Q';
+  const pageDict = page.node.toString().replace(/\/Contents\s+(\d+ \d+ R|\[[^\]]*\])/, `/Contents ${size} 0 R`);
+  const contentObj = `${size} 0 obj\n<< /Length ${content.length} >>\nstream\n${content}\nendstream\nendobj\n`;
+  const pageObj = `${page.ref.objectNumber} 0 obj\n${pageDict}\nendobj\n`;
+  const contentAt = bytes.length + 1;
+  const pageAt = contentAt + contentObj.length;
+  const xrefAt = pageAt + pageObj.length;
+  const pad = (n: number): string => String(n).padStart(10, '0');
+  const xref =
+    `xref\n${page.ref.objectNumber} 1\n${pad(pageAt)} 00000 n \n${size} 1\n${pad(contentAt)} 00000 n \n` +
+    `trailer\n<< /Size ${size + 1} /Root ${root}${info ? ` /Info ${info}` : ''} /Prev ${prev} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  return Buffer.concat([Buffer.from(bytes), Buffer.from(`\n${contentObj}${pageObj}${xref}`, 'latin1')]);
+}
