@@ -1,4 +1,4 @@
-import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { createCanvas, ImageData, loadImage } from '@napi-rs/canvas';
 import type { Canvas } from '@napi-rs/canvas';
 import { imageSize } from 'image-size';
 // utif2 is CommonJS without named exports Node can see: import the module object.
@@ -14,14 +14,14 @@ import { suggestRedactions } from './suggestRedactions';
 
 export type RedactableImage = 'png' | 'jpeg' | 'tiff';
 
-/** The image kinds redaction reads, from the bytes (not the name); null for anything else. */
+const startsWith = (bytes: Uint8Array, magic: readonly number[]): boolean => magic.every((b, i) => bytes[i] === b);
+
+/** The image kinds redaction reads, from their signatures (not the name); null for anything else. */
 export function imageKind(bytes: Uint8Array): RedactableImage | null {
-  try {
-    const type = imageSize(bytes).type;
-    return type === 'png' ? 'png' : type === 'jpg' ? 'jpeg' : type === 'tiff' ? 'tiff' : null;
-  } catch {
-    return null;
-  }
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'jpeg';
+  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return 'tiff';
+  return null;
 }
 
 // EXIF orientations 2–8 as canvas transforms of the stored w × h pixels (5–8 swap the sides).
@@ -79,9 +79,7 @@ async function decodeDisplayed(bytes: Uint8Array, kind: RedactableImage): Promis
       throw new CustodianError('validation_failed', 'This TIFF is too large to redact, or states no size. Nothing was written.');
     UTIF.decodeImage(buffer, ifd);
     const stored = createCanvas(ifd.width, ifd.height);
-    stored
-      .getContext('2d')
-      .putImageData({ data: new Uint8ClampedArray(UTIF.toRGBA8(ifd)), width: ifd.width, height: ifd.height, colorSpace: 'srgb' } as never, 0, 0);
+    stored.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(UTIF.toRGBA8(ifd)), ifd.width, ifd.height), 0, 0);
     const orientation = (ifd.t274 as number[] | undefined)?.[0] ?? 1;
     const transform = ORIENT[orientation];
     if (!transform) return stored;
@@ -90,6 +88,8 @@ async function decodeDisplayed(bytes: Uint8Array, kind: RedactableImage): Promis
     const context = canvas.getContext('2d');
     context.setTransform(...transform(ifd.width, ifd.height));
     context.drawImage(stored, 0, 0);
+    // The boxes are painted through this same context later: they must not be rotated too.
+    context.setTransform(1, 0, 0, 1, 0, 0);
     return canvas;
   } catch (error) {
     if (error instanceof CustodianError) throw error;
