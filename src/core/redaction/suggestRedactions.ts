@@ -51,7 +51,8 @@ const PATTERNS: readonly Pattern[] = [
     group: 1,
     accept: validSsn,
   },
-  { kind: 'email', why: 'e-mail address', regex: /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g },
+  // OCR often reads "jane.doe@ example.org": one space either side of the @ is allowed.
+  { kind: 'email', why: 'e-mail address', regex: /[A-Za-z0-9._%+-]+ ?@ ?[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g },
   {
     kind: 'phone',
     why: 'telephone number',

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { PageText } from './pageText';
+import { suggestRedactions } from './suggestRedactions';
+import type { KnownPerson } from './suggestRedactions';
+
+/** A one-line page: each character a 5 × 10 box, side by side. */
+function line(text: string): PageText {
+  return { page: 1, text, boxes: Array.from({ length: text.length }, (_, i) => ({ page: 1, x: i * 5, y: 0, width: 5, height: 10 })) };
+}
+const found = (text: string, people?: KnownPerson[], terms?: string[]): string[] =>
+  suggestRedactions(line(text), { pii: true, people, terms }).map((s) => `${s.kind}:${s.text}`);
+
+describe('PII patterns', () => {
+  it('finds US SSNs and rejects numbers never issued: area 000, 666, 900–999; group 00; serial 0000', () => {
+    expect(found('SSN 123-45-6789 and 078 05 1120')).toEqual(['ssn:123-45-6789', 'ssn:078 05 1120']);
+    for (const never of ['000-12-3456', '666-12-3456', '900-12-3456', '999-12-3456', '123-00-4567', '123-45-0000'])
+      expect(found(`id ${never}`), never).toEqual([]);
+    // Nine digits in a row are an SSN only after "SSN" (otherwise every account number would be).
+    expect(found('account 123456789')).toEqual([]);
+    expect(found('SSN: 123456789')).toEqual(['ssn:123456789']);
+    expect(found('SSN: 666456789')).toEqual([]);
+    // Part of a longer number is not an SSN.
+    expect(found('ref 1123-45-67890')).toEqual([]);
+  });
+
+  it('finds e-mails, phone numbers, dates of birth, MRNs and street addresses, each saying why', () => {
+    const suggestions = suggestRedactions(
+      line('jane.doe@example.org (555) 123-4567 +44 20 7946 0958 DOB: 04/12/1980 born on March 3, 1975 MRN: A-0012345 lives at 12 Main Street'),
+      { pii: true },
+    );
+    expect(suggestions.map((s) => `${s.kind}:${s.text}`)).toEqual([
+      'email:jane.doe@example.org',
+      'phone:(555) 123-4567',
+      'phone:+44 20 7946 0958',
+      'dob:04/12/1980',
+      'dob:March 3, 1975',
+      'mrn:A-0012345',
+      'address:12 Main Street',
+    ]);
+    expect(suggestions.find((s) => s.kind === 'dob')?.why).toBe('date next to "date of birth"');
+    // A date without "DOB" near it is not a date of birth.
+    expect(found('completed 04/12/2024')).toEqual([]);
+    // As OCR reads an address: a space after the @.
+    expect(found('write to jane.doe@ example.org')).toEqual(['email:jane.doe@ example.org']);
+  });
+
+  it("finds the vault's people by full name (either order), e-mail and employee id, not by a first name alone", () => {
+    const people = [
+      { givenName: 'Mary', familyName: 'Seacole', email: 'mseacole@clinic.example', employeeId: 'N-1001' },
+      { givenName: 'Al', familyName: 'Bo', email: null, employeeId: '7' },
+    ];
+    expect(found('Signed: Mary Seacole, SEACOLE, MARY; mseacole@clinic.example; badge N-1001', people)).toEqual([
+      'email:mseacole@clinic.example',
+      'person:Mary Seacole',
+      'person:SEACOLE, MARY',
+      'person:mseacole@clinic.example',
+      'person:N-1001',
+    ]);
+    expect(found('Mary went home; Maryland; page 7', people)).toEqual([]);
+    expect(found('Mary  Seacole across two spaces', people)).toEqual(['person:Mary Seacole']);
+  });
+
+  it('finds asked-for terms, case-insensitive, whole words only', () => {
+    expect(found('Project Nightingale; nightingale ward; Nightingales', undefined, ['Nightingale'])).toEqual(['term:Nightingale', 'term:nightingale']);
+  });
+
+  it('gives one box per line a match spans', () => {
+    const text: PageText = {
+      page: 1,
+      text: '12 Main\nStreet',
+      boxes: Array.from('12 Main\nStreet', (c, i) => (c === '\n' ? null : { page: 1, x: (i % 8) * 5, y: i < 8 ? 100 : 80, width: 5, height: 10 })),
+    };
+    const [suggestion] = suggestRedactions(text, { pii: true });
+    expect(suggestion?.kind).toBe('address');
+    expect(suggestion?.boxes).toHaveLength(2);
+  });
+});
