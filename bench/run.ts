@@ -9,6 +9,7 @@ import { benchMainLoop } from './mainLoop.bench';
 import { benchPdfView } from './pdfView.bench';
 import { formatFigure } from './measure';
 import type { Figure } from './measure';
+import { benchRedaction } from './redaction.bench';
 import { benchScreens } from './screens.bench';
 import { benchSealBlob } from './sealBlob.bench';
 import { benchStatus } from './status.bench';
@@ -31,6 +32,7 @@ const benches: Record<string, () => Promise<Figure[]>> = {
   dashboard: benchDashboard,
   status: benchStatus,
   pdfView: benchPdfView,
+  redaction: benchRedaction,
 };
 
 const only = process.argv[2];

@@ -5,6 +5,7 @@ import type { ExportRequest } from './records/exportList';
 import { VaultManager } from './app/vaultManager';
 import type { DialogPort } from './app/vaultManager';
 import { EvidenceJobs } from './app/evidenceJobs';
+import { RedactionJobs } from './app/redactionJobs';
 import { EvidenceViews } from './app/evidenceViews';
 import { evidenceHandlers } from './evidence/evidenceHandlers';
 import { ImportJobs } from './app/importJobs';
@@ -56,12 +57,14 @@ export function createCore(options: CoreOptions): Core {
   const evidenceAdds = new EvidenceJobs();
   const verifications = new VerifyJobs();
   const views = new EvidenceViews();
+  const redactions = new RedactionJobs();
   // Locking stops and forgets the session's jobs: none outlives the key, none blocks the next session.
   vaults.onLock((session) => {
     imports.abandon(session);
     evidenceAdds.abandon(session);
     verifications.abandon(session);
     views.abandon(session);
+    redactions.abandon(session);
   });
   const handlers: Handlers = {
     'custodian:app.info': () => Promise.resolve({ name: APP_NAME, version: APP_VERSION, offline: true as const }),
@@ -116,6 +119,18 @@ export function createCore(options: CoreOptions): Core {
     },
     'custodian:evidence.addCancel': ({ jobId }) => {
       evidenceAdds.cancel(jobId, vaults.current());
+      return Promise.resolve({});
+    },
+    'custodian:redaction.suggest': async (request) => ({ jobId: await redactions.suggest(vaults.current(), request) }),
+    'custodian:redaction.suggestStatus': ({ jobId }) => Promise.resolve(redactions.suggestStatus(jobId, vaults.current())),
+    'custodian:redaction.suggestCancel': ({ jobId }) => {
+      redactions.suggestCancel(jobId, vaults.current());
+      return Promise.resolve({});
+    },
+    'custodian:redaction.start': async (request) => ({ jobId: await redactions.redact(vaults.current(), request) }),
+    'custodian:redaction.status': ({ jobId }) => Promise.resolve(redactions.status(jobId, vaults.current())),
+    'custodian:redaction.cancel': ({ jobId }) => {
+      redactions.cancel(jobId, vaults.current());
       return Promise.resolve({});
     },
     'custodian:export.chooseFile': async ({ suggestedName }) => ({ file: await vaults.chooseSaveFile(suggestedName) }),

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { CustodianError } from '../../shared/errors';
 import { getEvidenceMeta, readEvidence } from '../evidence/evidenceStore';
 import { wipe } from '../crypto/wipe';
+import { CollectStream } from '../fs/collectStream';
 import type { VaultSession } from '../vault/vaultSession';
 
 /** Largest file the viewer opens (held decrypted in core's memory while open). */
@@ -17,36 +17,6 @@ export const MAX_VIEW_SLICE = 1024 * 1024;
 interface OpenView {
   session: VaultSession;
   bytes: Buffer;
-}
-
-/** Collects a stream into one buffer no larger than `limit`. */
-class Collect extends Writable {
-  private readonly chunks: Buffer[] = [];
-  private size = 0;
-
-  constructor(private readonly limit: number) {
-    super();
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.size += chunk.length;
-    if (this.size > this.limit) {
-      callback(new CustodianError('validation_failed', 'This file is too large to view in Custodian; save a copy with `custodian evidence get`.'));
-      return;
-    }
-    this.chunks.push(chunk);
-    callback();
-  }
-
-  take(): Buffer {
-    const whole = Buffer.concat(this.chunks, this.size);
-    wipe(...this.chunks);
-    return whole;
-  }
-
-  discard(): void {
-    wipe(...this.chunks);
-  }
 }
 
 /**
@@ -77,7 +47,7 @@ export class EvidenceViews {
     while (this.views.size > 0 && this.held() + meta.size > MAX_HELD_BYTES) this.close([...this.views.keys()][0] as string);
     if (this.held() + meta.size > MAX_HELD_BYTES) throw new CustodianError('conflict', 'Other files are still being opened; try again in a moment.');
     this.opening += meta.size;
-    const sink = new Collect(meta.size);
+    const sink = new CollectStream(meta.size, 'This file is too large to view in Custodian; save a copy with `custodian evidence get`.');
     try {
       await readEvidence(session, evidenceId, sink, 'viewed in the app');
     } catch (error) {

@@ -75,11 +75,12 @@ export async function reviewEvidenceBatch(session: VaultSession, reviews: readon
           `${subject.fileName} or what it is linked to changed since it was shown to you. Open it again, then sign. Nothing was signed.`,
         );
       }
-      const row = db.get<{ added_by: string; replaced: number }>(
-        'SELECT added_by, EXISTS (SELECT 1 FROM evidence n WHERE n.replaces = e.id) AS replaced FROM evidence e WHERE id = ?',
+      const row = db.get<{ added_by: string; replaced: number; redacted_from: string | null }>(
+        'SELECT added_by, EXISTS (SELECT 1 FROM evidence n WHERE n.replaces = e.id) AS replaced, redacted_from FROM evidence e WHERE id = ?',
         [review.evidenceId],
       );
       if (row?.replaced) throw new CustodianError('validation_failed', `Evidence ${review.evidenceId} is superseded by a newer file: review that one instead.`);
+      if (row?.redacted_from) throw new CustodianError('validation_failed', `${subject.fileName} is a redacted version: review its original instead.`);
       if (selfReviewBarred && row?.added_by === session.principal.userId) {
         throw new CustodianError(
           'permission_denied',

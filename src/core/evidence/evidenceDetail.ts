@@ -16,6 +16,23 @@ export interface EvidenceDetail {
   replacedBy: string | null;
   replaces: string | null;
   reviews: (EvidenceReviewInfo & { signature: { valid: boolean; counts: boolean; problem: string | null } })[];
+  canRedact: boolean;
+  /** Redacted versions made from this file, newest first. */
+  redactions: RedactedVersion[];
+}
+
+export interface RedactedVersion {
+  evidenceId: string;
+  fileName: string;
+  mediaType: string;
+  size: number;
+  addedAt: string;
+  addedBy: string;
+  reasons: string[];
+  pages: number;
+  boxes: number;
+  /** Suggestion kinds applied, with their box counts. */
+  applied: Record<string, number>;
 }
 
 /** One file as the list shows it, with every review newest first and each signature checked now. */
@@ -47,8 +64,40 @@ export async function evidenceDetail(session: VaultSession, evidenceId: string):
       'SELECT added_by, replaces, (SELECT id FROM evidence n WHERE n.replaces = e.id LIMIT 1) AS replaced_by FROM evidence e WHERE id = ?',
       [evidenceId],
     );
+    const redactions = db
+      .all<{
+        id: string;
+        file_name: string;
+        media_type: string;
+        size: number;
+        added_at: string;
+        added_by: string;
+        reasons: string;
+        pages: number;
+        boxes: string;
+        applied: string;
+      }>(
+        `SELECT e.id, e.file_name, e.media_type, e.size, e.added_at, u.name AS added_by, r.reasons, r.pages, r.boxes, r.applied
+           FROM evidence e JOIN evidence_redactions r ON r.evidence_id = e.id JOIN users u ON u.id = e.added_by
+          WHERE e.redacted_from = ? ORDER BY e.added_at DESC`,
+        [evidenceId],
+      )
+      .map((r) => ({
+        evidenceId: r.id,
+        fileName: r.file_name,
+        mediaType: r.media_type,
+        size: r.size,
+        addedAt: r.added_at,
+        addedBy: r.added_by,
+        reasons: JSON.parse(r.reasons) as string[],
+        pages: r.pages,
+        boxes: (JSON.parse(r.boxes) as unknown[]).length,
+        applied: JSON.parse(r.applied) as Record<string, number>,
+      }));
     return {
       item,
+      canRedact: can(role, 'evidence.redact'),
+      redactions,
       canView: can(role, 'evidence.decrypt'),
       canReview: can(role, 'evidence.review'),
       selfReviewBarred: row?.added_by === session.principal.userId && noSelfReviewRoles(db).includes(role),

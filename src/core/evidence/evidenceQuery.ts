@@ -110,6 +110,8 @@ const BASE = `
     SELECT e.*, k.row_id AS review_row,
       coalesce(e.person_id, (SELECT CASE WHEN count(DISTINCT person_id) = 1 THEN min(person_id) END FROM linked WHERE linked.evidence_id = e.id)) AS the_person
     FROM evidence e LEFT JOIN counting k ON k.evidence_id = e.id
+    -- Redacted versions are listed with their original (evidenceDetail), not as evidence of their own.
+    WHERE e.redacted_from IS NULL
   ),
   listed AS (
     SELECT ev.*, CASE

@@ -6,6 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CustodianError } from '../../shared/errors';
+import type { RedactionBox } from '../../shared/redaction/redactionTypes';
 import { stateHash } from '../audit/auditLog';
 import { AgeDecryptStream } from '../crypto/age/ageDecrypt';
 import { sealBlob } from './sealBlob';
@@ -108,6 +109,20 @@ export interface AddEvidenceInput {
   onProgress?: (bytes: number) => void;
   /** Aborting before the blob is sealed adds nothing. */
   signal?: AbortSignal;
+  /** This file is a redacted version of other evidence: recorded, and logged, in the same transaction. */
+  redaction?: RedactionRecord;
+}
+
+/** How a redacted version was made (the `evidence_redactions` row; see m0110_redaction). */
+export interface RedactionRecord {
+  sourceId: string;
+  reasons: string[];
+  boxes: RedactionBox[];
+  pages: number;
+  dpi: number;
+  /** The suggestion kinds applied, with how many boxes each: never the matched text. */
+  applied: Record<string, number>;
+  keptText: boolean;
 }
 
 /**
@@ -132,6 +147,7 @@ export async function addEvidence(session: VaultSession, input: AddEvidenceInput
   // Checked before the (possibly long) encryption, and again inside the write that commits.
   const documentDate = await session.read((db) => {
     checkLinks(db, links, input.replaces ?? null);
+    if (input.redaction) checkRedactionSource(db, input.redaction.sourceId);
     return input.documentDate ?? defaultDocumentDate(db, links);
   });
   const fileName = input.fileName.slice(0, 255);
@@ -173,8 +189,10 @@ export async function addEvidence(session: VaultSession, input: AddEvidenceInput
       await rename(tempPath, finalPath);
       await syncDirectory(dirname(finalPath));
       checkLinks(db, links, meta.replaces);
+      const redaction = input.redaction;
+      if (redaction) checkRedactionSource(db, redaction.sourceId);
       db.run(
-        'INSERT INTO evidence (id, blob_name, age_identity, sha256, size, file_name, media_type, person_id, added_by, added_at, document_date, replaces) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO evidence (id, blob_name, age_identity, sha256, size, file_name, media_type, person_id, added_by, added_at, document_date, replaces, redacted_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [
           meta.id,
           blobName,
@@ -188,8 +206,21 @@ export async function addEvidence(session: VaultSession, input: AddEvidenceInput
           meta.addedAt,
           meta.documentDate,
           meta.replaces,
+          redaction?.sourceId ?? null,
         ],
       );
+      if (redaction) {
+        db.run('INSERT INTO evidence_redactions (evidence_id, source_id, reasons, boxes, pages, dpi, applied, kept_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+          meta.id,
+          redaction.sourceId,
+          JSON.stringify(redaction.reasons),
+          JSON.stringify(redaction.boxes),
+          redaction.pages,
+          redaction.dpi,
+          JSON.stringify(redaction.applied),
+          redaction.keptText ? 1 : 0,
+        ]);
+      }
       for (const link of links) {
         db.run('INSERT OR IGNORE INTO evidence_links (evidence_id, target_kind, target_id, linked_at) VALUES (?, ?, ?, ?)', [
           meta.id,
@@ -204,6 +235,16 @@ export async function addEvidence(session: VaultSession, input: AddEvidenceInput
           { action: 'evidence.add', target: meta.id, after: stateHash(meta) },
           ...links.map((link) => ({ action: 'evidence.link', target: meta.id, after: stateHash({ kind: link.kind, id: link.id }) })),
           ...(meta.replaces ? [{ action: 'evidence.supersede', target: meta.replaces, after: stateHash({ replacedBy: meta.id }) }] : []),
+          ...(redaction
+            ? [
+                {
+                  action: 'evidence.redact',
+                  target: redaction.sourceId,
+                  after: stateHash({ redactedVersion: meta.id, ...redaction }),
+                  reason: redaction.reasons.join(', '),
+                },
+              ]
+            : []),
         ],
       };
     });
@@ -269,20 +310,38 @@ export async function readEvidence(session: VaultSession, id: string, destinatio
 }
 
 /**
- * Crypto-shreds one piece of evidence: the row, and with it the only copy of the blob's age
- * identity, is deleted (secure_delete overwrites it); then the blob file is removed.
+ * Crypto-shreds one piece of evidence and every redacted version made from it (a copy of
+ * personal data goes with the data): the rows, and with them the only copies of the blobs' age
+ * identities, are deleted (secure_delete overwrites them), each logged; then the blob files are
+ * removed.
  */
 export async function deleteEvidence(session: VaultSession, id: string, reason: string): Promise<void> {
   session.require('evidence.delete', 'delete evidence');
   if (!reason.trim()) throw new CustodianError('validation_failed', 'Give a reason for deleting evidence; it goes into the audit log.');
-  const row = await findRow(session, id);
-  await session.mutate((db) => {
-    db.run('DELETE FROM evidence WHERE id = ?', [id]);
-    return { result: undefined, events: [{ action: 'evidence.delete', target: id, before: stateHash(toMeta(row)), reason }] };
+  await findRow(session, id);
+  const rows = await session.mutate((db) => {
+    // Redacted versions first (deepest first), then the file itself.
+    const doomed = db.all<EvidenceRow & { depth: number }>(
+      `WITH RECURSIVE tree (id, depth) AS (SELECT ?, 0 UNION ALL SELECT e.id, t.depth + 1 FROM evidence e JOIN tree t ON e.redacted_from = t.id)
+       ${SELECT_EVIDENCE.replace('FROM evidence e', 'FROM tree t JOIN evidence e ON e.id = t.id')} ORDER BY t.depth DESC`,
+      [id],
+    );
+    for (const row of doomed) db.run('DELETE FROM evidence WHERE id = ?', [row.id]);
+    return {
+      result: doomed,
+      events: doomed.map((row) => ({
+        action: 'evidence.delete',
+        target: row.id,
+        before: stateHash(toMeta(row)),
+        reason: row.id === id ? reason : `${reason} (a redacted version of ${id})`,
+      })),
+    };
   });
-  const path = blobPath(session.paths.blobs, row.blob_name);
-  await rm(path, { force: true });
-  await syncDirectory(dirname(path)).catch(() => undefined);
+  for (const row of rows) {
+    const path = blobPath(session.paths.blobs, row.blob_name);
+    await rm(path, { force: true });
+    await syncDirectory(dirname(path)).catch(() => undefined);
+  }
 }
 
 const LINK_TABLES: Readonly<Record<EvidenceLinkKind, string>> = {
@@ -291,6 +350,12 @@ const LINK_TABLES: Readonly<Record<EvidenceLinkKind, string>> = {
   certification: 'SELECT 1 AS known FROM certifications WHERE certification_id = ? AND current = 1',
   requirement: 'SELECT 1 AS known FROM requirements WHERE requirement_id = ? AND current = 1',
 };
+
+/** @throws CustodianError('not_found') unless the evidence to be redacted is (still) in the vault. */
+function checkRedactionSource(db: ReadableDb, sourceId: string): void {
+  if (!db.get('SELECT 1 AS known FROM evidence WHERE id = ?', [sourceId]))
+    throw new CustodianError('not_found', `There is no evidence ${sourceId} in this vault to redact.`);
+}
 
 /** @throws CustodianError('not_found') for a link or a replaced file that names nothing in this vault. */
 function checkLinks(db: ReadableDb, links: readonly EvidenceLink[], replaces: string | null): void {

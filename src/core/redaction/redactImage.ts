@@ -4,6 +4,7 @@ import { imageSize } from 'image-size';
 // utif2 is CommonJS without named exports Node can see: import the module object.
 import UTIF from 'utif2';
 import { CustodianError } from '../../shared/errors';
+import type { RedactionBox } from '../../shared/redaction/redactionTypes';
 import { checkRedactedImage } from './checkRedactedImage';
 import { ocrWordsText } from './ocrPageText';
 import type { PageText } from './pageText';
@@ -13,6 +14,15 @@ import { stripImageMetadata } from './stripImageMetadata';
 import { suggestRedactions } from './suggestRedactions';
 
 export type RedactableImage = 'png' | 'jpeg' | 'tiff';
+
+/** An OCR word's pixels as an image box (pixels, top-left), padded by 2 pixels. */
+export const imageOcrBox = (x0: number, y0: number, x1: number, y1: number): RedactionBox => ({
+  page: 1,
+  x: x0 - 2,
+  y: y0 - 2,
+  width: x1 - x0 + 4,
+  height: y1 - y0 + 4,
+});
 
 const startsWith = (bytes: Uint8Array, magic: readonly number[]): boolean => magic.every((b, i) => bytes[i] === b);
 
@@ -41,7 +51,7 @@ const ORIENT: Record<number, (w: number, h: number) => [number, number, number, 
  * applied here. The size is read from the header first: an image bomb (a small file declaring
  * an enormous image) is refused before anything is decompressed.
  */
-async function decodeDisplayed(bytes: Uint8Array, kind: RedactableImage): Promise<Canvas> {
+export async function decodeDisplayed(bytes: Uint8Array, kind: RedactableImage): Promise<Canvas> {
   let declared: { width?: number; height?: number; images?: unknown[] };
   try {
     declared = imageSize(bytes);
@@ -114,12 +124,12 @@ export async function redactImage(source: Uint8Array, options: RedactOptions = {
   let textSource: RedactedPage['text'] = 'none';
   if (options.ocr) {
     const words = await options.ocr.recognize(await canvas.encode('png'));
-    text = ocrWordsText(words, (x0, y0, x1, y1) => ({ page: 1, x: x0 - 2, y: y0 - 2, width: x1 - x0 + 4, height: y1 - y0 + 4 }));
+    text = ocrWordsText(words, imageOcrBox);
     textSource = 'ocr';
   } else if (options.terms?.length || options.pii || options.people?.length) {
     notes.push('An image has no text layer: terms and suggestions need OCR. Use OCR, or draw boxes.');
   }
-  if (options.signal?.aborted) throw new CustodianError('conflict', 'The redaction was cancelled. Nothing was written.');
+  options.signal?.throwIfAborted();
   const suggestions = suggestRedactions(text, { pii: options.pii ?? false, people: options.people, terms: options.terms }, 'ocr');
   const boxes = [...(options.boxes ?? []).filter((b) => b.page === 1), ...suggestions.flatMap((s) => s.boxes)];
   const outside = (options.boxes ?? []).filter((b) => b.page !== 1);

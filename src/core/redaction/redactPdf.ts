@@ -66,16 +66,12 @@ export function validDpi(dpi: number | undefined): number {
   return value;
 }
 
-function checkAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new CustodianError('conflict', 'The redaction was cancelled. Nothing was written.');
-}
-
 /**
  * True redaction of a PDF: every page is rasterised, the boxes are painted into its pixels, and a
  * new PDF is built from the images alone (no /Info, no XMP, no fonts, annotations, forms,
  * attachments, scripts, outlines, layers or earlier revisions of the source survive). The
  * output is checked before it is returned (see checkRedactedPdf); a failed check throws and
- * nothing is returned.
+ * nothing is returned. An aborted `signal` rejects with its reason, between pages.
  *
  * Memory: one page's raster at a time (two while the previous one encodes), plus the growing
  * output, which holds the compressed page images.
@@ -92,7 +88,7 @@ export async function redactPdf(source: Uint8Array, options: RedactOptions = {})
     const sizes: { width: number; height: number }[] = [];
     let pendingEmbed: Promise<void> = Promise.resolve();
     for (let number = 1; number <= doc.numPages; number++) {
-      checkAborted(options.signal);
+      options.signal?.throwIfAborted();
       const page = await doc.getPage(number);
       const base = page.getViewport({ scale: 1 });
       sizes.push({ width: base.width, height: base.height });
@@ -144,7 +140,7 @@ export async function redactPdf(source: Uint8Array, options: RedactOptions = {})
       options.onProgress?.(number, doc.numPages);
     }
     await pendingEmbed;
-    checkAborted(options.signal);
+    options.signal?.throwIfAborted();
     const bytes = await out.save({ useObjectStreams: false });
     await checkRedactedPdf(bytes, { sizes, keptWords, terms: [...terms] });
     return {

@@ -9,6 +9,8 @@ export type Permission =
   /** Decrypt an original evidence file. Auditors have none: they get evidence as packets give it, redacted. */
   | 'evidence.decrypt'
   | 'evidence.delete'
+  /** Make a redacted version of evidence (decrypts the original in core's memory). */
+  | 'evidence.redact'
   | 'recovery.export'
   | 'recovery.replace'
   | 'backup.create'
@@ -25,6 +27,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'evidence.read',
     'evidence.decrypt',
     'evidence.delete',
+    'evidence.redact',
     'recovery.export',
     'recovery.replace',
     'backup.create',
@@ -39,6 +42,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'evidence.read',
     'evidence.decrypt',
     'evidence.delete',
+    'evidence.redact',
     'backup.create',
     'log.verify',
     'records.import',

@@ -3,6 +3,7 @@ import { COMPLIANCE_STATUSES, NOT_APPLICABLE_REASONS, PERSON_COMPLIANCE } from '
 import { ROLES } from '../roles';
 import { complianceChannels } from './complianceChannels';
 import { evidenceChannels } from './evidenceChannels';
+import { redactionChannels } from './redactionChannels';
 
 const empty = z.object({}).strict();
 const token = z.string().min(8).max(64);
@@ -432,6 +433,7 @@ export const contract = {
   'custodian:import.cancel': { input: z.object({ jobId: z.string().min(1).max(64) }).strict(), output: z.object({}) },
   ...complianceChannels,
   ...evidenceChannels,
+  ...redactionChannels,
   'custodian:settings.setAutoLock': {
     input: z.object({ minutes: z.number().int().min(1).max(240) }).strict(),
     output: z.object({ autoLockMinutes: z.number().int() }),

@@ -70,6 +70,23 @@ export const evidenceChannels = {
       selfReviewBarred: z.boolean(),
       replacedBy: z.string().nullable(),
       replaces: z.string().nullable(),
+      /** Whether this user may make redacted versions (officers and administrators). */
+      canRedact: z.boolean(),
+      /** Redacted versions made from this file, newest first (open them with viewOpen). */
+      redactions: z.array(
+        z.object({
+          evidenceId: z.string(),
+          fileName: z.string(),
+          mediaType: z.string(),
+          size: z.number().int(),
+          addedAt: z.string(),
+          addedBy: z.string(),
+          reasons: z.array(z.string()),
+          pages: z.number().int(),
+          boxes: z.number().int(),
+          applied: z.record(z.string(), z.number()),
+        }),
+      ),
       /** `counts`: whether the review may set the state (see ReviewVerifier); one that does not is shown, not believed. */
       reviews: z.array(review.extend({ signature: z.object({ valid: z.boolean(), counts: z.boolean(), problem: z.string().nullable() }) })),
     }),

@@ -11,6 +11,7 @@ import { m0070CompletionAttempts } from './m0070_completion_attempts';
 import { m0080CompactCompletions } from './m0080_compact_completions';
 import { m0090SignedNoteCheckpoints } from './m0090_signed_note_checkpoints';
 import { m0100EvidenceWorkspace } from './m0100_evidence_workspace';
+import { m0110Redaction } from './m0110_redaction';
 
 export const MIGRATIONS: readonly Migration[] = [
   m0010Initial,
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0080CompactCompletions,
   m0090SignedNoteCheckpoints,
   m0100EvidenceWorkspace,
+  m0110Redaction,
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
