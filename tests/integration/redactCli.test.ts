@@ -22,7 +22,13 @@ interface RedactJson {
   output: string;
   format: string;
   reason: string | null;
-  pages: { page: number; dpi: number; boxes: { x: number; y: number; width: number; height: number }[]; suggestions: { kind: string; text: string; why: string }[]; notes: string[] }[];
+  pages: {
+    page: number;
+    dpi: number;
+    boxes: { x: number; y: number; width: number; height: number }[];
+    suggestions: { kind: string; text: string; why: string }[];
+    notes: string[];
+  }[];
   notes: string[];
 }
 
@@ -46,7 +52,21 @@ beforeAll(async () => {
 describe('custodian redact', () => {
   it('redacts boxes, terms and PII; --json lists what was redacted per page; the original is untouched', () => {
     const before = readFileSync(path('sheet.pdf'));
-    const r = custodian(['redact', path('sheet.pdf'), path('out.pdf'), '--box', '2:60,690,80,30', '--term', 'Walt Whitman', '--pii', '--dpi', '100', '--reason', 'third-party-PII', '--json']);
+    const r = custodian([
+      'redact',
+      path('sheet.pdf'),
+      path('out.pdf'),
+      '--box',
+      '2:60,690,80,30',
+      '--term',
+      'Walt Whitman',
+      '--pii',
+      '--dpi',
+      '100',
+      '--reason',
+      'third-party-PII',
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as RedactJson;
