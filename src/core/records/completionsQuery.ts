@@ -1,7 +1,9 @@
 import type { VaultSession } from '../vault/vaultSession';
 import { ftsQuery } from './ftsQuery';
-import { canSee, masked } from './masking';
+import { canSee } from './masking';
 import { pseudonym } from './pseudonym';
+import { shownField } from './projectField';
+import { rolePolicy } from '../../shared/records/maskingPolicy';
 
 export const COMPLETION_SORTS = ['completedOn', 'course', 'person', 'score', 'expiresOn'] as const;
 export type CompletionSort = (typeof COMPLETION_SORTS)[number];
@@ -61,6 +63,7 @@ export async function queryCompletions(session: VaultSession, query: Completions
   session.require('records.read', 'read records');
   const role = session.principal.role;
   const piiVisible = canSee(role, 'pii');
+  const policy = rolePolicy(role);
   const where = ['x.current = 1'];
   const params: (string | number)[] = [];
   if (query.personId) {
@@ -100,10 +103,10 @@ export async function queryCompletions(session: VaultSession, query: Completions
         course: r.title,
         courseCode: r.code,
         completedOn: r.completed_on,
-        score: masked(role, 'assessment', r.score),
+        score: shownField(policy, 'completion', 'score', r.score),
         passed: r.passed === null ? null : r.passed === 1,
         expiresOn: r.expires_on,
-        trainer: masked(role, 'pii', r.trainer),
+        trainer: shownField(policy, 'completion', 'trainer', r.trainer),
         deliveryMethod: r.delivery_method,
         version: r.version,
       })),

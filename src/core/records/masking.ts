@@ -9,8 +9,5 @@ export function canSee(role: Role, dataClass: DataClass): boolean {
   return VISIBLE_CLASSES[role].includes(dataClass);
 }
 
-/** The value, or the mask when the role may not see its class (null stays null). */
-export function masked<T extends string | number>(role: Role, dataClass: DataClass, value: T | null): T | typeof MASK | null {
-  if (value === null) return null;
-  return canSee(role, dataClass) ? value : MASK;
-}
+// Values are masked, pseudonymised or generalised by one projection, driven by the data classes:
+// projectField.ts (and the policies of shared/records/maskingPolicy.ts).

@@ -1,8 +1,10 @@
 import type { PersonCompliance } from '../../shared/compliance/complianceStatus';
 import type { VaultSession } from '../vault/vaultSession';
 import { ftsQuery } from './ftsQuery';
-import { MASK, canSee, masked } from './masking';
+import { MASK, canSee } from './masking';
 import { PSEUDONYM, pseudonym } from './pseudonym';
+import { shownField } from './projectField';
+import { rolePolicy } from '../../shared/records/maskingPolicy';
 
 export const PEOPLE_SORTS = ['name', 'employeeId', 'orgUnit', 'jobRole', 'hireDate'] as const;
 export type PeopleSort = (typeof PEOPLE_SORTS)[number];
@@ -80,6 +82,7 @@ export async function queryPeople(
   session.require('records.read', 'read records');
   const role = session.principal.role;
   const piiVisible = canSee(role, 'pii');
+  const policy = rolePolicy(role);
   const wanted = query.search?.trim().toUpperCase() ?? '';
   const byPseudonym = PSEUDONYM.test(wanted);
   const match = piiVisible && query.search && !byPseudonym ? ftsQuery(query.search) : null;
@@ -122,14 +125,14 @@ export async function queryPeople(
         personId: r.person_id,
         pseudonym: pseudonym(session.vaultId, r.person_id),
         compliance: standing?.get(r.person_id) ?? null,
-        employeeId: masked(role, 'pii', r.employee_id),
+        employeeId: shownField(policy, 'person', 'employeeId', r.employee_id),
         name: piiVisible ? `${r.family_name}, ${r.given_name}` : MASK,
-        email: masked(role, 'pii', r.email),
+        email: shownField(policy, 'person', 'email', r.email),
         orgUnit: r.org_unit,
         jobRole: r.job_role,
         site: r.site,
-        hireDate: r.hire_date,
-        terminationDate: r.termination_date,
+        hireDate: shownField(policy, 'person', 'hireDate', r.hire_date),
+        terminationDate: shownField(policy, 'person', 'terminationDate', r.termination_date),
       })),
     };
   });

@@ -3,8 +3,10 @@ import { CERTIFICATION_FIELDS } from '../../shared/records/dataClasses';
 import type { ReadableDb } from '../db/database';
 import type { Role } from '../../shared/roles';
 import type { VaultSession } from '../vault/vaultSession';
-import { MASK, canSee, masked } from './masking';
+import { MASK, canSee } from './masking';
 import { pseudonym } from './pseudonym';
+import { shownField } from './projectField';
+import { rolePolicy } from '../../shared/records/maskingPolicy';
 
 export interface RecordVersion {
   version: number;
@@ -80,7 +82,8 @@ function certificationsOf(db: ReadableDb, role: Role, personId: string): PersonC
   );
   const versions = new Map<string, RecordVersion[]>();
   for (const row of rows) versions.set(row.certification_id, [...(versions.get(row.certification_id) ?? []), versionOf(row)]);
-  const field = (name: keyof typeof CERTIFICATION_FIELDS, value: string | null) => masked(role, CERTIFICATION_FIELDS[name], value);
+  const policy = rolePolicy(role);
+  const field = (name: keyof typeof CERTIFICATION_FIELDS, value: string | null) => shownField(policy, 'certification', name, value);
   return rows
     .filter((row) => row.current === 1)
     .sort(
@@ -141,6 +144,7 @@ export async function personDetail(session: VaultSession, personId: string): Pro
       [personId],
     );
     const pii = canSee(role, 'pii');
+    const policy = rolePolicy(role);
     const manager =
       pii && current.manager_employee_id
         ? db.get<{ given_name: string; family_name: string }>('SELECT given_name, family_name FROM people WHERE current = 1 AND employee_id = ? LIMIT 1', [
@@ -153,15 +157,15 @@ export async function personDetail(session: VaultSession, personId: string): Pro
       masked: !pii,
       managerName: manager ? `${manager.family_name}, ${manager.given_name}` : null,
       name: pii ? `${current.given_name} ${current.family_name}` : MASK,
-      employeeId: masked(role, 'pii', current.employee_id),
-      email: masked(role, 'pii', current.email),
-      dateOfBirth: masked(role, 'phi', current.date_of_birth),
+      employeeId: shownField(policy, 'person', 'employeeId', current.employee_id),
+      email: shownField(policy, 'person', 'email', current.email),
+      dateOfBirth: shownField(policy, 'person', 'dateOfBirth', current.date_of_birth),
       orgUnit: current.org_unit,
       jobRole: current.job_role,
       site: current.site,
-      managerEmployeeId: masked(role, 'pii', current.manager_employee_id),
-      hireDate: current.hire_date,
-      terminationDate: current.termination_date,
+      managerEmployeeId: shownField(policy, 'person', 'managerEmployeeId', current.manager_employee_id),
+      hireDate: shownField(policy, 'person', 'hireDate', current.hire_date),
+      terminationDate: shownField(policy, 'person', 'terminationDate', current.termination_date),
       versions: versions.map(versionOf),
       evidence: evidence.map((e) => ({ evidenceId: e.id, fileName: pii ? e.file_name : MASK, addedAt: e.added_at })),
       certifications: certificationsOf(db, role, personId),

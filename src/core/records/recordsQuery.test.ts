@@ -138,6 +138,8 @@ E3,Certified Pharmacy Technician,PTCB-9,2022-09-12,,PTCB
     try {
       const masked = await personDetail(auditor, zoe);
       expect(masked).toMatchObject({ masked: true, name: MASK, employeeId: MASK });
+      // Unit + job role + an exact hire date can single out a senior person: auditors see the month.
+      expect(masked.hireDate).toBe('2020-01');
       // Certification fields are class `certification`, which an auditor may see, except the licence number (PII); the person stays masked.
       for (const c of masked.certifications) {
         for (const [field, dataClass] of Object.entries(CERTIFICATION_FIELDS)) {

@@ -53,7 +53,7 @@ export function fittingDpi(widthPt: number, heightPt: number, asked: number): nu
   return Math.floor(72 * Math.sqrt(MAX_PAGE_PIXELS / (widthPt * heightPt))) - 1;
 }
 
-/** Renders a page at `dpi`: white background; annotations and form fields are not drawn. */
+/** Renders a page at `dpi` on a white background, annotations and form fields included. */
 export async function rasterPage(doc: PDFDocumentProxy, page: PDFPageProxy, dpi: number): Promise<PageRaster> {
   const base = page.getViewport({ scale: 1 });
   const scale = dpi / 72;
@@ -63,8 +63,10 @@ export async function rasterPage(doc: PDFDocumentProxy, page: PDFPageProxy, dpi:
   const { canvas, context } = target;
   context.fillStyle = '#ffffff';
   context.fillRect(0, 0, canvas.width, canvas.height);
-  // annotationMode 0 (DISABLE): widgets, form values and comments are not part of the page image.
-  await page.render({ canvas: canvas as never, canvasContext: context as never, viewport, annotationMode: 0 }).promise;
+  // annotationMode 1 (ENABLE): annotations and filled-in form fields are drawn from their
+  // appearance streams, as the viewer shows them: the officer redacts what they saw, and it all
+  // becomes pixels (their text, as text, survives nowhere).
+  await page.render({ canvas: canvas as never, canvasContext: context as never, viewport, annotationMode: 1 }).promise;
   return { canvas, context, dpi, scale, widthPt: base.width, heightPt: base.height, release: () => factory.destroy(target) };
 }
 

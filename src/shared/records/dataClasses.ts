@@ -51,6 +51,7 @@ export const CERTIFICATION_FIELDS = {
 export type PersonField = keyof typeof PERSON_FIELDS;
 export type CourseField = keyof typeof COURSE_FIELDS;
 export type CompletionField = keyof typeof COMPLETION_FIELDS;
+export type CertificationField = keyof typeof CERTIFICATION_FIELDS;
 
 /** The classes a role may see unmasked. Enforced in core; the UI only mirrors it. */
 export const VISIBLE_CLASSES: Record<'admin' | 'officer' | 'reviewer' | 'auditor', readonly DataClass[]> = {
