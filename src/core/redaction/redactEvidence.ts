@@ -84,7 +84,8 @@ export async function redactEvidence(session: VaultSession, input: RedactEvidenc
     const applied: Record<string, number> = {};
     for (const page of result.report.pages) for (const s of page.suggestions) applied[s.kind] = (applied[s.kind] ?? 0) + s.boxes.length;
     const evidence = await addEvidence(session, {
-      source: Readable.from([Buffer.from(result.bytes)]),
+      // A view, not a copy: the output can be hundreds of megabytes.
+      source: Readable.from([Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength)]),
       fileName: redactedFileName(source.fileName, extension),
       mediaType: MEDIA_TYPES[extension] ?? 'application/octet-stream',
       personId: source.personId,

@@ -1,4 +1,5 @@
 import { PDFDocument } from 'pdf-lib';
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { CustodianError } from '../../shared/errors';
 import type { RedactionBox, RedactionSuggestion } from '../../shared/redaction/redactionTypes';
 import { checkRedactedPdf } from './checkRedactedPdf';
@@ -73,88 +74,111 @@ export function validDpi(dpi: number | undefined): number {
  * output is checked before it is returned (see checkRedactedPdf); a failed check throws and
  * nothing is returned. An aborted `signal` rejects with its reason, between pages.
  *
- * Memory: one page's raster at a time (two while the previous one encodes), plus the growing
- * output, which holds the compressed page images.
+ * Memory: two page rasters at most (one encoding while the next renders), plus the output: the
+ * compressed page images, then the saved file and the copies its check reads back, a few times
+ * the output's size at the peak.
  */
 export async function redactPdf(source: Uint8Array, options: RedactOptions = {}): Promise<RedactResult> {
   const dpi = validDpi(options.dpi);
   const quality = options.quality ?? 90;
   const doc = await openPdf(source);
+  let built: Rasterised;
   try {
-    const out = await PDFDocument.create({ updateMetadata: false });
-    const pages: RedactedPage[] = [];
-    const keptWords: string[] = [];
-    const terms = new Set<string>();
-    const sizes: { width: number; height: number }[] = [];
-    let pendingEmbed: Promise<void> = Promise.resolve();
-    for (let number = 1; number <= doc.numPages; number++) {
-      options.signal?.throwIfAborted();
-      const page = await doc.getPage(number);
-      const base = page.getViewport({ scale: 1 });
-      sizes.push({ width: base.width, height: base.height });
-      const usedDpi = fittingDpi(base.width, base.height, dpi);
-      if (usedDpi < MIN_DPI) {
-        throw new CustodianError(
-          'validation_failed',
-          `Page ${number} is too large to rasterise (${Math.round(base.width)} × ${Math.round(base.height)} points). Nothing was written.`,
-        );
-      }
-      const notes =
-        usedDpi < dpi ? [`Page ${number} was rasterised at ${usedDpi} DPI, not ${dpi}: at ${dpi} DPI its image would exceed the memory bound.`] : [];
-      const raster = await rasterPage(doc, page, usedDpi);
-      let text: PageText = await pageText(page);
-      let textSource: RedactedPage['text'] = /\S/.test(text.text) ? 'text' : 'none';
-      if (textSource === 'none' && options.ocr) {
-        text = await ocrPageText(options.ocr, raster, number);
-        textSource = 'ocr';
-      } else if (textSource === 'none' && (options.terms?.length || options.pii || options.people?.length)) {
-        notes.push(`Page ${number} has no text layer (a scan?): terms and suggestions could not be looked for on it. Use OCR, or draw boxes.`);
-      }
-      const suggestions = suggestRedactions(
-        text,
-        { pii: options.pii ?? false, people: options.people, terms: options.terms },
-        textSource === 'ocr' ? 'ocr' : 'text',
-      );
-      const boxes = [...(options.boxes ?? []).filter((b) => b.page === number), ...suggestions.flatMap((s) => s.boxes)];
-      paintBoxes(raster.context, boxes, raster.scale, raster.heightPt, raster.canvas.width, raster.canvas.height);
-      for (const term of coveredTerms(text, boxes)) terms.add(term);
-      for (const s of suggestions) terms.add(s.text);
-      const kept = options.keepText && textSource === 'text' ? keptRuns(wordsOf(text), boxes) : [];
-      keptWords.push(...kept.flatMap((w) => w.text.split(' ')));
-
-      // Encoding runs on libuv's pool while the next page renders; pages are added in order.
-      const outPage = out.addPage([base.width, base.height]);
-      const encoded = raster.canvas.encode('jpeg', quality).finally(() => raster.release());
-      const previous = pendingEmbed;
-      pendingEmbed = (async () => {
-        const jpeg = await encoded;
-        await previous;
-        const image = await out.embedJpg(jpeg);
-        outPage.drawImage(image, { x: 0, y: 0, width: base.width, height: base.height });
-        if (kept.length) writeKeptText(out, outPage, kept);
-      })();
-      // Unawaited until the next page: a failure surfaces there or below, never unhandled.
-      pendingEmbed.catch(() => undefined);
-      page.cleanup();
-      pages.push({ page: number, dpi: usedDpi, boxes, suggestions, text: textSource, notes });
-      options.onProgress?.(number, doc.numPages);
-    }
-    await pendingEmbed;
-    options.signal?.throwIfAborted();
-    const bytes = await out.save({ useObjectStreams: false });
-    await checkRedactedPdf(bytes, { sizes, keptWords, terms: [...terms] });
-    return {
-      bytes,
-      report: {
-        kind: 'pdf',
-        pages,
-        keptWords: keptWords.length,
-        notes: [
-          `Every page was rasterised, including pages without boxes: the output holds page images only${options.keepText ? ' and an invisible text layer of the words no box touches' : ''}. No text, fonts, metadata, annotations, form fields, attachments, scripts, bookmarks or layers of the source were kept.`,
-        ],
-      },
-    };
+    built = await rasteriseAll(doc, options, dpi, quality);
   } finally {
+    // The source's parsed pages go before the output is read back: memory peaks there.
     await doc.destroy();
   }
+  const { bytes, pages, keptWords, terms, sizes } = built;
+  await checkRedactedPdf(bytes, { sizes, keptWords, terms: [...terms] });
+  return {
+    bytes,
+    report: {
+      kind: 'pdf',
+      pages,
+      keptWords: keptWords.length,
+      notes: [
+        `Every page was rasterised, including pages without boxes: the output holds page images only${options.keepText ? ' and an invisible text layer of the words no box touches' : ''}. No text, fonts, metadata, annotations, form fields, attachments, scripts, bookmarks or layers of the source were kept.`,
+      ],
+    },
+  };
+}
+
+interface Rasterised {
+  bytes: Uint8Array;
+  pages: RedactedPage[];
+  keptWords: string[];
+  terms: Set<string>;
+  sizes: { width: number; height: number }[];
+}
+
+/**
+ * Every page rendered, painted and embedded as a JPEG into a new PDF, saved. The pdf-lib document
+ * lives only in here: it is garbage once its bytes are saved, before they are checked.
+ */
+async function rasteriseAll(doc: PDFDocumentProxy, options: RedactOptions, dpi: number, quality: number): Promise<Rasterised> {
+  const out = await PDFDocument.create({ updateMetadata: false });
+  const pages: RedactedPage[] = [];
+  const keptWords: string[] = [];
+  const terms = new Set<string>();
+  const sizes: { width: number; height: number }[] = [];
+  let pendingEmbed: Promise<void> = Promise.resolve();
+  for (let number = 1; number <= doc.numPages; number++) {
+    options.signal?.throwIfAborted();
+    const page = await doc.getPage(number);
+    const base = page.getViewport({ scale: 1 });
+    sizes.push({ width: base.width, height: base.height });
+    const usedDpi = fittingDpi(base.width, base.height, dpi);
+    if (usedDpi < MIN_DPI) {
+      throw new CustodianError(
+        'validation_failed',
+        `Page ${number} is too large to rasterise (${Math.round(base.width)} × ${Math.round(base.height)} points). Nothing was written.`,
+      );
+    }
+    const notes = usedDpi < dpi ? [`Page ${number} was rasterised at ${usedDpi} DPI, not ${dpi}: at ${dpi} DPI its image would exceed the memory bound.`] : [];
+    const raster = await rasterPage(doc, page, usedDpi);
+    let text: PageText = await pageText(page);
+    let textSource: RedactedPage['text'] = /\S/.test(text.text) ? 'text' : 'none';
+    if (textSource === 'none' && options.ocr) {
+      text = await ocrPageText(options.ocr, raster, number);
+      textSource = 'ocr';
+    } else if (textSource === 'none' && (options.terms?.length || options.pii || options.people?.length)) {
+      notes.push(`Page ${number} has no text layer (a scan?): terms and suggestions could not be looked for on it. Use OCR, or draw boxes.`);
+    }
+    const suggestions = suggestRedactions(
+      text,
+      { pii: options.pii ?? false, people: options.people, terms: options.terms },
+      textSource === 'ocr' ? 'ocr' : 'text',
+    );
+    const boxes = [...(options.boxes ?? []).filter((b) => b.page === number), ...suggestions.flatMap((s) => s.boxes)];
+    paintBoxes(raster.context, boxes, raster.scale, raster.heightPt, raster.canvas.width, raster.canvas.height);
+    for (const term of coveredTerms(text, boxes)) terms.add(term);
+    for (const s of suggestions) terms.add(s.text);
+    const kept = options.keepText && textSource === 'text' ? keptRuns(wordsOf(text), boxes) : [];
+    keptWords.push(...kept.flatMap((w) => w.text.split(' ')));
+
+    // Encoding runs on libuv's pool while the next page renders; pages are added in order.
+    const outPage = out.addPage([base.width, base.height]);
+    const encoded = raster.canvas.encode('jpeg', quality).finally(() => raster.release());
+    const previous = pendingEmbed;
+    pendingEmbed = (async () => {
+      const jpeg = await encoded;
+      await previous;
+      const image = await out.embedJpg(jpeg);
+      outPage.drawImage(image, { x: 0, y: 0, width: base.width, height: base.height });
+      if (kept.length) writeKeptText(out, outPage, kept);
+    })();
+    pendingEmbed.catch(() => undefined);
+    // At most two rasters alive: this page's encodes while the next page renders. Waiting for the
+    // previous page here keeps a slow encoder from piling up one raster per page (15 MB each at
+    // 200 DPI).
+    await previous;
+    page.cleanup();
+    pages.push({ page: number, dpi: usedDpi, boxes, suggestions, text: textSource, notes });
+    options.onProgress?.(number, doc.numPages);
+  }
+  await pendingEmbed;
+  options.signal?.throwIfAborted();
+  const bytes = await out.save({ useObjectStreams: false });
+  return { bytes, pages, keptWords, terms, sizes };
 }
