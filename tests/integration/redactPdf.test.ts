@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PDFDocument, rgb } from 'pdf-lib';
+import { PDFDocument, StandardFonts, popGraphicsState, pushGraphicsState, rgb, setCharacterSpacing } from 'pdf-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPdf } from '../../src/core/redaction/openPdf';
 import { paintBoxes, rasterPage } from '../../src/core/redaction/rasterPage';
@@ -119,6 +119,43 @@ describe('a redacted PDF keeps nothing of the source but the pixels', () => {
     run('pdftoppm', ['-r', '100', '-png', '-singlefile', out, join(temp.dir, 'rotated')]);
     const read = run('tesseract', [join(temp.dir, 'rotated.png'), '-', '--psm', '11']);
     expect(read).not.toContain('987');
+  });
+});
+
+describe('boxes land on the glyphs whatever the font', () => {
+  it('a monospaced line, a letter-spaced line and a word drawn in two runs: the matches are covered, the rest stays legible', async () => {
+    const doc = await PDFDocument.create();
+    const courier = await doc.embedFont(StandardFonts.Courier);
+    const helvetica = await doc.embedFont(StandardFonts.Helvetica);
+    const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+    const page = doc.addPage([612, 792]);
+    // Courier's M and i are as wide as each other; Helvetica's are not: a Helvetica estimate drifts.
+    page.drawText('MMMMMMMMMM 123-45-6789 iiiiiiiiii filed', { x: 40, y: 700, size: 14, font: courier });
+    page.drawText('Spaced 078-05-1120 out', { x: 40, y: 650, size: 14, font: helvetica });
+    // Letter spacing (Tc 4) drawn with raw operators: pdf-lib has no option for it.
+    page.pushOperators(pushGraphicsState(), setCharacterSpacing(4));
+    page.drawText('Tracked 219-09-9999 wide', { x: 40, y: 600, size: 14, font: helvetica });
+    page.pushOperators(popGraphicsState());
+    const first = 'Code NIGHT';
+    page.drawText(first, { x: 40, y: 550, size: 14, font: helvetica });
+    page.drawText('JAR here', { x: 40 + helvetica.widthOfTextAtSize(first, 14), y: 550, size: 14, font: bold });
+    const { bytes, report } = await redactPdf(await doc.save(), { pii: true, terms: ['NIGHTJAR', '219-09-9999'], keepText: true });
+    // The tracked line's text layer reads "2 1 9 - 0 9 …": a term still finds it, letter by letter.
+    expect(report.pages[0]?.suggestions.map((s) => `${s.kind}:${s.text.replace(/ /g, '')}`)).toEqual([
+      'ssn:123-45-6789',
+      'ssn:078-05-1120',
+      'term:NIGHTJAR',
+      'term:219-09-9999',
+    ]);
+    const out = save('fonts.pdf', bytes);
+    const kept = run('pdftotext', [out, '-']);
+    for (const secret of ['123-45', '6789', '078-05', '1120', '219-09', '9999', 'NIGHT', 'JAR']) expect(kept, secret).not.toContain(secret);
+    run('pdftoppm', ['-r', '200', '-png', '-singlefile', out, join(temp.dir, 'fonts')]);
+    const read = run('tesseract', [join(temp.dir, 'fonts.png'), '-']);
+    for (const secret of ['123', '6789', '078', '1120', '219', '9999', 'NIGHT', 'JAR']) expect(read, secret).not.toContain(secret);
+    for (const legible of ['Spaced', 'out', 'Code', 'here']) expect(read, legible).toContain(legible);
+    // The neighbours of a match are not swallowed: the kept text layer still has them.
+    for (const neighbour of ['MMMMMMMMMM', 'iiiiiiiiii filed', 'Spaced', 'out', 'Code', 'here']) expect(kept, neighbour).toContain(neighbour);
   });
 });
 

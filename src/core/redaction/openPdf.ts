@@ -25,6 +25,8 @@ export async function openPdf(bytes: Uint8Array): Promise<PDFDocumentProxy> {
     // A copy, and a plain Uint8Array: pdf.js refuses a Buffer and detaches what it is given.
     data: new Uint8Array(bytes),
     isEvalSupported: false,
+    // Fonts' widths and ToUnicode maps, for placing each character's box (pageText).
+    fontExtraProperties: true,
     enableXfa: false,
     standardFontDataUrl: STANDARD_FONTS,
     useSystemFonts: false,

@@ -40,27 +40,116 @@ interface TextItemLike {
   hasEOL?: boolean;
 }
 
-/** Reads a page's text layer (pdf.js `getTextContent`) into characters with boxes. */
+/** What pdf.js exports of a font with `fontExtraProperties` (see openPdf). */
+interface FontData {
+  widths?: Record<number, number>;
+  defaultWidth?: number;
+  isMonospace?: boolean;
+  toUnicode?: { _map?: (string | undefined)[] };
+}
+
+/** A font's advance widths by character (1/1000 em), read through its ToUnicode map; null if unknown. */
+function fontWidths(page: PDFPageProxy, fontName: string): ((char: string) => number | null) | null {
+  if (!page.commonObjs.has(fontName)) return null;
+  const font = page.commonObjs.get(fontName) as FontData | null;
+  if (!font) return null;
+  const codes = new Map<string, number>();
+  (font.toUnicode?._map ?? []).forEach((unicode, code) => {
+    if (unicode !== undefined && !codes.has(unicode)) codes.set(unicode, code);
+  });
+  const widths = font.widths ?? {};
+  const fallback = font.defaultWidth || (font.isMonospace ? 600 : 0);
+  return (char) => {
+    const code = codes.get(char);
+    const width = code === undefined ? undefined : widths[code];
+    return width || fallback || null;
+  };
+}
+
+/**
+ * Each character's stretch [from, to] along a text item, in the item's own units. pdf.js gives a
+ * width per run, not per glyph: the run's width is shared by the font's own advance widths
+ * (Helvetica's where the font does not say), plus one constant per character that absorbs
+ * character spacing (letter-spaced text, monospaced fonts drawn with Tc).
+ */
+function charStretches(item: TextItemLike, widthOf: ((char: string) => number | null) | null): [number, number][] {
+  const n = item.str.length;
+  const glyphs = Array.from({ length: n }, (_, i) => {
+    const char = item.str.charAt(i);
+    return widthOf?.(char) ?? charWidth(char);
+  });
+  const [a, b] = item.transform as [number, number];
+  // Font size times horizontal scaling, per 1/1000 em.
+  const scale = Math.hypot(a, b) / 1000;
+  const natural = glyphs.reduce((sum, g) => sum + g, 0) * scale;
+  let spacing = n > 0 ? (item.width - natural) / n : 0;
+  let unit = scale;
+  // Widths that cannot be right (an unknown font size): fall back to sharing the run proportionally.
+  if (!(natural > 0) || Math.abs(spacing) * n > item.width) {
+    unit = item.width / (glyphs.reduce((sum, g) => sum + g, 0) || 1);
+    spacing = 0;
+  }
+  const stretches: [number, number][] = [];
+  let offset = 0;
+  for (const glyph of glyphs) {
+    const advance = glyph * unit + spacing;
+    stretches.push([offset, offset + advance]);
+    offset += advance;
+  }
+  return stretches;
+}
+
+/** Whether `next` continues `previous` on the same line with no gap (one word drawn in two runs). */
+function joins(previous: TextItemLike, next: TextItemLike): boolean {
+  const [a, b, , , e, f] = previous.transform as [number, number, number, number, number, number];
+  const [a2, b2, , , e2, f2] = next.transform as [number, number, number, number, number, number];
+  const along = Math.hypot(a, b) || 1;
+  const ux = a / along;
+  const uy = b / along;
+  if (Math.abs(ux - a2 / (Math.hypot(a2, b2) || 1)) > 0.01 || Math.abs(uy - b2 / (Math.hypot(a2, b2) || 1)) > 0.01) return false;
+  const dx = e2 - (e + ux * previous.width);
+  const dy = f2 - (f + uy * previous.width);
+  const size = previous.height || along;
+  // Along the line, within a tenth of the font size; across it, on the same baseline.
+  return Math.abs(dx * ux + dy * uy) < 0.1 * size && Math.abs(-dx * uy + dy * ux) < 0.2 * size;
+}
+
+/**
+ * Reads a page's text layer (pdf.js `getTextContent`) into characters with boxes. Render the page
+ * first (or `getOperatorList`): the fonts' widths come from what rendering loaded.
+ */
 export async function pageText(page: PDFPageProxy): Promise<PageText> {
   const viewport = page.getViewport({ scale: 1 });
   const content = await page.getTextContent();
   let text = '';
   const boxes: (RedactionBox | null)[] = [];
+  let previous: TextItemLike | null = null;
+  let endOfLine = false;
   for (const raw of content.items) {
     if (!('str' in raw)) continue;
-    const item = raw as TextItemLike;
+    const item = raw as TextItemLike & { fontName?: string };
+    if (item.str.length === 0) {
+      // pdf.js ends lines with empty items too.
+      endOfLine ||= item.hasEOL === true;
+      continue;
+    }
+    if (previous) {
+      if (previous.hasEOL || endOfLine) {
+        text += '\n';
+        boxes.push(null);
+      } else if (!joins(previous, item)) {
+        text += ' ';
+        boxes.push(null);
+      }
+    }
     // Per UTF-16 unit: a character outside the BMP gets two shares (its box is then two boxes).
-    const widths = Array.from({ length: item.str.length }, (_, i) => charWidth(item.str.charAt(i)));
-    const total = widths.reduce((sum, w) => sum + w, 0) || 1;
-    let offset = 0;
-    widths.forEach((width, i) => {
-      const from = (offset / total) * item.width;
-      offset += width;
+    const stretches = charStretches(item, item.fontName ? fontWidths(page, item.fontName) : null);
+    stretches.forEach(([from, to], i) => {
       text += item.str.charAt(i);
-      boxes.push(runBox(page.pageNumber, viewport, item, from, (offset / total) * item.width));
+      boxes.push(runBox(page.pageNumber, viewport, item, from, to));
     });
-    text += item.hasEOL ? '\n' : ' ';
-    boxes.push(null);
+    previous = item;
+    endOfLine = false;
   }
   return { page: page.pageNumber, text, boxes };
 }

@@ -3,7 +3,7 @@ import type { OcrEngine } from './ocrEngine';
 import { ocrPageText, ocrWordsText } from './ocrPageText';
 import { openPdf } from './openPdf';
 import { pageText } from './pageText';
-import { rasterPage } from './rasterPage';
+import { fittingDpi, rasterPage } from './rasterPage';
 import { decodeDisplayed, imageKind, imageOcrBox } from './redactImage';
 import { isPdf } from './redactDocument';
 import type { KnownPerson } from './suggestRedactions';
@@ -46,10 +46,12 @@ export async function suggestDocument(bytes: Uint8Array, options: SuggestOptions
         options.signal?.throwIfAborted();
         const page = await doc.getPage(number);
         const { width, height } = page.getViewport({ scale: 1 });
+        // Loads the page's fonts: pageText places characters by their widths.
+        await page.getOperatorList();
         let text = await pageText(page);
         let source: SuggestedPage['text'] = /\S/.test(text.text) ? 'text' : 'none';
         if (source === 'none' && options.ocr) {
-          const raster = await rasterPage(doc, page, OCR_DPI);
+          const raster = await rasterPage(doc, page, fittingDpi(width, height, OCR_DPI));
           try {
             text = await ocrPageText(options.ocr, raster, number);
           } finally {

@@ -79,12 +79,17 @@ const PATTERNS: readonly Pattern[] = [
 ];
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** A literal phrase, whitespace-tolerant and case-insensitive, not inside a longer word. */
+/**
+ * A literal phrase, case-insensitive, not inside a longer word; any run of spaces between its
+ * words, and one optional space between the characters of a word (letter-spaced text reads as
+ * "S E C R E T" in a text layer).
+ */
 function phrase(words: string): RegExp {
+  const word = (w: string): string => Array.from(w, escape).join(String.raw`\s?`);
   const body = words
     .trim()
     .split(/\s+/)
-    .map(escape)
+    .map(word)
     .join(String.raw`\s+`);
   return new RegExp(String.raw`(?<![\p{L}\p{N}])${body}(?![\p{L}\p{N}])`, 'giu');
 }
