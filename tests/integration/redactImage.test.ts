@@ -40,6 +40,9 @@ png_exif = im.getexif()
 png_exif[0x010e] = 'Png Exif Yeti'
 im.save(out + '/scan.png', pnginfo=info, icc_profile=icc, exif=png_exif.tobytes(), dpi=(300, 300))
 im.save(out + '/scan.tif', tiffinfo={274: 6, 270: 'Tiff Yeti'})
+rot = im.getexif()
+rot[0x0112] = 6
+im.save(out + '/rotated.png', exif=rot.tobytes())
 im.save(out + '/two.tif', save_all=True, append_images=[im])
 `;
 
@@ -112,6 +115,21 @@ describe('a redacted image keeps its pixels and nothing else', () => {
     ]);
     expect(after.pixels[2]).toEqual([40, 160, 40]);
     expect(Buffer.from(bytes).toString('latin1')).not.toMatch(/Yeti/);
+  });
+
+  it("a PNG's eXIf orientation is applied before the boxes, as for a JPEG", async () => {
+    const { bytes } = await redactImage(fixture('rotated.png'), { boxes: [{ page: 1, x: 140, y: 0, width: 60, height: 60 }] });
+    const out = join(temp.dir, 'rotated-redacted.png');
+    writeFileSync(out, bytes);
+    const after = readBack(out, [
+      [170, 30],
+      [100, 150],
+    ]);
+    // Displayed 200 × 300 with the red square top-right: the box covers it, exactly.
+    expect(after.size).toEqual([200, 300]);
+    expect(after.pixels[0]).toEqual([0, 0, 0]);
+    expect(after.pixels[1]).toEqual([40, 160, 40]);
+    expect(after.exif).toBe(0);
   });
 
   it('a TIFF: its orientation tag is applied, and it comes out as a PNG without tags', async () => {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOcr } from '../../src/core/redaction/ocrEngine';
 import type { OcrEngine } from '../../src/core/redaction/ocrEngine';
@@ -60,6 +60,28 @@ describe('OCR finds what a scan shows, and the redaction burns it out', () => {
     const read = run('tesseract', [join(temp.dir, 'scan-redacted.png'), '-']);
     expect(read).toMatch(/Fire drill/);
     for (const secret of ['attendance', 'Mary', 'Seacole', '123-45', '6789', 'mseacole', 'clinic']) expect(read, secret).not.toContain(secret);
+  });
+
+  it('a scan with a few words of text layer (a page number) is still read with OCR', async () => {
+    const { png } = await scannedSheet();
+    const doc = await PDFDocument.create();
+    const font = await doc.embedFont(StandardFonts.Helvetica);
+    const page = doc.addPage([612, 792]);
+    page.drawImage(await doc.embedPng(png), { x: 0, y: 0, width: 612, height: 792 });
+    page.drawText('Page 1', { x: 290, y: 20, size: 9, font });
+    const { bytes, report } = await redactPdf(await doc.save(), { ocr, pii: true });
+    expect(report.pages[0]?.text).toBe('text');
+    expect(
+      report.pages[0]?.suggestions
+        .filter((s) => s.source === 'ocr')
+        .map((s) => s.kind)
+        .sort(),
+    ).toEqual(['email', 'ssn']);
+    const out = join(temp.dir, 'footer-redacted.pdf');
+    writeFileSync(out, bytes);
+    run('pdftoppm', ['-r', '200', '-png', '-singlefile', out, join(temp.dir, 'footer-redacted')]);
+    const read = run('tesseract', [join(temp.dir, 'footer-redacted.png'), '-']);
+    for (const secret of ['123-45', '6789', 'mseacole']) expect(read, secret).not.toContain(secret);
   });
 
   it('a scan without --ocr: the report says its terms could not be looked for', async () => {

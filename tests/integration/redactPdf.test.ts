@@ -107,6 +107,20 @@ describe('a redacted PDF keeps nothing of the source but the pixels', () => {
     expect(report.keptWords).toBeGreaterThan(10);
   });
 
+  it('keeps only words a reader sees: not white text, not text under a black box already there', async () => {
+    const doc = await PDFDocument.create();
+    const font = await doc.embedFont(StandardFonts.Helvetica);
+    const page = doc.addPage([612, 792]);
+    page.drawText('Visible words stay searchable', { x: 72, y: 700, size: 14, font });
+    page.drawText('WHITETEXT 078-05-1120', { x: 72, y: 650, size: 14, font, color: rgb(1, 1, 1) });
+    page.drawText('UNDERBOX 219-09-9999', { x: 72, y: 600, size: 14, font });
+    page.drawRectangle({ x: 66, y: 592, width: 220, height: 26, color: rgb(0, 0, 0) });
+    const { bytes } = await redactPdf(await doc.save(), { keepText: true, dpi: 100 });
+    const text = run('pdftotext', [save('unseen.pdf', bytes), '-']);
+    expect(text).toContain('Visible words stay searchable');
+    expect(text).not.toMatch(/WHITETEXT|078-05|UNDERBOX|219-09/);
+  });
+
   it('takes boxes in the coordinates of the page as displayed: a rotated page is redacted where it is seen', async () => {
     const source = await richPdf([[{ text: 'Rotated secret 987-65-4320', x: 72, y: 700 }]], { rotate: 90 });
     const { bytes, report } = await redactPdf(source, { terms: ['987-65-4320'], keepText: true, dpi: 100 });
@@ -223,8 +237,9 @@ describe('random boxes never leave a pixel of the source inside a box', () => {
     const boxes = Array.from({ length: 40 }, () => {
       const page = 1 + Math.floor(random() * 3);
       const size = sizes[page - 1] ?? { width: 0, height: 0 };
-      const width = 3 + random() * 120;
-      const height = 3 + random() * 80;
+      // Some hang over an edge; none is wholly off the page (that is refused).
+      const width = 21 + random() * 120;
+      const height = 21 + random() * 80;
       return { page, x: random() * size.width - 20, y: random() * size.height - 20, width, height };
     });
     const dpi = 72;
@@ -283,6 +298,17 @@ describe('bad input is refused with a reason, and nothing is produced', () => {
     const huge = await PDFDocument.create();
     huge.addPage([14400, 14400]);
     await expect(redactPdf(await huge.save())).rejects.toThrow(/too large to rasterise/);
+  });
+
+  it('refuses a box on a page the PDF does not have, or off the page; says which terms were not found', async () => {
+    const source = await richPdf([SHEET]);
+    await expect(redactPdf(source, { boxes: [{ page: 5, x: 72, y: 700, width: 100, height: 20 }] })).rejects.toThrow(/on page 5, but this PDF has 1 page/);
+    await expect(redactPdf(source, { boxes: [{ page: 1, x: 1070, y: 1695, width: 150, height: 30 }] })).rejects.toThrow(
+      /off the page, which is 612 × 792 points/,
+    );
+    const { report } = await redactPdf(source, { terms: ['Jane Doe', 'Xylophone'], dpi: 72 });
+    expect(report.notes.join(' ')).toMatch(/"Xylophone" was not found on any page/);
+    expect(report.notes.join(' ')).not.toMatch(/Jane Doe/);
   });
 
   it('stops when cancelled, producing nothing', async () => {

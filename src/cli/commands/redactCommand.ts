@@ -50,7 +50,12 @@ export function registerRedactCommand(program: Command): void {
       .argument('<in>', 'a PDF, PNG, JPEG or TIFF')
       .argument('<out>', 'the redacted file to write (PDF for a PDF; PNG or JPEG for an image)'),
   )
-    .option('--box <PAGE:X,Y,W,H>', 'a box to redact (PDF: points from the bottom-left; image: pixels from the top-left); repeatable', collect, [])
+    .option(
+      '--box <PAGE:X,Y,W,H>',
+      'a box to redact (PDF: points from the bottom-left of the page as displayed, crop box and rotation applied; image: pixels from the top-left); repeatable',
+      collect,
+      [],
+    )
     .option('--term <text>', 'redact every occurrence of this text (text layer, and OCR words with --ocr); repeatable', collect, [])
     .option('--pii', 'apply the suggestions: SSNs, e-mails, phone numbers, dates of birth, MRNs, street addresses')
     .option('--ocr', 'read scans (pages without a text layer, and images) with OCR, for --term and --pii')

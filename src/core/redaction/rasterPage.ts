@@ -23,6 +23,7 @@ export interface NodeCanvas {
 export interface PaintContext {
   fillStyle: unknown;
   fillRect(x: number, y: number, width: number, height: number): void;
+  getImageData(x: number, y: number, width: number, height: number): { data: Uint8ClampedArray };
 }
 interface CanvasAndContext {
   canvas: NodeCanvas;

@@ -1,5 +1,5 @@
 import { createCanvas, ImageData, loadImage } from '@napi-rs/canvas';
-import type { Canvas } from '@napi-rs/canvas';
+import type { Canvas, Image } from '@napi-rs/canvas';
 import { imageSize } from 'image-size';
 // utif2 is CommonJS without named exports Node can see: import the module object.
 import UTIF from 'utif2';
@@ -45,10 +45,44 @@ const ORIENT: Record<number, (w: number, h: number) => [number, number, number, 
   8: (w) => [0, -1, 1, 0, 0, w],
 };
 
+/** The stored w × h pixels drawn as displayed under an EXIF orientation (1–8), on a new canvas. */
+function orient(stored: Image | Canvas, w: number, h: number, orientation: number): Canvas {
+  const transform = ORIENT[orientation];
+  const swap = transform !== undefined && orientation >= 5;
+  const canvas = createCanvas(swap ? h : w, swap ? w : h);
+  const context = canvas.getContext('2d');
+  if (transform) context.setTransform(...transform(w, h));
+  context.drawImage(stored, 0, 0);
+  // The boxes are painted through this same context later: they must not be rotated too.
+  context.setTransform(1, 0, 0, 1, 0, 0);
+  return canvas;
+}
+
+/** The orientation tag of a PNG's eXIf chunk (a TIFF structure), or 1. */
+export function pngOrientation(bytes: Uint8Array): number {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 8; at + 12 <= view.length;) {
+    const length = view.readUInt32BE(at);
+    const type = view.toString('latin1', at + 4, at + 8);
+    if (type === 'IDAT') return 1; // eXIf comes before the image data, or not at all.
+    if (type === 'eXIf') {
+      try {
+        const exif = view.subarray(at + 8, at + 8 + length);
+        const ifd = UTIF.decode(exif.buffer.slice(exif.byteOffset, exif.byteOffset + exif.byteLength) as ArrayBuffer)[0];
+        return (ifd?.t274 as number[] | undefined)?.[0] ?? 1;
+      } catch {
+        return 1;
+      }
+    }
+    at += 12 + length;
+  }
+  return 1;
+}
+
 /**
  * Decodes an image into a canvas as it is displayed. PNG and JPEG decode through Skia, which
- * applies the EXIF orientation itself; TIFF decodes through utif2, and its orientation tag is
- * applied here. The size is read from the header first: an image bomb (a small file declaring
+ * applies a JPEG's EXIF orientation itself; a PNG's eXIf orientation and a TIFF's orientation tag
+ * (TIFF decodes through utif2) are applied here. The size is read from the header first: an image bomb (a small file declaring
  * an enormous image) is refused before anything is decompressed.
  */
 export async function decodeDisplayed(bytes: Uint8Array, kind: RedactableImage): Promise<Canvas> {
@@ -70,9 +104,9 @@ export async function decodeDisplayed(bytes: Uint8Array, kind: RedactableImage):
   try {
     if (kind !== 'tiff') {
       const image = await loadImage(Buffer.from(bytes));
-      const canvas = createCanvas(image.width, image.height);
-      canvas.getContext('2d').drawImage(image, 0, 0);
-      return canvas;
+      // Skia applies a JPEG's EXIF orientation itself, but not a PNG's eXIf chunk.
+      const orientation = kind === 'png' ? pngOrientation(bytes) : 1;
+      return orient(image, image.width, image.height, orientation);
     }
     const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     const ifds = UTIF.decode(buffer);
@@ -90,17 +124,7 @@ export async function decodeDisplayed(bytes: Uint8Array, kind: RedactableImage):
     UTIF.decodeImage(buffer, ifd);
     const stored = createCanvas(ifd.width, ifd.height);
     stored.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(UTIF.toRGBA8(ifd)), ifd.width, ifd.height), 0, 0);
-    const orientation = (ifd.t274 as number[] | undefined)?.[0] ?? 1;
-    const transform = ORIENT[orientation];
-    if (!transform) return stored;
-    const swap = orientation >= 5;
-    const canvas = createCanvas(swap ? ifd.height : ifd.width, swap ? ifd.width : ifd.height);
-    const context = canvas.getContext('2d');
-    context.setTransform(...transform(ifd.width, ifd.height));
-    context.drawImage(stored, 0, 0);
-    // The boxes are painted through this same context later: they must not be rotated too.
-    context.setTransform(1, 0, 0, 1, 0, 0);
-    return canvas;
+    return orient(stored, ifd.width, ifd.height, (ifd.t274 as number[] | undefined)?.[0] ?? 1);
   } catch (error) {
     if (error instanceof CustodianError) throw error;
     throw new CustodianError('validation_failed', 'This image cannot be decoded (it is damaged or in a form not supported). Nothing was written.', {

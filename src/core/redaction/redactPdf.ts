@@ -8,7 +8,8 @@ import type { OcrEngine } from './ocrEngine';
 import { openPdf } from './openPdf';
 import type { PageText } from './pageText';
 import { pageText, wordsOf } from './pageText';
-import { DEFAULT_DPI, fittingDpi, MAX_DPI, MIN_DPI, paintBoxes, rasterPage } from './rasterPage';
+import { boxPixels, DEFAULT_DPI, fittingDpi, MAX_DPI, MIN_DPI, paintBoxes, rasterPage } from './rasterPage';
+import type { PageRaster } from './rasterPage';
 import { coveredTerms } from './coveredTerms';
 import type { KnownPerson } from './suggestRedactions';
 import { suggestRedactions } from './suggestRedactions';
@@ -84,6 +85,12 @@ export async function redactPdf(source: Uint8Array, options: RedactOptions = {})
   const doc = await openPdf(source);
   let built: Rasterised;
   try {
+    const beyond = (options.boxes ?? []).find((b) => b.page > doc.numPages);
+    if (beyond)
+      throw new CustodianError(
+        'validation_failed',
+        `A box is on page ${beyond.page}, but this PDF has ${doc.numPages} page${doc.numPages === 1 ? '' : 's'}. Nothing was written.`,
+      );
     built = await rasteriseAll(doc, options, dpi, quality);
   } finally {
     // The source's parsed pages go before the output is read back: memory peaks there.
@@ -91,6 +98,9 @@ export async function redactPdf(source: Uint8Array, options: RedactOptions = {})
   }
   const { bytes, pages, keptWords, terms, sizes } = built;
   await checkRedactedPdf(bytes, { sizes, keptWords, terms: [...terms] });
+  const squash = (t: string): string => t.replace(/\s+/g, '').toLowerCase();
+  const found = new Set(pages.flatMap((p) => p.suggestions.filter((s) => s.kind === 'term').map((s) => squash(s.text))));
+  const missed = (options.terms ?? []).filter((t) => t.trim() && !found.has(squash(t)));
   return {
     bytes,
     report: {
@@ -98,6 +108,7 @@ export async function redactPdf(source: Uint8Array, options: RedactOptions = {})
       pages,
       keptWords: keptWords.length,
       notes: [
+        ...missed.map((t) => `"${t}" was not found on any page${options.ocr ? '' : ' (scans need OCR)'}; nothing was redacted for it.`),
         `Every page was rasterised, including pages without boxes: the output holds page images only${options.keepText ? ' and an invisible text layer of the words no box touches' : ''}. No text, fonts, metadata, annotations, form fields, attachments, scripts, bookmarks or layers of the source were kept.`,
       ],
     },
@@ -137,24 +148,38 @@ async function rasteriseAll(doc: PDFDocumentProxy, options: RedactOptions, dpi: 
     }
     const notes = usedDpi < dpi ? [`Page ${number} was rasterised at ${usedDpi} DPI, not ${dpi}: at ${dpi} DPI its image would exceed the memory bound.`] : [];
     const raster = await rasterPage(doc, page, usedDpi);
-    let text: PageText = await pageText(page);
-    let textSource: RedactedPage['text'] = /\S/.test(text.text) ? 'text' : 'none';
-    if (textSource === 'none' && options.ocr) {
-      text = await ocrPageText(options.ocr, raster, number);
-      textSource = 'ocr';
-    } else if (textSource === 'none' && (options.terms?.length || options.pii || options.people?.length)) {
+    const text: PageText = await pageText(page);
+    const hasText = /\S/.test(text.text);
+    // With OCR, every page is read: a scan with a printed page number or Bates stamp has a text
+    // layer of a few words and the document on it in pixels only.
+    const ocrText = options.ocr ? await ocrPageText(options.ocr, raster, number) : null;
+    const textSource: RedactedPage['text'] = hasText ? 'text' : ocrText ? 'ocr' : 'none';
+    if (!hasText && !ocrText && (options.terms?.length || options.pii || options.people?.length)) {
       notes.push(`Page ${number} has no text layer (a scan?): terms and suggestions could not be looked for on it. Use OCR, or draw boxes.`);
     }
-    const suggestions = suggestRedactions(
-      text,
-      { pii: options.pii ?? false, people: options.people, terms: options.terms },
-      textSource === 'ocr' ? 'ocr' : 'text',
-    );
-    const boxes = [...(options.boxes ?? []).filter((b) => b.page === number), ...suggestions.flatMap((s) => s.boxes)];
+    const what = { pii: options.pii ?? false, people: options.people, terms: options.terms };
+    const suggestions = [...suggestRedactions(text, what, 'text'), ...(ocrText ? suggestRedactions(ocrText, what, 'ocr') : [])];
+    const drawn = (options.boxes ?? []).filter((b) => b.page === number);
+    const off = drawn.find((b) => b.x >= base.width || b.y >= base.height || b.x + b.width <= 0 || b.y + b.height <= 0);
+    if (off) {
+      throw new CustodianError(
+        'validation_failed',
+        `A box on page ${number} (at ${Math.round(off.x)},${Math.round(off.y)}) is off the page, which is ${Math.round(base.width)} × ${Math.round(base.height)} points as displayed (boxes count from its bottom-left corner). Nothing was written.`,
+      );
+    }
+    const boxes = [...drawn, ...suggestions.flatMap((s) => s.boxes)];
+    // Kept words must be seen on the page: not white on white, not under a black box the source
+    // already had, not in a hidden layer (each of which a text layer still holds).
+    const kept =
+      options.keepText && hasText
+        ? keptRuns(
+            wordsOf(text).filter((w) => inked(raster, w.box)),
+            boxes,
+          )
+        : [];
     paintBoxes(raster.context, boxes, raster.scale, raster.heightPt, raster.canvas.width, raster.canvas.height);
-    for (const term of coveredTerms(text, boxes)) terms.add(term);
+    for (const term of [...coveredTerms(text, boxes), ...(ocrText ? coveredTerms(ocrText, boxes) : [])]) terms.add(term);
     for (const s of suggestions) terms.add(s.text);
-    const kept = options.keepText && textSource === 'text' ? keptRuns(wordsOf(text), boxes) : [];
     keptWords.push(...kept.flatMap((w) => w.text.split(' ')));
 
     // Encoding runs on libuv's pool while the next page renders; pages are added in order.
@@ -181,4 +206,23 @@ async function rasteriseAll(doc: PDFDocumentProxy, options: RedactOptions, dpi: 
   options.signal?.throwIfAborted();
   const bytes = await out.save({ useObjectStreams: false });
   return { bytes, pages, keptWords, terms, sizes };
+}
+
+/** Whether a box of the page shows ink: its pixels differ in lightness by a quarter of the range or more. */
+function inked(raster: PageRaster, box: RedactionBox): boolean {
+  const r = boxPixels(box, raster.scale, raster.heightPt);
+  const left = Math.max(0, r.left);
+  const top = Math.max(0, r.top);
+  const width = Math.min(raster.canvas.width, r.right) - left;
+  const height = Math.min(raster.canvas.height, r.bottom) - top;
+  if (width <= 0 || height <= 0) return false;
+  const { data } = raster.context.getImageData(left, top, width, height);
+  let low = 255;
+  let high = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    const light = ((data[i] ?? 0) * 299 + (data[i + 1] ?? 0) * 587 + (data[i + 2] ?? 0) * 114) / 1000;
+    if (light < low) low = light;
+    if (light > high) high = light;
+  }
+  return high - low >= 64;
 }

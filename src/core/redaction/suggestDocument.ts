@@ -48,18 +48,20 @@ export async function suggestDocument(bytes: Uint8Array, options: SuggestOptions
         const { width, height } = page.getViewport({ scale: 1 });
         // Loads the page's fonts: pageText places characters by their widths.
         await page.getOperatorList();
-        let text = await pageText(page);
-        let source: SuggestedPage['text'] = /\S/.test(text.text) ? 'text' : 'none';
-        if (source === 'none' && options.ocr) {
+        const text = await pageText(page);
+        const hasText = /\S/.test(text.text);
+        const what = { pii: options.pii, people: options.people, terms: options.terms };
+        const suggestions = suggestRedactions(text, what, 'text');
+        // With OCR, every page is read (a scan may carry a few words of text layer: a page number).
+        if (options.ocr) {
           const raster = await rasterPage(doc, page, fittingDpi(width, height, OCR_DPI));
           try {
-            text = await ocrPageText(options.ocr, raster, number);
+            suggestions.push(...suggestRedactions(await ocrPageText(options.ocr, raster, number), what, 'ocr'));
           } finally {
             raster.release();
           }
-          source = 'ocr';
         }
-        pages.push({ page: number, width, height, text: source, suggestions: suggestRedactions(text, what, source === 'ocr' ? 'ocr' : 'text') });
+        pages.push({ page: number, width, height, text: hasText ? 'text' : options.ocr ? 'ocr' : 'none', suggestions });
         page.cleanup();
         options.onProgress?.(number, doc.numPages);
       }

@@ -30,8 +30,8 @@ interface Pattern {
 
 const DATE =
   String.raw`(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|` +
-  String.raw`(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|` +
-  String.raw`\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{4})`;
+  String.raw`(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?\s+\d{1,2},?\s+\d{4}|` +
+  String.raw`\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?\s+\d{4})`;
 
 /**
  * A US SSN is AAA-GG-SSSS; never issued: area 000, 666 or 900–999, group 00, serial 0000.
@@ -51,8 +51,9 @@ const PATTERNS: readonly Pattern[] = [
     group: 1,
     accept: validSsn,
   },
-  // OCR often reads "jane.doe@ example.org": one space either side of the @ is allowed.
-  { kind: 'email', why: 'e-mail address', regex: /[A-Za-z0-9._%+-]+ ?@ ?[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g },
+  // OCR often reads "jane.doe@ example.org": one space either side of the @ is allowed. Every
+  // quantifier here is bounded: a page-long run of letters must not cost quadratic time.
+  { kind: 'email', why: 'e-mail address', regex: /[A-Za-z0-9._%+-]{1,64} ?@ ?[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/g },
   {
     kind: 'phone',
     why: 'telephone number',
@@ -74,7 +75,7 @@ const PATTERNS: readonly Pattern[] = [
     kind: 'address',
     why: 'street address',
     regex:
-      /\b\d{1,6}\s+(?:[A-Z][A-Za-z.'-]*\s+){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Square|Sq)\b\.?/g,
+      /\b\d{1,6}\s+(?:[A-Z][A-Za-z.'-]{0,30}\s+){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Square|Sq)\b\.?/g,
   },
 ];
 
