@@ -1,11 +1,9 @@
-import { CustodianError } from '../../shared/errors';
 import type { RedactionBox } from '../../shared/redaction/redactionTypes';
-import { getEvidenceMeta, readEvidence } from '../evidence/evidenceStore';
-import { CollectStream } from '../fs/collectStream';
+import { getEvidenceMeta } from '../evidence/evidenceStore';
 import { knownPeople } from '../redaction/knownPeople';
 import { startOcr } from '../redaction/ocrEngine';
 import type { OcrEngine } from '../redaction/ocrEngine';
-import { MAX_REDACT_BYTES, redactEvidence } from '../redaction/redactEvidence';
+import { decryptOriginal, redactableMeta, redactEvidence } from '../redaction/redactEvidence';
 import { suggestDocument } from '../redaction/suggestDocument';
 import type { SuggestedPage } from '../redaction/suggestDocument';
 import type { VaultSession } from '../vault/vaultSession';
@@ -58,13 +56,10 @@ export class RedactionJobs {
 
   async suggest(session: VaultSession, request: SuggestRequest): Promise<string> {
     session.require('evidence.redact', 'redact evidence');
-    const meta = await getEvidenceMeta(session, request.evidenceId);
-    if (meta.size > MAX_REDACT_BYTES) throw new CustodianError('validation_failed', 'This file is too large to redact in Custodian (over 256 MiB).');
+    const meta = await redactableMeta(session, request.evidenceId);
     return this.suggestions.start(session, { pages: 0, total: 0 }, async ({ signal, report }) => {
       const people = request.people ? await knownPeople(session) : undefined;
-      const sink = new CollectStream(meta.size, 'This file is too large to redact in Custodian (over 256 MiB).');
-      await readEvidence(session, request.evidenceId, sink, 'redaction suggestions');
-      const bytes = sink.take();
+      const bytes = await decryptOriginal(session, meta, 'redaction suggestions');
       let ocr: OcrEngine | null = null;
       try {
         if (request.ocr) ocr = await startOcr();

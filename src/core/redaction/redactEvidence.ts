@@ -49,6 +49,22 @@ export function validReasons(reasons: readonly string[]): string[] {
   return unique;
 }
 
+const TOO_LARGE = 'This file is too large to redact in Custodian (over 256 MiB).';
+
+/** The evidence to redact, refused (before anything is decrypted) when too large. */
+export async function redactableMeta(session: VaultSession, evidenceId: string): Promise<EvidenceMeta> {
+  const meta = await getEvidenceMeta(session, evidenceId);
+  if (meta.size > MAX_REDACT_BYTES) throw new CustodianError('validation_failed', TOO_LARGE);
+  return meta;
+}
+
+/** The original, decrypted into core's memory (logged with `reason`); the caller zeroes it after use. */
+export async function decryptOriginal(session: VaultSession, meta: EvidenceMeta, reason: string): Promise<Buffer> {
+  const sink = new CollectStream(meta.size, TOO_LARGE);
+  await readEvidence(session, meta.id, sink, reason);
+  return sink.take();
+}
+
 /**
  * Makes a redacted version of a piece of evidence: the original is decrypted into core's memory
  * (logged as `evidence.decrypt`, reason "redaction"), redacted and checked (redactDocument), and
@@ -59,12 +75,9 @@ export function validReasons(reasons: readonly string[]): string[] {
 export async function redactEvidence(session: VaultSession, input: RedactEvidenceInput): Promise<{ evidence: EvidenceMeta; report: RedactionReport }> {
   session.require('evidence.redact', 'redact evidence');
   const reasons = validReasons(input.reasons);
-  const source = await getEvidenceMeta(session, input.evidenceId);
-  if (source.size > MAX_REDACT_BYTES) throw new CustodianError('validation_failed', 'This file is too large to redact in Custodian (over 256 MiB).');
+  const source = await redactableMeta(session, input.evidenceId);
   const people = input.people ? await knownPeople(session) : undefined;
-  const sink = new CollectStream(source.size, 'This file is too large to redact in Custodian (over 256 MiB).');
-  await readEvidence(session, input.evidenceId, sink, 'redaction');
-  const bytes = sink.take();
+  const bytes = await decryptOriginal(session, source, 'redaction');
   let ocr: OcrEngine | null = null;
   try {
     if (input.ocr) ocr = await startOcr();
