@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { expect, expectNoAxeViolations, saveScreenshot, startHarnessProcess, test } from './fixtures';
+import { darkPixels, expect, expectNoAxeViolations, saveScreenshot, startHarnessProcess, test } from './fixtures';
 import type { Page } from '@playwright/test';
 
 // The evidence workspace on the demo vault, as an officer walks it: from a gap to the files
@@ -191,20 +191,7 @@ test('add a PDF from the app to a training without evidence, then page through i
     await drawer.getByRole('button', { name: 'Page 1' }).click();
     await expect(drawer.getByTestId('pdf-page')).toHaveText('Page 1 of 3');
     // Painted: the canvas holds dark (text) pixels, not only the white page.
-    await expect
-      .poll(
-        () =>
-          drawer.getByTestId('pdf-canvas').evaluate((canvas: HTMLCanvasElement) => {
-            const context = canvas.getContext('2d');
-            if (!context || canvas.width === 0) return 0;
-            const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
-            let dark = 0;
-            for (let i = 0; i < pixels.length; i += 4) if ((pixels[i] ?? 255) < 100) dark++;
-            return dark;
-          }),
-        { timeout: 15_000 },
-      )
-      .toBeGreaterThan(100);
+    await expect.poll(async () => (await darkPixels(drawer.getByTestId('pdf-canvas'), 100, false)).dark, { timeout: 15_000 }).toBeGreaterThan(100);
     await page.waitForTimeout(400);
     await saveScreenshot(page, testInfo, 'evidence-pdf');
 

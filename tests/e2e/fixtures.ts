@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test as base } from '@playwright/test';
 import { startHarnessProcess } from '../support/harnessSession';
-import type { Page, TestInfo } from '@playwright/test';
+import type { Locator, Page, TestInfo } from '@playwright/test';
 
 export interface RunningHarness {
   /** With the token in its fragment: what a tester opens. */
@@ -17,6 +17,27 @@ export interface RunningHarness {
 export { startHarnessProcess } from '../support/harnessSession';
 
 /** Saves a screenshot as a test artefact (attached to the report and kept in tests/artifacts). */
+/**
+ * How many pixels of a canvas are at most `below` in every channel (0–255): `below` 100 on the red
+ * channel alone counts ink; 20 on all three counts solid black (a burned-in box).
+ */
+export async function darkPixels(canvas: Locator, below: number, allChannels: boolean): Promise<{ dark: number; total: number }> {
+  return canvas.evaluate(
+    (element: HTMLCanvasElement, { below, allChannels }) => {
+      const context = element.getContext('2d');
+      if (!context || element.width === 0) return { dark: 0, total: 0 };
+      const pixels = context.getImageData(0, 0, element.width, element.height).data;
+      let dark = 0;
+      for (let i = 0; i < pixels.length; i += 4) {
+        const red = pixels[i] ?? 255;
+        if (allChannels ? red < below && (pixels[i + 1] ?? 255) < below && (pixels[i + 2] ?? 255) < below : red < below) dark++;
+      }
+      return { dark, total: pixels.length / 4 };
+    },
+    { below, allChannels },
+  );
+}
+
 export async function saveScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<string> {
   const dir = join('tests', 'artifacts', 'screenshots');
   mkdirSync(dir, { recursive: true });

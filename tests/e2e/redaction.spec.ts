@@ -1,4 +1,4 @@
-import { expect, expectNoAxeViolations, saveScreenshot, test } from './fixtures';
+import { darkPixels, expect, expectNoAxeViolations, saveScreenshot, test } from './fixtures';
 
 // Redaction as an officer does it before evidence leaves the building: a demo sign-in sheet
 // (other staff's names and employee ids on it), the vault's suggestions accepted or rejected, a
@@ -65,15 +65,10 @@ test('redact a demo sign-in sheet: accept suggestions, reject one, draw a box, s
   await expect(drawer.getByTestId('pdf-page')).toHaveText(/Page 1 of \d+/, { timeout: 20_000 });
   await expect
     .poll(
-      () =>
-        drawer.getByTestId('pdf-canvas').evaluate((canvas: HTMLCanvasElement) => {
-          const context = canvas.getContext('2d');
-          if (!context || canvas.width === 0) return 0;
-          const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
-          let black = 0;
-          for (let i = 0; i < pixels.length; i += 4) if ((pixels[i] ?? 255) < 20 && (pixels[i + 1] ?? 255) < 20 && (pixels[i + 2] ?? 255) < 20) black++;
-          return black / (pixels.length / 4);
-        }),
+      async () => {
+        const { dark, total } = await darkPixels(drawer.getByTestId('pdf-canvas'), 20, true);
+        return total > 0 ? dark / total : 0;
+      },
       { timeout: 15_000 },
     )
     // The boxes cover a visible share of the page: several percent of its pixels are solid black.
