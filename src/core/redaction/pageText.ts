@@ -144,9 +144,13 @@ export async function pageText(page: PDFPageProxy): Promise<PageText> {
     }
     // Per UTF-16 unit: a character outside the BMP gets two shares (its box is then two boxes).
     const stretches = charStretches(item, item.fontName ? fontWidths(page, item.fontName) : null);
+    const style = item.fontName ? (content.styles[item.fontName] as { ascent?: number; descent?: number } | undefined) : undefined;
+    // The font's own ascent and descent where it states them, never less than the usual reach.
+    const finite = (v: number | undefined): number => (v !== undefined && Number.isFinite(v) ? v : 0);
+    const reach = { below: Math.max(0.25, -finite(style?.descent)), above: Math.max(1, finite(style?.ascent)) };
     stretches.forEach(([from, to], i) => {
       text += item.str.charAt(i);
-      boxes.push(runBox(page.pageNumber, viewport, item, from, to));
+      boxes.push(runBox(page.pageNumber, viewport, item, from, to, reach));
     });
     previous = item;
     endOfLine = false;
@@ -159,7 +163,14 @@ export async function pageText(page: PDFPageProxy): Promise<PageText> {
  * the run's corners through its own transform and the page's viewport (rotation, crop box),
  * then flipped so y counts up from the bottom.
  */
-function runBox(page: number, viewport: ReturnType<PDFPageProxy['getViewport']>, item: TextItemLike, from: number, to: number): RedactionBox {
+function runBox(
+  page: number,
+  viewport: ReturnType<PDFPageProxy['getViewport']>,
+  item: TextItemLike,
+  from: number,
+  to: number,
+  reach: { below: number; above: number } = { below: 0.25, above: 1 },
+): RedactionBox {
   const [a, b, c, d, e, f] = item.transform as [number, number, number, number, number, number];
   const along = Math.hypot(a, b) || 1;
   const up = Math.hypot(c, d) || 1;
@@ -167,11 +178,12 @@ function runBox(page: number, viewport: ReturnType<PDFPageProxy['getViewport']>,
   const uy = b / along;
   const vx = c / up;
   const vy = d / up;
-  // pdf.js reports a run's height as its font size; glyphs reach a quarter below the baseline.
+  // pdf.js reports a run's height as its font size; glyphs reach `below` and `above` it, in ems.
   const size = item.height || up;
   const corners: [number, number][] = [];
   for (const s of [from, to]) {
-    for (const t of [-0.25 * size, size]) corners.push(viewport.convertToViewportPoint(e + ux * s + vx * t, f + uy * s + vy * t) as [number, number]);
+    for (const t of [-reach.below * size, reach.above * size])
+      corners.push(viewport.convertToViewportPoint(e + ux * s + vx * t, f + uy * s + vy * t) as [number, number]);
   }
   const xs = corners.map((p) => p[0]);
   const ys = corners.map((p) => p[1]);

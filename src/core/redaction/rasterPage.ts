@@ -1,4 +1,5 @@
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { CustodianError } from '../../shared/errors';
 import type { RedactionBox } from '../../shared/redaction/redactionTypes';
 
 /** The DPI a page is rasterised at unless asked otherwise (Dangerzone uses 150). */
@@ -96,6 +97,10 @@ export interface PixelRect {
 export function fillPixels(context: PaintContext, rects: readonly PixelRect[], width: number, height: number): void {
   context.fillStyle = '#000000';
   for (const r of rects) {
+    // fillRect ignores NaN: a box that cannot be placed must stop the redaction, not vanish.
+    if (![r.left, r.top, r.right, r.bottom].every(Number.isFinite)) {
+      throw new CustodianError('internal', 'A redaction box could not be placed on the page. Nothing was written; report this as a bug.');
+    }
     const left = Math.max(0, r.left);
     const top = Math.max(0, r.top);
     const right = Math.min(width, r.right);
