@@ -54,8 +54,11 @@ describe('the one projection, per audience', () => {
 
   it('a regulator sees scores in bands of ten; a data subject sees their own record but not the trainer', () => {
     expect(projectField(DEFAULT_POLICIES.regulator, 'completion', 'score', 87)).toBe('80–89');
+    expect(projectField(DEFAULT_POLICIES.regulator, 'completion', 'score', 100)).toBe('90–100');
+    expect(projectField(DEFAULT_POLICIES.auditor, 'completion', 'certificateNumber', 'C-123')).toBe(MASK);
+    expect(projectField(DEFAULT_POLICIES.subject, 'person', 'managerEmployeeId', 'E9')).toBe(MASK);
     expect(projectField(DEFAULT_POLICIES.subject, 'completion', 'trainer', 'Dr Who')).toBe(MASK);
-    expect(project('subject')).toEqual(person);
+    expect(project('subject')).toEqual({ ...person, managerEmployeeId: MASK });
   });
 
   it('generalises a date of birth to its year, other dates to their month', () => {

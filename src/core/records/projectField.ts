@@ -31,8 +31,9 @@ export function treatmentOf<K extends RecordKind>(policy: MaskingPolicy, kind: K
 /** A date of birth to its year; other dates (YYYY-MM-DD) to their month; a score to its band of ten. */
 function generalise(kind: RecordKind, field: string, value: string | number): string {
   if (typeof value === 'number') {
-    const band = Math.floor(value / 10) * 10;
-    return `${String(band)}–${String(band + 9)}`;
+    // Scores run 0–100: the top band takes 100 in.
+    const band = Math.min(90, Math.floor(value / 10) * 10);
+    return `${String(band)}–${String(band === 90 ? 100 : band + 9)}`;
   }
   const date = /^(\d{4})-(\d{2})-\d{2}/.exec(value);
   if (date) return kind === 'person' && field === 'dateOfBirth' ? (date[1] ?? MASK) : `${date[1] ?? ''}-${date[2] ?? ''}`;

@@ -40,15 +40,16 @@ export const DEFAULT_POLICIES: Record<Audience, MaskingPolicy> = {
   internal: { classes: { pii: 'keep', phi: 'keep', assessment: 'keep', certification: 'keep', compliance: 'keep' } },
   auditor: {
     classes: { pii: 'pseudonymise', phi: 'drop', assessment: 'keep', certification: 'keep', compliance: 'keep' },
-    fields: { person: { hireDate: 'generalise', terminationDate: 'generalise' } },
+    // A certificate number is looked up in public registers, like a licence number: it names the holder.
+    fields: { person: { hireDate: 'generalise', terminationDate: 'generalise' }, completion: { certificateNumber: 'mask' } },
   },
   regulator: {
     classes: { pii: 'pseudonymise', phi: 'drop', assessment: 'generalise', certification: 'keep', compliance: 'keep' },
-    fields: { person: { hireDate: 'generalise', terminationDate: 'generalise' } },
+    fields: { person: { hireDate: 'generalise', terminationDate: 'generalise' }, completion: { certificateNumber: 'mask', passed: 'keep' } },
   },
   subject: {
     classes: { pii: 'keep', phi: 'keep', assessment: 'keep', certification: 'keep', compliance: 'keep' },
-    fields: { completion: { trainer: 'mask' } },
+    fields: { person: { managerEmployeeId: 'mask' }, completion: { trainer: 'mask' } },
   },
 };
 
@@ -59,5 +60,6 @@ export const DEFAULT_POLICIES: Record<Audience, MaskingPolicy> = {
  */
 export function rolePolicy(role: Role): MaskingPolicy {
   const classes = Object.fromEntries(DATA_CLASSES.map((c) => [c, VISIBLE_CLASSES[role].includes(c) ? 'keep' : 'mask'])) as Record<DataClass, Treatment>;
-  return role === 'auditor' ? { classes, fields: { person: { hireDate: 'generalise', terminationDate: 'generalise' } } } : { classes };
+  // The auditor audience's own rules for single fields (hire and leaving months) apply on auditors' screens too.
+  return role === 'auditor' ? { classes, fields: { person: DEFAULT_POLICIES.auditor.fields?.person ?? {} } } : { classes };
 }
