@@ -125,6 +125,7 @@ export async function pageText(page: PDFPageProxy): Promise<PageText> {
   const boxes: (RedactionBox | null)[] = [];
   let previous: TextItemLike | null = null;
   let endOfLine = false;
+  const fonts = new Map<string, ReturnType<typeof fontWidths>>();
   for (const raw of content.items) {
     if (!('str' in raw)) continue;
     const item = raw as TextItemLike & { fontName?: string };
@@ -143,7 +144,13 @@ export async function pageText(page: PDFPageProxy): Promise<PageText> {
       }
     }
     // Per UTF-16 unit: a character outside the BMP gets two shares (its box is then two boxes).
-    const stretches = charStretches(item, item.fontName ? fontWidths(page, item.fontName) : null);
+    // A font's reverse ToUnicode map is built once per page, not once per run.
+    let widthOf = item.fontName ? fonts.get(item.fontName) : null;
+    if (item.fontName && widthOf === undefined) {
+      widthOf = fontWidths(page, item.fontName);
+      fonts.set(item.fontName, widthOf);
+    }
+    const stretches = charStretches(item, widthOf ?? null);
     const style = item.fontName ? (content.styles[item.fontName] as { ascent?: number; descent?: number } | undefined) : undefined;
     // The font's own ascent and descent where it states them, never less than the usual reach.
     const finite = (v: number | undefined): number => (v !== undefined && Number.isFinite(v) ? v : 0);

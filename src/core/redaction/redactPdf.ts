@@ -12,7 +12,7 @@ import { boxPixels, DEFAULT_DPI, fittingDpi, MAX_DPI, MIN_DPI, paintBoxes, raste
 import type { PageRaster } from './rasterPage';
 import { coveredTerms } from './coveredTerms';
 import type { KnownPerson } from './suggestRedactions';
-import { suggestRedactions } from './suggestRedactions';
+import { compileSuggester } from './suggestRedactions';
 import { ocrPageText } from './ocrPageText';
 
 export interface RedactOptions {
@@ -134,6 +134,7 @@ async function rasteriseAll(doc: PDFDocumentProxy, options: RedactOptions, dpi: 
   const terms = new Set<string>();
   const sizes: { width: number; height: number }[] = [];
   let pendingEmbed: Promise<void> = Promise.resolve();
+  const suggest = compileSuggester({ pii: options.pii ?? false, people: options.people, terms: options.terms });
   for (let number = 1; number <= doc.numPages; number++) {
     options.signal?.throwIfAborted();
     const page = await doc.getPage(number);
@@ -157,8 +158,7 @@ async function rasteriseAll(doc: PDFDocumentProxy, options: RedactOptions, dpi: 
     if (!hasText && !ocrText && (options.terms?.length || options.pii || options.people?.length)) {
       notes.push(`Page ${number} has no text layer (a scan?): terms and suggestions could not be looked for on it. Use OCR, or draw boxes.`);
     }
-    const what = { pii: options.pii ?? false, people: options.people, terms: options.terms };
-    const suggestions = [...suggestRedactions(text, what, 'text'), ...(ocrText ? suggestRedactions(ocrText, what, 'ocr') : [])];
+    const suggestions = [...suggest(text, 'text'), ...(ocrText ? suggest(ocrText, 'ocr') : [])];
     const drawn = (options.boxes ?? []).filter((b) => b.page === number);
     const off = drawn.find((b) => b.x >= base.width || b.y >= base.height || b.x + b.width <= 0 || b.y + b.height <= 0);
     if (off) {

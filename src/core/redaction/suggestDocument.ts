@@ -7,7 +7,7 @@ import { fittingDpi, rasterPage } from './rasterPage';
 import { decodeDisplayed, imageKind, imageOcrBox } from './redactImage';
 import { isPdf } from './redactDocument';
 import type { KnownPerson } from './suggestRedactions';
-import { suggestRedactions } from './suggestRedactions';
+import { compileSuggester } from './suggestRedactions';
 import { CustodianError } from '../../shared/errors';
 
 /** OCR reads pages at this DPI: tesseract's sweet spot for office documents. */
@@ -37,7 +37,7 @@ export interface SuggestOptions {
  * given). Nothing is written; the page sizes let the viewer place the boxes.
  */
 export async function suggestDocument(bytes: Uint8Array, options: SuggestOptions): Promise<{ kind: 'pdf' | 'image'; pages: SuggestedPage[] }> {
-  const what = { pii: options.pii, people: options.people, terms: options.terms };
+  const suggest = compileSuggester({ pii: options.pii, people: options.people, terms: options.terms });
   if (isPdf(bytes)) {
     const doc = await openPdf(bytes);
     try {
@@ -50,13 +50,12 @@ export async function suggestDocument(bytes: Uint8Array, options: SuggestOptions
         await page.getOperatorList();
         const text = await pageText(page);
         const hasText = /\S/.test(text.text);
-        const what = { pii: options.pii, people: options.people, terms: options.terms };
-        const suggestions = suggestRedactions(text, what, 'text');
+        const suggestions = suggest(text, 'text');
         // With OCR, every page is read (a scan may carry a few words of text layer: a page number).
         if (options.ocr) {
           const raster = await rasterPage(doc, page, fittingDpi(width, height, OCR_DPI));
           try {
-            suggestions.push(...suggestRedactions(await ocrPageText(options.ocr, raster, number), what, 'ocr'));
+            suggestions.push(...suggest(await ocrPageText(options.ocr, raster, number), 'ocr'));
           } finally {
             raster.release();
           }
@@ -76,7 +75,7 @@ export async function suggestDocument(bytes: Uint8Array, options: SuggestOptions
   let suggestions: RedactionSuggestion[] = [];
   if (options.ocr) {
     const words = await options.ocr.recognize(await canvas.encode('png'));
-    suggestions = suggestRedactions(ocrWordsText(words, imageOcrBox), what, 'ocr');
+    suggestions = suggest(ocrWordsText(words, imageOcrBox), 'ocr');
   }
   options.onProgress?.(1, 1);
   return { kind: 'image', pages: [{ page: 1, width: canvas.width, height: canvas.height, text: options.ocr ? 'ocr' : 'none', suggestions }] };

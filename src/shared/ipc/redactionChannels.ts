@@ -19,6 +19,9 @@ const box = z
 const kind = z.enum(['ssn', 'email', 'phone', 'dob', 'mrn', 'address', 'person', 'term']);
 const jobState = z.enum(['running', 'done', 'failed', 'cancelled']);
 const jobError = z.object({ code: z.string(), message: z.string() }).nullable();
+/** A job's status: its state, pages done of the total, and its result once done. */
+const pagesJob = <R extends z.ZodType>(result: R) =>
+  z.object({ state: jobState, pages: z.number().int(), total: z.number().int(), result: result.nullable(), error: jobError });
 
 export const redactionChannels = {
   'custodian:redaction.suggest': {
@@ -36,26 +39,20 @@ export const redactionChannels = {
   /** Page sizes are as displayed: points for a PDF (boxes from the bottom-left), pixels for an image (from the top-left). */
   'custodian:redaction.suggestStatus': {
     input: jobId,
-    output: z.object({
-      state: jobState,
-      pages: z.number().int(),
-      total: z.number().int(),
-      result: z
-        .object({
-          kind: z.enum(['pdf', 'image']),
-          pages: z.array(
-            z.object({
-              page: z.number().int(),
-              width: z.number(),
-              height: z.number(),
-              text: z.enum(['text', 'ocr', 'none']),
-              suggestions: z.array(z.object({ kind, text: z.string(), why: z.string(), source: z.enum(['text', 'ocr']), boxes: z.array(box) })),
-            }),
-          ),
-        })
-        .nullable(),
-      error: jobError,
-    }),
+    output: pagesJob(
+      z.object({
+        kind: z.enum(['pdf', 'image']),
+        pages: z.array(
+          z.object({
+            page: z.number().int(),
+            width: z.number(),
+            height: z.number(),
+            text: z.enum(['text', 'ocr', 'none']),
+            suggestions: z.array(z.object({ kind, text: z.string(), why: z.string(), source: z.enum(['text', 'ocr']), boxes: z.array(box) })),
+          }),
+        ),
+      }),
+    ),
   },
   'custodian:redaction.suggestCancel': { input: jobId, output: z.object({}) },
   'custodian:redaction.start': {
@@ -72,15 +69,7 @@ export const redactionChannels = {
   },
   'custodian:redaction.status': {
     input: jobId,
-    output: z.object({
-      state: jobState,
-      pages: z.number().int(),
-      total: z.number().int(),
-      result: z
-        .object({ evidenceId: z.string(), fileName: z.string(), pages: z.number().int(), boxes: z.number().int(), notes: z.array(z.string()) })
-        .nullable(),
-      error: jobError,
-    }),
+    output: pagesJob(z.object({ evidenceId: z.string(), fileName: z.string(), pages: z.number().int(), boxes: z.number().int(), notes: z.array(z.string()) })),
   },
   'custodian:redaction.cancel': { input: jobId, output: z.object({}) },
 } as const;
