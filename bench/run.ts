@@ -6,6 +6,7 @@ import { benchEvidenceAdd } from './evidenceAdd.bench';
 import { benchImportCsv, benchImportXlsx } from './import.bench';
 import { benchIpcDispatch } from './ipcDispatch.bench';
 import { benchMainLoop } from './mainLoop.bench';
+import { benchPacket } from './packet.bench';
 import { benchPdfView } from './pdfView.bench';
 import { formatFigure } from './measure';
 import type { Figure } from './measure';
@@ -33,6 +34,7 @@ const benches: Record<string, () => Promise<Figure[]>> = {
   status: benchStatus,
   pdfView: benchPdfView,
   redaction: benchRedaction,
+  packet: benchPacket,
 };
 
 const only = process.argv[2];

@@ -7,6 +7,7 @@ import { registerEvidenceCommands } from './commands/evidenceCommands';
 import { registerComplianceCommands } from './commands/complianceCommands';
 import { registerImportCommands } from './commands/importCommands';
 import { registerLogCommands } from './commands/logCommands';
+import { registerPacketCommands } from './commands/packetCommands';
 import { registerRedactCommand } from './commands/redactCommand';
 import { registerUserCommands } from './commands/userCommands';
 import { registerVaultCommands } from './commands/vaultCommands';
@@ -53,5 +54,6 @@ export function buildProgram(): Command {
   registerDemoCommands(program);
   registerBackupCommands(program);
   registerRedactCommand(program);
+  registerPacketCommands(program);
   return program;
 }

@@ -22,6 +22,10 @@ export const ERROR_CODES = [
   'unsupported_version',
   'log_tampered',
   'blob_tampered',
+  /** A packet zip refused before unpacking: unsafe names, links, duplicates, a zip bomb. */
+  'packet_unsafe',
+  /** A packet that does not verify: altered, missing or extra files, a bad signature or proof. */
+  'packet_tampered',
   'internal',
 ] as const;
 

@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { sshPrincipal } from '../../core/crypto/sshPrincipal';
 import type { Command } from 'commander';
 import type { LogAnchors, LogVerification } from '../../core/audit/verifyLog';
 import type { BlobProgress, BlobVerification } from '../../core/evidence/verifyBlobs';
@@ -61,11 +62,6 @@ async function anchorsFrom(flags: VerifyFlags): Promise<LogAnchors> {
   return anchors;
 }
 
-/** An allowed_signers principal for a user name (no spaces or commas). */
-function principal(user: string): string {
-  return user.replace(/[^\p{L}\p{N}._@-]+/gu, '_');
-}
-
 export function registerLogCommands(program: Command): void {
   const log = program.command('log').description('the tamper-evident audit log');
   unlockOptions(
@@ -121,7 +117,7 @@ export function registerLogCommands(program: Command): void {
         say(`# ${key.fingerprint}`);
         // Only the genesis line carries custodian-genesis: the one line a --trusted file may trust.
         const namespaces = key === result.genesis ? 'custodian-checkpoint,custodian-packet,custodian-genesis' : 'custodian-checkpoint,custodian-packet';
-        say(`${principal(key.user)} namespaces="${namespaces}" ${sshPublicKeyLine(Buffer.from(key.publicKey, 'base64'))}`);
+        say(`${sshPrincipal(key.user)} namespaces="${namespaces}" ${sshPublicKeyLine(Buffer.from(key.publicKey, 'base64'))}`);
       }
     });
 

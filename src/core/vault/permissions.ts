@@ -18,7 +18,9 @@ export type Permission =
   | 'records.import'
   | 'records.read'
   | 'requirements.manage'
-  | 'evidence.review';
+  | 'evidence.review'
+  /** Build (and sign) an audit packet; import an auditor's request list. */
+  | 'packet.export';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: [
@@ -36,6 +38,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'records.read',
     'requirements.manage',
     'evidence.review',
+    'packet.export',
   ],
   officer: [
     'evidence.add',
@@ -49,6 +52,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'records.read',
     'requirements.manage',
     'evidence.review',
+    'packet.export',
   ],
   reviewer: ['evidence.read', 'evidence.decrypt', 'log.verify', 'records.read', 'evidence.review'],
   auditor: ['evidence.read', 'log.verify', 'records.read'],

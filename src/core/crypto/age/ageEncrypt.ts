@@ -5,16 +5,26 @@ import { wipe } from '../wipe';
 import { AGE_VERSION_LINE, CHUNK_SIZE, X25519_LABEL, b64, chachaSeal, chachaSealParts, chunkNonce, hkdf, wrapBody } from './ageFormat';
 import { generateX25519, privateKeyFromRaw, x25519 } from './x25519';
 
-/** Builds the header for one X25519 recipient and returns it with the payload key. */
-function buildHeader(recipient: Uint8Array): { header: Buffer; payloadKey: Buffer } {
-  const fileKey = randomBytes(16);
+/** One X25519 recipient stanza wrapping `fileKey` (age v1 spec, "The X25519 recipient type"). */
+function x25519Stanza(fileKey: Buffer, recipient: Uint8Array): string {
   const ephemeral = generateX25519();
   try {
     const shared = x25519(privateKeyFromRaw(ephemeral.privateKey), recipient);
     const wrapKey = hkdf(shared, Buffer.concat([ephemeral.publicKey, recipient]), X25519_LABEL);
     const body = chachaSeal(wrapKey, Buffer.alloc(12), fileKey);
     wipe(shared, wrapKey);
-    const beforeMac = `${AGE_VERSION_LINE}\n-> X25519 ${b64(ephemeral.publicKey)}\n${wrapBody(body)}\n---`;
+    return `-> X25519 ${b64(ephemeral.publicKey)}\n${wrapBody(body)}\n`;
+  } finally {
+    wipe(ephemeral.privateKey);
+  }
+}
+
+/** Builds the header for X25519 recipients (a stanza each, one file key) and returns it with the payload key. */
+function buildHeader(recipients: readonly Uint8Array[]): { header: Buffer; payloadKey: Buffer } {
+  if (recipients.length === 0) throw new RangeError('age needs at least one recipient');
+  const fileKey = randomBytes(16);
+  try {
+    const beforeMac = `${AGE_VERSION_LINE}\n${recipients.map((r) => x25519Stanza(fileKey, r)).join('')}---`;
     const macKey = hkdf(fileKey, Buffer.alloc(0), 'header');
     const mac = createHmac('sha256', macKey).update(beforeMac).digest();
     wipe(macKey);
@@ -22,13 +32,13 @@ function buildHeader(recipient: Uint8Array): { header: Buffer; payloadKey: Buffe
     const payloadKey = hkdf(fileKey, nonce, 'payload');
     return { header: Buffer.concat([Buffer.from(`${beforeMac} ${b64(mac)}\n`), nonce]), payloadKey };
   } finally {
-    wipe(fileKey, ephemeral.privateKey);
+    wipe(fileKey);
   }
 }
 
 /**
- * Turns plaintext into a standard age v1 file for one X25519 recipient (decryptable by
- * `age -d -i identity.txt`), synchronously: `header`, then what each `update` returns, then
+ * Turns plaintext into a standard age v1 file for one or more X25519 recipients (decryptable
+ * by `age -d -i identity.txt` with any one of their identities), synchronously: `header`, then what each `update` returns, then
  * what `final` returns, in order, are the file. Each returned buffer is new (nothing is reused
  * later), so a caller may hold them until written.
  *
@@ -47,8 +57,8 @@ export class AgeEncryptor {
   private pendingLength = 0;
   private counter = 0;
 
-  constructor(recipientPublicKey: Uint8Array) {
-    const { header, payloadKey } = buildHeader(recipientPublicKey);
+  constructor(recipientPublicKey: Uint8Array | readonly Uint8Array[]) {
+    const { header, payloadKey } = buildHeader(recipientPublicKey instanceof Uint8Array ? [recipientPublicKey] : recipientPublicKey);
     this.header = header;
     this.payloadKey = payloadKey;
   }
@@ -104,7 +114,7 @@ export class AgeEncryptor {
 export class AgeEncryptStream extends Transform {
   private readonly encryptor: AgeEncryptor;
 
-  constructor(recipientPublicKey: Uint8Array) {
+  constructor(recipientPublicKey: Uint8Array | readonly Uint8Array[]) {
     super();
     this.encryptor = new AgeEncryptor(recipientPublicKey);
     this.push(this.encryptor.header);

@@ -12,6 +12,7 @@ import { m0080CompactCompletions } from './m0080_compact_completions';
 import { m0090SignedNoteCheckpoints } from './m0090_signed_note_checkpoints';
 import { m0100EvidenceWorkspace } from './m0100_evidence_workspace';
 import { m0110Redaction } from './m0110_redaction';
+import { m0120Packets } from './m0120_packets';
 
 export const MIGRATIONS: readonly Migration[] = [
   m0010Initial,
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0090SignedNoteCheckpoints,
   m0100EvidenceWorkspace,
   m0110Redaction,
+  m0120Packets,
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
