@@ -79,6 +79,7 @@ export async function benchMainLoop(): Promise<Figure[]> {
       chooseFolder: () => Promise.resolve(pick.next),
       chooseFile: () => Promise.resolve(pick.next),
       chooseSaveFile: () => Promise.resolve(null),
+      showInFolder: () => Promise.resolve(),
     },
   });
   const figures: Figure[] = [];

@@ -5,6 +5,8 @@ import type { ExportRequest } from './records/exportList';
 import { VaultManager } from './app/vaultManager';
 import type { DialogPort } from './app/vaultManager';
 import { EvidenceJobs } from './app/evidenceJobs';
+import { AuditorPackets } from './app/auditorPackets';
+import { PacketJobs } from './app/packetJobs';
 import { RedactionJobs } from './app/redactionJobs';
 import { EvidenceViews } from './app/evidenceViews';
 import { evidenceHandlers } from './evidence/evidenceHandlers';
@@ -35,6 +37,7 @@ const noDialogs: DialogPort = {
   chooseFolder: () => Promise.resolve(null),
   chooseFile: () => Promise.resolve(null),
   chooseSaveFile: () => Promise.resolve(null),
+  showInFolder: () => Promise.resolve(),
 };
 
 /** The wizard's header -> field record as `--map` flags. */
@@ -58,6 +61,8 @@ export function createCore(options: CoreOptions): Core {
   const verifications = new VerifyJobs();
   const views = new EvidenceViews();
   const redactions = new RedactionJobs();
+  const packets = new PacketJobs();
+  const auditor = new AuditorPackets();
   // Locking stops and forgets the session's jobs: none outlives the key, none blocks the next session.
   vaults.onLock((session) => {
     imports.abandon(session);
@@ -65,6 +70,7 @@ export function createCore(options: CoreOptions): Core {
     verifications.abandon(session);
     views.abandon(session);
     redactions.abandon(session);
+    packets.abandon(session);
   });
   const handlers: Handlers = {
     'custodian:app.info': () => Promise.resolve({ name: APP_NAME, version: APP_VERSION, offline: true as const }),
@@ -125,6 +131,34 @@ export function createCore(options: CoreOptions): Core {
     'custodian:redaction.suggestStatus': ({ jobId }) => Promise.resolve(redactions.suggestStatus(jobId, vaults.current())),
     'custodian:redaction.suggestCancel': ({ jobId }) => {
       redactions.suggestCancel(jobId, vaults.current());
+      return Promise.resolve({});
+    },
+    'custodian:packet.options': () => packets.options(vaults.current()),
+    'custodian:packet.preview': ({ scope }) => packets.preview(vaults.current(), scope),
+    'custodian:packet.chooseFile': async ({ suggestedName }) => ({ file: await vaults.chooseSaveFile(suggestedName) }),
+    'custodian:packet.build': async ({ scope, file, recipients, userName, passphrase }) => ({
+      jobId: await packets.build(vaults.current(), { scope, out: vaults.resolveSaveFile(file), recipients, userName, passphrase }),
+    }),
+    'custodian:packet.status': ({ jobId }) => Promise.resolve(packets.status(jobId, vaults.current())),
+    'custodian:packet.cancel': ({ jobId }) => {
+      packets.cancel(jobId, vaults.current());
+      return Promise.resolve({});
+    },
+    'custodian:packet.showInFolder': async ({ file }) => {
+      await vaults.showInFolder(file);
+      return {};
+    },
+    'custodian:auditor.choosePacket': async () => ({ file: await vaults.chooseFile('packet') }),
+    'custodian:auditor.open': ({ file }) => Promise.resolve({ jobId: auditor.open(vaults.resolveFile(file, 'packet')) }),
+    'custodian:auditor.status': ({ jobId }) => Promise.resolve(auditor.status(jobId)),
+    'custodian:auditor.cancel': ({ jobId }) => {
+      auditor.cancel(jobId);
+      return Promise.resolve({});
+    },
+    'custodian:auditor.read': ({ path, offset, length }) => auditor.read(path, offset, length),
+    'custodian:auditor.sheet': ({ sheet, offset, limit }) => auditor.sheet(sheet, offset, limit),
+    'custodian:auditor.close': () => {
+      auditor.close();
       return Promise.resolve({});
     },
     'custodian:redaction.start': async (request) => ({ jobId: await redactions.redact(vaults.current(), request) }),

@@ -26,6 +26,8 @@ export interface HarnessOptions {
   pickImport?: string | null;
   /** What "Add evidence…" answers. */
   pickEvidence?: string | null;
+  /** What "Open a received packet…" answers. */
+  pickPacket?: string | null;
   /** Where "Export CSV…" saves (a browser cannot show the save dialog). */
   pickSave?: string | null;
   /** Argon2id cost for new vaults; tests use 'minimum'. */
@@ -91,8 +93,14 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     dataDir: options.dataDir,
     dialogs: {
       chooseFolder: (purpose) => Promise.resolve((purpose === 'create' ? options.pickCreate : options.pickOpen) ?? null),
-      chooseFile: (purpose) => Promise.resolve((purpose === 'import' ? options.pickImport : options.pickEvidence) ?? null),
+      chooseFile: (purpose) =>
+        Promise.resolve((purpose === 'import' ? options.pickImport : purpose === 'evidence' ? options.pickEvidence : options.pickPacket) ?? null),
       chooseSaveFile: () => Promise.resolve(options.pickSave ?? null),
+      // A browser has no file manager to show; the harness logs what it would show.
+      showInFolder: (path) => {
+        console.log(`[harness] show in folder: ${path}`);
+        return Promise.resolve();
+      },
     },
     ...(options.kdf ? { kdf: options.kdf } : {}),
   });

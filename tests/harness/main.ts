@@ -17,6 +17,7 @@ const { values } = parseArgs({
     'pick-import': { type: 'string' },
     'pick-evidence': { type: 'string' },
     'pick-save': { type: 'string' },
+    'pick-packet': { type: 'string' },
     kdf: { type: 'string', default: 'calibrate' },
   },
   strict: true,
@@ -41,6 +42,7 @@ const harness = await startHarness({
   pickImport: values['pick-import'] ?? null,
   pickEvidence: values['pick-evidence'] ?? null,
   pickSave: values['pick-save'] ?? null,
+  pickPacket: values['pick-packet'] ?? null,
   kdf: values.kdf === 'minimum' ? 'minimum' : 'calibrate',
 });
 // Tests read this exact line.

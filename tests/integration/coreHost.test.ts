@@ -37,6 +37,7 @@ describe('core host', () => {
         },
         chooseFile: () => Promise.resolve(null),
         chooseSaveFile: () => Promise.resolve(null),
+        showInFolder: () => Promise.resolve(),
       },
     });
   });
@@ -93,7 +94,12 @@ parentPort.on('message', (request) => {
     const host = startCoreHost({
       workerFile,
       dataDir: root,
-      dialogs: { chooseFolder: () => Promise.resolve(null), chooseFile: () => Promise.resolve(null), chooseSaveFile: () => Promise.resolve(null) },
+      dialogs: {
+        chooseFolder: () => Promise.resolve(null),
+        chooseFile: () => Promise.resolve(null),
+        chooseSaveFile: () => Promise.resolve(null),
+        showInFolder: () => Promise.resolve(),
+      },
       onWorkerExit: (code) => exits.push(code),
     });
     await expect(dispatch(host.handlers, 'custodian:app.info', {})).resolves.toMatchObject({ ok: false, error: { code: 'internal' } });
@@ -121,7 +127,12 @@ parentPort.on('message', (request) => {
       workerFile,
       dataDir: root,
       lockTimeoutMs: 200,
-      dialogs: { chooseFolder: () => Promise.resolve(null), chooseFile: () => Promise.resolve(null), chooseSaveFile: () => Promise.resolve(null) },
+      dialogs: {
+        chooseFolder: () => Promise.resolve(null),
+        chooseFile: () => Promise.resolve(null),
+        chooseSaveFile: () => Promise.resolve(null),
+        showInFolder: () => Promise.resolve(),
+      },
       onWorkerExit: (code) => exits.push(code),
     });
     const first = await dispatch(host.handlers, 'custodian:app.info', {});

@@ -27,7 +27,12 @@ describe('jobs at lock', () => {
     const { handlers } = createCore({
       dataDir: temp.dir,
       kdf: 'minimum',
-      dialogs: { chooseFolder: () => Promise.resolve(temp.dir), chooseFile: () => Promise.resolve(video), chooseSaveFile: () => Promise.resolve(null) },
+      dialogs: {
+        chooseFolder: () => Promise.resolve(temp.dir),
+        chooseFile: () => Promise.resolve(video),
+        chooseSaveFile: () => Promise.resolve(null),
+        showInFolder: () => Promise.resolve(),
+      },
     });
     const parent = (await handlers['custodian:vault.chooseLocation']({ purpose: 'create' })).location?.token ?? '';
     await handlers['custodian:vault.create']({ location: parent, name: 'Acme', user: ADMIN, passphrase: ADMIN_PASSPHRASE });

@@ -48,6 +48,7 @@ function manager(now: () => number) {
       chooseFolder: (purpose) => Promise.resolve(purpose === 'create' ? join(temp.dir, 'vaults') : null),
       chooseFile: () => Promise.resolve(null),
       chooseSaveFile: () => Promise.resolve(null),
+      showInFolder: () => Promise.resolve(),
     },
     kdf: 'minimum',
     now,
@@ -85,6 +86,7 @@ describe('VaultManager', () => {
         chooseFolder: (purpose) => Promise.resolve(purpose === 'create' ? join(temp.dir, 'vaults') : vaultDir),
         chooseFile: (purpose) => Promise.resolve(purpose === 'import' ? csv : vaultDir),
         chooseSaveFile: () => Promise.resolve(null),
+        showInFolder: () => Promise.resolve(),
       },
       kdf: 'minimum',
     });

@@ -20,10 +20,12 @@ export const DEMO_PASSPHRASE = 'riverside demo vault passphrase';
 export interface DialogPort {
   /** 'create': the parent folder for a new vault; 'open': an existing vault folder. */
   chooseFolder(purpose: 'create' | 'open'): Promise<string | null>;
-  /** A file to read: 'import', a CSV or XLSX export; 'evidence', any document to keep. */
-  chooseFile(purpose: 'import' | 'evidence'): Promise<string | null>;
-  /** Where to write an export (a CSV of a list); null if cancelled. */
+  /** A file to read: 'import', a CSV or XLSX export; 'evidence', any document to keep; 'packet', a received audit packet. */
+  chooseFile(purpose: 'import' | 'evidence' | 'packet'): Promise<string | null>;
+  /** Where to write an export (a CSV of a list, an audit packet: by the suggested name's extension); null if cancelled. */
   chooseSaveFile(suggestedName: string): Promise<string | null>;
+  /** Shows a written file in the system's file manager. */
+  showInFolder(path: string): Promise<void>;
 }
 
 export interface VaultInfo {
@@ -46,7 +48,7 @@ export interface VaultManagerOptions {
 }
 
 /** What a token stands for: the folder to create a vault in, a vault, or a file to import or add. */
-type TokenKind = 'parentFolder' | 'vaultFolder' | 'importFile' | 'evidenceFile' | 'exportFile';
+type TokenKind = 'parentFolder' | 'vaultFolder' | 'importFile' | 'evidenceFile' | 'exportFile' | 'packetFile';
 
 const TOKEN_UNKNOWN: Record<TokenKind, string> = {
   parentFolder: 'That folder is no longer known; choose where to create the vault again.',
@@ -54,6 +56,7 @@ const TOKEN_UNKNOWN: Record<TokenKind, string> = {
   importFile: 'That file is no longer known; choose the file to import again.',
   evidenceFile: 'That file is no longer known; choose the file to add again.',
   exportFile: 'That place to save is no longer known; choose where to save the export again.',
+  packetFile: 'That packet is no longer known; choose the packet file again.',
 };
 
 function vaultDisplayName(path: string): string {
@@ -108,11 +111,11 @@ export class VaultManager {
     return path ? this.tokenFor(path, purpose === 'create' ? 'parentFolder' : 'vaultFolder') : null;
   }
 
-  /** A file to import or to add as evidence, named to the renderer by token and file name only. */
-  async chooseFile(purpose: 'import' | 'evidence'): Promise<LocationRef | null> {
+  /** A file to import, to add as evidence, or a received packet, named to the renderer by token and file name only. */
+  async chooseFile(purpose: 'import' | 'evidence' | 'packet'): Promise<LocationRef | null> {
     const path = await this.options.dialogs.chooseFile(purpose);
     if (!path) return null;
-    const ref = this.tokenFor(path, purpose === 'import' ? 'importFile' : 'evidenceFile');
+    const ref = this.tokenFor(path, purpose === 'import' ? 'importFile' : purpose === 'evidence' ? 'evidenceFile' : 'packetFile');
     return { token: ref.token, displayName: basename(path) };
   }
 
@@ -130,8 +133,13 @@ export class VaultManager {
   }
 
   /** The file behind a token chooseFile(purpose) handed out. @throws CustodianError('not_found'). */
-  resolveFile(token: string, purpose: 'import' | 'evidence'): string {
-    return this.pathFor(token, purpose === 'import' ? 'importFile' : 'evidenceFile');
+  resolveFile(token: string, purpose: 'import' | 'evidence' | 'packet'): string {
+    return this.pathFor(token, purpose === 'import' ? 'importFile' : purpose === 'evidence' ? 'evidenceFile' : 'packetFile');
+  }
+
+  /** Shows a file written to a chooseSaveFile location in the system's file manager. */
+  async showInFolder(token: string): Promise<void> {
+    await this.options.dialogs.showInFolder(this.pathFor(token, 'exportFile'));
   }
 
   async recent(): Promise<(LocationRef & { lastUser: string | null })[]> {

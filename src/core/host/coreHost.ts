@@ -78,7 +78,9 @@ export function startCoreHost(options: CoreHostOptions): CoreHost {
             ? options.dialogs.chooseFolder(dialog.purpose)
             : dialog.what === 'chooseFile'
               ? options.dialogs.chooseFile(dialog.purpose)
-              : options.dialogs.chooseSaveFile(dialog.suggestedName);
+              : dialog.what === 'chooseSaveFile'
+                ? options.dialogs.chooseSaveFile(dialog.suggestedName)
+                : options.dialogs.showInFolder(dialog.path).then(() => null);
         void answer
           .catch(() => null)
           .then((path) => {

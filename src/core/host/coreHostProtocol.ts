@@ -25,8 +25,9 @@ export type WorkerMessage =
 
 export type DialogRequest =
   | { what: 'chooseFolder'; purpose: 'create' | 'open' }
-  | { what: 'chooseFile'; purpose: 'import' | 'evidence' }
-  | { what: 'chooseSaveFile'; suggestedName: string };
+  | { what: 'chooseFile'; purpose: 'import' | 'evidence' | 'packet' }
+  | { what: 'chooseSaveFile'; suggestedName: string }
+  | { what: 'showInFolder'; path: string };
 
 /** Options core is started with; plain data (workerData). */
 export interface CoreWorkerData {

@@ -27,6 +27,9 @@ function serve(port: MessagePort, data: CoreWorkerData): void {
     chooseFolder: (purpose) => ask({ what: 'chooseFolder', purpose }),
     chooseFile: (purpose) => ask({ what: 'chooseFile', purpose }),
     chooseSaveFile: (suggestedName) => ask({ what: 'chooseSaveFile', suggestedName }),
+    showInFolder: async (path) => {
+      await ask({ what: 'showInFolder', path });
+    },
   };
   if (data.nativeBinding) useNativeBinding(data.nativeBinding);
   const core = createCore({ dataDir: data.dataDir, dialogs, ...(data.kdf ? { kdf: data.kdf } : {}) });

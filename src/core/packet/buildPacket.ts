@@ -320,7 +320,8 @@ export async function buildPacket(session: VaultSession, scope: PacketScope, sig
     };
   } catch (error) {
     await rm(temp, { force: true });
-    if (signal?.aborted) throw new CustodianError('validation_failed', 'Building the packet was cancelled; nothing was written.');
+    // A job's own cancel ends it `cancelled` (sessionJobs.ts); nothing was written at `out`.
+    if (signal?.aborted) throw signal.reason;
     throw error;
   }
 }

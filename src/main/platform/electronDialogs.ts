@@ -1,5 +1,5 @@
 import type { BrowserWindow } from 'electron';
-import { dialog } from 'electron';
+import { dialog, shell } from 'electron';
 import type { DialogPort } from '../../core/app/vaultManager';
 
 /** Native folder pickers. The chosen path stays in main; the renderer gets an opaque token. */
@@ -31,27 +31,42 @@ export function electronDialogs(window: () => BrowserWindow | undefined): Dialog
                 { name: 'All files', extensions: ['*'] },
               ],
             }
-          : {
-              title: 'Choose a file to add as evidence',
-              buttonLabel: 'Add evidence',
-              properties: ['openFile'],
-              filters: [
-                { name: 'Documents and images', extensions: ['pdf', 'png', 'jpg', 'jpeg', 'tif', 'tiff', 'txt', 'csv'] },
-                { name: 'All files', extensions: ['*'] },
-              ],
-            };
+          : purpose === 'packet'
+            ? {
+                title: 'Open a received audit packet',
+                buttonLabel: 'Open packet',
+                properties: ['openFile'],
+                filters: [
+                  { name: 'Audit packets', extensions: ['zip'] },
+                  { name: 'All files', extensions: ['*'] },
+                ],
+              }
+            : {
+                title: 'Choose a file to add as evidence',
+                buttonLabel: 'Add evidence',
+                properties: ['openFile'],
+                filters: [
+                  { name: 'Documents and images', extensions: ['pdf', 'png', 'jpg', 'jpeg', 'tif', 'tiff', 'txt', 'csv'] },
+                  { name: 'All files', extensions: ['*'] },
+                ],
+              };
       return show(options);
     },
     async chooseSaveFile(suggestedName) {
+      const packet = /\.zip(\.age)?$/.test(suggestedName);
       const options: Electron.SaveDialogOptions = {
-        title: 'Save the list as CSV',
+        title: packet ? 'Save the audit packet' : 'Save the list as CSV',
         buttonLabel: 'Save',
         defaultPath: suggestedName,
-        filters: [{ name: 'CSV', extensions: ['csv'] }],
+        filters: packet ? [{ name: 'Audit packet', extensions: suggestedName.endsWith('.age') ? ['age'] : ['zip'] }] : [{ name: 'CSV', extensions: ['csv'] }],
       };
       const parent = window();
       const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
       return result.canceled || result.filePath === '' ? null : result.filePath;
+    },
+    showInFolder(path) {
+      shell.showItemInFolder(path);
+      return Promise.resolve();
     },
   };
 }

@@ -2,6 +2,7 @@ import { Center, Loader } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useVaultStatus } from './ipc/queries';
+import { AuditorMode } from './auditor/AuditorMode';
 import { RecoveryKeyScreen } from './screens/RecoveryKeyScreen';
 import type { RecoverySheet } from './screens/RecoveryKeyScreen';
 import { VaultHome } from './screens/VaultHome';
@@ -31,6 +32,7 @@ export function App() {
   const status = useVaultStatus();
   const client = useQueryClient();
   const [sheet, setSheet] = useState<RecoverySheet | null>(null);
+  const [auditing, setAuditing] = useState<{ token: string; displayName: string } | null>(null);
   const unlocked = status.data?.unlocked ?? null;
   useActivityHeartbeat(unlocked !== null);
 
@@ -53,9 +55,11 @@ export function App() {
     );
   }
   if (sheet && unlocked) return <RecoveryKeyScreen sheet={sheet} onDone={() => setSheet(null)} />;
+  if (auditing && !unlocked) return <AuditorMode key={auditing.token} packet={auditing} onClose={() => setAuditing(null)} />;
   if (unlocked) return <VaultHome key={unlocked.vaultId} vault={unlocked} autoLockMinutes={status.data?.autoLockMinutes ?? 10} />;
   return (
     <WelcomeScreen
+      onAuditPacket={setAuditing}
       onCreated={(created) => {
         setSheet(created);
         void client.invalidateQueries({ queryKey: ['vault.status'] });

@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 
-export type Section = 'dashboard' | 'people' | 'completions' | 'evidence' | 'log';
+export type Section = 'dashboard' | 'people' | 'completions' | 'evidence' | 'packets' | 'log';
 
 /** What the Evidence screen opens on: a view and its filters (each optional). */
 export interface EvidenceFilter {

@@ -3,6 +3,7 @@ import { COMPLIANCE_STATUSES, NOT_APPLICABLE_REASONS, PERSON_COMPLIANCE } from '
 import { ROLES } from '../roles';
 import { complianceChannels } from './complianceChannels';
 import { evidenceChannels } from './evidenceChannels';
+import { packetChannels } from './packetChannels';
 import { redactionChannels } from './redactionChannels';
 
 const empty = z.object({}).strict();
@@ -434,6 +435,7 @@ export const contract = {
   ...complianceChannels,
   ...evidenceChannels,
   ...redactionChannels,
+  ...packetChannels,
   'custodian:settings.setAutoLock': {
     input: z.object({ minutes: z.number().int().min(1).max(240) }).strict(),
     output: z.object({ autoLockMinutes: z.number().int() }),

@@ -53,7 +53,7 @@ export function TextView({ bytes, csv }: { bytes: Uint8Array; csv: boolean }) {
   }, [text, csv]);
   if (!table) {
     return (
-      <ScrollArea h={560} type="auto" style={{ border: '1px solid var(--mantine-color-gray-3)' }}>
+      <ScrollArea h={560} type="auto" style={{ border: '1px solid var(--mantine-color-gray-3)' }} viewportProps={{ tabIndex: 0, 'aria-label': 'File text' }}>
         <pre style={{ margin: 0, padding: 8, whiteSpace: 'pre-wrap', fontSize: 13 }} data-testid="evidence-text">
           {text}
         </pre>
@@ -73,7 +73,7 @@ export function TextView({ bytes, csv }: { bytes: Uint8Array; csv: boolean }) {
           {line.replace(/^#\s*/, '')}
         </Text>
       ))}
-      <ScrollArea h={540} type="auto">
+      <ScrollArea h={540} type="auto" viewportProps={{ tabIndex: 0, 'aria-label': 'File rows' }}>
         <Table striped withTableBorder fz="sm" data-testid="evidence-csv">
           <Table.Thead>
             <Table.Tr>

@@ -7,6 +7,7 @@ import { DashboardScreen } from '../dashboard/DashboardScreen';
 import { CompletionsScreen } from '../records/CompletionsScreen';
 import { PeopleScreen } from '../records/PeopleScreen';
 import { AuditLogScreen } from './AuditLogScreen';
+import { PacketBuilderScreen } from '../packets/PacketBuilderScreen';
 import { useHotkeys } from '@mantine/hooks';
 import { useMutation } from '@tanstack/react-query';
 import type { VaultInfoView } from '../vaultInfo';
@@ -68,6 +69,7 @@ export function VaultHome({ vault, autoLockMinutes }: { vault: VaultInfoView; au
         <NavLink label="People" active={section === 'people'} onClick={() => setSection('people')} component="button" />
         <NavLink label="Completions" active={section === 'completions'} onClick={() => setSection('completions')} component="button" />
         <NavLink label="Evidence" active={section === 'evidence'} onClick={() => setSection('evidence')} component="button" />
+        <NavLink label="Audit packets" active={section === 'packets'} onClick={() => setSection('packets')} component="button" />
         <NavLink label="Audit log" active={section === 'log'} onClick={() => setSection('log')} component="button" />
       </AppShell.Navbar>
       <AppShell.Main>
@@ -76,6 +78,7 @@ export function VaultHome({ vault, autoLockMinutes }: { vault: VaultInfoView; au
           {section === 'people' && <PeopleScreen />}
           {section === 'completions' && <CompletionsScreen />}
           {section === 'evidence' && <EvidenceScreen key={evidence.visit} initial={evidence.filter} />}
+          {section === 'packets' && <PacketBuilderScreen role={vault.role} />}
           {section === 'log' && <AuditLogScreen role={vault.role} />}
         </NavigationProvider>
       </AppShell.Main>

@@ -10,7 +10,14 @@ import { UnlockModal } from './UnlockModal';
 import type { UnlockTarget } from './UnlockModal';
 
 /** First screen: create a new vault, open one, or unlock a recent one. */
-export function WelcomeScreen({ onCreated }: { onCreated: (sheet: RecoverySheet) => void }) {
+export function WelcomeScreen({
+  onCreated,
+  onAuditPacket,
+}: {
+  onCreated: (sheet: RecoverySheet) => void;
+  /** A received packet chosen: auditor mode opens it (no vault). */
+  onAuditPacket: (packet: { token: string; displayName: string }) => void;
+}) {
   const info = useAppInfo();
   const recent = useRecentVaults();
   const [creating, setCreating] = useState(false);
@@ -19,6 +26,12 @@ export function WelcomeScreen({ onCreated }: { onCreated: (sheet: RecoverySheet)
     mutationFn: () => call(window.custodian.vault.chooseLocation({ purpose: 'open' })),
     onSuccess: (result) => {
       if (result.location) setUnlocking({ ...result.location, lastUser: null });
+    },
+  });
+  const audit = useMutation({
+    mutationFn: () => call(window.custodian.auditor.choosePacket({})),
+    onSuccess: (result) => {
+      if (result.file) onAuditPacket(result.file);
     },
   });
   const client = useQueryClient();
@@ -113,6 +126,27 @@ export function WelcomeScreen({ onCreated }: { onCreated: (sheet: RecoverySheet)
             {demo.isError && (
               <Text size="sm" mt="xs" c="red.8" role="alert">
                 {demo.error.message}
+              </Text>
+            )}
+          </Card>
+          <Card withBorder padding="md" radius="md" component="section" aria-labelledby="audit-title">
+            <Group justify="space-between" wrap="nowrap">
+              <div>
+                <Title order={2} size="h5" id="audit-title">
+                  Received an audit packet?
+                </Title>
+                <Text size="sm" c="gray.7">
+                  Auditor mode opens a packet read-only, without any vault: it checks every file, the signature and the audit-log proofs, then lets you browse
+                  the report, the workbook, the evidence, the sample and the requests.
+                </Text>
+              </div>
+              <Button variant="default" onClick={() => audit.mutate()} loading={audit.isPending} style={{ flexShrink: 0 }}>
+                Open a received packet…
+              </Button>
+            </Group>
+            {audit.isError && (
+              <Text size="sm" mt="xs" c="red.8" role="alert">
+                {audit.error.message}
               </Text>
             )}
           </Card>

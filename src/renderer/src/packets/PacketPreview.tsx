@@ -1,0 +1,124 @@
+import { Alert, Badge, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { STATUS_LABELS } from '../../../shared/compliance/complianceStatus';
+import type { ChannelOutput } from '../../../shared/ipc/contract';
+import { formatBytes } from './packetFormat';
+
+type Preview = ChannelOutput<'custodian:packet.preview'>;
+
+/** What a build would hold: the sample per requirement, every exception, evidence, requests. */
+export function PacketPreview({ preview }: { preview: Preview }) {
+  const unanswered = preview.requests?.filter((r) => !r.answered) ?? [];
+  return (
+    <Stack gap="md" data-testid="packet-preview">
+      <Group gap="lg">
+        <Text size="sm">
+          <b>{preview.requirements.length}</b> requirement(s)
+        </Text>
+        <Text size="sm" data-testid="preview-exception-count">
+          <b>{preview.exceptionCount}</b> exception(s)
+        </Text>
+        <Text size="sm">
+          <b>{preview.evidence}</b> evidence file(s), {formatBytes(preview.evidenceBytes)}
+        </Text>
+        <Text size="sm">audit log checkpoint {preview.checkpointSize}</Text>
+      </Group>
+      {preview.unredacted.length > 0 && (
+        <Alert color="yellow" title={`${String(preview.unredacted.length)} evidence file(s) go in unredacted`}>
+          No redacted version exists for:{' '}
+          {preview.unredacted
+            .slice(0, 8)
+            .map((e) => e.fileName)
+            .join('; ')}
+          {preview.unredacted.length > 8 ? `; and ${String(preview.unredacted.length - 8)} more` : ''}. Redact them in the evidence viewer first if they show
+          more than this audience may see.
+        </Alert>
+      )}
+      {unanswered.length > 0 && (
+        <Alert color="orange" title={`${String(unanswered.length)} request(s) nothing in this packet answers`} data-testid="preview-unanswered">
+          {unanswered.map((r) => `${r.requestId}${r.unmatched.length ? ` (codes ${r.unmatched.join(', ')})` : ''}`).join('; ')}. They are listed as UNANSWERED
+          in the packet, never dropped.
+        </Alert>
+      )}
+      <section aria-labelledby="preview-sample">
+        <Title order={2} size="h5" id="preview-sample" mb={4}>
+          Sample
+        </Title>
+        <Table striped withTableBorder aria-labelledby="preview-sample" fz="sm">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Requirement</Table.Th>
+              <Table.Th ta="right">Population</Table.Th>
+              <Table.Th ta="right">Asked</Table.Th>
+              <Table.Th ta="right">Picked</Table.Th>
+              <Table.Th ta="right">Exceptions</Table.Th>
+              <Table.Th>People picked</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {preview.requirements.map((r) => (
+              <Table.Tr key={r.requirementId}>
+                <Table.Td>
+                  <Text size="sm" fw={500}>
+                    {r.clause ?? r.requirementId}
+                  </Text>
+                  <Text size="xs" c="gray.7">
+                    {r.title}
+                  </Text>
+                </Table.Td>
+                <Table.Td ta="right">{r.population}</Table.Td>
+                <Table.Td ta="right">{r.asked}</Table.Td>
+                <Table.Td ta="right">{r.picked.length}</Table.Td>
+                <Table.Td ta="right">{r.exceptions}</Table.Td>
+                <Table.Td>
+                  <Text size="xs" style={{ fontFamily: 'monospace' }} lineClamp={2}>
+                    {r.picked.join(', ')}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </section>
+      <section aria-labelledby="preview-exceptions">
+        <Title order={2} size="h5" id="preview-exceptions" mb={4}>
+          Exceptions
+          {preview.exceptionCount > preview.exceptions.length ? ` (the first ${String(preview.exceptions.length)} of ${String(preview.exceptionCount)})` : ''}
+        </Title>
+        {preview.exceptions.length === 0 ? (
+          <Text size="sm">No exceptions: everyone in scope is compliant or due soon.</Text>
+        ) : (
+          <Table.ScrollContainer minWidth={600} mah={320} type="native" tabIndex={0} aria-label="Exceptions, scrollable">
+            <Table striped withTableBorder stickyHeader aria-labelledby="preview-exceptions" fz="sm">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Requirement</Table.Th>
+                  <Table.Th>Person</Table.Th>
+                  <Table.Th>Unit</Table.Th>
+                  <Table.Th>Role</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Due on</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {preview.exceptions.map((e) => (
+                  <Table.Tr key={`${e.requirementId} ${e.person}`}>
+                    <Table.Td>{e.requirementId}</Table.Td>
+                    <Table.Td>{e.person}</Table.Td>
+                    <Table.Td>{e.unit ?? ''}</Table.Td>
+                    <Table.Td>{e.role ?? ''}</Table.Td>
+                    <Table.Td>
+                      <Badge variant="light" color="red" size="sm">
+                        {STATUS_LABELS[e.status]}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>{e.dueOn ?? ''}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </section>
+    </Stack>
+  );
+}
