@@ -6,11 +6,13 @@ import { deflateRawSync, crc32 } from 'node:zlib';
 import { Command, CommanderError } from 'commander';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { buildTestPacket, checkpointFiles, testKey, writePacketZip } from '../support/testPacket';
+import { buildTestPacket, checkpointFiles, dualDirectoryZip, gapEntryZip, testKey, writePacketZip } from '../support/testPacket';
 import type { TestPacket } from '../support/testPacket';
 import { tempDir } from '../support/tempVault';
 import { addPacketVerifyCommand } from '../../src/cli/commands/packetVerifyCommand';
 import { exitCodeFor } from '../../src/cli/exitCodes';
+import { entryLeafHex } from '../../src/core/audit/auditLog';
+import type { AuditEntry } from '../../src/core/audit/auditLog';
 import { sshPublicKeyLine } from '../../src/core/crypto/sshsig';
 import { PAYLOAD, TAG_FILES } from '../../src/core/packet/packetFormat';
 import type { PacketProofs } from '../../src/core/packet/packetFormat';
@@ -305,6 +307,128 @@ describe('what the signature covers holds together (a validly signed but inconsi
   });
 });
 
+describe('entries whose free text is withheld from the audience', () => {
+  type Item = Record<string, unknown> & { entry: AuditEntry };
+  /** Edits proofs.json's inclusion items as JSON (the fields a builder may add included). */
+  const itemsEdit = (edit: (items: Item[]) => void) => (files: Map<string, Buffer>) => {
+    const proofs = JSON.parse(files.get(PAYLOAD.proofs)?.toString() ?? '') as { inclusion: Item[] };
+    edit(proofs.inclusion);
+    files.set(PAYLOAD.proofs, Buffer.from(JSON.stringify(proofs)));
+  };
+  /** As the builder writes it: reason null, withheld named, the real leaf given. */
+  const withhold = (item: Item): void => {
+    Object.assign(item, { entry: { ...item.entry, reason: null }, withheld: ['reason'], leaf: entryLeafHex(item.entry) });
+  };
+  const at = (items: Item[], seq: number): Item => items.find((i) => i.entry.seq === seq) ?? ({} as Item);
+
+  it.each([
+    [
+      "one entry's reason withheld (the one entry with a reason)",
+      (items: Item[]) => withhold(at(items, 7)),
+      /^4 cited log entries proven .*; 1 entry's free text withheld \(their leaves proven; their other fields cannot be checked without the text\)$/,
+    ],
+    ["every entry's reason withheld", (items: Item[]) => items.forEach(withhold), /; 4 entries' free text withheld \(their leaves proven/],
+    [
+      "no reason withheld but every leaf given (each the entry's own)",
+      (items: Item[]) => items.forEach((i) => Object.assign(i, { leaf: entryLeafHex(i.entry) })),
+      /^4 cited log entries proven in the log of 12 entries; consistent with 1 earlier packet checkpoint\(s\)$/,
+    ],
+  ] as const)('verify with %s, proving the leaves given and saying how many were withheld', async (_what, edit, reason) => {
+    const packet = buildTestPacket({ editPayload: itemsEdit(edit) });
+    const verdict = await verifyPacket(await zipOf(packet, packet.files));
+    expect(failedChecks(verdict)).toEqual([]);
+    expect(verdict.ok).toBe(true);
+    expect(check(verdict, 'proofs')?.reason).toMatch(reason);
+  });
+
+  it.each([
+    [
+      'a withheld entry whose leaf is another entry',
+      (items: Item[]) => {
+        withhold(at(items, 7));
+        at(items, 7).leaf = entryLeafHex(at(items, 3).entry);
+      },
+      /^the inclusion proof of entries 7 does not verify; 1 entry's free text withheld/,
+    ],
+    [
+      'a whole entry with a leaf that is not its own',
+      (items: Item[]) => (at(items, 3).leaf = entryLeafHex(at(items, 0).entry)),
+      /^the leaf given for entries 3 is not the entry's own$/,
+    ],
+    [
+      'a withheld reason that is still there',
+      (items: Item[]) => Object.assign(at(items, 7), { withheld: ['reason'], leaf: entryLeafHex(at(items, 7).entry) }),
+      /\(inclusion\.2\.entry\.reason: must be null, as it is withheld\)/,
+    ],
+    [
+      'another field withheld',
+      (items: Item[]) => {
+        withhold(at(items, 7));
+        at(items, 7).withheld = ['actor'];
+      },
+      /\(inclusion\.2\.withheld: expected \["reason"\] \(only an entry's free text may be withheld\)\)/,
+    ],
+    [
+      'reason withheld twice',
+      (items: Item[]) => {
+        withhold(at(items, 7));
+        at(items, 7).withheld = ['reason', 'reason'];
+      },
+      /\(inclusion\.2\.withheld: expected \["reason"\]/,
+    ],
+    [
+      'a withheld entry without its leaf',
+      (items: Item[]) => {
+        withhold(at(items, 7));
+        delete at(items, 7).leaf;
+      },
+      /\(inclusion\.2\.leaf: missing \(an entry with a withheld field needs its leaf\)\)/,
+    ],
+  ] as const)('fail for %s', async (_what, edit, reason) => {
+    const packet = buildTestPacket({ editPayload: itemsEdit(edit) });
+    const verdict = await verifyPacket(await zipOf(packet, packet.files));
+    expect(failedChecks(verdict)).toEqual(['proofs']);
+    expect(check(verdict, 'proofs')?.reason).toMatch(reason);
+  });
+});
+
+describe('a proofs.json too large or too long is refused without parsing it all', () => {
+  const HEAD = `{"format":"custodian-packet-proofs/1","vaultId":"v","size":12,"root":"${'ab'.repeat(32)}",`;
+  /**
+   * `count` copies of `item`, comma-separated, with a random item every 64 so the file deflates
+   * less than 1000 times over (a zip bomb is refused before any of this is read).
+   */
+  const many = (count: number, item: string): string =>
+    Array.from({ length: count }, (_, i) => (i % 64 === 0 ? `{"r":"${randomBytes(6).toString('base64')}"}` : item)).join(',');
+
+  it.each([
+    [
+      '17 MiB of {} (millions of objects)',
+      () => `${HEAD}"inclusion":[${many(6_000_000, '{}')}],"consistency":[]}`,
+      /^data\/audit\/proofs\.json is larger than the 16777216 bytes such a file may have$/,
+    ],
+    ['1,000,001 inclusion items', () => `${HEAD}"inclusion":[${many(1_000_001, '{}')}],"consistency":[]}`, /\(inclusion: more than 1000000 items\)$/],
+    ['10,001 consistency items', () => `${HEAD}"inclusion":[],"consistency":[${many(10_001, '{}')}]}`, /\(consistency: more than 10000 items\)$/],
+    [
+      'an audit path of 65 hashes',
+      () =>
+        `${HEAD}"inclusion":[{"entry":${JSON.stringify(base.entries[0])},"path":${JSON.stringify(Array.from({ length: 65 }, () => 'cd'.repeat(32)))}}],"consistency":[]}`,
+      /\(inclusion\.0\.path: more than 64 items\)$/,
+    ],
+    [
+      'items that are all wrong (the first is named)',
+      () => `${HEAD}"inclusion":[${many(300_000, '{}')}],"consistency":[]}`,
+      /\(inclusion\.0: unexpected field "r"\)$/,
+    ],
+  ] as const)('%s', async (_what, proofsText, reason) => {
+    const packet = buildTestPacket({ editPayload: (files) => files.set(PAYLOAD.proofs, Buffer.from(proofsText())) });
+    const file = await zipOf(packet, packet.files);
+    const verdict = await verifyPacket(file);
+    expect(failedChecks(verdict)).toEqual(['proofs']);
+    expect(check(verdict, 'proofs')?.reason).toMatch(reason);
+  });
+});
+
 describe('--since: the packet log extends a checkpoint kept earlier', () => {
   it('passes with the earlier packet checkpoint, and with the packet own checkpoint', async () => {
     const file = await zipOf(base, base.files);
@@ -527,6 +651,30 @@ describe('unsafe archives are refused before any entry is read', () => {
       /would overwrite "packet-x\/data\/Report\.pdf" \(same name ignoring case/,
     ],
     ['names equal after NFC', [ok(`${P}caf\u00e9`), ok(`${P}cafe\u0301`)], /would overwrite "packet-x\/café"/],
+    // Windows drops each segment's trailing dots and spaces: these pairs write one file.
+    [
+      'names equal but for a trailing space',
+      [ok(`${P}data/report.pdf`), ok(`${P}data/report.pdf `)],
+      /"packet-x\/data\/report\.pdf " would overwrite "packet-x\/data\/report\.pdf" \(same name ignoring case, Unicode normalisation or trailing dots and spaces\)/,
+    ],
+    [
+      'names equal but for a trailing dot',
+      [ok(`${P}data/report.pdf`), ok(`${P}data/report.pdf.`)],
+      /"packet-x\/data\/report\.pdf\." would overwrite "packet-x\/data\/report\.pdf"/,
+    ],
+    [
+      'names equal but for trailing dots and spaces',
+      [ok(`${P}data/Report.PDF. .`), ok(`${P}data/report.pdf`)],
+      /would overwrite "packet-x\/data\/Report\.PDF\. \."/,
+    ],
+    ['folders equal but for a trailing dot', [ok(`${P}data./a`), ok(`${P}data/a`)], /"packet-x\/data\/a" would overwrite "packet-x\/data\.\/a"/],
+    ['a file equal but for a trailing space to a folder', [ok(`${P}data `), ok(`${P}data/a`)], /"packet-x\/data " is both a file and a folder/],
+    ['a segment of dots and spaces only', [ok(`${P}data/. ./a`)], /has a path segment of dots and spaces only/],
+    ['a Windows device name', [ok(`${P}data/CON`)], /"packet-x\/data\/CON" has a Windows reserved device name \("CON"\) as a path segment/],
+    ['a Windows device name with an extension, in lower case', [ok(`${P}data/nul.txt`)], /Windows reserved device name \("nul\.txt"\)/],
+    ['a Windows device name as a folder', [ok(`${P}Aux/report.pdf`)], /Windows reserved device name \("Aux"\)/],
+    ['a numbered Windows device name, with trailing dots and spaces', [ok(`${P}data/com1 .tar.gz. `)], /Windows reserved device name \("com1 \.tar\.gz\. "\)/],
+    ['LPT9', [ok(`${P}data/lpt9.pdf`)], /Windows reserved device name \("lpt9\.pdf"\)/],
     ['a file that is also a folder', [ok(`${P}data`), ok(`${P}data/a`)], /"packet-x\/data" is both a file and a folder/],
     ['an encrypted entry', [{ name: `${P}a`, data: Buffer.alloc(13), size: 1, flags: 0x801 }], /is encrypted/],
     ['a bzip2 entry', [{ ...ok(`${P}a`), method: 12 }], /uses compression method 12/],
@@ -568,6 +716,21 @@ describe('unsafe archives are refused before any entry is read', () => {
     expect(progress).not.toHaveBeenCalled();
   });
 
+  it('names only like Windows device names, and dots inside names, are fine', async () => {
+    const names = ['console.txt', 'com10', 'lpt', 'nul-report.pdf', 'auxiliary/a', 'a.b.c', '.hidden', 'con-1.pdf', 'x/conin'];
+    const archive = await openPacketArchive(
+      rawFile(
+        names.map((name) => ok(`${P}${name}`, name)),
+        false,
+      ),
+    );
+    try {
+      expect(archive.entries.map((e) => e.path)).toEqual(names);
+    } finally {
+      archive.close();
+    }
+  });
+
   it('the same archives unpoisoned and with safe names open (the raw builder is sound)', async () => {
     const archive = await openPacketArchive(
       rawFile([ok(`${P}a`, 'hello'), { name: `${P}b`, data: deflateRawSync(Buffer.from('world')), method: 8, crc: crc32('world'), size: 5 }], false),
@@ -579,16 +742,12 @@ describe('unsafe archives are refused before any entry is read', () => {
     } finally {
       archive.close();
     }
-    // The poison works: reading an entry of a poisoned zip fails, so refusals above read nothing.
-    const poisoned = await openPacketArchive(rawFile([ok(`${P}a`, 'hello')], true));
-    try {
-      expect(poisoned.entries).toHaveLength(1);
-      for (const entry of poisoned.entries) {
-        await expect(poisoned.readEntry(entry, 100)).rejects.toMatchObject({ code: 'packet_tampered', message: /unreadable local header/ });
-      }
-    } finally {
-      poisoned.close();
-    }
+    // The poison works: a poisoned zip with safe names is refused once its local headers are
+    // read, which is after every check of the central directory, so the refusals above read none.
+    await expect(openPacketArchive(rawFile([ok(`${P}a`, 'hello')], true))).rejects.toMatchObject({
+      code: 'packet_unsafe',
+      message: expect.stringMatching(/"packet-x\/a" has no local header where the central directory says it starts/) as unknown,
+    });
   });
 
   async function readAll(file: string): Promise<void> {
@@ -608,11 +767,12 @@ describe('unsafe archives are refused before any entry is read', () => {
     });
   });
 
-  it('a local header naming another file, or a wrong CRC-32, is refused while reading', async () => {
-    const renamed: RawEntry = { ...ok(`${P}a`), localName: Buffer.from('../evi') };
-    await expect(readAll(rawFile([renamed], false))).rejects.toMatchObject({
+  it('a local header naming another file is refused on opening, a wrong CRC-32 while reading', async () => {
+    // Streaming extractors take the local header's name: this one would be written as b.
+    const renamed: RawEntry = { ...ok(`${P}a`), localName: Buffer.from(`${P}b`) };
+    await expect(openPacketArchive(rawFile([renamed], false))).rejects.toMatchObject({
       code: 'packet_unsafe',
-      message: expect.stringMatching(/local header that disagrees/) as unknown,
+      message: expect.stringMatching(/"packet-x\/a" has a local header that disagrees with the central directory \(name\)/) as unknown,
     });
     await expect(readAll(rawFile([{ ...ok(`${P}a`), crc: 1234 }], false))).rejects.toMatchObject({
       code: 'packet_tampered',
@@ -625,6 +785,90 @@ describe('unsafe archives are refused before any entry is read', () => {
     writeFileSync(file, 'just text\n');
     const verdict = await verifyPacket(file);
     expect(verdict.checks).toEqual([{ name: 'archive', ok: false, reason: expect.stringMatching(/is not a readable zip archive/) as unknown }]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Parser differentials: zips whose central directory says one thing to us and another to unzip,
+// Python's zipfile or a streaming extractor. Built by surgery on a genuine packet zip.
+
+/** What Python's zipfile reads for `name` (stdout), as unzip would extract it. */
+function pythonReads(file: string, name: string): string {
+  const result = spawnSync('python3', ['-c', 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))', file, name], {
+    encoding: 'latin1',
+  });
+  expect(result.stderr).toBe('');
+  return result.stdout;
+}
+
+describe('a zip that other readers would read differently is refused before any entry is read', () => {
+  const FORGED = Buffer.from('%PDF-1.7\n% a forged report\n%%EOF\n');
+
+  async function expectRefused(file: string, reason: RegExp): Promise<void> {
+    await expect(openPacketArchive(file)).rejects.toMatchObject({ code: 'packet_unsafe', message: expect.stringMatching(reason) as unknown });
+    const progress = vi.fn();
+    const verdict = await verifyPacket(file, { onProgress: progress });
+    expect(verdict).toMatchObject({ ok: false, checks: [{ name: 'archive', ok: false }], problems: [] });
+    expect(verdict.checks[0]?.reason).toMatch(reason);
+    expect(progress).not.toHaveBeenCalled();
+  }
+
+  it('a second central directory, which unzip and Python read instead of the one the end record points at', async () => {
+    const genuine = readFileSync(await zipOf(base, base.files));
+    const file = tempPath('dual.zip');
+    writeFileSync(file, dualDirectoryZip(genuine, new Map([[`${base.root}data/report.pdf`, FORGED]])));
+    // The outside judges read the forged report; yauzl alone would read the genuine one.
+    expect(pythonReads(file, `${base.root}data/report.pdf`)).toBe(FORGED.toString('latin1'));
+    const unzipped = spawnSync('unzip', ['-p', file, `${base.root}data/report.pdf`], { encoding: 'latin1' });
+    expect(unzipped.stdout).toBe(FORGED.toString('latin1'));
+    await expectRefused(file, /the central directory does not end where the end record begins/);
+  });
+
+  it('an unlisted local entry between the last entry and the central directory, which streaming extractors write', async () => {
+    const genuine = readFileSync(await zipOf(base, base.files));
+    const file = tempPath('gap.zip');
+    writeFileSync(file, gapEntryZip(genuine, `${base.root}data/report.pdf`, FORGED));
+    const dir = tempPath('streamed');
+    expect(spawnSync('mkdir', [dir]).status).toBe(0);
+    expect(spawnSync('bsdtar', ['-xf', '-', '-C', dir], { input: readFileSync(file) }).status).toBe(0);
+    expect(readFileSync(join(dir, base.root, 'data/report.pdf'))).toEqual(FORGED);
+    await expectRefused(file, /unlisted bytes between the last entry and the central directory/);
+  });
+
+  it('a stored file holding a data descriptor lookalike, after which a streaming extractor reads a smuggled entry', async () => {
+    // The file is signed as it is (an insider's upload, say): only its bytes carry the trick.
+    const smuggled = Buffer.from('{"forged":"proofs"}\n');
+    const name = Buffer.from(`${base.root}${PAYLOAD.proofs}`);
+    const header = Buffer.alloc(30);
+    header.writeUInt32LE(0x04034b50, 0);
+    header.writeUInt16LE(20, 4);
+    header.writeUInt16LE(0x800, 6);
+    header.writeUInt32LE(crc32(smuggled), 14);
+    header.writeUInt32LE(smuggled.length, 18);
+    header.writeUInt32LE(smuggled.length, 22);
+    header.writeUInt16LE(name.length, 26);
+    const before = Buffer.from('%PDF-1.4\n% an evidence file\n');
+    const lookalike = Buffer.alloc(16);
+    lookalike.writeUInt32LE(0x08074b50, 0);
+    lookalike.writeUInt32LE(crc32(before), 4);
+    lookalike.writeUInt32LE(before.length, 8);
+    lookalike.writeUInt32LE(before.length, 12);
+    const evidence = Buffer.concat([before, lookalike, header, name, smuggled, Buffer.from('\n%%EOF\n')]);
+    const packet = buildTestPacket({ payload: { 'data/evidence/hipaa-security-awareness/cert (1).pdf': evidence } });
+    const file = tempPath('lookalike.zip');
+    // Streamed entries, as the builder writes evidence: stored, with data descriptors.
+    await writePacketZip(packet.root, packet.files, file, { lazy: true });
+    const dir = tempPath('streamed');
+    expect(spawnSync('mkdir', [dir]).status).toBe(0);
+    spawnSync('bsdtar', ['-xf', '-', '-C', dir], { input: readFileSync(file) });
+    expect(readFileSync(join(dir, packet.root, PAYLOAD.proofs))).toEqual(smuggled);
+    const verdict = await verifyPacket(file);
+    expect(verdict.ok).toBe(false);
+    expect(check(verdict, 'archive')?.reason).toMatch(
+      new RegExp(
+        `evidence/hipaa-security-awareness/cert \\(1\\)\\.pdf" holds a data descriptor lookalike at byte ${String(before.length)}: a streaming extractor`,
+      ),
+    );
   });
 });
 

@@ -1,7 +1,10 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { crc32 } from 'node:zlib';
+import yazl from 'yazl';
 import type { AuditEntry } from '../../src/core/audit/auditLog';
 import { entryLeaf } from '../../src/core/audit/auditLog';
 import { CHECKPOINT_NAMESPACE, checkpointNote, signCheckpoint } from '../../src/core/audit/checkpoint';
@@ -15,7 +18,9 @@ import { PacketZip } from '../../src/core/packet/packetZip';
 
 // TEST-ONLY: a small, valid, signed packet bag built straight from the format (packetFormat.ts,
 // bagit.ts) with real keys, a real signed checkpoint and real Merkle proofs, for `packet verify`'s
-// tests. The real builder (src/core/packet) will replace it; nothing here is shipped.
+// tests, written as the builder's zip writes it (also streamed, and in Zip64 form), and the zip
+// surgery that turns such a zip into one other readers would read differently. The real builder
+// (src/core/packet) will replace the bag; nothing here is shipped.
 
 export interface TestKey {
   privateKey: KeyObject;
@@ -206,13 +211,162 @@ export function buildTestPacket(options: TestPacketOptions = {}): TestPacket {
 
 const COMPRESSIBLE = /\.(txt|csv|json|py|sig|pub)$|allowed_signers$/;
 
-/** Writes `files` under `root` as the deterministic packet zip (PacketZip), in byte order. */
-export async function writePacketZip(root: string, files: ReadonlyMap<string, Uint8Array>, out: string): Promise<void> {
+const byteOrder = (files: ReadonlyMap<string, Uint8Array>): string[] => [...files.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+
+/**
+ * Writes `files` under `root` as the deterministic packet zip (PacketZip), in byte order. `lazy`:
+ * every entry streamed as the builder streams evidence and manifests (addLazy), so each has a
+ * data descriptor after its data.
+ */
+export async function writePacketZip(root: string, files: ReadonlyMap<string, Uint8Array>, out: string, options: { lazy?: boolean } = {}): Promise<void> {
   const zip = new PacketZip(root, new Date(Date.UTC(2026, 0, 5)));
   const written = pipeline(zip.output, createWriteStream(out));
-  for (const path of [...files.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))) {
-    zip.addBuffer(path, files.get(path) ?? Buffer.alloc(0), COMPRESSIBLE.test(path));
+  for (const path of byteOrder(files)) {
+    const bytes = files.get(path) ?? Buffer.alloc(0);
+    if (options.lazy === true) zip.addLazy(path, () => Readable.from([Buffer.from(bytes)]), { size: bytes.length, compress: COMPRESSIBLE.test(path) });
+    else zip.addBuffer(path, bytes, COMPRESSIBLE.test(path));
   }
   zip.end();
   await written;
+}
+
+/**
+ * The same zip in yazl's Zip64 format (as yazl writes it past 65,534 entries or 4 GiB): Zip64 end
+ * records, a Zip64 field in every central record, and 24-byte data descriptors for the entries
+ * streamed (every other one).
+ */
+export async function writeZip64PacketZip(root: string, files: ReadonlyMap<string, Uint8Array>, out: string): Promise<void> {
+  const zip = new yazl.ZipFile();
+  const written = pipeline(zip.outputStream as unknown as Readable, createWriteStream(out));
+  for (const [index, path] of byteOrder(files).entries()) {
+    const bytes = Buffer.from(files.get(path) ?? Buffer.alloc(0));
+    const options = { mtime: new Date(Date.UTC(2026, 0, 5)), mode: 0o100644, compress: COMPRESSIBLE.test(path), forceZip64Format: true };
+    if (index % 2 === 0) zip.addBuffer(bytes, root + path, options);
+    else zip.addReadStreamLazy(root + path, options, (callback) => callback(null, Readable.from([bytes])));
+  }
+  zip.end({ forceZip64Format: true, comment: '' });
+  await written;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zip surgery, for zips that other readers would read differently from the verifier.
+
+const CD_RECORD = 0x02014b50;
+const END_RECORD = 0x06054b50;
+const LOCAL_RECORD = 0x04034b50;
+
+export interface CentralRecord {
+  name: string;
+  /** Offset of the entry's local header. */
+  offset: number;
+  /** The whole record: fixed part, name, extra field, comment. */
+  bytes: Buffer;
+}
+
+/** The central directory of a plain (not Zip64, no comment) zip. */
+export function centralDirectory(zip: Buffer): { cdOffset: number; cdSize: number; records: CentralRecord[] } {
+  const end = zip.length - 22;
+  if (zip.readUInt32LE(end) !== END_RECORD) throw new Error('not a plain zip');
+  const cdSize = zip.readUInt32LE(end + 12);
+  const cdOffset = zip.readUInt32LE(end + 16);
+  const records: CentralRecord[] = [];
+  for (let at = cdOffset; at < cdOffset + cdSize;) {
+    if (zip.readUInt32LE(at) !== CD_RECORD) throw new Error('not a central record');
+    const nameLength = zip.readUInt16LE(at + 28);
+    const length = 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    records.push({
+      name: zip.toString('utf8', at + 46, at + 46 + nameLength),
+      offset: zip.readUInt32LE(at + 42),
+      bytes: Buffer.from(zip.subarray(at, at + length)),
+    });
+    at += length;
+  }
+  return { cdOffset, cdSize, records };
+}
+
+export function endRecord(entries: number, cdSize: number, cdOffset: number): Buffer {
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(END_RECORD, 0);
+  end.writeUInt16LE(entries, 8);
+  end.writeUInt16LE(entries, 10);
+  end.writeUInt32LE(cdSize, 12);
+  end.writeUInt32LE(cdOffset, 16);
+  return end;
+}
+
+/** A stored entry's local header and data, and its central record made from `like` (same name and times). */
+export function storedEntry(like: CentralRecord, data: Buffer, offset: number): { local: Buffer; record: Buffer } {
+  const name = Buffer.from(like.name);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(LOCAL_RECORD, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(0x800, 6);
+  like.bytes.copy(local, 10, 12, 16);
+  local.writeUInt32LE(crc32(data), 14);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(data.length, 22);
+  local.writeUInt16LE(name.length, 26);
+  const record = Buffer.from(like.bytes);
+  record.writeUInt16LE(0x800, 8);
+  record.writeUInt16LE(0, 10);
+  record.writeUInt32LE(crc32(data), 16);
+  record.writeUInt32LE(data.length, 20);
+  record.writeUInt32LE(data.length, 24);
+  record.writeUInt32LE(offset, 42);
+  return { local: Buffer.concat([local, name, data]), record };
+}
+
+/**
+ * genuine entries | forged entries | genuine central directory | forged central directory | end
+ * record pointing at the genuine one. Readers that correct for "extra bytes before the central
+ * directory" (unzip, Python, bsdtar) find the forged directory where the end record's size says
+ * it should end, and shift its offsets by as much: onto the forged entries.
+ */
+export function dualDirectoryZip(zip: Buffer, forged: ReadonlyMap<string, Buffer>): Buffer {
+  const { cdOffset, cdSize, records } = centralDirectory(zip);
+  const starts = [...records.map((r) => r.offset), cdOffset].sort((a, b) => a - b);
+  const entries: Buffer[] = [];
+  const forgedRecords: Buffer[] = [];
+  let at = cdOffset;
+  for (const record of records) {
+    const replacement = forged.get(record.name);
+    let entry: Buffer;
+    let central: Buffer;
+    if (replacement) {
+      ({ local: entry, record: central } = storedEntry(record, replacement, at - cdSize));
+    } else {
+      entry = zip.subarray(record.offset, starts[starts.indexOf(record.offset) + 1]);
+      central = Buffer.from(record.bytes);
+      central.writeUInt32LE(at - cdSize, 42);
+    }
+    entries.push(entry);
+    forgedRecords.push(central);
+    at += entry.length;
+  }
+  const forgedDirectory = Buffer.concat(forgedRecords);
+  return Buffer.concat([
+    zip.subarray(0, cdOffset),
+    ...entries,
+    zip.subarray(cdOffset, cdOffset + cdSize),
+    forgedDirectory,
+    endRecord(records.length, forgedDirectory.length, at),
+  ]);
+}
+
+/**
+ * genuine entries | a local entry no central record lists | genuine central directory. A
+ * streaming extractor (`cat p.zip | bsdtar -xf -`) reads local headers front to back and writes
+ * the unlisted one too: over a genuine file of the same name.
+ */
+export function gapEntryZip(zip: Buffer, name: string, data: Buffer): Buffer {
+  const { cdOffset, cdSize, records } = centralDirectory(zip);
+  const like = records.find((r) => r.name === name);
+  if (!like) throw new Error(`no ${name}`);
+  const { local } = storedEntry(like, data, cdOffset);
+  return Buffer.concat([
+    zip.subarray(0, cdOffset),
+    local,
+    zip.subarray(cdOffset, cdOffset + cdSize),
+    endRecord(records.length, cdSize, cdOffset + local.length),
+  ]);
 }

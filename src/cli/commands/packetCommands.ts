@@ -18,6 +18,7 @@ interface BuildFlags extends UnlockFlags {
   audience: string;
   recipient: string[];
   organisation?: string;
+  includeUnredacted?: boolean;
   out: string;
   force?: boolean;
   json?: boolean;
@@ -59,6 +60,10 @@ export function registerPacketCommands(program: Command): void {
     .option('--requests <file>', "the auditor's request list (CSV or XLSX): imported into the vault, then answered request by request")
     .option('--audience <audience>', 'whose masking policy applies: auditor, regulator, internal or subject', 'auditor')
     .option('--organisation <name>', 'the organisation named on the cover and in bag-info.txt', 'Unnamed organisation')
+    .option(
+      '--include-unredacted',
+      'auditor and regulator packets: include evidence that has no redacted version as it is (default: withheld, and listed as withheld)',
+    )
     .option('--recipient <age1...>', "encrypt the zip to this age recipient (the auditor's public key); repeatable", collect, [])
     .requiredOption('--out <file.zip>', 'the packet to write')
     .option('--force', 'replace <file.zip> if it exists')
@@ -78,16 +83,48 @@ export function registerPacketCommands(program: Command): void {
         seed: flags.seed ?? null,
         organisation: flags.organisation,
         useRequests: flags.requests !== undefined,
+        includeUnredacted: flags.includeUnredacted ?? false,
       });
       if (!parsed.success) {
         throw await custodianError('validation_failed', parsed.error.issues.map((i) => `--${String(i.path[0] ?? 'scope')}: ${i.message}`).join('; '));
       }
       const builtAt = await sourceDateEpoch();
+      // Everything that can be refused is refused before the vault is written to (a request list
+      // is imported, and logged, only once the build can go ahead).
+      const { stat, readFile } = await import('node:fs/promises');
+      const target = await stat(flags.out).catch(() => null);
+      if (target?.isDirectory()) throw await custodianError('validation_failed', `--out ${flags.out} is a folder: name the .zip to write.`);
+      if (target && !flags.force) throw await custodianError('conflict', `${flags.out} exists; choose another name or pass --force.`);
+      const requestFile = flags.requests;
+      if (requestFile !== undefined) {
+        const { parseRequestList } = await import('../../core/packet/requestList');
+        const path = await import('node:path');
+        const bytes = await readFile(requestFile).catch(() => null);
+        if (!bytes) throw await custodianError('not_found', `--requests ${requestFile}: no such file.`);
+        await parseRequestList(bytes, path.basename(requestFile));
+      }
+      // Ctrl-C stops the build and removes what was written (the packet may hold plaintext evidence).
+      const abort = new AbortController();
+      const stop = () => {
+        abort.abort(new Error('interrupted'));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
       const result = await withVault(vault, flags, async (session) => {
         const { buildPacket } = await import('../../core/packet/buildPacket');
         const { importRequestList } = await import('../../core/packet/requestList');
         const { sessionSigner } = await import('../../core/compliance/reviewEvidence');
-        if (flags.requests !== undefined) await importRequestList(session, flags.requests);
+        const { listFrameworks } = await import('../../core/compliance/requirementStore');
+        session.require('packet.export', 'build audit packets');
+        const enabled = new Set((await session.read((db) => listFrameworks(db))).filter((f) => f.enabled).map((f) => f.id));
+        const unknown = parsed.data.frameworks.filter((f) => !enabled.has(f));
+        if (unknown.length > 0) {
+          throw await custodianError(
+            'validation_failed',
+            `--framework: ${unknown.join(', ')} not enabled in this vault (enabled: ${[...enabled].join(', ') || 'none'}).`,
+          );
+        }
+        if (requestFile !== undefined) await importRequestList(session, requestFile);
         const signer = await sessionSigner(session);
         const progress = process.stderr.isTTY && !flags.json;
         try {
@@ -95,13 +132,19 @@ export function registerPacketCommands(program: Command): void {
             out: flags.out,
             recipients: flags.recipient,
             force: flags.force ?? false,
+            signal: abort.signal,
             ...(builtAt ? { builtAt } : {}),
             onProgress: progress
               ? (p) =>
                   process.stderr.write(`\r${p.phase}${p.phase === 'evidence' ? ` ${String(Math.round((100 * p.done) / Math.max(1, p.total)))}%` : ''}        `)
               : undefined,
           });
+        } catch (error) {
+          if (abort.signal.aborted) throw await custodianError('validation_failed', 'Interrupted: no packet was written and nothing was logged.');
+          throw error;
         } finally {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
           if (progress) process.stderr.write('\n');
         }
       });

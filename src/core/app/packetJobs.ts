@@ -7,6 +7,7 @@ import { wipe } from '../crypto/wipe';
 import { passphraseSigner } from '../evidence/passphraseSigner';
 import { buildPacket } from '../packet/buildPacket';
 import type { BuiltPacket, PacketPhase } from '../packet/buildPacket';
+import { WITHHELD } from '../packet/packetEvidence';
 import { planPacket } from '../packet/planPacket';
 import { newestRequestList } from '../packet/requestList';
 import type { VaultSession } from '../vault/vaultSession';
@@ -76,7 +77,9 @@ export class PacketJobs {
       exceptionCount: exceptions.length,
       evidence: plan.model.evidence.length,
       evidenceBytes: plan.model.evidence.reduce((sum, e) => sum + e.size, 0),
-      unredacted: plan.model.evidence.filter((e) => !e.redacted).map((e) => ({ evidenceId: e.evidenceId, fileName: e.fileName })),
+      unredacted: plan.model.evidence
+        .filter((e) => !e.redacted)
+        .map((e) => ({ evidenceId: e.evidenceId, fileName: e.fileName, withheld: e.path === WITHHELD })),
       requests: plan.model.requests
         ? plan.model.requests.map((r) => ({ requestId: r.requestId, answered: r.answered, matched: r.matchedRequirementIds, unmatched: r.unmatchedCodes }))
         : null,

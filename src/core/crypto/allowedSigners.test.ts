@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../tests/support/tempVault';
 import { publicKeyBase64 } from '../vault/keySlots';
@@ -70,6 +71,53 @@ describe('matchPatternList', () => {
     expect(matchPatternList('aab', 'a+b')).toBe(false);
   });
 
+  it('compares UTF-8 bytes, as OpenSSH does: ? is one byte, not one character', () => {
+    expect(matchPatternList('zo\u00eb', 'zo?')).toBe(false);
+    expect(matchPatternList('zo\u00eb', 'zo??')).toBe(true);
+    expect(matchPatternList('zo\u00eb', 'z*\u00eb')).toBe(true);
+  });
+
+  it('takes time linear in the pattern for many stars and no match (no catastrophic backtracking)', () => {
+    for (const [value, pattern] of [
+      ['custodian-packet', `${'*'.repeat(40)}z`],
+      ['custodian-packet', '*****************************z'],
+      ['a'.repeat(200), `${'*a'.repeat(60)}b`],
+      ['a'.repeat(200), `${'a*'.repeat(60)}?b`],
+    ] as const) {
+      const started = performance.now();
+      expect(matchPatternList(value, pattern)).toBe(false);
+      expect(allows(`alice namespaces="${pattern}" ${KEY}\n`, 'alice', value)).toBe(false);
+      expect(performance.now() - started).toBeLessThan(50);
+    }
+  });
+
+  it('agrees with a dynamic-programming reference matcher on any pattern of *, ? and literals', () => {
+    /** Row by row: after each pattern character, which prefixes of the text the pattern so far matches. */
+    const reference = (text: string, glob: string): boolean => {
+      let matches = [true, ...new Array<boolean>(text.length).fill(false)];
+      for (const g of glob) {
+        const next = new Array<boolean>(text.length + 1).fill(false);
+        for (let j = 0; j <= text.length; j += 1) {
+          if (g === '*') next[j] = matches[j] === true || (j > 0 && next[j - 1] === true);
+          else next[j] = j > 0 && matches[j - 1] === true && (g === '?' || g === text[j - 1]);
+        }
+        matches = next;
+      }
+      return matches[text.length] === true;
+    };
+    const letters = fc.constantFrom('a', 'b', '-');
+    fc.assert(
+      fc.property(
+        fc.string({ unit: letters, maxLength: 12 }),
+        fc.string({ unit: fc.oneof(letters, fc.constantFrom('*', '?')), maxLength: 10 }),
+        (text, glob) => {
+          expect(matchPatternList(text, glob)).toBe(reference(text, glob));
+        },
+      ),
+      { seed: 20260105, numRuns: 2000 },
+    );
+  });
+
   it('takes any pattern of the list, but a matching negated one (!) refuses, wherever it stands', () => {
     expect(matchPatternList('alice', 'bob,alice')).toBe(true);
     expect(matchPatternList('alice', 'bob,carol')).toBe(false);
@@ -129,6 +177,11 @@ describe('keysFor', () => {
       [`al* ${KEY}`, 'alice', 'custodian-packet'],
       [`al?ce ${KEY}`, 'alice', 'custodian-packet'],
       [`al?e ${KEY}`, 'alice', 'custodian-packet'],
+      [`zo? ${KEY}`, 'zo\u00eb', 'custodian-packet'],
+      [`zo?? ${KEY}`, 'zo\u00eb', 'custodian-packet'],
+      [`a*c*e ${KEY}`, 'alice', 'custodian-packet'],
+      [`a*c*x ${KEY}`, 'alice', 'custodian-packet'],
+      [`alice namespaces="cust*-?acket" ${KEY}`, 'alice', 'custodian-packet'],
       [`bob,alice ${KEY}`, 'alice', 'custodian-packet'],
       [`*,!alice ${KEY}`, 'alice', 'custodian-packet'],
       [`*,!alice ${KEY}`, 'bob', 'custodian-packet'],

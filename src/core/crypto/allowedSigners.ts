@@ -145,10 +145,43 @@ export function parseAllowedSigners(text: string): AllowedSigner[] {
   return signers;
 }
 
-/** OpenSSH match_pattern: `*` any run, `?` one character, whole string. */
+const STAR = 0x2a;
+const QUESTION = 0x3f;
+
+/**
+ * OpenSSH match_pattern: `*` any run of bytes, `?` one byte, every other byte literal, over the
+ * whole string (compared as UTF-8 bytes, as ssh-keygen compares them). Greedy with one backtrack
+ * point, the last `*`: at most value × pattern steps, whatever the pattern. (A backtracking
+ * regex, like OpenSSH's own recursion, takes time growing as a power of the number of stars
+ * when the match fails: `namespaces="****...z"` in a packet's allowed_signers would hang.)
+ */
 function matchPattern(value: string, pattern: string): boolean {
-  const source = pattern.replace(/[.*+?^${}()|[\]\\]/g, (ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : `\\${ch}`));
-  return new RegExp(`^${source}$`, 'su').test(value);
+  const text = Buffer.from(value, 'utf8');
+  const glob = Buffer.from(pattern, 'utf8');
+  let t = 0;
+  let g = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    const p = glob[g];
+    if (p === STAR) {
+      star = g;
+      g += 1;
+      resume = t;
+    } else if (p !== undefined && (p === QUESTION || p === text[t])) {
+      g += 1;
+      t += 1;
+    } else if (star >= 0) {
+      // Let the last star take one more byte, and match the rest of the pattern from there.
+      g = star + 1;
+      resume += 1;
+      t = resume;
+    } else {
+      return false;
+    }
+  }
+  while (glob[g] === STAR) g += 1;
+  return g === glob.length;
 }
 
 /** OpenSSH match_pattern_list: some pattern matches and no negated (`!`) one does. */

@@ -25,6 +25,7 @@ import { PACKET_BUILD_ACTION } from './packetAudit';
 import { BAGIT_TXT, PACKET_NAMESPACE, PACKET_ROOT_PREFIX, PAYLOAD, TAG_FILES } from './packetFormat';
 import { renderWorkbook } from './packetWorkbook';
 import { PacketZip } from './packetZip';
+import { PROOFS_LIMITS } from './verify/readProofs';
 import { planPacket } from './planPacket';
 import type { PacketPlan, PacketSignerInfo } from './planPacket';
 import { custodyCsv, evidenceCsv, requirementsCsv, statusCsv } from './recordsCsv';
@@ -297,7 +298,7 @@ export async function buildPacket(session: VaultSession, scope: PacketScope, sig
             action: PACKET_BUILD_ACTION,
             target: model.packetId,
             after: tagmanifestSha256,
-            reason: `${String(files)} files, checkpoint ${String(plan.checkpoint.size)}`,
+            reason: `${String(files)} files, checkpoint ${String(plan.checkpoint.size)}, sample seed ${plan.seed.value} (${plan.seed.source})`,
           },
         ],
       };
@@ -326,6 +327,18 @@ export async function buildPacket(session: VaultSession, scope: PacketScope, sig
   }
 }
 
+/** data/audit/proofs.json, compact; refused when `packet verify` would refuse it (PROOFS_LIMITS). */
+function proofsFile(plan: PacketPlan): Buffer {
+  const bytes = text(`${JSON.stringify(plan.proofs)}\n`);
+  if (bytes.length > PROOFS_LIMITS.maxBytes) {
+    throw new CustodianError(
+      'validation_failed',
+      `The packet would cite ${String(plan.proofs.inclusion.length)} audit-log entries, more than a verifier reads (proofs.json over ${String(PROOFS_LIMITS.maxBytes / 1024 / 1024)} MiB): narrow the scope or the sample.`,
+    );
+  }
+  return bytes;
+}
+
 /** Every payload file made here (not evidence), by path. */
 function generatedPayload(plan: PacketPlan, report: Uint8Array, workbook: Buffer): Map<string, Buffer> {
   const model = plan.model;
@@ -345,7 +358,7 @@ function generatedPayload(plan: PacketPlan, report: Uint8Array, workbook: Buffer
       PAYLOAD.checkpointSig,
       text(sshsigArmor(Buffer.from(checkpoint.publicKey, 'base64'), CHECKPOINT_NAMESPACE, Buffer.from(checkpoint.sshSignature, 'base64'))),
     ],
-    [PAYLOAD.proofs, text(`${JSON.stringify(plan.proofs, null, 1)}\n`)],
+    [PAYLOAD.proofs, proofsFile(plan)],
     [PAYLOAD.logAllowedSigners, text(plan.auditAllowedSigners)],
   ]);
   for (const [path, content] of requestFiles(model)) files.set(path, text(content));

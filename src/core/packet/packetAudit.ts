@@ -1,5 +1,6 @@
 import { CustodianError } from '../../shared/errors';
 import type { AuditEntry } from '../audit/auditLog';
+import { entryLeafHex } from '../audit/auditLog';
 import type { Checkpoint } from '../audit/checkpoint';
 import { checkpointFromRow } from '../audit/checkpointRow';
 import type { CheckpointRow } from '../audit/checkpointRow';
@@ -87,6 +88,8 @@ export function packetAudit(
   db: ReadableDb,
   checkpoint: Checkpoint,
   evidenceIds: readonly string[],
+  /** False for audiences that do not keep personal data: entries' free-text reasons are withheld (their leaves still proven). */
+  keepsPii: boolean,
 ): { custody: CustodyEntry[]; proofs: PacketProofs; allowedSigners: string } {
   const leaves: Buffer[] = db
     .all<{ leaf_hash: Buffer }>('SELECT leaf_hash FROM audit_log WHERE seq < ? ORDER BY seq', [checkpoint.size])
@@ -125,7 +128,12 @@ export function packetAudit(
     vaultId: checkpoint.vaultId,
     size: checkpoint.size,
     root: Buffer.from(checkpoint.root, 'base64').toString('hex'),
-    inclusion: entries.map((entry) => ({ entry, path: tree.inclusionPath(entry.seq).map((h) => h.toString('hex')) })),
+    inclusion: entries.map((entry) => {
+      const path = tree.inclusionPath(entry.seq).map((h) => h.toString('hex'));
+      if (keepsPii || entry.reason === null) return { entry, path };
+      // A reason is free text (a rejection's why, an import's file name): it may name a person.
+      return { entry: { ...entry, reason: null }, withheld: ['reason' as const], leaf: entryLeafHex(entry), path };
+    }),
     consistency,
   };
   // The keys that signed this checkpoint and those of earlier packets, under their signers' names.
@@ -137,7 +145,14 @@ export function packetAudit(
     .map((k) => `${sshPrincipal(k.signer)} namespaces="${CHECKPOINT_NAMESPACE}" ${sshPublicKeyLine(Buffer.from(k.public_key, 'base64'))}\n`)
     .join('');
   return {
-    custody: entries.map((e) => ({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, target: e.target, summary: summary(e) })),
+    custody: entries.map((e) => ({
+      seq: e.seq,
+      at: e.at,
+      actor: e.actor,
+      action: e.action,
+      target: e.target,
+      summary: summary(keepsPii ? e : { ...e, reason: null }),
+    })),
     proofs,
     allowedSigners,
   };

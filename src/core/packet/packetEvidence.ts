@@ -26,6 +26,15 @@ interface EvidenceRow {
   employee_id: string | null;
 }
 
+/** The `path` of a file withheld from the packet (no redacted version, and the audience does not keep personal data). */
+export const WITHHELD = 'withheld: no redacted version';
+
+/** `.pdf` of "a.b.PDF", cleaned; empty when there is none. */
+function extensionOf(name: string): string {
+  const ext = /\.([A-Za-z0-9]{1,8})$/.exec(name)?.[1];
+  return ext ? `.${ext.toLowerCase()}` : '';
+}
+
 /** A file name as packet paths allow it (bagit.ts SAFE_PATH): other characters become `_`. */
 export function safeFileName(name: string): string {
   const cleaned = name
@@ -42,12 +51,18 @@ export function safeFileName(name: string): string {
  * original, never on its own), and not files replaced by a newer one. Each file goes in once,
  * under the first of its requirements; its newest redacted version goes in its place when there
  * is one. Reviews listed are those whose electronic signature verifies (ReviewVerifier).
+ *
+ * For an audience that does not keep personal data (auditor, regulator): files are named by
+ * their evidence id (an original's name often carries a person's name: "Certificate - Ann Lee"),
+ * reviewers' free-text reasons are left out, and a file with no redacted version is withheld
+ * (listed, not included) unless `includeUnredacted` says to include it as it is.
  */
 export function packetEvidence(
   db: ReadableDb,
   vaultId: string,
   policy: MaskingPolicy,
   wanted: { completionIds: Map<string, string[]>; requirementIds: readonly string[] },
+  includeUnredacted = false,
 ): { evidence: PacketEvidence[]; sources: EvidenceSource[]; byCompletion: Map<string, string[]> } {
   const completionIds = [...wanted.completionIds.keys()];
   const byCompletion = new Map<string, string[]>();
@@ -96,6 +111,7 @@ export function packetEvidence(
       redactedOf.set(row.redacted_from, row);
   }
 
+  const keepsPii = policy.classes.pii === 'keep';
   const verifier = new ReviewVerifier(db, vaultId);
   const reviews = new Map<string, ReviewSignatureLine[]>();
   for (let at = 0; at < ids.length; at += 10_000) {
@@ -111,7 +127,7 @@ export function packetEvidence(
         at: review.reviewed_at,
         meaning: review.meaning,
         state: review.state,
-        reason: review.reason,
+        reason: keepsPii ? review.reason : null,
       };
       pushTo(reviews, review.evidence_id, line);
     }
@@ -120,31 +136,33 @@ export function packetEvidence(
   const evidence: PacketEvidence[] = [];
   const sources: EvidenceSource[] = [];
   const usedPaths = new Set<string>();
-  const keepsPii = policy.classes.pii === 'keep';
   for (const id of ids) {
     const original = rows.get(id);
     if (!original) continue;
     const file = redactedOf.get(id) ?? original;
     const requirementIds = [...(requirementsOf.get(id) ?? [])].sort();
     const folder = safeFileName(requirementIds[0] ?? 'general');
-    let path = `${PAYLOAD.evidence}/${folder}/${safeFileName(file.file_name)}`;
-    if (usedPaths.has(path.toLowerCase())) path = `${PAYLOAD.evidence}/${folder}/${id.slice(0, 8)} ${safeFileName(file.file_name)}`;
+    const redacted = file !== original;
+    const withheld = !keepsPii && !redacted && !includeUnredacted;
+    const name = keepsPii ? safeFileName(file.file_name) : `${id}${extensionOf(file.file_name)}`;
+    let path = withheld ? WITHHELD : `${PAYLOAD.evidence}/${folder}/${name}`;
+    if (!withheld && usedPaths.has(path.toLowerCase())) path = `${PAYLOAD.evidence}/${folder}/${id.slice(0, 8)} ${name}`;
     usedPaths.add(path.toLowerCase());
     const person = original.person_id === null ? null : keepsPii ? (original.employee_id ?? original.person_id) : pseudonym(vaultId, original.person_id);
     evidence.push({
       evidenceId: id,
       path,
-      fileName: file.file_name,
+      fileName: name,
       mediaType: file.media_type,
       size: file.size,
       sha256: file.sha256,
-      redacted: file !== original,
-      redactedFrom: file !== original ? id : null,
+      redacted,
+      redactedFrom: redacted ? id : null,
       requirementIds,
       person,
       reviews: reviews.get(id) ?? [],
     });
-    sources.push({ fileId: file.id, path, size: file.size, sha256: file.sha256 });
+    if (!withheld) sources.push({ fileId: file.id, path, size: file.size, sha256: file.sha256 });
   }
   return { evidence, sources, byCompletion };
 }

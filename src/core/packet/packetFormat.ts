@@ -46,8 +46,13 @@ export interface PacketProofs {
   vaultId: string;
   size: number;
   root: string;
-  /** Every log entry the packet cites (report's chain of custody), with its audit path. */
-  inclusion: { entry: AuditEntry; path: string[] }[];
+  /**
+   * Every log entry the packet cites (report's chain of custody), with its audit path. For an
+   * audience that does not keep personal data an entry's free-text `reason` is withheld: it is
+   * null here, `withheld` names it, and `leaf` is the entry's real leaf hash, which the path
+   * proves (the text itself stays in the vault's log).
+   */
+  inclusion: ({ entry: AuditEntry; path: string[] } | { entry: AuditEntry; withheld: ['reason']; leaf: string; path: string[] })[];
   /**
    * One per earlier packet of this vault (and at most one per distinct earlier checkpoint): the
    * proof that the log at that checkpoint is a prefix of the log at this one. Empty for a first

@@ -9,8 +9,8 @@ import yazl from 'yazl';
  *
  * Hazard: a zip's DOS timestamp is in local time. yazl reads the Date's local fields, so the
  * Date given to yazl is shifted by the zone offset to make those fields read the UTC time:
- * builds in different time zones give the same bytes. The extended-timestamp field carries
- * the true Unix time.
+ * builds in different time zones give the same bytes. No extended-timestamp field is written
+ * (it would carry the shifted instant).
  */
 export class PacketZip {
   private readonly zip = new yazl.ZipFile();
@@ -41,7 +41,8 @@ export class PacketZip {
   }
 
   private options(compress: boolean): Partial<yazl.Options> {
-    return { mtime: this.mtime, mode: 0o100644, compress };
+    // DOS time only: yazl's extended-timestamp field would carry the zone-shifted instant.
+    return { mtime: this.mtime, mode: 0o100644, compress, forceDosTimestamp: true };
   }
 
   addBuffer(path: string, bytes: Uint8Array, compress = true): void {

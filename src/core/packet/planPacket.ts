@@ -14,7 +14,7 @@ import type { PacketModel, PacketRequest, PacketRequirement, StatusRow } from '.
 import { gatherPopulation } from './packetPopulation';
 import { pushTo } from './pushTo';
 import { matchRequest, newestRequestList } from './requestList';
-import { askedSize, populationHash, samplePicks, SAMPLING_PROCEDURE, sortedPopulation } from './sampling';
+import { askedSize, derivedSeed, populationHash, samplePicks, SAMPLING_PROCEDURE, SEED_DERIVATION, sortedPopulation } from './sampling';
 
 /** Who signs the packet: the exporting user (their key signs the tagmanifest). */
 export interface PacketSignerInfo {
@@ -35,6 +35,8 @@ export interface PacketPlan {
   /** data/audit/allowed_signers: the keys of the checkpoints it cites. */
   auditAllowedSigners: string;
   sources: EvidenceSource[];
+  /** The sampling seed and whether it was given (chosen) or derived from the checkpoint. */
+  seed: { value: string; source: 'derived' | 'chosen' };
 }
 
 const EXCEPTION_FREE = new Set(['compliant', 'due_soon', 'not_applicable']);
@@ -63,7 +65,7 @@ export async function planPacket(session: VaultSession, scope: PacketScope, sign
   const population = await gatherPopulation(session, scope);
   const checkpoint = await session.read((db) => packetCheckpoint(db, session.vaultId));
   const scopeKey = canonicalJson({ ...scope, vaultId: session.vaultId, root: checkpoint.root, size: checkpoint.size });
-  const seed = scope.seed ?? createHash('sha256').update(`custodian sample seed v1\n${scopeKey}`).digest('hex').slice(0, 32);
+  const seed = scope.seed ?? derivedSeed(session.vaultId, checkpoint.size, checkpoint.root);
   const packetId = reproducible ? uuidFrom(createHash('sha256').update(`custodian packet id v1\n${scopeKey}\n${builtAt}`).digest()) : randomUUID();
 
   // Sampling, requirement by requirement, over the applicable pairs.
@@ -97,9 +99,9 @@ export async function planPacket(session: VaultSession, scope: PacketScope, sign
   }
   const requirementIds = population.requirements.map((r) => r.requirementId);
   const { evidence, sources, byCompletion, custody, proofs, auditAllowedSigners, requestList } = await session.read((db) => {
-    const found = packetEvidence(db, session.vaultId, population.policy, { completionIds, requirementIds });
+    const found = packetEvidence(db, session.vaultId, population.policy, { completionIds, requirementIds }, scope.includeUnredacted);
     const cited = [...found.evidence.map((e) => e.evidenceId), ...found.sources.map((s) => s.fileId)];
-    const audit = packetAudit(db, checkpoint, [...new Set(cited)]);
+    const audit = packetAudit(db, checkpoint, [...new Set(cited)], population.policy.classes.pii === 'keep');
     const list = scope.useRequests ? newestRequestList(db) : null;
     return { ...found, custody: audit.custody, proofs: audit.proofs, auditAllowedSigners: audit.allowedSigners, requestList: list };
   });
@@ -172,9 +174,27 @@ export async function planPacket(session: VaultSession, scope: PacketScope, sign
     statusRows,
   };
   const sampleJson = `${JSON.stringify(
-    { format: 'custodian-sample/1', procedure: SAMPLING_PROCEDURE, asOf: scope.to, seed, rule: scope.sample, requirements: sampleEntries },
+    {
+      format: 'custodian-sample/1',
+      procedure: SAMPLING_PROCEDURE,
+      asOf: scope.to,
+      seed,
+      seedSource: scope.seed === null ? 'derived' : 'chosen',
+      seedDerivation: SEED_DERIVATION,
+      rule: scope.sample,
+      requirements: sampleEntries,
+    },
     null,
     2,
   )}\n`;
-  return { scope, model, sampleJson, checkpoint, proofs, auditAllowedSigners, sources };
+  return {
+    scope,
+    model,
+    sampleJson,
+    checkpoint,
+    proofs,
+    auditAllowedSigners,
+    sources,
+    seed: { value: seed, source: scope.seed === null ? 'derived' : 'chosen' },
+  };
 }

@@ -4,11 +4,14 @@ import { crc32 } from 'node:zlib';
 import type { Entry, LocalFileHeader, ZipFile } from 'yauzl';
 import { RandomAccessReader, fromRandomAccessReader } from 'yauzl';
 import { CustodianError } from '../../shared/errors';
+import { StoredDataScan, checkCentralDirectorySize, checkEntryLayout, readZipEnd, smuggledEntry } from './verify/zipLayout';
+import type { ReadAt } from './verify/zipLayout';
 
 /**
- * Opens a packet zip for reading in place, refusing anything unsafe from its central directory
- * alone, before any entry's data is read: nothing is ever extracted to disk, and what the caller
- * hashes is what `unzip` would write (same names, same bytes).
+ * Opens a packet zip for reading in place, refusing anything unsafe from its end records, central
+ * directory and local headers, before any entry's data is read: nothing is ever extracted to
+ * disk, and what the caller hashes is what `unzip`, Python's zipfile or a streaming extractor
+ * would write (same names, same bytes: ./verify/zipLayout.ts leaves no room for a second reading).
  */
 
 export interface ArchiveLimits {
@@ -54,8 +57,10 @@ export interface PacketArchive {
   /**
    * The entry's bytes as they inflate, in chunks. Fails (CustodianError) if the entry inflates
    * past its declared size ('packet_unsafe'), or its local header disagrees with the central
-   * directory ('packet_unsafe'), or its data is damaged: short, undecodable, or a CRC-32 that
-   * differs ('packet_tampered'). Stops reading when the loop is left early.
+   * directory ('packet_unsafe'), or it is stored with a data descriptor and holds a lookalike of
+   * one ('packet_unsafe': ./verify/zipLayout.ts StoredDataScan), or its data is damaged: short,
+   * undecodable, or a CRC-32 that differs ('packet_tampered'). Stops reading when the loop is
+   * left early.
    */
   entryChunks(entry: ArchiveEntry, signal?: AbortSignal): AsyncGenerator<Buffer, void, undefined>;
   /** The whole entry in memory. @throws CustodianError('packet_unsafe') if declared larger than maxBytes. */
@@ -66,7 +71,10 @@ export interface PacketArchive {
 const READ_CHUNK = MIB;
 const UTF8_FLAG = 0x800;
 const ENCRYPTED_FLAGS = 0x1 | 0x40;
+const DESCRIPTOR_FLAG = 0x8;
 const UNICODE_PATH_FIELD = 0x7075;
+const ZIP64_FIELD = 0x0001;
+const CENTRAL_RECORD_SIZE = 46;
 const LOCAL_HEADER_SIZE = 30;
 const HOST_UNIX = 3;
 const HOST_DARWIN = 19;
@@ -172,6 +180,12 @@ function decodeName(entry: Entry): { name: string } | { error: string } {
   return { name };
 }
 
+/**
+ * CON, PRN, AUX, NUL, COM0-9, LPT0-9 (and COM¹²³, LPT¹²³, CONIN$, CONOUT$), any case, with or
+ * without an extension or trailing dots and spaces: Windows opens the device, not a file.
+ */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$) *(\.[^/]*)?[. ]*$/i;
+
 /** Why a name is unsafe to extract, or null. */
 function nameProblem(name: string): string | null {
   if (name === '') return 'has an empty name';
@@ -186,6 +200,9 @@ function nameProblem(name: string): string | null {
   if (segments.includes('.')) return 'has a "." path segment';
   if (name.endsWith('/')) return 'is a folder entry (a packet holds files only)';
   if (segments.includes('')) return 'has an empty path segment (//)';
+  if (segments.some((segment) => /^[. ]+$/.test(segment))) return 'has a path segment of dots and spaces only (Windows drops it)';
+  const device = segments.find((segment) => WINDOWS_DEVICE.test(segment));
+  if (device !== undefined) return `has a Windows reserved device name (${JSON.stringify(device)}) as a path segment`;
   return null;
 }
 
@@ -203,9 +220,17 @@ function typeProblem(entry: Entry): string | null {
   return null;
 }
 
-/** Where the same file would land on a case-insensitive, normalising file system. */
+/**
+ * Where the same file would land on a case-insensitive, normalising file system that drops each
+ * segment's trailing dots and spaces (Windows writes `a.pdf`, `a.pdf.` and `a.pdf ` to one file).
+ */
 function collisionKey(name: string): string {
-  return name.normalize('NFC').toLowerCase();
+  return name
+    .normalize('NFC')
+    .toLowerCase()
+    .split('/')
+    .map((segment) => segment.replace(/[. ]+$/, ''))
+    .join('/');
 }
 
 interface Located {
@@ -213,8 +238,8 @@ interface Located {
   view: ArchiveEntry;
 }
 
-/** Checks every entry of the central directory; nothing is inflated. */
-function checkDirectory(entries: readonly Entry[], fileSize: number, limits: ArchiveLimits): { root: string; located: Located[]; totalBytes: number } {
+/** Checks every entry of the central directory (which begins at `cdOffset`); nothing is read. */
+function checkDirectory(entries: readonly Entry[], cdOffset: number, limits: ArchiveLimits): { root: string; located: Located[]; totalBytes: number } {
   const seen = new Map<string, string>();
   const located: Located[] = [];
   let root: string | null = null;
@@ -237,8 +262,16 @@ function checkDirectory(entries: readonly Entry[], fileSize: number, limits: Arc
     const key = collisionKey(name);
     const earlier = seen.get(key);
     if (earlier !== undefined) {
-      throw unsafe(name, earlier === name ? 'appears twice' : `would overwrite ${JSON.stringify(earlier)} (same name ignoring case or Unicode normalisation)`);
+      throw unsafe(
+        name,
+        earlier === name
+          ? 'appears twice'
+          : `would overwrite ${JSON.stringify(earlier)} (same name ignoring case, Unicode normalisation or trailing dots and spaces)`,
+      );
     }
+    // Readers disagree on which of two extra fields of one kind (two Zip64 fields, say) counts.
+    const ids = entry.extraFields.map((field) => field.id);
+    if (new Set(ids).size !== ids.length) throw unsafe(name, 'has two extra fields of one kind');
     seen.set(key, name);
     totalBytes += entry.uncompressedSize;
     if (entry.uncompressedSize > limits.ratioFloorBytes) {
@@ -269,9 +302,9 @@ function checkDirectory(entries: readonly Entry[], fileSize: number, limits: Arc
   // Entries whose data overlap let a few bytes inflate many times over (overlapping-file zip bombs).
   located.sort((a, b) => a.entry.relativeOffsetOfLocalHeader - b.entry.relativeOffsetOfLocalHeader);
   for (const [index, { entry, view }] of located.entries()) {
-    const end = located[index + 1]?.entry.relativeOffsetOfLocalHeader ?? fileSize;
+    const end = located[index + 1]?.entry.relativeOffsetOfLocalHeader ?? cdOffset;
     if (entry.relativeOffsetOfLocalHeader + LOCAL_HEADER_SIZE + entry.fileNameLength + entry.compressedSize > end) {
-      throw unsafe(view.name, 'overlaps the next entry or runs past the end of the file');
+      throw unsafe(view.name, 'overlaps the next entry or runs into the central directory');
     }
   }
   return { root, located, totalBytes };
@@ -320,9 +353,11 @@ function damaged(name: string, why: string, cause?: unknown): CustodianError {
 }
 
 /**
- * Opens `file` and checks its central directory: one top folder, plain relative names, regular
- * files only, no duplicates (also ignoring case and Unicode normalisation), no encryption,
- * within `limits`. Reads no entry's data.
+ * Opens `file` and checks its layout (./verify/zipLayout.ts: one reading only) and its central
+ * directory: one top folder, plain relative names, no Windows device names, regular files only,
+ * no duplicates (also ignoring case, Unicode normalisation and trailing dots and spaces), no
+ * encryption, within `limits`. Reads the end records, central directory and local headers, no
+ * entry's data.
  * @throws CustodianError('packet_unsafe') naming the first entry refused, or
  *   CustodianError('validation_failed') if the file is not a readable zip.
  */
@@ -346,25 +381,64 @@ export async function openPacketArchive(file: string, limits: Partial<ArchiveLim
       cause: error,
     });
   }
+  const readAt: ReadAt = (position, length) =>
+    new Promise((resolve, reject) => {
+      const buffer = Buffer.allocUnsafe(length);
+      reader.read(buffer, 0, length, position, (error) => {
+        if (error) reject(error);
+        else resolve(buffer);
+      });
+    });
+  const unreadable = (error: unknown): CustodianError =>
+    error instanceof CustodianError
+      ? error
+      : new CustodianError('validation_failed', `${file} is not a readable zip archive (${error instanceof Error ? error.message : String(error)}).`, {
+          cause: error,
+        });
   try {
-    if (zipfile.entryCount > bounds.maxEntries) {
+    // The end records first: until they hold, the central directory yauzl found may not be the one other tools read.
+    const zipEnd = await readZipEnd(readAt, size).catch((error: unknown) => {
+      throw unreadable(error);
+    });
+    if (zipfile.entryCount !== zipEnd.entryCount) throw unreadable(new Error('the end records disagree on the entry count'));
+    if (zipEnd.entryCount > bounds.maxEntries) {
       throw new CustodianError(
         'packet_unsafe',
-        `The packet was refused before anything was unpacked: it holds ${String(zipfile.entryCount)} entries, more than the limit of ${String(bounds.maxEntries)}.`,
+        `The packet was refused before anything was unpacked: it holds ${String(zipEnd.entryCount)} entries, more than the limit of ${String(bounds.maxEntries)}.`,
       );
     }
     const entries: Entry[] = [];
     try {
       for await (const entry of zipfile.eachEntry()) entries.push(entry);
     } catch (error) {
-      throw new CustodianError('validation_failed', `${file} is not a readable zip archive (${error instanceof Error ? error.message : String(error)}).`, {
-        cause: error,
-      });
+      throw unreadable(error);
     }
-    const { root, located, totalBytes } = checkDirectory(entries, size, bounds);
+    checkCentralDirectorySize(
+      entries.map((e) => CENTRAL_RECORD_SIZE + e.fileNameLength + e.extraFieldLength + e.fileCommentLength),
+      zipEnd,
+    );
+    const { root, located, totalBytes } = checkDirectory(entries, zipEnd.cdOffset, bounds);
+    // Last, the local headers (never the data): they tile the file from byte 0 to the central directory.
+    await checkEntryLayout(
+      readAt,
+      located.map(({ entry, view }) => ({
+        name: view.name,
+        nameRaw: entry.fileNameRaw,
+        offset: entry.relativeOffsetOfLocalHeader,
+        flags: entry.generalPurposeBitFlag,
+        method: entry.compressionMethod,
+        crc32: entry.crc32,
+        compressedSize: entry.compressedSize,
+        uncompressedSize: entry.uncompressedSize,
+        zip64: entry.extraFields.some((field) => field.id === ZIP64_FIELD),
+      })),
+      zipEnd.cdOffset,
+    ).catch((error: unknown) => {
+      throw unreadable(error);
+    });
     const byView = new Map<ArchiveEntry, { entry: Entry; end: number }>();
     for (const [index, item] of located.entries())
-      byView.set(item.view, { entry: item.entry, end: located[index + 1]?.entry.relativeOffsetOfLocalHeader ?? size });
+      byView.set(item.view, { entry: item.entry, end: located[index + 1]?.entry.relativeOffsetOfLocalHeader ?? zipEnd.cdOffset });
 
     async function* entryChunks(view: ArchiveEntry, signal?: AbortSignal): AsyncGenerator<Buffer, void, undefined> {
       const found = byView.get(view);
@@ -393,14 +467,22 @@ export async function openPacketArchive(file: string, limits: Partial<ArchiveLim
       }
       let crc = 0;
       let length = 0;
+      // Stored with a data descriptor: only the data itself tells a streaming extractor where it ends.
+      const scan = entry.compressionMethod === 0 && (entry.generalPurposeBitFlag & DESCRIPTOR_FLAG) !== 0 ? new StoredDataScan() : null;
       try {
         for await (const chunk of stream as AsyncIterable<Buffer>) {
           signal?.throwIfAborted();
           length += chunk.length;
           if (length > entry.uncompressedSize) throw unsafe(view.name, `inflates past its declared size of ${String(entry.uncompressedSize)} bytes`);
-          crc = crc32(chunk, crc);
+          if (scan) {
+            const lookalike = scan.update(chunk);
+            if (lookalike !== null) throw smuggledEntry(view.name, lookalike);
+          } else {
+            crc = crc32(chunk, crc);
+          }
           yield chunk;
         }
+        if (scan) crc = scan.crc32;
       } catch (error) {
         if (error instanceof CustodianError || signal?.aborted) throw error;
         const message = error instanceof Error ? error.message : String(error);

@@ -1,16 +1,21 @@
 #!/usr/bin/env python3
 """Re-derives the audit sample of this packet from its records, with nothing but Python 3.
 
-Run from this folder (data/audit/):  python3 reproduce_sample.py
-Reads ../sample.json and ../records/status.csv, recomputes every requirement's population,
+Run it from anywhere:  python3 data/audit/reproduce_sample.py
+Reads data/sample.json and data/records/status.csv, recomputes every requirement's population,
 its hash and its picks by the procedure sample.json states, and compares them with
-sample.json. Exits 0 only when every requirement matches; otherwise names what differs.
+sample.json. A seed sample.json says was derived is derived again from data/audit/checkpoint.txt.
+Exits 0 only when everything matches; otherwise names what differs.
 """
 import csv
 import hashlib
 import json
 import math
+import os
 import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.dirname(HERE)
 
 
 def unneutralise(text):
@@ -31,10 +36,10 @@ def sample_size(rule, population):
 
 
 def main():
-    with open("../sample.json", encoding="utf-8") as f:
+    with open(os.path.join(DATA, "sample.json"), encoding="utf-8") as f:
         sample = json.load(f)
     populations = {}
-    with open("../records/status.csv", encoding="utf-8", newline="") as f:
+    with open(os.path.join(DATA, "records", "status.csv"), encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             if unneutralise(row["status"]) == "not_applicable":
                 continue
@@ -42,6 +47,18 @@ def main():
             populations.setdefault(requirement, set()).add(unneutralise(row["record_id"]))
     seed = sample["seed"]
     failures = 0
+    if sample.get("seedSource") == "derived":
+        with open(os.path.join(HERE, "checkpoint.txt"), encoding="utf-8") as f:
+            origin, size, root = f.read().split("\n")[:3]
+        vault = origin.rsplit("/", 1)[-1]
+        expected = hashlib.sha256(("custodian sample seed v2\n%s\n%s\n%s\n" % (vault, size, root)).encode("utf-8")).hexdigest()[:32]
+        if expected != seed:
+            failures += 1
+            print("seed: MISMATCH (sample.json says it was derived from the checkpoint, but it is not)")
+        else:
+            print("seed: derived from the audit-log checkpoint, as sample.json says")
+    else:
+        print("seed: CHOSEN by whoever built the packet (%s), not derived: ask who chose it and when" % seed)
     for entry in sample["requirements"]:
         requirement = entry["requirementId"]
         ids = sorted(populations.get(requirement, set()), key=lambda s: s.encode("utf-8"))

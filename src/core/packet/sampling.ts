@@ -18,6 +18,21 @@ import type { SampleRule } from './packetModel';
 export const SAMPLING_PROCEDURE =
   "population: distinct record_id of data/records/status.csv rows of the requirement whose status is not not_applicable, sorted by UTF-8 bytes; population_sha256: SHA-256 hex of the sorted ids each followed by '\\n'; rank(id): SHA-256 hex of seed + '\\n' + requirement_id + '\\n' + id; picks: the n ids of lowest rank (ties by id), sorted by id";
 
+/**
+ * The seed when none is given: from the audit-log checkpoint the packet cites, nothing else, so
+ * the officer cannot steer the picks by trying scopes or seeds, and reproduce_sample.py checks
+ * it from data/audit/checkpoint.txt. (A chosen seed, e.g. the auditor's, is recorded as chosen.)
+ */
+export const SEED_DERIVATION =
+  "first 32 hex digits of SHA-256 of 'custodian sample seed v2\n' + vault id + '\n' + checkpoint size + '\n' + checkpoint root (base64) + '\n', from data/audit/checkpoint.txt";
+
+export function derivedSeed(vaultId: string, size: number, root: string): string {
+  return createHash('sha256')
+    .update(`custodian sample seed v2\n${vaultId}\n${String(size)}\n${root}\n`)
+    .digest('hex')
+    .slice(0, 32);
+}
+
 export const DEFAULT_SAMPLE_RULE: SampleRule = { kind: 'attribute', confidence: 0.95, tolerableRate: 0.1 };
 
 /** n for zero expected deviations (AICPA attribute sampling): ceil(ln(1 - c) / ln(1 - r)). */

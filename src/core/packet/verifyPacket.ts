@@ -2,13 +2,14 @@ import { CustodianError } from '../../shared/errors';
 import { PACKET_ROOT_PREFIX } from './packetFormat';
 import { openPacketArchive } from './readPacketArchive';
 import type { ArchiveLimits, PacketArchive } from './readPacketArchive';
-import { checkCheckpoint, checkProofs, checkSince, logKeysOf, readProofs } from './verify/checkAuditLog';
+import { checkCheckpoint, checkProofs, checkSince, logKeysOf } from './verify/checkAuditLog';
 import { checkBag } from './verify/checkBag';
 import { checkManifest, checkOxum, checkTagmanifest } from './verify/checkManifests';
 import { checkSignature } from './verify/checkSignature';
 import { Findings } from './verify/findings';
 import { readPacketFiles } from './verify/readPacketFiles';
 import type { ReadFile } from './verify/readPacketFiles';
+import { readProofs } from './verify/readProofs';
 import { refuseEncrypted } from './verify/refuseEncrypted';
 
 // Re-exported for the callers that import them from here (the packet verify command, its tests).

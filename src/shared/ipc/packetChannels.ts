@@ -68,8 +68,8 @@ export const packetChannels = {
       exceptionCount: z.number().int(),
       evidence: z.number().int(),
       evidenceBytes: z.number(),
-      /** Files going in unredacted (no redacted version exists). */
-      unredacted: z.array(z.object({ evidenceId: z.string(), fileName: z.string() })),
+      /** Files with no redacted version: withheld (auditor, regulator) or going in as they are. */
+      unredacted: z.array(z.object({ evidenceId: z.string(), fileName: z.string(), withheld: z.boolean() })),
       requests: z.array(z.object({ requestId: z.string(), answered: z.boolean(), matched: z.array(z.string()), unmatched: z.array(z.string()) })).nullable(),
       checkpointSize: z.number().int(),
     }),

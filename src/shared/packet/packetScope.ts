@@ -4,7 +4,10 @@ import { AUDIENCES } from '../records/maskingPolicy';
 // What a packet covers: shared by core (which validates it once more) and the renderer's
 // packet builder. Dates are calendar dates; statuses are as of the period's end.
 
-const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'a date that exists');
 const name = z.string().trim().min(1).max(200);
 
 export const sampleRuleSchema = z.discriminatedUnion('kind', [
@@ -47,6 +50,11 @@ export const packetScopeSchema = z
     organisation: z.string().trim().min(1).max(200),
     /** Use the newest imported request list. */
     useRequests: z.boolean().default(false),
+    /**
+     * For audiences that do not keep personal data: include evidence that has no redacted
+     * version as it is (default: withheld, and listed as withheld).
+     */
+    includeUnredacted: z.boolean().default(false),
   })
   .strict()
   .refine((s) => s.from <= s.to, { error: 'the period must end on or after its start', path: ['to'] });

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { entryLeafHex } from '../../audit/auditLog';
 import type { Checkpoint } from '../../audit/checkpoint';
 import { CHECKPOINT_NAMESPACE, parseCheckpointNote, resolveCheckpointNote } from '../../audit/checkpoint';
@@ -6,89 +5,64 @@ import { verifyConsistency, verifyInclusion } from '../../audit/merkle';
 import { keysFor, parseAllowedSigners } from '../../crypto/allowedSigners';
 import { parseSshsigArmor, sshFingerprint, sshsigVerify } from '../../crypto/sshsig';
 import { PAYLOAD } from '../packetFormat';
-import type { PacketProofs } from '../packetFormat';
 import type { VerifyPacketOptions } from '../verifyPacket';
 import type { BagInfo } from './checkBag';
 import { firstFew } from './findings';
 import type { Findings } from './findings';
 import type { ReadFile } from './readPacketFiles';
 import { textOf, unusable } from './readPacketFiles';
+import type { ReadProofs } from './readProofs';
 
 // The audit-log checks, which stock tools cannot make: `checkpoint` (data/audit/checkpoint.txt is
 // a checkpoint note signed by a key in data/audit/allowed_signers, its .sig an SSHSIG by the same
 // key, and bag-info.txt and proofs.json state the same log), `proofs` (each cited entry's
 // inclusion proof and each earlier packet's consistency proof verify against that checkpoint),
 // and `since` (the log the packet proves extends a checkpoint the caller kept: no rollback, no
-// rewrite). readProofs and logKeysOf return a one-line reason instead of throwing; each check
-// records its pass or fail in `found`.
-
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
-const auditPath = z.array(hex64).max(64);
-const proofsSchema = z.strictObject({
-  format: z.literal('custodian-packet-proofs/1'),
-  vaultId: z.string(),
-  size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-  root: hex64,
-  inclusion: z.array(
-    z.strictObject({
-      entry: z.strictObject({
-        seq: z.number().int().min(0),
-        at: z.string(),
-        actor: z.string(),
-        action: z.string(),
-        target: z.string().nullable(),
-        before: z.string().nullable(),
-        after: z.string().nullable(),
-        reason: z.string().nullable(),
-      }),
-      path: auditPath,
-    }),
-  ),
-  consistency: z.array(z.strictObject({ packetId: z.string(), size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), root: hex64, path: auditPath })),
-});
-
-export function readProofs(files: ReadonlyMap<string, ReadFile>): PacketProofs | string {
-  const file = files.get(PAYLOAD.proofs);
-  const why = unusable(PAYLOAD.proofs, file);
-  if (why !== null) return why;
-  let json: unknown;
-  try {
-    json = JSON.parse(textOf(file) ?? '');
-  } catch {
-    return `${PAYLOAD.proofs} is not JSON`;
-  }
-  const parsed = proofsSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return `${PAYLOAD.proofs} is not in the custodian-packet-proofs/1 format${issue ? ` (${issue.path.join('.')}: ${issue.message})` : ''}`;
-  }
-  return parsed.data;
-}
+// rewrite). readProofs (./readProofs.ts) and logKeysOf return a one-line reason instead of
+// throwing; each check records its pass or fail in `found`.
 
 const hashes = (path: readonly string[]): Buffer[] => path.map((h) => Buffer.from(h, 'hex'));
 
-export function checkProofs(proofs: PacketProofs | string, found: Findings): void {
+export function checkProofs(proofs: ReadProofs | string, found: Findings): void {
   if (typeof proofs === 'string') {
     found.fail('proofs', proofs);
     return;
   }
   const root = Buffer.from(proofs.root, 'hex');
-  const badInclusion = proofs.inclusion
-    .filter(({ entry, path }) => !verifyInclusion(Buffer.from(entryLeafHex(entry), 'hex'), entry.seq, proofs.size, hashes(path), root))
-    .map(({ entry }) => entry.seq);
+  const badInclusion: number[] = [];
+  const foreignLeaf: number[] = [];
+  let withheld = 0;
+  for (const item of proofs.inclusion) {
+    // A withheld field is part of the leaf: the leaf is taken as given (the path proves it), the
+    // entry's other fields cannot be checked against it. Else the leaf is the entry's own.
+    let leaf: string;
+    if ('withheld' in item) {
+      withheld += 1;
+      leaf = item.leaf;
+    } else {
+      leaf = entryLeafHex(item.entry);
+      if (item.leaf !== undefined && item.leaf !== leaf) foreignLeaf.push(item.entry.seq);
+    }
+    if (!verifyInclusion(Buffer.from(leaf, 'hex'), item.entry.seq, proofs.size, hashes(item.path), root)) badInclusion.push(item.entry.seq);
+  }
   const badConsistency = proofs.consistency
     .filter((c) => !verifyConsistency(c.size, proofs.size, Buffer.from(c.root, 'hex'), root, hashes(c.path)))
     .map((c) => `${c.packetId} (${String(c.size)} entries)`);
   const problems = [
+    ...(foreignLeaf.length > 0 ? [`the leaf given for entries ${firstFew(foreignLeaf.map(String))} is not the entry's own`] : []),
     ...(badInclusion.length > 0 ? [`the inclusion proof of entries ${firstFew(badInclusion.map(String))} does not verify`] : []),
     ...(badConsistency.length > 0 ? [`the consistency proof from earlier packet ${firstFew(badConsistency)} does not verify`] : []),
   ];
-  if (problems.length > 0) found.fail('proofs', problems.join('; '));
+  const withheldNote =
+    withheld > 0
+      ? `; ${String(withheld)} ${withheld === 1 ? "entry's" : "entries'"} free text withheld (their leaves proven; their other fields cannot be checked without the text)`
+      : '';
+  if (problems.length > 0) found.fail('proofs', problems.join('; ') + withheldNote);
   else {
     found.pass(
       'proofs',
       `${String(proofs.inclusion.length)} cited log entries proven in the log of ${String(proofs.size)} entries; ` +
-        `consistent with ${String(proofs.consistency.length)} earlier packet checkpoint(s)`,
+        `consistent with ${String(proofs.consistency.length)} earlier packet checkpoint(s)${withheldNote}`,
     );
   }
 }
@@ -108,7 +82,7 @@ export function logKeysOf(files: ReadonlyMap<string, ReadFile>): string[] | stri
 export function checkCheckpoint(
   files: ReadonlyMap<string, ReadFile>,
   info: BagInfo | null,
-  proofs: PacketProofs | string,
+  proofs: ReadProofs | string,
   logKeys: string[] | string,
   found: Findings,
 ): Checkpoint | null {
@@ -153,7 +127,7 @@ export function checkCheckpoint(
 
 export function checkSince(
   sinceText: string,
-  proofs: PacketProofs | string,
+  proofs: ReadProofs | string,
   checkpoint: Checkpoint | null,
   logKeys: string[] | string,
   options: VerifyPacketOptions,

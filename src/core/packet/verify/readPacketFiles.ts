@@ -25,6 +25,11 @@ export interface ReadFile {
 
 const SMALL_FILE = 1024 * 1024;
 const LISTING_FILE = 128 * 1024 * 1024;
+/**
+ * data/audit/proofs.json, parsed whole: 16 MiB of JSON is at most a few hundred MiB of objects
+ * in memory, however it is shaped (`[{},{},...]` is the worst).
+ */
+export const PROOFS_MAX_BYTES = 16 * 1024 * 1024;
 const PROGRESS_STEP = 16 * 1024 * 1024;
 /** The tag files a packet may have at its top (beside data/). */
 export const TAG_NAMES: ReadonlySet<string> = new Set(Object.values(TAG_FILES));
@@ -33,7 +38,7 @@ const AUDIT_FILES: readonly string[] = [PAYLOAD.checkpoint, PAYLOAD.checkpointSi
 /** How much of a file the checks keep in memory; null: hashed only. */
 function keepLimit(path: string): number | null {
   if (path === TAG_FILES.manifest256 || path === TAG_FILES.manifest512 || path === TAG_FILES.tagmanifest) return LISTING_FILE;
-  if (path === PAYLOAD.proofs) return LISTING_FILE;
+  if (path === PAYLOAD.proofs) return PROOFS_MAX_BYTES;
   if (TAG_NAMES.has(path) || AUDIT_FILES.includes(path)) return SMALL_FILE;
   return null;
 }

@@ -37,6 +37,7 @@ export function PacketBuilderScreen({ role }: { role: Role }) {
     seed: '',
     organisation: '',
     useRequests: false,
+    includeUnredacted: false,
     recipients: '',
   });
   const [signing, setSigning] = useState<{ file: string; displayName: string } | null>(null);

@@ -5,9 +5,17 @@ import { formatBytes } from './packetFormat';
 
 type Preview = ChannelOutput<'custodian:packet.preview'>;
 
+/** The first eight file names, and how many more. */
+function names(files: readonly { fileName: string }[]): string {
+  const shown = files.slice(0, 8).map((e) => e.fileName);
+  return `${shown.join('; ')}${files.length > 8 ? `; and ${String(files.length - 8)} more` : ''}`;
+}
+
 /** What a build would hold: the sample per requirement, every exception, evidence, requests. */
 export function PacketPreview({ preview }: { preview: Preview }) {
   const unanswered = preview.requests?.filter((r) => !r.answered) ?? [];
+  const withheld = preview.unredacted.filter((e) => e.withheld);
+  const asIs = preview.unredacted.filter((e) => !e.withheld);
   return (
     <Stack gap="md" data-testid="packet-preview">
       <Group gap="lg">
@@ -22,15 +30,15 @@ export function PacketPreview({ preview }: { preview: Preview }) {
         </Text>
         <Text size="sm">audit log checkpoint {preview.checkpointSize}</Text>
       </Group>
-      {preview.unredacted.length > 0 && (
-        <Alert color="yellow" title={`${String(preview.unredacted.length)} evidence file(s) go in unredacted`}>
-          No redacted version exists for:{' '}
-          {preview.unredacted
-            .slice(0, 8)
-            .map((e) => e.fileName)
-            .join('; ')}
-          {preview.unredacted.length > 8 ? `; and ${String(preview.unredacted.length - 8)} more` : ''}. Redact them in the evidence viewer first if they show
-          more than this audience may see.
+      {withheld.length > 0 && (
+        <Alert color="yellow" title={`${String(withheld.length)} evidence file(s) withheld: no redacted version`} data-testid="preview-withheld">
+          {names(withheld)}. They are listed in the packet as withheld. Redact them in the evidence viewer to include them, or include them as they are (in the
+          form above) if this audience may see everything they show.
+        </Alert>
+      )}
+      {asIs.length > 0 && (
+        <Alert color="yellow" title={`${String(asIs.length)} evidence file(s) go in unredacted`}>
+          No redacted version exists for: {names(asIs)}. Redact them in the evidence viewer first if they show more than this audience may see.
         </Alert>
       )}
       {unanswered.length > 0 && (

@@ -19,6 +19,7 @@ export interface ScopeDraft {
   seed: string;
   organisation: string;
   useRequests: boolean;
+  includeUnredacted: boolean;
   recipients: string;
 }
 
@@ -126,6 +127,13 @@ export function PacketScopeForm({ draft, options, onChange }: { draft: ScopeDraf
         checked={draft.useRequests && options.requestList !== null}
         onChange={(e) => set('useRequests', e.currentTarget.checked)}
       />
+      {(draft.audience === 'auditor' || draft.audience === 'regulator') && (
+        <Checkbox
+          label="Include evidence that has no redacted version as it is (default: withheld, and listed as withheld)"
+          checked={draft.includeUnredacted}
+          onChange={(e) => set('includeUnredacted', e.currentTarget.checked)}
+        />
+      )}
       <Textarea
         label="Encrypt to the auditors' age keys (optional, one age1… per line)"
         autosize

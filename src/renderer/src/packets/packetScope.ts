@@ -25,6 +25,7 @@ export function scopeOf(draft: ScopeDraft): Scope {
     seed: draft.seed.trim() === '' ? null : draft.seed.trim(),
     organisation: draft.organisation.trim(),
     useRequests: draft.useRequests,
+    includeUnredacted: draft.includeUnredacted,
   };
 }
 
