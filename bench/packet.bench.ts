@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,7 +16,8 @@ import type { Figure } from './measure';
 // than that)").
 // - The vault: `custodian demo` with 2,000 people, plus EVIDENCE files of 128-512 KiB of random
 //   (incompressible) bytes, each linked to a HIPAA completion, so `--sample all` carries them all.
-// - Build: `custodian packet build --sample all` through the CLI (unlock included), its wall
+// - Build: `custodian packet build --sample all --include-unredacted` (the files have no redacted
+//   versions; an auditor packet would withhold them) through the CLI (unlock included), its wall
 //   time and peak RSS (/usr/bin/time). Baseline: Info-ZIP `zip -r` of the same packet's files,
 //   unpacked: the zipping alone, with no reading of the vault, decryption, rendering or signing.
 // - Hashing: SHA-256 + SHA-512 in one pass (the builder's DigestStream work) over the unpacked
@@ -52,20 +53,39 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
-async function hashBoth(files: readonly string[]): Promise<number> {
-  let bytes = 0;
-  for (const file of files) {
-    const sha256 = createHash('sha256');
-    const sha512 = createHash('sha512');
-    for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
-      sha256.update(chunk);
-      sha512.update(chunk);
-      bytes += chunk.length;
+/**
+ * Hashes every file as the builder does (SHA-256 and SHA-512 in one pass, `both`) or SHA-256
+ * alone, in a child process of its own (as sha256sum runs), the fastest of three rounds: seconds.
+ * (In this process, after the vault work, the same loop ran 5x slower than in a fresh one.)
+ */
+const HASH_SCRIPT = `
+const { createHash } = require('node:crypto');
+const { createReadStream } = require('node:fs');
+const [both, ...files] = process.argv.slice(1);
+(async () => {
+  let best = Infinity;
+  for (let round = 0; round < 3; round++) {
+    const start = performance.now();
+    for (const file of files) {
+      const a = createHash('sha256');
+      const b = both === '1' ? createHash('sha512') : null;
+      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) { a.update(chunk); if (b) b.update(chunk); }
+      a.digest(); if (b) b.digest();
     }
-    sha256.digest();
-    sha512.digest();
+    best = Math.min(best, (performance.now() - start) / 1000);
   }
-  return bytes;
+  console.log(best);
+})();
+`;
+
+function hashSeconds(files: readonly string[], both: boolean): number {
+  return Number(timed(process.execPath, ['-e', HASH_SCRIPT, both ? '1' : '0', ...files]).stdout.trim());
+}
+
+function fastestOf(rounds: number, work: () => number): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < rounds; i++) best = Math.min(best, work());
+  return best;
 }
 
 export async function benchPacket(): Promise<Figure[]> {
@@ -79,21 +99,16 @@ export async function benchPacket(): Promise<Figure[]> {
     const session = await openVault(vault, { user: 'admin', passphrase: Buffer.from(PASSPHRASE) });
     let evidenceBytes = 0;
     try {
-      const completions = await session.read((db) =>
-        db.all<{ completion_id: string }>(
-          `SELECT c.completion_id FROM completion_versions c JOIN courses f ON f.row_id = c.course_key
-           WHERE upper(f.code) IN ('INFOSEC', 'HIPAA-PS') GROUP BY c.completion_id ORDER BY c.completion_id LIMIT ?`,
-          [EVIDENCE],
-        ),
-      );
-      for (const [i, row] of completions.entries()) {
+      // Linked to the requirements themselves: a packet carries every such file whatever its sample.
+      const requirements = ['hipaa.security-awareness', 'hipaa.privacy-training'];
+      for (let i = 0; i < EVIDENCE; i++) {
         const size = (128 + ((i * 7919) % 385)) * 1024;
         evidenceBytes += size;
         await addEvidence(session, {
           source: Readable.from([randomBytes(size)]),
           fileName: `scan ${String(i).padStart(4, '0')}.pdf`,
           mediaType: 'application/pdf',
-          links: [{ kind: 'completion', id: row.completion_id }],
+          links: [{ kind: 'requirement', id: requirements[i % 2] ?? 'hipaa.security-awareness' }],
         });
       }
     } finally {
@@ -103,7 +118,24 @@ export async function benchPacket(): Promise<Figure[]> {
     const packet = join(dir, 'packet.zip');
     const build = timed(
       process.execPath,
-      [cli, 'packet', 'build', vault, '--framework', 'hipaa', '--from', '2026-01-01', '--to', '2026-06-30', '--sample', 'all', '--out', packet, '--json'],
+      [
+        cli,
+        'packet',
+        'build',
+        vault,
+        '--framework',
+        'hipaa',
+        '--from',
+        '2026-01-01',
+        '--to',
+        '2026-06-30',
+        '--sample',
+        'all',
+        '--include-unredacted',
+        '--out',
+        packet,
+        '--json',
+      ],
       { env },
     );
     const built = JSON.parse(build.stdout) as { files: number; evidence: number; bytes: number };
@@ -114,16 +146,11 @@ export async function benchPacket(): Promise<Figure[]> {
     const files = filesUnder(bag);
     const rezip = timed('zip', ['-q', '-r', join(dir, 'rezip.zip'), '.'], { cwd: bag });
 
-    // Hashing, both ways over the same files; each run twice, the faster kept (page cache warm).
-    let ours = Number.POSITIVE_INFINITY;
-    let bytes = 0;
-    for (let i = 0; i < 2; i++) {
-      const start = performance.now();
-      bytes = await hashBoth(files);
-      ours = Math.min(ours, (performance.now() - start) / 1000);
-    }
-    let stock = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < 2; i++) stock = Math.min(stock, timed('sha256sum', files).seconds);
+    // Hashing over the same files; each way three times, the fastest kept (page cache warm).
+    const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
+    const both = hashSeconds(files, true);
+    const sha256Only = hashSeconds(files, false);
+    const stock = fastestOf(3, () => timed('sha256sum', files).seconds);
     const mb = bytes / 1e6;
 
     const verify = timed(process.execPath, [cli, 'packet', 'verify', packet, '--json'], { env });
@@ -142,10 +169,16 @@ export async function benchPacket(): Promise<Figure[]> {
         baseline: { name: 'Info-ZIP zip -r of the same packet, unpacked (zipping alone)', value: rezip.seconds, unit: 's' },
       },
       {
-        name: `hashing the packet's files, SHA-256 + SHA-512 in one pass (the builder's work), ${mb.toFixed(0)} MB`,
-        value: mb / ours,
+        name: `hashing the packet's files with Node's SHA-256 (equal footing), ${mb.toFixed(0)} MB`,
+        value: mb / sha256Only,
         unit: 'MB/s',
         baseline: { name: 'coreutils sha256sum over the same files', value: mb / stock, unit: 'MB/s' },
+      },
+      {
+        name: `hashing the same files as the builder does, SHA-256 + SHA-512 in one pass`,
+        value: mb / both,
+        unit: 'MB/s',
+        baseline: { name: 'coreutils sha256sum (SHA-256 only)', value: mb / stock, unit: 'MB/s' },
       },
       {
         name: `packet verify through the CLI (both manifests, signature, checkpoint, proofs), same packet; peak RSS ${verify.rssMb?.toFixed(0) ?? '?'} MB`,
