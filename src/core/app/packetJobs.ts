@@ -16,7 +16,8 @@ import { SessionJobs } from './sessionJobs';
 type Progress = { phase: PacketPhase; done: number; total: number };
 export type BuildSummary = Omit<BuiltPacket, 'file' | 'checkpointSize'> & { fileName: string };
 
-const PREVIEW_EXCEPTIONS = 500;
+/** Exceptions the preview lists (a virtual table shows them all; the packet holds every one). */
+const PREVIEW_EXCEPTIONS = 50_000;
 
 /**
  * The packet builder's core side: what it offers (frameworks, units, roles, sites, the imported

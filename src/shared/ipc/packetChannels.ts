@@ -63,7 +63,7 @@ export const packetChannels = {
           exceptions: z.number().int(),
         }),
       ),
-      /** The first 500 exceptions; `exceptionCount` says how many there are. */
+      /** Every exception, up to the first 50,000; `exceptionCount` says how many there are. */
       exceptions: z.array(exceptionRow),
       exceptionCount: z.number().int(),
       evidence: z.number().int(),

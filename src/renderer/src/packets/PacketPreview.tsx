@@ -1,9 +1,31 @@
 import { Alert, Badge, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { STATUS_LABELS } from '../../../shared/compliance/complianceStatus';
 import type { ChannelOutput } from '../../../shared/ipc/contract';
+import { VirtualTable } from '../records/VirtualTable';
+import type { Column } from '../records/VirtualTable';
 import { formatBytes } from './packetFormat';
 
 type Preview = ChannelOutput<'custodian:packet.preview'>;
+type Exception = Preview['exceptions'][number];
+
+const NO_SORT = { key: '', dir: 'asc' as const };
+const EXCEPTION_COLUMNS: Column<Exception>[] = [
+  { id: 'requirement', header: 'Requirement', width: '1.3fr', cell: (e) => e.requirementId },
+  { id: 'person', header: 'Person', width: '1fr', cell: (e) => e.person },
+  { id: 'unit', header: 'Unit', width: '1.3fr', cell: (e) => e.unit ?? '' },
+  { id: 'role', header: 'Role', width: '1.3fr', cell: (e) => e.role ?? '' },
+  {
+    id: 'status',
+    header: 'Status',
+    width: '1fr',
+    cell: (e) => (
+      <Badge variant="light" color="red" size="sm">
+        {STATUS_LABELS[e.status]}
+      </Badge>
+    ),
+  },
+  { id: 'due', header: 'Due on', width: '0.8fr', cell: (e) => e.dueOn ?? '' },
+];
 
 /** The first eight file names, and how many more. */
 function names(files: readonly { fileName: string }[]): string {
@@ -89,43 +111,20 @@ export function PacketPreview({ preview }: { preview: Preview }) {
       </section>
       <section aria-labelledby="preview-exceptions">
         <Title order={2} size="h5" id="preview-exceptions" mb={4}>
-          Exceptions
-          {preview.exceptionCount > preview.exceptions.length ? ` (the first ${String(preview.exceptions.length)} of ${String(preview.exceptionCount)})` : ''}
+          Exceptions ({preview.exceptionCount}
+          {preview.exceptionCount > preview.exceptions.length ? `; the first ${String(preview.exceptions.length)} shown, every one is in the packet` : ''})
         </Title>
-        {preview.exceptions.length === 0 ? (
-          <Text size="sm">No exceptions: everyone in scope is compliant or due soon.</Text>
-        ) : (
-          <Table.ScrollContainer minWidth={600} mah={320} type="native" tabIndex={0} aria-label="Exceptions, scrollable">
-            <Table striped withTableBorder stickyHeader aria-labelledby="preview-exceptions" fz="sm">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Requirement</Table.Th>
-                  <Table.Th>Person</Table.Th>
-                  <Table.Th>Unit</Table.Th>
-                  <Table.Th>Role</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Due on</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {preview.exceptions.map((e) => (
-                  <Table.Tr key={`${e.requirementId} ${e.person}`}>
-                    <Table.Td>{e.requirementId}</Table.Td>
-                    <Table.Td>{e.person}</Table.Td>
-                    <Table.Td>{e.unit ?? ''}</Table.Td>
-                    <Table.Td>{e.role ?? ''}</Table.Td>
-                    <Table.Td>
-                      <Badge variant="light" color="red" size="sm">
-                        {STATUS_LABELS[e.status]}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>{e.dueOn ?? ''}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
+        <VirtualTable
+          label="Exceptions"
+          columns={EXCEPTION_COLUMNS}
+          total={preview.exceptions.length}
+          rowAt={(i) => preview.exceptions[i]}
+          sort={NO_SORT}
+          onSort={() => undefined}
+          onVisibleChange={() => undefined}
+          height={Math.min(420, 40 + 34 * Math.max(3, preview.exceptions.length))}
+          empty={<Text size="sm">No exceptions: everyone in scope is compliant or due soon.</Text>}
+        />
       </section>
     </Stack>
   );

@@ -110,7 +110,7 @@ export function PacketScopeForm({ draft, options, onChange }: { draft: ScopeDraf
           )}
           <TextInput
             label="Seed (optional)"
-            description="Default: derived from the audit-log checkpoint and the scope"
+            description="Default: derived from the audit-log checkpoint (sample.json says which)"
             value={draft.seed}
             onChange={(e) => set('seed', e.currentTarget.value)}
             w={320}
