@@ -32,6 +32,32 @@ export interface AuditSigner {
   privateKey: KeyObject;
 }
 
+/** A row of the `audit_log` table as read back (its leaf aside). */
+export interface StoredLogRow {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  before_hash: string | null;
+  after_hash: string | null;
+  reason: string | null;
+}
+
+/** The entry a stored row records (what its leaf hashes). */
+export function entryOfRow(row: StoredLogRow): AuditEntry {
+  return {
+    seq: row.seq,
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    target: row.target,
+    before: row.before_hash,
+    after: row.after_hash,
+    reason: row.reason,
+  };
+}
+
 export const LOG_COLUMNS = ['seq', 'at', 'actor', 'action', 'target', 'before_hash', 'after_hash', 'reason', 'leaf_hash'] as const;
 
 /**

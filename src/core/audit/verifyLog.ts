@@ -1,6 +1,6 @@
 import type { ReadableDb } from '../db/database';
-import type { AuditEntry } from './auditLog';
-import { entryLeaf } from './auditLog';
+import type { StoredLogRow } from './auditLog';
+import { entryLeaf, entryOfRow } from './auditLog';
 import type { Checkpoint, CheckpointNote } from './checkpoint';
 import { resolveCheckpointNote, verifyCheckpointSignature } from './checkpoint';
 import { checkpointFromRow } from './checkpointRow';
@@ -54,15 +54,7 @@ export interface LogVerification {
   latest: Checkpoint | null;
 }
 
-interface LogRow {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  before_hash: string | null;
-  after_hash: string | null;
-  reason: string | null;
+interface LogRow extends StoredLogRow {
   leaf_hash: Buffer;
 }
 
@@ -170,17 +162,7 @@ export function verifyLog(db: ReadableDb, vaultId: string, head: StoredHead | nu
       fail(i, row.seq > i ? `entry ${String(i)} is missing (deleted)` : `entry ${String(row.seq)} is out of order`);
       break;
     }
-    const entry: AuditEntry = {
-      seq: row.seq,
-      at: row.at,
-      actor: row.actor,
-      action: row.action,
-      target: row.target,
-      before: row.before_hash,
-      after: row.after_hash,
-      reason: row.reason,
-    };
-    const leaf = entryLeaf(entry);
+    const leaf = entryLeaf(entryOfRow(row));
     if (firstEdited === null && !leaf.equals(row.leaf_hash)) firstEdited = i;
     frontier.push(leaf);
     leaves?.push(leaf);

@@ -1,6 +1,7 @@
 import { CustodianError } from '../../shared/errors';
 import type { AuditEntry } from '../audit/auditLog';
-import { entryLeafHex } from '../audit/auditLog';
+import { entryLeafHex, entryOfRow } from '../audit/auditLog';
+import type { StoredLogRow } from '../audit/auditLog';
 import type { Checkpoint } from '../audit/checkpoint';
 import { checkpointFromRow } from '../audit/checkpointRow';
 import type { CheckpointRow } from '../audit/checkpointRow';
@@ -32,28 +33,6 @@ export function packetCheckpoint(db: ReadableDb, vaultId: string): Checkpoint {
   if (!row) throw new CustodianError('log_tampered', 'No signed checkpoint covers the audit log: run custodian log verify, then try again.');
   return checkpointFromRow(vaultId, row);
 }
-
-interface LogRow {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  before_hash: string | null;
-  after_hash: string | null;
-  reason: string | null;
-}
-
-const toEntry = (r: LogRow): AuditEntry => ({
-  seq: r.seq,
-  at: r.at,
-  actor: r.actor,
-  action: r.action,
-  target: r.target,
-  before: r.before_hash,
-  after: r.after_hash,
-  reason: r.reason,
-});
 
 function summary(e: AuditEntry): string {
   switch (e.action) {
@@ -98,13 +77,13 @@ export function packetAudit(
   if (tree.size !== checkpoint.size || tree.root?.toString('base64') !== checkpoint.root) {
     throw new CustodianError('log_tampered', 'The audit log does not match its signed checkpoint: run custodian log verify. No packet was built.');
   }
-  const rows = db.all<LogRow>(
+  const rows = db.all<StoredLogRow>(
     `SELECT seq, at, actor, action, target, before_hash, after_hash, reason FROM audit_log
      WHERE seq < ? AND ((target IN (SELECT value FROM json_each(?)) AND action IN (SELECT value FROM json_each(?))) OR action = 'records.import')
      ORDER BY seq`,
     [checkpoint.size, JSON.stringify(evidenceIds), JSON.stringify(CUSTODY_ACTIONS)],
   );
-  const entries = rows.map(toEntry);
+  const entries = rows.map(entryOfRow);
   const earlier = db.all<{ id: string; checkpoint_size: number; checkpoint_root: Buffer }>(
     // An earlier packet at this very checkpoint needs no proof (and listing it would make a
     // rebuild of an unchanged vault differ from the first build).

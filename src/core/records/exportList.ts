@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { neutraliseCell } from '../packet/neutraliseCell';
 import { GAP_LABELS, PERSON_COMPLIANCE_LABELS, STATUS_LABELS } from '../../shared/compliance/complianceStatus';
 import { complianceReport, gapPeople } from '../compliance/complianceReport';
 import { personNames } from './personNames';
@@ -34,7 +35,7 @@ export type ExportRequest =
 export function csvField(value: string | number | boolean | null): string {
   if (value === null) return '';
   let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  text = neutraliseCell(text);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
