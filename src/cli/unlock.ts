@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { VaultUpgrade } from '../shared/vault/vaultUpgrade';
 import type { PassphraseSlot } from '../core/vault/vaultHeader';
 import type { VaultSession } from '../core/vault/vaultSession';
 import { custodianError } from './errors';
@@ -25,6 +26,19 @@ export async function defaultUser(dir: string): Promise<string> {
   return slot.user;
 }
 
+/**
+ * On a terminal, one line per step of a schema upgrade (the first unlock after an update; long
+ * on a large vault). Scripts see nothing: their stderr stays for errors. Terminal writes are
+ * synchronous, so the line appears before the step blocks.
+ */
+function upgradeReporter(): ((upgrade: VaultUpgrade) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return (upgrade) => {
+    const what = upgrade.phase === 'compacting' ? 'reclaiming free space' : `step ${String(upgrade.step)} of ${String(upgrade.steps)}, ${upgrade.name}`;
+    process.stderr.write(`Upgrading the vault's database (schema ${String(upgrade.fromVersion)} to ${String(upgrade.toVersion)}): ${what}…\n`);
+  };
+}
+
 /** Unlocks, runs `work`, always locks (wiping the key). */
 export async function withVault<T>(dir: string, flags: UnlockFlags, work: (session: VaultSession) => Promise<T>): Promise<T> {
   // Core (SQLite driver and all) loads only when a command opens a vault.
@@ -35,7 +49,8 @@ export async function withVault<T>(dir: string, flags: UnlockFlags, work: (sessi
   const passphrase = await readPassphrase(flags.passphraseFile, `Passphrase for ${user}: `);
   let session: VaultSession;
   try {
-    session = await openVault(vaultDir, { user, passphrase });
+    const onUpgrade = upgradeReporter();
+    session = await openVault(vaultDir, { user, passphrase }, onUpgrade ? { onUpgrade } : {});
   } finally {
     wipe(passphrase);
   }

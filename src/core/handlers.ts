@@ -3,6 +3,7 @@ import type { Handlers } from '../shared/ipc/dispatch';
 import { exportList } from './records/exportList';
 import type { ExportRequest } from './records/exportList';
 import { VaultManager } from './app/vaultManager';
+import type { VaultManagerOptions } from './app/vaultManager';
 import type { DialogPort } from './app/vaultManager';
 import { EvidenceJobs } from './app/evidenceJobs';
 import { AuditorPackets } from './app/auditorPackets';
@@ -31,6 +32,8 @@ export interface CoreOptions {
   dialogs?: DialogPort;
   /** Argon2id cost for new vaults and users (default: calibrated on this machine). */
   kdf?: CreateVaultOptions['kdf'];
+  /** Told where an unlock's schema upgrade stands (VaultManagerOptions.onUpgrade). */
+  onUpgrade?: VaultManagerOptions['onUpgrade'];
 }
 
 const noDialogs: DialogPort = {
@@ -55,7 +58,12 @@ export interface Core {
  * both register exactly this table, so the two transports cannot drift apart.
  */
 export function createCore(options: CoreOptions): Core {
-  const vaults = new VaultManager({ dataDir: options.dataDir, dialogs: options.dialogs ?? noDialogs, ...(options.kdf ? { kdf: options.kdf } : {}) });
+  const vaults = new VaultManager({
+    dataDir: options.dataDir,
+    dialogs: options.dialogs ?? noDialogs,
+    ...(options.kdf ? { kdf: options.kdf } : {}),
+    ...(options.onUpgrade ? { onUpgrade: options.onUpgrade } : {}),
+  });
   const imports = new ImportJobs();
   const evidenceAdds = new EvidenceJobs();
   const verifications = new VerifyJobs();
@@ -85,6 +93,9 @@ export function createCore(options: CoreOptions): Core {
       return { locked: true as const };
     },
     'custodian:vault.status': () => Promise.resolve(vaults.status()),
+    // Answered here when core runs in-process; core's host answers it itself (its worker is
+    // busy inside the upgrade), from what this core reports through `onUpgrade`.
+    'custodian:vault.upgradeProgress': () => Promise.resolve({ upgrade: vaults.upgrade() }),
     'custodian:vault.touch': () => {
       vaults.touch();
       return Promise.resolve({});

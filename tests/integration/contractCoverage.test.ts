@@ -43,6 +43,7 @@ const SAMPLE_INPUTS: Record<Channel, unknown> = {
   'custodian:vault.lock': {},
   'custodian:vault.openDemo': {},
   'custodian:vault.status': {},
+  'custodian:vault.upgradeProgress': {},
   'custodian:vault.touch': {},
   'custodian:vault.verifyLog': {},
   'custodian:vault.verifyStatus': { jobId: 'nope' },

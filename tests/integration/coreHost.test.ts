@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCoreHost } from '../../src/core/host/coreHost';
 import type { CoreHost } from '../../src/core/host/coreHost';
+import { SCHEMA_VERSION } from '../../src/core/db/migrations/migrate';
 import { dispatch } from '../../src/shared/ipc/dispatch';
+import type { VaultUpgrade } from '../../src/shared/vault/vaultUpgrade';
+import { LEGACY_PASSPHRASE, LEGACY_USER, paddedLegacyVault } from '../support/legacyVault';
 
 // Core in its worker, driven as Electron's main process and the harness drive it: parsed input
 // forwarded, errors carried back as codes, dialogs asked of the owner, locking from outside.
@@ -144,4 +147,75 @@ parentPort.on('message', (request) => {
     expect(first.ok && second.ok && (first.value as { version: string }).version !== (second.value as { version: string }).version).toBe(true);
     await host.close();
   });
+});
+
+describe("a vault's first unlock after an update", () => {
+  it('reports the schema upgrade step by step from the host while the worker is inside it, and nothing once unlocked', async () => {
+    // A real upgrade that takes seconds: the schema-70 fixture padded with 150,000 completions,
+    // all rewritten by migration 80.
+    const vault = join(root, 'Upgrading.custodian');
+    await paddedLegacyVault(vault, 150_000);
+    const host = startCoreHost({
+      workerFile: CORE_WORKER,
+      dataDir: join(root, 'upgrade-data'),
+      kdf: 'minimum',
+      dialogs: {
+        chooseFolder: () => Promise.resolve(vault),
+        chooseFile: () => Promise.resolve(null),
+        chooseSaveFile: () => Promise.resolve(null),
+        showInFolder: () => Promise.resolve(),
+      },
+    });
+    try {
+      const chosen = await dispatch(host.handlers, 'custodian:vault.chooseLocation', { purpose: 'open' });
+      if (!chosen.ok) throw new Error('no location');
+      const { location } = chosen.value as { location: { token: string } };
+      await expect(dispatch(host.handlers, 'custodian:vault.upgradeProgress', {})).resolves.toEqual({ ok: true, value: { upgrade: null } });
+
+      const settled = { unlock: false, workerCall: false };
+      const unlocking = dispatch(host.handlers, 'custodian:vault.unlock', {
+        location: location.token,
+        user: LEGACY_USER,
+        passphrase: LEGACY_PASSPHRASE,
+      }).finally(() => {
+        settled.unlock = true;
+      });
+      const seen: VaultUpgrade[] = [];
+      let answeredWhileBusy = false;
+      let workerCall: Promise<unknown> | undefined;
+      while (!settled.unlock) {
+        const answer = await dispatch(host.handlers, 'custodian:vault.upgradeProgress', {});
+        if (!answer.ok) throw new Error(JSON.stringify(answer));
+        const { upgrade } = answer.value as { upgrade: VaultUpgrade | null };
+        if (upgrade?.name === 'compact completions' && !workerCall) {
+          // A call that must reach the worker now waits for the step to end...
+          workerCall = dispatch(host.handlers, 'custodian:app.info', {}).then(() => {
+            settled.workerCall = true;
+          });
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          // ...while the host still answers where the upgrade stands.
+          const during = await dispatch(host.handlers, 'custodian:vault.upgradeProgress', {});
+          answeredWhileBusy = !settled.workerCall && during.ok && (during.value as { upgrade: VaultUpgrade | null }).upgrade?.name === 'compact completions';
+        }
+        if (upgrade && !seen.some((s) => s.phase === upgrade.phase && s.step === upgrade.step)) seen.push(upgrade);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const result = await unlocking;
+      expect(result, JSON.stringify(result)).toMatchObject({ ok: true, value: { user: LEGACY_USER } });
+      await workerCall;
+      expect(answeredWhileBusy).toBe(true);
+      const steps = (SCHEMA_VERSION - 70) / 10;
+      expect(seen[0]).toMatchObject({ phase: 'migrating', step: 1, steps, name: 'compact completions', fromVersion: 70, toVersion: SCHEMA_VERSION });
+      for (const upgrade of seen) expect(upgrade).toMatchObject({ fromVersion: 70, toVersion: SCHEMA_VERSION, steps, startedAt: seen[0]?.startedAt });
+      // In order, never backwards.
+      expect(seen.map((s) => s.step)).toEqual([...seen.map((s) => s.step)].sort((a, b) => a - b));
+      await expect(dispatch(host.handlers, 'custodian:vault.upgradeProgress', {})).resolves.toEqual({ ok: true, value: { upgrade: null } });
+      await expect(dispatch(host.handlers, 'custodian:records.completions', { offset: 0, limit: 1 })).resolves.toMatchObject({
+        ok: true,
+        value: { total: 150_003 },
+      });
+    } finally {
+      await host.close();
+    }
+  }, 120_000);
 });

@@ -3,6 +3,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sqlite3 from '@journeyapps/sqlcipher';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LEGACY_FIXTURE, LEGACY_PASSPHRASE } from '../support/legacyVault';
 import { sqlcipher4Shell } from '../support/sqlcipher4Shell';
 import { tempDir } from '../support/tempVault';
 
@@ -12,7 +13,6 @@ import { tempDir } from '../support/tempVault';
 // reader), and run the README's "without Custodian" recipe as written.
 
 const FIXTURE = join(import.meta.dirname, '../fixtures/legacy-vault');
-const LEGACY_PASSPHRASE = 'fixture written by node-sqlite3 sqlcipher';
 const LEGACY_EVIDENCE_ID = '04952ff5-43aa-40b8-b101-62c0c254e0d3';
 const PASSPHRASE = 'correct horse battery staple orbit';
 const temp = tempDir('custodian-compat-');
@@ -54,7 +54,7 @@ function readWithSqlcipher(file: string, hexKey: string, statements: string[]): 
 
 describe('a vault written by @journeyapps/sqlcipher (node-sqlite3)', () => {
   const vault = join(temp.dir, 'legacy.custodian');
-  cpSync(join(FIXTURE, 'written-by-node-sqlite3.custodian'), vault, { recursive: true });
+  cpSync(LEGACY_FIXTURE, vault, { recursive: true });
 
   it('opens and verifies with the new driver, with every record and the evidence intact', () => {
     const verified = custodian(['log', 'verify', vault, '--json'], LEGACY_PASSPHRASE);
@@ -132,7 +132,7 @@ describe("the README's recipe for opening a vault without Custodian", () => {
     expect(exportKey).toMatch(/custodian recovery export-key acme\.custodian/);
 
     const cwd = join(temp.dir, 'recipe');
-    cpSync(join(FIXTURE, 'written-by-node-sqlite3.custodian'), join(cwd, 'acme.custodian'), { recursive: true });
+    cpSync(LEGACY_FIXTURE, join(cwd, 'acme.custodian'), { recursive: true });
     const bin = join(temp.dir, 'bin');
     cpSync(join(shell.dir, 'sqlcipher'), join(bin, 'sqlcipher'));
     writeFileSync(join(bin, 'custodian'), `#!/bin/sh\nexec node ${join(import.meta.dirname, '../../out/cli/custodian.js')} "$@"\n`, { mode: 0o755 });

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CustodianError } from '../../shared/errors';
 import type { Role } from '../../shared/roles';
+import type { VaultUpgrade } from '../../shared/vault/vaultUpgrade';
 import type { CreateVaultOptions } from '../vault/createVault';
 import { createVault } from '../vault/createVault';
 import { wipe } from '../crypto/wipe';
@@ -45,6 +46,12 @@ export interface VaultManagerOptions {
   dialogs: DialogPort;
   kdf?: CreateVaultOptions['kdf'];
   now?: () => number;
+  /**
+   * Told where an unlock's schema upgrade stands, then null when it ends (either way). Called
+   * synchronously from inside the upgrade: hand the value on, never wait (core's worker posts
+   * it to its owner, which answers `vault.upgradeProgress` while the worker is busy).
+   */
+  onUpgrade?: (upgrade: VaultUpgrade | null) => void;
 }
 
 /** What a token stands for: the folder to create a vault in, a vault, or a file to import or add. */
@@ -80,6 +87,8 @@ export class VaultManager {
   private turn: Promise<unknown> = Promise.resolve();
   /** Told of each session as it locks, before its key is wiped (jobs stop and are forgotten). */
   private readonly lockListeners: ((session: VaultSession) => void)[] = [];
+  /** The schema upgrade an unlock is running, if any. */
+  private upgrading: VaultUpgrade | null = null;
 
   constructor(private readonly options: VaultManagerOptions) {
     this.settings = new SettingsStore(options.dataDir);
@@ -238,7 +247,7 @@ export class VaultManager {
       }
       return this.adopt(created.session, created.genesisFingerprint);
     }
-    return this.adopt(await openVault(dir, credential));
+    return this.adopt(await this.open(dir, credential));
   }
 
   async unlock(input: { location: string } & ({ user: string; passphrase: string } | { recoveryKey: string })): Promise<VaultInfo> {
@@ -246,10 +255,31 @@ export class VaultManager {
     const credential: Credential =
       'recoveryKey' in input ? { recoveryKey: input.recoveryKey } : { user: input.user, passphrase: Buffer.from(input.passphrase) };
     try {
-      return await this.adopt(await openVault(dir, credential));
+      return await this.adopt(await this.open(dir, credential));
     } finally {
       if ('passphrase' in credential) wipe(credential.passphrase);
     }
+  }
+
+  /** openVault, reporting a schema upgrade as it runs (see `upgrade()`). */
+  private async open(dir: string, credential: Credential): Promise<VaultSession> {
+    const report = (upgrade: VaultUpgrade) => {
+      this.upgrading = upgrade;
+      this.options.onUpgrade?.(upgrade);
+    };
+    try {
+      return await openVault(dir, credential, { onUpgrade: report });
+    } finally {
+      if (this.upgrading) {
+        this.upgrading = null;
+        this.options.onUpgrade?.(null);
+      }
+    }
+  }
+
+  /** Where the running unlock's schema upgrade stands; null when none runs. */
+  upgrade(): VaultUpgrade | null {
+    return this.upgrading;
   }
 
   /**

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { CustodianError } from '../../shared/errors';
 import { CHANNELS } from '../../shared/ipc/contract';
 import type { Handlers } from '../../shared/ipc/dispatch';
+import type { VaultUpgrade } from '../../shared/vault/vaultUpgrade';
 import type { DialogPort } from '../app/vaultManager';
 import type { CallOutcome, CoreWorkerData, HostRequest, WorkerMessage } from './coreHostProtocol';
 
@@ -51,6 +52,8 @@ export function startCoreHost(options: CoreHostOptions): CoreHost {
   let nextId = 0;
   const pending = new Map<number, Pending>();
   let closing = false;
+  /** The latest upgrade the worker reported (it cannot answer while it runs one). */
+  let upgrade: VaultUpgrade | null = null;
 
   const failAll = (message: string) => {
     for (const [id, call] of pending) {
@@ -71,6 +74,8 @@ export function startCoreHost(options: CoreHostOptions): CoreHost {
         const call = pending.get(message.id);
         pending.delete(message.id);
         call?.resolve(message.outcome);
+      } else if (message.kind === 'upgrade') {
+        upgrade = message.upgrade;
       } else if (message.kind === 'dialog') {
         const dialog = message.dialog;
         const answer =
@@ -94,6 +99,8 @@ export function startCoreHost(options: CoreHostOptions): CoreHost {
     });
     started.on('exit', (code) => {
       if (worker === started) worker = null;
+      // A worker stopped inside an upgrade rolled it back (one transaction); none runs now.
+      upgrade = null;
       failAll(`core worker exited with code ${String(code)}`);
       if (!closing) options.onWorkerExit?.(code);
     });
@@ -131,7 +138,11 @@ export function startCoreHost(options: CoreHostOptions): CoreHost {
   // loading too.
   worker = spawn();
 
-  const handlers = Object.fromEntries(CHANNELS.map((channel) => [channel, (input: unknown) => call(channel, input)])) as unknown as Handlers;
+  const handlers = {
+    ...(Object.fromEntries(CHANNELS.map((channel) => [channel, (input: unknown) => call(channel, input)])) as unknown as Handlers),
+    // Answered here: while an upgrade runs, the worker is inside it and answers nothing.
+    'custodian:vault.upgradeProgress': () => Promise.resolve({ upgrade }),
+  } satisfies Handlers;
 
   /**
    * Asks core to lock; if it has not within `LOCK_TIMEOUT_MS` (busy inside a long job, or stuck

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../shared/errors';
+import type { VaultUpgrade } from '../../shared/vault/vaultUpgrade';
 
 /**
  * Messages between the process that owns the window (Electron's main, the harness) and core's
@@ -21,7 +22,12 @@ export type WorkerMessage =
   | { kind: 'ready' }
   | { kind: 'done'; id: number; outcome: CallOutcome }
   /** Core asks the owner to show a native dialog; the owner answers with `dialogAnswer`. */
-  | { kind: 'dialog'; id: number; dialog: DialogRequest };
+  | { kind: 'dialog'; id: number; dialog: DialogRequest }
+  /**
+   * Where an unlock's schema upgrade stands, null once it ends. Posted from inside the upgrade,
+   * while the worker can answer nothing else: the owner keeps it for `vault.upgradeProgress`.
+   */
+  | { kind: 'upgrade'; upgrade: VaultUpgrade | null };
 
 export type DialogRequest =
   | { what: 'chooseFolder'; purpose: 'create' | 'open' }

@@ -32,7 +32,14 @@ function serve(port: MessagePort, data: CoreWorkerData): void {
     },
   };
   if (data.nativeBinding) useNativeBinding(data.nativeBinding);
-  const core = createCore({ dataDir: data.dataDir, dialogs, ...(data.kdf ? { kdf: data.kdf } : {}) });
+  const core = createCore({
+    dataDir: data.dataDir,
+    dialogs,
+    ...(data.kdf ? { kdf: data.kdf } : {}),
+    onUpgrade: (upgrade) => {
+      post({ kind: 'upgrade', upgrade });
+    },
+  });
 
   const outcomeOf = async (request: Extract<HostRequest, { kind: 'call' | 'lock' }>): Promise<CallOutcome> => {
     try {

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { CustodianError } from '../../shared/errors';
 import type { Role } from '../../shared/roles';
+import type { VaultUpgrade } from '../../shared/vault/vaultUpgrade';
 import { wipe } from '../crypto/wipe';
 import { VaultDatabase } from '../db/database';
 import { migrate } from '../db/migrations/migrate';
@@ -20,6 +21,8 @@ export type Credential = { user: string; passphrase: Uint8Array } | { recoveryKe
 
 export interface UnlockOptions {
   clock?: Clock;
+  /** Told where a schema upgrade stands (see migrate's contract: synchronous, must not throw). */
+  onUpgrade?: (upgrade: VaultUpgrade) => void;
 }
 
 interface UserRow {
@@ -72,7 +75,7 @@ export async function openVault(dir: string, credential: Credential, options: Un
     },
     clock,
   );
-  return openSession(paths, header, opened);
+  return openSession(paths, header, opened, options.onUpgrade);
 }
 
 /**
@@ -81,7 +84,12 @@ export async function openVault(dir: string, credential: Credential, options: Un
  * `opened.dataKey` (wiped on failure, else at the session's lock).
  * @throws CustodianError('vault_tampered') when the slot belongs to no current user.
  */
-export async function openSession(paths: VaultPaths, header: VaultHeader, opened: OpenedSlot): Promise<VaultSession> {
+export async function openSession(
+  paths: VaultPaths,
+  header: VaultHeader,
+  opened: OpenedSlot,
+  onUpgrade?: (upgrade: VaultUpgrade) => void,
+): Promise<VaultSession> {
   let database: VaultDatabase | undefined;
   try {
     // The header opened with this key, so its database must too. A missing or empty file would
@@ -103,7 +111,7 @@ export async function openSession(paths: VaultPaths, header: VaultHeader, opened
       }
       throw error;
     }
-    await migrate(database);
+    await migrate(database, undefined, onUpgrade);
     const user = await database.read((db) =>
       db.get<UserRow>('SELECT id, name, kind, role FROM users WHERE slot_id = ? AND removed_at IS NULL', [opened.slot.id]),
     );

@@ -115,6 +115,28 @@ export const contract = {
     input: empty,
     output: z.object({ unlocked: vaultInfo.nullable(), autoLockMinutes: z.number().int() }),
   },
+  /**
+   * Where a pending unlock's schema upgrade stands (the first unlock after an update can take
+   * minutes on a large vault); null when none runs. Answered by core's host, not by the worker
+   * that is busy upgrading. Says nothing about the vault's contents.
+   */
+  'custodian:vault.upgradeProgress': {
+    input: empty,
+    output: z.object({
+      upgrade: z
+        .object({
+          phase: z.enum(['migrating', 'compacting']),
+          fromVersion: z.number().int(),
+          toVersion: z.number().int(),
+          step: z.number().int(),
+          steps: z.number().int(),
+          name: z.string(),
+          startedAt: z.number(),
+        })
+        .strict()
+        .nullable(),
+    }),
+  },
   /** The user is active: postpones auto-lock. */
   'custodian:vault.touch': { input: empty, output: z.object({}) },
   /** Starts a full verification of the log and every evidence blob, as a job (see verifyStatus). */

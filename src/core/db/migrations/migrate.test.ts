@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../tests/support/tempVault';
+import type { VaultUpgrade } from '../../../shared/vault/vaultUpgrade';
 import { VaultDatabase } from '../database';
 import { m0010Initial } from './m0010_initial';
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrate';
@@ -201,6 +202,43 @@ describe('migrations', () => {
       const version = await db.read((r) => r.get<{ user_version: number }>('PRAGMA user_version'));
       expect(version?.user_version).toBe(0);
       expect(await db.read((r) => r.all("SELECT name FROM sqlite_master WHERE type = 'table'"))).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('reports each step before it runs, in order, with the step the schema is at, then the reclaim; nothing when already current', async () => {
+    const db = freshDb();
+    try {
+      await migrate(db, MIGRATIONS.slice(0, 7));
+      const reported: VaultUpgrade[] = [];
+      // What the step itself sees when it is announced: the schema before it.
+      const seenVersions: number[] = [];
+      const observed = MIGRATIONS.map((migration) => ({
+        ...migration,
+        up: (tx: Parameters<typeof migration.up>[0]) => {
+          seenVersions.push(tx.get<{ user_version: number }>('PRAGMA user_version')?.user_version ?? -1);
+          migration.up(tx);
+        },
+      }));
+      await migrate(db, observed, (upgrade) => reported.push(upgrade));
+      const pending = MIGRATIONS.slice(7);
+      expect(reported.map(({ phase, step, steps, name, fromVersion, toVersion }) => ({ phase, step, steps, name, fromVersion, toVersion }))).toEqual([
+        ...pending.map((migration, index) => ({
+          phase: 'migrating',
+          step: index + 1,
+          steps: pending.length,
+          name: migration.name,
+          fromVersion: 70,
+          toVersion: SCHEMA_VERSION,
+        })),
+        { phase: 'compacting', step: pending.length, steps: pending.length, name: 'reclaim free space', fromVersion: 70, toVersion: SCHEMA_VERSION },
+      ]);
+      expect(seenVersions).toEqual(pending.map((migration) => migration.version - 10));
+      expect(new Set(reported.map((upgrade) => upgrade.startedAt)).size).toBe(1);
+      const again: VaultUpgrade[] = [];
+      await migrate(db, MIGRATIONS, (upgrade) => again.push(upgrade));
+      expect(again).toEqual([]);
     } finally {
       await db.close();
     }

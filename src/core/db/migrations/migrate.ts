@@ -1,4 +1,5 @@
 import { CustodianError } from '../../../shared/errors';
+import type { VaultUpgrade } from '../../../shared/vault/vaultUpgrade';
 import type { VaultDatabase } from '../database';
 import type { Migration } from './migration';
 import { m0010Initial } from './m0010_initial';
@@ -33,9 +34,18 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 /**
  * Brings the database to SCHEMA_VERSION in one transaction (all steps or none), then reclaims
  * any pages a step freed (see VaultDatabase.reclaimFreePages).
+ *
+ * `onProgress` is called before each step and before the reclaim, never when the schema is
+ * already current. It runs synchronously inside the transaction (a step blocks this thread
+ * until it ends), so it must only hand the value on (a worker's postMessage), never wait, and
+ * it must not throw: a throw aborts the upgrade.
  * @throws CustodianError('unsupported_version') for a database newer than this code.
  */
-export async function migrate(database: VaultDatabase, migrations: readonly Migration[] = MIGRATIONS): Promise<{ from: number; to: number }> {
+export async function migrate(
+  database: VaultDatabase,
+  migrations: readonly Migration[] = MIGRATIONS,
+  onProgress?: (upgrade: VaultUpgrade) => void,
+): Promise<{ from: number; to: number }> {
   const target = migrations[migrations.length - 1]?.version ?? 0;
   // Read first, without the write lock: a vault already at this schema (every unlock but the
   // first after an update) must open while another process writes to it.
@@ -50,15 +60,28 @@ export async function migrate(database: VaultDatabase, migrations: readonly Migr
         `This vault's database is schema ${String(from)}, newer than this Custodian understands (${String(target)}). Update Custodian to open it.`,
       );
     }
-    for (const migration of migrations) {
-      if (migration.version <= from) continue;
+    const pending = migrations.filter((migration) => migration.version > from);
+    const startedAt = Date.now();
+    pending.forEach((migration, index) => {
+      onProgress?.({ phase: 'migrating', fromVersion: from, toVersion: target, step: index + 1, steps: pending.length, name: migration.name, startedAt });
       migration.up(db);
       db.exec(`PRAGMA user_version = ${String(migration.version)}`);
-    }
-    return { from, to: Math.max(from, target) };
+    });
+    return { from, to: Math.max(from, target), steps: pending.length, startedAt };
   });
   // A step that dropped a table left free pages, which the integrity check would not read: a
   // small vault (every new one) is rebuilt without them; a large one reuses them as it grows.
-  if (result.from !== result.to) await database.reclaimFreePages();
-  return result;
+  if (result.from !== result.to) {
+    onProgress?.({
+      phase: 'compacting',
+      fromVersion: result.from,
+      toVersion: result.to,
+      step: result.steps,
+      steps: result.steps,
+      name: 'reclaim free space',
+      startedAt: result.startedAt,
+    });
+    await database.reclaimFreePages();
+  }
+  return { from: result.from, to: result.to };
 }

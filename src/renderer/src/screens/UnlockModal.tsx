@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { SyntheticEvent } from 'react';
 import { call } from '../ipc/call';
+import { UpgradeProgress } from './UpgradeProgress';
 
 /** Core messages may start in lower case ("wrong passphrase or unknown user"). */
 function sentence(message: string): string {
@@ -42,7 +43,13 @@ export function UnlockModal({ target, onClose }: { target: UnlockTarget | null; 
   };
 
   return (
-    <Modal opened onClose={() => !unlock.isPending && onClose()} title={`Unlock ${target.displayName}`} closeOnClickOutside={false}>
+    <Modal
+      opened
+      onClose={() => !unlock.isPending && onClose()}
+      title={`Unlock ${target.displayName}`}
+      closeOnClickOutside={false}
+      closeButtonProps={{ 'aria-label': 'Close', disabled: unlock.isPending }}
+    >
       <form onSubmit={submit}>
         <Stack gap="sm">
           {!useRecovery && (
@@ -81,10 +88,12 @@ export function UnlockModal({ target, onClose }: { target: UnlockTarget | null; 
             </Alert>
           )}
           {unlock.isPending && (
-            <Group gap="xs" role="status">
-              <Loader size="sm" />
-              <Text size="sm">Checking… (deriving the key takes about a second)</Text>
-            </Group>
+            <UpgradeProgress>
+              <Group gap="xs" role="status">
+                <Loader size="sm" />
+                <Text size="sm">Checking… (deriving the key takes about a second)</Text>
+              </Group>
+            </UpgradeProgress>
           )}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose} disabled={unlock.isPending}>

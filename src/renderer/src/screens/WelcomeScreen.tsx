@@ -1,5 +1,5 @@
 import type { RecoverySheet } from './RecoveryKeyScreen';
-import { Alert, Button, Card, Center, Container, Divider, Group, SimpleGrid, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import { Alert, Box, Button, Card, Center, Container, Divider, Group, SimpleGrid, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { call } from '../ipc/call';
@@ -8,6 +8,7 @@ import { CreateVaultModal } from './CreateVaultModal';
 import { EnvironmentStatus } from './EnvironmentStatus';
 import { UnlockModal } from './UnlockModal';
 import type { UnlockTarget } from './UnlockModal';
+import { UpgradeProgress } from './UpgradeProgress';
 
 /** First screen: create a new vault, open one, or unlock a recent one. */
 export function WelcomeScreen({
@@ -119,9 +120,13 @@ export function WelcomeScreen({
               </Button>
             </Group>
             {demo.isPending && (
-              <Text size="sm" mt="xs" role="status">
-                Preparing the demo vault (the first time takes a few seconds)…
-              </Text>
+              <Box mt="xs">
+                <UpgradeProgress>
+                  <Text size="sm" role="status">
+                    Preparing the demo vault (the first time takes a few seconds)…
+                  </Text>
+                </UpgradeProgress>
+              </Box>
             )}
             {demo.isError && (
               <Text size="sm" mt="xs" c="red.8" role="alert">
