@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { CustodianError } from '../../shared/errors';
+import { loadPdfjs } from './loadPdfjs';
 
 const require = createRequire(import.meta.url);
 const PDFJS_ROOT = dirname(require.resolve('pdfjs-dist/package.json'));
@@ -21,6 +21,7 @@ const STANDARD_FONTS = `${pathToFileURL(join(PDFJS_ROOT, 'standard_fonts')).path
  * PDF, a file that is not a PDF or is damaged beyond repair, a PDF with no pages.
  */
 export async function openPdf(bytes: Uint8Array): Promise<PDFDocumentProxy> {
+  const { getDocument } = await loadPdfjs();
   const task = getDocument({
     // A copy, and a plain Uint8Array: pdf.js refuses a Buffer and detaches what it is given.
     data: new Uint8Array(bytes),
