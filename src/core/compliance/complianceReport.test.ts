@@ -6,7 +6,9 @@ import { openVault } from '../vault/openVault';
 import { addEvidence } from '../evidence/evidenceStore';
 import { importFile } from '../import/importFile';
 import type { VaultSession } from '../vault/vaultSession';
+import { addUser } from '../users/userService';
 import { complianceReport, complianceTrend, gapPeople } from './complianceReport';
+import { personRequirements } from './personCompliance';
 import { enableFramework, requirementHistory, saveRequirement } from './requirementStore';
 import { retentionSchedule } from './retention';
 import { reviewEvidence } from './reviewEvidence';
@@ -196,6 +198,40 @@ describe('complianceReport', () => {
       'requirement.create site.privacy',
     ]);
     expect(await session.verifyLog()).toMatchObject({ ok: true });
+  });
+
+  it('an auditor sees onboarding due dates as months (they are the hire day plus published days), an officer the day; expiries stay days for both', async () => {
+    await enableFramework(session, 'osha-bbp', IN_FORCE);
+    await addUser(session, { name: 'audrey', role: 'auditor', passphrase: Buffer.from('auditor reads the dashboard only'), kdf: 'minimum' });
+    const auditor = await openVault(session.paths.dir, { user: 'audrey', passphrase: Buffer.from('auditor reads the dashboard only') });
+    try {
+      const asOf = '2025-01-15';
+      const query = { asOf, requirementId: 'osha-bbp.training', kind: 'not_current', limit: 10 } as const;
+      const officerGap = await gapPeople(session, query);
+      const auditorGap = await gapPeople(auditor, query);
+      // E3, hired 2024-11-01 and never trained: due on the hire day plus the pack's onboarding days.
+      const officerE3 = officerGap.people.find((p) => p.status === 'never_trained');
+      expect(officerE3?.dueOn).toMatch(/^2024-11-\d{2}$/);
+      const auditorE3 = auditorGap.people.find((p) => p.personId === officerE3?.personId);
+      expect(auditorE3).toMatchObject({ status: 'never_trained', dueOn: officerE3?.dueOn?.slice(0, 7) });
+      // Every due date an auditor's drill-down shows for training that is not current is a month.
+      for (const p of auditorGap.people) expect(p.dueOn ?? '').toMatch(/^(\d{4}-\d{2})?$/);
+
+      const e3 = officerE3?.personId ?? '';
+      const officerPanel = await personRequirements(session, e3, asOf);
+      const auditorPanel = await personRequirements(auditor, e3, asOf);
+      const bbp = (panel: typeof officerPanel) => panel.requirements.find((r) => r.requirementId === 'osha-bbp.training');
+      expect(bbp(officerPanel)?.dueOn).toBe(officerE3?.dueOn);
+      expect(bbp(auditorPanel)?.dueOn).toBe(officerE3?.dueOn?.slice(0, 7));
+
+      // A current training (here awaiting its evidence) is due when its completion expires, which
+      // its kept date already tells: a day for both.
+      const compliant = await gapPeople(auditor, { asOf, requirementId: 'osha-bbp.training', kind: 'missing_evidence', limit: 10 });
+      expect(compliant.people.length).toBeGreaterThan(0);
+      for (const p of compliant.people) expect(p.dueOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    } finally {
+      await auditor.lock();
+    }
   });
 
   it('trend: one point per month end, as the records stand, then the date itself', async () => {

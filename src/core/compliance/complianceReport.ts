@@ -1,6 +1,8 @@
 import { CURRENT_STATUSES, SCORE_COMPONENTS } from '../../shared/compliance/complianceStatus';
 import type { ComplianceStatus, NotApplicableReason } from '../../shared/compliance/complianceStatus';
+import { rolePolicy } from '../../shared/records/maskingPolicy';
 import type { ReadableDb } from '../db/database';
+import { dueOnAsShown } from '../records/dueOnAsShown';
 import type { VaultSession } from '../vault/vaultSession';
 import { addDays, monthEnd } from './calendarDate';
 import { completionIds, loadComplianceData } from './complianceData';
@@ -235,6 +237,7 @@ export async function gapPeople(
   const loaded = await loadCached(session);
   const requirement = loaded.engine.find((r) => r.requirementId === options.requirementId);
   if (!requirement) return { total: 0, people: [] };
+  const policy = rolePolicy(session.principal.role);
   const people: (Omit<GapPerson, 'completionId'> & { completionRowId: number | null })[] = [];
   let total = 0;
   let slice = 0;
@@ -256,9 +259,17 @@ export async function gapPeople(
     const matches = options.kind === 'not_current' ? pair.status !== 'not_applicable' && !CURRENT_STATUSES.has(pair.status) : kind === options.kind;
     if (!matches) continue;
     total++;
-    people.push({ personId: person.personId, status: pair.status, reason: pair.reason, dueOn: pair.dueOn, completionRowId: pair.completionRowId, unit });
+    people.push({
+      personId: person.personId,
+      status: pair.status,
+      reason: pair.reason,
+      // As the viewer's role may see it (an onboarding due date tells the hire day).
+      dueOn: dueOnAsShown(policy, pair.dueOn, pair.status),
+      completionRowId: pair.completionRowId,
+      unit,
+    });
   }
-  // The longest overdue first (earliest due date), then the limit: the list shows the worst cases.
+  // The longest overdue first (earliest due date, as shown), then the limit: the list shows the worst cases.
   people.sort((a, b) => (a.dueOn ?? '').localeCompare(b.dueOn ?? '') || a.personId.localeCompare(b.personId));
   const shown = people.slice(0, options.limit);
   const ids = await session.read((db) =>

@@ -1,6 +1,8 @@
 import { CURRENT_STATUSES, PERSON_COMPLIANCE } from '../../shared/compliance/complianceStatus';
 import type { ComplianceStatus, NotApplicableReason, PersonCompliance } from '../../shared/compliance/complianceStatus';
 import { CustodianError } from '../../shared/errors';
+import { rolePolicy } from '../../shared/records/maskingPolicy';
+import { dueOnAsShown } from '../records/dueOnAsShown';
 import type { VaultSession } from '../vault/vaultSession';
 import { loadCached } from './complianceReport';
 import type { Loaded } from './complianceReport';
@@ -96,6 +98,7 @@ export async function personRequirements(
   );
   const byRow = new Map(completions.map((c) => [c.row_id, c]));
   const stored = new Map(loaded.requirements.map((r) => [r.requirementId, r]));
+  const policy = rolePolicy(session.principal.role);
   return {
     summary: summarise(pairs.map(({ pair }) => pair)),
     requirements: shown.map(({ requirement, pair }) => {
@@ -108,7 +111,8 @@ export async function personRequirements(
         clause: info?.clause ?? null,
         status: pair.status,
         reason: pair.reason,
-        dueOn: pair.dueOn,
+        // As the viewer's role may see it (an onboarding due date tells the hire day).
+        dueOn: dueOnAsShown(policy, pair.dueOn, pair.status),
         completion: completion ? { completionId: completion.completion_id, courseCode: completion.code, completedOn: completion.completed_on } : null,
         evidence: pair.evidence,
       };

@@ -11,7 +11,8 @@ import type { StoredRequirement } from '../compliance/requirementStore';
 import { evaluatePair } from '../compliance/statusEngine';
 import type { EnginePerson, PersonScope } from '../compliance/statusEngine';
 import type { ReadableDb } from '../db/database';
-import { DROPPED, projectField, treatmentOf } from '../records/projectField';
+import { dueOnAsShown } from '../records/dueOnAsShown';
+import { DROPPED, projectField } from '../records/projectField';
 import type { VaultSession } from '../vault/vaultSession';
 import type { StatusRow } from './packetModel';
 
@@ -138,9 +139,6 @@ export async function gatherPopulation(session: VaultSession, scope: PacketScope
   const policy = DEFAULT_POLICIES[scope.audience];
   const vaultId = session.vaultId;
   const keepsNames = policy.classes.pii === 'keep';
-  // With no completion behind it, a due date is the hire (or scope) date plus the requirement's
-  // published onboarding days: where hire dates go out as months, so does such a due date.
-  const hireAsMonth = treatmentOf(policy, 'person', 'hireDate') === 'generalise';
   const rows: PopulationRow[] = pairs.map(({ person, requirementId, pair }) => {
     const f = byPerson.get(person.personId);
     const c = pair.completionRowId === null ? undefined : byCompletion.get(pair.completionRowId);
@@ -156,7 +154,7 @@ export async function gatherPopulation(session: VaultSession, scope: PacketScope
       site: f ? (exported(policy, 'person', 'site', f.site, vaultId, id) as string | null) : null,
       status: pair.status,
       reason: pair.reason,
-      dueOn: !c && hireAsMonth && pair.dueOn !== null ? pair.dueOn.slice(0, 7) : pair.dueOn,
+      dueOn: dueOnAsShown(policy, pair.dueOn, pair.status),
       courseCode: c ? c.code : null,
       completedOn: c ? (exported(policy, 'completion', 'completedOn', c.completed_on, vaultId, id) as string | null) : null,
       score: c ? exported(policy, 'completion', 'score', c.score, vaultId, id) : null,

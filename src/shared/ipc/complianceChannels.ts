@@ -95,7 +95,11 @@ export const complianceChannels = {
           unit: z.string().nullable(),
           status,
           reason: z.enum(NOT_APPLICABLE_REASONS).nullable(),
-          dueOn: day.nullable(),
+          /** A day, or a month (YYYY-MM) where the viewer's role sees hire dates as months (dueOnAsShown). */
+          dueOn: z
+            .string()
+            .regex(/^\d{4}-\d{2}(-\d{2})?$/)
+            .nullable(),
           completionId: z.string().nullable(),
         }),
       ),
