@@ -29,7 +29,8 @@ export async function defaultUser(dir: string): Promise<string> {
 /**
  * On a terminal, one line per step of a schema upgrade (the first unlock after an update; long
  * on a large vault). Scripts see nothing: their stderr stays for errors. Terminal writes are
- * synchronous, so the line appears before the step blocks.
+ * synchronous on Linux and macOS, so the line appears before the step blocks; on Windows they
+ * are not, and the line may appear only once the step ends.
  */
 function upgradeReporter(): ((upgrade: VaultUpgrade) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;

@@ -192,8 +192,8 @@ describe("a vault's first unlock after an update", () => {
           workerCall = dispatch(host.handlers, 'custodian:app.info', {}).then(() => {
             settled.workerCall = true;
           });
-          await new Promise((resolve) => setTimeout(resolve, 300));
-          // ...while the host still answers where the upgrade stands.
+          // ...while the host still answers where the upgrade stands (forwarded, this would
+          // wait behind the step too, and answer after it).
           const during = await dispatch(host.handlers, 'custodian:vault.upgradeProgress', {});
           answeredWhileBusy = !settled.workerCall && during.ok && (during.value as { upgrade: VaultUpgrade | null }).upgrade?.name === 'compact completions';
         }
@@ -210,6 +210,59 @@ describe("a vault's first unlock after an update", () => {
       // In order, never backwards.
       expect(seen.map((s) => s.step)).toEqual([...seen.map((s) => s.step)].sort((a, b) => a - b));
       await expect(dispatch(host.handlers, 'custodian:vault.upgradeProgress', {})).resolves.toEqual({ ok: true, value: { upgrade: null } });
+      await expect(dispatch(host.handlers, 'custodian:records.completions', { offset: 0, limit: 1 })).resolves.toMatchObject({
+        ok: true,
+        value: { total: 150_003 },
+      });
+    } finally {
+      await host.close();
+    }
+  }, 120_000);
+
+  it('a lock during the upgrade stops the worker: the unlock fails as locked, saying so, nothing is reported, and the vault opens upgraded later', async () => {
+    const vault = join(root, 'Interrupted.custodian');
+    await paddedLegacyVault(vault, 150_000);
+    const host = startCoreHost({
+      workerFile: CORE_WORKER,
+      dataDir: join(root, 'interrupted-data'),
+      kdf: 'minimum',
+      lockTimeoutMs: 200,
+      dialogs: {
+        chooseFolder: () => Promise.resolve(vault),
+        chooseFile: () => Promise.resolve(null),
+        chooseSaveFile: () => Promise.resolve(null),
+        showInFolder: () => Promise.resolve(),
+      },
+    });
+    try {
+      const chosen = await dispatch(host.handlers, 'custodian:vault.chooseLocation', { purpose: 'open' });
+      if (!chosen.ok) throw new Error('no location');
+      const { location } = chosen.value as { location: { token: string } };
+      const unlock = () => dispatch(host.handlers, 'custodian:vault.unlock', { location: location.token, user: LEGACY_USER, passphrase: LEGACY_PASSPHRASE });
+      const unlocking = unlock();
+      for (;;) {
+        const answer = await dispatch(host.handlers, 'custodian:vault.upgradeProgress', {});
+        if (answer.ok && (answer.value as { upgrade: VaultUpgrade | null }).upgrade?.name === 'compact completions') break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // The OS locks the screen: the worker is inside the step and cannot answer within 200 ms.
+      await host.lock();
+      const refused = await unlocking;
+      expect(refused).toMatchObject({
+        ok: false,
+        error: { code: 'vault_locked', message: expect.stringMatching(/locked while Custodian was busy/) as unknown },
+      });
+      await expect(dispatch(host.handlers, 'custodian:vault.upgradeProgress', {})).resolves.toEqual({ ok: true, value: { upgrade: null } });
+      await expect(dispatch(host.handlers, 'custodian:vault.status', {})).resolves.toMatchObject({ ok: true, value: { unlocked: null } });
+      // The stopped upgrade rolled back whole; the next unlock runs it again and opens.
+      const again = await dispatch(host.handlers, 'custodian:vault.chooseLocation', { purpose: 'open' });
+      if (!again.ok) throw new Error('no location');
+      const retry = await dispatch(host.handlers, 'custodian:vault.unlock', {
+        location: (again.value as { location: { token: string } }).location.token,
+        user: LEGACY_USER,
+        passphrase: LEGACY_PASSPHRASE,
+      });
+      expect(retry, JSON.stringify(retry)).toMatchObject({ ok: true, value: { user: LEGACY_USER } });
       await expect(dispatch(host.handlers, 'custodian:records.completions', { offset: 0, limit: 1 })).resolves.toMatchObject({
         ok: true,
         value: { total: 150_003 },

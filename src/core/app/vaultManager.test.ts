@@ -152,4 +152,23 @@ describe('VaultManager', () => {
     expect(opened.every((s) => s.isLocked)).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('a lock asked while a vault opens (the OS locking mid-unlock) is not lost: the opened session is locked and the unlock says so', async () => {
+    const vaults = manager(() => Date.now());
+    const parent = (await vaults.chooseLocation('create'))?.token ?? '';
+    await vaults.create({ location: parent, name: 'Clinic', user: 'alice', passphrase: ADMIN_PASSPHRASE });
+    await vaults.lock();
+    const [clinic] = await vaults.recent();
+    opened.length = 0;
+    // The lock comes while the key is being derived: before, lock found no session and the vault opened after it.
+    const unlocking = vaults.unlock({ location: clinic?.token ?? '', user: 'alice', passphrase: ADMIN_PASSPHRASE });
+    await vaults.lock();
+    await expect(unlocking).rejects.toMatchObject({ code: 'vault_locked', message: expect.stringMatching(/locked while it was opening/) as unknown });
+    expect(vaults.status().unlocked).toBeNull();
+    expect(opened).toHaveLength(1);
+    expect(opened[0]?.isLocked).toBe(true);
+    // The next unlock, with no lock meanwhile, opens.
+    await expect(vaults.unlock({ location: clinic?.token ?? '', user: 'alice', passphrase: ADMIN_PASSPHRASE })).resolves.toMatchObject({ name: 'Clinic' });
+    await vaults.lock();
+  });
 });

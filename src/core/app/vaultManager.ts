@@ -85,6 +85,12 @@ export class VaultManager {
   private autoLockMinutes = 10;
   /** The tail of the adopt/lock queue. */
   private turn: Promise<unknown> = Promise.resolve();
+  /**
+   * How many times `lock()` was asked. An unlock notes it when it starts and adopts its session
+   * only if no lock came meanwhile: the OS locking or suspending while a vault opens (its key
+   * derivation, a long schema upgrade) must not find nothing to lock, then see the vault open.
+   */
+  private locksAsked = 0;
   /** Told of each session as it locks, before its key is wiped (jobs stop and are forgotten). */
   private readonly lockListeners: ((session: VaultSession) => void)[] = [];
   /** The schema upgrade an unlock is running, if any. */
@@ -175,8 +181,14 @@ export class VaultManager {
    * Makes `session` the open vault. Adoptions and locks run one at a time (`serial`): two
    * unlocks finishing together must not both keep a session and an auto-lock timer.
    */
-  private adopt(session: VaultSession, genesisFingerprint?: string): Promise<VaultInfo> {
-    return this.serial(() => this.adoptNow(session, genesisFingerprint));
+  private adopt(session: VaultSession, genesisFingerprint?: string, locksAskedAtStart?: number): Promise<VaultInfo> {
+    return this.serial(async () => {
+      if (locksAskedAtStart !== undefined && locksAskedAtStart !== this.locksAsked) {
+        await session.lock();
+        throw new CustodianError('vault_locked', 'The vault was locked while it was opening (the computer was locked or went to sleep). Unlock it again.');
+      }
+      return this.adoptNow(session, genesisFingerprint);
+    });
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
@@ -233,6 +245,7 @@ export class VaultManager {
    * invented; never put real records in it).
    */
   async openDemo(): Promise<VaultInfo> {
+    const locksAsked = this.locksAsked;
     const dir = join(this.options.dataDir, 'demo', `${DEMO_VAULT_NAME}.custodian`);
     const credential = { user: DEMO_USER, passphrase: Buffer.from(DEMO_PASSPHRASE) };
     if (!existsSync(join(dir, 'vault.header'))) {
@@ -245,17 +258,18 @@ export class VaultManager {
         await created.session.lock();
         throw error;
       }
-      return this.adopt(created.session, created.genesisFingerprint);
+      return this.adopt(created.session, created.genesisFingerprint, locksAsked);
     }
-    return this.adopt(await this.open(dir, credential));
+    return this.adopt(await this.open(dir, credential), undefined, locksAsked);
   }
 
   async unlock(input: { location: string } & ({ user: string; passphrase: string } | { recoveryKey: string })): Promise<VaultInfo> {
+    const locksAsked = this.locksAsked;
     const dir = this.pathFor(input.location, 'vaultFolder');
     const credential: Credential =
       'recoveryKey' in input ? { recoveryKey: input.recoveryKey } : { user: input.user, passphrase: Buffer.from(input.passphrase) };
     try {
-      return await this.adopt(await this.open(dir, credential));
+      return await this.adopt(await this.open(dir, credential), undefined, locksAsked);
     } finally {
       if ('passphrase' in credential) wipe(credential.passphrase);
     }
@@ -263,14 +277,17 @@ export class VaultManager {
 
   /** openVault, reporting a schema upgrade as it runs (see `upgrade()`). */
   private async open(dir: string, credential: Credential): Promise<VaultSession> {
+    const own: { last: VaultUpgrade | null } = { last: null };
     const report = (upgrade: VaultUpgrade) => {
+      own.last = upgrade;
       this.upgrading = upgrade;
       this.options.onUpgrade?.(upgrade);
     };
     try {
       return await openVault(dir, credential, { onUpgrade: report });
     } finally {
-      if (this.upgrading) {
+      // Cleared only if still this unlock's own (another unlock may be reporting by now).
+      if (own.last !== null && this.upgrading === own.last) {
         this.upgrading = null;
         this.options.onUpgrade?.(null);
       }
@@ -310,6 +327,7 @@ export class VaultManager {
 
   /** Wipes the key and closes the database. Safe to call at any time. */
   lock(): Promise<void> {
+    this.locksAsked++;
     return this.serial(() => this.lockNow());
   }
 

@@ -368,13 +368,15 @@ export class VaultDatabase {
    * that drops a table calls this after it commits. Hazard: with `temp_store = MEMORY` (temporary
    * files would be plaintext) VACUUM builds the new database in memory, as large as the file:
    * hence the bound. It cannot run in a transaction.
+   * `beforeVacuum` is called (synchronously) only when it will rebuild.
    * @returns the number of free pages reclaimed (0 if none, or the file is over the bound).
    */
-  reclaimFreePages(maxBytes = 128 * 1024 * 1024): Promise<number> {
+  reclaimFreePages(maxBytes = 128 * 1024 * 1024, beforeVacuum?: () => void): Promise<number> {
     return this.enqueue(() => {
       const free = Number(this.db.pragma('freelist_count', { simple: true }));
       const bytes = Number(this.db.pragma('page_count', { simple: true })) * Number(this.db.pragma('page_size', { simple: true }));
       if (free > 0 && bytes <= maxBytes) {
+        beforeVacuum?.();
         this.statements.clear();
         this.db.exec('VACUUM');
         return free;

@@ -55,15 +55,27 @@ export function startCoreHost(options: CoreHostOptions): CoreHost {
   /** The latest upgrade the worker reported (it cannot answer while it runs one). */
   let upgrade: VaultUpgrade | null = null;
 
-  const failAll = (message: string) => {
+  /** A worker `lock()` stopped because it did not answer in time: its calls failed for a lock, not a crash. */
+  let stoppedForLock: Worker | null = null;
+
+  const failAll = (message: string, forLock: boolean) => {
     for (const [id, call] of pending) {
       pending.delete(id);
-      call.resolve({
-        ok: false,
-        code: 'internal',
-        message: "Custodian's core stopped unexpectedly; the vault was locked. Unlock it to continue.",
-        internal: message,
-      });
+      call.resolve(
+        forLock
+          ? {
+              ok: false,
+              code: 'vault_locked',
+              message:
+                'The vault was locked while Custodian was busy (the computer was locked or went to sleep): the work in progress was stopped and saved nothing. Unlock it to continue.',
+            }
+          : {
+              ok: false,
+              code: 'internal',
+              message: "Custodian's core stopped unexpectedly; the vault was locked. Unlock it to continue.",
+              internal: message,
+            },
+      );
     }
   };
 
@@ -95,13 +107,15 @@ export function startCoreHost(options: CoreHostOptions): CoreHost {
       }
     });
     started.on('error', (error) => {
-      failAll(`${error.name}: ${error.message}`);
+      failAll(`${error.name}: ${error.message}`, false);
     });
     started.on('exit', (code) => {
-      if (worker === started) worker = null;
-      // A worker stopped inside an upgrade rolled it back (one transaction); none runs now.
-      upgrade = null;
-      failAll(`core worker exited with code ${String(code)}`);
+      if (worker === started) {
+        worker = null;
+        // A worker stopped inside an upgrade rolled it back (one transaction); none runs now.
+        upgrade = null;
+      }
+      failAll(`core worker exited with code ${String(code)}`, started === stoppedForLock);
       if (!closing) options.onWorkerExit?.(code);
     });
     // The owner may exit while core idles (the CLI-like harness, tests); a call in flight keeps it alive.
@@ -159,7 +173,11 @@ export function startCoreHost(options: CoreHostOptions): CoreHost {
     const outcome = await Promise.race([send({ kind: 'lock' }), timedOut]);
     clearTimeout(timer);
     if (outcome === 'timeout' || !outcome.ok) {
-      if (worker === target) worker = null;
+      if (worker === target) {
+        worker = null;
+        upgrade = null;
+      }
+      stoppedForLock = target;
       await target.terminate();
     }
   };

@@ -21,21 +21,29 @@ export const REPLACED: readonly [object, PropertyKey][] = [
 let loaded: Promise<PdfjsModule> | undefined;
 
 /**
- * pdf.js (legacy build) and its worker module, loaded once, with the built-ins it replaced put
- * back. The worker module is preloaded as `globalThis.pdfjsWorker` (pdf.js's fake-worker hook):
- * otherwise the first getDocument imports it later, and its own copy of core-js replaces the
- * built-ins again, after they were restored.
+ * pdf.js (legacy build) and its worker module, loaded once, with the built-ins they replaced put
+ * back. The worker module is imported here, before the restore: it carries its own core-js, and
+ * imported later (by the first getDocument, for pdf.js's in-process "fake worker") it would
+ * replace the built-ins again. Imported, it sets `globalThis.pdfjsWorker`, which the fake worker
+ * then uses. The globals pdf.js only adds (`navigator`, `DOMMatrix`, `Path2D`, `ImageData`,
+ * `Uint8Array.prototype.toBase64`…) stay. A failed load is not kept: the next call tries again.
+ *
+ * Hazard: any other value import of `pdfjs-dist/legacy/*` in Node code brings the replacements
+ * back; Node code imports only its types, and opens documents through openPdf.
  */
 export function loadPdfjs(): Promise<PdfjsModule> {
   loaded ??= (async () => {
     const natives = REPLACED.map(([owner, key]) => [owner, key, Object.getOwnPropertyDescriptor(owner, key)] as const);
     try {
       const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-      (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
+      await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
       return pdfjs;
     } finally {
       for (const [owner, key, descriptor] of natives) if (descriptor) Object.defineProperty(owner, key, descriptor);
     }
-  })();
+  })().catch((error: unknown) => {
+    loaded = undefined;
+    throw error;
+  });
   return loaded;
 }

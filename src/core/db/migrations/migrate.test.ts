@@ -207,38 +207,60 @@ describe('migrations', () => {
     }
   });
 
-  it('reports each step before it runs, in order, with the step the schema is at, then the reclaim; nothing when already current', async () => {
+  it('reports each step before it runs, in order, then the reclaim when a step freed pages; nothing when already current', async () => {
     const db = freshDb();
     try {
       await migrate(db, MIGRATIONS.slice(0, 7));
+      // A table for a last (test-only) step to drop: the pages it frees are reclaimed after.
+      await db.transaction((tx) =>
+        tx.exec(
+          "CREATE TABLE filler (x TEXT) STRICT; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) INSERT INTO filler SELECT printf('%0500d', i) FROM n;",
+        ),
+      );
+      const withDrop = [
+        ...MIGRATIONS,
+        { version: SCHEMA_VERSION + 10, name: 'drop filler', up: (tx: Parameters<(typeof MIGRATIONS)[number]['up']>[0]) => tx.exec('DROP TABLE filler') },
+      ];
+      // Reports and step runs in one list, so "before it runs" is what is checked.
+      const events: string[] = [];
       const reported: VaultUpgrade[] = [];
-      // What the step itself sees when it is announced: the schema before it.
-      const seenVersions: number[] = [];
-      const observed = MIGRATIONS.map((migration) => ({
+      const observed = withDrop.map((migration) => ({
         ...migration,
         up: (tx: Parameters<typeof migration.up>[0]) => {
-          seenVersions.push(tx.get<{ user_version: number }>('PRAGMA user_version')?.user_version ?? -1);
+          events.push(`ran ${String(migration.version)} at schema ${String(tx.get<{ user_version: number }>('PRAGMA user_version')?.user_version)}`);
           migration.up(tx);
         },
       }));
-      await migrate(db, observed, (upgrade) => reported.push(upgrade));
-      const pending = MIGRATIONS.slice(7);
-      expect(reported.map(({ phase, step, steps, name, fromVersion, toVersion }) => ({ phase, step, steps, name, fromVersion, toVersion }))).toEqual([
-        ...pending.map((migration, index) => ({
-          phase: 'migrating',
-          step: index + 1,
-          steps: pending.length,
-          name: migration.name,
-          fromVersion: 70,
-          toVersion: SCHEMA_VERSION,
-        })),
-        { phase: 'compacting', step: pending.length, steps: pending.length, name: 'reclaim free space', fromVersion: 70, toVersion: SCHEMA_VERSION },
+      await migrate(db, observed, (upgrade) => {
+        reported.push(upgrade);
+        events.push(`${upgrade.phase} ${String(upgrade.step)}/${String(upgrade.steps)} ${upgrade.name}`);
+      });
+      const pending = withDrop.slice(7);
+      expect(events).toEqual([
+        ...pending.flatMap((migration, index) => [
+          `migrating ${String(index + 1)}/${String(pending.length)} ${migration.name}`,
+          `ran ${String(migration.version)} at schema ${String(migration.version - 10)}`,
+        ]),
+        `compacting ${String(pending.length)}/${String(pending.length)} reclaim free space`,
       ]);
-      expect(seenVersions).toEqual(pending.map((migration) => migration.version - 10));
-      expect(new Set(reported.map((upgrade) => upgrade.startedAt)).size).toBe(1);
+      for (const upgrade of reported) expect(upgrade).toMatchObject({ fromVersion: 70, toVersion: SCHEMA_VERSION + 10, startedAt: reported[0]?.startedAt });
+      expect(await db.read((r) => r.get<{ n: number }>('SELECT freelist_count AS n FROM pragma_freelist_count')?.n)).toBe(0);
       const again: VaultUpgrade[] = [];
-      await migrate(db, MIGRATIONS, (upgrade) => again.push(upgrade));
+      await migrate(db, withDrop, (upgrade) => again.push(upgrade));
       expect(again).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('reports no reclaim when no step freed a page', async () => {
+    const db = freshDb();
+    try {
+      await migrate(db, MIGRATIONS.slice(0, 8));
+      const phases: string[] = [];
+      // Migrations after 80 only add tables, indexes and triggers.
+      await migrate(db, MIGRATIONS, (upgrade) => phases.push(upgrade.phase));
+      expect(phases).toEqual(MIGRATIONS.slice(8).map(() => 'migrating'));
     } finally {
       await db.close();
     }

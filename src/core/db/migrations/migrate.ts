@@ -35,7 +35,8 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
  * Brings the database to SCHEMA_VERSION in one transaction (all steps or none), then reclaims
  * any pages a step freed (see VaultDatabase.reclaimFreePages).
  *
- * `onProgress` is called before each step and before the reclaim, never when the schema is
+ * `onProgress` is called before each step, and before the reclaim if there is one (a step freed
+ * pages and the file is small enough: VaultDatabase.reclaimFreePages), never when the schema is
  * already current. It runs synchronously inside the transaction (a step blocks this thread
  * until it ends), so it must only hand the value on (a worker's postMessage), never wait, and
  * it must not throw: a throw aborts the upgrade.
@@ -72,16 +73,17 @@ export async function migrate(
   // A step that dropped a table left free pages, which the integrity check would not read: a
   // small vault (every new one) is rebuilt without them; a large one reuses them as it grows.
   if (result.from !== result.to) {
-    onProgress?.({
-      phase: 'compacting',
-      fromVersion: result.from,
-      toVersion: result.to,
-      step: result.steps,
-      steps: result.steps,
-      name: 'reclaim free space',
-      startedAt: result.startedAt,
+    await database.reclaimFreePages(undefined, () => {
+      onProgress?.({
+        phase: 'compacting',
+        fromVersion: result.from,
+        toVersion: result.to,
+        step: result.steps,
+        steps: result.steps,
+        name: 'reclaim free space',
+        startedAt: result.startedAt,
+      });
     });
-    await database.reclaimFreePages();
   }
   return { from: result.from, to: result.to };
 }

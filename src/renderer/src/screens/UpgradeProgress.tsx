@@ -39,11 +39,16 @@ export function UpgradeProgress({ children }: { children: ReactNode }) {
         <Progress.Section value={(100 * done) / steps} aria-label="Upgrade steps done" />
         {upgrade.phase === 'migrating' && <Progress.Section value={100 / steps} color="blue.3" striped animated aria-label="Upgrade step running" />}
       </Progress.Root>
-      <Text size="sm" role="status" aria-live="polite">
-        {label} · {elapsed(progress.dataUpdatedAt - upgrade.startedAt)}
+      {/* Only the step is announced; the seconds beside it would be read out every time they change. */}
+      <Text size="sm">
+        <span role="status" aria-live="polite">
+          {label}
+        </span>{' '}
+        · <span data-testid="vault-upgrade-elapsed">{elapsed(progress.dataUpdatedAt - upgrade.startedAt)}</span>
       </Text>
       <Text size="xs" c="dimmed">
-        A large vault can take a few minutes, once. Keep Custodian open; if it stops, nothing is lost and the upgrade runs again at the next unlock.
+        A large vault can take a few minutes, once. Keep Custodian open and the computer awake: locking or sleep stops the upgrade. If it stops, nothing is lost
+        and it runs again at the next unlock.
       </Text>
     </Stack>
   );
