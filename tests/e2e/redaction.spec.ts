@@ -1,4 +1,11 @@
-import { darkPixels, expect, expectNoAxeViolations, saveScreenshot, test } from './fixtures';
+import { execFileSync, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { darkPixels, expect, expectNoAxeViolations, saveScreenshot, startHarnessProcess, test } from './fixtures';
+
+const PASSPHRASE = 'correct horse battery staple orbit';
 
 // Redaction as an officer does it before evidence leaves the building: a demo sign-in sheet
 // (other staff's names and employee ids on it), the vault's suggestions accepted or rejected, a
@@ -75,4 +82,94 @@ test('redact a demo sign-in sheet: accept suggestions, reject one, draw a box, s
     .toBeGreaterThan(0.02);
   await page.waitForTimeout(400);
   await saveScreenshot(page, testInfo, 'redaction-saved');
+});
+
+// A TIFF scan, which Chromium cannot show: the workspace shows it as core decodes it for
+// redaction (orientation tag applied, as PNG), so a box lands where it is drawn.
+test('redact a rotated TIFF scan: shown as displayed, a box drawn by hand, saved as a PNG version', async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  const root = mkdtempSync(join(tmpdir(), 'custodian-e2e-tiff-'));
+  let harness: { child: ChildProcess; url: string } | null = null;
+  try {
+    const vault = join(root, 'Clinic.custodian');
+    const env = { ...process.env, CUSTODIAN_PASSPHRASE: PASSPHRASE };
+    const init = spawnSync('bin/custodian', ['init', vault, '--user', 'alice', '--kdf', 'minimum'], { env });
+    if (init.status !== 0) throw new Error(init.stderr.toString());
+    // Stored 600 × 400, a red band along the stored top edge; orientation 6: shown 400 × 600, the band on the right.
+    execFileSync('/usr/bin/python3', [
+      '-c',
+      "import sys\nfrom PIL import Image, ImageDraw\nim = Image.new('RGB', (600, 400), (235, 235, 235))\nImageDraw.Draw(im).rectangle([0, 0, 599, 59], fill=(220, 0, 0))\nim.save(sys.argv[1], tiffinfo={274: 6})",
+      join(root, 'scan.tif'),
+    ]);
+    const add = spawnSync('bin/custodian', ['evidence', 'add', vault, join(root, 'scan.tif'), '--user', 'alice'], { env });
+    if (add.status !== 0) throw new Error(add.stderr.toString());
+
+    harness = await startHarnessProcess(join(root, 'app-data'), ['--pick-open', vault]);
+    await page.goto(harness.url);
+    await page.getByRole('button', { name: 'Open a vault…' }).click();
+    const unlock = page.getByRole('dialog', { name: 'Unlock Clinic' });
+    await unlock.getByLabel('User name').fill('alice');
+    await unlock.locator('input[type=password]').fill(PASSPHRASE);
+    await unlock.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('button', { name: 'Evidence', exact: true }).click();
+    const row = page.getByRole('table', { name: 'Evidence' }).locator('[aria-rowindex="2"]');
+    await expect(row).toContainText('scan.tif');
+    await row.click();
+    const drawer = page.getByRole('dialog').filter({ has: page.getByTestId('evidence-state') });
+    await drawer.getByRole('button', { name: 'Redact…' }).click();
+
+    const modal = page.getByTestId('redact-workspace');
+    const image = modal.getByTestId('redact-canvas');
+    await expect(image).toBeVisible({ timeout: 20_000 });
+    // As displayed: 400 wide, 600 high, the red band down the right-hand side.
+    expect(await image.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([400, 600]);
+    const band = await image.evaluate((img: HTMLImageElement) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = img.naturalWidth;
+      canvas.height = img.naturalHeight;
+      const context = canvas.getContext('2d');
+      context?.drawImage(img, 0, 0);
+      const at = (x: number, y: number) => Array.from(context?.getImageData(x, y, 1, 1).data ?? []).slice(0, 3);
+      return { right: at(380, 300), left: at(20, 300) };
+    });
+    expect(band.right[0]).toBeGreaterThan(180);
+    expect(band.right[1]).toBeLessThan(60);
+    expect(band.left[1]).toBeGreaterThan(180);
+
+    // A box over the red band, drawn where it is seen.
+    const overlay = modal.getByTestId('redact-overlay');
+    const area = await overlay.boundingBox();
+    if (!area) throw new Error('no overlay');
+    await page.mouse.move(area.x + area.width * 0.8, area.y + area.height * 0.1);
+    await page.mouse.down();
+    await page.mouse.move(area.x + area.width * 0.99, area.y + area.height * 0.9, { steps: 5 });
+    await page.mouse.up();
+    await expect(modal.getByTestId('redact-drawn-count')).toContainText('1 box drawn by hand');
+    await saveScreenshot(page, testInfo, 'redaction-tiff');
+    await expectNoAxeViolations(page);
+    await modal.getByRole('button', { name: /^Redact and save a new version/ }).click();
+    await expect(modal.getByTestId('redact-done')).toContainText('scan (redacted).png', { timeout: 60_000 });
+    await modal.getByRole('button', { name: 'Open the redacted version' }).click();
+    await expect(drawer.getByTestId('redacted-versions')).toContainText('third-party-PII');
+    // The saved PNG: black where the box was drawn over the band, the rest of the scan as it was.
+    const saved = drawer.getByTestId('evidence-image');
+    await expect(saved).toBeVisible({ timeout: 20_000 });
+    await expect.poll(() => saved.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    const pixels = await saved.evaluate((img: HTMLImageElement) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = img.naturalWidth;
+      canvas.height = img.naturalHeight;
+      const context = canvas.getContext('2d');
+      context?.drawImage(img, 0, 0);
+      const at = (x: number, y: number) => Array.from(context?.getImageData(x, y, 1, 1).data ?? []).slice(0, 3);
+      return { size: [img.naturalWidth, img.naturalHeight], boxed: at(385, 300), band: at(385, 20), left: at(20, 300) };
+    });
+    expect(pixels.size).toEqual([400, 600]);
+    expect(Math.max(...pixels.boxed)).toBeLessThan(40);
+    expect(pixels.band[0]).toBeGreaterThan(180);
+    expect(pixels.left[1]).toBeGreaterThan(180);
+  } finally {
+    harness?.child.kill('SIGTERM');
+    rmSync(root, { recursive: true, force: true });
+  }
 });

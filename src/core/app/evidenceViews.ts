@@ -14,6 +14,20 @@ const MAX_HELD_BYTES = 512 * 1024 * 1024;
 /** Largest slice one read returns (base64 over IPC: about 1.4 MB of JSON). */
 export const MAX_VIEW_SLICE = 1024 * 1024;
 
+/** An image decoded as redaction decodes it (orientation applied), as PNG. */
+async function displayedImage(bytes: Buffer): Promise<Buffer> {
+  // Loaded on first use: the canvas and the image decoders serve redaction only.
+  const { decodeDisplayed, imageKind } = await import('../redaction/redactImage');
+  const kind = imageKind(bytes);
+  if (!kind) throw new CustodianError('validation_failed', 'Only PNG, JPEG and TIFF images can be shown for redaction.');
+  const png = await (await decodeDisplayed(bytes, kind)).encode('png');
+  if (png.length > MAX_VIEW_BYTES) {
+    wipe(png);
+    throw new CustodianError('validation_failed', 'This image is too large to show for redaction; redact it with `custodian redact`.');
+  }
+  return png;
+}
+
 interface OpenView {
   session: VaultSession;
   bytes: Buffer;
@@ -38,7 +52,14 @@ export class EvidenceViews {
     return total;
   }
 
-  async open(session: VaultSession, evidenceId: string): Promise<{ viewId: string; size: number; mediaType: string; fileName: string }> {
+  /**
+   * Opens a file for the viewer. `displayed`: an image as redaction sees it, for drawing boxes
+   * on: decoded with its orientation applied (a TIFF's tag, a PNG's eXIf, a JPEG's EXIF), as
+   * PNG. Chromium shows no TIFF, and where it applies an orientation differently from the
+   * redaction's decoder the boxes would land elsewhere than drawn: this is the very pixel grid
+   * the boxes are painted into. Refused for anything but PNG, JPEG and single-page TIFF.
+   */
+  async open(session: VaultSession, evidenceId: string, displayed = false): Promise<{ viewId: string; size: number; mediaType: string; fileName: string }> {
     session.require('evidence.decrypt', 'open original evidence files (auditors receive evidence redacted, in audit packets)');
     const meta = await getEvidenceMeta(session, evidenceId);
     if (meta.size > MAX_VIEW_BYTES)
@@ -56,15 +77,27 @@ export class EvidenceViews {
     } finally {
       this.opening -= meta.size;
     }
-    // Locked while decrypting: abandon() has run already; these bytes must not outlive it.
+    let bytes = sink.take();
+    let mediaType = meta.mediaType;
+    if (displayed) {
+      const original = bytes;
+      try {
+        bytes = await displayedImage(original);
+      } finally {
+        // The decrypted original is not kept beside its rendition.
+        wipe(original);
+      }
+      mediaType = 'image/png';
+    }
+    // Locked while decrypting (or decoding): abandon() has run already; these bytes must not outlive it.
     if (session.isLocked) {
-      sink.discard();
+      wipe(bytes);
       throw new CustodianError('vault_locked', 'The vault was locked while the file was being opened.');
     }
     const viewId = randomBytes(12).toString('base64url');
-    this.views.set(viewId, { session, bytes: sink.take() });
+    this.views.set(viewId, { session, bytes });
     while (this.views.size > MAX_OPEN) this.close([...this.views.keys()][0] as string);
-    return { viewId, size: meta.size, mediaType: meta.mediaType, fileName: meta.fileName };
+    return { viewId, size: bytes.length, mediaType, fileName: meta.fileName };
   }
 
   /** Bytes [offset, offset + length) of an open file of this session. */

@@ -33,7 +33,7 @@ export function evidenceHandlers(session: () => VaultSession, views: EvidenceVie
       return queryEvidence(current, query, gains);
     },
     'custodian:evidence.detail': ({ evidenceId }) => evidenceDetail(session(), evidenceId),
-    'custodian:evidence.viewOpen': ({ evidenceId }) => views.open(session(), evidenceId),
+    'custodian:evidence.viewOpen': ({ evidenceId, as }) => views.open(session(), evidenceId, as === 'displayed'),
     'custodian:evidence.viewRead': ({ viewId, offset, length }) => Promise.resolve({ data: views.read(session(), viewId, offset, length).toString('base64') }),
     'custodian:evidence.viewClose': ({ viewId }) => {
       views.close(viewId, session());

@@ -93,7 +93,11 @@ export const evidenceChannels = {
   },
   /** Decrypts a file into core's memory for the viewer (logged); read it with viewRead, then viewClose. */
   'custodian:evidence.viewOpen': {
-    input: z.object({ evidenceId: id }).strict(),
+    /**
+     * `as: 'displayed'`: an image (PNG, JPEG, single-page TIFF) as redaction decodes it, its
+     * orientation applied, as PNG: what the redaction workspace draws boxes on.
+     */
+    input: z.object({ evidenceId: id, as: z.literal('displayed').optional() }).strict(),
     output: z.object({ viewId: z.string(), size: z.number().int(), mediaType: z.string(), fileName: z.string() }),
   },
   'custodian:evidence.viewRead': {

@@ -9,7 +9,7 @@ import { SignDialog } from './SignDialog';
 // The redaction workspace (and pdf.js with it) loads when first opened.
 const RedactWorkspace = lazy(() => import('../redaction/RedactWorkspace').then((module) => ({ default: module.RedactWorkspace })));
 /** What the app can redact (TIFF: with `custodian redact`). */
-const REDACTABLE = new Set(['application/pdf', 'image/png', 'image/jpeg']);
+const REDACTABLE = new Set(['application/pdf', 'image/png', 'image/jpeg', 'image/tiff']);
 
 function Field({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
@@ -62,6 +62,7 @@ export function EvidenceDrawer({ evidenceId, onClose, onOpen }: { evidenceId: st
               <RedactWorkspace
                 evidenceId={item.evidenceId}
                 fileName={item.fileName}
+                isPdf={item.mediaType === 'application/pdf'}
                 onClose={() => setRedacting(false)}
                 onSaved={(id) => {
                   setRedacting(false);

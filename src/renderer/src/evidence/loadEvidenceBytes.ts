@@ -19,12 +19,18 @@ function fromBase64(text: string): Uint8Array {
 /**
  * The decrypted file, read from core's memory slice by slice (never from a file on disk), then
  * closed in core. `onProgress` reports bytes read of the total. Cancelled by `signal`.
+ * `displayed`: an image as redaction decodes it, as PNG (evidence.viewOpen's `as`).
  *
  * Hazard: the bytes now live in this renderer until the caller drops them; give them to the
  * viewer only.
  */
-export async function loadEvidenceBytes(evidenceId: string, signal: AbortSignal, onProgress?: (read: number, total: number) => void): Promise<EvidenceBytes> {
-  const view = await call(window.custodian.evidence.viewOpen({ evidenceId }));
+export async function loadEvidenceBytes(
+  evidenceId: string,
+  signal: AbortSignal,
+  onProgress?: (read: number, total: number) => void,
+  options: { displayed?: boolean } = {},
+): Promise<EvidenceBytes> {
+  const view = await call(window.custodian.evidence.viewOpen({ evidenceId, ...(options.displayed ? { as: 'displayed' as const } : {}) }));
   try {
     const bytes = new Uint8Array(view.size);
     for (let offset = 0; offset < view.size;) {

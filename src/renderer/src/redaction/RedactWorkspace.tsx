@@ -61,11 +61,14 @@ const redactStatus = (jobId: string) => window.custodian.redaction.status({ jobI
 export function RedactWorkspace({
   evidenceId,
   fileName,
+  isPdf,
   onClose,
   onSaved,
 }: {
   evidenceId: string;
   fileName: string;
+  /** Else an image (PNG, JPEG, TIFF), shown as core decodes it for redaction. */
+  isPdf: boolean;
   onClose: () => void;
   onSaved: (id: string) => void;
 }) {
@@ -93,7 +96,9 @@ export function RedactWorkspace({
     const abort = new AbortController();
     let doc: PDFDocumentProxy | null = null;
     let url: string | null = null;
-    loadEvidenceBytes(evidenceId, abort.signal).then(
+    // An image comes as core's redaction decodes it (orientation applied, TIFF as PNG): the boxes
+    // are drawn on the very pixels they will be burned into.
+    loadEvidenceBytes(evidenceId, abort.signal, undefined, { displayed: !isPdf }).then(
       async (file) => {
         if (file.mediaType === 'application/pdf') {
           doc = await getDocument({ data: file.bytes.slice(), isEvalSupported: false, enableXfa: false, stopAtErrors: false }).promise;
@@ -121,7 +126,7 @@ export function RedactWorkspace({
       void doc?.destroy();
       if (url) URL.revokeObjectURL(url);
     };
-  }, [evidenceId]);
+  }, [evidenceId, isPdf]);
 
   const suggestion = usePolledJob(suggestJob, suggestStatus);
   const found = suggestion?.state === 'done' ? suggestion.result : null;
