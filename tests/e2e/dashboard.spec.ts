@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, expectNoAxeViolations, saveScreenshot, test } from './fixtures';
+import { expect, expectNoAxeViolations, saveScreenshot, startHarnessProcess, test } from './fixtures';
 
 // The Audit Readiness dashboard, on the demo vault (frameworks enabled by the demo) and on a
 // fresh vault (no framework yet). Expected figures come from the CLI on the same vault folder,
@@ -299,4 +301,41 @@ test('a fresh vault: the dashboard lists the framework packs and enables one', a
   await saveScreenshot(page, testInfo, 'dashboard-integrity');
   await expectNoAxeViolations(page);
   expect(problems).toEqual([]);
+});
+
+test('an auditor is answered for today or a month end: a day picked moves to its month end, and the screen says why', async ({ page }, testInfo) => {
+  const root = mkdtempSync(join(tmpdir(), 'custodian-e2e-auditor-'));
+  let running: { child: ChildProcess; url: string } | null = null;
+  try {
+    const vault = join(root, 'Clinic.custodian');
+    const env = { ...process.env, CUSTODIAN_PASSPHRASE: PASSPHRASE };
+    const run = (args: string[]) => {
+      const result = spawnSync('bin/custodian', args, { env, encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(`${args.join(' ')}: ${result.stderr}`);
+    };
+    run(['init', vault, '--user', 'alice', '--kdf', 'minimum']);
+    writeFileSync(join(root, 'audrey.pass'), 'auditor reads the dashboard only\n');
+    run(['user', 'add', vault, '--name', 'audrey', '--role', 'auditor', '--new-passphrase-file', join(root, 'audrey.pass'), '--kdf', 'minimum']);
+    run(['framework', 'enable', vault, 'osha-bbp']);
+    running = await startHarnessProcess(join(root, 'app-data'), ['--pick-open', vault]);
+    await page.goto(running.url);
+    await page.getByRole('button', { name: 'Open a vault…' }).click();
+    const unlock = page.getByRole('dialog', { name: 'Unlock Clinic' });
+    await unlock.getByLabel('User name').fill('audrey');
+    await unlock.locator('input[type=password]').fill('auditor reads the dashboard only');
+    await unlock.getByRole('button', { name: 'Unlock' }).click();
+    await expect(page.getByTestId('month-ends-note')).toHaveText(/^Auditors see statuses as of today or a month's last day/);
+    const asOf = page.getByLabel('As of');
+    await asOf.fill('2025-01-15');
+    await expect(asOf).toHaveValue('2025-01-31');
+    await expect(page.getByTestId('trend-summary')).toContainText('2025-01-31');
+    // Core answers the same whatever the window sends.
+    const report = await page.evaluate(() => window.custodian.compliance.report({ asOf: '2025-01-15' }));
+    expect(report.ok && report.value.asOf).toBe('2025-01-31');
+    await saveScreenshot(page, testInfo, 'dashboard-auditor-month-end');
+    await expectNoAxeViolations(page);
+  } finally {
+    running?.child.kill('SIGTERM');
+    rmSync(root, { recursive: true, force: true });
+  }
 });

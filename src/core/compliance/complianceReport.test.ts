@@ -229,6 +229,13 @@ describe('complianceReport', () => {
       const compliant = await gapPeople(auditor, { asOf, requirementId: 'osha-bbp.training', kind: 'missing_evidence', limit: 10 });
       expect(compliant.people.length).toBeGreaterThan(0);
       for (const p of compliant.people) expect(p.dueOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+
+      // Nor can an auditor ask for the statuses of any day (the day someone turns overdue tells
+      // the hire day): a day is answered as of its month's end; an officer gets the day.
+      expect((await complianceReport(auditor, { asOf })).asOf).toBe('2025-01-31');
+      expect((await complianceReport(session, { asOf })).asOf).toBe(asOf);
+      expect(await gapPeople(auditor, query)).toEqual(await gapPeople(auditor, { ...query, asOf: '2025-01-31' }));
+      expect((await complianceTrend(auditor, asOf)).at(-1)?.asOf).toBe('2025-01-31');
     } finally {
       await auditor.lock();
     }

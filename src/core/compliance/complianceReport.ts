@@ -1,10 +1,11 @@
 import { CURRENT_STATUSES, SCORE_COMPONENTS } from '../../shared/compliance/complianceStatus';
 import type { ComplianceStatus, NotApplicableReason } from '../../shared/compliance/complianceStatus';
+import { asOfForRole } from '../../shared/compliance/asOfForRole';
 import { rolePolicy } from '../../shared/records/maskingPolicy';
 import type { ReadableDb } from '../db/database';
 import { dueOnAsShown } from '../records/dueOnAsShown';
 import type { VaultSession } from '../vault/vaultSession';
-import { addDays, monthEnd } from './calendarDate';
+import { addDays, localToday, monthEnd } from './calendarDate';
 import { completionIds, loadComplianceData } from './complianceData';
 import type { ComplianceData } from './complianceData';
 import { readinessScore } from './readinessScore';
@@ -111,8 +112,10 @@ function load(db: ReadableDb, vaultId: string): Loaded {
  * Readiness Score per framework and overall, the units x requirements heat map and the
  * trainings falling due. Reads the vault once per change (loadCached); computes in memory.
  */
-export async function complianceReport(session: VaultSession, options: ReportOptions): Promise<ComplianceReport> {
+export async function complianceReport(session: VaultSession, asked: ReportOptions): Promise<ComplianceReport> {
   session.require('records.read', 'read compliance status');
+  // Auditors: today or a month end (a day's statuses could tell a hire day).
+  const options = { ...asked, asOf: asOfForRole(session.principal.role, asked.asOf, localToday()) };
   const pairs: EvaluatedPair[] | undefined = options.includePairs ? [] : undefined;
   const loaded = only(await loadCached(session), options.frameworkId);
   const evaluation = new ReportEvaluation(loaded.engine, options.asOf, { ...(pairs ? { pairs } : {}), heat: true, expiries: true });
@@ -194,8 +197,9 @@ export interface TrendPoint {
  * The score at the end of each of the last `months` months and on `asOf`, computed point in time
  * from the records (no stored snapshots): what the score was, as the records now stand.
  */
-export async function complianceTrend(session: VaultSession, asOf: string, months = 12): Promise<TrendPoint[]> {
+export async function complianceTrend(session: VaultSession, askedAsOf: string, months = 12): Promise<TrendPoint[]> {
   session.require('records.read', 'read compliance status');
+  const asOf = asOfForRole(session.principal.role, askedAsOf, localToday());
   const loaded = await loadCached(session);
   const integrity = await session.logIntegrity();
   const dates = [...Array.from({ length: months }, (_, i) => monthEnd(asOf, i - months)), asOf];
@@ -231,9 +235,10 @@ export interface GapPerson {
  */
 export async function gapPeople(
   session: VaultSession,
-  options: { asOf: string; requirementId: string; kind: string; limit: number; unit?: string },
+  asked: { asOf: string; requirementId: string; kind: string; limit: number; unit?: string },
 ): Promise<{ total: number; people: GapPerson[] }> {
   session.require('records.read', 'read compliance status');
+  const options = { ...asked, asOf: asOfForRole(session.principal.role, asked.asOf, localToday()) };
   const loaded = await loadCached(session);
   const requirement = loaded.engine.find((r) => r.requirementId === options.requirementId);
   if (!requirement) return { total: 0, people: [] };

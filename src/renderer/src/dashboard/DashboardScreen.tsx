@@ -1,6 +1,7 @@
 import '@mantine/charts/styles.css';
 import { Alert, Badge, Box, Button, Card, Center, Grid, Group, Loader, Modal, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
+import { asOfForRole, monthEndsOnly } from '../../../shared/compliance/asOfForRole';
 import type { Role } from '../../../shared/roles';
 import { PersonDrawer } from '../records/PersonDrawer';
 import { CURRENT_STATUSES } from '../../../shared/compliance/complianceStatus';
@@ -86,9 +87,12 @@ export function DashboardScreen({ role }: { role: Role }) {
   const disabledPacks = (packs.data?.frameworks ?? []).filter((p) => !p.enabled && p.disabled);
   const withdrawn = packs.data?.withdrawn ?? [];
 
+  const monthEnds = monthEndsOnly(role);
   const changeAsOf = (text: string) => {
-    setAsOfText(text);
-    if (isDay(text)) setAsOf(text);
+    // Auditors are answered for today or a month end (core does the same): the input shows which.
+    const day = isDay(text) ? asOfForRole(role, text, localToday()) : null;
+    setAsOfText(day ?? text);
+    if (day) setAsOf(day);
   };
 
   const header = (
@@ -127,6 +131,11 @@ export function DashboardScreen({ role }: { role: Role }) {
         </Button>
       </Group>
     </Group>
+  );
+  const monthEndsNote = monthEnds && (
+    <Text size="xs" c="gray.7" ta="right" data-testid="month-ends-note">
+      Auditors see statuses as of today or a month's last day: the day someone became overdue could tell their hire date.
+    </Text>
   );
 
   const disabledLine = (disabledPacks.length > 0 || withdrawn.length > 0) && (
@@ -169,6 +178,7 @@ export function DashboardScreen({ role }: { role: Role }) {
     return (
       <Stack gap="sm">
         {header}
+        {monthEndsNote}
         <Alert color="red" role="alert" title="The dashboard could not be computed" maw={720}>
           {report.error.message} Choose another date, or Today.
         </Alert>
@@ -181,6 +191,7 @@ export function DashboardScreen({ role }: { role: Role }) {
     return (
       <Stack gap="sm">
         {header}
+        {monthEndsNote}
         {disabledLine}
         <NoFrameworks role={role} />
         {manageModal}
@@ -200,6 +211,7 @@ export function DashboardScreen({ role }: { role: Role }) {
   return (
     <Stack gap="sm">
       {header}
+      {monthEndsNote}
       {disabledLine}
       {!data.integrity.ok && (
         <Alert color="red.9" variant="filled" role="alert" title="The audit log does not verify" data-testid="integrity-alert">
