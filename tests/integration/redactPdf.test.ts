@@ -280,6 +280,25 @@ describe('bad input is refused with a reason, and nothing is produced', () => {
     await expect(redactPdf(readFileSync(locked))).rejects.toThrow(/encrypted with a password/);
   });
 
+  it('redacts a PDF locked with an owner password only (it opens without one): its text read, a term boxed, and says its restrictions are gone', async () => {
+    const plain = save('plain-owner.pdf', await richPdf([SHEET]));
+    const restricted = join(temp.dir, 'restricted.pdf');
+    // Anyone may open it; copying and changes are refused by its permissions.
+    run('qpdf', ['--encrypt', '', 'owner-pw', '256', '--extract=n', '--modify=none', '--', plain, restricted]);
+    expect(run('qpdf', ['--show-encryption', restricted])).toMatch(/extract for any purpose: not allowed/);
+    const { bytes, report } = await redactPdf(readFileSync(restricted), { terms: ['Jane Doe'], keepText: true });
+    expect(report.notes.join(' ')).toMatch(/encrypted with an owner password only.*not encrypted/);
+    // Its (encrypted) text layer was read: the term found and boxed, the other words kept.
+    expect(report.pages[0]?.suggestions.filter((s) => s.kind === 'term').map((s) => s.text)).toEqual(['Jane Doe']);
+    const out = save('restricted-redacted.pdf', bytes);
+    expect(run('qpdf', ['--show-encryption', out])).toMatch(/File is not encrypted/);
+    const text = run('pdftotext', [out, '-']);
+    expect(text).toMatch(/Trainer signature/);
+    expect(text).not.toMatch(/Jane|Doe/);
+    // A plain PDF says nothing of the kind.
+    expect((await redactPdf(readFileSync(plain))).report.notes.join(' ')).not.toMatch(/owner password/);
+  });
+
   it('refuses a file that is not a PDF, and a PDF with no pages', async () => {
     await expect(redactPdf(Buffer.from('%PDF-1.7\nthis is not really a pdf'))).rejects.toThrow(/not a readable PDF/);
     const noPages =

@@ -84,7 +84,13 @@ export async function redactPdf(source: Uint8Array, options: RedactOptions = {})
   const quality = options.quality ?? 90;
   const doc = await openPdf(source);
   let built: Rasterised;
+  let lockedForChanges = false;
   try {
+    // openPdf refuses a PDF that needs a password to open; one encrypted with an owner password
+    // only (anyone may open it; its permissions restrict printing, copying or changes: common for
+    // certificates) is redacted like any other, and the report says its restrictions are gone.
+    const { info } = await doc.getMetadata();
+    lockedForChanges = typeof (info as { EncryptFilterName?: unknown }).EncryptFilterName === 'string';
     const beyond = (options.boxes ?? []).find((b) => b.page > doc.numPages);
     if (beyond)
       throw new CustodianError(
@@ -108,6 +114,11 @@ export async function redactPdf(source: Uint8Array, options: RedactOptions = {})
       pages,
       keptWords: keptWords.length,
       notes: [
+        ...(lockedForChanges
+          ? [
+              'The source was encrypted with an owner password only (it opens without one; its permissions restrict copying or changes). The redacted copy is not encrypted and carries no such restrictions.',
+            ]
+          : []),
         ...missed.map((t) => `"${t}" was not found on any page${options.ocr ? '' : ' (scans need OCR)'}; nothing was redacted for it.`),
         `Every page was rasterised, including pages without boxes: the output holds page images only${options.keepText ? ' and an invisible text layer of the words no box touches' : ''}. No text, fonts, metadata, annotations, form fields, attachments, scripts, bookmarks or layers of the source were kept.`,
       ],
