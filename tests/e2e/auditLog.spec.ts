@@ -5,7 +5,7 @@ import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, expectNoAxeViolations, saveScreenshot, startHarnessProcess, test } from './fixtures';
+import { expect, expectNoAxeViolations, saveScreenshot, startHarnessProcess, test, unlockPickedVault } from './fixtures';
 
 // The app's full verification as a job: progress inside a blob, and cancel. The one evidence
 // blob is swapped for a named pipe that this test feeds, so the verification sits mid-blob for
@@ -25,12 +25,7 @@ test.afterEach(() => {
 /** A CLI-made vault, opened in the app through the harness as alice, on the Audit log screen. */
 async function openInApp(page: Page, vault: string) {
   harness = await startHarnessProcess(join(dirname(vault), 'app-data'), ['--pick-open', vault]);
-  await page.goto(harness.url);
-  await page.getByRole('button', { name: 'Open a vault…' }).click();
-  const unlock = page.getByRole('dialog', { name: 'Unlock Clinic' });
-  await unlock.getByLabel('User name').fill('alice');
-  await unlock.locator('input[type=password]').fill(PASSPHRASE);
-  await unlock.getByRole('button', { name: 'Unlock' }).click();
+  await unlockPickedVault(page, harness.url, 'Clinic', 'alice', PASSPHRASE);
   await page.getByRole('button', { name: 'Audit log' }).click();
 }
 

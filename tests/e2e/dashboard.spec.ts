@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, expectNoAxeViolations, saveScreenshot, startHarnessProcess, test } from './fixtures';
+import { expect, expectNoAxeViolations, saveScreenshot, startHarnessProcess, test, unlockPickedVault } from './fixtures';
 
 // The Audit Readiness dashboard, on the demo vault (frameworks enabled by the demo) and on a
 // fresh vault (no framework yet). Expected figures come from the CLI on the same vault folder,
@@ -318,12 +318,7 @@ test('an auditor is answered for today or a month end: a day picked moves to its
     run(['user', 'add', vault, '--name', 'audrey', '--role', 'auditor', '--new-passphrase-file', join(root, 'audrey.pass'), '--kdf', 'minimum']);
     run(['framework', 'enable', vault, 'osha-bbp']);
     running = await startHarnessProcess(join(root, 'app-data'), ['--pick-open', vault]);
-    await page.goto(running.url);
-    await page.getByRole('button', { name: 'Open a vault…' }).click();
-    const unlock = page.getByRole('dialog', { name: 'Unlock Clinic' });
-    await unlock.getByLabel('User name').fill('audrey');
-    await unlock.locator('input[type=password]').fill('auditor reads the dashboard only');
-    await unlock.getByRole('button', { name: 'Unlock' }).click();
+    await unlockPickedVault(page, running.url, 'Clinic', 'audrey', 'auditor reads the dashboard only');
     await expect(page.getByTestId('month-ends-note')).toHaveText(/^Auditors see statuses as of today or a month's last day/);
     const asOf = page.getByLabel('As of');
     await asOf.fill('2025-01-15');

@@ -47,6 +47,20 @@ export async function saveScreenshot(page: Page, testInfo: TestInfo, name: strin
   return path;
 }
 
+/**
+ * At a harness started with `--pick-open VAULT`: opens that vault from the welcome screen and
+ * unlocks it as `user` (the unlock dialog is named after the vault folder, without `.custodian`).
+ */
+export async function unlockPickedVault(page: Page, url: string, vaultName: string, user: string, passphrase: string): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Open a vault…' }).click();
+  const unlock = page.getByRole('dialog', { name: `Unlock ${vaultName}` });
+  await unlock.getByLabel('User name').fill(user);
+  await unlock.locator('input[type=password]').fill(passphrase);
+  await unlock.getByRole('button', { name: 'Unlock' }).click();
+  await expect(unlock).toBeHidden({ timeout: 30_000 });
+}
+
 /** Every axe-core violation on the page, each as one readable line: the list must be empty. */
 export async function expectNoAxeViolations(page: Page): Promise<void> {
   const axe = await new AxeBuilder({ page }).analyze();

@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { darkPixels, expect, expectNoAxeViolations, saveScreenshot, startHarnessProcess, test } from './fixtures';
+import { darkPixels, expect, expectNoAxeViolations, saveScreenshot, startHarnessProcess, test, unlockPickedVault } from './fixtures';
 
 const PASSPHRASE = 'correct horse battery staple orbit';
 
@@ -105,12 +105,7 @@ test('redact a rotated TIFF scan: shown as displayed, a box drawn by hand, saved
     if (add.status !== 0) throw new Error(add.stderr.toString());
 
     harness = await startHarnessProcess(join(root, 'app-data'), ['--pick-open', vault]);
-    await page.goto(harness.url);
-    await page.getByRole('button', { name: 'Open a vault…' }).click();
-    const unlock = page.getByRole('dialog', { name: 'Unlock Clinic' });
-    await unlock.getByLabel('User name').fill('alice');
-    await unlock.locator('input[type=password]').fill(PASSPHRASE);
-    await unlock.getByRole('button', { name: 'Unlock' }).click();
+    await unlockPickedVault(page, harness.url, 'Clinic', 'alice', PASSPHRASE);
     await page.getByRole('button', { name: 'Evidence', exact: true }).click();
     const row = page.getByRole('table', { name: 'Evidence' }).locator('[aria-rowindex="2"]');
     await expect(row).toContainText('scan.tif');

@@ -150,15 +150,18 @@ parentPort.on('message', (request) => {
 });
 
 describe("a vault's first unlock after an update", () => {
-  it('reports the schema upgrade step by step from the host while the worker is inside it, and nothing once unlocked', async () => {
-    // A real upgrade that takes seconds: the schema-70 fixture padded with 150,000 completions,
-    // all rewritten by migration 80.
-    const vault = join(root, 'Upgrading.custodian');
+  /**
+   * Core in its worker, and a location token for a real upgrade that takes seconds: the schema-70
+   * fixture padded with 150,000 completions, all rewritten by migration 80.
+   */
+  async function hostOfUpgradingVault(name: string, lockTimeoutMs?: number): Promise<{ host: CoreHost; location: { token: string } }> {
+    const vault = join(root, `${name}.custodian`);
     await paddedLegacyVault(vault, 150_000);
     const host = startCoreHost({
       workerFile: CORE_WORKER,
-      dataDir: join(root, 'upgrade-data'),
+      dataDir: join(root, `${name}-data`),
       kdf: 'minimum',
+      ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs }),
       dialogs: {
         chooseFolder: () => Promise.resolve(vault),
         chooseFile: () => Promise.resolve(null),
@@ -166,10 +169,14 @@ describe("a vault's first unlock after an update", () => {
         showInFolder: () => Promise.resolve(),
       },
     });
+    const chosen = await dispatch(host.handlers, 'custodian:vault.chooseLocation', { purpose: 'open' });
+    if (!chosen.ok) throw new Error('no location');
+    return { host, location: (chosen.value as { location: { token: string } }).location };
+  }
+
+  it('reports the schema upgrade step by step from the host while the worker is inside it, and nothing once unlocked', async () => {
+    const { host, location } = await hostOfUpgradingVault('Upgrading');
     try {
-      const chosen = await dispatch(host.handlers, 'custodian:vault.chooseLocation', { purpose: 'open' });
-      if (!chosen.ok) throw new Error('no location');
-      const { location } = chosen.value as { location: { token: string } };
       await expect(dispatch(host.handlers, 'custodian:vault.upgradeProgress', {})).resolves.toEqual({ ok: true, value: { upgrade: null } });
 
       const settled = { unlock: false, workerCall: false };
@@ -220,24 +227,8 @@ describe("a vault's first unlock after an update", () => {
   }, 120_000);
 
   it('a lock during the upgrade stops the worker: the unlock fails as locked, saying so, nothing is reported, and the vault opens upgraded later', async () => {
-    const vault = join(root, 'Interrupted.custodian');
-    await paddedLegacyVault(vault, 150_000);
-    const host = startCoreHost({
-      workerFile: CORE_WORKER,
-      dataDir: join(root, 'interrupted-data'),
-      kdf: 'minimum',
-      lockTimeoutMs: 200,
-      dialogs: {
-        chooseFolder: () => Promise.resolve(vault),
-        chooseFile: () => Promise.resolve(null),
-        chooseSaveFile: () => Promise.resolve(null),
-        showInFolder: () => Promise.resolve(),
-      },
-    });
+    const { host, location } = await hostOfUpgradingVault('Interrupted', 200);
     try {
-      const chosen = await dispatch(host.handlers, 'custodian:vault.chooseLocation', { purpose: 'open' });
-      if (!chosen.ok) throw new Error('no location');
-      const { location } = chosen.value as { location: { token: string } };
       const unlock = () => dispatch(host.handlers, 'custodian:vault.unlock', { location: location.token, user: LEGACY_USER, passphrase: LEGACY_PASSPHRASE });
       const unlocking = unlock();
       for (;;) {
