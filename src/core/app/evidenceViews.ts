@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { imageSize } from 'image-size';
 import { CustodianError } from '../../shared/errors';
 import { getEvidenceMeta, readEvidence } from '../evidence/evidenceStore';
 import { wipe } from '../crypto/wipe';
@@ -13,6 +14,20 @@ const MAX_OPEN = 4;
 const MAX_HELD_BYTES = 512 * 1024 * 1024;
 /** Largest slice one read returns (base64 over IPC: about 1.4 MB of JSON). */
 export const MAX_VIEW_SLICE = 1024 * 1024;
+
+/** What `as displayed` takes: what redaction takes. */
+const DISPLAYABLE: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/tiff']);
+
+/** Memory a decode needs beside the file: its pixels twice (the canvas, the PNG at worst), from the header. */
+function decodedBytes(bytes: Buffer): number {
+  try {
+    // The type says both are there; a header that states no size says otherwise.
+    const size: { width?: number; height?: number } = imageSize(bytes);
+    return (size.width ?? 0) * (size.height ?? 0) * 8;
+  } catch {
+    return 0; // Not an image: decodeDisplayed refuses it.
+  }
+}
 
 /** An image decoded as redaction decodes it (orientation applied), as PNG. */
 async function displayedImage(bytes: Buffer): Promise<Buffer> {
@@ -62,6 +77,9 @@ export class EvidenceViews {
   async open(session: VaultSession, evidenceId: string, displayed = false): Promise<{ viewId: string; size: number; mediaType: string; fileName: string }> {
     session.require('evidence.decrypt', 'open original evidence files (auditors receive evidence redacted, in audit packets)');
     const meta = await getEvidenceMeta(session, evidenceId);
+    // Refused before anything is decrypted (or logged as viewed).
+    if (displayed && !DISPLAYABLE.has(meta.mediaType))
+      throw new CustodianError('validation_failed', 'Only PNG, JPEG and TIFF images can be shown for redaction.');
     if (meta.size > MAX_VIEW_BYTES)
       throw new CustodianError('validation_failed', 'This file is too large to view in Custodian; save a copy with `custodian evidence get`.');
     // Room first: the oldest open files are closed to make it; opens in flight are counted.
@@ -70,7 +88,7 @@ export class EvidenceViews {
     this.opening += meta.size;
     const sink = new CollectStream(meta.size, 'This file is too large to view in Custodian; save a copy with `custodian evidence get`.');
     try {
-      await readEvidence(session, evidenceId, sink, 'viewed in the app');
+      await readEvidence(session, evidenceId, sink, displayed ? 'viewed in the app, as displayed for redaction' : 'viewed in the app');
     } catch (error) {
       sink.discard();
       throw error;
@@ -81,8 +99,18 @@ export class EvidenceViews {
     let mediaType = meta.mediaType;
     if (displayed) {
       const original = bytes;
+      // Decoding holds the pixels (4 bytes each) and their PNG beside the file: counted as
+      // held while it runs, so two large scans cannot decode at once past the bound.
+      const decoding = Math.min(MAX_HELD_BYTES, decodedBytes(original));
       try {
-        bytes = await displayedImage(original);
+        while (this.views.size > 0 && this.held() + decoding > MAX_HELD_BYTES) this.close([...this.views.keys()][0] as string);
+        if (this.held() + decoding > MAX_HELD_BYTES) throw new CustodianError('conflict', 'Other files are still being opened; try again in a moment.');
+        this.opening += decoding;
+        try {
+          bytes = await displayedImage(original);
+        } finally {
+          this.opening -= decoding;
+        }
       } finally {
         // The decrypted original is not kept beside its rendition.
         wipe(original);

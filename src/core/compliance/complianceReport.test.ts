@@ -7,7 +7,7 @@ import { addEvidence } from '../evidence/evidenceStore';
 import { importFile } from '../import/importFile';
 import type { VaultSession } from '../vault/vaultSession';
 import { addUser } from '../users/userService';
-import { complianceReport, complianceTrend, gapPeople } from './complianceReport';
+import { complianceReport, complianceTrend, gapPeople, reviewGains } from './complianceReport';
 import { personRequirements } from './personCompliance';
 import { enableFramework, requirementHistory, saveRequirement } from './requirementStore';
 import { retentionSchedule } from './retention';
@@ -236,6 +236,10 @@ describe('complianceReport', () => {
       expect((await complianceReport(session, { asOf })).asOf).toBe(asOf);
       expect(await gapPeople(auditor, query)).toEqual(await gapPeople(auditor, { ...query, asOf: '2025-01-31' }));
       expect((await complianceTrend(auditor, asOf)).at(-1)?.asOf).toBe('2025-01-31');
+      // Nor through the per-pair rows (`status --people`) or the review queue's gains.
+      const pairs = (await complianceReport(auditor, { asOf, includePairs: true })).pairs ?? [];
+      expect(pairs.find((p) => p.personId === e3 && p.requirementId === 'osha-bbp.training')?.dueOn).toBe(officerE3?.dueOn?.slice(0, 7));
+      expect(await reviewGains(auditor, asOf)).toEqual(await reviewGains(auditor, '2025-01-31'));
     } finally {
       await auditor.lock();
     }
@@ -339,5 +343,31 @@ E4,BLS Provider,B-5,2023-01-01,2025-02-01
     expect(osha).toMatchObject({ disposeAfter: '2027-03-01', requirementId: 'osha-bbp.training' });
     const stillInEffect = await retentionSchedule(session, '2025-01-01');
     expect(stillInEffect.find((r) => r.courseCode === 'hipaa-ps')?.disposeAfter).toBeNull();
+  });
+
+  it('retention: a disposal date that follows from a leaving date is a month to an auditor (the day would tell the leaving day)', async () => {
+    await enableFramework(session, 'hipaa', IN_FORCE);
+    // E4 left on 2024-06-30, before this training lapsed: kept six years from the leaving day.
+    expect(
+      (
+        await importFile(
+          session,
+          file('e4.csv', 'Employee ID,Course Code,Course Title,Completion Date,Score,Result\nE4,HIPAA-PS,HIPAA Privacy & Security,2024-01-10,90,Passed\n'),
+        )
+      ).committed,
+    ).toBe(true);
+    await addUser(session, { name: 'audrey', role: 'auditor', passphrase: Buffer.from('auditor reads the dashboard only'), kdf: 'minimum' });
+    const auditor = await openVault(session.paths.dir, { user: 'audrey', passphrase: Buffer.from('auditor reads the dashboard only') });
+    try {
+      const e4 = (rows: Awaited<ReturnType<typeof retentionSchedule>>) => rows.find((r) => r.courseCode === 'hipaa-ps' && r.completedOn === '2024-01-10');
+      expect(e4(await retentionSchedule(session, '2026-01-01'))?.disposeAfter).toBe('2030-06-30');
+      expect(e4(await retentionSchedule(auditor, '2026-01-01'))?.disposeAfter).toBe('2030-06');
+      // A date from the training itself tells no leaving day: a day for both.
+      expect((await retentionSchedule(auditor, '2026-01-01')).find((r) => r.courseCode === 'hipaa-ps' && r.completedOn === '2024-09-15')?.disposeAfter).toBe(
+        '2031-09-15',
+      );
+    } finally {
+      await auditor.lock();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { CURRENT_STATUSES, SCORE_COMPONENTS } from '../../shared/compliance/comp
 import type { ComplianceStatus, NotApplicableReason } from '../../shared/compliance/complianceStatus';
 import { asOfForRole } from '../../shared/compliance/asOfForRole';
 import { rolePolicy } from '../../shared/records/maskingPolicy';
+import type { MaskingPolicy } from '../../shared/records/maskingPolicy';
 import type { ReadableDb } from '../db/database';
 import { dueOnAsShown } from '../records/dueOnAsShown';
 import type { VaultSession } from '../vault/vaultSession';
@@ -151,19 +152,24 @@ export async function complianceReport(session: VaultSession, asked: ReportOptio
     expiries: { within30: within(30), within60: within(60), within90: within(90), soonest: expiries.slice(0, 200) },
     certificationExpiries: { within30: cardsWithin(30), within60: cardsWithin(60), within90: cardsWithin(90), soonest: cards.slice(0, 200) },
     people: loaded.data.people.length,
-    ...(pairs ? { pairs: await withCompletionIds(session, pairs) } : {}),
+    ...(pairs ? { pairs: await withCompletionIds(session, pairs, rolePolicy(session.principal.role)) } : {}),
   };
 }
 
 /** The pairs with the ids of their completions (read by row, a query per 10,000). */
-async function withCompletionIds(session: VaultSession, pairs: readonly EvaluatedPair[]): Promise<PairRow[]> {
+async function withCompletionIds(session: VaultSession, pairs: readonly EvaluatedPair[], policy: MaskingPolicy): Promise<PairRow[]> {
   const ids = await session.read((db) =>
     completionIds(
       db,
       pairs.flatMap((p) => (p.completionRowId === null ? [] : [p.completionRowId])),
     ),
   );
-  return pairs.map(({ completionRowId, ...pair }) => ({ ...pair, completionId: completionRowId === null ? null : (ids.get(completionRowId) ?? null) }));
+  return pairs.map(({ completionRowId, ...pair }) => ({
+    ...pair,
+    // As the role may see it (an onboarding due date tells the hire day).
+    dueOn: dueOnAsShown(policy, pair.dueOn, pair.status),
+    completionId: completionRowId === null ? null : (ids.get(completionRowId) ?? null),
+  }));
 }
 
 /**
@@ -236,12 +242,12 @@ export interface GapPerson {
 export async function gapPeople(
   session: VaultSession,
   asked: { asOf: string; requirementId: string; kind: string; limit: number; unit?: string },
-): Promise<{ total: number; people: GapPerson[] }> {
+): Promise<{ asOf: string; total: number; people: GapPerson[] }> {
   session.require('records.read', 'read compliance status');
   const options = { ...asked, asOf: asOfForRole(session.principal.role, asked.asOf, localToday()) };
   const loaded = await loadCached(session);
   const requirement = loaded.engine.find((r) => r.requirementId === options.requirementId);
-  if (!requirement) return { total: 0, people: [] };
+  if (!requirement) return { asOf: options.asOf, total: 0, people: [] };
   const policy = rolePolicy(session.principal.role);
   const people: (Omit<GapPerson, 'completionId'> & { completionRowId: number | null })[] = [];
   let total = 0;
@@ -284,6 +290,7 @@ export async function gapPeople(
     ),
   );
   return {
+    asOf: options.asOf,
     total,
     people: shown.map(({ completionRowId, ...p }) => ({ ...p, completionId: completionRowId === null ? null : (ids.get(completionRowId) ?? null) })),
   };
@@ -295,8 +302,10 @@ export async function gapPeople(
  * evidence and whose evidence awaits review, would move one pair of the "review" component
  * from unmet to met. Keyed by completion id; the review queue sums it over each file's links.
  */
-export async function reviewGains(session: VaultSession, asOf: string): Promise<Map<string, number>> {
+export async function reviewGains(session: VaultSession, askedAsOf: string): Promise<Map<string, number>> {
   session.require('records.read', 'read compliance status');
+  // The gains on a day of an auditor's choosing would tell the day someone left or moved.
+  const asOf = asOfForRole(session.principal.role, askedAsOf, localToday());
   const loaded = await loadCached(session);
   const waiting = new Map<number, number>();
   let measured = 0;

@@ -131,7 +131,8 @@ async function table(session: VaultSession, request: ExportRequest): Promise<str
       }
     }
   } else if (request.list === 'gap') {
-    const { people } = await gapPeople(session, { ...request.query, limit: 10_000_000 });
+    // `asOf`: the day answered (an auditor's day moves to its month end), not the day asked.
+    const { asOf, people } = await gapPeople(session, { ...request.query, limit: 10_000_000 });
     const names = await personNames(
       session,
       people.map((p) => p.personId),
@@ -148,7 +149,7 @@ async function table(session: VaultSession, request: ExportRequest): Promise<str
           STATUS_LABELS[p.status],
           p.dueOn,
           request.query.requirementId,
-          request.query.asOf,
+          asOf,
         ].map(cell),
       );
     }
