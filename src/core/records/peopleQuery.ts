@@ -46,14 +46,18 @@ const ORDER: Record<PeopleSort, string> = {
   jobRole: `r.name COLLATE NOCASE {dir}, ${NAME_KEY}, p.person_id`,
   hireDate: `p.hire_date {dir}, ${NAME_KEY} {dir}, p.person_id {dir}`,
 };
-// For roles that may not see names: the same sorts with the record as the only tie-break, so
-// the order inside a unit, role or hire date does not give away the order of the names. (No
-// index serves these: the rows are sorted, which a masked reader's lists can afford.)
+// For roles that may not see names: the same sorts with the record's random bits as the only
+// tie-break, so the order inside a unit, role or hire month gives away neither the order of the
+// names nor when each record was made (a person id is a UUIDv7: its first 48 bits are the
+// creation time, and a roster fed daily is made about the hire day). The last 12 hex digits
+// are random (recordId.ts). No index serves these: the rows are sorted, which a masked
+// reader's lists can afford.
+const RANDOM_BITS = 'substr(p.person_id, 25), p.person_id';
 const MASKED_ORDER: Record<'orgUnit' | 'jobRole' | 'hireDate', string> = {
-  orgUnit: 'u.name COLLATE NOCASE {dir}, p.person_id',
-  jobRole: 'r.name COLLATE NOCASE {dir}, p.person_id',
+  orgUnit: `u.name COLLATE NOCASE {dir}, ${RANDOM_BITS}`,
+  jobRole: `r.name COLLATE NOCASE {dir}, ${RANDOM_BITS}`,
   // By month, as masked roles see hire dates (rolePolicy): a day order within the month would tell the day.
-  hireDate: 'substr(p.hire_date, 1, 7) {dir}, p.person_id {dir}',
+  hireDate: `substr(p.hire_date, 1, 7) {dir}, ${RANDOM_BITS}`,
 };
 
 interface Row {

@@ -181,12 +181,15 @@ E3,Certified Pharmacy Technician,PTCB-9,2022-09-12,,PTCB
     }
   });
 
-  it("an auditor's unit, role and hire-date sorts break ties by record, not by the names they may not see", async () => {
+  it("an auditor's unit, role and hire-date sorts break ties by the records' random bits, not by the names they may not see nor by when they were made", async () => {
     // Aab sorts first by name but was added last (the largest person id), in Zoë's unit and role
-    // and on her hire date: a name tie-break would put Aab before Zoë in all three sorts.
+    // and on her hire date: a name tie-break would put Aab before Zoë in all three sorts, a
+    // record-id tie-break always after her (ids begin with their creation time).
     writeFileSync(
       join(temp.dir, 'r2.csv'),
-      'Employee ID,First Name,Last Name,Email,Department,Job Title,Hire Date,Termination Date\nE4,Aaron,Aab,aaron@example.org,Pharmacy,Pharmacist,2020-01-06,\n',
+      'Employee ID,First Name,Last Name,Email,Department,Job Title,Hire Date,Termination Date\nE4,Aaron,Aab,aaron@example.org,Pharmacy,Pharmacist,2020-01-06,\n' +
+        // Ten more beside them, made one after another: creation order would show as one of 12! orders.
+        Array.from({ length: 10 }, (_, i) => `X${String(i)},Given${String(i)},Family${String(i)},,Pharmacy,Pharmacist,2020-01-06,\n`).join(''),
     );
     await importFile(session, join(temp.dir, 'r2.csv'));
     const employee = new Map((await queryPeople(session, { ...page, sort: 'name', dir: 'asc' })).rows.map((r) => [r.personId, r.employeeId]));
@@ -196,9 +199,18 @@ E3,Certified Pharmacy Technician,PTCB-9,2022-09-12,,PTCB
     try {
       const order = async (sort: 'orgUnit' | 'jobRole' | 'hireDate') =>
         (await queryPeople(auditor, { ...page, sort, dir: 'asc' })).rows.map((r) => employee.get(r.personId));
-      expect((await order('orgUnit')).filter((e) => e === 'E1' || e === 'E4')).toEqual(['E1', 'E4']);
-      expect((await order('jobRole')).filter((e) => e === 'E1' || e === 'E4')).toEqual(['E1', 'E4']);
-      expect((await order('hireDate')).filter((e) => e === 'E1' || e === 'E4')).toEqual(['E1', 'E4']);
+      // The expected order: by the ids' last 12 hex digits, random bits (recordId.ts).
+      const idOf = new Map([...employee].map(([id, e]) => [e, id]));
+      const tail = (e: string) => (idOf.get(e) ?? '').slice(24);
+      const tied = new Set(['E1', 'E4', ...Array.from({ length: 10 }, (_, i) => `X${String(i)}`)]);
+      const expected = [...tied].sort((a, b) => tail(a).localeCompare(tail(b)));
+      expect(expected).not.toEqual([...tied].sort((a, b) => (idOf.get(a) ?? '').localeCompare(idOf.get(b) ?? '')));
+      for (const sort of ['orgUnit', 'jobRole', 'hireDate'] as const) {
+        expect(
+          (await order(sort)).filter((e) => e !== undefined && e !== null && tied.has(e)),
+          sort,
+        ).toEqual(expected);
+      }
     } finally {
       await auditor.lock();
       session = await openVault(dir, { user: ADMIN, passphrase: Buffer.from(ADMIN_PASSPHRASE) });
