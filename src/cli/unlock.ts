@@ -32,7 +32,7 @@ export async function defaultUser(dir: string): Promise<string> {
  * synchronous on Linux and macOS, so the line appears before the step blocks; on Windows they
  * are not, and the line may appear only once the step ends.
  */
-function upgradeReporter(): ((upgrade: VaultUpgrade) => void) | undefined {
+export function upgradeReporter(): ((upgrade: VaultUpgrade) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
   return (upgrade) => {
     const what = upgrade.phase === 'compacting' ? 'reclaiming free space' : `step ${String(upgrade.step)} of ${String(upgrade.steps)}, ${upgrade.name}`;

@@ -6,7 +6,8 @@ import type { PassphraseSlot } from '../../core/vault/vaultHeader';
 import { custodianError } from '../errors';
 import { say, sayJson } from '../output';
 import { readPassphrase } from '../passphrase';
-import { withVault } from '../unlock';
+import type { VaultUpgrade } from '../../shared/vault/vaultUpgrade';
+import { upgradeReporter, withVault } from '../unlock';
 import type { UnlockFlags } from '../unlock';
 
 interface RestoreFlags extends UnlockFlags {
@@ -25,6 +26,12 @@ async function defaultBackupUser(backup: string): Promise<string> {
   return slot.user;
 }
 
+/** A backup from an older version is upgraded as it is restored: a line per step on a terminal. */
+function upgradeOptions(): { onUpgrade?: (upgrade: VaultUpgrade) => void } {
+  const onUpgrade = upgradeReporter();
+  return onUpgrade ? { onUpgrade } : {};
+}
+
 async function restoreWith(backup: string, vault: string, flags: RestoreFlags): Promise<RestoreResult> {
   const { restoreBackup } = await import('../../core/backup/restoreBackup');
   if (flags.recoveryKeyFile) {
@@ -33,13 +40,13 @@ async function restoreWith(backup: string, vault: string, flags: RestoreFlags): 
     const text = await readFile(flags.recoveryKeyFile, 'utf8').catch(async () => {
       throw await custodianError('validation_failed', `cannot read recovery key file ${flags.recoveryKeyFile ?? ''}`);
     });
-    return restoreBackup(backup, vault, { recoveryKey: text.trim() });
+    return restoreBackup(backup, vault, { recoveryKey: text.trim() }, upgradeOptions());
   }
   const user = flags.user ?? (await defaultBackupUser(backup));
   const { wipe } = await import('../../core/crypto/wipe');
   const passphrase = await readPassphrase(flags.passphraseFile, `Passphrase for ${user}: `);
   try {
-    return await restoreBackup(backup, vault, { user, passphrase });
+    return await restoreBackup(backup, vault, { user, passphrase }, upgradeOptions());
   } finally {
     wipe(passphrase);
   }

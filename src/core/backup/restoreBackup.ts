@@ -3,7 +3,7 @@ import { mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CustodianError } from '../../shared/errors';
 import { syncDirectory } from '../fs/atomicWrite';
-import type { Credential } from '../vault/openVault';
+import type { Credential, UnlockOptions } from '../vault/openVault';
 import { openVault } from '../vault/openVault';
 import type { VaultSession } from '../vault/vaultSession';
 import { backupDamaged, backupMacMatches, blobNameOf, entryKind } from './backupFormat';
@@ -65,7 +65,7 @@ async function checkOpened(session: VaultSession, read: Awaited<ReturnType<typeo
  *   user"), 'vault_tampered' (damaged or modified backup), 'log_tampered', 'unsupported_version',
  *   'permission_denied' (roles that may not make backups may not restore them), 'not_found'.
  */
-export async function restoreBackup(backupFile: string, targetDir: string, credential: Credential): Promise<RestoreResult> {
+export async function restoreBackup(backupFile: string, targetDir: string, credential: Credential, options: UnlockOptions = {}): Promise<RestoreResult> {
   const target = resolve(targetDir);
   const existing = await existingEntries(target);
   if (existing && existing.length > 0) {
@@ -80,7 +80,8 @@ export async function restoreBackup(backupFile: string, targetDir: string, crede
     const read = await readBackup(resolve(backupFile), (name) => join(staging, name));
     await mkdir(join(staging, 'blobs'), { recursive: true, mode: 0o700 });
     await syncDirectory(staging);
-    session = await openVault(staging, credential);
+    // A backup made by an older version is upgraded as it opens (options.onUpgrade hears of it).
+    session = await openVault(staging, credential, options);
     await checkOpened(session, read);
     await session.record([{ action: 'vault.restore', target: session.vaultId, after: read.sha256 }]);
     const result: RestoreResult = {
