@@ -96,7 +96,7 @@ export function AddEvidenceModal({ target, onClose }: { target: AddTarget; onClo
   };
 
   return (
-    <Modal opened onClose={cancel} title={target.replaces ? 'Replace evidence' : 'Add evidence'} size="md" closeButtonProps={{ 'aria-label': 'Close' }}>
+    <Modal opened onClose={cancel} title={target.replaces ? 'Replace evidence' : 'Add evidence'} size="md" closeButtonProps={{ 'aria-label': 'Dismiss' }}>
       <Stack gap="sm">
         <Text size="sm">
           Documents: <strong>{target.label ?? 'no record yet (link it later)'}</strong>

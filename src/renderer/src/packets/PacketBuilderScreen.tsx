@@ -181,7 +181,7 @@ export function PacketBuilderScreen({ role }: { role: Role }) {
         </Card>
       )}
       {preview.isSuccess && <PacketPreview preview={preview.data} />}
-      <Modal opened={signing !== null} onClose={() => setSigning(null)} title="Sign the audit packet" centered closeButtonProps={{ 'aria-label': 'Close' }}>
+      <Modal opened={signing !== null} onClose={() => setSigning(null)} title="Sign the audit packet" centered closeButtonProps={{ 'aria-label': 'Dismiss' }}>
         <form
           onSubmit={(e) => {
             e.preventDefault();

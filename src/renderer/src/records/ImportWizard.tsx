@@ -79,7 +79,7 @@ export function ImportWizard({ opened, onClose }: { opened: boolean; onClose: ()
   };
 
   return (
-    <Modal opened={opened} onClose={close} title="Import records" size="90%" closeOnClickOutside={false} closeButtonProps={{ 'aria-label': 'Close' }}>
+    <Modal opened={opened} onClose={close} title="Import records" size="90%" closeOnClickOutside={false} closeButtonProps={{ 'aria-label': 'Dismiss' }}>
       <Stack gap="sm">
         <Group>
           <Button variant="default" onClick={() => choose.mutate()} loading={choose.isPending} disabled={running}>

@@ -48,7 +48,7 @@ export function UnlockModal({ target, onClose }: { target: UnlockTarget | null; 
       onClose={() => !unlock.isPending && onClose()}
       title={`Unlock ${target.displayName}`}
       closeOnClickOutside={false}
-      closeButtonProps={{ 'aria-label': 'Close', disabled: unlock.isPending }}
+      closeButtonProps={{ 'aria-label': 'Dismiss', disabled: unlock.isPending }}
     >
       <form onSubmit={submit}>
         <Stack gap="sm">
