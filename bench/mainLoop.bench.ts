@@ -54,6 +54,20 @@ async function importThrough(host: CoreHost, pick: { next: string | null }, file
   }
 }
 
+/** A full verification (log and every blob) as a job, polled as the Audit log screen does; its log size. */
+async function verifyThrough(host: CoreHost): Promise<number> {
+  const { jobId } = await call<{ jobId: string }>(host, 'custodian:vault.verifyLog', {});
+  for (;;) {
+    const status = await call<{ state: string; result: { ok: boolean; size: number } | null }>(host, 'custodian:vault.verifyStatus', { jobId });
+    if (status.state === 'done') {
+      if (!status.result?.ok) throw new Error('the log did not verify');
+      return status.result.size;
+    }
+    if (status.state !== 'running') throw new Error(`verification ${status.state}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Adds a file as evidence through the channels, polling its progress as the renderer does. */
 async function addEvidenceThrough(host: CoreHost, pick: { next: string | null }, file: string): Promise<void> {
   pick.next = file;
@@ -116,8 +130,9 @@ export async function benchMainLoop(): Promise<Figure[]> {
       return `E${String(person)},COURSE-${String(course)},${date},${String(50 + ((i * 37) % 51))}`;
     });
     figure(`import of ${String(ROWS)} completions (status polled every 100 ms)`, await maxStallMs(() => importThrough(host, pick, completions)));
-    const verified = await call<{ size: number; ok: boolean }>(host, 'custodian:vault.verifyLog', {}).then((v) => v);
-    figure(`log verify of ${String(verified.size)} entries`, await maxStallMs(() => call(host, 'custodian:vault.verifyLog', {})));
+    // Once to warm the caches, then measured (a job since issue 12: started, then polled).
+    const size = await verifyThrough(host);
+    figure(`log verify of ${String(size)} entries (status polled every 100 ms)`, await maxStallMs(() => verifyThrough(host)));
 
     const evidence = join(dir, 'evidence.bin');
     const out = createWriteStream(evidence);
