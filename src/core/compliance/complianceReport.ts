@@ -1,12 +1,12 @@
 import { CURRENT_STATUSES, SCORE_COMPONENTS } from '../../shared/compliance/complianceStatus';
 import type { ComplianceStatus, NotApplicableReason } from '../../shared/compliance/complianceStatus';
-import { asOfForRole } from '../../shared/compliance/asOfForRole';
+import { answeredAsOf } from './answeredAsOf';
 import { rolePolicy } from '../../shared/records/maskingPolicy';
 import type { MaskingPolicy } from '../../shared/records/maskingPolicy';
 import type { ReadableDb } from '../db/database';
 import { dueOnAsShown } from '../records/dueOnAsShown';
 import type { VaultSession } from '../vault/vaultSession';
-import { addDays, localToday, monthEnd } from './calendarDate';
+import { addDays, monthEnd } from './calendarDate';
 import { completionIds, loadComplianceData } from './complianceData';
 import type { ComplianceData } from './complianceData';
 import { readinessScore } from './readinessScore';
@@ -116,7 +116,7 @@ function load(db: ReadableDb, vaultId: string): Loaded {
 export async function complianceReport(session: VaultSession, asked: ReportOptions): Promise<ComplianceReport> {
   session.require('records.read', 'read compliance status');
   // Auditors: today or a month end (a day's statuses could tell a hire day).
-  const options = { ...asked, asOf: asOfForRole(session.principal.role, asked.asOf, localToday()) };
+  const options = { ...asked, asOf: answeredAsOf(session, asked.asOf) };
   const pairs: EvaluatedPair[] | undefined = options.includePairs ? [] : undefined;
   const loaded = only(await loadCached(session), options.frameworkId);
   const evaluation = new ReportEvaluation(loaded.engine, options.asOf, { ...(pairs ? { pairs } : {}), heat: true, expiries: true });
@@ -205,7 +205,7 @@ export interface TrendPoint {
  */
 export async function complianceTrend(session: VaultSession, askedAsOf: string, months = 12): Promise<TrendPoint[]> {
   session.require('records.read', 'read compliance status');
-  const asOf = asOfForRole(session.principal.role, askedAsOf, localToday());
+  const asOf = answeredAsOf(session, askedAsOf);
   const loaded = await loadCached(session);
   const integrity = await session.logIntegrity();
   const dates = [...Array.from({ length: months }, (_, i) => monthEnd(asOf, i - months)), asOf];
@@ -244,7 +244,7 @@ export async function gapPeople(
   asked: { asOf: string; requirementId: string; kind: string; limit: number; unit?: string },
 ): Promise<{ asOf: string; total: number; people: GapPerson[] }> {
   session.require('records.read', 'read compliance status');
-  const options = { ...asked, asOf: asOfForRole(session.principal.role, asked.asOf, localToday()) };
+  const options = { ...asked, asOf: answeredAsOf(session, asked.asOf) };
   const loaded = await loadCached(session);
   const requirement = loaded.engine.find((r) => r.requirementId === options.requirementId);
   if (!requirement) return { asOf: options.asOf, total: 0, people: [] };
@@ -305,7 +305,7 @@ export async function gapPeople(
 export async function reviewGains(session: VaultSession, askedAsOf: string): Promise<Map<string, number>> {
   session.require('records.read', 'read compliance status');
   // The gains on a day of an auditor's choosing would tell the day someone left or moved.
-  const asOf = asOfForRole(session.principal.role, askedAsOf, localToday());
+  const asOf = answeredAsOf(session, askedAsOf);
   const loaded = await loadCached(session);
   const waiting = new Map<number, number>();
   let measured = 0;

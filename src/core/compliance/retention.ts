@@ -1,8 +1,8 @@
-import { asOfForRole } from '../../shared/compliance/asOfForRole';
+import { answeredAsOf } from './answeredAsOf';
 import { rolePolicy } from '../../shared/records/maskingPolicy';
 import { treatmentOf } from '../records/projectField';
 import type { VaultSession } from '../vault/vaultSession';
-import { addMonths, localToday } from './calendarDate';
+import { addMonths } from './calendarDate';
 import { currentRequirements } from './requirementStore';
 import type { StoredRequirement } from './requirementStore';
 
@@ -40,7 +40,7 @@ interface CompletionRow {
 export async function retentionSchedule(session: VaultSession, askedAsOf: string): Promise<RetentionRow[]> {
   session.require('records.read', 'read retention dates');
   // "Still in effect on the date" on days of an auditor's choosing would tell a leaving day.
-  const asOf = asOfForRole(session.principal.role, askedAsOf, localToday());
+  const asOf = answeredAsOf(session, askedAsOf);
   const leavingAsMonth = treatmentOf(rolePolicy(session.principal.role), 'person', 'terminationDate') === 'generalise';
   return session.read((db) => {
     const requirements = currentRequirements(db).filter((r) => r.rule.retention !== null);
