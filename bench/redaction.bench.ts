@@ -18,12 +18,14 @@ import { median } from './pageProbes';
 // least 60% of that rate); OCR seconds per page at 200 DPI").
 // - Rate: redactPdf(bytes, { dpi, pii: true }) on a 100-page letter-size text PDF (Helvetica
 //   11 pt, 40 lines a page, 8 with an SSN and 8 with an e-mail for --pii), everything included
-//   (text layer, suggestions, painting, JPEG q90, pdf-lib, the output's check). Baseline on equal
+//   (text layer, suggestions, painting, JPEG q90, the PDF writer and its encrypted spill, the output's check). Baseline on equal
 //   footing: the same pdf.js legacy build, canvas and DPI (our openPdf + rasterPage) rendering
 //   every page of the same PDF and nothing else. Rounds alternate the two; medians are printed.
 // - Peak RSS: each of the two at 200 DPI once more, in a child process of its own (this bundle
 //   again), reporting its own peak (VmHWM: Linux's maxRSS of a child starts at its parent's RSS
 //   at fork, this process's hundreds of MB); both load the same bundle, shown idle too.
+// - Flat memory: peak RSS of a child redacting a 500-page register at 200 DPI, beside the
+//   100-page one's.
 // - OCR: ocrPageText (PNG encode, tesseract.js, words mapped to boxes) on OCR_PAGES pages
 //   rendered at 200 DPI, median seconds per page, the engine started once (its start-up printed
 //   apart). Baseline: Debian's `tesseract` CLI on the same PNGs, with the settings tesseract.js
@@ -32,6 +34,8 @@ import { median } from './pageProbes';
 // CUSTODIAN_BENCH_REDACTION_ROUNDS changes the number of rounds (default 3).
 
 const PAGES = 100;
+/** The long PDF of the flat-memory figure (issue 14: a 500-page PDF, page by page). */
+const LONG_PAGES = 500;
 const LINES = 40;
 const DPIS = [150, 200] as const;
 const RSS_DPI = 200;
@@ -226,7 +230,7 @@ export async function benchRedaction(): Promise<Figure[]> {
         );
       }
       figures.push({
-        name: `redact a ${String(PAGES)}-page text PDF at ${String(dpi)} DPI with --pii (${String(boxes)} boxes; text layer, suggestions, paint, JPEG q90, pdf-lib, output check; median of ${String(ROUNDS)})`,
+        name: `redact a ${String(PAGES)}-page text PDF at ${String(dpi)} DPI with --pii (${String(boxes)} boxes; text layer, suggestions, paint, JPEG q90, PDF written to an encrypted spill, output check; median of ${String(ROUNDS)})`,
         value: median(redact),
         unit: 'pages/s',
         baseline: {
@@ -246,6 +250,18 @@ export async function benchRedaction(): Promise<Figure[]> {
       value: redactRss,
       unit: 'MB',
       baseline: { name: `peak RSS of a child process (the same bundle) rendering it with pdf.js at ${String(RSS_DPI)} DPI`, value: renderRss, unit: 'MB' },
+    });
+
+    // Flat memory: the same register at five times the pages, redacted in a child of its own.
+    const longPdf = join(dir, 'register-long.pdf');
+    writeFileSync(longPdf, await textPdf(LONG_PAGES));
+    const longRss = childPeakRssMb('redact', RSS_DPI, longPdf);
+    figures.push({
+      name: `peak RSS of a child process redacting a ${String(LONG_PAGES)}-page PDF (the same register) at ${String(RSS_DPI)} DPI with --pii`,
+      value: longRss,
+      unit: 'MB',
+      baseline: { name: `the same for the ${String(PAGES)}-page PDF (above)`, value: redactRss, unit: 'MB' },
+      goal: 'flat: about 1x baseline (pages go to an encrypted spill file, not memory)',
     });
 
     figures.push(...(await ocrFigures(bytes, dir)));

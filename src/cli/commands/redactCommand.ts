@@ -101,7 +101,11 @@ export function registerRedactCommand(program: Command): void {
         if (progress) process.stderr.write('\n');
         await ocr?.stop();
       }
-      await writeFileAtomic(output, result.bytes);
+      try {
+        await writeFileAtomic(output, result.output.stream());
+      } finally {
+        await result.output.dispose();
+      }
       const { report } = result;
       if (flags.json) {
         sayJson({ output: resolve(output), format: result.format, reason: flags.reason ?? null, ...report });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
 
 /** fsyncs a directory so a rename inside it survives a power cut. */
 export async function syncDirectory(dir: string): Promise<void> {
@@ -28,19 +29,23 @@ export function parseTempName(name: string): number | null {
 }
 
 /**
- * Replaces `file` with `data` so that a crash leaves either the old or the new content, never a
+ * Replaces `file` with `data` (bytes, text, or a stream read to its end) so that a crash leaves either the old or the new content, never a
  * mix: write a temp file, fsync it, rename over, fsync the folder. Only for data that may be
  * on disk as is (ciphertext, or authenticated public metadata).
  */
-export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
+export async function writeFileAtomic(file: string, data: Uint8Array | string | Readable): Promise<void> {
   const temp = tempNameFor(file);
   const handle = await open(temp, 'wx', 0o600);
   try {
-    await handle.writeFile(data);
+    if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
+    else for await (const chunk of data) await handle.write(chunk as Buffer);
     await handle.sync();
-  } finally {
+  } catch (error) {
     await handle.close();
+    await unlink(temp).catch(() => undefined);
+    throw error;
   }
+  await handle.close();
   try {
     await rename(temp, file);
   } catch (error) {

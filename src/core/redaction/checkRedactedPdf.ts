@@ -1,7 +1,14 @@
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFStream, PDFString } from 'pdf-lib';
-import type { PDFObject } from 'pdf-lib';
+import type { Readable } from 'node:stream';
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { CustodianError } from '../../shared/errors';
 import { openPdf } from './openPdf';
+import type { RandomAccessSource } from './openPdf';
+import { scanImagePdf } from './scanImagePdf';
+
+/** A written output read back: in ranges (pdf.js) and in order (the object scan). */
+export interface WrittenPdf extends RandomAccessSource {
+  stream(): Readable;
+}
 
 export interface RedactedPdfExpectation {
   /** The source's displayed page sizes, in points. */
@@ -12,6 +19,29 @@ export interface RedactedPdfExpectation {
   terms: readonly string[];
 }
 
+/** Pages read per pdf.js document (about 1 MB of image each at 200 DPI). */
+const PAGES_PER_OPEN = 16;
+
+/** Refuses /Info entries and XMP metadata. */
+async function refuseMetadata(doc: PDFDocumentProxy): Promise<void> {
+  const meta = await doc.getMetadata();
+  const info = Object.entries(meta.info as Record<string, unknown>).filter(
+    ([key]) =>
+      ![
+        'PDFFormatVersion',
+        'Language',
+        'EncryptFilterName',
+        'IsLinearized',
+        'IsAcroFormPresent',
+        'IsXFAPresent',
+        'IsCollectionPresent',
+        'IsSignaturesPresent',
+      ].includes(key),
+  );
+  // pdf.js types `metadata` as always present; it is null when the file has none.
+  if (info.length > 0 || (meta.metadata as unknown) !== null) refuse('it carries document metadata');
+}
+
 /** Terms shorter than this are not searched for in raw bytes (two letters occur everywhere). */
 const MIN_BYTE_TERM = 4;
 
@@ -20,91 +50,51 @@ function refuse(why: string): never {
 }
 
 /**
- * Reads a redacted PDF back, as a reader would, before anyone may keep it:
- * - page count and every page's size match the source;
- * - the text layer holds nothing but kept words (none under a box, by how they were chosen);
- * - no /Info entries and no XMP metadata;
- * - no redacted term (case-insensitive) in any object or decoded non-image stream.
+ * Reads a redacted PDF back before anyone may keep it, page by page (memory does not grow with
+ * the page count: pdf.js reads the ranges it parses, the scan one object at a time):
+ * - as a reader would (pdf.js): page count and every page's size match the source; the text
+ *   layer holds nothing but kept words (none under a box, by how they were chosen); no /Info
+ *   entries and no XMP metadata;
+ * - byte by byte (scanImagePdf): nothing but page images, their content, pages, the page tree,
+ *   the catalog and the kept text's font; no redacted term (case-insensitive) outside pixels.
  * Throws a CustodianError on any failure.
  */
-export async function checkRedactedPdf(bytes: Uint8Array, expected: RedactedPdfExpectation): Promise<void> {
-  const doc = await openPdf(bytes).catch(() => refuse('it cannot be read back'));
-  try {
-    if (doc.numPages !== expected.sizes.length) refuse(`${doc.numPages} pages, not ${expected.sizes.length}`);
-    const allowed = new Map<string, number>();
-    for (const word of expected.keptWords) allowed.set(word, (allowed.get(word) ?? 0) + 1);
-    for (let number = 1; number <= doc.numPages; number++) {
-      const page = await doc.getPage(number);
-      const { width, height } = page.getViewport({ scale: 1 });
-      const want = expected.sizes[number - 1];
-      if (!want || Math.abs(width - want.width) > 0.01 || Math.abs(height - want.height) > 0.01) refuse(`page ${number} changed size`);
-      const content = await page.getTextContent();
-      for (const item of content.items) {
-        if (!('str' in item)) continue;
-        for (const word of item.str.split(/\s+/).filter(Boolean)) {
-          const left = allowed.get(word) ?? 0;
-          if (left === 0) refuse(`page ${number} has text that was not kept`);
-          allowed.set(word, left - 1);
+export async function checkRedactedPdf(output: WrittenPdf, expected: RedactedPdfExpectation): Promise<void> {
+  const allowed = new Map<string, number>();
+  for (const word of expected.keptWords) allowed.set(word, (allowed.get(word) ?? 0) + 1);
+  const pages = expected.sizes.length;
+  // pdf.js keeps every range it has read until the document is destroyed, and reading a page's
+  // text reads its image too: a fresh document every PAGES_PER_OPEN pages bounds what it holds.
+  for (let first = 1; first <= pages; first += PAGES_PER_OPEN) {
+    const doc = await openPdf(output).catch(() => refuse('it cannot be read back'));
+    try {
+      if (doc.numPages !== pages) refuse(`${doc.numPages} pages, not ${pages}`);
+      for (let number = first; number < first + PAGES_PER_OPEN && number <= pages; number++) {
+        const page = await doc.getPage(number);
+        const { width, height } = page.getViewport({ scale: 1 });
+        const want = expected.sizes[number - 1];
+        if (!want || Math.abs(width - want.width) > 0.01 || Math.abs(height - want.height) > 0.01) refuse(`page ${number} changed size`);
+        const content = await page.getTextContent();
+        for (const item of content.items) {
+          if (!('str' in item)) continue;
+          for (const word of item.str.split(/\s+/).filter(Boolean)) {
+            const left = allowed.get(word) ?? 0;
+            if (left === 0) refuse(`page ${number} has text that was not kept`);
+            allowed.set(word, left - 1);
+          }
         }
+        page.cleanup();
       }
-      page.cleanup();
+      if (first === 1) await refuseMetadata(doc);
+    } finally {
+      await doc.destroy();
     }
-    const meta = await doc.getMetadata();
-    const info = Object.entries(meta.info as Record<string, unknown>).filter(
-      ([key]) =>
-        ![
-          'PDFFormatVersion',
-          'Language',
-          'EncryptFilterName',
-          'IsLinearized',
-          'IsAcroFormPresent',
-          'IsXFAPresent',
-          'IsCollectionPresent',
-          'IsSignaturesPresent',
-        ].includes(key),
-    );
-    // pdf.js types `metadata` as always present; it is null when the file has none.
-    if (info.length > 0 || (meta.metadata as unknown) !== null) refuse('it carries document metadata');
-  } finally {
-    await doc.destroy();
   }
-  await searchObjects(
-    bytes,
+  const shape = await scanImagePdf(
+    output.stream(),
     expected.terms.filter((t) => t.length >= MIN_BYTE_TERM),
   );
-}
-
-/**
- * The output's objects, read with pdf-lib: every stream must be a page image or a page's content
- * (no metadata stream, attachment, script or font program can hide anywhere), and no string
- * anywhere (an /Info entry, an annotation's text, a bookmark title) may hold a redacted term. Page
- * content is text-checked above, as a reader extracts it. Names and operators are not searched:
- * "Page" is a redacted word and a PDF keyword.
- */
-async function searchObjects(bytes: Uint8Array, terms: readonly string[]): Promise<void> {
-  const needles = terms.map((t) => t.toLowerCase());
-  const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
-  const contents = new Set<PDFObject>();
-  for (const page of pdf.getPages()) {
-    const ref = page.node.get(PDFName.of('Contents'));
-    for (const item of ref instanceof PDFArray ? ref.asArray() : [ref]) if (item) contents.add(pdf.context.lookup(item) as PDFObject);
-  }
-  const strings: string[] = [];
-  const visit = (object: PDFObject | undefined): void => {
-    if (object instanceof PDFString || object instanceof PDFHexString) strings.push(object.decodeText());
-    else if (object instanceof PDFArray) object.asArray().forEach(visit);
-    else if (object instanceof PDFDict) for (const [, value] of object.entries()) visit(value);
-  };
-  visit(pdf.context.trailerInfo.Info);
-  for (const [, object] of pdf.context.enumerateIndirectObjects()) {
-    if (object instanceof PDFStream) {
-      const image = object.dict.get(PDFName.of('Subtype')) === PDFName.of('Image');
-      if (!image && !contents.has(object)) refuse('it holds a stream that is neither a page image nor page content');
-      visit(object.dict);
-    } else {
-      visit(object);
-    }
-  }
-  const lower = strings.map((s) => s.toLowerCase());
-  if (needles.some((n) => lower.some((s) => s.includes(n)))) refuse('a redacted term is still in its bytes');
+  if ('refused' in shape) refuse(shape.refused);
+  if (shape.pages !== expected.sizes.length || shape.images !== expected.sizes.length)
+    refuse(`its objects hold ${shape.pages} pages, not ${expected.sizes.length}`);
 }

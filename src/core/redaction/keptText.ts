@@ -1,4 +1,3 @@
-import type { PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
 import {
   beginText,
   endText,
@@ -8,6 +7,7 @@ import {
   setFontAndSize,
   setTextRenderingMode,
   showText,
+  StandardFontEmbedder,
   StandardFonts,
   TextRenderingMode,
   moveText,
@@ -41,35 +41,34 @@ export function keptRuns(words: readonly PageWord[], boxes: readonly RedactionBo
   return runs;
 }
 
-const fonts = new WeakMap<PDFDocument, PDFFont>();
+/** Helvetica's widths and WinAnsi encoding: the one font of a kept text layer (not embedded). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- pdf-lib's StandardFonts and its embedder's FontNames are the same strings under two enum types (pdf-lib casts the same way).
+const HELVETICA = StandardFontEmbedder.for(StandardFonts.Helvetica as string as Parameters<typeof StandardFontEmbedder.for>[0]);
+
+/** The font dictionary a kept text layer names (one object per output, no glyphs). */
+export const KEPT_TEXT_FONT = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>';
 
 /**
- * Writes kept words as invisible text (rendering mode 3) over the page image, so the output is
- * searchable and selectable where nothing was redacted. Only words no box touches reach here.
- * The font is Helvetica, not embedded (one font object, no glyphs); a word it cannot encode
- * (outside WinAnsi) is left out rather than approximated.
+ * Kept words as invisible text (rendering mode 3) in page-content operators, drawn over the page
+ * image with the font resource `fontName` (KEPT_TEXT_FONT), so the output is searchable and
+ * selectable where nothing was redacted. Only words no box touches reach here. A word Helvetica
+ * cannot encode (outside WinAnsi) is left out rather than approximated.
  */
-export function writeKeptText(doc: PDFDocument, page: PDFPage, words: readonly PageWord[]): number {
-  let font = fonts.get(doc);
-  if (!font) {
-    font = doc.embedStandardFont(StandardFonts.Helvetica);
-    fonts.set(doc, font);
-  }
-  const name = page.node.newFontDictionary(font.name, font.ref);
-  page.pushOperators(pushGraphicsState(), beginText(), setTextRenderingMode(TextRenderingMode.Invisible));
+export function keptTextContent(fontName: string, words: readonly PageWord[]): { content: string; written: number } {
+  const operators = [pushGraphicsState(), beginText(), setTextRenderingMode(TextRenderingMode.Invisible)];
   let written = 0;
   for (const word of words) {
     let encoded;
     try {
-      encoded = font.encodeText(word.text);
+      encoded = HELVETICA.encodeText(word.text);
     } catch {
       continue;
     }
     const size = Math.max(1, word.box.height / 1.25);
-    const natural = font.widthOfTextAtSize(word.text, size);
+    const natural = HELVETICA.widthOfTextAtSize(word.text, size);
     const squeeze = natural > 0 ? (100 * word.box.width) / natural : 100;
-    page.pushOperators(
-      setFontAndSize(name, size),
+    operators.push(
+      setFontAndSize(fontName, size),
       setCharacterSqueeze(squeeze),
       // Text position is relative to the previous word's: move back to the origin each time.
       moveText(word.box.x, word.box.y + 0.25 * size),
@@ -78,6 +77,6 @@ export function writeKeptText(doc: PDFDocument, page: PDFPage, words: readonly P
     );
     written++;
   }
-  page.pushOperators(endText(), popGraphicsState());
-  return written;
+  operators.push(endText(), popGraphicsState());
+  return { content: operators.map(String).join('\n'), written };
 }

@@ -13,18 +13,45 @@ const PDFJS_ROOT = dirname(require.resolve('pdfjs-dist/package.json'));
  */
 const STANDARD_FONTS = `${pathToFileURL(join(PDFJS_ROOT, 'standard_fonts')).pathname}/`;
 
+/** A file read in pieces (an EncryptedSpill): pdf.js asks only for the ranges it parses. */
+export interface RandomAccessSource {
+  readonly size: number;
+  read(position: number, length: number): Promise<Uint8Array>;
+}
+
 /**
- * Opens PDF bytes with pdf.js (legacy build, for Node) with everything active switched off: no
+ * Opens a PDF with pdf.js (legacy build, for Node) with everything active switched off: no
  * eval, no XFA, no scripting.
  *
  * Refuses, as a `validation_failed` CustodianError with a message for the officer: an encrypted
  * PDF, a file that is not a PDF or is damaged beyond repair, a PDF with no pages.
  */
-export async function openPdf(bytes: Uint8Array): Promise<PDFDocumentProxy> {
-  const { getDocument } = await loadPdfjs();
+export async function openPdf(source: Uint8Array | RandomAccessSource): Promise<PDFDocumentProxy> {
+  const { getDocument, PDFDataRangeTransport } = await loadPdfjs();
+  const failed: { error?: unknown } = {};
+  const range =
+    source instanceof Uint8Array
+      ? null
+      : new (class extends PDFDataRangeTransport {
+          override requestDataRange(begin: number, end: number): void {
+            source.read(begin, end - begin).then(
+              (chunk) => {
+                this.onDataRange(begin, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+              },
+              (error: unknown) => {
+                // pdf.js would wait for the range for ever: end the document instead.
+                failed.error = error;
+                void task.destroy();
+              },
+            );
+          }
+        })(source.size, new Uint8Array(0));
   const task = getDocument({
-    // A copy, and a plain Uint8Array: pdf.js refuses a Buffer and detaches what it is given.
-    data: new Uint8Array(bytes),
+    ...(source instanceof Uint8Array
+      ? // A copy, and a plain Uint8Array: pdf.js refuses a Buffer and detaches what it is given.
+        { data: new Uint8Array(source) }
+      : // Only the ranges parsed are read (pdf.js sizes its buffer to the file but fills only those).
+        { range: range ?? undefined, length: source.size, disableAutoFetch: true, disableStream: true, rangeChunkSize: 65536 }),
     isEvalSupported: false,
     // Fonts' widths and ToUnicode maps, for placing each character's box (pageText).
     fontExtraProperties: true,
@@ -37,8 +64,9 @@ export async function openPdf(bytes: Uint8Array): Promise<PDFDocumentProxy> {
   let doc: PDFDocumentProxy;
   try {
     doc = await task.promise;
-  } catch (error) {
+  } catch (caught) {
     await task.destroy().catch(() => undefined);
+    const error = failed.error ?? caught;
     const name = (error as { name?: string }).name;
     if (name === 'PasswordException') {
       throw new CustodianError(

@@ -1,9 +1,17 @@
+import { Readable } from 'node:stream';
 import { CustodianError } from '../../shared/errors';
 import { imageKind, redactImage } from './redactImage';
-import type { RedactOptions, RedactResult } from './redactPdf';
-import { redactPdf } from './redactPdf';
+import type { RedactionReport, RedactOptions } from './redactPdf';
+import { redactPdfToSpill } from './redactPdf';
 
 export type RedactedFormat = 'pdf' | 'png' | 'jpeg';
+
+/** A checked redacted file: read it once with `stream`, then `dispose` (always, also on failure). */
+export interface RedactedOutput {
+  readonly size: number;
+  stream(): Readable;
+  dispose(): Promise<void>;
+}
 
 /** Whether the bytes are a PDF: "%PDF-" within the first KiB, as readers accept it. */
 export function isPdf(bytes: Uint8Array): boolean {
@@ -12,11 +20,27 @@ export function isPdf(bytes: Uint8Array): boolean {
 
 /**
  * Redacts a PDF or an image (PNG, JPEG, TIFF), told apart by their bytes. The result is checked
- * (checkRedactedPdf / checkRedactedImage) before it is returned; nothing is written here.
+ * (checkRedactedPdf / checkRedactedImage) before it is returned; nothing is written here but a
+ * PDF's encrypted spill (redactPdfToSpill), which `dispose` deletes. An image's output is in
+ * memory (its size is bounded before decoding).
  */
-export async function redactDocument(bytes: Uint8Array, options: RedactOptions): Promise<RedactResult & { format: RedactedFormat }> {
-  if (isPdf(bytes)) return { ...(await redactPdf(bytes, options)), format: 'pdf' };
-  if (imageKind(bytes)) return redactImage(bytes, options);
+export async function redactDocument(
+  bytes: Uint8Array,
+  options: RedactOptions,
+): Promise<{ output: RedactedOutput; report: RedactionReport; format: RedactedFormat }> {
+  if (isPdf(bytes)) {
+    const { output, report } = await redactPdfToSpill(bytes, options);
+    return { output, report, format: 'pdf' };
+  }
+  if (imageKind(bytes)) {
+    const image = await redactImage(bytes, options);
+    const data = Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength);
+    return {
+      output: { size: data.length, stream: () => Readable.from([data]), dispose: () => Promise.resolve() },
+      report: image.report,
+      format: image.format,
+    };
+  }
   throw new CustodianError('validation_failed', 'Only PDF, PNG, JPEG and TIFF files can be redacted. Nothing was written.');
 }
 

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { CustodianError } from '../../shared/errors';
 import type { RedactionBox } from '../../shared/redaction/redactionTypes';
 import { REASON_CODE_PATTERN } from '../../shared/redaction/redactionTypes';
@@ -10,6 +9,7 @@ import { knownPeople } from './knownPeople';
 import type { OcrEngine } from './ocrEngine';
 import { startOcr } from './ocrEngine';
 import { REDACTED_EXTENSION, redactDocument } from './redactDocument';
+import type { RedactedOutput } from './redactDocument';
 import type { RedactionReport } from './redactPdf';
 
 /** Largest original redacted in the app (decrypted into core's memory; pdf.js needs it whole). */
@@ -79,6 +79,7 @@ export async function redactEvidence(session: VaultSession, input: RedactEvidenc
   const people = input.people ? await knownPeople(session) : undefined;
   const bytes = await decryptOriginal(session, source, 'redaction');
   let ocr: OcrEngine | null = null;
+  let output: RedactedOutput | null = null;
   try {
     if (input.ocr) ocr = await startOcr();
     const result = await redactDocument(bytes, {
@@ -92,13 +93,14 @@ export async function redactEvidence(session: VaultSession, input: RedactEvidenc
       signal: input.signal,
       onProgress: input.onProgress,
     });
+    output = result.output;
     input.signal?.throwIfAborted();
     const extension = REDACTED_EXTENSION[result.format];
     const applied: Record<string, number> = {};
     for (const page of result.report.pages) for (const s of page.suggestions) applied[s.kind] = (applied[s.kind] ?? 0) + s.boxes.length;
     const evidence = await addEvidence(session, {
-      // A view, not a copy: the output can be hundreds of megabytes.
-      source: Readable.from([Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength)]),
+      // Streamed from its encrypted spill: the output can be hundreds of megabytes.
+      source: result.output.stream(),
       fileName: redactedFileName(source.fileName, extension),
       mediaType: MEDIA_TYPES[extension] ?? 'application/octet-stream',
       personId: source.personId,
@@ -117,6 +119,7 @@ export async function redactEvidence(session: VaultSession, input: RedactEvidenc
     return { evidence, report: result.report };
   } finally {
     bytes.fill(0);
+    await output?.dispose();
     await ocr?.stop();
   }
 }

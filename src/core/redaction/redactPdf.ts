@@ -1,9 +1,10 @@
-import { PDFDocument } from 'pdf-lib';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { CustodianError } from '../../shared/errors';
 import type { RedactionBox, RedactionSuggestion } from '../../shared/redaction/redactionTypes';
 import { checkRedactedPdf } from './checkRedactedPdf';
-import { keptRuns, writeKeptText } from './keptText';
+import { EncryptedSpill } from '../fs/encryptedSpill';
+import { ImagePdfWriter, KEPT_FONT_NAME } from './imagePdfWriter';
+import { keptRuns, keptTextContent } from './keptText';
 import type { OcrEngine } from './ocrEngine';
 import { openPdf } from './openPdf';
 import type { PageText } from './pageText';
@@ -60,6 +61,12 @@ export interface RedactResult {
   report: RedactionReport;
 }
 
+/** A redacted PDF written to an encrypted spill file: the caller streams it on, then disposes of it. */
+export interface SpilledRedaction {
+  output: EncryptedSpill;
+  report: RedactionReport;
+}
+
 export function validDpi(dpi: number | undefined): number {
   const value = dpi ?? DEFAULT_DPI;
   if (!Number.isInteger(value) || value < MIN_DPI || value > MAX_DPI) {
@@ -69,77 +76,92 @@ export function validDpi(dpi: number | undefined): number {
 }
 
 /**
- * True redaction of a PDF: every page is rasterised, the boxes are painted into its pixels, and a
- * new PDF is built from the images alone (no /Info, no XMP, no fonts, annotations, forms,
- * attachments, scripts, outlines, layers or earlier revisions of the source survive). The
- * output is checked before it is returned (see checkRedactedPdf); a failed check throws and
- * nothing is returned. An aborted `signal` rejects with its reason, between pages.
- *
- * Memory: two page rasters at most (one encoding while the next renders), plus the output: the
- * compressed page images, then the saved file and the copies its check reads back, a few times
- * the output's size at the peak.
+ * `redactPdfToSpill`, read back into memory: for tests and small files. Files of any size go
+ * through the spill (redactDocument).
  */
 export async function redactPdf(source: Uint8Array, options: RedactOptions = {}): Promise<RedactResult> {
+  const { output, report } = await redactPdfToSpill(source, options);
+  try {
+    return { bytes: await output.readAll(), report };
+  } finally {
+    await output.dispose();
+  }
+}
+
+/**
+ * True redaction of a PDF: every page is rasterised, the boxes are painted into its pixels, and a
+ * new PDF is built from the images alone (ImagePdfWriter: no /Info, no XMP, no fonts,
+ * annotations, forms, attachments, scripts, outlines, layers or earlier revisions of the source
+ * survive). The output is checked before it is returned (see checkRedactedPdf); a failed check
+ * throws, and the spill is deleted. An aborted `signal` rejects with its reason, between pages.
+ *
+ * Memory does not grow with the page count: two page rasters at most (one encoding while the next
+ * renders), and the output goes page by page into an EncryptedSpill (a 500-page PDF at 200 DPI is
+ * about 400 MB), from which the check reads it back. What grows is the source itself, which
+ * pdf.js holds whole, and the report (a few hundred bytes a page).
+ */
+export async function redactPdfToSpill(source: Uint8Array, options: RedactOptions = {}): Promise<SpilledRedaction> {
   const dpi = validDpi(options.dpi);
   const quality = options.quality ?? 90;
-  const doc = await openPdf(source);
-  let built: Rasterised;
-  let lockedForChanges = false;
+  const output = await EncryptedSpill.create();
   try {
-    // openPdf refuses a PDF that needs a password to open; one encrypted with an owner password
-    // only (anyone may open it; its permissions restrict printing, copying or changes: common for
-    // certificates) is redacted like any other, and the report says its restrictions are gone.
-    const { info } = await doc.getMetadata();
-    lockedForChanges = typeof (info as { EncryptFilterName?: unknown }).EncryptFilterName === 'string';
-    const beyond = (options.boxes ?? []).find((b) => b.page > doc.numPages);
-    if (beyond)
-      throw new CustodianError(
-        'validation_failed',
-        `A box is on page ${beyond.page}, but this PDF has ${doc.numPages} page${doc.numPages === 1 ? '' : 's'}. Nothing was written.`,
-      );
-    built = await rasteriseAll(doc, options, dpi, quality);
-  } finally {
-    // The source's parsed pages go before the output is read back: memory peaks there.
-    await doc.destroy();
+    const doc = await openPdf(source);
+    let built: Rasterised;
+    let lockedForChanges = false;
+    try {
+      // openPdf refuses a PDF that needs a password to open; one encrypted with an owner password
+      // only (anyone may open it; its permissions restrict printing, copying or changes: common for
+      // certificates) is redacted like any other, and the report says its restrictions are gone.
+      const { info } = await doc.getMetadata();
+      lockedForChanges = typeof (info as { EncryptFilterName?: unknown }).EncryptFilterName === 'string';
+      const beyond = (options.boxes ?? []).find((b) => b.page > doc.numPages);
+      if (beyond)
+        throw new CustodianError(
+          'validation_failed',
+          `A box is on page ${beyond.page}, but this PDF has ${doc.numPages} page${doc.numPages === 1 ? '' : 's'}. Nothing was written.`,
+        );
+      built = await rasteriseAll(doc, output, options, dpi, quality);
+    } finally {
+      await doc.destroy();
+    }
+    const { pages, keptWords, terms, sizes } = built;
+    await checkRedactedPdf(output, { sizes, keptWords, terms: [...terms] });
+    const squash = (t: string): string => t.replace(/\s+/g, '').toLowerCase();
+    const found = new Set(pages.flatMap((p) => p.suggestions.filter((s) => s.kind === 'term').map((s) => squash(s.text))));
+    const missed = (options.terms ?? []).filter((t) => t.trim() && !found.has(squash(t)));
+    return {
+      output,
+      report: {
+        kind: 'pdf',
+        pages,
+        keptWords: keptWords.length,
+        notes: [
+          ...(lockedForChanges
+            ? [
+                'The source was encrypted with an owner password only (it opens without one; its permissions restrict copying or changes). The redacted copy is not encrypted and carries no such restrictions.',
+              ]
+            : []),
+          ...missed.map((t) => `"${t}" was not found on any page${options.ocr ? '' : ' (scans need OCR)'}; nothing was redacted for it.`),
+          `Every page was rasterised, including pages without boxes: the output holds page images only${options.keepText ? ' and an invisible text layer of the words no box touches' : ''}. No text, fonts, metadata, annotations, form fields, attachments, scripts, bookmarks or layers of the source were kept.`,
+        ],
+      },
+    };
+  } catch (error) {
+    await output.dispose();
+    throw error;
   }
-  const { bytes, pages, keptWords, terms, sizes } = built;
-  await checkRedactedPdf(bytes, { sizes, keptWords, terms: [...terms] });
-  const squash = (t: string): string => t.replace(/\s+/g, '').toLowerCase();
-  const found = new Set(pages.flatMap((p) => p.suggestions.filter((s) => s.kind === 'term').map((s) => squash(s.text))));
-  const missed = (options.terms ?? []).filter((t) => t.trim() && !found.has(squash(t)));
-  return {
-    bytes,
-    report: {
-      kind: 'pdf',
-      pages,
-      keptWords: keptWords.length,
-      notes: [
-        ...(lockedForChanges
-          ? [
-              'The source was encrypted with an owner password only (it opens without one; its permissions restrict copying or changes). The redacted copy is not encrypted and carries no such restrictions.',
-            ]
-          : []),
-        ...missed.map((t) => `"${t}" was not found on any page${options.ocr ? '' : ' (scans need OCR)'}; nothing was redacted for it.`),
-        `Every page was rasterised, including pages without boxes: the output holds page images only${options.keepText ? ' and an invisible text layer of the words no box touches' : ''}. No text, fonts, metadata, annotations, form fields, attachments, scripts, bookmarks or layers of the source were kept.`,
-      ],
-    },
-  };
 }
 
 interface Rasterised {
-  bytes: Uint8Array;
   pages: RedactedPage[];
   keptWords: string[];
   terms: Set<string>;
   sizes: { width: number; height: number }[];
 }
 
-/**
- * Every page rendered, painted and embedded as a JPEG into a new PDF, saved. The pdf-lib document
- * lives only in here: it is garbage once its bytes are saved, before they are checked.
- */
-async function rasteriseAll(doc: PDFDocumentProxy, options: RedactOptions, dpi: number, quality: number): Promise<Rasterised> {
-  const out = await PDFDocument.create({ updateMetadata: false });
+/** Every page rendered, painted and written as a JPEG page of a new PDF into `output`, finished. */
+async function rasteriseAll(doc: PDFDocumentProxy, output: EncryptedSpill, options: RedactOptions, dpi: number, quality: number): Promise<Rasterised> {
+  const out = await ImagePdfWriter.start(output);
   const pages: RedactedPage[] = [];
   const keptWords: string[] = [];
   const terms = new Set<string>();
@@ -193,16 +215,14 @@ async function rasteriseAll(doc: PDFDocumentProxy, options: RedactOptions, dpi: 
     for (const s of suggestions) terms.add(s.text);
     keptWords.push(...kept.flatMap((w) => w.text.split(' ')));
 
-    // Encoding runs on libuv's pool while the next page renders; pages are added in order.
-    const outPage = out.addPage([base.width, base.height]);
+    // Encoding runs on libuv's pool while the next page renders; pages are written in order.
     const encoded = raster.canvas.encode('jpeg', quality).finally(() => raster.release());
     const previous = pendingEmbed;
+    const keptText = kept.length ? keptTextContent(KEPT_FONT_NAME, kept).content : undefined;
     pendingEmbed = (async () => {
       const jpeg = await encoded;
       await previous;
-      const image = await out.embedJpg(jpeg);
-      outPage.drawImage(image, { x: 0, y: 0, width: base.width, height: base.height });
-      if (kept.length) writeKeptText(out, outPage, kept);
+      await out.addPage(base.width, base.height, jpeg, keptText);
     })();
     pendingEmbed.catch(() => undefined);
     // At most two rasters alive: this page's encodes while the next page renders. Waiting for the
@@ -215,8 +235,9 @@ async function rasteriseAll(doc: PDFDocumentProxy, options: RedactOptions, dpi: 
   }
   await pendingEmbed;
   options.signal?.throwIfAborted();
-  const bytes = await out.save({ useObjectStreams: false });
-  return { bytes, pages, keptWords, terms, sizes };
+  await out.finish();
+  await output.finish();
+  return { pages, keptWords, terms, sizes };
 }
 
 /** Whether a box of the page shows ink: its pixels differ in lightness by a quarter of the range or more. */
