@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EncryptedSpill } from '../../src/core/fs/encryptedSpill';
@@ -79,4 +81,23 @@ describe('checkRedactedPdf', () => {
     doc.addPage([612, 792]);
     await expect(expectCheck(await doc.save(), { sizes: [{ width: 612, height: 792 }], keptWords: [], terms: [] })).rejects.toThrow(/metadata|not part|header/);
   });
+});
+
+describe('checkRedactedPdf over a damaged spill', () => {
+  it('refuses, rather than waiting for ever, when a range of the spill cannot be read (a chunk changed on disk)', async () => {
+    const { bytes } = await redactPdf(await textPdf(['Attended fire safety']), { dpi: 150 });
+    const spill = await spilled(bytes);
+    try {
+      // A byte of every chunk changed on disk: pdf.js's first range fails its authentication.
+      const folder = readdirSync(temp.dir).find((name) => name.startsWith('custodian-spill-'));
+      if (!folder) throw new Error('no spill folder');
+      const file = join(temp.dir, folder, 'spill.bin');
+      const sealed = readFileSync(file);
+      for (let at = 10; at < sealed.length; at += 65536 + 16) sealed[at] = (sealed[at] ?? 0) ^ 0xff;
+      writeFileSync(file, sealed);
+      await expect(checkRedactedPdf(spill, { sizes: [{ width: 612, height: 792 }], keptWords: [], terms: [] })).rejects.toThrow(/cannot be read back/);
+    } finally {
+      await spill.dispose();
+    }
+  }, 15_000);
 });

@@ -1,4 +1,5 @@
 import { stateHash } from '../audit/auditLog';
+import { sha256Hex } from '../crypto/sha256';
 import type { AuditEvent } from '../audit/auditLog';
 import { insertRows, retireRows } from '../records/insertJsonRows';
 import { recordId } from '../records/recordId';
@@ -53,10 +54,11 @@ export class VersionBatch {
 
   /**
    * Adds `values` for source row `row` on top of `current`; `derived` columns are stored but not
-   * hashed. Returns the record id written, or null when nothing changed.
+   * hashed. `valuesJson`, when the caller has it already, must be `canonicalJson(values)` (it
+   * spares serialising each row twice). Returns the record id written, or null when nothing changed.
    */
-  add(current: CurrentVersion | undefined, values: object, row: number, derived: Record<string, unknown> = {}): string | null {
-    const after = stateHash(values);
+  add(current: CurrentVersion | undefined, values: object, row: number, derived: Record<string, unknown> = {}, valuesJson?: string): string | null {
+    const after = valuesJson === undefined ? stateHash(values) : sha256Hex(valuesJson);
     const before = current ? stateHash(current.values) : null;
     if (before === after) {
       this.counts.unchanged++;

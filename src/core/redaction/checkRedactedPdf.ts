@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { CustodianError } from '../../shared/errors';
-import { openPdf } from './openPdf';
+import { openPdf, whileReadable } from './openPdf';
 import type { RandomAccessSource } from './openPdf';
 import { scanImagePdf } from './scanImagePdf';
 
@@ -24,7 +24,7 @@ const PAGES_PER_OPEN = 16;
 
 /** Refuses /Info entries and XMP metadata. */
 async function refuseMetadata(doc: PDFDocumentProxy): Promise<void> {
-  const meta = await doc.getMetadata();
+  const meta = await whileReadable(doc, doc.getMetadata());
   const info = Object.entries(meta.info as Record<string, unknown>).filter(
     ([key]) =>
       ![
@@ -40,6 +40,12 @@ async function refuseMetadata(doc: PDFDocumentProxy): Promise<void> {
   );
   // pdf.js types `metadata` as always present; it is null when the file has none.
   if (info.length > 0 || (meta.metadata as unknown) !== null) refuse('it carries document metadata');
+  // What the scan's grammar rules out already, asked of a reader too.
+  if ((await whileReadable(doc, doc.getAttachments())) !== null) refuse('it has attachments');
+  if ((await whileReadable(doc, doc.getJSActions())) !== null) refuse('it has scripts');
+  // pdf.js types the outline as always present; it is null when the file has none.
+  if (((await whileReadable(doc, doc.getOutline())) as unknown) !== null) refuse('it has bookmarks');
+  if ((await whileReadable(doc, doc.getOpenAction())) !== null) refuse('it has an open action');
 }
 
 /** Terms shorter than this are not searched for in raw bytes (two letters occur everywhere). */
@@ -70,11 +76,12 @@ export async function checkRedactedPdf(output: WrittenPdf, expected: RedactedPdf
     try {
       if (doc.numPages !== pages) refuse(`${doc.numPages} pages, not ${pages}`);
       for (let number = first; number < first + PAGES_PER_OPEN && number <= pages; number++) {
-        const page = await doc.getPage(number);
+        const page = await whileReadable(doc, doc.getPage(number));
         const { width, height } = page.getViewport({ scale: 1 });
         const want = expected.sizes[number - 1];
         if (!want || Math.abs(width - want.width) > 0.01 || Math.abs(height - want.height) > 0.01) refuse(`page ${number} changed size`);
-        const content = await page.getTextContent();
+        const content = await whileReadable(doc, page.getTextContent());
+        if ((await whileReadable(doc, page.getAnnotations())).length > 0) refuse(`page ${number} has annotations`);
         for (const item of content.items) {
           if (!('str' in item)) continue;
           for (const word of item.str.split(/\s+/).filter(Boolean)) {
@@ -93,7 +100,7 @@ export async function checkRedactedPdf(output: WrittenPdf, expected: RedactedPdf
   const shape = await scanImagePdf(
     output.stream(),
     expected.terms.filter((t) => t.length >= MIN_BYTE_TERM),
-  );
+  ).catch(() => refuse('it cannot be read back'));
   if ('refused' in shape) refuse(shape.refused);
   if (shape.pages !== expected.sizes.length || shape.images !== expected.sizes.length)
     refuse(`its objects hold ${shape.pages} pages, not ${expected.sizes.length}`);

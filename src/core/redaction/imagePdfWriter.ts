@@ -73,7 +73,8 @@ export class ImagePdfWriter {
    * from keptTextContent, naming KEPT_FONT_NAME) is drawn over the image.
    */
   async addPage(width: number, height: number, jpeg: Uint8Array, keptText?: string): Promise<void> {
-    const image = await JpegEmbedder.for(jpeg);
+    // A copy: pdf-lib reads the JPEG through its ArrayBuffer from offset 0 (a pooled Buffer is not).
+    const image = await JpegEmbedder.for(new Uint8Array(jpeg));
     // pdf-lib's ColorSpace enum is not exported; its values are the PDF names.
     const colorSpace: string = image.colorSpace;
     const imageRef = this.next();

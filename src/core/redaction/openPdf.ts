@@ -19,6 +19,17 @@ export interface RandomAccessSource {
   read(position: number, length: number): Promise<Uint8Array>;
 }
 
+const failures = new WeakMap<PDFDocumentProxy, Promise<never>>();
+
+/**
+ * `work` on a document openPdf opened, rejected as soon as one of its range reads fails (pdf.js
+ * itself would wait for the range for ever). Every call on a ranged document goes through this.
+ */
+export function whileReadable<T>(doc: PDFDocumentProxy, work: Promise<T>): Promise<T> {
+  const failed = failures.get(doc);
+  return failed ? Promise.race([work, failed]) : work;
+}
+
 /**
  * Opens a PDF with pdf.js (legacy build, for Node) with everything active switched off: no
  * eval, no XFA, no scripting.
@@ -28,7 +39,13 @@ export interface RandomAccessSource {
  */
 export async function openPdf(source: Uint8Array | RandomAccessSource): Promise<PDFDocumentProxy> {
   const { getDocument, PDFDataRangeTransport } = await loadPdfjs();
-  const failed: { error?: unknown } = {};
+  // pdf.js waits for ever for a range that never comes (and rejects nothing on destroy): a failed
+  // read rejects `failed` instead, which openPdf and `whileReadable` race every call against.
+  let fail: (error: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_resolve, reject) => {
+    fail = reject;
+  });
+  failed.catch(() => undefined);
   const range =
     source instanceof Uint8Array
       ? null
@@ -36,12 +53,11 @@ export async function openPdf(source: Uint8Array | RandomAccessSource): Promise<
           override requestDataRange(begin: number, end: number): void {
             source.read(begin, end - begin).then(
               (chunk) => {
-                this.onDataRange(begin, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+                // A range that arrives after the document was destroyed has no reader left.
+                if (!task.destroyed) this.onDataRange(begin, new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
               },
               (error: unknown) => {
-                // pdf.js would wait for the range for ever: end the document instead.
-                failed.error = error;
-                void task.destroy();
+                fail(error);
               },
             );
           }
@@ -63,10 +79,9 @@ export async function openPdf(source: Uint8Array | RandomAccessSource): Promise<
   });
   let doc: PDFDocumentProxy;
   try {
-    doc = await task.promise;
-  } catch (caught) {
+    doc = await Promise.race([task.promise, failed]);
+  } catch (error) {
     await task.destroy().catch(() => undefined);
-    const error = failed.error ?? caught;
     const name = (error as { name?: string }).name;
     if (name === 'PasswordException') {
       throw new CustodianError(
@@ -81,6 +96,7 @@ export async function openPdf(source: Uint8Array | RandomAccessSource): Promise<
       cause: error,
     });
   }
+  failures.set(doc, failed);
   if (doc.numPages < 1) {
     await doc.destroy();
     throw new CustodianError('validation_failed', 'This PDF has no pages: there is nothing to redact.');

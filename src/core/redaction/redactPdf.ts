@@ -15,6 +15,7 @@ import { coveredTerms } from './coveredTerms';
 import type { KnownPerson } from './suggestRedactions';
 import { compileSuggester } from './suggestRedactions';
 import { ocrPageText } from './ocrPageText';
+import { stripImageMetadata } from './stripImageMetadata';
 
 export interface RedactOptions {
   /** Boxes drawn by hand (or accepted in the viewer). */
@@ -220,7 +221,8 @@ async function rasteriseAll(doc: PDFDocumentProxy, output: EncryptedSpill, optio
     const previous = pendingEmbed;
     const keptText = kept.length ? keptTextContent(KEPT_FONT_NAME, kept).content : undefined;
     pendingEmbed = (async () => {
-      const jpeg = await encoded;
+      // Skia adds an ICC profile (APP2): pixels only, as for redacted images.
+      const jpeg = stripImageMetadata(await encoded, 'jpeg');
       await previous;
       await out.addPage(base.width, base.height, jpeg, keptText);
     })();

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ImagePdfWriter, KEPT_FONT_NAME } from './imagePdfWriter';
 import { keptTextContent } from './keptText';
 import { scanImagePdf } from './scanImagePdf';
+import { stripImageMetadata } from './stripImageMetadata';
 
 /** A real PDF from the writer: two pages, the second with a kept text layer. */
 async function written(): Promise<Buffer> {
@@ -17,7 +18,7 @@ async function written(): Promise<Buffer> {
   context.fillRect(0, 0, 85, 110);
   context.fillStyle = '#000';
   context.fillRect(10, 10, 40, 8);
-  const jpeg = await canvas.encode('jpeg', 90);
+  const jpeg = stripImageMetadata(await canvas.encode('jpeg', 90), 'jpeg');
   const chunks: Buffer[] = [];
   const writer = await ImagePdfWriter.start({ write: (bytes) => Promise.resolve(void chunks.push(Buffer.from(bytes))) });
   await writer.addPage(612, 792, jpeg);
@@ -79,6 +80,74 @@ describe('ImagePdfWriter and scanImagePdf', () => {
     const result = await scan(attack(pdf));
     expect(result).toHaveProperty('refused');
     expect((result as { refused: string }).refused).toMatch(reason);
+  });
+
+  /** The first image's stream with `edit` applied to its bytes, its /Length made to match. */
+  function withImage(bytes: Buffer, edit: (jpeg: Buffer) => Buffer): Buffer {
+    const text = bytes.toString('latin1');
+    const dict = /\/Length (\d+) >>\nstream\n/.exec(text.slice(text.indexOf('/Subtype /Image')));
+    if (!dict) throw new Error('no image');
+    const start = text.indexOf('/Subtype /Image') + dict.index + dict[0].length;
+    const length = Number(dict[1]);
+    const jpeg = edit(bytes.subarray(start, start + length));
+    const head = Buffer.from(text.slice(0, start).replace(`/Length ${length} >>\nstream\n`, `/Length ${jpeg.length} >>\nstream\n`), 'latin1');
+    return Buffer.concat([head, jpeg, bytes.subarray(start + length)]);
+  }
+
+  it.each([
+    [
+      'a JPEG comment holding the term',
+      (jpeg: Buffer) => Buffer.concat([jpeg.subarray(0, 2), Buffer.from([0xff, 0xfe, 0x00, 0x0e]), Buffer.from('Jane Roe SSN'), jpeg.subarray(2)]),
+      /segment \(0xFFFE\)/,
+    ],
+    [
+      'an EXIF segment',
+      (jpeg: Buffer) => Buffer.concat([jpeg.subarray(0, 2), Buffer.from([0xff, 0xe1, 0x00, 0x08]), Buffer.from('Exif\0\0'), jpeg.subarray(2)]),
+      /0xFFE1/,
+    ],
+    [
+      'an object hidden after the JPEG ends',
+      (jpeg: Buffer) => Buffer.concat([jpeg, Buffer.from('\n10 0 obj\n<< /Type /EmbeddedFile >>\nendobj\n')]),
+      /bytes after its end/,
+    ],
+  ])('refuses a page image carrying %s', async (_name, edit, reason) => {
+    const result = await scan(withImage(pdf, edit));
+    expect((result as { refused: string }).refused).toMatch(reason);
+  });
+
+  it('refuses a cross-reference entry that points into an image, where a reader would find an object the scan never saw', async () => {
+    const text = pdf.toString('latin1');
+    const imageData = text.indexOf('stream\n', text.indexOf('/Subtype /Image')) + 'stream\n'.length + 100;
+    const xref = text.indexOf('xref\n0 ');
+    const entryOfCatalog = text.indexOf('\r\n', xref) + 2;
+    const forged = `${text.slice(0, entryOfCatalog)}${String(imageData).padStart(10, '0')}${text.slice(entryOfCatalog + 10)}`;
+    expect(await scan(Buffer.from(forged, 'latin1'))).toEqual({ refused: 'its cross-reference table does not point at object 1' });
+    // And a startxref that names another table.
+    const moved = text.replace(/startxref\n(\d+)\n/, (_m, at: string) => `startxref\n${String(Number(at) - 1)}\n`);
+    expect((await scan(Buffer.from(moved, 'latin1'))) as { refused: string }).toHaveProperty('refused', expect.stringMatching(/trailer/));
+  });
+
+  it('refuses a content stream that paints more than its image: an inline image, a path, marked content with /ActualText', async () => {
+    // Each followed by an empty text object, so the stream still ends as a kept text layer does.
+    for (const extra of [
+      'BI /W 1 /H 1 /CS /G /BPC 8 ID \u0000 EI\n',
+      '0 0 0 rg 200 200 100 40 re f\n',
+      '/Span << /ActualText <4a616e6520526f65> >> BDC EMC\n',
+    ].map((drawing) => `${drawing}q\nBT\nET\nQ\n`)) {
+      // The stream's /Length made to match, so only what it draws is wrong.
+      const text = pdf.toString('latin1');
+      const end = text.indexOf('ET\nQ\n\nendstream') + 'ET\nQ\n'.length;
+      const dictAt = text.lastIndexOf('<< /Length ', end);
+      const length = Number(/<< \/Length (\d+) >>/.exec(text.slice(dictAt))?.[1]);
+      const forged = `${text.slice(0, dictAt)}<< /Length ${length + extra.length} >>${text.slice(text.indexOf(' >>', dictAt) + 3, end)}${extra}${text.slice(end)}`;
+      const result = await scan(Buffer.from(forged, 'latin1'));
+      expect((result as { refused: string }).refused).toMatch(/draws more than its page image and kept words/);
+    }
+  });
+
+  it('refuses a page tree that lists a page twice (hiding another page and its image)', async () => {
+    const result = await scan(edited(pdf, '/Kids [5 0 R 9 0 R]', '/Kids [5 0 R 5 0 R]'));
+    expect((result as { refused: string }).refused).toMatch(/lists a page twice/);
   });
 
   it('refuses a term found in a dictionary the grammar allows: terms are looked for before the grammar', async () => {

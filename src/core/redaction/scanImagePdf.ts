@@ -1,8 +1,13 @@
 import type { Readable } from 'node:stream';
 import { KEPT_TEXT_FONT } from './keptText';
 
-/** The longest dictionary or line the scan reads before it gives up (a page's /Kids list aside). */
-const MAX_TEXT = 1024 * 1024;
+/**
+ * The longest run of text the scan reads before it gives up: a dictionary, a content stream, the
+ * page tree's /Kids (10 bytes a page) and the cross-reference table (80 bytes a page).
+ */
+const MAX_TEXT = 16 * 1024 * 1024;
+/** The largest page image read whole for its segment walk (a 64-megapixel page is far less). */
+const MAX_IMAGE = 256 * 1024 * 1024;
 
 /** What the scan found, for the caller to compare with what it expected. */
 export interface ImagePdfShape {
@@ -10,12 +15,18 @@ export interface ImagePdfShape {
   images: number;
 }
 
-/** Reads a byte stream in order: lines, exact strings, and runs of bytes to skip. */
+/** Reads a byte stream in order: lines, exact strings, and runs of bytes; knows its position. */
 class ByteReader {
   private buffer: Buffer = Buffer.alloc(0);
   private done = false;
+  /** Where `buffer` begins in the stream. */
+  private offset = 0;
 
   constructor(private readonly chunks: AsyncIterator<Buffer>) {}
+
+  get position(): number {
+    return this.offset;
+  }
 
   private async more(): Promise<boolean> {
     if (this.done) return false;
@@ -28,6 +39,11 @@ class ByteReader {
     return true;
   }
 
+  private drop(length: number): void {
+    this.buffer = this.buffer.subarray(length);
+    this.offset += length;
+  }
+
   /** The text up to (not including) `marker`, which is consumed; null at the end of the stream. */
   async upTo(marker: string): Promise<string | null> {
     const needle = Buffer.from(marker, 'latin1');
@@ -35,22 +51,19 @@ class ByteReader {
       const at = this.buffer.indexOf(needle);
       if (at >= 0) {
         const text = this.buffer.toString('latin1', 0, at);
-        this.buffer = this.buffer.subarray(at + needle.length);
+        this.drop(at + needle.length);
         return text;
       }
       if (this.buffer.length > MAX_TEXT || !(await this.more())) return null;
     }
   }
 
-  async skip(length: number): Promise<boolean> {
-    let left = length;
-    for (;;) {
-      const take = Math.min(left, this.buffer.length);
-      this.buffer = this.buffer.subarray(take);
-      left -= take;
-      if (left === 0) return true;
-      if (!(await this.more())) return false;
-    }
+  /** The next `length` bytes (a copy), or null if the stream ends first. */
+  async take(length: number): Promise<Buffer | null> {
+    while (this.buffer.length < length) if (!(await this.more())) return null;
+    const bytes = Buffer.from(this.buffer.subarray(0, length));
+    this.drop(length);
+    return bytes;
   }
 
   async atEnd(): Promise<boolean> {
@@ -59,7 +72,7 @@ class ByteReader {
 }
 
 const IMAGE =
-  /^<< \/Type \/XObject \/Subtype \/Image \/Width \d+ \/Height \d+ \/ColorSpace \/Device(?:RGB|Gray|CMYK) \/BitsPerComponent 8(?: \/Decode \[1 0 1 0 1 0 1 0\])? \/Filter \/DCTDecode \/Length (\d+) >>$/;
+  /^<< \/Type \/XObject \/Subtype \/Image \/Width (\d+) \/Height (\d+) \/ColorSpace \/Device(?:RGB|Gray|CMYK) \/BitsPerComponent 8(?: \/Decode \[1 0 1 0 1 0 1 0\])? \/Filter \/DCTDecode \/Length (\d+) >>$/;
 const CONTENT = /^<< \/Length (\d+) >>$/;
 const NUMBER = String.raw`\d+(?:\.\d+)?`;
 const PAGE = new RegExp(
@@ -67,8 +80,14 @@ const PAGE = new RegExp(
 );
 const PAGES = /^<< \/Type \/Pages \/Kids \[((?:\d+ 0 R ?)+)\] \/Count (\d+) >>$/;
 const CATALOG = '<< /Type /Catalog /Pages 2 0 R >>';
-/** The content stream of a page: its image over the page, then at most a kept text layer (BT ... ET, read by pdf.js). */
-const CONTENT_TEXT = new RegExp(String.raw`^q\n${NUMBER} 0 0 ${NUMBER} 0 0 cm\n/Im0 Do\nQ\n(?:q\nBT\n[^]*\nET\nQ\n)?$`);
+const SIGNED = String.raw`-?\d+(?:\.\d+)?`;
+/** One kept word as keptTextContent writes it: font and size, squeeze, move there, show, move back. */
+const KEPT_WORD = String.raw`/F0 ${NUMBER} Tf\n${NUMBER} Tz\n${SIGNED} ${SIGNED} Td\n<[0-9A-Fa-f]*> Tj\n${SIGNED} ${SIGNED} Td\n`;
+/**
+ * The content stream of a page: its image over the page, then at most a kept text layer of
+ * invisible words (keptTextContent's operators exactly; what they show is read by pdf.js).
+ */
+const CONTENT_TEXT = new RegExp(String.raw`^q\n${NUMBER} 0 0 ${NUMBER} 0 0 cm\n/Im0 Do\nQ\n(?:q\nBT\n3 Tr\n(?:${KEPT_WORD})*ET\nQ\n)?$`);
 
 /**
  * Reads a redacted PDF back from its bytes, in order, as ImagePdfWriter's grammar and nothing
@@ -76,8 +95,10 @@ const CONTENT_TEXT = new RegExp(String.raw`^q\n${NUMBER} 0 0 ${NUMBER} 0 0 cm\n/
  * tree, the catalog or the kept text's font; then the cross-reference table and a trailer naming
  * the catalog alone (no /Info, no /Encrypt, no /ID). Anything else (a string in a dictionary, a
  * metadata or attachment stream, an annotation, an action, an object stream, an incremental
- * update) fails the scan, as does a redacted term in any byte outside the images' pixel data.
- * Memory: one object's dictionary at a time; image data is skipped by its /Length.
+ * update, bytes in a page image beyond its JPEG segments, a cross-reference entry that points
+ * anywhere but where its object begins) fails the scan, as does a redacted term in any
+ * dictionary or content stream (what a kept word shows is hex: pdf.js reads those).
+ * Memory: one object at a time (a page image is read whole for its segment walk).
  *
  * @returns the page and image counts, or the reason the file is not what it must be.
  */
@@ -92,25 +113,38 @@ export async function scanImagePdf(stream: Readable, terms: readonly string[]): 
   if (header !== '%PDF-1.7' || (await reader.upTo('\n')) !== '%\u00e2\u00e3\u00cf\u00d3') return { refused: 'its header is not a PDF 1.7 header' };
 
   const kinds = new Map<number, string>();
+  /** Where each object begins: the cross-reference table must say exactly this. */
+  const offsets = new Map<number, number>();
+  let xrefAt = -1;
   const pageParts = new Map<number, { image: number; content: number; font: number | null }>();
   let kids: number[] = [];
   for (let index = 1; ; index++) {
+    const at = reader.position;
     const opening = await reader.upTo('\n');
     if (opening === null) return { refused: 'it ends inside its objects' };
-    if (opening === 'xref') break;
+    if (opening === 'xref') {
+      xrefAt = at;
+      break;
+    }
     const match = /^(\d+) 0 obj$/.exec(opening);
     if (!match) return { refused: `object ${index} does not begin as an object` };
     const number = Number(match[1]);
-    if (kinds.has(number)) return { refused: `object ${number} is written twice` };
+    if (kinds.has(number) || offsets.has(number)) return { refused: `object ${number} is written twice` };
+    offsets.set(number, at);
     const body = await reader.upTo('\n');
     if (body === null) return { refused: `object ${number} is cut short` };
     const after = await reader.upTo('\n');
     if (holdsTerm(body)) return { refused: 'a redacted term is still in its bytes' };
     if (after === 'stream') {
-      const length = Number((IMAGE.exec(body) ?? CONTENT.exec(body))?.[1] ?? NaN);
+      const image = IMAGE.exec(body);
+      const length = Number(image ? image[3] : (CONTENT.exec(body)?.[1] ?? NaN));
       if (!Number.isSafeInteger(length)) return { refused: `object ${number} is a stream that is neither a page image nor page content` };
-      if (IMAGE.test(body)) {
-        if (!(await reader.skip(length))) return { refused: `image ${number} is cut short` };
+      if (image) {
+        if (length > MAX_IMAGE) return { refused: `image ${number} is larger than any page image` };
+        const jpeg = await reader.take(length);
+        if (!jpeg) return { refused: `image ${number} is cut short` };
+        const why = jpegRefusal(jpeg, Number(image[1]), Number(image[2]));
+        if (why) return { refused: `image ${number} ${why}` };
         kinds.set(number, 'image');
       } else {
         const content = await reader.upTo('\nendstream');
@@ -138,6 +172,7 @@ export async function scanImagePdf(stream: Readable, terms: readonly string[]): 
         .filter(Boolean)
         .map(Number);
       if (kids.length !== Number(pages[2])) return { refused: 'its page tree miscounts its pages' };
+      if (new Set(kids).size !== kids.length) return { refused: 'its page tree lists a page twice' };
     } else if (body === CATALOG && number === 1) kinds.set(number, 'catalog');
     else if (body === KEPT_TEXT_FONT) kinds.set(number, 'font');
     else return { refused: `object ${number} is not part of a page-image PDF` };
@@ -160,12 +195,60 @@ export async function scanImagePdf(stream: Readable, terms: readonly string[]): 
   const unused = [...kinds].find(([number, kind]) => (kind === 'image' || kind === 'content') && !used.has(number));
   if (unused) return { refused: `object ${unused[0]} belongs to no page` };
 
-  // The cross-reference table and the trailer: the catalog and nothing else.
+  // Objects 1..N, none missing; then the cross-reference table, entry for entry where each object
+  // begins (a reader follows the table, not the file's order: an entry pointing elsewhere, say
+  // into an image's bytes, would show the reader an object this scan never saw), and a trailer
+  // naming the catalog alone.
+  const count = offsets.size + 1;
+  if ([...offsets.keys()].some((number) => number < 1 || number >= count)) return { refused: 'its objects are not numbered 1 to N' };
   const tail = await reader.upTo('%%EOF\n');
   if (tail === null || !(await reader.atEnd())) return { refused: 'it does not end with one cross-reference table and trailer' };
-  const trailer = /^0 (\d+)\n(?:\d{10} \d{5} [nf]\r\n)+trailer\n<< \/Size (\d+) \/Root 1 0 R >>\nstartxref\n\d+\n$/.exec(tail);
-  if (!trailer || Number(trailer[1]) !== kinds.size + 1 || Number(trailer[2]) !== kinds.size + 1) {
+  const table = /^0 (\d+)\n((?:\d{10} \d{5} [nf]\r\n)+)trailer\n<< \/Size (\d+) \/Root 1 0 R >>\nstartxref\n(\d+)\n$/.exec(tail);
+  if (!table || Number(table[1]) !== count || Number(table[3]) !== count || Number(table[4]) !== xrefAt) {
     return { refused: 'its cross-reference table or trailer holds more than its objects and catalog' };
   }
+  const entries = (table[2] ?? '').split('\r\n').slice(0, -1);
+  if (entries.length !== count || entries[0] !== '0000000000 65535 f') return { refused: 'its cross-reference table does not list its objects' };
+  for (let number = 1; number < count; number++) {
+    if (entries[number] !== `${String(offsets.get(number)).padStart(10, '0')} 00000 n`) {
+      return { refused: `its cross-reference table does not point at object ${number}` };
+    }
+  }
   return { pages: pageParts.size, images: [...kinds.values()].filter((k) => k === 'image').length };
+}
+
+/** JPEG markers a page image may hold (SOI, EOI and RSTn aside): SOF0-2, DHT, DQT, DRI, SOS and APP0 (JFIF). */
+function allowedMarker(marker: number): boolean {
+  return (marker >= 0xc0 && marker <= 0xc2) || marker === 0xc4 || marker === 0xdb || marker === 0xdd || marker === 0xda || marker === 0xe0;
+}
+
+/**
+ * Why a page image is not a plain JPEG of the stated size, or null: it must walk from SOI to an
+ * EOI that ends the stream, through allowed segments only (no comment, no EXIF/XMP/ICC or other
+ * APPn that could carry text), with a frame of exactly /Width x /Height. Entropy-coded data is
+ * pixels and is not read.
+ */
+function jpegRefusal(jpeg: Buffer, width: number, height: number): string | null {
+  if (jpeg[0] !== 0xff || jpeg[1] !== 0xd8) return 'is not a JPEG';
+  let at = 2;
+  let frames = 0;
+  while (at + 2 <= jpeg.length) {
+    if (jpeg[at] !== 0xff) return 'has bytes between its segments';
+    const marker = jpeg[at + 1] ?? 0;
+    if (marker === 0xd9) return at + 2 === jpeg.length ? (frames === 1 ? null : 'has no single frame') : 'has bytes after its end';
+    if (!allowedMarker(marker)) return `holds a segment (0xFF${marker.toString(16).toUpperCase()}) that is not part of a plain JPEG`;
+    if (at + 4 > jpeg.length) break;
+    const length = jpeg.readUInt16BE(at + 2);
+    if (length < 2 || at + 2 + length > jpeg.length) return 'has a segment that runs past its end';
+    if (marker >= 0xc0 && marker <= 0xc2) {
+      frames++;
+      if (jpeg.readUInt16BE(at + 5) !== height || jpeg.readUInt16BE(at + 7) !== width) return 'is not the size its dictionary states';
+    }
+    at += 2 + length;
+    if (marker === 0xda) {
+      // Entropy-coded data runs to the next marker that is not a stuffed 0xFF00 or a restart marker.
+      while (at + 1 < jpeg.length && !(jpeg[at] === 0xff && jpeg[at + 1] !== 0 && !((jpeg[at + 1] ?? 0) >= 0xd0 && (jpeg[at + 1] ?? 0) <= 0xd7))) at++;
+    }
+  }
+  return 'has no end';
 }
