@@ -25,7 +25,7 @@ import { median } from './pageProbes';
 //   again), reporting its own peak (VmHWM: Linux's maxRSS of a child starts at its parent's RSS
 //   at fork, this process's hundreds of MB); both load the same bundle, shown idle too.
 // - Flat memory: peak RSS of a child redacting a 500-page register at 200 DPI, beside the
-//   100-page one's.
+//   100-page one's (the figure is the redaction's own: it reads its output once, to its end).
 // - OCR: ocrPageText (PNG encode, tesseract.js, words mapped to boxes) on OCR_PAGES pages
 //   rendered at 200 DPI, median seconds per page, the engine started once (its start-up printed
 //   apart). Baseline: Debian's `tesseract` CLI on the same PNGs, with the settings tesseract.js

@@ -43,7 +43,7 @@ describe('checkRedactedPdf', () => {
     const source = await textPdf(['Attended fire safety', 'Jane Roe 123-45-6789']);
     const { bytes } = await redactPdf(source, { terms: ['Jane Roe'], keepText: true, dpi: 72 });
     await expect(
-      expectCheck(bytes, { sizes: [{ width: 612, height: 792 }], keptWords: ['Attended', 'fire', 'safety', '123-45-6789'], terms: ['Jane Roe'] }),
+      expectCheck(bytes, { sizes: [{ width: 612, height: 792 }], keptWords: [['Attended', 'fire', 'safety', '123-45-6789']], terms: ['Jane Roe'] }),
     ).resolves.toBeUndefined();
   });
 
@@ -56,9 +56,27 @@ describe('checkRedactedPdf', () => {
 
   it('refuses a redaction whose kept words include one that was not to be kept', async () => {
     const { bytes } = await redactPdf(await textPdf(['Attended fire safety']), { keepText: true, dpi: 72 });
-    await expect(expectCheck(bytes, { sizes: [{ width: 612, height: 792 }], keptWords: ['Attended', 'fire'], terms: [] })).rejects.toThrow(
+    await expect(expectCheck(bytes, { sizes: [{ width: 612, height: 792 }], keptWords: [['Attended', 'fire']], terms: [] })).rejects.toThrow(
       /has text that was not kept/,
     );
+  });
+
+  it('refuses a kept word on another page than the one it was kept on', async () => {
+    const { bytes } = await redactPdf(await textPdf(['Attended fire safety']), { keepText: true, dpi: 72 });
+    const twice = await PDFDocument.load(bytes);
+    // The same page twice would fail the byte scan (a shared image); pdf.js is asked first.
+    const [copy] = await twice.copyPages(twice, [0]);
+    if (copy) twice.addPage(copy);
+    await expect(
+      expectCheck(await twice.save({ useObjectStreams: false }), {
+        sizes: [
+          { width: 612, height: 792 },
+          { width: 612, height: 792 },
+        ],
+        keptWords: [['Attended', 'fire', 'safety', 'Attended', 'fire', 'safety'], []],
+        terms: [],
+      }),
+    ).rejects.toThrow(/page 2 has text that was not kept/);
   });
 
   it('refuses a page of another size and a missing page', async () => {

@@ -14,7 +14,8 @@ export interface RedactedPdfExpectation {
   /** The source's displayed page sizes, in points. */
   sizes: readonly { width: number; height: number }[];
   /** The words the output's text layer may hold (empty unless the kept text layer was asked for). */
-  keptWords: readonly string[];
+  /** Per page, in page order: the words its text layer may hold (none unless the kept text layer was asked for). */
+  keptWords: readonly (readonly string[])[];
   /** What was redacted: none may appear in the output's metadata or non-image objects. */
   terms: readonly string[];
 }
@@ -63,11 +64,9 @@ function refuse(why: string): never {
  *   entries and no XMP metadata;
  * - byte by byte (scanImagePdf): nothing but page images, their content, pages, the page tree,
  *   the catalog and the kept text's font; no redacted term (case-insensitive) outside pixels.
- * Throws a CustodianError on any failure.
+ * Throws a CustodianError on any failure; an aborted `signal` rejects with its reason, between pages.
  */
-export async function checkRedactedPdf(output: WrittenPdf, expected: RedactedPdfExpectation): Promise<void> {
-  const allowed = new Map<string, number>();
-  for (const word of expected.keptWords) allowed.set(word, (allowed.get(word) ?? 0) + 1);
+export async function checkRedactedPdf(output: WrittenPdf, expected: RedactedPdfExpectation, signal?: AbortSignal): Promise<void> {
   const pages = expected.sizes.length;
   // pdf.js keeps every range it has read until the document is destroyed, and reading a page's
   // text reads its image too: a fresh document every PAGES_PER_OPEN pages bounds what it holds.
@@ -76,11 +75,14 @@ export async function checkRedactedPdf(output: WrittenPdf, expected: RedactedPdf
     try {
       if (doc.numPages !== pages) refuse(`${doc.numPages} pages, not ${pages}`);
       for (let number = first; number < first + PAGES_PER_OPEN && number <= pages; number++) {
+        signal?.throwIfAborted();
         const page = await whileReadable(doc, doc.getPage(number));
         const { width, height } = page.getViewport({ scale: 1 });
         const want = expected.sizes[number - 1];
         if (!want || Math.abs(width - want.width) > 0.01 || Math.abs(height - want.height) > 0.01) refuse(`page ${number} changed size`);
         const content = await whileReadable(doc, page.getTextContent());
+        const allowed = new Map<string, number>();
+        for (const word of expected.keptWords[number - 1] ?? []) allowed.set(word, (allowed.get(word) ?? 0) + 1);
         if ((await whileReadable(doc, page.getAnnotations())).length > 0) refuse(`page ${number} has annotations`);
         for (const item of content.items) {
           if (!('str' in item)) continue;

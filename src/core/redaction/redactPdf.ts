@@ -7,6 +7,7 @@ import { ImagePdfWriter, KEPT_FONT_NAME } from './imagePdfWriter';
 import { keptRuns, keptTextContent } from './keptText';
 import type { OcrEngine } from './ocrEngine';
 import { openPdf } from './openPdf';
+import type { RandomAccessSource } from './openPdf';
 import type { PageText } from './pageText';
 import { pageText, wordsOf } from './pageText';
 import { boxPixels, DEFAULT_DPI, fittingDpi, MAX_DPI, MIN_DPI, paintBoxes, rasterPage } from './rasterPage';
@@ -121,12 +122,12 @@ export async function redactPdfToSpill(source: Uint8Array, options: RedactOption
           'validation_failed',
           `A box is on page ${beyond.page}, but this PDF has ${doc.numPages} page${doc.numPages === 1 ? '' : 's'}. Nothing was written.`,
         );
-      built = await rasteriseAll(doc, output, options, dpi, quality);
+      built = await rasteriseAll(doc, source, output, options, dpi, quality);
     } finally {
       await doc.destroy();
     }
     const { pages, keptWords, terms, sizes } = built;
-    await checkRedactedPdf(output, { sizes, keptWords, terms: [...terms] });
+    await checkRedactedPdf(output, { sizes, keptWords, terms: [...terms] }, options.signal);
     const squash = (t: string): string => t.replace(/\s+/g, '').toLowerCase();
     const found = new Set(pages.flatMap((p) => p.suggestions.filter((s) => s.kind === 'term').map((s) => squash(s.text))));
     const missed = (options.terms ?? []).filter((t) => t.trim() && !found.has(squash(t)));
@@ -135,7 +136,7 @@ export async function redactPdfToSpill(source: Uint8Array, options: RedactOption
       report: {
         kind: 'pdf',
         pages,
-        keptWords: keptWords.length,
+        keptWords: keptWords.reduce((sum, words) => sum + words.length, 0),
         notes: [
           ...(lockedForChanges
             ? [
@@ -155,91 +156,121 @@ export async function redactPdfToSpill(source: Uint8Array, options: RedactOption
 
 interface Rasterised {
   pages: RedactedPage[];
-  keptWords: string[];
+  /** Per page. */
+  keptWords: string[][];
   terms: Set<string>;
   sizes: { width: number; height: number }[];
 }
 
-/** Every page rendered, painted and written as a JPEG page of a new PDF into `output`, finished. */
-async function rasteriseAll(doc: PDFDocumentProxy, output: EncryptedSpill, options: RedactOptions, dpi: number, quality: number): Promise<Rasterised> {
-  const out = await ImagePdfWriter.start(output);
-  const pages: RedactedPage[] = [];
-  const keptWords: string[] = [];
-  const terms = new Set<string>();
-  const sizes: { width: number; height: number }[] = [];
-  let pendingEmbed: Promise<void> = Promise.resolve();
-  const suggest = compileSuggester({ pii: options.pii ?? false, people: options.people, terms: options.terms });
-  for (let number = 1; number <= doc.numPages; number++) {
-    options.signal?.throwIfAborted();
-    const page = await doc.getPage(number);
-    const base = page.getViewport({ scale: 1 });
-    sizes.push({ width: base.width, height: base.height });
-    const usedDpi = fittingDpi(base.width, base.height, dpi);
-    if (usedDpi < MIN_DPI) {
-      throw new CustodianError(
-        'validation_failed',
-        `Page ${number} is too large to rasterise (${Math.round(base.width)} × ${Math.round(base.height)} points). Nothing was written.`,
-      );
-    }
-    const notes = usedDpi < dpi ? [`Page ${number} was rasterised at ${usedDpi} DPI, not ${dpi}: at ${dpi} DPI its image would exceed the memory bound.`] : [];
-    const raster = await rasterPage(doc, page, usedDpi);
-    const text: PageText = await pageText(page);
-    const hasText = /\S/.test(text.text);
-    // With OCR, every page is read: a scan with a printed page number or Bates stamp has a text
-    // layer of a few words and the document on it in pixels only.
-    const ocrText = options.ocr ? await ocrPageText(options.ocr, raster, number) : null;
-    const textSource: RedactedPage['text'] = hasText ? 'text' : ocrText ? 'ocr' : 'none';
-    if (!hasText && !ocrText && (options.terms?.length || options.pii || options.people?.length)) {
-      notes.push(`Page ${number} has no text layer (a scan?): terms and suggestions could not be looked for on it. Use OCR, or draw boxes.`);
-    }
-    const suggestions = [...suggest(text, 'text'), ...(ocrText ? suggest(ocrText, 'ocr') : [])];
-    const drawn = (options.boxes ?? []).filter((b) => b.page === number);
-    const off = drawn.find((b) => b.x >= base.width || b.y >= base.height || b.x + b.width <= 0 || b.y + b.height <= 0);
-    if (off) {
-      throw new CustodianError(
-        'validation_failed',
-        `A box on page ${number} (at ${Math.round(off.x)},${Math.round(off.y)}) is off the page, which is ${Math.round(base.width)} × ${Math.round(base.height)} points as displayed (boxes count from its bottom-left corner). Nothing was written.`,
-      );
-    }
-    const boxes = [...drawn, ...suggestions.flatMap((s) => s.boxes)];
-    // Kept words must be seen on the page: not white on white, not under a black box the source
-    // already had, not in a hidden layer (each of which a text layer still holds).
-    const kept =
-      options.keepText && hasText
-        ? keptRuns(
-            wordsOf(text).filter((w) => inked(raster, w.box)),
-            boxes,
-          )
-        : [];
-    paintBoxes(raster.context, boxes, raster.scale, raster.heightPt, raster.canvas.width, raster.canvas.height);
-    for (const term of [...coveredTerms(text, boxes), ...(ocrText ? coveredTerms(ocrText, boxes) : [])]) terms.add(term);
-    for (const s of suggestions) terms.add(s.text);
-    keptWords.push(...kept.flatMap((w) => w.text.split(' ')));
+/** Pages of the source parsed by one pdf.js document before a fresh one takes over. */
+const SOURCE_PAGES_PER_OPEN = 32;
 
-    // Encoding runs on libuv's pool while the next page renders; pages are written in order.
-    const encoded = raster.canvas.encode('jpeg', quality).finally(() => raster.release());
-    const previous = pendingEmbed;
-    const keptText = kept.length ? keptTextContent(KEPT_FONT_NAME, kept).content : undefined;
-    pendingEmbed = (async () => {
-      // Skia adds an ICC profile (APP2): pixels only, as for redacted images.
-      const jpeg = stripImageMetadata(await encoded, 'jpeg');
+/**
+ * Every page rendered, painted and written as a JPEG page of a new PDF into `output`, finished.
+ * pdf.js keeps what it parsed of every page it was asked for (fonts, resources) until its
+ * document is destroyed: a fresh document every SOURCE_PAGES_PER_OPEN pages keeps that from
+ * growing with the page count. The fresh ones read `source` in ranges, so none copies it.
+ */
+async function rasteriseAll(
+  first: PDFDocumentProxy,
+  source: Uint8Array,
+  output: EncryptedSpill,
+  options: RedactOptions,
+  dpi: number,
+  quality: number,
+): Promise<Rasterised> {
+  const ranged: RandomAccessSource = { size: source.byteLength, read: (position, length) => Promise.resolve(source.subarray(position, position + length)) };
+  const numPages = first.numPages;
+  const fresh: { doc: PDFDocumentProxy | null } = { doc: null };
+  try {
+    const out = await ImagePdfWriter.start(output);
+    const pages: RedactedPage[] = [];
+    const keptWords: string[][] = [];
+    const terms = new Set<string>();
+    const sizes: { width: number; height: number }[] = [];
+    let pendingEmbed: Promise<void> = Promise.resolve();
+    const suggest = compileSuggester({ pii: options.pii ?? false, people: options.people, terms: options.terms });
+    for (let number = 1; number <= numPages; number++) {
+      options.signal?.throwIfAborted();
+      if (number % SOURCE_PAGES_PER_OPEN === 1 && number > 1) {
+        await fresh.doc?.destroy();
+        fresh.doc = null;
+        fresh.doc = await openPdf(ranged);
+      }
+      const doc = fresh.doc ?? first;
+      const page = await doc.getPage(number);
+      const base = page.getViewport({ scale: 1 });
+      sizes.push({ width: base.width, height: base.height });
+      const usedDpi = fittingDpi(base.width, base.height, dpi);
+      if (usedDpi < MIN_DPI) {
+        throw new CustodianError(
+          'validation_failed',
+          `Page ${number} is too large to rasterise (${Math.round(base.width)} × ${Math.round(base.height)} points). Nothing was written.`,
+        );
+      }
+      const notes =
+        usedDpi < dpi ? [`Page ${number} was rasterised at ${usedDpi} DPI, not ${dpi}: at ${dpi} DPI its image would exceed the memory bound.`] : [];
+      const raster = await rasterPage(doc, page, usedDpi);
+      const text: PageText = await pageText(page);
+      const hasText = /\S/.test(text.text);
+      // With OCR, every page is read: a scan with a printed page number or Bates stamp has a text
+      // layer of a few words and the document on it in pixels only.
+      const ocrText = options.ocr ? await ocrPageText(options.ocr, raster, number) : null;
+      const textSource: RedactedPage['text'] = hasText ? 'text' : ocrText ? 'ocr' : 'none';
+      if (!hasText && !ocrText && (options.terms?.length || options.pii || options.people?.length)) {
+        notes.push(`Page ${number} has no text layer (a scan?): terms and suggestions could not be looked for on it. Use OCR, or draw boxes.`);
+      }
+      const suggestions = [...suggest(text, 'text'), ...(ocrText ? suggest(ocrText, 'ocr') : [])];
+      const drawn = (options.boxes ?? []).filter((b) => b.page === number);
+      const off = drawn.find((b) => b.x >= base.width || b.y >= base.height || b.x + b.width <= 0 || b.y + b.height <= 0);
+      if (off) {
+        throw new CustodianError(
+          'validation_failed',
+          `A box on page ${number} (at ${Math.round(off.x)},${Math.round(off.y)}) is off the page, which is ${Math.round(base.width)} × ${Math.round(base.height)} points as displayed (boxes count from its bottom-left corner). Nothing was written.`,
+        );
+      }
+      const boxes = [...drawn, ...suggestions.flatMap((s) => s.boxes)];
+      // Kept words must be seen on the page: not white on white, not under a black box the source
+      // already had, not in a hidden layer (each of which a text layer still holds).
+      const kept =
+        options.keepText && hasText
+          ? keptRuns(
+              wordsOf(text).filter((w) => inked(raster, w.box)),
+              boxes,
+            )
+          : [];
+      paintBoxes(raster.context, boxes, raster.scale, raster.heightPt, raster.canvas.width, raster.canvas.height);
+      for (const term of [...coveredTerms(text, boxes), ...(ocrText ? coveredTerms(ocrText, boxes) : [])]) terms.add(term);
+      for (const s of suggestions) terms.add(s.text);
+      keptWords.push(kept.flatMap((w) => w.text.split(' ')));
+
+      // Encoding runs on libuv's pool while the next page renders; pages are written in order.
+      const encoded = raster.canvas.encode('jpeg', quality).finally(() => raster.release());
+      const previous = pendingEmbed;
+      const keptText = kept.length ? keptTextContent(KEPT_FONT_NAME, kept).content : undefined;
+      pendingEmbed = (async () => {
+        // Skia adds an ICC profile (APP2): pixels only, as for redacted images.
+        const jpeg = stripImageMetadata(await encoded, 'jpeg');
+        await previous;
+        await out.addPage(base.width, base.height, jpeg, keptText);
+      })();
+      pendingEmbed.catch(() => undefined);
+      // At most two rasters alive: this page's encodes while the next page renders. Waiting for the
+      // previous page here keeps a slow encoder from piling up one raster per page (15 MB each at
+      // 200 DPI).
       await previous;
-      await out.addPage(base.width, base.height, jpeg, keptText);
-    })();
-    pendingEmbed.catch(() => undefined);
-    // At most two rasters alive: this page's encodes while the next page renders. Waiting for the
-    // previous page here keeps a slow encoder from piling up one raster per page (15 MB each at
-    // 200 DPI).
-    await previous;
-    page.cleanup();
-    pages.push({ page: number, dpi: usedDpi, boxes, suggestions, text: textSource, notes });
-    options.onProgress?.(number, doc.numPages);
+      page.cleanup();
+      pages.push({ page: number, dpi: usedDpi, boxes, suggestions, text: textSource, notes });
+      options.onProgress?.(number, numPages);
+    }
+    await pendingEmbed;
+    options.signal?.throwIfAborted();
+    await out.finish();
+    await output.finish();
+    return { pages, keptWords, terms, sizes };
+  } finally {
+    await fresh.doc?.destroy();
   }
-  await pendingEmbed;
-  options.signal?.throwIfAborted();
-  await out.finish();
-  await output.finish();
-  return { pages, keptWords, terms, sizes };
 }
 
 /** Whether a box of the page shows ink: its pixels differ in lightness by a quarter of the range or more. */
