@@ -18,7 +18,7 @@ import { median } from './pageProbes';
 // least 60% of that rate); OCR seconds per page at 200 DPI").
 // - Rate: redactPdfToSpill(bytes, { dpi, pii: true }), its output read once, on a 100-page letter-size text PDF (Helvetica
 //   11 pt, 40 lines a page, 8 with an SSN and 8 with an e-mail for --pii), everything included
-//   (text layer, suggestions, painting, JPEG q90, the PDF writer and its encrypted spill, the output's check). Baseline on equal
+//   (text layer, suggestions, painting, page images (lossless gray, else JPEG q90), the PDF writer and its encrypted spill, the output's check). Baseline on equal
 //   footing: the same pdf.js legacy build, canvas and DPI (our openPdf + rasterPage) rendering
 //   every page of the same PDF and nothing else. Rounds alternate the two; medians are printed.
 // - Peak RSS: each of the two at 200 DPI once more, in a child process of its own (this bundle
@@ -241,7 +241,7 @@ export async function benchRedaction(): Promise<Figure[]> {
         );
       }
       figures.push({
-        name: `redact a ${String(PAGES)}-page text PDF at ${String(dpi)} DPI with --pii (${String(boxes)} boxes; text layer, suggestions, paint, JPEG q90, PDF written to an encrypted spill, output check; median of ${String(ROUNDS)})`,
+        name: `redact a ${String(PAGES)}-page text PDF at ${String(dpi)} DPI with --pii (${String(boxes)} boxes; text layer, suggestions, paint, page images (lossless gray, else JPEG q90), PDF written to an encrypted spill, output check; median of ${String(ROUNDS)})`,
         value: median(redact),
         unit: 'pages/s',
         baseline: {

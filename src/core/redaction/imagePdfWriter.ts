@@ -1,5 +1,6 @@
 import { JpegEmbedder } from 'pdf-lib';
 import { KEPT_TEXT_FONT } from './keptText';
+import type { PageImage } from './pageImage';
 
 /** Where the PDF's bytes go, in order (an EncryptedSpill). */
 export interface ByteSink {
@@ -18,13 +19,25 @@ function num(value: number): string {
   return String(Number(value.toFixed(4)));
 }
 
+/** The image XObject's dictionary: a JPEG's size and colours read from its own header. */
+async function imageDictionary(image: PageImage): Promise<string> {
+  if (image.kind === 'gray') {
+    return `<< /Type /XObject /Subtype /Image /Width ${image.width} /Height ${image.height} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length ${image.bytes.length} >>`;
+  }
+  // A copy: pdf-lib reads the JPEG through its ArrayBuffer from offset 0 (a pooled Buffer is not).
+  const jpeg = await JpegEmbedder.for(new Uint8Array(image.bytes));
+  // pdf-lib's ColorSpace enum is not exported; its values are the PDF names.
+  const colorSpace: string = jpeg.colorSpace;
+  return `<< /Type /XObject /Subtype /Image /Width ${jpeg.width} /Height ${jpeg.height} /ColorSpace /${colorSpace} /BitsPerComponent ${jpeg.bitsPerComponent}${colorSpace === 'DeviceCMYK' ? ' /Decode [1 0 1 0 1 0 1 0]' : ''} /Filter /DCTDecode /Length ${image.bytes.length} >>`;
+}
+
 /**
  * Writes a PDF of page images, one page at a time, straight to a sink: memory holds one page,
  * never the document (pdf-lib, which reads PDFs here, builds a whole document in memory before
  * saving it; a 500-page redaction at 200 DPI is about 400 MB). It writes only what a redacted
  * PDF is made of, and nothing a reader could find beyond that:
  * - a catalog and one page tree, no /Info, no XMP, no outline, names, forms or actions;
- * - per page: a DCT (JPEG) image XObject, a content stream that draws it over the whole page
+ * - per page: an image XObject (deflated 8-bit gray, or a JPEG), a content stream that draws it over the whole page
  *   (plus, optionally, kept words as invisible text), and the page (MediaBox only);
  * - with kept text, one unembedded Helvetica font object.
  * Contract: `addPage` for each page in order (awaited), then `finish`. Lengths are direct, the
@@ -69,20 +82,12 @@ export class ImagePdfWriter {
   }
 
   /**
-   * One page of `width` × `height` points showing `jpeg` over all of it; `keptText` (operators
+   * One page of `width` × `height` points showing `image` over all of it; `keptText` (operators
    * from keptTextContent, naming KEPT_FONT_NAME) is drawn over the image.
    */
-  async addPage(width: number, height: number, jpeg: Uint8Array, keptText?: string): Promise<void> {
-    // A copy: pdf-lib reads the JPEG through its ArrayBuffer from offset 0 (a pooled Buffer is not).
-    const image = await JpegEmbedder.for(new Uint8Array(jpeg));
-    // pdf-lib's ColorSpace enum is not exported; its values are the PDF names.
-    const colorSpace: string = image.colorSpace;
+  async addPage(width: number, height: number, image: PageImage, keptText?: string): Promise<void> {
     const imageRef = this.next();
-    await this.object(
-      imageRef,
-      `<< /Type /XObject /Subtype /Image /Width ${image.width} /Height ${image.height} /ColorSpace /${colorSpace} /BitsPerComponent ${image.bitsPerComponent}${colorSpace === 'DeviceCMYK' ? ' /Decode [1 0 1 0 1 0 1 0]' : ''} /Filter /DCTDecode /Length ${jpeg.length} >>`,
-      jpeg,
-    );
+    await this.object(imageRef, await imageDictionary(image), image.bytes);
     let fontRef: number | null = null;
     if (keptText) {
       if (this.font === null) {

@@ -18,6 +18,8 @@ export interface NodeCanvas {
   height: number;
   encode(format: 'jpeg', quality?: number): Promise<Buffer>;
   encode(format: 'png'): Promise<Buffer>;
+  /** The pixels, RGBA (premultiplied; opaque here, as rasterPage fills white first). */
+  data(): Buffer;
   getContext(kind: '2d'): PaintContext;
 }
 /** The part of a 2D context redaction paints with. */

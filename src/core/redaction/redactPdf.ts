@@ -17,6 +17,7 @@ import type { KnownPerson } from './suggestRedactions';
 import { compileSuggester } from './suggestRedactions';
 import { ocrPageText } from './ocrPageText';
 import { stripImageMetadata } from './stripImageMetadata';
+import { encodePageImage } from './pageImage';
 
 export interface RedactOptions {
   /** Boxes drawn by hand (or accepted in the viewer). */
@@ -244,15 +245,15 @@ async function rasteriseAll(
       for (const s of suggestions) terms.add(s.text);
       keptWords.push(kept.flatMap((w) => w.text.split(' ')));
 
-      // Encoding runs on libuv's pool while the next page renders; pages are written in order.
-      const encoded = raster.canvas.encode('jpeg', quality).finally(() => raster.release());
+      // Compression runs on libuv's pool while the next page renders; pages are written in order.
+      const encoded = encodePageImage(raster.canvas, quality).finally(() => raster.release());
       const previous = pendingEmbed;
       const keptText = kept.length ? keptTextContent(KEPT_FONT_NAME, kept).content : undefined;
       pendingEmbed = (async () => {
-        // Skia adds an ICC profile (APP2): pixels only, as for redacted images.
-        const jpeg = stripImageMetadata(await encoded, 'jpeg');
+        const image = await encoded;
         await previous;
-        await out.addPage(base.width, base.height, jpeg, keptText);
+        // Skia adds an ICC profile to a JPEG (APP2): pixels only, as for redacted images.
+        await out.addPage(base.width, base.height, image.kind === 'jpeg' ? { kind: 'jpeg', bytes: stripImageMetadata(image.bytes, 'jpeg') } : image, keptText);
       })();
       pendingEmbed.catch(() => undefined);
       // At most two rasters alive: this page's encodes while the next page renders. Waiting for the

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { deflateSync } from 'node:zlib';
 import { createCanvas } from '@napi-rs/canvas';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ImagePdfWriter, KEPT_FONT_NAME } from './imagePdfWriter';
@@ -21,9 +22,9 @@ async function written(): Promise<Buffer> {
   const jpeg = stripImageMetadata(await canvas.encode('jpeg', 90), 'jpeg');
   const chunks: Buffer[] = [];
   const writer = await ImagePdfWriter.start({ write: (bytes) => Promise.resolve(void chunks.push(Buffer.from(bytes))) });
-  await writer.addPage(612, 792, jpeg);
+  await writer.addPage(612, 792, { kind: 'jpeg', bytes: jpeg });
   const kept = keptTextContent(KEPT_FONT_NAME, [{ text: 'Attended safety', box: { page: 2, x: 72, y: 700, width: 90, height: 12 }, source: 'text' }]);
-  await writer.addPage(595.28, 841.89, jpeg, kept.content);
+  await writer.addPage(595.28, 841.89, { kind: 'jpeg', bytes: jpeg }, kept.content);
   await writer.finish();
   return Buffer.concat(chunks);
 }
@@ -148,6 +149,29 @@ describe('ImagePdfWriter and scanImagePdf', () => {
   it('refuses a page tree that lists a page twice (hiding another page and its image)', async () => {
     const result = await scan(edited(pdf, '/Kids [5 0 R 9 0 R]', '/Kids [5 0 R 5 0 R]'));
     expect((result as { refused: string }).refused).toMatch(/lists a page twice/);
+  });
+
+  it('reads back a lossless gray page, and refuses one with bytes after its zlib stream or of another size', async () => {
+    const pixels = Buffer.alloc(40 * 30, 255);
+    pixels.fill(0, 400, 520);
+    const chunks: Buffer[] = [];
+    const writer = await ImagePdfWriter.start({ write: (bytes) => Promise.resolve(void chunks.push(Buffer.from(bytes))) });
+    await writer.addPage(612, 792, { kind: 'gray', bytes: deflateSync(pixels), width: 40, height: 30 });
+    await writer.finish();
+    const gray = Buffer.concat(chunks);
+    const dir = mkdtempSync(join(tmpdir(), 'scan-gray-'));
+    try {
+      writeFileSync(join(dir, 'gray.pdf'), gray);
+      execFileSync('qpdf', ['--check', join(dir, 'gray.pdf')]);
+      expect(execFileSync('pdfimages', ['-list', join(dir, 'gray.pdf')], { encoding: 'utf8' })).toMatch(/image\s+40\s+30\s+gray\s+1\s+8\s+image/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(await scan(gray)).toEqual({ pages: 1, images: 1 });
+    const hidden = withImage(gray, (zlib) => Buffer.concat([zlib, Buffer.from('Jane Roe SSN 123-45-6789')]));
+    expect(await scan(hidden, [])).toEqual({ refused: 'image 3 has bytes after its end' });
+    const taller = withImage(gray, () => deflateSync(Buffer.concat([pixels, Buffer.alloc(40, 255)])));
+    expect(await scan(taller, [])).toEqual({ refused: 'image 3 is not the size its dictionary states' });
   });
 
   it('refuses a term found in a dictionary the grammar allows: terms are looked for before the grammar', async () => {

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { inflateSync } from 'node:zlib';
 import { KEPT_TEXT_FONT } from './keptText';
 
 /**
@@ -28,15 +29,17 @@ class ByteReader {
     return this.offset;
   }
 
+  /** Reads the next non-empty chunk into the buffer; false at the end of the stream. */
   private async more(): Promise<boolean> {
-    if (this.done) return false;
-    const next = await this.chunks.next();
-    if (next.done) {
-      this.done = true;
-      return false;
+    while (!this.done) {
+      const next = await this.chunks.next();
+      if (next.done) this.done = true;
+      else if (next.value.length > 0) {
+        this.buffer = this.buffer.length === 0 ? next.value : Buffer.concat([this.buffer, next.value]);
+        return true;
+      }
     }
-    this.buffer = this.buffer.length === 0 ? next.value : Buffer.concat([this.buffer, next.value]);
-    return true;
+    return false;
   }
 
   private drop(length: number): void {
@@ -73,6 +76,8 @@ class ByteReader {
 
 const IMAGE =
   /^<< \/Type \/XObject \/Subtype \/Image \/Width (\d+) \/Height (\d+) \/ColorSpace \/Device(?:RGB|Gray|CMYK) \/BitsPerComponent 8(?: \/Decode \[1 0 1 0 1 0 1 0\])? \/Filter \/DCTDecode \/Length (\d+) >>$/;
+const GRAY_IMAGE =
+  /^<< \/Type \/XObject \/Subtype \/Image \/Width (\d+) \/Height (\d+) \/ColorSpace \/DeviceGray \/BitsPerComponent 8 \/Filter \/FlateDecode \/Length (\d+) >>$/;
 const CONTENT = /^<< \/Length (\d+) >>$/;
 const NUMBER = String.raw`\d+(?:\.\d+)?`;
 const PAGE = new RegExp(
@@ -93,9 +98,10 @@ const CONTENT_TEXT = new RegExp(String.raw`^q\n${NUMBER} 0 0 ${NUMBER} 0 0 cm\n/
  * Reads a redacted PDF back from its bytes, in order, as ImagePdfWriter's grammar and nothing
  * more: a header; objects that are each a JPEG image, a page's content stream, a page, the page
  * tree, the catalog or the kept text's font; then the cross-reference table and a trailer naming
- * the catalog alone (no /Info, no /Encrypt, no /ID). Anything else (a string in a dictionary, a
+ * the catalog alone (no /Info, no /Encrypt, no /ID). A page image is a JPEG (segments walked) or
+ * deflated 8-bit gray (inflated: exactly its pixels). Anything else (a string in a dictionary, a
  * metadata or attachment stream, an annotation, an action, an object stream, an incremental
- * update, bytes in a page image beyond its JPEG segments, a cross-reference entry that points
+ * update, bytes in a page image beyond its JPEG segments or its zlib stream, a cross-reference entry that points
  * anywhere but where its object begins) fails the scan, as does a redacted term in any
  * dictionary or content stream (what a kept word shows is hex: pdf.js reads those).
  * Memory: one object at a time (a page image is read whole for its segment walk).
@@ -136,14 +142,17 @@ export async function scanImagePdf(stream: Readable, terms: readonly string[]): 
     const after = await reader.upTo('\n');
     if (holdsTerm(body)) return { refused: 'a redacted term is still in its bytes' };
     if (after === 'stream') {
-      const image = IMAGE.exec(body);
+      const jpegImage = IMAGE.exec(body);
+      const grayImage = jpegImage ? null : GRAY_IMAGE.exec(body);
+      const image = jpegImage ?? grayImage;
       const length = Number(image ? image[3] : (CONTENT.exec(body)?.[1] ?? NaN));
       if (!Number.isSafeInteger(length)) return { refused: `object ${number} is a stream that is neither a page image nor page content` };
       if (image) {
         if (length > MAX_IMAGE) return { refused: `image ${number} is larger than any page image` };
-        const jpeg = await reader.take(length);
-        if (!jpeg) return { refused: `image ${number} is cut short` };
-        const why = jpegRefusal(jpeg, Number(image[1]), Number(image[2]));
+        const data = await reader.take(length);
+        if (!data) return { refused: `image ${number} is cut short` };
+        const [width, height] = [Number(image[1]), Number(image[2])];
+        const why = jpegImage ? jpegRefusal(data, width, height) : grayRefusal(data, width, height);
         if (why) return { refused: `image ${number} ${why}` };
         kinds.set(number, 'image');
       } else {
@@ -215,6 +224,26 @@ export async function scanImagePdf(stream: Readable, terms: readonly string[]): 
     }
   }
   return { pages: pageParts.size, images: [...kinds.values()].filter((k) => k === 'image').length };
+}
+
+/**
+ * Why a deflated gray page image is not exactly `width` x `height` pixels and nothing else, or
+ * null: it must inflate to that many bytes, its zlib stream must end where the PDF stream ends
+ * (nothing hidden after it), and it is read whole (a page's pixels, bounded by the raster bound).
+ */
+function grayRefusal(data: Buffer, width: number, height: number): string | null {
+  const pixels = width * height;
+  if (pixels > MAX_IMAGE) return 'is larger than any page image';
+  let inflated: { buffer: Buffer; engine: { bytesWritten: number } };
+  try {
+    inflated = inflateSync(data, { info: true, maxOutputLength: pixels + 1 }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+  } catch (error) {
+    // More than its pixels stops the inflate at pixels + 1 bytes.
+    return (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'is not the size its dictionary states' : 'does not inflate to its pixels';
+  }
+  if (inflated.buffer.length !== pixels) return 'is not the size its dictionary states';
+  if (inflated.engine.bytesWritten !== data.length) return 'has bytes after its end';
+  return null;
 }
 
 /** JPEG markers a page image may hold (SOI, EOI and RSTn aside): SOF0-2, DHT, DQT, DRI, SOS and APP0 (JFIF). */
