@@ -1,5 +1,5 @@
 import type { WritableDb } from '../db/database';
-import { insertRows } from '../records/insertJsonRows';
+import { insertRows } from '../records/insertRows';
 import type { AuditEntry, AuditEvent, AuditSigner } from './auditLog';
 import { entryLeafHex, LOG_COLUMNS, logSize } from './auditLog';
 import type { Checkpoint } from './checkpoint';

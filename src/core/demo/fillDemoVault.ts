@@ -5,7 +5,7 @@ import type { AuditEvent } from '../audit/auditLog';
 import type { ReadableDb, WritableDb } from '../db/database';
 import { addEvidence } from '../evidence/evidenceStore';
 import { PERSON_VALUE_COLUMNS } from '../import/rosterWriter';
-import { insertJsonRows } from '../records/insertJsonRows';
+import { insertRecordRows } from '../records/insertRows';
 import { sortName } from '../records/sortName';
 import type { VaultSession } from '../vault/vaultSession';
 import type { DemoCourse } from './demoCourses';
@@ -135,7 +135,7 @@ class VersionedWriter {
 
   flush(): void {
     if (this.rows.length === 0) return;
-    insertJsonRows(this.db, this.table, [this.idColumn, ...this.valueColumns, ...this.derivedColumns, ...VERSION_COLUMNS], this.rows);
+    insertRecordRows(this.db, this.table, [this.idColumn, ...this.valueColumns, ...this.derivedColumns, ...VERSION_COLUMNS], this.rows);
     this.log(this.events);
     this.written += this.rows.length;
     this.rows = [];
@@ -254,7 +254,7 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
       ['job_roles', 'jobrole.create', roleIds],
     ] as const) {
       const rows = [...ids].map(([name, rowId]) => ({ id: rowId, name, created_at: now }));
-      insertJsonRows(db, table, ['id', 'name', 'created_at'], rows);
+      insertRecordRows(db, table, ['id', 'name', 'created_at'], rows);
       log(rows.map((r) => ({ action, target: r.id, after: stateHash({ name: r.name }), reason: REASON })));
     }
     summary.orgUnits = unitIds.size;
@@ -370,7 +370,7 @@ export async function fillDemoVault(session: VaultSession, options: DemoOptions 
     pendingLinks = [];
     await session.mutate((db) => {
       const linkedAt = new Date().toISOString();
-      insertJsonRows(
+      insertRecordRows(
         db,
         'evidence_links',
         ['evidence_id', 'target_kind', 'target_id', 'linked_at'],

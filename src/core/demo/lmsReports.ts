@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { stateHash } from '../audit/auditLog';
 import { addEvidence } from '../evidence/evidenceStore';
-import { insertJsonRows } from '../records/insertJsonRows';
+import { insertRecordRows } from '../records/insertRows';
 import type { VaultSession } from '../vault/vaultSession';
 import { DEMO_COURSES } from './demoCourses';
 import { mixSeed, SeededRandom } from './seededRandom';
@@ -66,7 +66,7 @@ export async function fileLmsReports(session: VaultSession, seed: number, today:
     });
     await session.mutate((db) => {
       const linkedAt = new Date().toISOString();
-      insertJsonRows(
+      insertRecordRows(
         db,
         'evidence_links',
         ['evidence_id', 'target_kind', 'target_id', 'linked_at'],

@@ -1,4 +1,4 @@
-import { insertRows } from '../records/insertJsonRows';
+import { insertRows } from '../records/insertRows';
 import { recordId } from '../records/recordId';
 import { COMPLETION_ATTEMPTS_INDEX, COMPLETION_KEY_INDEX, CompletionKeys } from './completionKeys';
 import { stateHash } from '../audit/auditLog';

@@ -1,7 +1,7 @@
 import { stateHash } from '../audit/auditLog';
 import { sha256Hex } from '../crypto/sha256';
 import type { AuditEvent } from '../audit/auditLog';
-import { insertRows, retireRows } from '../records/insertJsonRows';
+import { insertRows, retireRows } from '../records/insertRows';
 import { recordId } from '../records/recordId';
 import type { ImportContext, WriteCounts } from './importContext';
 import { provenanceReason } from './importContext';
