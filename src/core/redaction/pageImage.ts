@@ -24,8 +24,8 @@ export function grayPixels(rgba: Uint8Array): Uint8Array | null {
   for (let i = 0; i < pixels; i++) {
     const word = words[i] ?? 0;
     const value = word & 0xff;
-    // The same byte order either way: R, G and B are the three bytes below alpha.
-    if (((word >>> 8) & 0xff) !== value || ((word >>> 16) & 0xff) !== value) return null;
+    // R, G and B are the three bytes below alpha (either byte order): gray when all three equal.
+    if ((word & 0xffffff) !== value * 0x010101) return null;
     gray[i] = value;
   }
   return gray;
@@ -41,7 +41,8 @@ export async function encodePageImage(canvas: NodeCanvas, quality: number): Prom
   // A copy's offset may not be a multiple of 4 (a pooled Buffer): Uint32Array needs one that is.
   const gray = grayPixels(rgba.byteOffset % 4 === 0 ? rgba : new Uint8Array(rgba));
   if (gray) {
-    const bytes = await deflateAsync(gray, { level: 1 });
+    // One output chunk for a whole page: each chunk is a callback on this thread.
+    const bytes = await deflateAsync(gray, { level: 1, chunkSize: 1 << 20 });
     if (bytes.length <= gray.length * MAX_GRAY_BYTES_PER_PIXEL) return { kind: 'gray', bytes, width: canvas.width, height: canvas.height };
   }
   return { kind: 'jpeg', bytes: await canvas.encode('jpeg', quality) };

@@ -236,7 +236,7 @@ function grayRefusal(data: Buffer, width: number, height: number): string | null
   if (pixels > MAX_IMAGE) return 'is larger than any page image';
   let inflated: { buffer: Buffer; engine: { bytesWritten: number } };
   try {
-    inflated = inflateSync(data, { info: true, maxOutputLength: pixels + 1 }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    inflated = inflateSync(data, { info: true, maxOutputLength: pixels + 1, chunkSize: Math.max(64, Math.min(pixels + 1, 1 << 24)) }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
   } catch (error) {
     // More than its pixels stops the inflate at pixels + 1 bytes.
     return (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'is not the size its dictionary states' : 'does not inflate to its pixels';
