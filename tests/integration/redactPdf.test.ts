@@ -7,7 +7,7 @@ import { openPdf } from '../../src/core/redaction/openPdf';
 import { paintBoxes, rasterPage } from '../../src/core/redaction/rasterPage';
 import { redactPdf } from '../../src/core/redaction/redactPdf';
 import { prng } from '../support/seededRandom';
-import { richPdf, withIncrementalRevision } from '../support/pdfFixtures';
+import { richPdf, type3BarPdf, withIncrementalRevision } from '../support/pdfFixtures';
 import { tempDir } from '../support/tempVault';
 
 // True redaction of PDFs, judged from outside by poppler (pdftotext, pdffonts, pdfinfo,
@@ -85,6 +85,44 @@ describe('a redacted PDF keeps nothing of the source but the pixels', () => {
       .filter(Boolean);
     expect(images[0]).toMatch(/^\s*1\s+0\s+image\s+850\s+1100\s+gray\s+1\s+8\s+image/);
     expect(images[1]).toMatch(/^\s*2\s+1\s+image\s+850\s+1100\s+rgb\s+3\s+8\s+jpeg/);
+  });
+
+  it('covers a Type3 glyph that reaches far above, below and beside the usual ascent, descent and advance', async () => {
+    // Bars from 0.6 em below the baseline to 1.8 em above it, 0.3 em past each side of their
+    // advance, in a Type3 font: nothing but them on the page.
+    const source = type3BarPdf('ABCD', { x: 100, y: 600, size: 20, below: 0.6, above: 1.8, beyond: 0.3 });
+    const sourcePath = save('type3.pdf', source);
+    expect(run('pdftotext', [sourcePath, '-']).trim()).toBe('ABCD');
+    const dpi = 100;
+    const scale = dpi / 72;
+    /** The page as poppler draws it at `dpi`, gray: [width, height, pixels]. */
+    const drawn = (path: string, name: string): [number, number, Buffer] => {
+      run('pdftoppm', ['-r', String(dpi), '-gray', '-singlefile', path, join(temp.dir, name)]);
+      const pgm = readFileSync(join(temp.dir, `${name}.pgm`));
+      const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.toString('latin1', 0, 40));
+      if (!header) throw new Error('not a PGM');
+      return [Number(header[1]), Number(header[2]), pgm.subarray(header[0].length)];
+    };
+    // The judge sees the bars reach 1.8 em above the baseline (36 pt: above the usual 1 em box).
+    const [width, , before] = drawn(sourcePath, 'type3');
+    const rowOf = (pt: number) => Math.round((792 - pt) * scale);
+    expect(before[rowOf(600 + 33) * width + Math.round(110 * scale)]).toBeLessThan(64);
+    expect(before[rowOf(600 - 10) * width + Math.round(110 * scale)]).toBeLessThan(64);
+    // ... and 0.3 em (6 pt) left of where the text begins.
+    expect(before[rowOf(610) * width + Math.round(95 * scale)]).toBeLessThan(64);
+
+    const { bytes, report } = await redactPdf(source, { terms: ['ABCD'], dpi });
+    const boxes = report.pages[0]?.boxes ?? [];
+    expect(boxes.length).toBeGreaterThan(0);
+    const [w, h, after] = drawn(save('type3-redacted.pdf', bytes), 'type3-redacted');
+    const inBox = (px: number, py: number) =>
+      boxes.some(
+        (b) => px >= b.x * scale - 1 && px <= (b.x + b.width) * scale + 1 && py >= (792 - b.y - b.height) * scale - 1 && py <= (792 - b.y) * scale + 1,
+      );
+    let outside = 0;
+    for (let py = 0; py < h; py++) for (let px = 0; px < w; px++) if ((after[py * w + px] ?? 255) < 250 && !inBox(px, py)) outside++;
+    // Every inked pixel is black box: no tip of a bar is left above or below it.
+    expect(outside).toBe(0);
   });
 
   it('burns terms and PII suggestions into the pixels: tesseract reads the rest of the page, not them', async () => {

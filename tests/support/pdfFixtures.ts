@@ -69,3 +69,48 @@ export async function withIncrementalRevision(bytes: Uint8Array): Promise<Uint8A
     `trailer\n<< /Size ${size + 1} /Root ${root}${info ? ` /Info ${info}` : ''} /Prev ${prev} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
   return Buffer.concat([Buffer.from(bytes), Buffer.from(`\n${contentObj}${pageObj}${xref}`, 'latin1')]);
 }
+
+/**
+ * A one-page PDF (612 x 792) showing `text` (capital letters only) at `size` points from (x, y) in
+ * a Type3 font whose every glyph is a solid bar from `below` to `above` ems around the baseline,
+ * one em wide plus `beyond` ems on each side, with a ToUnicode map so readers extract the letters. Type3 glyphs are drawings:
+ * they can reach far outside the usual ascent and descent, as a decorative or scanned-in font's do.
+ */
+export function type3BarPdf(
+  text: string,
+  { x, y, size, below, above, beyond = 0 }: { x: number; y: number; size: number; below: number; above: number; beyond?: number },
+): Uint8Array {
+  const letters = [...new Set(text)];
+  if (letters.some((l) => !/^[A-Z]$/.test(l))) throw new Error('capital letters only');
+  // Each bar reaches `beyond` ems past its advance on both sides.
+  const [left, right] = [-beyond * 1000, (1 + beyond) * 1000];
+  const glyph = `1000 0 ${left} ${-below * 1000} ${right} ${above * 1000} d1\n${left} ${-below * 1000} ${right - left} ${(above + below) * 1000} re f\n`;
+  const cmap = [
+    '/CIDInit /ProcSet findresource begin 12 dict begin begincmap',
+    '/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def /CMapName /Adobe-Identity-UCS def /CMapType 2 def',
+    '1 begincodespacerange <00> <FF> endcodespacerange',
+    `${letters.length} beginbfchar`,
+    ...letters.map((l) => `<${l.charCodeAt(0).toString(16)}> <00${l.charCodeAt(0).toString(16)}>`),
+    'endbfchar endcmap CMapName currentdict /CMap defineresource pop end end',
+  ].join('\n');
+  const content = `BT /T3 ${size} Tf ${x} ${y} Td (${text}) Tj ET\n`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /T3 4 0 R >> >> /Contents 5 0 R >>',
+    `<< /Type /Font /Subtype /Type3 /FontBBox [${left} ${-below * 1000} ${right} ${above * 1000}] /FontMatrix [0.001 0 0 0.001 0 0] /CharProcs << ${letters.map((l) => `/${l} 6 0 R`).join(' ')} >> /Encoding << /Type /Encoding /Differences [${letters.map((l) => `${l.charCodeAt(0)} /${l}`).join(' ')}] >> /FirstChar 65 /LastChar 90 /Widths [${Array(26).fill(1000).join(' ')}] /Resources << >> /ToUnicode 7 0 R >>`,
+    `<< /Length ${content.length} >>\nstream\n${content}endstream`,
+    `<< /Length ${glyph.length} >>\nstream\n${glyph}endstream`,
+    `<< /Length ${cmap.length} >>\nstream\n${cmap}\nendstream`,
+  ];
+  let pdf = '%PDF-1.7\n';
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(pdf.length);
+    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f\r\n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n\r\n`).join('')}`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf, 'latin1');
+}

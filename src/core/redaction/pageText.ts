@@ -67,6 +67,44 @@ function fontWidths(page: PDFPageProxy, fontName: string): ((char: string) => nu
 }
 
 /**
+ * How far a font's glyphs reach from their origin, in ems: below and above the baseline, before
+ * the origin and after it (a glyph inks to `right`, however short its advance).
+ */
+interface GlyphReach {
+  below: number;
+  above: number;
+  left: number;
+  right: number;
+}
+
+/** When a Type3 font's bounding box is all zeros ("no assumptions"): a generous reach. */
+const UNKNOWN_TYPE3_REACH: GlyphReach = { below: 1, above: 2, left: 1, right: 2 };
+
+/**
+ * The reach of a Type3 font's glyphs from its FontBBox through its FontMatrix, or null for any
+ * other font (whose glyphs stay within the usual ascent and descent). A Type3 glyph is a
+ * drawing, free to reach anywhere its bounding box allows: a box of the usual height would leave
+ * its tips showing. Read from the font pdf.js loaded to render the page (pageText runs after it).
+ */
+function type3Reach(page: PDFPageProxy, fontName: string): GlyphReach | null {
+  if (!page.commonObjs.has(fontName)) return null;
+  const font = page.commonObjs.get(fontName) as { isType3Font?: boolean; bbox?: number[]; fontMatrix?: number[] } | null;
+  if (!font?.isType3Font) return null;
+  const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = font.bbox ?? [];
+  const [a = 0.001, b = 0, c = 0, d = 0.001, e = 0, f = 0] = font.fontMatrix ?? [];
+  if (x0 === x1 || y0 === y1 || ![x0, y0, x1, y1, a, b, c, d, e, f].every(Number.isFinite)) return UNKNOWN_TYPE3_REACH;
+  const corners = [
+    [x0, y0],
+    [x0, y1],
+    [x1, y0],
+    [x1, y1],
+  ].map(([x = 0, y = 0]) => [a * x + c * y + e, b * x + d * y + f] as const);
+  const xs = corners.map(([x]) => x);
+  const ys = corners.map(([, y]) => y);
+  return { below: Math.max(0, -Math.min(...ys)), above: Math.max(0, ...ys), left: Math.max(0, -Math.min(...xs)), right: Math.max(0, ...xs) };
+}
+
+/**
  * Each character's stretch [from, to] along a text item, in the item's own units. pdf.js gives a
  * width per run, not per glyph: the run's width is shared by the font's own advance widths
  * (Helvetica's where the font does not say), plus one constant per character that absorbs
@@ -126,6 +164,7 @@ export async function pageText(page: PDFPageProxy): Promise<PageText> {
   let previous: TextItemLike | null = null;
   let endOfLine = false;
   const fonts = new Map<string, ReturnType<typeof fontWidths>>();
+  const glyphReaches = new Map<string, GlyphReach | null>();
   for (const raw of content.items) {
     if (!('str' in raw)) continue;
     const item = raw as TextItemLike & { fontName?: string };
@@ -152,9 +191,20 @@ export async function pageText(page: PDFPageProxy): Promise<PageText> {
     }
     const stretches = charStretches(item, widthOf ?? null);
     const style = item.fontName ? (content.styles[item.fontName] as { ascent?: number; descent?: number } | undefined) : undefined;
-    // The font's own ascent and descent where it states them, never less than the usual reach.
+    // The font's own ascent and descent where it states them, never less than the usual reach;
+    // a Type3 font's glyphs are drawings that reach as far as its bounding box says.
     const finite = (v: number | undefined): number => (v !== undefined && Number.isFinite(v) ? v : 0);
-    const reach = { below: Math.max(0.25, -finite(style?.descent)), above: Math.max(1, finite(style?.ascent)) };
+    let drawn = item.fontName ? glyphReaches.get(item.fontName) : null;
+    if (item.fontName && drawn === undefined) {
+      drawn = type3Reach(page, item.fontName);
+      glyphReaches.set(item.fontName, drawn);
+    }
+    const reach: GlyphReach = {
+      below: Math.max(0.25, -finite(style?.descent), drawn?.below ?? 0),
+      above: Math.max(1, finite(style?.ascent), drawn?.above ?? 0),
+      left: drawn?.left ?? 0,
+      right: drawn?.right ?? 0,
+    };
     stretches.forEach(([from, to], i) => {
       text += item.str.charAt(i);
       boxes.push(runBox(page.pageNumber, viewport, item, from, to, reach));
@@ -176,7 +226,7 @@ function runBox(
   item: TextItemLike,
   from: number,
   to: number,
-  reach: { below: number; above: number } = { below: 0.25, above: 1 },
+  reach: GlyphReach = { below: 0.25, above: 1, left: 0, right: 0 },
 ): RedactionBox {
   const [a, b, c, d, e, f] = item.transform as [number, number, number, number, number, number];
   const along = Math.hypot(a, b) || 1;
@@ -188,7 +238,8 @@ function runBox(
   // pdf.js reports a run's height as its font size; glyphs reach `below` and `above` it, in ems.
   const size = item.height || up;
   const corners: [number, number][] = [];
-  for (const s of [from, to]) {
+  // A glyph drawn at `from` inks from `left` ems before it to `right` ems after it.
+  for (const s of [from - reach.left * size, Math.max(to, from + reach.right * size)]) {
     for (const t of [-reach.below * size, reach.above * size])
       corners.push(viewport.convertToViewportPoint(e + ux * s + vx * t, f + uy * s + vy * t) as [number, number]);
   }
