@@ -10,13 +10,15 @@ export interface InsertRowsOptions {
   transforms?: Readonly<Record<string, ColumnTransform>>;
 }
 
-type JsonValue = string | number | null;
+type RowValue = string | number | null;
 
-function jsonValue(value: unknown): JsonValue {
+/** A cell as it is bound: undefined and non-finite numbers are NULL (as the JSON path stored them), booleans 1 or 0. */
+function rowValue(value: unknown): RowValue {
   if (value === undefined || value === null) return null;
-  if (typeof value === 'string' || typeof value === 'number') return value;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'boolean') return value ? 1 : 0;
-  throw new Error('insertRecordRows takes strings, numbers, booleans and null only');
+  throw new Error('insertRows takes strings, numbers, booleans and null only');
 }
 
 /** Inserts many rows (objects) with one prepared statement. Table and column names are checked identifiers, never user input. */
@@ -54,7 +56,7 @@ export function insertRows(
   const values = columns.map((column) => (options.transforms?.[column] === 'unhex' ? 'unhex(?)' : '?'));
   db.runMany(
     `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')})`,
-    rows.map((row) => columns.map((_, index) => jsonValue(row[index]))),
+    rows.map((row) => columns.map((_, index) => rowValue(row[index]))),
   );
 }
 

@@ -16,7 +16,7 @@ export type PageImage = { kind: 'jpeg'; bytes: Uint8Array } | { kind: 'gray'; by
  */
 const MAX_GRAY_BYTES_PER_PIXEL = 0.4;
 
-/** The pixels' gray values when every pixel is gray (R = G = B), else null. `rgba` is opaque RGBA. */
+/** The pixels' gray values when every pixel is opaque gray (R = G = B), else null. `rgba` is premultiplied RGBA. */
 export function grayPixels(rgba: Uint8Array): Uint8Array | null {
   const pixels = rgba.length >> 2;
   const words = new Uint32Array(rgba.buffer, rgba.byteOffset, pixels);
@@ -24,8 +24,10 @@ export function grayPixels(rgba: Uint8Array): Uint8Array | null {
   for (let i = 0; i < pixels; i++) {
     const word = words[i] ?? 0;
     const value = word & 0xff;
-    // R, G and B are the three bytes below alpha (either byte order): gray when all three equal.
-    if ((word & 0xffffff) !== value * 0x010101) return null;
+    // Opaque (alpha 255, the top byte on a little-endian host) with R = G = B (whatever their
+    // order). A pixel that is not opaque is never taken for gray: premultiplied, its colour is gone.
+    // On a big-endian host only white passes, so a page there is a JPEG unless it is blank.
+    if (word >>> 0 !== (0xff000000 | (value * 0x010101)) >>> 0) return null;
     gray[i] = value;
   }
   return gray;

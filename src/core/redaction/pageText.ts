@@ -16,6 +16,8 @@ export interface PageText {
   text: string;
   /** Same length as `text`; null for separators. */
   boxes: (RedactionBox | null)[];
+  /** Some of the text is in a Type3 font, whose glyphs are drawings: its boxes are estimates. */
+  type3?: boolean;
 }
 
 // Helvetica's advance widths (Adobe AFM, 1/1000 em) for ASCII 32–126. pdf.js gives a width per
@@ -81,10 +83,13 @@ interface GlyphReach {
 const UNKNOWN_TYPE3_REACH: GlyphReach = { below: 1, above: 2, left: 1, right: 2 };
 
 /**
- * The reach of a Type3 font's glyphs from its FontBBox through its FontMatrix, or null for any
- * other font (whose glyphs stay within the usual ascent and descent). A Type3 glyph is a
- * drawing, free to reach anywhere its bounding box allows: a box of the usual height would leave
- * its tips showing. Read from the font pdf.js loaded to render the page (pageText runs after it).
+ * The reach of a Type3 font's glyphs from the bounding box pdf.js gives the font (its FontBBox,
+ * or the union of the glyphs' d1 boxes, or a guess from their paths) through its FontMatrix, or
+ * null for any other font (whose glyphs stay within the usual ascent and descent). A Type3 glyph
+ * is a drawing: a box of the usual height leaves its tips showing. An estimate, not a bound: a
+ * glyph may draw outside every box it declares (d0 glyphs, an empty FontBBox), and a mirrored or
+ * offset FontMatrix places glyphs where the text layer does not say; redactPdf tells the officer
+ * to check such pages. Read from the font pdf.js loaded to render the page (pageText runs after it).
  */
 function type3Reach(page: PDFPageProxy, fontName: string): GlyphReach | null {
   if (!page.commonObjs.has(fontName)) return null;
@@ -212,7 +217,7 @@ export async function pageText(page: PDFPageProxy): Promise<PageText> {
     previous = item;
     endOfLine = false;
   }
-  return { page: page.pageNumber, text, boxes };
+  return { page: page.pageNumber, text, boxes, type3: [...glyphReaches.values()].some((reach) => reach !== null) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { inflateSync } from 'node:zlib';
 import { KEPT_TEXT_FONT } from './keptText';
+import { MAX_PAGE_PIXELS } from './rasterPage';
 
 /**
  * The longest run of text the scan reads before it gives up: a dictionary, a content stream, the
@@ -229,14 +230,18 @@ export async function scanImagePdf(stream: Readable, terms: readonly string[]): 
 /**
  * Why a deflated gray page image is not exactly `width` x `height` pixels and nothing else, or
  * null: it must inflate to that many bytes, its zlib stream must end where the PDF stream ends
- * (nothing hidden after it), and it is read whole (a page's pixels, bounded by the raster bound).
+ * (nothing hidden after it). The pixels are inflated whole: at most MAX_PAGE_PIXELS bytes, the
+ * raster bound.
  */
 function grayRefusal(data: Buffer, width: number, height: number): string | null {
   const pixels = width * height;
-  if (pixels > MAX_IMAGE) return 'is larger than any page image';
+  if (pixels > MAX_PAGE_PIXELS) return 'is larger than any page image';
   let inflated: { buffer: Buffer; engine: { bytesWritten: number } };
   try {
-    inflated = inflateSync(data, { info: true, maxOutputLength: pixels + 1, chunkSize: Math.max(64, Math.min(pixels + 1, 1 << 24)) }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    inflated = inflateSync(data, { info: true, maxOutputLength: pixels + 1, chunkSize: Math.max(64, Math.min(pixels + 1, 1 << 24)) }) as unknown as {
+      buffer: Buffer;
+      engine: { bytesWritten: number };
+    };
   } catch (error) {
     // More than its pixels stops the inflate at pixels + 1 bytes.
     return (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'is not the size its dictionary states' : 'does not inflate to its pixels';
