@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { deflate } from 'node:zlib';
 import type { NodeCanvas } from './rasterPage';
+import { stripImageMetadata } from './stripImageMetadata';
 
 const deflateAsync = promisify(deflate);
 
@@ -36,7 +37,8 @@ export function grayPixels(rgba: Uint8Array): Uint8Array | null {
 /**
  * Encodes a painted page raster (opaque: rasterPage fills white first): lossless gray where the
  * page has no colour, which is sharper and about half the size of the JPEG of a text page and
- * several times faster to make; a JPEG otherwise. Compression runs on libuv's pool.
+ * several times faster to make; a JPEG (without Skia's ICC profile) otherwise. Compression runs
+ * on libuv's pool.
  */
 export async function encodePageImage(canvas: NodeCanvas, quality: number): Promise<PageImage> {
   const rgba = canvas.data();
@@ -47,5 +49,6 @@ export async function encodePageImage(canvas: NodeCanvas, quality: number): Prom
     const bytes = await deflateAsync(gray, { level: 1, chunkSize: 1 << 20 });
     if (bytes.length <= gray.length * MAX_GRAY_BYTES_PER_PIXEL) return { kind: 'gray', bytes, width: canvas.width, height: canvas.height };
   }
-  return { kind: 'jpeg', bytes: await canvas.encode('jpeg', quality) };
+  // Skia adds an ICC profile to a JPEG (APP2): pixels only, as for redacted images.
+  return { kind: 'jpeg', bytes: stripImageMetadata(await canvas.encode('jpeg', quality), 'jpeg') };
 }

@@ -16,7 +16,6 @@ import { coveredTerms } from './coveredTerms';
 import type { KnownPerson } from './suggestRedactions';
 import { compileSuggester } from './suggestRedactions';
 import { ocrPageText } from './ocrPageText';
-import { stripImageMetadata } from './stripImageMetadata';
 import { encodePageImage } from './pageImage';
 
 export interface RedactOptions {
@@ -101,7 +100,7 @@ export async function redactPdf(source: Uint8Array, options: RedactOptions = {})
  * Memory does not grow with the page count: two page rasters at most (one encoding while the next
  * renders), and the output goes page by page into an EncryptedSpill (a 500-page PDF at 200 DPI is
  * about 400 MB), from which the check reads it back. What grows is the source itself, which
- * pdf.js holds whole, and the report (a few hundred bytes a page).
+ * pdf.js holds whole, and the report (its boxes).
  */
 export async function redactPdfToSpill(source: Uint8Array, options: RedactOptions = {}): Promise<SpilledRedaction> {
   const dpi = validDpi(options.dpi);
@@ -167,7 +166,7 @@ interface Rasterised {
 const SOURCE_PAGES_PER_OPEN = 32;
 
 /**
- * Every page rendered, painted and written as a JPEG page of a new PDF into `output`, finished.
+ * Every page rendered, painted and written as a page image of a new PDF into `output`, finished.
  * pdf.js keeps what it parsed of every page it was asked for (fonts, resources) until its
  * document is destroyed: a fresh document every SOURCE_PAGES_PER_OPEN pages keeps that from
  * growing with the page count. The fresh ones read `source` in ranges, so none copies it.
@@ -257,8 +256,7 @@ async function rasteriseAll(
       pendingEmbed = (async () => {
         const image = await encoded;
         await previous;
-        // Skia adds an ICC profile to a JPEG (APP2): pixels only, as for redacted images.
-        await out.addPage(base.width, base.height, image.kind === 'jpeg' ? { kind: 'jpeg', bytes: stripImageMetadata(image.bytes, 'jpeg') } : image, keptText);
+        await out.addPage(base.width, base.height, image, keptText);
       })();
       pendingEmbed.catch(() => undefined);
       // At most two rasters alive: this page's encodes while the next page renders. Waiting for the
