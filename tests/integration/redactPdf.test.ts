@@ -7,7 +7,7 @@ import { openPdf } from '../../src/core/redaction/openPdf';
 import { paintBoxes, rasterPage } from '../../src/core/redaction/rasterPage';
 import { redactPdf } from '../../src/core/redaction/redactPdf';
 import { prng } from '../support/seededRandom';
-import { richPdf, type3BarPdf, withIncrementalRevision } from '../support/pdfFixtures';
+import { richPdf, type3BarPdf, type3Pdf, withIncrementalRevision } from '../support/pdfFixtures';
 import { tempDir } from '../support/tempVault';
 
 // True redaction of PDFs, judged from outside by poppler (pdftotext, pdffonts, pdfinfo,
@@ -87,6 +87,28 @@ describe('a redacted PDF keeps nothing of the source but the pixels', () => {
     expect(images[1]).toMatch(/^\s*2\s+1\s+image\s+850\s+1100\s+rgb\s+3\s+8\s+jpeg/);
   });
 
+  /** The page as poppler draws it at `dpi`, gray: [width, height, pixels]. */
+  const drawn = (path: string, name: string, dpi: number): [number, number, Buffer] => {
+    run('pdftoppm', ['-r', String(dpi), '-gray', '-singlefile', path, join(temp.dir, name)]);
+    const pgm = readFileSync(join(temp.dir, `${name}.pgm`));
+    const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.toString('latin1', 0, 40));
+    if (!header) throw new Error('not a PGM');
+    return [Number(header[1]), Number(header[2]), pgm.subarray(header[0].length)];
+  };
+
+  /** Inked pixels of a 612 x 792 page drawn by poppler at `dpi` that no box covers. */
+  const inkOutside = (path: string, name: string, dpi: number, boxes: readonly { x: number; y: number; width: number; height: number }[]): number => {
+    const scale = dpi / 72;
+    const [w, h, pixels] = drawn(path, name, dpi);
+    const inBox = (px: number, py: number) =>
+      boxes.some(
+        (b) => px >= b.x * scale - 1 && px <= (b.x + b.width) * scale + 1 && py >= (792 - b.y - b.height) * scale - 1 && py <= (792 - b.y) * scale + 1,
+      );
+    let outside = 0;
+    for (let py = 0; py < h; py++) for (let px = 0; px < w; px++) if ((pixels[py * w + px] ?? 255) < 250 && !inBox(px, py)) outside++;
+    return outside;
+  };
+
   it('covers a Type3 glyph that reaches far above, below and beside the usual ascent, descent and advance', async () => {
     // Bars from 0.6 em below the baseline to 1.8 em above it, 0.3 em past each side of their
     // advance, in a Type3 font: nothing but them on the page.
@@ -95,16 +117,8 @@ describe('a redacted PDF keeps nothing of the source but the pixels', () => {
     expect(run('pdftotext', [sourcePath, '-']).trim()).toBe('ABCD');
     const dpi = 100;
     const scale = dpi / 72;
-    /** The page as poppler draws it at `dpi`, gray: [width, height, pixels]. */
-    const drawn = (path: string, name: string): [number, number, Buffer] => {
-      run('pdftoppm', ['-r', String(dpi), '-gray', '-singlefile', path, join(temp.dir, name)]);
-      const pgm = readFileSync(join(temp.dir, `${name}.pgm`));
-      const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.toString('latin1', 0, 40));
-      if (!header) throw new Error('not a PGM');
-      return [Number(header[1]), Number(header[2]), pgm.subarray(header[0].length)];
-    };
     // The judge sees the bars reach 1.8 em above the baseline (36 pt: above the usual 1 em box).
-    const [width, , before] = drawn(sourcePath, 'type3');
+    const [width, , before] = drawn(sourcePath, 'type3', dpi);
     const rowOf = (pt: number) => Math.round((792 - pt) * scale);
     expect(before[rowOf(600 + 33) * width + Math.round(110 * scale)]).toBeLessThan(64);
     expect(before[rowOf(600 - 10) * width + Math.round(110 * scale)]).toBeLessThan(64);
@@ -114,17 +128,90 @@ describe('a redacted PDF keeps nothing of the source but the pixels', () => {
     const { bytes, report } = await redactPdf(source, { terms: ['ABCD'], dpi });
     const boxes = report.pages[0]?.boxes ?? [];
     expect(boxes.length).toBeGreaterThan(0);
-    const [w, h, after] = drawn(save('type3-redacted.pdf', bytes), 'type3-redacted');
-    const inBox = (px: number, py: number) =>
-      boxes.some(
-        (b) => px >= b.x * scale - 1 && px <= (b.x + b.width) * scale + 1 && py >= (792 - b.y - b.height) * scale - 1 && py <= (792 - b.y) * scale + 1,
-      );
-    let outside = 0;
-    for (let py = 0; py < h; py++) for (let px = 0; px < w; px++) if ((after[py * w + px] ?? 255) < 250 && !inBox(px, py)) outside++;
     // Every inked pixel is black box: no tip of a bar is left above or below it.
-    expect(outside).toBe(0);
-    // Boxes from a Type3 font are estimates: the officer is told to look.
-    expect(report.pages[0]?.notes.join(' ')).toMatch(/Type3 font, whose letters are drawings/);
+    expect(inkOutside(save('type3-redacted.pdf', bytes), 'type3-redacted', dpi, boxes)).toBe(0);
+  });
+
+  // Glyphs that draw outside everything their font declares, each at 20 pt from (100, 600) with
+  // advances of one em; `inked` is a point (PDF points) where the source shows ink far outside
+  // the usual one-em text box. The boxes come from the glyphs' own drawings, not their claims.
+  it.each([
+    { attack: 'a d0 glyph drawing outside the font bounding box', bbox: [0, 0, 1000, 1000], glyph: '1000 0 d0\n0 -600 1000 2400 re f\n', inked: [110, 633] },
+    {
+      attack: 'a d1 box larger than the font bounding box',
+      bbox: [0, 0, 1000, 1000],
+      glyph: '1000 0 -300 -600 1300 1800 d1\n-300 -600 1600 2400 re f\n',
+      inked: [95, 633],
+    },
+    {
+      attack: 'an empty font bounding box and a glyph 3 em above the baseline',
+      bbox: [0, 0, 0, 0],
+      glyph: '1000 0 d0\n0 2500 1000 500 re f\n',
+      inked: [110, 655],
+    },
+    {
+      attack: 'a mirrored font matrix (the text runs leftwards)',
+      bbox: [0, 0, 1000, 1000],
+      matrix: [-0.001, 0, 0, 0.001, 0, 0],
+      glyph: '1000 0 0 0 1000 1000 d1\n0 0 1000 1000 re f\n',
+      inked: [30, 610],
+    },
+    {
+      attack: 'a font matrix offset 1.5 em up and right',
+      bbox: [0, 0, 1000, 1000],
+      matrix: [0.001, 0, 0, 0.001, 1.5, 1.5],
+      glyph: '1000 0 0 0 1000 1000 d1\n0 0 1000 1000 re f\n',
+      inked: [140, 640],
+    },
+    { attack: 'a glyph scaled three times by cm', bbox: [0, 0, 1000, 1000], glyph: '1000 0 d0\n3 0 0 3 0 0 cm\n0 0 1000 1000 re f\n', inked: [110, 655] },
+    { attack: 'a thick stroke past the glyph box', bbox: [0, 0, 1000, 1000], glyph: '1000 0 d0\n300 w 500 -500 m 500 1700 l S\n', inked: [110, 630] },
+    {
+      attack: 'an image mask stretched over three ems',
+      bbox: [0, 0, 1000, 1000],
+      glyph: '1000 0 d0\n1000 0 0 3000 0 -1000 cm\nBI /W 8 /H 8 /IM true /BPC 1 /F /AHx ID\n0000000000000000>\nEI\n',
+      inked: [110, 635],
+    },
+  ])('covers a Type3 glyph drawn with $attack', async ({ attack, bbox, matrix, glyph, inked }) => {
+    const source = type3Pdf('ABCD', { x: 100, y: 600, size: 20, fontBBox: bbox, fontMatrix: matrix, glyph });
+    const name = `type3-${attack.replace(/\W+/g, '-')}`;
+    const dpi = 100;
+    const scale = dpi / 72;
+    // The attack is real: unredacted, the page pdf.js draws (which our output is made of: other
+    // readers may draw such a font elsewhere) has ink where the text layer says no glyph is.
+    const { bytes: plain } = await redactPdf(source, { dpi });
+    const [width, , before] = drawn(save(`${name}.pdf`, plain), name, dpi);
+    const [px = 0, py = 0] = inked;
+    expect(before[Math.round((792 - py) * scale) * width + Math.round(px * scale)]).toBeLessThan(64);
+
+    const { bytes, report } = await redactPdf(source, { terms: ['ABCD'], dpi });
+    const boxes = report.pages[0]?.boxes ?? [];
+    expect(boxes.length).toBeGreaterThan(0);
+    expect(inkOutside(save(`${name}-redacted.pdf`, bytes), `${name}-redacted`, dpi, boxes)).toBe(0);
+  });
+
+  it('says so where a Type3 glyph paints what cannot be measured (a shading), and still covers it', async () => {
+    // A glyph that fills its clip with a shading: pdf.js's canvas bounds it by the clip, which
+    // Custodian does not follow; its boxes are a guess and the report tells the officer to look.
+    const shading =
+      '/Shading << /Sh0 << /ShadingType 2 /ColorSpace /DeviceGray /Coords [0 0 1000 0] /Function << /FunctionType 2 /Domain [0 1] /C0 [0] /C1 [0.5] /N 1 >> >> >>';
+    const source = type3Pdf('ABCD', {
+      x: 100,
+      y: 600,
+      size: 20,
+      fontBBox: [0, 0, 1000, 1000],
+      resources: shading,
+      glyph: '1000 0 d0\n0 -500 1000 2000 re W n\n/Sh0 sh\n',
+    });
+    const dpi = 100;
+    const { bytes: plain } = await redactPdf(source, { dpi });
+    // The shading is drawn: from half an em below the baseline to 1.5 em above it.
+    expect(inkOutside(save('type3-shading.pdf', plain), 'type3-shading', dpi, [])).toBeGreaterThan(1000);
+    const { bytes, report } = await redactPdf(source, { terms: ['ABCD'], dpi });
+    expect(report.pages[0]?.notes.join(' ')).toMatch(/Type3 font whose letters paint what Custodian cannot measure/);
+    expect(inkOutside(save('type3-shading-redacted.pdf', bytes), 'type3-shading-redacted', dpi, report.pages[0]?.boxes ?? [])).toBe(0);
+    // A font whose glyphs are all measured gets no such note.
+    const measured = await redactPdf(type3BarPdf('ABCD', { x: 100, y: 600, size: 20, below: 0.6, above: 1.8 }), { terms: ['ABCD'], dpi });
+    expect(measured.report.pages[0]?.notes).toEqual([]);
   });
 
   it('burns terms and PII suggestions into the pixels: tesseract reads the rest of the page, not them', async () => {

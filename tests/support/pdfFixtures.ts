@@ -80,11 +80,40 @@ export function type3BarPdf(
   text: string,
   { x, y, size, below, above, beyond = 0 }: { x: number; y: number; size: number; below: number; above: number; beyond?: number },
 ): Uint8Array {
-  const letters = [...new Set(text)];
-  if (letters.some((l) => !/^[A-Z]$/.test(l))) throw new Error('capital letters only');
   // Each bar reaches `beyond` ems past its advance on both sides.
   const [left, right] = [-beyond * 1000, (1 + beyond) * 1000];
-  const glyph = `1000 0 ${left} ${-below * 1000} ${right} ${above * 1000} d1\n${left} ${-below * 1000} ${right - left} ${(above + below) * 1000} re f\n`;
+  const box = [left, -below * 1000, right, above * 1000] as const;
+  return type3Pdf(text, {
+    x,
+    y,
+    size,
+    fontBBox: box,
+    glyph: `1000 0 ${box.join(' ')} d1\n${left} ${-below * 1000} ${right - left} ${(above + below) * 1000} re f\n`,
+  });
+}
+
+/**
+ * A one-page PDF (612 x 792) showing `text` (capital letters only) at `size` points from (x, y)
+ * in a Type3 font whose every glyph is the content stream `glyph` (starting with its d0 or d1),
+ * declaring `fontBBox` and `fontMatrix` (the usual 1/1000 em by default), the glyphs'
+ * `resources` (the inside of a resource dictionary) and advances of 1000,
+ * with a ToUnicode map so readers extract the letters. A Type3 glyph may draw anywhere: outside
+ * its d0 box, its font's bounding box, beside a mirrored or offset font matrix.
+ */
+export function type3Pdf(
+  text: string,
+  {
+    x,
+    y,
+    size,
+    glyph,
+    fontBBox,
+    fontMatrix = [0.001, 0, 0, 0.001, 0, 0],
+    resources = '',
+  }: { x: number; y: number; size: number; glyph: string; fontBBox: readonly number[]; fontMatrix?: readonly number[]; resources?: string },
+): Uint8Array {
+  const letters = [...new Set(text)];
+  if (letters.some((l) => !/^[A-Z]$/.test(l))) throw new Error('capital letters only');
   const cmap = [
     '/CIDInit /ProcSet findresource begin 12 dict begin begincmap',
     '/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def /CMapName /Adobe-Identity-UCS def /CMapType 2 def',
@@ -98,7 +127,7 @@ export function type3BarPdf(
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
     '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /T3 4 0 R >> >> /Contents 5 0 R >>',
-    `<< /Type /Font /Subtype /Type3 /FontBBox [${left} ${-below * 1000} ${right} ${above * 1000}] /FontMatrix [0.001 0 0 0.001 0 0] /CharProcs << ${letters.map((l) => `/${l} 6 0 R`).join(' ')} >> /Encoding << /Type /Encoding /Differences [${letters.map((l) => `${l.charCodeAt(0)} /${l}`).join(' ')}] >> /FirstChar 65 /LastChar 90 /Widths [${Array(26).fill(1000).join(' ')}] /Resources << >> /ToUnicode 7 0 R >>`,
+    `<< /Type /Font /Subtype /Type3 /FontBBox [${fontBBox.join(' ')}] /FontMatrix [${fontMatrix.join(' ')}] /CharProcs << ${letters.map((l) => `/${l} 6 0 R`).join(' ')} >> /Encoding << /Type /Encoding /Differences [${letters.map((l) => `${l.charCodeAt(0)} /${l}`).join(' ')}] >> /FirstChar 65 /LastChar 90 /Widths [${Array(26).fill(1000).join(' ')}] /Resources << ${resources} >> /ToUnicode 7 0 R >>`,
     `<< /Length ${content.length} >>\nstream\n${content}endstream`,
     `<< /Length ${glyph.length} >>\nstream\n${glyph}endstream`,
     `<< /Length ${cmap.length} >>\nstream\n${cmap}\nendstream`,

@@ -1,5 +1,7 @@
 import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PageWord, RedactionBox } from '../../shared/redaction/redactionTypes';
+import { loadPdfjs } from './loadPdfjs';
+import { type Type3FontData, type Type3Ink, type3Ink } from './type3Ink';
 
 /** One character of a page's text layer with its box (PDF points, bottom-left, as displayed). */
 export interface PageChar {
@@ -16,8 +18,11 @@ export interface PageText {
   text: string;
   /** Same length as `text`; null for separators. */
   boxes: (RedactionBox | null)[];
-  /** Some of the text is in a Type3 font, whose glyphs are drawings: its boxes are estimates. */
-  type3?: boolean;
+  /**
+   * Some of the text is in a Type3 font whose glyphs paint what cannot be bounded here (a
+   * shading, nested text): its boxes are estimates and the officer must look.
+   */
+  type3Unbounded?: boolean;
 }
 
 // Helvetica's advance widths (Adobe AFM, 1/1000 em) for ASCII 32–126. pdf.js gives a width per
@@ -43,11 +48,12 @@ interface TextItemLike {
 }
 
 /** What pdf.js exports of a font with `fontExtraProperties` (see openPdf). */
-interface FontData {
+interface FontData extends Type3FontData {
   widths?: Record<number, number>;
   defaultWidth?: number;
   isMonospace?: boolean;
   toUnicode?: { _map?: (string | undefined)[] };
+  bbox?: number[];
 }
 
 /** A font's advance widths by character (1/1000 em), read through its ToUnicode map; null if unknown. */
@@ -61,10 +67,12 @@ function fontWidths(page: PDFPageProxy, fontName: string): ((char: string) => nu
   });
   const widths = font.widths ?? {};
   const fallback = font.defaultWidth || (font.isMonospace ? 600 : 0);
+  // A Type3 font's widths are in its glyph space: 1/1000 em only through a FontMatrix of 0.001.
+  const unit = font.isType3Font ? Math.abs(font.fontMatrix?.[0] ?? 0.001) * 1000 || 1 : 1;
   return (char) => {
     const code = codes.get(char);
     const width = code === undefined ? undefined : widths[code];
-    return width || fallback || null;
+    return (width || fallback) * unit || null;
   };
 }
 
@@ -79,34 +87,59 @@ interface GlyphReach {
   right: number;
 }
 
-/** When a Type3 font's bounding box is all zeros ("no assumptions"): a generous reach. */
-const UNKNOWN_TYPE3_REACH: GlyphReach = { below: 1, above: 2, left: 1, right: 2 };
+/** Where an unbounded Type3 glyph (see type3Ink) is assumed to ink, in ems: a guess, and the report says so. */
+const UNBOUNDED_TYPE3_INK = { minX: -1, maxX: 2, minY: -1, maxY: 2 };
 
 /**
- * The reach of a Type3 font's glyphs from the bounding box pdf.js gives the font (its FontBBox,
- * or the union of the glyphs' d1 boxes, or a guess from their paths) through its FontMatrix, or
- * null for any other font (whose glyphs stay within the usual ascent and descent). A Type3 glyph
- * is a drawing: a box of the usual height leaves its tips showing. An estimate, not a bound: a
- * glyph may draw outside every box it declares (d0 glyphs, an empty FontBBox), and a mirrored or
- * offset FontMatrix places glyphs where the text layer does not say; redactPdf tells the officer
- * to check such pages. Read from the font pdf.js loaded to render the page (pageText runs after it).
+ * The em sizes of a text item in a Type3 font: along its baseline, and across it. pdf.js's text
+ * layer stretches a Type3 item's height by the font's bounding-box height times FontMatrix[3]
+ * when the font size is at most 1 and the FontMatrix is not the usual one (bitmap fonts whose
+ * matrix carries their size); the canvas does not. Whether it did is read from the item's
+ * aspect: the stretched height is that factor times its width's scale.
  */
-function type3Reach(page: PDFPageProxy, fontName: string): GlyphReach | null {
-  if (!page.commonObjs.has(fontName)) return null;
-  const font = page.commonObjs.get(fontName) as { isType3Font?: boolean; bbox?: number[]; fontMatrix?: number[] } | null;
-  if (!font?.isType3Font) return null;
-  const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = font.bbox ?? [];
-  const [a = 0.001, b = 0, c = 0, d = 0.001, e = 0, f = 0] = font.fontMatrix ?? [];
-  if (x0 === x1 || y0 === y1 || ![x0, y0, x1, y1, a, b, c, d, e, f].every(Number.isFinite)) return UNKNOWN_TYPE3_REACH;
-  const corners = [
-    [x0, y0],
-    [x0, y1],
-    [x1, y0],
-    [x1, y1],
-  ].map(([x = 0, y = 0]) => [a * x + c * y + e, b * x + d * y + f] as const);
-  const xs = corners.map(([x]) => x);
-  const ys = corners.map(([, y]) => y);
-  return { below: Math.max(0, -Math.min(...ys)), above: Math.max(0, ...ys), left: Math.max(0, -Math.min(...xs)), right: Math.max(0, ...xs) };
+function type3Sizes(item: TextItemLike, font: FontData): { along: number; across: number } {
+  const [a, b, c, d] = item.transform as [number, number, number, number];
+  const along = Math.hypot(a, b);
+  const across = Math.hypot(c, d);
+  const [, y0 = 0, , y1 = 0] = font.bbox ?? [];
+  const stretch = Math.abs((y1 - y0) * (font.fontMatrix?.[3] ?? 0.001));
+  const stretched = stretch > 0 && along > 0 && across > 0 && Math.abs(Math.log(across / along / stretch)) < Math.abs(Math.log(across / along));
+  return { along, across: stretched ? across / stretch : across };
+}
+
+/**
+ * The box of `item`'s characters [from, to] (text-space points along the run) in a Type3 font:
+ * each glyph's origin is where the text layer puts it, and the font's ink (from its glyphs'
+ * drawings) reaches around it. Where pdf.js's canvas advances glyphs otherwise than its text layer
+ * (a mirrored or offset FontMatrix), or a glyph's ink has no bound, every character of the item
+ * gets the box of the whole item: glyph origins anywhere the canvas's advances can take them.
+ */
+function type3Box(
+  page: number,
+  viewport: ReturnType<PDFPageProxy['getViewport']>,
+  item: TextItemLike,
+  font: FontData,
+  t3: Type3Ink,
+  from: number,
+  to: number,
+): RedactionBox {
+  const sizes = type3Sizes(item, font);
+  const ink = t3.ink ?? UNBOUNDED_TYPE3_INK;
+  const reach = { below: Math.max(0.25, -ink.minY), above: Math.max(1, ink.maxY), left: Math.max(0, -ink.minX), right: Math.max(0, ink.maxX) };
+  if (t3.ink && t3.placedAsText) return runBox(page, viewport, item, from, to, reach, sizes);
+  // Glyph origins: from the item's start to as many of the canvas's advances as it may hold.
+  const glyphs = item.str.length + 1;
+  const [least, most] = t3.step;
+  return runBox(
+    page,
+    viewport,
+    item,
+    glyphs * least * sizes.along,
+    Math.max(item.width, glyphs * most * sizes.along),
+    reach,
+    sizes,
+    glyphs * most * sizes.along,
+  );
 }
 
 /**
@@ -169,7 +202,8 @@ export async function pageText(page: PDFPageProxy): Promise<PageText> {
   let previous: TextItemLike | null = null;
   let endOfLine = false;
   const fonts = new Map<string, ReturnType<typeof fontWidths>>();
-  const glyphReaches = new Map<string, GlyphReach | null>();
+  const type3Fonts = new Map<string, { font: FontData; ink: Type3Ink | null } | null>();
+  const { OPS } = await loadPdfjs();
   for (const raw of content.items) {
     if (!('str' in raw)) continue;
     const item = raw as TextItemLike & { fontName?: string };
@@ -196,34 +230,33 @@ export async function pageText(page: PDFPageProxy): Promise<PageText> {
     }
     const stretches = charStretches(item, widthOf ?? null);
     const style = item.fontName ? (content.styles[item.fontName] as { ascent?: number; descent?: number } | undefined) : undefined;
-    // The font's own ascent and descent where it states them, never less than the usual reach;
-    // a Type3 font's glyphs are drawings that reach as far as its bounding box says.
+    // The font's own ascent and descent where it states them, never less than the usual reach.
     const finite = (v: number | undefined): number => (v !== undefined && Number.isFinite(v) ? v : 0);
-    let drawn = item.fontName ? glyphReaches.get(item.fontName) : null;
-    if (item.fontName && drawn === undefined) {
-      drawn = type3Reach(page, item.fontName);
-      glyphReaches.set(item.fontName, drawn);
+    const reach: GlyphReach = { below: Math.max(0.25, -finite(style?.descent)), above: Math.max(1, finite(style?.ascent)), left: 0, right: 0 };
+    // A Type3 font's glyphs are drawings: their boxes come from what the drawings ink.
+    let t3 = item.fontName ? type3Fonts.get(item.fontName) : null;
+    if (item.fontName && t3 === undefined) {
+      const font = page.commonObjs.has(item.fontName) ? (page.commonObjs.get(item.fontName) as FontData | null) : null;
+      t3 = font?.isType3Font ? { font, ink: type3Ink(font, OPS) } : null;
+      type3Fonts.set(item.fontName, t3);
     }
-    const reach: GlyphReach = {
-      below: Math.max(0.25, -finite(style?.descent), drawn?.below ?? 0),
-      above: Math.max(1, finite(style?.ascent), drawn?.above ?? 0),
-      left: drawn?.left ?? 0,
-      right: drawn?.right ?? 0,
-    };
     stretches.forEach(([from, to], i) => {
       text += item.str.charAt(i);
-      boxes.push(runBox(page.pageNumber, viewport, item, from, to, reach));
+      boxes.push(t3?.ink ? type3Box(page.pageNumber, viewport, item, t3.font, t3.ink, from, to) : runBox(page.pageNumber, viewport, item, from, to, reach));
     });
     previous = item;
     endOfLine = false;
   }
-  return { page: page.pageNumber, text, boxes, type3: [...glyphReaches.values()].some((reach) => reach !== null) };
+  const type3Unbounded = [...type3Fonts.values()].some((t3) => t3 !== null && t3.ink !== null && t3.ink.ink === null);
+  return { page: page.pageNumber, text, boxes, ...(type3Unbounded ? { type3Unbounded } : {}) };
 }
 
 /**
  * The displayed box of the stretch [from, to] (text-space points along the run) of a text item:
  * the run's corners through its own transform and the page's viewport (rotation, crop box),
- * then flipped so y counts up from the bottom.
+ * then flipped so y counts up from the bottom. Glyphs reach `below` and `above` the baseline in
+ * ems across it, `left` of the first origin (`from`) and `right` of the last (`lastOrigin`, by
+ * default `from`: one glyph) in ems along it; an em is the run's height unless `sizes` says.
  */
 function runBox(
   page: number,
@@ -232,6 +265,8 @@ function runBox(
   from: number,
   to: number,
   reach: GlyphReach = { below: 0.25, above: 1, left: 0, right: 0 },
+  sizes?: { along: number; across: number },
+  lastOrigin = from,
 ): RedactionBox {
   const [a, b, c, d, e, f] = item.transform as [number, number, number, number, number, number];
   const along = Math.hypot(a, b) || 1;
@@ -240,12 +275,12 @@ function runBox(
   const uy = b / along;
   const vx = c / up;
   const vy = d / up;
-  // pdf.js reports a run's height as its font size; glyphs reach `below` and `above` it, in ems.
+  // pdf.js reports a run's height as its font size.
   const size = item.height || up;
+  const { along: em = size, across: emUp = size } = sizes ?? {};
   const corners: [number, number][] = [];
-  // A glyph drawn at `from` inks from `left` ems before it to `right` ems after it.
-  for (const s of [from - reach.left * size, Math.max(to, from + reach.right * size)]) {
-    for (const t of [-reach.below * size, reach.above * size])
+  for (const s of [from - reach.left * em, Math.max(to, lastOrigin + reach.right * em)]) {
+    for (const t of [-reach.below * emUp, reach.above * emUp])
       corners.push(viewport.convertToViewportPoint(e + ux * s + vx * t, f + uy * s + vy * t) as [number, number]);
   }
   const xs = corners.map((p) => p[0]);

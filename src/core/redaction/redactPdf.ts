@@ -221,9 +221,9 @@ async function rasteriseAll(
         notes.push(`Page ${number} has no text layer (a scan?): terms and suggestions could not be looked for on it. Use OCR, or draw boxes.`);
       }
       const suggestions = [...suggest(text, 'text'), ...(ocrText ? suggest(ocrText, 'ocr') : [])];
-      if (text.type3 && suggestions.some((s) => s.source === 'text')) {
+      if (text.type3Unbounded && suggestions.some((s) => s.source === 'text')) {
         notes.push(
-          `Page ${number} shows text in a Type3 font, whose letters are drawings: boxes made from its text are estimated from the font's bounding box and may not cover every stroke. Look at the page, and draw a larger box where any ink shows.`,
+          `Page ${number} shows text in a Type3 font whose letters paint what Custodian cannot measure (a shading or nested text): boxes made from its text are a guess and may not cover every stroke. Look at the page, and draw a larger box where any ink shows.`,
         );
       }
       const drawn = (options.boxes ?? []).filter((b) => b.page === number);
