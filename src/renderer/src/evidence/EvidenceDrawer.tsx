@@ -174,6 +174,7 @@ export function EvidenceDrawer({ evidenceId, onClose, onOpen }: { evidenceId: st
                           variant={showing === r.evidenceId ? 'filled' : 'light'}
                           onClick={() => setShowing(showing === r.evidenceId ? null : r.evidenceId)}
                           disabled={!d.canView}
+                          style={{ flexShrink: 0 }}
                         >
                           {showing === r.evidenceId ? 'Hide' : 'Show'}
                         </Button>
