@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { richPdf } from '../support/pdfFixtures';
@@ -108,6 +108,7 @@ describe('custodian redact', () => {
     expect(custodian(['redact', path('notes.txt'), path('refused.pdf')]).stderr).toMatch(/Only PDF, PNG, JPEG and TIFF/);
     expect(custodian(['redact', path('sheet.pdf'), path('sheet.pdf')]).stderr).toMatch(/must not be <in>/);
     expect(custodian(['redact', path('missing.pdf'), path('refused.pdf')]).stderr).toMatch(/not a readable file/);
+    expect(custodian(['redact', path('sheet.pdf'), path('no-such-folder/refused.pdf')]).stderr).toMatch(/must be in an existing folder. Nothing was written/);
     expect(existsSync(path('refused.pdf'))).toBe(false);
   });
 
@@ -119,5 +120,7 @@ describe('custodian redact', () => {
     expect(readFileSync(path('taken.pdf'), 'utf8')).toBe('precious');
     expect(custodian(['redact', path('sheet.pdf'), path('taken.pdf'), '--force', '--dpi', '72']).code).toBe(0);
     expect(readFileSync(path('taken.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+    // Its encrypted spill was beside the output (on its disk, not a tmpfs) and is gone.
+    expect(readdirSync(temp.dir).filter((name) => name.startsWith('custodian-spill-'))).toEqual([]);
   });
 });

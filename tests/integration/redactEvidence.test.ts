@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import { addUser } from '../../src/core/users/userService';
 import { openVault } from '../../src/core/vault/openVault';
 import type { VaultSession } from '../../src/core/vault/vaultSession';
 import { richPdf } from '../support/pdfFixtures';
-import { makeVault, tempDir } from '../support/tempVault';
+import { ADMIN, ADMIN_PASSPHRASE, makeVault, tempDir } from '../support/tempVault';
 
 // Redaction inside the vault: the original stays encrypted and unchanged; the redacted version
 // is a new encrypted file naming it, recorded and logged in one step; judged by poppler after a
@@ -162,6 +162,36 @@ describe('a redacted version of vault evidence', () => {
       await expect(redactEvidence(auditor, { evidenceId: originalId, boxes: [], reasons: ['HIPAA-PHI'] })).rejects.toMatchObject({ code: 'permission_denied' });
     } finally {
       await auditor.lock();
+    }
+  });
+
+  it("spills its work into the vault's folder (encrypted, on the vault's disk), and a crashed run's spill goes at the next unlock", async () => {
+    const { session, dir, originalId } = await vaultWithSheet();
+    const spills = () => readdirSync(dir).filter((name) => name.startsWith('custodian-spill-'));
+    const seen: string[][] = [];
+    await redactEvidence(session, {
+      evidenceId: originalId,
+      boxes: [],
+      terms: ['Nightingale'],
+      reasons: ['HIPAA-PHI'],
+      dpi: 72,
+      onProgress: () => seen.push(spills()),
+    });
+    // While it ran, its output was in a spill of this process's in the vault's folder; then gone.
+    expect(seen.at(-1)).toEqual([expect.stringMatching(new RegExp(`^custodian-spill-${String(process.pid)}-`))]);
+    expect(spills()).toEqual([]);
+    // A process that died mid-redaction left its spill (unreadable: its key died with it).
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    mkdirSync(join(dir, `custodian-spill-${String(dead)}-Qw3rTy`));
+    writeFileSync(join(dir, `custodian-spill-${String(dead)}-Qw3rTy`, 'spill.bin'), Buffer.alloc(4096, 7));
+    await session.lock();
+    const again = await openVault(dir, { user: ADMIN, passphrase: Buffer.from(ADMIN_PASSPHRASE) });
+    try {
+      expect(spills()).toEqual([]);
+      const sweeps = await again.read((db) => db.all<{ reason: string }>("SELECT reason FROM audit_log WHERE action = 'vault.sweep'"));
+      expect(sweeps.map((s) => s.reason)).toEqual([expect.stringMatching(/removed 1 orphaned or temporary file/)]);
+    } finally {
+      await again.lock();
     }
   });
 });

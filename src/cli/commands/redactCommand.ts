@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { RedactionBox } from '../../shared/redaction/redactionTypes';
 import { custodianError } from '../errors';
@@ -77,6 +77,11 @@ export function registerRedactCommand(program: Command): void {
       if (!info?.isFile()) throw await custodianError('not_found', `${input} is not a readable file`);
       if (!flags.force && (await stat(output).catch(() => null)))
         throw await custodianError('conflict', `${output} exists; choose another name or pass --force.`);
+      if (!(await stat(dirname(resolve(output))).catch(() => null))?.isDirectory())
+        throw await custodianError(
+          'validation_failed',
+          `${dirname(resolve(output))} is not a folder: <out> must be in an existing folder. Nothing was written.`,
+        );
       const { redactDocument } = await import('../../core/redaction/redactDocument');
       const { writeFileAtomic } = await import('../../core/fs/atomicWrite');
       const people = flags.vault
@@ -95,6 +100,8 @@ export function registerRedactCommand(program: Command): void {
           ocr,
           dpi,
           keepText: flags.keepText ?? false,
+          // Beside the output, on its disk (the OS temp folder may be memory).
+          spillDir: dirname(resolve(output)),
           onProgress: progress ? (done, total) => process.stderr.write(`\rpage ${done} of ${total}`) : undefined,
         });
       } finally {

@@ -1,6 +1,7 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseTempName } from '../fs/atomicWrite';
+import { EncryptedSpill } from '../fs/encryptedSpill';
 import { processAlive } from '../fs/processAlive';
 import type { VaultSession } from '../vault/vaultSession';
 
@@ -17,8 +18,8 @@ async function staleTemp(path: string, pid: number): Promise<boolean> {
 /**
  * Removes what interrupted writes leave behind: blob files no database row points at (a crash
  * between placing a blob and committing its row, or between deleting a row and unlinking its
- * blob), and temp files (blobs being sealed, atomic writes of log.head, vault.header,
- * vault.attempts) whose writing process is gone. Runs at unlock.
+ * blob), temp files (blobs being sealed, atomic writes of log.head, vault.header,
+ * vault.attempts) and redactions' encrypted spills whose writing process is gone. Runs at unlock.
  *
  * Other processes may be writing to the same vault: a temp file of a live process is left alone,
  * and a blob is placed under its final name only inside the transaction that commits its row
@@ -62,5 +63,7 @@ export async function sweepOrphans(session: VaultSession): Promise<{ removed: nu
     const path = join(session.paths.dir, name);
     if (pid !== null && (await staleTemp(path, pid))) await remove(path);
   }
+  // Encrypted spills of redactions (redactEvidence) whose process is gone.
+  removed += await EncryptedSpill.sweep(session.paths.dir);
   return { removed };
 }

@@ -1,5 +1,6 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -109,5 +110,31 @@ describe('EncryptedSpill', () => {
     await spill.dispose();
     expect(readdirSync(parent)).toEqual([]);
     await expect(spill.read(0, 10)).rejects.toThrow(/after finish, before dispose/);
+  });
+
+  it('removes the spills a crashed process left (and only those) before making a new one', async () => {
+    // A process that has exited, and one that still runs.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const alive = spawn('sleep', ['30']);
+    try {
+      const left = `custodian-spill-${String(dead)}-AbC123`;
+      const running = `custodian-spill-${String(alive.pid)}-XyZ789`;
+      const unrelated = 'custodian-spill-notes';
+      for (const name of [left, running, unrelated]) {
+        mkdirSync(join(parent, name));
+        writeFileSync(join(parent, name, 'spill.bin'), randomBytes(100));
+      }
+      const spill = await EncryptedSpill.create(parent);
+      const names = readdirSync(parent);
+      expect(names).not.toContain(left);
+      expect(names).toContain(running);
+      expect(names).toContain(unrelated);
+      // The new one is named after this process, so no other process's sweep takes it.
+      expect(names.filter((n) => n.startsWith(`custodian-spill-${String(process.pid)}-`))).toHaveLength(1);
+      await spill.dispose();
+      expect(await EncryptedSpill.sweep(parent)).toBe(0);
+    } finally {
+      alive.kill();
+    }
   });
 });

@@ -1,10 +1,15 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { wipe } from '../crypto/wipe';
+import { processAlive } from './processAlive';
+
+const SPILL_PREFIX = 'custodian-spill-';
+/** A spill folder's name: the prefix, the writing process's id, mkdtemp's suffix. */
+const SPILL_NAME = /^custodian-spill-(\d+)-[A-Za-z0-9]{6}$/;
 
 /** Plaintext bytes per sealed chunk. */
 const CHUNK = 64 * 1024;
@@ -40,9 +45,15 @@ export class EncryptedSpill {
     private readonly key: Buffer,
   ) {}
 
-  /** A new, empty spill in its own private folder under the OS temp folder (or `parent`). */
+  /**
+   * A new, empty spill in its own private folder (`custodian-spill-<pid>-…`) under `parent`: the
+   * OS temp folder by default, which may be a RAM-backed tmpfs, so callers with a disk at hand
+   * (the output's folder, the vault's) pass it. Spills a crashed process left in `parent` are
+   * removed first (they are unreadable: their key died with the process).
+   */
   static async create(parent: string = tmpdir()): Promise<EncryptedSpill> {
-    const dir = await mkdtemp(join(parent, 'custodian-spill-'));
+    await EncryptedSpill.sweep(parent);
+    const dir = await mkdtemp(join(parent, `${SPILL_PREFIX}${String(process.pid)}-`));
     try {
       const handle = await open(join(dir, 'spill.bin'), 'wx+', 0o600);
       return new EncryptedSpill(dir, handle, randomBytes(32));
@@ -50,6 +61,23 @@ export class EncryptedSpill {
       await rm(dir, { recursive: true, force: true });
       throw error;
     }
+  }
+
+  /**
+   * Removes the spill folders in `parent` whose process is gone; best effort (a folder another
+   * user owns, or one that vanished meanwhile, is left). Returns how many were removed.
+   */
+  static async sweep(parent: string): Promise<number> {
+    let removed = 0;
+    for (const name of await readdir(parent).catch(() => [])) {
+      const pid = Number(SPILL_NAME.exec(name)?.[1] ?? NaN);
+      if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+      await rm(join(parent, name), { recursive: true, force: true }).then(
+        () => removed++,
+        () => undefined,
+      );
+    }
+    return removed;
   }
 
   private nonce(index: number, last: boolean): Buffer {

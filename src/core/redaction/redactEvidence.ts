@@ -90,6 +90,9 @@ export async function redactEvidence(session: VaultSession, input: RedactEvidenc
       ocr,
       dpi: input.dpi,
       keepText: input.keepText ?? false,
+      // In the vault's folder, on its disk (the OS temp folder may be memory); the unlock sweep
+      // and the next spill remove one a crash left.
+      spillDir: session.paths.dir,
       signal: input.signal,
       onProgress: input.onProgress,
     });

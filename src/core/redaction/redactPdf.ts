@@ -36,6 +36,12 @@ export interface RedactOptions {
   quality?: number;
   signal?: AbortSignal;
   onProgress?: (pagesDone: number, pages: number) => void;
+  /**
+   * Where a PDF's encrypted spill (its output, hundreds of MB for a long PDF) is written: a
+   * folder on disk (the output's, the vault's). By default the OS temp folder, which may be
+   * memory (tmpfs).
+   */
+  spillDir?: string;
 }
 
 export interface RedactedPage {
@@ -105,7 +111,7 @@ export async function redactPdf(source: Uint8Array, options: RedactOptions = {})
 export async function redactPdfToSpill(source: Uint8Array, options: RedactOptions = {}): Promise<SpilledRedaction> {
   const dpi = validDpi(options.dpi);
   const quality = options.quality ?? 90;
-  const output = await EncryptedSpill.create();
+  const output = await EncryptedSpill.create(options.spillDir);
   try {
     const doc = await openPdf(source);
     let built: Rasterised;
