@@ -1,7 +1,8 @@
 import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PageWord, RedactionBox } from '../../shared/redaction/redactionTypes';
 import { loadPdfjs } from './loadPdfjs';
-import { type Type3FontData, type Type3Ink, type3Ink } from './type3Ink';
+import type { DrawnGlyph } from './glyphRecorder';
+import { type InkBounds, type Type3FontData, type Type3Ink, type3Ink } from './type3Ink';
 
 /** One character of a page's text layer with its box (PDF points, bottom-left, as displayed). */
 export interface PageChar {
@@ -91,28 +92,30 @@ interface GlyphReach {
 const UNBOUNDED_TYPE3_INK = { minX: -1, maxX: 2, minY: -1, maxY: 2 };
 
 /**
- * The em sizes of a text item in a Type3 font: along its baseline, and across it. pdf.js's text
- * layer stretches a Type3 item's height by the font's bounding-box height times FontMatrix[3]
- * when the font size is at most 1 and the FontMatrix is not the usual one (bitmap fonts whose
- * matrix carries their size); the canvas does not. Whether it did is read from the item's
- * aspect: the stretched height is that factor times its width's scale.
+ * The em sizes of a text item in a Type3 font: along its baseline, and the candidates across it
+ * (signed: negative is downwards of the item's up vector). pdf.js's text layer stretches a Type3
+ * item's height by the font's bounding-box height times FontMatrix[3] when the font size is at
+ * most 1 and the FontMatrix is not the usual one (bitmap fonts whose matrix carries their size);
+ * its canvas does not, and which happened cannot be told from the item (the font size is not in
+ * it): both are covered.
  */
-function type3Sizes(item: TextItemLike, font: FontData): { along: number; across: number } {
+function type3Sizes(item: TextItemLike, font: FontData): { along: number; across: number[] } {
   const [a, b, c, d] = item.transform as [number, number, number, number];
-  const along = Math.hypot(a, b);
-  const across = Math.hypot(c, d);
+  const up = Math.hypot(c, d);
   const [, y0 = 0, , y1 = 0] = font.bbox ?? [];
-  const stretch = Math.abs((y1 - y0) * (font.fontMatrix?.[3] ?? 0.001));
-  const stretched = stretch > 0 && along > 0 && across > 0 && Math.abs(Math.log(across / along / stretch)) < Math.abs(Math.log(across / along));
-  return { along, across: stretched ? across / stretch : across };
+  const fm = font.fontMatrix ?? [0.001, 0, 0, 0.001, 0, 0];
+  const usual = fm.length === 6 && fm.every((v, i) => v === [0.001, 0, 0, 0.001, 0, 0][i]);
+  const stretch = (y1 - y0) * (fm[3] ?? 0.001);
+  return { along: Math.hypot(a, b), across: !usual && y1 - y0 > 0 && stretch !== 0 && Number.isFinite(stretch) ? [up, up / stretch] : [up] };
 }
 
 /**
  * The box of `item`'s characters [from, to] (text-space points along the run) in a Type3 font:
  * each glyph's origin is where the text layer puts it, and the font's ink (from its glyphs'
- * drawings) reaches around it. Where pdf.js's canvas advances glyphs otherwise than its text layer
- * (a mirrored or offset FontMatrix), or a glyph's ink has no bound, every character of the item
- * gets the box of the whole item: glyph origins anywhere the canvas's advances can take them.
+ * drawings, and a generous guess beside it if some glyph has no bound) reaches around it. Where
+ * pdf.js's canvas advances glyphs otherwise than its text layer (a mirrored or offset
+ * FontMatrix), every character of the item gets the box of the whole item: glyph origins
+ * anywhere the canvas's advances can take them. (placeDrawn adds where the canvas drew them.)
  */
 function type3Box(
   page: number,
@@ -123,24 +126,27 @@ function type3Box(
   from: number,
   to: number,
 ): RedactionBox {
-  const sizes = type3Sizes(item, font);
-  const ink = t3.ink ?? UNBOUNDED_TYPE3_INK;
-  const reach = { below: Math.max(0.25, -ink.minY), above: Math.max(1, ink.maxY), left: Math.max(0, -ink.minX), right: Math.max(0, ink.maxX) };
-  if (t3.ink && t3.placedAsText) return runBox(page, viewport, item, from, to, reach, sizes);
+  const { along, across } = type3Sizes(item, font);
+  const ink = t3.unbounded ? unionInk(t3.ink, UNBOUNDED_TYPE3_INK) : t3.ink;
+  // Across the line, in points along the item's up vector, for every candidate em.
+  const lo = Math.min(...across.map((em) => Math.min(em * ink.minY, em * ink.maxY)));
+  const hi = Math.max(...across.map((em) => Math.max(em * ink.minY, em * ink.maxY)));
+  const size = item.height || across[0] || 1;
+  const reach = { below: Math.max(0.25, -lo / size), above: Math.max(1, hi / size), left: Math.max(0, -ink.minX), right: Math.max(0, ink.maxX) };
+  const sizes = { along, across: size };
+  if (t3.placedAsText) return runBox(page, viewport, item, from, to, reach, sizes);
   // Glyph origins: from the item's start to as many of the canvas's advances as it may hold.
   const glyphs = item.str.length + 1;
   const [least, most] = t3.step;
-  return runBox(
-    page,
-    viewport,
-    item,
-    glyphs * least * sizes.along,
-    Math.max(item.width, glyphs * most * sizes.along),
-    reach,
-    sizes,
-    glyphs * most * sizes.along,
-  );
+  return runBox(page, viewport, item, glyphs * least * along, Math.max(item.width, glyphs * most * along), reach, sizes, glyphs * most * along);
 }
+
+const unionInk = (a: InkBounds, b: InkBounds): InkBounds => ({
+  minX: Math.min(a.minX, b.minX),
+  maxX: Math.max(a.maxX, b.maxX),
+  minY: Math.min(a.minY, b.minY),
+  maxY: Math.max(a.maxY, b.maxY),
+});
 
 /**
  * Each character's stretch [from, to] along a text item, in the item's own units. pdf.js gives a
@@ -247,7 +253,7 @@ export async function pageText(page: PDFPageProxy): Promise<PageText> {
     previous = item;
     endOfLine = false;
   }
-  const type3Unbounded = [...type3Fonts.values()].some((t3) => t3 !== null && t3.ink !== null && t3.ink.ink === null);
+  const type3Unbounded = [...type3Fonts.values()].some((t3) => t3?.ink?.unbounded === true);
   return { page: page.pageNumber, text, boxes, ...(type3Unbounded ? { type3Unbounded } : {}) };
 }
 
@@ -345,4 +351,86 @@ export function wordsOf(text: PageText): PageWord[] {
 /** Whether two boxes on the same page overlap (touching edges do not count). */
 export function overlaps(a: RedactionBox, b: RedactionBox): boolean {
   return a.page === b.page && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+/** How far ahead in the drawn glyphs a character of the text layer is looked for. */
+const ALIGN_WINDOW = 256;
+
+/**
+ * The text with each character's box widened to where pdf.js's canvas drew its glyph (see
+ * glyphRecorder): the text layer and the drawn glyphs are both in content order, so each
+ * character is matched to the next drawn glyph with the same text (NFKC), within a window; one
+ * not found keeps its text-layer box. A box only grows: a wrong match covers more, never less.
+ * `scale` is the raster's pixels per point; `heightPt` the displayed page's height.
+ */
+export function placeDrawn(text: PageText, drawn: readonly DrawnGlyph[], scale: number, heightPt: number): PageText {
+  const stream: { char: string; glyph: DrawnGlyph }[] = [];
+  for (const glyph of drawn) for (const char of glyph.unicode.normalize('NFKC')) if (!/\s/u.test(char)) stream.push({ char, glyph });
+  const boxes = [...text.boxes];
+  let next = 0;
+  for (let i = 0; i < text.text.length; i++) {
+    const box = boxes[i];
+    const char = text.text.charAt(i).normalize('NFKC');
+    if (!box || /\s/u.test(char)) continue;
+    const end = Math.min(stream.length, next + ALIGN_WINDOW);
+    for (let j = next; j < end; j++) {
+      const entry = stream[j];
+      if (entry?.char !== char) continue;
+      next = j + 1;
+      const ink = entry.glyph.box;
+      if (ink) {
+        const left = Math.min(box.x, ink.left / scale - BOX_PAD);
+        const right = Math.max(box.x + box.width, ink.right / scale + BOX_PAD);
+        const bottom = Math.min(box.y, heightPt - ink.bottom / scale - BOX_PAD);
+        const top = Math.max(box.y + box.height, heightPt - ink.top / scale + BOX_PAD);
+        boxes[i] = { page: box.page, x: left, y: bottom, width: right - left, height: top - bottom };
+      }
+      break;
+    }
+  }
+  return { ...text, boxes };
+}
+
+/**
+ * The page's text as pdf.js's canvas drew it (see glyphRecorder): each glyph's Unicode text in
+ * drawing order with its ink box (padded, in displayed points), a space where a glyph starts
+ * well clear of the one before on its line and a newline where it does not continue the line.
+ * Text the text layer leaves out (glyphs it places off the page, or drops) is here, and so is
+ * text it reads in another order. Rougher than the text layer: for finding what the text layer
+ * missed, not for reading.
+ */
+export function drawnText(drawn: readonly DrawnGlyph[], page: number, scale: number, heightPt: number): PageText {
+  let text = '';
+  const boxes: (RedactionBox | null)[] = [];
+  let previous: NonNullable<DrawnGlyph['box']> | null = null;
+  for (const glyph of drawn) {
+    const chars = glyph.unicode.normalize('NFKC');
+    if (chars.length === 0) continue;
+    const ink = glyph.box;
+    if (ink && previous) {
+      const height = Math.max(ink.bottom - ink.top, previous.bottom - previous.top, 1);
+      const sameLine = Math.min(ink.bottom, previous.bottom) - Math.max(ink.top, previous.top) > 0.3 * height;
+      const gap = ink.left - previous.right;
+      const separator = !sameLine || gap < -0.5 * height ? '\n' : gap > 0.25 * height ? ' ' : '';
+      if (separator && !/\s$/u.test(text)) {
+        text += separator;
+        boxes.push(null);
+      }
+    }
+    const box = ink
+      ? {
+          page,
+          x: ink.left / scale - BOX_PAD,
+          y: heightPt - ink.bottom / scale - BOX_PAD,
+          width: (ink.right - ink.left) / scale + 2 * BOX_PAD,
+          height: (ink.bottom - ink.top) / scale + 2 * BOX_PAD,
+        }
+      : null;
+    for (let i = 0; i < chars.length; i++) {
+      text += chars.charAt(i);
+      boxes.push(box && { ...box });
+    }
+    if (ink) previous = ink;
+  }
+  return { page, text, boxes };
 }

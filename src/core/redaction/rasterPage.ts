@@ -1,3 +1,5 @@
+import { type DrawnGlyph, recordGlyphs, stopRecording } from './glyphRecorder';
+import { loadPdfjs } from './loadPdfjs';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { CustodianError } from '../../shared/errors';
 import type { RedactionBox } from '../../shared/redaction/redactionTypes';
@@ -47,6 +49,8 @@ export interface PageRaster {
   /** The page's displayed size in points (rotation and crop box applied). */
   widthPt: number;
   heightPt: number;
+  /** The glyphs pdf.js drew, in drawing order, with their ink in this raster's pixels (see glyphRecorder). */
+  glyphs: DrawnGlyph[];
   release(): void;
 }
 
@@ -70,8 +74,18 @@ export async function rasterPage(doc: PDFDocumentProxy, page: PDFPageProxy, dpi:
   // annotationMode 1 (ENABLE): annotations and filled-in form fields are drawn from their
   // appearance streams, as the viewer shows them: the officer redacts what they saw, and it all
   // becomes pixels (their text, as text, survives nowhere).
-  await page.render({ canvas: canvas as never, canvasContext: context as never, viewport, annotationMode: 1 }).promise;
-  return { canvas, context, dpi, scale, widthPt: base.width, heightPt: base.height, release: () => factory.destroy(target) };
+  const { OPS } = await loadPdfjs();
+  const task = page.render({ canvas: canvas as never, canvasContext: context as never, viewport, annotationMode: 1 });
+  const glyphs = recordGlyphs(task, context, OPS);
+  try {
+    await task.promise;
+  } catch (error) {
+    factory.destroy(target);
+    throw error;
+  } finally {
+    stopRecording(context);
+  }
+  return { canvas, context, dpi, scale, widthPt: base.width, heightPt: base.height, glyphs, release: () => factory.destroy(target) };
 }
 
 /**

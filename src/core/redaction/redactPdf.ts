@@ -9,12 +9,12 @@ import type { OcrEngine } from './ocrEngine';
 import { openPdf } from './openPdf';
 import type { RandomAccessSource } from './openPdf';
 import type { PageText } from './pageText';
-import { pageText, wordsOf } from './pageText';
+import { drawnText, pageText, placeDrawn, wordsOf } from './pageText';
 import { boxPixels, DEFAULT_DPI, fittingDpi, MAX_DPI, MIN_DPI, paintBoxes, rasterPage } from './rasterPage';
 import type { PageRaster } from './rasterPage';
 import { coveredTerms } from './coveredTerms';
 import type { KnownPerson } from './suggestRedactions';
-import { compileSuggester } from './suggestRedactions';
+import { compileSuggester, suggestPage } from './suggestRedactions';
 import { ocrPageText } from './ocrPageText';
 import { encodePageImage } from './pageImage';
 
@@ -217,7 +217,8 @@ async function rasteriseAll(
       const notes =
         usedDpi < dpi ? [`Page ${number} was rasterised at ${usedDpi} DPI, not ${dpi}: at ${dpi} DPI its image would exceed the memory bound.`] : [];
       const raster = await rasterPage(doc, page, usedDpi);
-      const text: PageText = await pageText(page);
+      // Each character's box reaches where the canvas drew its glyph, not only where the text layer says.
+      const text: PageText = placeDrawn(await pageText(page), raster.glyphs, raster.scale, raster.heightPt);
       const hasText = /\S/.test(text.text);
       // With OCR, every page is read: a scan with a printed page number or Bates stamp has a text
       // layer of a few words and the document on it in pixels only.
@@ -226,7 +227,10 @@ async function rasteriseAll(
       if (!hasText && !ocrText && (options.terms?.length || options.pii || options.people?.length)) {
         notes.push(`Page ${number} has no text layer (a scan?): terms and suggestions could not be looked for on it. Use OCR, or draw boxes.`);
       }
-      const suggestions = [...suggest(text, 'text'), ...(ocrText ? suggest(ocrText, 'ocr') : [])];
+      const suggestions = [
+        ...suggestPage(suggest, text, drawnText(raster.glyphs, number, raster.scale, raster.heightPt)),
+        ...(ocrText ? suggest(ocrText, 'ocr') : []),
+      ];
       if (text.type3Unbounded && suggestions.some((s) => s.source === 'text')) {
         notes.push(
           `Page ${number} shows text in a Type3 font whose letters paint what Custodian cannot measure (a shading or nested text): boxes made from its text are a guess and may not cover every stroke. Look at the page, and draw a larger box where any ink shows.`,

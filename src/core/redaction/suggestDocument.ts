@@ -2,12 +2,12 @@ import type { RedactionSuggestion } from '../../shared/redaction/redactionTypes'
 import type { OcrEngine } from './ocrEngine';
 import { ocrPageText, ocrWordsText } from './ocrPageText';
 import { openPdf } from './openPdf';
-import { pageText } from './pageText';
+import { drawnText, pageText, placeDrawn } from './pageText';
 import { fittingDpi, rasterPage } from './rasterPage';
 import { decodeDisplayed, imageKind, imageOcrBox } from './redactImage';
 import { isPdf } from './redactDocument';
 import type { KnownPerson } from './suggestRedactions';
-import { compileSuggester } from './suggestRedactions';
+import { compileSuggester, suggestPage } from './suggestRedactions';
 import { CustodianError } from '../../shared/errors';
 
 /** OCR reads pages at this DPI: tesseract's sweet spot for office documents. */
@@ -46,19 +46,20 @@ export async function suggestDocument(bytes: Uint8Array, options: SuggestOptions
         options.signal?.throwIfAborted();
         const page = await doc.getPage(number);
         const { width, height } = page.getViewport({ scale: 1 });
-        // Loads the page's fonts: pageText places characters by their widths.
-        await page.getOperatorList();
-        const text = await pageText(page);
-        const hasText = /\S/.test(text.text);
-        const suggestions = suggest(text, 'text');
-        // With OCR, every page is read (a scan may carry a few words of text layer: a page number).
-        if (options.ocr) {
-          const raster = await rasterPage(doc, page, fittingDpi(width, height, OCR_DPI));
-          try {
-            suggestions.push(...suggest(await ocrPageText(options.ocr, raster, number), 'ocr'));
-          } finally {
-            raster.release();
-          }
+        // Rendered (at 72 DPI; pixels only for OCR): it loads the page's fonts, by whose widths
+        // pageText places characters, and records where the canvas draws each glyph, where the
+        // boxes must reach (placeDrawn), as the redaction itself will.
+        const raster = await rasterPage(doc, page, options.ocr ? fittingDpi(width, height, OCR_DPI) : 72);
+        let suggestions: RedactionSuggestion[];
+        let hasText: boolean;
+        try {
+          const text = placeDrawn(await pageText(page), raster.glyphs, raster.scale, raster.heightPt);
+          hasText = /\S/.test(text.text);
+          suggestions = suggestPage(suggest, text, drawnText(raster.glyphs, number, raster.scale, raster.heightPt));
+          // With OCR, every page is read (a scan may carry a few words of text layer: a page number).
+          if (options.ocr) suggestions.push(...suggest(await ocrPageText(options.ocr, raster, number), 'ocr'));
+        } finally {
+          raster.release();
         }
         pages.push({ page: number, width, height, text: hasText ? 'text' : options.ocr ? 'ocr' : 'none', suggestions });
         page.cleanup();

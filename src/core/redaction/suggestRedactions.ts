@@ -163,3 +163,25 @@ function suggestWith(patterns: readonly Pattern[], text: PageText, source: 'text
 export function boxesOf(text: PageText, start: number, end: number): RedactionBox[] {
   return unionBoxes(text.boxes.slice(start, end).filter((b): b is RedactionBox => b !== null));
 }
+
+const within = (inner: RedactionBox, outer: RedactionBox, slack = 0.5): boolean =>
+  inner.page === outer.page &&
+  inner.x >= outer.x - slack &&
+  inner.y >= outer.y - slack &&
+  inner.x + inner.width <= outer.x + outer.width + slack &&
+  inner.y + inner.height <= outer.y + outer.height + slack;
+
+/**
+ * A page's suggestions from its text layer (`text`, its boxes widened to the drawn glyphs by
+ * placeDrawn), plus those found only in the text as the canvas drew it (`drawn`, see drawnText):
+ * a match there with ink outside every box of the text layer's matches is text the text layer
+ * misplaced or left out, and is suggested too (the same kind, saying so).
+ */
+export function suggestPage(suggest: Suggester, text: PageText, drawn: PageText): RedactionSuggestion[] {
+  const fromText = suggest(text, 'text');
+  const covered = fromText.flatMap((s) => s.boxes);
+  const fromDrawn = suggest(drawn, 'text')
+    .filter((s) => !s.boxes.every((b) => covered.some((c) => within(b, c))))
+    .map((s) => ({ ...s, why: `${s.why} (drawn on the page where its text layer does not say)` }));
+  return [...fromText, ...fromDrawn];
+}

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPdfjs } from './loadPdfjs';
-import { type Type3FontData, type3Ink } from './type3Ink';
+import { glyphInk, type Type3FontData, type3Ink } from './type3Ink';
 
 // Operator lists as pdf.js builds them for Type3 glyphs (fnArray/argsArray), with its real OPS
 // numbers. The integration tests in redactPdf.test.ts draw such fonts and judge the pixels; these
@@ -71,12 +71,29 @@ describe('type3Ink', () => {
     expect(t3?.ink).toEqual({ minX: -0.5, maxX: 1, minY: -1, maxY: 2 });
   });
 
-  it('has no bound for a glyph that paints a shading, or anything it does not know', () => {
-    expect(type3Ink(font([[[OPS.shadingFill, ['Sh0']]]]), OPS)?.ink).toBeNull();
-    expect(type3Ink(font([[[OPS.showText, [[]]]]]), OPS)?.ink).toBeNull();
-    expect(type3Ink(font([[[9999, []]]]), OPS)?.ink).toBeNull();
-    // A path whose bounds are unreadable is not taken as drawing nothing.
-    expect(type3Ink(font([[[OPS.constructPath, [OPS.fill, [{ drawn: 'Path2D' }], null]]]]), OPS)?.ink).toBeNull();
+  it('has no bound for a glyph that paints a shading, or anything it does not know, and keeps what the other glyphs measure', () => {
+    const bar = [filled([0, -500, 1000, 3000])];
+    for (const odd of [[[OPS.shadingFill, ['Sh0']]], [[OPS.showText, [[]]]], [[9999, []]], [[OPS.constructPath, [OPS.fill, [{ drawn: 'Path2D' }], new Float32Array([NaN, 0, 1, 1])]]]] as [number, unknown][][]) {
+      const t3 = type3Ink(font([bar, odd]), OPS);
+      expect(t3?.unbounded).toBe(true);
+      // The measured glyph still counts: the guess for the other is added to it, not put in its place.
+      expect(t3?.ink).toEqual({ minX: 0, maxX: 1, minY: -0.5, maxY: 3 });
+    }
+    // An empty path (no points: pdf.js sends a null minMax, and its canvas leaves an empty Path2D) draws nothing.
+    expect(type3Ink(font([bar, [[OPS.constructPath, [OPS.fill, [{ drawn: 'Path2D' }], null]]]]), OPS)?.unbounded).toBe(false);
+  });
+
+  it('has no bound for a stroke whose line width or miter limit the glyph inherits, unless told what it inherits', () => {
+    const stroke: [number, unknown] = [OPS.constructPath, [OPS.stroke, [new Float32Array([0, 0, 0, 1, 0, 1000])], new Float32Array([0, 0, 0, 1000])]];
+    expect(type3Ink(font([[stroke]]), OPS)?.unbounded).toBe(true);
+    expect(type3Ink(font([[[OPS.setLineWidth, [100]], stroke]]), OPS)?.unbounded).toBe(true); // the miter limit is the page's
+    expect(type3Ink(font([[[OPS.setLineWidth, [100]], [OPS.setLineJoin, [1]], stroke]]), OPS)?.unbounded).toBe(false);
+    // A miter limit that is not positive is ignored by the canvas: the inherited one stays.
+    expect(type3Ink(font([[[OPS.setLineWidth, [100]], [OPS.setMiterLimit, [-5]], stroke]]), OPS)?.unbounded).toBe(true);
+    // Told what it inherits (as glyphRecorder is, while the canvas draws it): bounded.
+    const ink = glyphInk(OPS, [OPS.constructPath], [stroke[1]], { lineWidth: 200, miterLimit: 4 });
+    // Half of 200, times the miter limit 4, times the identity's Frobenius norm (√2).
+    expect(ink?.minX).toBeCloseTo(-100 * 4 * Math.SQRT2);
   });
 
   it('says when the canvas advances glyphs elsewhere than the text layer: a mirrored or offset FontMatrix', () => {

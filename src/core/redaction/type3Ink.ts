@@ -25,8 +25,13 @@ export interface Type3FontData {
  * outside its d0 or d1 box and its font's FontBBox.
  */
 export interface Type3Ink {
-  /** The union of every glyph's ink, or null when a glyph paints what has no bound here (a shading, nested text, an image group). */
-  ink: InkBounds | null;
+  /** The union of the ink of every glyph whose ink has a bound here. */
+  ink: InkBounds;
+  /**
+   * Some glyph paints what has no bound here (a shading, nested text, an image group), or strokes
+   * with a line width or miter limit it inherits from the page (unknown until it is drawn).
+   */
+  unbounded: boolean;
   /**
    * Whether pdf.js's canvas advances glyphs as its text layer says (FontMatrix's a > 0 and no
    * translation e). The canvas advances a glyph by a·width + e ems, the text layer by a·width:
@@ -48,6 +53,9 @@ const multiply = ([a, b, c, d, e, f]: Matrix, [a2, b2, c2, d2, e2, f2]: Matrix):
 ];
 const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
 
+/** A miter limit as the canvas takes it: a value that is not positive is ignored (the previous one stays). */
+const miterLimit = (value: unknown, previous: number): number => (typeof value === 'number' && value > 0 ? value : previous);
+
 /** Numbers of an array-like (pdf.js sends Float32Arrays, which arrive as arrays or indexed objects). */
 function numbers(value: unknown): number[] | null {
   if (value === null || typeof value !== 'object') return null;
@@ -61,12 +69,19 @@ function matrix(value: unknown): Matrix | null {
 }
 
 /**
- * A glyph's ink in glyph space: the bounds of its paths, strokes widened by half the line width times the miter limit, images as the unit square, all
+ * A glyph's ink in glyph space (given the line width and miter limit it inherits, where known):
+ * the bounds of its paths, strokes widened by half the line width times the miter limit, images as the unit square, all
  * through the transforms in force. Null when it paints something not bounded here.
  */
-function glyphInk(ops: Ops, fnArray: readonly number[], argsArray: readonly unknown[]): InkBounds | null {
+export function glyphInk(
+  ops: Ops,
+  fnArray: readonly number[],
+  argsArray: readonly unknown[],
+  inherited: { lineWidth: number; miterLimit: number } = { lineWidth: NaN, miterLimit: NaN },
+): InkBounds | null {
   const ink: InkBounds = { minX: Infinity, maxX: -Infinity, minY: Infinity, maxY: -Infinity };
-  let state = { ctm: IDENTITY, lineWidth: 1, miterLimit: 10, lineJoin: 0 };
+  // Line width and miter limit start as the glyph inherits them: NaN where unknown (a stroke then has no bound).
+  let state = { ctm: IDENTITY, lineWidth: inherited.lineWidth, miterLimit: inherited.miterLimit, lineJoin: 0 };
   const stack: (typeof state)[] = [];
   const add = (x: number, y: number, pad = 0): void => {
     const [px, py] = apply(state.ctm, x, y);
@@ -128,19 +143,21 @@ function glyphInk(ops: Ops, fnArray: readonly number[], argsArray: readonly unkn
       state.ctm = multiply(m, state.ctm);
     } else if (fn === ops.paintFormXObjectEnd) state = stack.pop() ?? state;
     else if (fn === ops.setLineWidth) state.lineWidth = Math.abs(Number(args[0]) || 0);
-    else if (fn === ops.setMiterLimit) state.miterLimit = Math.abs(Number(args[0]) || 0);
+    else if (fn === ops.setMiterLimit) state.miterLimit = miterLimit(args[0], state.miterLimit);
     else if (fn === ops.setLineJoin) state.lineJoin = Number(args[0]) || 0;
     else if (fn === ops.setGState) {
       for (const entry of (Array.isArray(args[0]) ? args[0] : []) as unknown[]) {
         const [key, value] = Array.isArray(entry) ? (entry as [unknown, unknown]) : [];
         if (key === 'LW') state.lineWidth = Math.abs(Number(value) || 0);
-        else if (key === 'ML') state.miterLimit = Math.abs(Number(value) || 0);
+        else if (key === 'ML') state.miterLimit = miterLimit(value, state.miterLimit);
         else if (key === 'LJ') state.lineJoin = Number(value) || 0;
       }
     } else if (fn === ops.constructPath) {
       const [op, data, minMax] = args as [number, unknown[] | undefined, unknown];
       if (!painting.has(op)) continue; // endPath (after a clip): nothing drawn
-      if (data?.[0] === null || data?.[0] === undefined) continue; // an empty path
+      // An empty path: pdf.js sends no points and a null minMax (and its canvas, once it has drawn
+      // it, leaves an empty Path2D in place of the missing points).
+      if (minMax === null || minMax === undefined) continue;
       // pdf.js's canvas replaces the path's points with a Path2D the first time it draws it: the
       // bounds are read from the path's minMax ([x0, y0, x1, y1] in the path's space), which stays.
       // A compiled image mask (rawFillPath) is drawn within the unit square; its minMax is in pixels.
@@ -151,6 +168,7 @@ function glyphInk(ops: Ops, fnArray: readonly number[], argsArray: readonly unkn
       const [a, b, c, d] = state.ctm;
       const reach = stroking.has(op) ? (state.lineWidth / 2) * Math.max(Math.SQRT2, state.lineJoin === 0 ? state.miterLimit : 0) : 0;
       const pad = reach * Math.hypot(a, b, c, d);
+      if (Number.isNaN(pad)) return null; // a stroke whose width (or miter limit) it inherits
       for (const [x, y] of [
         [x0, y0],
         [x0, y1],
@@ -180,20 +198,16 @@ function glyphInk(ops: Ops, fnArray: readonly number[], argsArray: readonly unkn
 export function type3Ink(font: Type3FontData | null | undefined, ops: Ops): Type3Ink | null {
   if (!font?.isType3Font) return null;
   const fm = matrix(font.fontMatrix) ?? [0.001, 0, 0, 0.001, 0, 0];
-  let ink: InkBounds | null = { minX: Infinity, maxX: -Infinity, minY: Infinity, maxY: -Infinity };
+  const ink: InkBounds = { minX: Infinity, maxX: -Infinity, minY: Infinity, maxY: -Infinity };
+  let unbounded = false;
   for (const list of Object.values(font.charProcOperatorList ?? {})) {
     const glyph = list?.fnArray && list.argsArray ? glyphInk(ops, list.fnArray, list.argsArray) : null;
     if (!glyph) {
-      ink = null;
-      break;
+      unbounded = true;
+      continue;
     }
     if (glyph.minX > glyph.maxX) continue; // draws nothing
-    const corners = [
-      apply(fm, glyph.minX, glyph.minY),
-      apply(fm, glyph.minX, glyph.maxY),
-      apply(fm, glyph.maxX, glyph.minY),
-      apply(fm, glyph.maxX, glyph.maxY),
-    ];
+    const corners = [apply(fm, glyph.minX, glyph.minY), apply(fm, glyph.minX, glyph.maxY), apply(fm, glyph.maxX, glyph.minY), apply(fm, glyph.maxX, glyph.maxY)];
     for (const [x, y] of corners) {
       ink.minX = Math.min(ink.minX, x);
       ink.maxX = Math.max(ink.maxX, x);
@@ -201,9 +215,9 @@ export function type3Ink(font: Type3FontData | null | undefined, ops: Ops): Type
       ink.maxY = Math.max(ink.maxY, y);
     }
   }
-  if (ink && ink.minX > ink.maxX) ink = { minX: 0, maxX: 0, minY: 0, maxY: 0 };
+  if (ink.minX > ink.maxX) Object.assign(ink, { minX: 0, maxX: 0, minY: 0, maxY: 0 });
   const widths = Object.values(font.widths ?? {}).filter((w): w is number => typeof w === 'number' && Number.isFinite(w));
   // A glyph missing from Widths advances by e alone.
   const steps = [...widths, 0].map((w) => fm[0] * w + fm[4]);
-  return { ink, placedAsText: fm[0] > 0 && fm[4] === 0, step: [Math.min(0, ...steps), Math.max(0, ...steps)] };
+  return { ink, unbounded, placedAsText: fm[0] > 0 && fm[4] === 0, step: [Math.min(0, ...steps), Math.max(0, ...steps)] };
 }

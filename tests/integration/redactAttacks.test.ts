@@ -1,0 +1,366 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { redactPdf } from '../../src/core/redaction/redactPdf';
+import { openPdf } from '../../src/core/redaction/openPdf';
+import { pageText } from '../../src/core/redaction/pageText';
+import { tempDir } from '../support/tempVault';
+
+const temp = tempDir('custodian-attack3-');
+afterAll(() => temp.cleanup());
+const KEEP = process.env.KEEP_DIR;
+
+// ---------- a tiny PDF writer ----------
+class Doc {
+  objs: string[] = [];
+  /** object numbers start at 4 (1 catalog, 2 pages, 3 page) */
+  add(body: string): string {
+    this.objs.push(body);
+    return `${this.objs.length + 3} 0 R`;
+  }
+  stream(data: string, dict = ''): string {
+    const d = data.endsWith('\n') ? data : `${data}\n`;
+    return this.add(`<< /Length ${d.length} ${dict} >>\nstream\n${d}endstream`);
+  }
+  build({ content, resources, page = '', mediaBox = [0, 0, 612, 792] }: { content: string; resources: string; page?: string; mediaBox?: number[] }): Uint8Array {
+    const contentRef = this.stream(content);
+    const objects = [
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      `<< /Type /Page /Parent 2 0 R /MediaBox [${mediaBox.join(' ')}] ${page} /Resources << ${resources} >> /Contents ${contentRef} >>`,
+      ...this.objs,
+    ];
+    let pdf = '%PDF-1.7\n';
+    const offsets: number[] = [];
+    objects.forEach((body, i) => {
+      offsets.push(pdf.length);
+      pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
+    });
+    const xref = pdf.length;
+    pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f\r\n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n\r\n`).join('')}`;
+    pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+    return Buffer.from(pdf, 'latin1');
+  }
+}
+
+const hex = (n: number, w = 2) => n.toString(16).padStart(w, '0');
+const utf16 = (s: string) => [...s].map((c) => hex(c.charCodeAt(0), 4)).join('');
+function toUnicode(map: [number, string][]): string {
+  return [
+    '/CIDInit /ProcSet findresource begin 12 dict begin begincmap',
+    '/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def /CMapName /Adobe-Identity-UCS def /CMapType 2 def',
+    '1 begincodespacerange <00> <FF> endcodespacerange',
+    `${map.length} beginbfchar`,
+    ...map.map(([code, u]) => `<${hex(code)}> <${utf16(u)}>`),
+    'endbfchar endcmap CMapName currentdict /CMap defineresource pop end end',
+  ].join('\n');
+}
+
+interface Glyph {
+  code: number;
+  unicode: string;
+  proc: string;
+  width?: number;
+}
+/** A Type3 font; glyph names g<code>. */
+function type3(doc: Doc, glyphs: Glyph[], { fontMatrix = [0.001, 0, 0, 0.001, 0, 0], bbox = [0, 0, 1000, 1000], resources = '', widths = true } = {}): string {
+  const procs = glyphs.map((g) => `/g${g.code} ${doc.stream(g.proc)}`).join(' ');
+  const tu = doc.stream(toUnicode(glyphs.filter((g) => g.unicode !== '').map((g) => [g.code, g.unicode])));
+  const first = Math.min(...glyphs.map((g) => g.code));
+  const last = Math.max(...glyphs.map((g) => g.code));
+  const w = Array.from({ length: last - first + 1 }, (_, i) => glyphs.find((g) => g.code === first + i)?.width ?? 1000);
+  return doc.add(
+    `<< /Type /Font /Subtype /Type3 /FontBBox [${bbox.join(' ')}] /FontMatrix [${fontMatrix.join(' ')}] /CharProcs << ${procs} >> /Encoding << /Type /Encoding /Differences [${glyphs.map((g) => `${g.code} /g${g.code}`).join(' ')}] >> ${widths ? `/FirstChar ${first} /LastChar ${last} /Widths [${w.join(' ')}]` : ''} /Resources << ${resources} >> /ToUnicode ${tu} >>`,
+  );
+}
+const letters = (proc: string, width = 1000): Glyph[] => ['A', 'B', 'C', 'D'].map((l) => ({ code: l.charCodeAt(0), unicode: l, proc, width }));
+const BAR = '1000 0 d0\n100 0 800 700 re f\n';
+const str = (codes: number[]) => `<${codes.map((c) => hex(c)).join('')}>`;
+const ABCD = [65, 66, 67, 68];
+
+// ---------- judging ----------
+const run = (tool: string, args: string[]): string => execFileSync(tool, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+function drawn(bytes: Uint8Array, name: string, dpi: number): [number, number, Buffer] {
+  const path = join(temp.dir, `${name}.pdf`);
+  writeFileSync(path, bytes);
+  if (KEEP) writeFileSync(join(KEEP, `${name}.pdf`), bytes);
+  run('pdftoppm', ['-r', String(dpi), '-gray', '-singlefile', path, join(temp.dir, name)]);
+  const pgm = readFileSync(join(temp.dir, `${name}.pgm`));
+  const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.toString('latin1', 0, 40));
+  if (!header) throw new Error('not a PGM');
+  return [Number(header[1]), Number(header[2]), pgm.subarray(header[0].length)];
+}
+function inkOutside(bytes: Uint8Array, name: string, dpi: number, heightPt: number, boxes: readonly { x: number; y: number; width: number; height: number }[]): number {
+  const scale = dpi / 72;
+  const [w, h, pixels] = drawn(bytes, name, dpi);
+  const inBox = (px: number, py: number) =>
+    boxes.some(
+      (b) => px >= b.x * scale - 1 && px <= (b.x + b.width) * scale + 1 && py >= (heightPt - b.y - b.height) * scale - 1 && py <= (heightPt - b.y) * scale + 1,
+    );
+  let outside = 0;
+  for (let py = 0; py < h; py++) for (let px = 0; px < w; px++) if ((pixels[py * w + px] ?? 255) < 250 && !inBox(px, py)) outside++;
+  return outside;
+}
+
+const results: string[] = [];
+afterAll(() => console.log(`\n${results.join('\n')}\n`));
+
+async function attack(name: string, source: Uint8Array, heightPt = 792, term = 'ABCD'): Promise<number> {
+  const dpi = 100;
+  if (KEEP) writeFileSync(join(KEEP, `${name}-source.pdf`), source);
+  const { bytes: plain } = await redactPdf(source, { dpi });
+  const before = inkOutside(plain, `${name}-plain`, dpi, heightPt, []);
+  const { bytes, report } = await redactPdf(source, { terms: [term], dpi });
+  const boxes = report.pages[0]?.boxes ?? [];
+  const after = inkOutside(bytes, `${name}-redacted`, dpi, heightPt, boxes);
+  const dbg = await openPdf(source);
+  const pg = await dbg.getPage(1);
+  await pg.getOperatorList();
+  const tc = await pg.getTextContent();
+  const pt = await pageText(pg);
+  await dbg.destroy();
+  if (process.env.DEBUG) results.push(`   text ${JSON.stringify(pt.text)} items ${JSON.stringify(tc.items.map((i) => ('str' in i ? [i.str, i.transform.map((v: number) => Math.round(v * 100) / 100), Math.round(i.width * 100) / 100, Math.round(i.height * 100) / 100] : null)))}`);
+  const notes = [...(report.pages[0]?.notes ?? []), ...report.notes.filter((n) => !n.startsWith('Every page'))].map((n) => n.slice(0, 60));
+  results.push(
+    `${after === 0 ? 'ok  ' : 'LEAK'} ${name}: ink before ${before}, outside boxes after ${after}, boxes ${JSON.stringify(boxes.map((b) => [b.x, b.y, b.width, b.height].map(Math.round)))} notes ${JSON.stringify(notes)}`,
+  );
+  return after;
+}
+
+describe('attacks', () => {
+  it('baseline bar font', async () => {
+    const doc = new Doc();
+    const f = type3(doc, letters(BAR));
+    expect(await attack('baseline', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 600 Td ${str(ABCD)} Tj ET` }))).toBe(0);
+  });
+
+  it('inherited line width (glyph strokes without w)', async () => {
+    const doc = new Doc();
+    const f = type3(doc, letters('1000 0 d0\n500 0 m 500 700 l S\n'));
+    expect(await attack('inherited-w', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `q 1500 w BT /T3 20 Tf 100 600 Td ${str(ABCD)} Tj ET Q` }))).toBe(0);
+  });
+
+  it('inherited miter limit (glyph sharp join)', async () => {
+    const doc = new Doc();
+    const f = type3(doc, letters('1000 0 d0\n200 w 0 0 m 1000 30 l 0 60 l S\n'));
+    expect(await attack('inherited-M', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `q 100 M BT /T3 20 Tf 100 600 Td ${str(ABCD)} Tj ET Q` }))).toBe(0);
+  });
+
+  it('0 M in the glyph (canvas ignores it, walker takes sqrt2)', async () => {
+    const doc = new Doc();
+    // join angle ~13.7deg: miter ratio ~8.4 < 10
+    const f = type3(doc, letters('1000 0 d0\n0 M 200 w 0 0 m 1000 120 l 0 240 l S\n'));
+    expect(await attack('zero-M', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 600 Td ${str(ABCD)} Tj ET` }))).toBe(0);
+  });
+
+  it('zero-width format mark (U+200B) glyph with a 10 em advance between B and C (Type3)', async () => {
+    const doc = new Doc();
+    const f = type3(doc, [...letters(BAR), { code: 0x5a, unicode: '\u200b', proc: '10000 0 d0\n', width: 10000 }]);
+    expect(await attack('zwsp-type3', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 600 Td ${str([65, 66, 0x5a, 67, 68])} Tj ET` }))).toBe(0);
+  });
+
+  it('combining mark (U+0301) glyph with a 10 em advance before ABCD (Type3)', async () => {
+    const doc = new Doc();
+    const f = type3(doc, [...letters(BAR), { code: 0x5a, unicode: '\u0301', proc: '10000 0 d0\n', width: 10000 }]);
+    expect(await attack('combining-type3', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 600 Td ${str([65, 66, 0x5a, 67, 68])} Tj ET` }))).toBe(0);
+  });
+
+  it('zero-width format mark in Helvetica (space glyph, Widths 10000, ToUnicode U+200B)', async () => {
+    const doc = new Doc();
+    const tu = doc.stream(toUnicode([[0x20, '\u200b']]));
+    const widths = Array.from({ length: 256 - 32 }, (_, i) => (i === 0 ? 10000 : ({ 65: 667, 66: 667, 67: 722, 68: 722 } as Record<number, number>)[i + 32] ?? 556));
+    const f = doc.add(`<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 255 /Widths [${widths.join(' ')}] /ToUnicode ${tu} >>`);
+    expect(await attack('zwsp-helvetica', doc.build({ resources: `/Font << /F1 ${f} >>`, content: `BT /F1 20 Tf 100 600 Td (AB CD) Tj ET` }))).toBe(0);
+  });
+
+  it('two codes for one character with different widths (Type3): "(ABCD)"', async () => {
+    const doc = new Doc();
+    const blank = (w: number) => `${w} 0 d0\n`;
+    const f = type3(doc, [
+      { code: 0x21, unicode: '(', proc: blank(100), width: 100 }, // registered first, never used
+      { code: 0x22, unicode: ')', proc: blank(9000), width: 9000 }, // registered first, never used
+      ...letters(BAR),
+      { code: 0x5b, unicode: '(', proc: blank(9000), width: 9000 }, // used: wide
+      { code: 0x5d, unicode: ')', proc: blank(100), width: 100 }, // used: narrow
+    ]);
+    expect(await attack('dup-codes-type3', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 60 600 Td ${str([0x5b, 65, 66, 67, 68, 0x5d])} Tj ET` }))).toBe(0);
+  });
+
+  it('two codes for one character with different widths (Helvetica)', async () => {
+    const doc = new Doc();
+    // 0x20 (space glyph, blank) and 0xA0 (nbspace, blank) are shown; 0x01/0x02 only registered.
+    const tu = doc.stream(
+      toUnicode([
+        [0x01, '('],
+        [0x02, ')'],
+        [0x20, '('],
+        [0xa0, ')'],
+      ]),
+    );
+    const w: Record<number, number> = { 1: 100, 2: 9000, 0x20: 9000, 0xa0: 100, 65: 667, 66: 667, 67: 722, 68: 722 };
+    const widths = Array.from({ length: 255 }, (_, i) => w[i + 1] ?? 556);
+    const f = doc.add(`<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /FirstChar 1 /LastChar 255 /Widths [${widths.join(' ')}] /ToUnicode ${tu} >>`);
+    expect(await attack('dup-codes-helvetica', doc.build({ resources: `/Font << /F1 ${f} >>`, content: `BT /F1 20 Tf 60 600 Td <2041424344A0> Tj ET` }))).toBe(0);
+  });
+
+  it('font size 1 with a vertically flipped FontMatrix (text-layer stretch flips up)', async () => {
+    const doc = new Doc();
+    // glyph drawn 0..3 em up in glyph space; fm d<0 turns it 3 em down
+    const f = type3(doc, letters('1000 0 d0\n100 0 800 3000 re f\n'), { fontMatrix: [0.001, 0, 0, -0.001, 0, 0], bbox: [0, 0, 1000, 3000] });
+    expect(await attack('flip-fm-size1', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 1 Tf 20 0 0 20 100 600 Tm ${str(ABCD)} Tj ET` }))).toBe(0);
+  });
+
+  it('type3Sizes false positive: size 20, FontBBox*d = 3 and a Tm 3x taller', async () => {
+    const doc = new Doc();
+    const f = type3(doc, letters('100 0 d0\n10 0 80 100 re f\n', 100), { fontMatrix: [0.01, 0, 0, 0.01, 0, 0], bbox: [0, 0, 100, 300] });
+    expect(await attack('sizes-false-positive', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 1 0 0 3 100 500 Tm ${str(ABCD)} Tj ET` }))).toBe(0);
+  });
+
+  it('type3Sizes false negative: size 1, FontBBox*d = 0.5 and a Tm 2x taller', async () => {
+    const doc = new Doc();
+    const f = type3(doc, letters('500 0 d0\n50 0 400 500 re f\n', 500), { fontMatrix: [0.002, 0, 0, 0.002, 0, 0], bbox: [0, 0, 500, 250] });
+    expect(await attack('sizes-false-negative', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 1 Tf 20 0 0 40 100 500 Tm ${str(ABCD)} Tj ET` }))).toBe(0);
+  });
+
+  it('one unmeasurable glyph (unused Z with a shading) throws away the measured 5 em bars', async () => {
+    const doc = new Doc();
+    const shading =
+      '/Shading << /Sh0 << /ShadingType 2 /ColorSpace /DeviceGray /Coords [0 0 1000 0] /Function << /FunctionType 2 /Domain [0 1] /C0 [0] /C1 [0.5] /N 1 >> >> >>';
+    const f = type3(doc, [...letters('1000 0 d0\n100 0 800 5000 re f\n'), { code: 0x5a, unicode: 'Z', proc: '1000 0 d0\n0 0 1000 1000 re W n\n/Sh0 sh\n' }], {
+      resources: shading,
+    });
+    expect(await attack('poison-shading', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 500 Td ${str(ABCD)} Tj ET` }))).toBe(0);
+  });
+
+  it('one glyph with a bare f (empty path) makes the font "unbounded" after rendering', async () => {
+    const doc = new Doc();
+    const f = type3(doc, [...letters('1000 0 d0\n100 0 800 5000 re f\n'), { code: 0x5a, unicode: 'Z', proc: '1000 0 d0\nf\n' }]);
+    expect(
+      await attack('poison-empty-f', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 500 Td ${str(ABCD)} Tj BT /T3 20 Tf 100 300 Td <5a> Tj ET` })),
+    ).toBe(0);
+  });
+
+  it('offset FontMatrix with Tc: step ignores character spacing (long run)', async () => {
+    const doc = new Doc();
+    const f = type3(doc, letters('1000 0 d0\n100 0 800 700 re f\n'), { fontMatrix: [0.001, 0, 0, 0.001, 0.5, 0] });
+    const codes = Array.from({ length: 60 }, (_, i) => ABCD[i % 4] ?? 65);
+    expect(await attack('offset-fm-Tc', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 4 Tf 0.4 Tc 20 600 Td ${str(codes)} Tj ET` }))).toBe(0);
+  });
+
+  it('second occurrence drawn from an off-page origin (ink pulled back onto the page)', async () => {
+    const doc = new Doc();
+    const f = type3(doc, letters(BAR));
+    const g = type3(doc, letters('1000 0 d0\n-30000 0 800 700 re f\n'.replace('-30000 0 800', '-30000 0 800')));
+    expect(
+      await attack(
+        'offpage-origin',
+        doc.build({ resources: `/Font << /T3 ${f} /T4 ${g} >>`, content: `BT /T3 20 Tf 100 600 Td ${str(ABCD)} Tj ET BT /T4 20 Tf 700 400 Td ${str(ABCD)} Tj ET` }),
+      ),
+    ).toBe(0);
+  });
+
+  it.each([
+    ['rotate-90', '/Rotate 90', 612],
+    ['cropbox', '/CropBox [50 100 562 742]', 642],
+    ['rotate-270-cropbox', '/Rotate 270 /CropBox [50 100 562 742]', 512],
+  ])('page geometry %s', async (name, page, h) => {
+    const doc = new Doc();
+    const f = type3(doc, letters('1000 0 d0\n-300 -600 1600 2400 re f\n'));
+    expect(await attack(name, doc.build({ resources: `/Font << /T3 ${f} >>`, page, content: `BT /T3 20 Tf 100 600 Td ${str(ABCD)} Tj ET` }), h)).toBe(0);
+  });
+
+  it.each([
+    ['negative-size', 'BT /T3 -20 Tf 300 600 Td', [0.001, 0, 0, 0.001, 0, 0]],
+    ['negative-size-fm', 'BT /T3 -20 Tf 300 600 Td', [0.002, 0, 0, 0.002, 0, 0]],
+    ['negative-Tz', 'BT -100 Tz /T3 20 Tf 300 600 Td', [0.001, 0, 0, 0.001, 0, 0]],
+    ['skew-Tm', 'BT /T3 20 Tf 1 0.3 0.8 1 200 500 Tm', [0.001, 0, 0, 0.001, 0, 0]],
+    ['rot-Tm-Tz-Ts', 'BT 250 Tz 8 Ts /T3 20 Tf 0.7 0.7 -0.7 0.7 200 400 Tm', [0.001, 0, 0, 0.001, 0, 0]],
+    ['fm-rot', 'BT /T3 20 Tf 200 500 Td', [0.0007, 0.0007, -0.0007, 0.0007, 0, 0]],
+    ['fm-skew-c', 'BT /T3 20 Tf 200 500 Td', [0.001, 0, 0.002, 0.001, 0, 0]],
+    ['fm-b-only', 'BT /T3 20 Tf 200 500 Td', [0.001, 0.003, 0, 0.001, 0, 0]],
+    ['mirror-fm-TJ', 'BT /T3 20 Tf 300 600 Td', [-0.001, 0, 0, 0.001, 0, 0]],
+    ['size-0.5-fm', 'BT /T3 0.5 Tf 40 0 0 40 200 500 Tm', [0.002, 0, 0, 0.002, 0, 0]],
+    ['Tc-negative', 'BT -15 Tc /T3 20 Tf 300 600 Td', [0.001, 0, 0, 0.001, 0, 0]],
+  ] as const)('geometry %s', async (name, prefix, fm) => {
+    const doc = new Doc();
+    const unit = 0.001 / Math.hypot(fm[0], fm[1]) || 1;
+    const u = (n: number) => Math.round(n * unit);
+    const f = type3(doc, letters(`${u(1000)} 0 d0\n${u(-200)} ${u(-500)} ${u(1400)} ${u(2000)} re f\n`, u(1000)), {
+      fontMatrix: [...fm],
+      bbox: [0, 0, u(1000), u(1000)],
+    });
+    const show = name === 'mirror-fm-TJ' ? `[${str([65, 66])} -300 ${str([67])} 200 ${str([68])}] TJ` : `${str(ABCD)} Tj`;
+    expect(await attack(name, doc.build({ resources: `/Font << /T3 ${f} >>`, content: `${prefix} ${show} ET` }))).toBe(0);
+  });
+
+  it('combining mark (U+0301) glyph with a 10 em advance before ABCD (Type3)', async () => {
+    const doc = new Doc();
+    const f = type3(doc, [...letters(BAR), { code: 0x5a, unicode: '\u0301', proc: '10000 0 d0\n', width: 10000 }]);
+    expect(await attack('combining-before', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 600 Td ${str([0x5a, 65, 66, 67, 68])} Tj ET` }))).toBe(0);
+  });
+
+  it('format mark before ABCD, Helvetica', async () => {
+    const doc = new Doc();
+    const tu = doc.stream(toUnicode([[0x20, '\u00ad']]));
+    const widths = Array.from({ length: 256 - 32 }, (_, i) => (i === 0 ? 15000 : ({ 65: 667, 66: 667, 67: 722, 68: 722 } as Record<number, number>)[i + 32] ?? 556));
+    const f = doc.add(`<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 255 /Widths [${widths.join(' ')}] /ToUnicode ${tu} >>`);
+    expect(await attack('shy-before-helvetica', doc.build({ resources: `/Font << /F1 ${f} >>`, content: `BT /F1 20 Tf 100 600 Td ( ABCD) Tj ET` }))).toBe(0);
+  });
+
+  it('offset FontMatrix with Tc: step ignores character spacing (dots then ABCD)', async () => {
+    const doc = new Doc();
+    const f = type3(doc, [...letters('1000 0 d0\n100 0 800 700 re f\n'), { code: 0x2e, unicode: '.', proc: '1000 0 d0\n' }], { fontMatrix: [0.001, 0, 0, 0.001, 0.5, 0] });
+    const codes = [...Array.from({ length: 96 }, () => 0x2e), ...ABCD];
+    expect(await attack('offset-fm-Tc-dots', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 3 Tf 0.3 Tc 20 600 Td ${str(codes)} Tj ET` }))).toBe(0);
+  });
+
+  it('negative miter limit (canvas keeps 10, walker takes 5)', async () => {
+    const doc = new Doc();
+    const f = type3(doc, letters('1000 0 d0\n-5 M 200 w 0 0 m 1000 120 l 0 240 l S\n'));
+    expect(await attack('negative-M', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 600 Td ${str(ABCD)} Tj ET` }))).toBe(0);
+  });
+
+  it('dvips-style flipped bitmap-like font at size 1 (ordinary glyphs above the baseline)', async () => {
+    const doc = new Doc();
+    const f = type3(doc, letters('1000 0 d0\n100 -700 600 700 re f\n'), { fontMatrix: [0.001, 0, 0, -0.001, 0, 0], bbox: [0, -700, 1000, 0] });
+    expect(await attack('flip-fm-size1-ordinary', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 1 Tf 20 0 0 20 100 600 Tm ${str(ABCD)} Tj ET` }))).toBe(0);
+  });
+
+  it('inherited line width through an ExtGState on the page', async () => {
+    const doc = new Doc();
+    const f = type3(doc, letters('1000 0 d0\n500 0 m 500 700 l S\n'));
+    const gs = doc.add('<< /Type /ExtGState /LW 1500 >>');
+    expect(await attack('inherited-gs-LW', doc.build({ resources: `/Font << /T3 ${f} >> /ExtGState << /G ${gs} >>`, content: `/G gs BT /T3 20 Tf 100 600 Td ${str(ABCD)} Tj ET` }))).toBe(0);
+  });
+
+  it('nested text inside the glyph far above (unbounded guess)', async () => {
+    const doc = new Doc();
+    const inner = type3(doc, [{ code: 0x41, unicode: 'A', proc: '1000 0 d0\n0 0 1000 1000 re f\n' }]);
+    const f = type3(doc, letters('1000 0 d0\nBT /I 1000 Tf 0 4000 Td (A) Tj ET\n'), { resources: `/Font << /I ${inner} >>` });
+    expect(await attack('nested-text', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 500 Td ${str(ABCD)} Tj ET` }))).toBe(0);
+  });
+
+  it('TJ spacing after an off-page glyph is dropped by the text layer (Helvetica)', async () => {
+    const doc = new Doc();
+    const f = doc.add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>');
+    expect(await attack('offpage-TJ-helvetica', doc.build({ resources: `/Font << /F1 ${f} >>`, content: `BT /F1 20 Tf -5.6 600 Td [(.) -5000 (ABCD)] TJ ET` }))).toBe(0);
+  });
+
+  it('negative miter limit, sharper join and thicker line', async () => {
+    const doc = new Doc();
+    const f = type3(doc, letters('1000 0 d0\n-5 M 400 w 0 0 m 1000 102 l 0 204 l S\n'));
+    expect(await attack('negative-M-2', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 600 Td ${str(ABCD)} Tj ET` }))).toBe(0);
+  });
+
+  it('control: empty-f glyph not drawn', async () => {
+    const doc = new Doc();
+    const f = type3(doc, [...letters('1000 0 d0\n100 0 800 5000 re f\n'), { code: 0x5a, unicode: 'Z', proc: '1000 0 d0\nf\n' }]);
+    expect(await attack('control-empty-f-undrawn', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 500 Td ${str(ABCD)} Tj ET` }))).toBe(0);
+  });
+  it('inherited line width 6000', async () => {
+    const doc = new Doc();
+    const f = type3(doc, letters('1000 0 d0\n500 0 m 500 700 l S\n'));
+    expect(await attack('inherited-w-6000', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `q 6000 w BT /T3 20 Tf 200 600 Td ${str(ABCD)} Tj ET Q` }))).toBe(0);
+  });
+});
