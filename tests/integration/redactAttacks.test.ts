@@ -3,13 +3,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redactPdf } from '../../src/core/redaction/redactPdf';
-import { openPdf } from '../../src/core/redaction/openPdf';
-import { pageText } from '../../src/core/redaction/pageText';
 import { tempDir } from '../support/tempVault';
 
-const temp = tempDir('custodian-attack3-');
+// PDFs made to defeat redaction by term: glyphs drawn where pdf.js's text layer does not say
+// they are (format and combining marks that advance the canvas but not the text layer, two codes
+// for one character with different widths, spacing after a glyph placed off the page, a second
+// copy drawn from off-page origins) and Type3 glyphs that draw outside everything their font
+// declares. Each redacts "ABCD" and counts, in the output as poppler draws it, the inked pixels
+// that no box of the report covers: none may be left, or the report must say the term was not
+// found. (From a hostile review; the boxes come from where the canvas drew each glyph, see
+// glyphRecorder, placeDrawn and suggestPage.)
+
+const temp = tempDir('custodian-attacks-');
 afterAll(() => temp.cleanup());
-const KEEP = process.env.KEEP_DIR;
 
 // ---------- a tiny PDF writer ----------
 class Doc {
@@ -23,7 +29,17 @@ class Doc {
     const d = data.endsWith('\n') ? data : `${data}\n`;
     return this.add(`<< /Length ${d.length} ${dict} >>\nstream\n${d}endstream`);
   }
-  build({ content, resources, page = '', mediaBox = [0, 0, 612, 792] }: { content: string; resources: string; page?: string; mediaBox?: number[] }): Uint8Array {
+  build({
+    content,
+    resources,
+    page = '',
+    mediaBox = [0, 0, 612, 792],
+  }: {
+    content: string;
+    resources: string;
+    page?: string;
+    mediaBox?: number[];
+  }): Uint8Array {
     const contentRef = this.stream(content);
     const objects = [
       '<< /Type /Catalog /Pages 2 0 R >>',
@@ -45,7 +61,7 @@ class Doc {
 }
 
 const hex = (n: number, w = 2) => n.toString(16).padStart(w, '0');
-const utf16 = (s: string) => [...s].map((c) => hex(c.charCodeAt(0), 4)).join('');
+const utf16 = (s: string) => Array.from({ length: s.length }, (_, i) => hex(s.charCodeAt(i), 4)).join('');
 function toUnicode(map: [number, string][]): string {
   return [
     '/CIDInit /ProcSet findresource begin 12 dict begin begincmap',
@@ -84,14 +100,19 @@ const run = (tool: string, args: string[]): string => execFileSync(tool, args, {
 function drawn(bytes: Uint8Array, name: string, dpi: number): [number, number, Buffer] {
   const path = join(temp.dir, `${name}.pdf`);
   writeFileSync(path, bytes);
-  if (KEEP) writeFileSync(join(KEEP, `${name}.pdf`), bytes);
   run('pdftoppm', ['-r', String(dpi), '-gray', '-singlefile', path, join(temp.dir, name)]);
   const pgm = readFileSync(join(temp.dir, `${name}.pgm`));
   const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.toString('latin1', 0, 40));
   if (!header) throw new Error('not a PGM');
   return [Number(header[1]), Number(header[2]), pgm.subarray(header[0].length)];
 }
-function inkOutside(bytes: Uint8Array, name: string, dpi: number, heightPt: number, boxes: readonly { x: number; y: number; width: number; height: number }[]): number {
+function inkOutside(
+  bytes: Uint8Array,
+  name: string,
+  dpi: number,
+  heightPt: number,
+  boxes: readonly { x: number; y: number; width: number; height: number }[],
+): number {
   const scale = dpi / 72;
   const [w, h, pixels] = drawn(bytes, name, dpi);
   const inBox = (px: number, py: number) =>
@@ -103,29 +124,16 @@ function inkOutside(bytes: Uint8Array, name: string, dpi: number, heightPt: numb
   return outside;
 }
 
-const results: string[] = [];
-afterAll(() => console.log(`\n${results.join('\n')}\n`));
-
+/**
+ * Redacts `term` at 100 DPI; returns the inked pixels of the output outside every box, after
+ * checking that the source draws ink there to begin with (the attack is drawn at all), and the report.
+ */
 async function attack(name: string, source: Uint8Array, heightPt = 792, term = 'ABCD'): Promise<number> {
   const dpi = 100;
-  if (KEEP) writeFileSync(join(KEEP, `${name}-source.pdf`), source);
   const { bytes: plain } = await redactPdf(source, { dpi });
-  const before = inkOutside(plain, `${name}-plain`, dpi, heightPt, []);
+  expect(inkOutside(plain, `${name}-plain`, dpi, heightPt, []), `${name}: the source draws nothing`).toBeGreaterThan(50);
   const { bytes, report } = await redactPdf(source, { terms: [term], dpi });
-  const boxes = report.pages[0]?.boxes ?? [];
-  const after = inkOutside(bytes, `${name}-redacted`, dpi, heightPt, boxes);
-  const dbg = await openPdf(source);
-  const pg = await dbg.getPage(1);
-  await pg.getOperatorList();
-  const tc = await pg.getTextContent();
-  const pt = await pageText(pg);
-  await dbg.destroy();
-  if (process.env.DEBUG) results.push(`   text ${JSON.stringify(pt.text)} items ${JSON.stringify(tc.items.map((i) => ('str' in i ? [i.str, i.transform.map((v: number) => Math.round(v * 100) / 100), Math.round(i.width * 100) / 100, Math.round(i.height * 100) / 100] : null)))}`);
-  const notes = [...(report.pages[0]?.notes ?? []), ...report.notes.filter((n) => !n.startsWith('Every page'))].map((n) => n.slice(0, 60));
-  results.push(
-    `${after === 0 ? 'ok  ' : 'LEAK'} ${name}: ink before ${before}, outside boxes after ${after}, boxes ${JSON.stringify(boxes.map((b) => [b.x, b.y, b.width, b.height].map(Math.round)))} notes ${JSON.stringify(notes)}`,
-  );
-  return after;
+  return inkOutside(bytes, `${name}-redacted`, dpi, heightPt, report.pages[0]?.boxes ?? []);
 }
 
 describe('attacks', () => {
@@ -138,13 +146,17 @@ describe('attacks', () => {
   it('inherited line width (glyph strokes without w)', async () => {
     const doc = new Doc();
     const f = type3(doc, letters('1000 0 d0\n500 0 m 500 700 l S\n'));
-    expect(await attack('inherited-w', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `q 1500 w BT /T3 20 Tf 100 600 Td ${str(ABCD)} Tj ET Q` }))).toBe(0);
+    expect(
+      await attack('inherited-w', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `q 1500 w BT /T3 20 Tf 100 600 Td ${str(ABCD)} Tj ET Q` })),
+    ).toBe(0);
   });
 
   it('inherited miter limit (glyph sharp join)', async () => {
     const doc = new Doc();
     const f = type3(doc, letters('1000 0 d0\n200 w 0 0 m 1000 30 l 0 60 l S\n'));
-    expect(await attack('inherited-M', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `q 100 M BT /T3 20 Tf 100 600 Td ${str(ABCD)} Tj ET Q` }))).toBe(0);
+    expect(await attack('inherited-M', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `q 100 M BT /T3 20 Tf 100 600 Td ${str(ABCD)} Tj ET Q` }))).toBe(
+      0,
+    );
   });
 
   it('0 M in the glyph (canvas ignores it, walker takes sqrt2)', async () => {
@@ -157,20 +169,36 @@ describe('attacks', () => {
   it('zero-width format mark (U+200B) glyph with a 10 em advance between B and C (Type3)', async () => {
     const doc = new Doc();
     const f = type3(doc, [...letters(BAR), { code: 0x5a, unicode: '\u200b', proc: '10000 0 d0\n', width: 10000 }]);
-    expect(await attack('zwsp-type3', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 600 Td ${str([65, 66, 0x5a, 67, 68])} Tj ET` }))).toBe(0);
+    expect(
+      await attack('zwsp-type3', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 600 Td ${str([65, 66, 0x5a, 67, 68])} Tj ET` })),
+    ).toBe(0);
   });
 
-  it('combining mark (U+0301) glyph with a 10 em advance before ABCD (Type3)', async () => {
+  it('combining mark (U+0301) glyph with a 10 em advance between B and C (Type3): not found, and the report says so', async () => {
+    // The mark joins B ("AB\u0301CD"): the term is not in the page's text, as the text layer or as
+    // drawn. Nothing is boxed, and the report says the term was not found, for the officer to look.
     const doc = new Doc();
     const f = type3(doc, [...letters(BAR), { code: 0x5a, unicode: '\u0301', proc: '10000 0 d0\n', width: 10000 }]);
-    expect(await attack('combining-type3', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 600 Td ${str([65, 66, 0x5a, 67, 68])} Tj ET` }))).toBe(0);
+    const { report } = await redactPdf(
+      doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 600 Td ${str([65, 66, 0x5a, 67, 68])} Tj ET` }),
+      {
+        terms: ['ABCD'],
+        dpi: 100,
+      },
+    );
+    expect(report.pages[0]?.boxes).toEqual([]);
+    expect(report.notes.join(' ')).toMatch(/"ABCD" was not found on any page/);
   });
 
   it('zero-width format mark in Helvetica (space glyph, Widths 10000, ToUnicode U+200B)', async () => {
     const doc = new Doc();
     const tu = doc.stream(toUnicode([[0x20, '\u200b']]));
-    const widths = Array.from({ length: 256 - 32 }, (_, i) => (i === 0 ? 10000 : ({ 65: 667, 66: 667, 67: 722, 68: 722 } as Record<number, number>)[i + 32] ?? 556));
-    const f = doc.add(`<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 255 /Widths [${widths.join(' ')}] /ToUnicode ${tu} >>`);
+    const widths = Array.from({ length: 256 - 32 }, (_, i) =>
+      i === 0 ? 10000 : (({ 65: 667, 66: 667, 67: 722, 68: 722 } as Record<number, number>)[i + 32] ?? 556),
+    );
+    const f = doc.add(
+      `<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 255 /Widths [${widths.join(' ')}] /ToUnicode ${tu} >>`,
+    );
     expect(await attack('zwsp-helvetica', doc.build({ resources: `/Font << /F1 ${f} >>`, content: `BT /F1 20 Tf 100 600 Td (AB CD) Tj ET` }))).toBe(0);
   });
 
@@ -184,7 +212,12 @@ describe('attacks', () => {
       { code: 0x5b, unicode: '(', proc: blank(9000), width: 9000 }, // used: wide
       { code: 0x5d, unicode: ')', proc: blank(100), width: 100 }, // used: narrow
     ]);
-    expect(await attack('dup-codes-type3', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 60 600 Td ${str([0x5b, 65, 66, 67, 68, 0x5d])} Tj ET` }))).toBe(0);
+    expect(
+      await attack(
+        'dup-codes-type3',
+        doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 60 600 Td ${str([0x5b, 65, 66, 67, 68, 0x5d])} Tj ET` }),
+      ),
+    ).toBe(0);
   });
 
   it('two codes for one character with different widths (Helvetica)', async () => {
@@ -200,27 +233,37 @@ describe('attacks', () => {
     );
     const w: Record<number, number> = { 1: 100, 2: 9000, 0x20: 9000, 0xa0: 100, 65: 667, 66: 667, 67: 722, 68: 722 };
     const widths = Array.from({ length: 255 }, (_, i) => w[i + 1] ?? 556);
-    const f = doc.add(`<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /FirstChar 1 /LastChar 255 /Widths [${widths.join(' ')}] /ToUnicode ${tu} >>`);
-    expect(await attack('dup-codes-helvetica', doc.build({ resources: `/Font << /F1 ${f} >>`, content: `BT /F1 20 Tf 60 600 Td <2041424344A0> Tj ET` }))).toBe(0);
+    const f = doc.add(
+      `<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /FirstChar 1 /LastChar 255 /Widths [${widths.join(' ')}] /ToUnicode ${tu} >>`,
+    );
+    expect(await attack('dup-codes-helvetica', doc.build({ resources: `/Font << /F1 ${f} >>`, content: `BT /F1 20 Tf 60 600 Td <2041424344A0> Tj ET` }))).toBe(
+      0,
+    );
   });
 
   it('font size 1 with a vertically flipped FontMatrix (text-layer stretch flips up)', async () => {
     const doc = new Doc();
     // glyph drawn 0..3 em up in glyph space; fm d<0 turns it 3 em down
     const f = type3(doc, letters('1000 0 d0\n100 0 800 3000 re f\n'), { fontMatrix: [0.001, 0, 0, -0.001, 0, 0], bbox: [0, 0, 1000, 3000] });
-    expect(await attack('flip-fm-size1', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 1 Tf 20 0 0 20 100 600 Tm ${str(ABCD)} Tj ET` }))).toBe(0);
+    expect(
+      await attack('flip-fm-size1', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 1 Tf 20 0 0 20 100 600 Tm ${str(ABCD)} Tj ET` })),
+    ).toBe(0);
   });
 
   it('type3Sizes false positive: size 20, FontBBox*d = 3 and a Tm 3x taller', async () => {
     const doc = new Doc();
     const f = type3(doc, letters('100 0 d0\n10 0 80 100 re f\n', 100), { fontMatrix: [0.01, 0, 0, 0.01, 0, 0], bbox: [0, 0, 100, 300] });
-    expect(await attack('sizes-false-positive', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 1 0 0 3 100 500 Tm ${str(ABCD)} Tj ET` }))).toBe(0);
+    expect(
+      await attack('sizes-false-positive', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 1 0 0 3 100 500 Tm ${str(ABCD)} Tj ET` })),
+    ).toBe(0);
   });
 
   it('type3Sizes false negative: size 1, FontBBox*d = 0.5 and a Tm 2x taller', async () => {
     const doc = new Doc();
     const f = type3(doc, letters('500 0 d0\n50 0 400 500 re f\n', 500), { fontMatrix: [0.002, 0, 0, 0.002, 0, 0], bbox: [0, 0, 500, 250] });
-    expect(await attack('sizes-false-negative', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 1 Tf 20 0 0 40 100 500 Tm ${str(ABCD)} Tj ET` }))).toBe(0);
+    expect(
+      await attack('sizes-false-negative', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 1 Tf 20 0 0 40 100 500 Tm ${str(ABCD)} Tj ET` })),
+    ).toBe(0);
   });
 
   it('one unmeasurable glyph (unused Z with a shading) throws away the measured 5 em bars', async () => {
@@ -237,7 +280,10 @@ describe('attacks', () => {
     const doc = new Doc();
     const f = type3(doc, [...letters('1000 0 d0\n100 0 800 5000 re f\n'), { code: 0x5a, unicode: 'Z', proc: '1000 0 d0\nf\n' }]);
     expect(
-      await attack('poison-empty-f', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 500 Td ${str(ABCD)} Tj BT /T3 20 Tf 100 300 Td <5a> Tj ET` })),
+      await attack(
+        'poison-empty-f',
+        doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 500 Td ${str(ABCD)} Tj BT /T3 20 Tf 100 300 Td <5a> Tj ET` }),
+      ),
     ).toBe(0);
   });
 
@@ -251,13 +297,18 @@ describe('attacks', () => {
   it('second occurrence drawn from an off-page origin (ink pulled back onto the page)', async () => {
     const doc = new Doc();
     const f = type3(doc, letters(BAR));
-    const g = type3(doc, letters('1000 0 d0\n-30000 0 800 700 re f\n'.replace('-30000 0 800', '-30000 0 800')));
-    expect(
-      await attack(
-        'offpage-origin',
-        doc.build({ resources: `/Font << /T3 ${f} /T4 ${g} >>`, content: `BT /T3 20 Tf 100 600 Td ${str(ABCD)} Tj ET BT /T4 20 Tf 700 400 Td ${str(ABCD)} Tj ET` }),
-      ),
-    ).toBe(0);
+    const g = type3(doc, letters('1000 0 d0\n-30000 0 800 700 re f\n'));
+    const source = doc.build({
+      resources: `/Font << /T3 ${f} /T4 ${g} >>`,
+      content: `BT /T3 20 Tf 100 600 Td ${str(ABCD)} Tj ET BT /T4 20 Tf 700 400 Td ${str(ABCD)} Tj ET`,
+    });
+    expect(await attack('offpage-origin', source)).toBe(0);
+    // The copy the text layer left out is suggested from the text as drawn, and says so.
+    const { report } = await redactPdf(source, { terms: ['ABCD'], dpi: 72 });
+    expect(report.pages[0]?.suggestions.map((s) => s.why)).toEqual([
+      'the term asked for',
+      'the term asked for (drawn on the page where its text layer does not say)',
+    ]);
   });
 
   it.each([
@@ -294,25 +345,38 @@ describe('attacks', () => {
     expect(await attack(name, doc.build({ resources: `/Font << /T3 ${f} >>`, content: `${prefix} ${show} ET` }))).toBe(0);
   });
 
-  it('combining mark (U+0301) glyph with a 10 em advance before ABCD (Type3)', async () => {
+  it('combining mark (U+0301) glyph with a 10 em advance before ABCD (Type3): ABCD is drawn 10 em right of where the text layer says', async () => {
     const doc = new Doc();
     const f = type3(doc, [...letters(BAR), { code: 0x5a, unicode: '\u0301', proc: '10000 0 d0\n', width: 10000 }]);
-    expect(await attack('combining-before', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 600 Td ${str([0x5a, 65, 66, 67, 68])} Tj ET` }))).toBe(0);
+    expect(
+      await attack(
+        'combining-before',
+        doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 600 Td ${str([0x5a, 65, 66, 67, 68])} Tj ET` }),
+      ),
+    ).toBe(0);
   });
 
   it('format mark before ABCD, Helvetica', async () => {
     const doc = new Doc();
     const tu = doc.stream(toUnicode([[0x20, '\u00ad']]));
-    const widths = Array.from({ length: 256 - 32 }, (_, i) => (i === 0 ? 15000 : ({ 65: 667, 66: 667, 67: 722, 68: 722 } as Record<number, number>)[i + 32] ?? 556));
-    const f = doc.add(`<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 255 /Widths [${widths.join(' ')}] /ToUnicode ${tu} >>`);
+    const widths = Array.from({ length: 256 - 32 }, (_, i) =>
+      i === 0 ? 15000 : (({ 65: 667, 66: 667, 67: 722, 68: 722 } as Record<number, number>)[i + 32] ?? 556),
+    );
+    const f = doc.add(
+      `<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 255 /Widths [${widths.join(' ')}] /ToUnicode ${tu} >>`,
+    );
     expect(await attack('shy-before-helvetica', doc.build({ resources: `/Font << /F1 ${f} >>`, content: `BT /F1 20 Tf 100 600 Td ( ABCD) Tj ET` }))).toBe(0);
   });
 
   it('offset FontMatrix with Tc: step ignores character spacing (dots then ABCD)', async () => {
     const doc = new Doc();
-    const f = type3(doc, [...letters('1000 0 d0\n100 0 800 700 re f\n'), { code: 0x2e, unicode: '.', proc: '1000 0 d0\n' }], { fontMatrix: [0.001, 0, 0, 0.001, 0.5, 0] });
+    const f = type3(doc, [...letters('1000 0 d0\n100 0 800 700 re f\n'), { code: 0x2e, unicode: '.', proc: '1000 0 d0\n' }], {
+      fontMatrix: [0.001, 0, 0, 0.001, 0.5, 0],
+    });
     const codes = [...Array.from({ length: 96 }, () => 0x2e), ...ABCD];
-    expect(await attack('offset-fm-Tc-dots', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 3 Tf 0.3 Tc 20 600 Td ${str(codes)} Tj ET` }))).toBe(0);
+    expect(
+      await attack('offset-fm-Tc-dots', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 3 Tf 0.3 Tc 20 600 Td ${str(codes)} Tj ET` })),
+    ).toBe(0);
   });
 
   it('negative miter limit (canvas keeps 10, walker takes 5)', async () => {
@@ -324,14 +388,21 @@ describe('attacks', () => {
   it('dvips-style flipped bitmap-like font at size 1 (ordinary glyphs above the baseline)', async () => {
     const doc = new Doc();
     const f = type3(doc, letters('1000 0 d0\n100 -700 600 700 re f\n'), { fontMatrix: [0.001, 0, 0, -0.001, 0, 0], bbox: [0, -700, 1000, 0] });
-    expect(await attack('flip-fm-size1-ordinary', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 1 Tf 20 0 0 20 100 600 Tm ${str(ABCD)} Tj ET` }))).toBe(0);
+    expect(
+      await attack('flip-fm-size1-ordinary', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 1 Tf 20 0 0 20 100 600 Tm ${str(ABCD)} Tj ET` })),
+    ).toBe(0);
   });
 
   it('inherited line width through an ExtGState on the page', async () => {
     const doc = new Doc();
     const f = type3(doc, letters('1000 0 d0\n500 0 m 500 700 l S\n'));
     const gs = doc.add('<< /Type /ExtGState /LW 1500 >>');
-    expect(await attack('inherited-gs-LW', doc.build({ resources: `/Font << /T3 ${f} >> /ExtGState << /G ${gs} >>`, content: `/G gs BT /T3 20 Tf 100 600 Td ${str(ABCD)} Tj ET` }))).toBe(0);
+    expect(
+      await attack(
+        'inherited-gs-LW',
+        doc.build({ resources: `/Font << /T3 ${f} >> /ExtGState << /G ${gs} >>`, content: `/G gs BT /T3 20 Tf 100 600 Td ${str(ABCD)} Tj ET` }),
+      ),
+    ).toBe(0);
   });
 
   it('nested text inside the glyph far above (unbounded guess)', async () => {
@@ -344,7 +415,9 @@ describe('attacks', () => {
   it('TJ spacing after an off-page glyph is dropped by the text layer (Helvetica)', async () => {
     const doc = new Doc();
     const f = doc.add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>');
-    expect(await attack('offpage-TJ-helvetica', doc.build({ resources: `/Font << /F1 ${f} >>`, content: `BT /F1 20 Tf -5.6 600 Td [(.) -5000 (ABCD)] TJ ET` }))).toBe(0);
+    expect(
+      await attack('offpage-TJ-helvetica', doc.build({ resources: `/Font << /F1 ${f} >>`, content: `BT /F1 20 Tf -5.6 600 Td [(.) -5000 (ABCD)] TJ ET` })),
+    ).toBe(0);
   });
 
   it('negative miter limit, sharper join and thicker line', async () => {
@@ -356,11 +429,15 @@ describe('attacks', () => {
   it('control: empty-f glyph not drawn', async () => {
     const doc = new Doc();
     const f = type3(doc, [...letters('1000 0 d0\n100 0 800 5000 re f\n'), { code: 0x5a, unicode: 'Z', proc: '1000 0 d0\nf\n' }]);
-    expect(await attack('control-empty-f-undrawn', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 500 Td ${str(ABCD)} Tj ET` }))).toBe(0);
+    expect(
+      await attack('control-empty-f-undrawn', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 500 Td ${str(ABCD)} Tj ET` })),
+    ).toBe(0);
   });
   it('inherited line width 6000', async () => {
     const doc = new Doc();
     const f = type3(doc, letters('1000 0 d0\n500 0 m 500 700 l S\n'));
-    expect(await attack('inherited-w-6000', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `q 6000 w BT /T3 20 Tf 200 600 Td ${str(ABCD)} Tj ET Q` }))).toBe(0);
+    expect(
+      await attack('inherited-w-6000', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `q 6000 w BT /T3 20 Tf 200 600 Td ${str(ABCD)} Tj ET Q` })),
+    ).toBe(0);
   });
 });

@@ -52,7 +52,12 @@ interface Context2d {
   lineWidth: number;
   miterLimit: number;
   lineJoin: string;
-  measureText(text: string): { actualBoundingBoxLeft?: number; actualBoundingBoxRight?: number; actualBoundingBoxAscent?: number; actualBoundingBoxDescent?: number };
+  measureText(text: string): {
+    actualBoundingBoxLeft?: number;
+    actualBoundingBoxRight?: number;
+    actualBoundingBoxAscent?: number;
+    actualBoundingBoxDescent?: number;
+  };
 }
 interface Gfx {
   ctx: Context2d;

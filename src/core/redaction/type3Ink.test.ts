@@ -50,8 +50,8 @@ describe('type3Ink', () => {
     );
     // Half of 100 × 4 = 200, times a bound on the transform's scale (its Frobenius norm, 2√2):
     // 566 glyph units round the line, which the transform takes from 0..1000 to 0..2000.
-    expect(t3?.ink?.minX).toBeCloseTo(-0.2 * 2 * Math.SQRT2);
-    expect(t3?.ink?.maxY).toBeCloseTo(2 + 0.2 * 2 * Math.SQRT2);
+    expect(t3?.ink.minX).toBeCloseTo(-0.2 * 2 * Math.SQRT2);
+    expect(t3?.ink.maxY).toBeCloseTo(2 + 0.2 * 2 * Math.SQRT2);
   });
 
   it('takes an image (and a compiled image mask) as the unit square through the transform in force', () => {
@@ -73,7 +73,12 @@ describe('type3Ink', () => {
 
   it('has no bound for a glyph that paints a shading, or anything it does not know, and keeps what the other glyphs measure', () => {
     const bar = [filled([0, -500, 1000, 3000])];
-    for (const odd of [[[OPS.shadingFill, ['Sh0']]], [[OPS.showText, [[]]]], [[9999, []]], [[OPS.constructPath, [OPS.fill, [{ drawn: 'Path2D' }], new Float32Array([NaN, 0, 1, 1])]]]] as [number, unknown][][]) {
+    for (const odd of [
+      [[OPS.shadingFill, ['Sh0']]],
+      [[OPS.showText, [[]]]],
+      [[9999, []]],
+      [[OPS.constructPath, [OPS.fill, [{ drawn: 'Path2D' }], new Float32Array([NaN, 0, 1, 1])]]],
+    ] as [number, unknown][][]) {
       const t3 = type3Ink(font([bar, odd]), OPS);
       expect(t3?.unbounded).toBe(true);
       // The measured glyph still counts: the guess for the other is added to it, not put in its place.

@@ -153,7 +153,7 @@ export function glyphInk(
         else if (key === 'LJ') state.lineJoin = Number(value) || 0;
       }
     } else if (fn === ops.constructPath) {
-      const [op, data, minMax] = args as [number, unknown[] | undefined, unknown];
+      const [op, , minMax] = args as [number, unknown, unknown];
       if (!painting.has(op)) continue; // endPath (after a clip): nothing drawn
       // An empty path: pdf.js sends no points and a null minMax (and its canvas, once it has drawn
       // it, leaves an empty Path2D in place of the missing points).
@@ -207,7 +207,12 @@ export function type3Ink(font: Type3FontData | null | undefined, ops: Ops): Type
       continue;
     }
     if (glyph.minX > glyph.maxX) continue; // draws nothing
-    const corners = [apply(fm, glyph.minX, glyph.minY), apply(fm, glyph.minX, glyph.maxY), apply(fm, glyph.maxX, glyph.minY), apply(fm, glyph.maxX, glyph.maxY)];
+    const corners = [
+      apply(fm, glyph.minX, glyph.minY),
+      apply(fm, glyph.minX, glyph.maxY),
+      apply(fm, glyph.maxX, glyph.minY),
+      apply(fm, glyph.maxX, glyph.maxY),
+    ];
     for (const [x, y] of corners) {
       ink.minX = Math.min(ink.minX, x);
       ink.maxX = Math.max(ink.maxX, x);
