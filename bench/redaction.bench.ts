@@ -79,7 +79,8 @@ async function renderAll(bytes: Uint8Array, dpi: number, pixels = false): Promis
   try {
     for (let number = 1; number <= doc.numPages; number++) {
       const page = await doc.getPage(number);
-      const raster = await rasterPage(doc, page, dpi);
+      // pdf.js alone: without the glyph recording redaction adds (see rasterPage).
+      const raster = await rasterPage(doc, page, dpi, { glyphs: false });
       if (pixels) raster.canvas.data();
       raster.release();
       page.cleanup();
@@ -166,7 +167,7 @@ async function ocrFigures(bytes: Uint8Array, dir: string): Promise<Figure[]> {
   try {
     for (let number = 1; number <= OCR_PAGES; number++) {
       const page = await doc.getPage(number);
-      const raster = await rasterPage(doc, page, OCR_DPI);
+      const raster = await rasterPage(doc, page, OCR_DPI, { glyphs: false });
       try {
         const pageStart = performance.now();
         const text = await ocrPageText(engine, raster, number);

@@ -61,8 +61,12 @@ export function fittingDpi(widthPt: number, heightPt: number, asked: number): nu
   return Math.floor(72 * Math.sqrt(MAX_PAGE_PIXELS / (widthPt * heightPt))) - 1;
 }
 
-/** Renders a page at `dpi` on a white background, annotations and form fields included. */
-export async function rasterPage(doc: PDFDocumentProxy, page: PDFPageProxy, dpi: number): Promise<PageRaster> {
+/**
+ * Renders a page at `dpi` on a white background, annotations and form fields included, recording
+ * where each glyph is drawn (`glyphs`; with `{ glyphs: false }` none are, and the list is empty:
+ * pdf.js's own rendering and nothing more, as the benchmark's baseline must be).
+ */
+export async function rasterPage(doc: PDFDocumentProxy, page: PDFPageProxy, dpi: number, options: { glyphs?: boolean } = {}): Promise<PageRaster> {
   const base = page.getViewport({ scale: 1 });
   const scale = dpi / 72;
   const viewport = page.getViewport({ scale });
@@ -76,7 +80,7 @@ export async function rasterPage(doc: PDFDocumentProxy, page: PDFPageProxy, dpi:
   // becomes pixels (their text, as text, survives nowhere).
   const { OPS } = await loadPdfjs();
   const task = page.render({ canvas: canvas as never, canvasContext: context as never, viewport, annotationMode: 1 });
-  const glyphs = recordGlyphs(task, context, OPS);
+  const glyphs = options.glyphs === false ? [] : recordGlyphs(task, context, OPS);
   try {
     await task.promise;
   } catch (error) {
