@@ -83,6 +83,7 @@ interface Pending {
 interface Sink {
   glyphs: DrawnGlyph[];
   pending: Pending | null;
+  failed: boolean;
 }
 
 const sinks = new WeakMap<object, Sink>();
@@ -173,11 +174,14 @@ function patchGraphics(proto: Record<string, Method | undefined>, OPS: typeof Pd
     const sink = sinks.get(this.ctx);
     if (sink?.pending) {
       const [, character, x, y] = args as [number, string, number, number];
-      const box = charBox(this, character, x, y);
-      const glyph = nextGlyph(sink.pending, (g) => g.fontChar === character);
-      const last = sink.glyphs.at(-1);
-      if (glyph) sink.glyphs.push({ unicode: glyph.unicode ?? '', box });
-      else if (last && box) last.box = last.box ? union(last.box, box) : box; // an accent drawn over the glyph before it
+      guarded(sink, () => {
+        const box = charBox(this, character, x, y);
+        const pending = sink.pending;
+        const glyph = pending && nextGlyph(pending, (g) => g.fontChar === character);
+        const last = sink.glyphs.at(-1);
+        if (glyph) sink.glyphs.push({ unicode: glyph.unicode ?? '', box });
+        else if (last && box) last.box = last.box ? union(last.box, box) : box; // an accent drawn over the glyph before it
+      });
     }
     return paintChar.apply(this, args);
   });
@@ -186,8 +190,10 @@ function patchGraphics(proto: Record<string, Method | undefined>, OPS: typeof Pd
     const list = args[0] as { fnArray?: number[]; argsArray?: unknown[] } | undefined;
     const { font } = this.current;
     if (sink?.pending && font.isType3Font && list) {
-      const glyph = nextGlyph(sink.pending, (g) => g.operatorListId !== undefined && font.charProcOperatorList?.[g.operatorListId] === list);
-      if (glyph) {
+      const pending = sink.pending;
+      const record = guarded(sink, (): DrawnGlyph | null => {
+        const glyph = nextGlyph(pending, (g) => g.operatorListId !== undefined && font.charProcOperatorList?.[g.operatorListId] === list);
+        if (!glyph) return null;
         // The glyph draws with the graphics state it inherits: the line width now in force (a number
         // the glyph's own space scales, as PDF says) and the canvas's miter limit.
         const ink = glyphInk(OPS, list.fnArray ?? [], list.argsArray ?? [], {
@@ -195,10 +201,12 @@ function patchGraphics(proto: Record<string, Method | undefined>, OPS: typeof Pd
           miterLimit: this.ctx.lineJoin === 'miter' ? this.ctx.miterLimit : Math.SQRT2,
         });
         // No bound: recorded (so the text lines up) without a box of its own.
-        const record: DrawnGlyph = {
+        return {
           unicode: glyph.unicode ?? '',
           box: ink === null || ink.minX > ink.maxX ? null : boxOf(this.ctx.getTransform(), [ink.minX, ink.minY, ink.maxX, ink.maxY]),
         };
+      });
+      if (record) {
         sink.glyphs.push(record);
         const start = sink.glyphs.length;
         try {
@@ -213,6 +221,21 @@ function patchGraphics(proto: Record<string, Method | undefined>, OPS: typeof Pd
   });
 }
 
+/**
+ * Runs one recording step; an exception is never let into pdf.js's rendering. The sink stops
+ * recording (`failed`), so its glyphs no longer line up with the text and are not used.
+ */
+function guarded<T>(sink: Sink, step: () => T): T | null {
+  if (sink.failed) return null;
+  try {
+    return step();
+  } catch {
+    sink.failed = true;
+    sink.glyphs.length = 0;
+    return null;
+  }
+}
+
 function union(a: Box, b: Box): Box {
   return { left: Math.min(a.left, b.left), top: Math.min(a.top, b.top), right: Math.max(a.right, b.right), bottom: Math.max(a.bottom, b.bottom) };
 }
@@ -224,7 +247,7 @@ function union(a: Box, b: Box): Box {
  * A context records for one render at a time; `stopRecording` when it ends.
  */
 export function recordGlyphs(task: RenderTask, context: object, OPS: typeof PdfjsOps): DrawnGlyph[] {
-  const sink: Sink = { glyphs: [], pending: null };
+  const sink: Sink = { glyphs: [], pending: null, failed: false };
   sinks.set(context, sink);
   if (!patched) {
     const internal = (task as unknown as { _internalRenderTask?: { constructor: { prototype: Record<string, Method> } } })._internalRenderTask;
