@@ -9,6 +9,8 @@ import { type Type3FontData, glyphInk } from './type3Ink';
 export interface DrawnGlyph {
   unicode: string;
   box: { left: number; top: number; right: number; bottom: number } | null;
+  /** Its origin and the direction of its baseline (a unit vector), in the same pixels: which line it is on. */
+  line: { x: number; y: number; dx: number; dy: number } | null;
 }
 
 /*
@@ -23,10 +25,11 @@ export interface DrawnGlyph {
  * render task (InternalRenderTask.initializeGraphics creates it) and four of its methods are
  * wrapped once for the process: showText and showType3Text (which glyphs a text operator
  * draws), paintChar (one glyph of an ordinary font: its path's bounds through the transform in
- * force) and executeOperatorList (one Type3 glyph: its drawing's bounds, see type3Ink). They record
- * only while a sink is registered for the canvas context being drawn on (`recordGlyphs`), and only
- * on that context itself: glyphs inside a transparency group or soft mask are drawn on a scratch
- * canvas and are not recorded (their text-layer boxes stand alone).
+ * force) and executeOperatorList (one Type3 glyph: its drawing's bounds, see type3Ink), plus
+ * beginGroup and endGroup (a transparency group is drawn on a scratch canvas placed at an
+ * offset). They record only for a graphics object drawing a render that `recordGlyphs` was given
+ * the context of. Not recorded: glyphs a tiling pattern's cell draws (a graphics object of its
+ * own), which the text layer leaves out too.
  *
  * Hazard: these are pdf.js internals (5.4). glyphRecorder.test.ts draws known glyphs through
  * them and fails when an update changes what they are called or take.
@@ -64,6 +67,7 @@ interface Gfx {
   commonObjs: unknown;
   current: {
     font: Type3FontData & {
+      isInvalidPDFjsFont?: boolean;
       disableFontFace?: boolean;
       missingFile?: boolean;
       getPathGenerator?: (objs: unknown, character: string) => { getBounds?: () => [number, number, number, number] } | undefined;
@@ -84,9 +88,39 @@ interface Sink {
   glyphs: DrawnGlyph[];
   pending: Pending | null;
   failed: boolean;
+  /** False once its render has ended (stopRecording). */
+  active: boolean;
+  /**
+   * Where the canvas being drawn on sits in the page's pixels: a transparency group is drawn on a
+   * scratch canvas placed at an offset, nested groups at the sum of theirs.
+   */
+  offsets: { x: number; y: number }[];
 }
 
+/** Sinks by the canvas context a render was asked to draw on, until its graphics object exists. */
 const sinks = new WeakMap<object, Sink>();
+/** Sinks by pdf.js graphics object (CanvasGraphics): it keeps drawing the same page on scratch canvases. */
+const graphicsSinks = new WeakMap<object, Sink>();
+/** The glyph lists whose recording failed. */
+const failedLists = new WeakSet<object>();
+
+function sinkOf(gfx: object): Sink | undefined {
+  const sink = graphicsSinks.get(gfx);
+  return sink?.active ? sink : undefined;
+}
+
+/** A line in the current canvas's pixels, moved to the page's. */
+function placedLine(sink: Sink, line: DrawnGlyph['line']): DrawnGlyph['line'] {
+  const offset = sink.offsets.at(-1);
+  return line && offset ? { ...line, x: line.x + offset.x, y: line.y + offset.y } : line;
+}
+
+/** A box in the current canvas's pixels, moved to the page's. */
+function placed(sink: Sink, box: Box | null): Box | null {
+  const offset = sink.offsets.at(-1);
+  if (!box || !offset || (offset.x === 0 && offset.y === 0)) return box;
+  return { left: box.left + offset.x, right: box.right + offset.x, top: box.top + offset.y, bottom: box.bottom + offset.y };
+}
 const pathBounds = new WeakMap<object, [number, number, number, number] | null>();
 let patched = false;
 
@@ -122,13 +156,16 @@ function nextGlyph(pending: Pending, match: (glyph: PdfjsGlyph) => boolean): Pdf
 }
 
 /** Where a paintChar call inks: its glyph's path bounds through `translate(x, y) scale(size, -size)`, strokes widened. */
-function charBox(gfx: Gfx, character: string, x: number, y: number): Box | null {
+function charBox(gfx: Gfx, character: string, x: number, y: number): Pick<DrawnGlyph, 'box' | 'line'> {
   const { font, fontSize, fontSizeScale, textRenderingMode } = gfx.current;
-  const mode = textRenderingMode & 3;
-  if (mode === 3) return null; // invisible: nothing painted
   const m = gfx.ctx.getTransform();
   const size = fontSize / fontSizeScale;
   const at: Matrix2d = { a: m.a * size, b: m.b * size, c: -m.c * size, d: -m.d * size, e: m.a * x + m.c * y + m.e, f: m.b * x + m.d * y + m.f };
+  const line = lineOf(at);
+  // Invisible (3) paints nothing; clipping only (7) paints nothing now, but what is filled within
+  // the clip later takes the glyphs' shapes: it counts as ink.
+  if (textRenderingMode === 3) return { box: null, line };
+  const mode = textRenderingMode & 3;
   // A stroke's width is in the text's space; through the transform, bounded by its norm.
   const pad = mode === 1 || mode === 2 ? (gfx.ctx.lineWidth / 2) * Math.max(Math.SQRT2, gfx.ctx.miterLimit) * Math.hypot(m.a, m.b, m.c, m.d) : 0;
   const path = font.disableFontFace && !font.missingFile ? font.getPathGenerator?.(gfx.commonObjs, character) : undefined;
@@ -140,29 +177,60 @@ function charBox(gfx: Gfx, character: string, x: number, y: number): Box | null 
       pathBounds.set(path, bounds);
     }
     // An empty glyph (a space) draws nothing.
-    return bounds ? boxOf(at, bounds, pad) : null;
+    return { box: bounds ? boxOf(at, bounds, pad) : null, line };
   }
   // Drawn with fillText in a system font: its measured ink, else a generous em box.
   const metrics = gfx.ctx.measureText(character);
   const { actualBoundingBoxLeft: l, actualBoundingBoxRight: r, actualBoundingBoxAscent: up, actualBoundingBoxDescent: down } = metrics;
   if ([l, r, up, down].every((v) => typeof v === 'number' && Number.isFinite(v)))
-    return boxOf(m, [x - (l ?? 0), y - (up ?? 0), x + (r ?? 0), y + (down ?? 0)], pad + 1);
-  return boxOf(at, [-0.5, -1.5, 2, 0.5], pad);
+    return { box: boxOf(m, [x - (l ?? 0), y - (up ?? 0), x + (r ?? 0), y + (down ?? 0)], pad + 1), line };
+  return { box: boxOf(at, [-0.5, -1.5, 2, 0.5], pad), line };
+}
+
+/** A glyph's origin and baseline direction from the transform of its glyph space. */
+function lineOf(m: Matrix2d): DrawnGlyph['line'] {
+  const length = Math.hypot(m.a, m.b);
+  return length > 0 && Number.isFinite(length + m.e + m.f) ? { x: m.e, y: m.f, dx: m.a / length, dy: m.b / length } : null;
 }
 
 function patchGraphics(proto: Record<string, Method | undefined>, OPS: typeof PdfjsOps): void {
-  const { showText, showType3Text, paintChar, executeOperatorList } = proto;
+  const { showText, showType3Text, paintChar, executeOperatorList, beginGroup, endGroup } = proto;
   if (!showText || !showType3Text || !paintChar || !executeOperatorList) throw new Error('pdf.js CanvasGraphics has changed: glyphRecorder cannot follow it');
   const withPending = (original: Method): Method =>
     function (this: Gfx, ...args: unknown[]) {
-      const sink = sinks.get(this.ctx);
+      const sink = sinkOf(this);
       if (!sink) return original.apply(this, args);
       const outer = sink.pending;
-      sink.pending = { glyphs: Array.isArray(args[1]) ? (args[1] as (PdfjsGlyph | number)[]) : [], at: 0 };
+      const glyphs = Array.isArray(args[1]) ? (args[1] as (PdfjsGlyph | number)[]) : [];
+      sink.pending = { glyphs, at: 0 };
+      // A font pdf.js cannot use (`isInvalidPDFjsFont`) is drawn as one fillText of the whole run
+      // in a system font: every glyph of the run gets the run's measured ink.
+      const ctx = this.ctx as Context2d & { fillText?: (text: string, x: number, y: number) => void };
+      const fillText = (this.current as Partial<Gfx['current']> | undefined)?.font?.isInvalidPDFjsFont ? ctx.fillText : undefined;
+      const own = fillText ? Object.getOwnPropertyDescriptor(ctx, 'fillText') : undefined;
+      if (fillText) {
+        ctx.fillText = (text: string, x: number, y: number) => {
+          guarded(sink, () => {
+            const m = ctx.getTransform();
+            const {
+              actualBoundingBoxLeft: l = NaN,
+              actualBoundingBoxRight: r = NaN,
+              actualBoundingBoxAscent: up = NaN,
+              actualBoundingBoxDescent: down = NaN,
+            } = ctx.measureText(text);
+            const box = placed(sink, boxOf(m, [x - l, y - up, x + r, y + down], 1));
+            const line = placedLine(sink, lineOf(m));
+            for (const glyph of glyphs) if (typeof glyph === 'object') sink.glyphs.push({ unicode: glyph.unicode ?? '', box, line });
+          });
+          fillText.call(ctx, text, x, y);
+        };
+      }
       try {
         return original.apply(this, args);
       } finally {
         sink.pending = outer;
+        if (own) Object.defineProperty(ctx, 'fillText', own);
+        else if (fillText) delete ctx.fillText;
       }
     };
   // pdf.js calls an operator's method through an alias named by its OPS number
@@ -174,25 +242,52 @@ function patchGraphics(proto: Record<string, Method | undefined>, OPS: typeof Pd
   replace(showText, withPending(showText));
   replace(showType3Text, withPending(showType3Text));
   replace(paintChar, function (this: Gfx, ...args: unknown[]) {
-    const sink = sinks.get(this.ctx);
+    const sink = sinkOf(this);
     if (sink?.pending) {
       const [, character, x, y] = args as [number, string, number, number];
       guarded(sink, () => {
-        const box = charBox(this, character, x, y);
+        const drawn = charBox(this, character, x, y);
+        const box = placed(sink, drawn.box);
         const pending = sink.pending;
         const glyph = pending && nextGlyph(pending, (g) => g.fontChar === character);
         const last = sink.glyphs.at(-1);
-        if (glyph) sink.glyphs.push({ unicode: glyph.unicode ?? '', box });
+        if (glyph) sink.glyphs.push({ unicode: glyph.unicode ?? '', box, line: placedLine(sink, drawn.line) });
         else if (last && box) last.box = last.box ? union(last.box, box) : box; // an accent drawn over the glyph before it
       });
     }
     return paintChar.apply(this, args);
   });
+  // A transparency group is drawn on a scratch canvas whose pixel (0, 0) is the page's pixel
+  // (offsetX, offsetY): pdf.js leaves the parent canvas translated by it (or, for a soft mask,
+  // keeps it on its smaskStack). A soft mask's own scratch canvas (beginSMaskMode) is not offset.
+  if (beginGroup && endGroup) {
+    replace(beginGroup, function (this: Gfx & { groupStack?: Context2d[]; smaskStack?: { offsetX?: number; offsetY?: number }[] }, ...args: unknown[]) {
+      const result = beginGroup.apply(this, args);
+      const sink = sinkOf(this);
+      if (sink) {
+        const group = args[1] as { smask?: unknown } | undefined;
+        const parent = sink.offsets.at(-1) ?? { x: 0, y: 0 };
+        const smask = group?.smask ? this.smaskStack?.at(-1) : undefined;
+        const at = smask ? { e: smask.offsetX ?? NaN, f: smask.offsetY ?? NaN } : this.groupStack?.at(-1)?.getTransform();
+        // Unknown: recording stops for the page (its text-layer boxes stand alone, and it says so).
+        if (!at || !Number.isFinite(at.e) || !Number.isFinite(at.f))
+          guarded(sink, () => {
+            throw new Error('a group whose place is unknown');
+          });
+        sink.offsets.push({ x: parent.x + (at?.e ?? 0), y: parent.y + (at?.f ?? 0) });
+      }
+      return result;
+    });
+    replace(endGroup, function (this: Gfx, ...args: unknown[]) {
+      sinkOf(this)?.offsets.pop();
+      return endGroup.apply(this, args);
+    });
+  }
   replace(executeOperatorList, function (this: Gfx, ...args: unknown[]) {
-    const sink = sinks.get(this.ctx);
+    const sink = sinkOf(this);
     const list = args[0] as { fnArray?: number[]; argsArray?: unknown[] } | undefined;
-    const { font } = this.current;
-    if (sink?.pending && font.isType3Font && list) {
+    const font = (this.current as Partial<Gfx['current']> | undefined)?.font;
+    if (sink?.pending && font?.isType3Font && list) {
       const pending = sink.pending;
       const record = guarded(sink, (): DrawnGlyph | null => {
         const glyph = nextGlyph(pending, (g) => g.operatorListId !== undefined && font.charProcOperatorList?.[g.operatorListId] === list);
@@ -204,9 +299,11 @@ function patchGraphics(proto: Record<string, Method | undefined>, OPS: typeof Pd
           miterLimit: this.ctx.lineJoin === 'miter' ? this.ctx.miterLimit : Math.SQRT2,
         });
         // No bound: recorded (so the text lines up) without a box of its own.
+        const m = this.ctx.getTransform();
         return {
           unicode: glyph.unicode ?? '',
-          box: ink === null || ink.minX > ink.maxX ? null : boxOf(this.ctx.getTransform(), [ink.minX, ink.minY, ink.maxX, ink.maxY]),
+          box: ink === null || ink.minX > ink.maxX ? null : placed(sink, boxOf(m, [ink.minX, ink.minY, ink.maxX, ink.maxY])),
+          line: placedLine(sink, lineOf(m)),
         };
       });
       if (record) {
@@ -235,6 +332,7 @@ function guarded<T>(sink: Sink, step: () => T): T | null {
   } catch {
     sink.failed = true;
     sink.glyphs.length = 0;
+    failedLists.add(sink.glyphs);
     return null;
   }
 }
@@ -250,7 +348,7 @@ function union(a: Box, b: Box): Box {
  * A context records for one render at a time; `stopRecording` when it ends.
  */
 export function recordGlyphs(task: RenderTask, context: object, OPS: typeof PdfjsOps): DrawnGlyph[] {
-  const sink: Sink = { glyphs: [], pending: null, failed: false };
+  const sink: Sink = { glyphs: [], pending: null, failed: false, active: true, offsets: [] };
   sinks.set(context, sink);
   if (!patched) {
     const internal = (task as unknown as { _internalRenderTask?: { constructor: { prototype: Record<string, Method> } } })._internalRenderTask;
@@ -260,11 +358,20 @@ export function recordGlyphs(task: RenderTask, context: object, OPS: typeof Pdfj
     patched = true;
     // The first graphics object made (by this task or any other) patches its class.
     let graphicsPatched = false;
-    proto.initializeGraphics = function (this: Gfx & { gfx?: object }, ...args: unknown[]) {
+    proto.initializeGraphics = function (this: Gfx & { gfx?: object; _canvasContext?: object }, ...args: unknown[]) {
       const result = initialize.apply(this, args);
-      if (!graphicsPatched && this.gfx) {
-        graphicsPatched = true;
-        patchGraphics(Object.getPrototypeOf(this.gfx) as Record<string, Method>, OPS);
+      if (this.gfx) {
+        if (!graphicsPatched) {
+          graphicsPatched = true;
+          patchGraphics(Object.getPrototypeOf(this.gfx) as Record<string, Method>, OPS);
+        }
+        // The graphics object drawing on a recorded context records, on whatever canvas it draws.
+        // Its context: the one page.render was given (pdf.js keeps it as `_canvasContext` only
+        // without a canvas), which beginDrawing keeps as `compositeCtx` when the page has
+        // transparency and it draws on a canvas of its own first.
+        const gfx = this.gfx as { ctx?: object; compositeCtx?: object };
+        const sink = [this._canvasContext, gfx.compositeCtx, gfx.ctx].map((c) => (c ? sinks.get(c) : undefined)).find(Boolean);
+        if (sink) graphicsSinks.set(this.gfx, sink);
       }
       return result;
     };
@@ -274,5 +381,12 @@ export function recordGlyphs(task: RenderTask, context: object, OPS: typeof Pdfj
 
 /** Stops recording on `context` (call when its render has ended, however). */
 export function stopRecording(context: object): void {
+  const sink = sinks.get(context);
+  if (sink) sink.active = false;
   sinks.delete(context);
+}
+
+/** Whether recording `glyphs` failed part-way (the list is then empty: see `guarded`). */
+export function recordingFailed(glyphs: readonly DrawnGlyph[]): boolean {
+  return failedLists.has(glyphs);
 }

@@ -356,26 +356,38 @@ export function overlaps(a: RedactionBox, b: RedactionBox): boolean {
 /** How far ahead in the drawn glyphs a character of the text layer is looked for. */
 const ALIGN_WINDOW = 256;
 
+/** Characters that draw nothing of their own (format marks) or only onto the glyph before (combining marks). */
+const MARKS = /[\p{Cf}\p{M}]/u;
+
 /**
  * The text with each character's box widened to where pdf.js's canvas drew its glyph (see
  * glyphRecorder): the text layer and the drawn glyphs are both in content order, so each
- * character is matched to the next drawn glyph with the same text (NFKC), within a window; one
- * not found keeps its text-layer box. A box only grows: a wrong match covers more, never less.
+ * character is matched to the next drawn glyph with the same text (NFKC), within a window, on
+ * the same line: the character's box centre within half its size of the glyph's baseline (so
+ * text the canvas never drew, in a hidden layer, cannot claim glyphs lines away). A character
+ * not matched keeps its text-layer box; the text as drawn (drawnText, suggestPage) finds what
+ * the text layer placed on another line or left out. A box only grows.
  * `scale` is the raster's pixels per point; `heightPt` the displayed page's height.
  */
 export function placeDrawn(text: PageText, drawn: readonly DrawnGlyph[], scale: number, heightPt: number): PageText {
   const stream: { char: string; glyph: DrawnGlyph }[] = [];
-  for (const glyph of drawn) for (const char of glyph.unicode.normalize('NFKC')) if (!/\s/u.test(char)) stream.push({ char, glyph });
+  for (const glyph of drawn) for (const char of glyph.unicode.normalize('NFKC')) if (!/\s/u.test(char) && !MARKS.test(char)) stream.push({ char, glyph });
   const boxes = [...text.boxes];
   let next = 0;
   for (let i = 0; i < text.text.length; i++) {
     const box = boxes[i];
     const char = text.text.charAt(i).normalize('NFKC');
-    if (!box || /\s/u.test(char)) continue;
+    if (!box || /\s/u.test(char) || MARKS.test(char)) continue;
+    // The character's centre in the raster's pixels (y down), and how far off a line it may be.
+    const cx = (box.x + box.width / 2) * scale;
+    const cy = (heightPt - box.y - box.height / 2) * scale;
+    const reach = (Math.max(box.width, box.height) / 2) * scale;
     const end = Math.min(stream.length, next + ALIGN_WINDOW);
     for (let j = next; j < end; j++) {
       const entry = stream[j];
       if (entry?.char !== char) continue;
+      const line = entry.glyph.line;
+      if (line && Math.abs((cx - line.x) * line.dy - (cy - line.y) * line.dx) > reach) continue;
       next = j + 1;
       const ink = entry.glyph.box;
       if (ink) {
@@ -396,7 +408,7 @@ export function placeDrawn(text: PageText, drawn: readonly DrawnGlyph[], scale: 
  * drawing order with its ink box (padded, in displayed points), a space where a glyph starts
  * well clear of the one before on its line and a newline where it does not continue the line.
  * Text the text layer leaves out (glyphs it places off the page, or drops) is here, and so is
- * text it reads in another order. Rougher than the text layer: for finding what the text layer
+ * text it reads in another order. Format and combining marks are left out. Rougher than the text layer: for finding what the text layer
  * missed, not for reading.
  */
 export function drawnText(drawn: readonly DrawnGlyph[], page: number, scale: number, heightPt: number): PageText {
@@ -404,7 +416,8 @@ export function drawnText(drawn: readonly DrawnGlyph[], page: number, scale: num
   const boxes: (RedactionBox | null)[] = [];
   let previous: NonNullable<DrawnGlyph['box']> | null = null;
   for (const glyph of drawn) {
-    const chars = glyph.unicode.normalize('NFKC');
+    // Format and combining marks are left out: a term is found across them ("AB\u200BCD").
+    const chars = glyph.unicode.normalize('NFKC').replace(new RegExp(MARKS.source, 'gu'), '');
     if (chars.length === 0) continue;
     const ink = glyph.box;
     if (ink && previous) {

@@ -16,6 +16,7 @@ import { coveredTerms } from './coveredTerms';
 import type { KnownPerson } from './suggestRedactions';
 import { compileSuggester, suggestPage } from './suggestRedactions';
 import { ocrPageText } from './ocrPageText';
+import { recordingFailed } from './glyphRecorder';
 import { encodePageImage } from './pageImage';
 
 export interface RedactOptions {
@@ -226,6 +227,11 @@ async function rasteriseAll(
       const textSource: RedactedPage['text'] = hasText ? 'text' : ocrText ? 'ocr' : 'none';
       if (!hasText && !ocrText && (options.terms?.length || options.pii || options.people?.length)) {
         notes.push(`Page ${number} has no text layer (a scan?): terms and suggestions could not be looked for on it. Use OCR, or draw boxes.`);
+      }
+      if (recordingFailed(raster.glyphs)) {
+        notes.push(
+          `Page ${number}: where its glyphs are drawn could not be recorded, so boxes made from its text follow its text layer alone, which may place text elsewhere than it is drawn. Look at the page, and draw a box where any ink shows.`,
+        );
       }
       const suggestions = [
         ...suggestPage(suggest, text, drawnText(raster.glyphs, number, raster.scale, raster.heightPt)),
