@@ -106,6 +106,22 @@ describe('redaction leaves no ink of a term outside its boxes', () => {
     const r = await probe('L7', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `BT /T3 20 Tf 100 600 Td ${str(codes)} Tj ET` }));
     expect(r.left).toBe(0);
   });
+  it('H1 a transparency group in a hidden layer does not stop the recording (pdf.js skips the group)', async () => {
+    const doc = new Doc();
+    const h = helv(doc);
+    const oc = doc.add('<< /Type /OCG /Name (hidden) >>');
+    const x = group(doc, `BT /F1 20 Tf 100 100 Td (zz) Tj ET`, `/Font << /F1 ${h} >>`);
+    const r = await probe(
+      'H1',
+      doc.build({
+        catalog: `/OCProperties << /OCGs [${oc}] /D << /OFF [${oc}] >> >>`,
+        resources: `/Font << /F1 ${h} >> /XObject << /X ${x} >> /Properties << /oc1 ${oc} >>`,
+        content: `BT /F1 20 Tf -5.6 600 Td [(.) -5000 (ABCD)] TJ ET /OC /oc1 BDC /X Do EMC`,
+      }),
+    );
+    expect(r.left).toBe(0);
+    expect(r.notes.join(' ')).not.toMatch(/could not be recorded/);
+  });
   // Known limit: a tiling pattern's cell is drawn by a graphics object of its own (not recorded),
   // and the text layer leaves its text out too: the visible copy is boxed, this one is not. When
   // this starts to pass, the limit is gone: make it an ordinary test and drop it from the README.

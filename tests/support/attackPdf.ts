@@ -136,7 +136,8 @@ export async function probe(name: string, source: Uint8Array, opts: RedactOption
     boxes,
     area,
     suggestions: report.pages.flatMap((p) => p.suggestions.map((s) => `${s.text} | ${s.why}`)),
-    notes: report.notes.filter((n) => !n.startsWith('Every page')),
+    /** The report's notes and its pages' (but the one every redaction makes). */
+    notes: [...report.notes.filter((n) => !n.startsWith('Every page')), ...report.pages.flatMap((p) => p.notes)],
     bytes,
   };
 }

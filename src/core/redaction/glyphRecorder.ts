@@ -261,10 +261,13 @@ function patchGraphics(proto: Record<string, Method | undefined>, OPS: typeof Pd
   // (offsetX, offsetY): pdf.js leaves the parent canvas translated by it (or, for a soft mask,
   // keeps it on its smaskStack). A soft mask's own scratch canvas (beginSMaskMode) is not offset.
   if (beginGroup && endGroup) {
+    // pdf.js skips a group in hidden content (no scratch canvas, nothing pushed): an offset is
+    // pushed and popped only when its group stack actually grew or shrank.
     replace(beginGroup, function (this: Gfx & { groupStack?: Context2d[]; smaskStack?: { offsetX?: number; offsetY?: number }[] }, ...args: unknown[]) {
+      const depth = this.groupStack?.length ?? 0;
       const result = beginGroup.apply(this, args);
       const sink = sinkOf(this);
-      if (sink) {
+      if (sink && (this.groupStack?.length ?? 0) > depth) {
         const group = args[1] as { smask?: unknown } | undefined;
         const parent = sink.offsets.at(-1) ?? { x: 0, y: 0 };
         const smask = group?.smask ? this.smaskStack?.at(-1) : undefined;
@@ -278,9 +281,11 @@ function patchGraphics(proto: Record<string, Method | undefined>, OPS: typeof Pd
       }
       return result;
     });
-    replace(endGroup, function (this: Gfx, ...args: unknown[]) {
-      sinkOf(this)?.offsets.pop();
-      return endGroup.apply(this, args);
+    replace(endGroup, function (this: Gfx & { groupStack?: Context2d[] }, ...args: unknown[]) {
+      const depth = this.groupStack?.length ?? 0;
+      const result = endGroup.apply(this, args);
+      if ((this.groupStack?.length ?? 0) < depth) sinkOf(this)?.offsets.pop();
+      return result;
     });
   }
   replace(executeOperatorList, function (this: Gfx, ...args: unknown[]) {
