@@ -31,7 +31,7 @@ export interface DrawnGlyph {
  * the context of. Not recorded: glyphs a tiling pattern's cell draws (a graphics object of its
  * own), which the text layer leaves out too.
  *
- * Hazard: these are pdf.js internals (5.4). glyphRecorder.test.ts draws known glyphs through
+ * Hazard: these are pdf.js internals (5.6). glyphRecorder.test.ts draws known glyphs through
  * them and fails when an update changes what they are called or take.
  */
 
