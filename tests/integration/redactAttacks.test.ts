@@ -1,9 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redactPdf } from '../../src/core/redaction/redactPdf';
-import { tempDir } from '../support/tempVault';
+import { ABCD, BAR, cleanupAttackPdfs, Doc, inkOutside, letters, str, toUnicode, type3 } from '../support/attackPdf';
 
 // PDFs made to defeat redaction by term: glyphs drawn where pdf.js's text layer does not say
 // they are (format and combining marks that advance the canvas but not the text layer, two codes
@@ -14,115 +11,7 @@ import { tempDir } from '../support/tempVault';
 // found. (From a hostile review; the boxes come from where the canvas drew each glyph, see
 // glyphRecorder, placeDrawn and suggestPage.)
 
-const temp = tempDir('custodian-attacks-');
-afterAll(() => temp.cleanup());
-
-// ---------- a tiny PDF writer ----------
-class Doc {
-  objs: string[] = [];
-  /** object numbers start at 4 (1 catalog, 2 pages, 3 page) */
-  add(body: string): string {
-    this.objs.push(body);
-    return `${this.objs.length + 3} 0 R`;
-  }
-  stream(data: string, dict = ''): string {
-    const d = data.endsWith('\n') ? data : `${data}\n`;
-    return this.add(`<< /Length ${d.length} ${dict} >>\nstream\n${d}endstream`);
-  }
-  build({
-    content,
-    resources,
-    page = '',
-    mediaBox = [0, 0, 612, 792],
-  }: {
-    content: string;
-    resources: string;
-    page?: string;
-    mediaBox?: number[];
-  }): Uint8Array {
-    const contentRef = this.stream(content);
-    const objects = [
-      '<< /Type /Catalog /Pages 2 0 R >>',
-      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-      `<< /Type /Page /Parent 2 0 R /MediaBox [${mediaBox.join(' ')}] ${page} /Resources << ${resources} >> /Contents ${contentRef} >>`,
-      ...this.objs,
-    ];
-    let pdf = '%PDF-1.7\n';
-    const offsets: number[] = [];
-    objects.forEach((body, i) => {
-      offsets.push(pdf.length);
-      pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
-    });
-    const xref = pdf.length;
-    pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f\r\n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n\r\n`).join('')}`;
-    pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-    return Buffer.from(pdf, 'latin1');
-  }
-}
-
-const hex = (n: number, w = 2) => n.toString(16).padStart(w, '0');
-const utf16 = (s: string) => Array.from({ length: s.length }, (_, i) => hex(s.charCodeAt(i), 4)).join('');
-function toUnicode(map: [number, string][]): string {
-  return [
-    '/CIDInit /ProcSet findresource begin 12 dict begin begincmap',
-    '/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def /CMapName /Adobe-Identity-UCS def /CMapType 2 def',
-    '1 begincodespacerange <00> <FF> endcodespacerange',
-    `${map.length} beginbfchar`,
-    ...map.map(([code, u]) => `<${hex(code)}> <${utf16(u)}>`),
-    'endbfchar endcmap CMapName currentdict /CMap defineresource pop end end',
-  ].join('\n');
-}
-
-interface Glyph {
-  code: number;
-  unicode: string;
-  proc: string;
-  width?: number;
-}
-/** A Type3 font; glyph names g<code>. */
-function type3(doc: Doc, glyphs: Glyph[], { fontMatrix = [0.001, 0, 0, 0.001, 0, 0], bbox = [0, 0, 1000, 1000], resources = '', widths = true } = {}): string {
-  const procs = glyphs.map((g) => `/g${g.code} ${doc.stream(g.proc)}`).join(' ');
-  const tu = doc.stream(toUnicode(glyphs.filter((g) => g.unicode !== '').map((g) => [g.code, g.unicode])));
-  const first = Math.min(...glyphs.map((g) => g.code));
-  const last = Math.max(...glyphs.map((g) => g.code));
-  const w = Array.from({ length: last - first + 1 }, (_, i) => glyphs.find((g) => g.code === first + i)?.width ?? 1000);
-  return doc.add(
-    `<< /Type /Font /Subtype /Type3 /FontBBox [${bbox.join(' ')}] /FontMatrix [${fontMatrix.join(' ')}] /CharProcs << ${procs} >> /Encoding << /Type /Encoding /Differences [${glyphs.map((g) => `${g.code} /g${g.code}`).join(' ')}] >> ${widths ? `/FirstChar ${first} /LastChar ${last} /Widths [${w.join(' ')}]` : ''} /Resources << ${resources} >> /ToUnicode ${tu} >>`,
-  );
-}
-const letters = (proc: string, width = 1000): Glyph[] => ['A', 'B', 'C', 'D'].map((l) => ({ code: l.charCodeAt(0), unicode: l, proc, width }));
-const BAR = '1000 0 d0\n100 0 800 700 re f\n';
-const str = (codes: number[]) => `<${codes.map((c) => hex(c)).join('')}>`;
-const ABCD = [65, 66, 67, 68];
-
-// ---------- judging ----------
-const run = (tool: string, args: string[]): string => execFileSync(tool, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-function drawn(bytes: Uint8Array, name: string, dpi: number): [number, number, Buffer] {
-  const path = join(temp.dir, `${name}.pdf`);
-  writeFileSync(path, bytes);
-  run('pdftoppm', ['-r', String(dpi), '-gray', '-singlefile', path, join(temp.dir, name)]);
-  const pgm = readFileSync(join(temp.dir, `${name}.pgm`));
-  const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.toString('latin1', 0, 40));
-  if (!header) throw new Error('not a PGM');
-  return [Number(header[1]), Number(header[2]), pgm.subarray(header[0].length)];
-}
-function inkOutside(
-  bytes: Uint8Array,
-  name: string,
-  dpi: number,
-  heightPt: number,
-  boxes: readonly { x: number; y: number; width: number; height: number }[],
-): number {
-  const scale = dpi / 72;
-  const [w, h, pixels] = drawn(bytes, name, dpi);
-  const inBox = (px: number, py: number) =>
-    boxes.some(
-      (b) => px >= b.x * scale - 1 && px <= (b.x + b.width) * scale + 1 && py >= (heightPt - b.y - b.height) * scale - 1 && py <= (heightPt - b.y) * scale + 1,
-    );
-  let outside = 0;
-  for (let py = 0; py < h; py++) for (let px = 0; px < w; px++) if ((pixels[py * w + px] ?? 255) < 250 && !inBox(px, py)) outside++;
-  return outside;
-}
+afterAll(cleanupAttackPdfs);
 
 /**
  * Redacts `term` at 100 DPI; returns the inked pixels of the output outside every box, after
