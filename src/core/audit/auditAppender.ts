@@ -1,7 +1,7 @@
 import type { WritableDb } from '../db/database';
 import { insertRows } from '../records/insertRows';
 import type { AuditEntry, AuditEvent, AuditSigner } from './auditLog';
-import { entryLeafHex, LOG_COLUMNS, logSize } from './auditLog';
+import { entryLeaf, LOG_COLUMNS, logSize } from './auditLog';
 import type { Checkpoint } from './checkpoint';
 import { signCheckpoint } from './checkpoint';
 import { chainEventsBefore } from './keyChain';
@@ -57,7 +57,7 @@ export class AuditAppender {
       this.preface = [];
       this.append(preface);
     }
-    const rows: (string | number | null)[][] = [];
+    const rows: (string | number | Buffer | null)[][] = [];
     for (const event of events) {
       const entry: AuditEntry = {
         seq: this.size,
@@ -69,14 +69,14 @@ export class AuditAppender {
         after: event.after ?? null,
         reason: event.reason ?? null,
       };
-      const leaf = entryLeafHex(entry);
+      const leaf = entryLeaf(entry);
       // In LOG_COLUMNS order.
       rows.push([entry.seq, entry.at, entry.actor, entry.action, entry.target, entry.before, entry.after, entry.reason, leaf]);
-      this.frontier.push(Buffer.from(leaf, 'hex'));
+      this.frontier.push(leaf);
       this.size++;
     }
     this.appended += events.length;
-    insertRows(this.db, 'audit_log', LOG_COLUMNS, rows, { transforms: { leaf_hash: 'unhex' } });
+    insertRows(this.db, 'audit_log', LOG_COLUMNS, rows);
   }
 
   /** Stores the right edge and signs a checkpoint over the whole log. */

@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { canonicalJson } from '../crypto/canonicalJson';
 import type { ReadableDb } from '../db/database';
 import { sha256Hex } from '../crypto/sha256';
-import { leafHashHex } from './merkle';
+import { leafHashBytes, leafHashHex } from './merkle';
 
 /** One thing that happened, as core records it. Values are hashes and ids, never PII. */
 export interface AuditEvent {
@@ -67,11 +67,16 @@ export const LOG_COLUMNS = ['seq', 'at', 'actor', 'action', 'target', 'before_ha
  * every one of a million entries an import may log.
  */
 export function entryLeaf(entry: AuditEntry): Buffer {
-  return Buffer.from(entryLeafHex(entry), 'hex');
+  return leafHashBytes(entryJson(entry));
 }
 
-/** `entryLeaf` as hex (what the log's leaf_hash column is written from). */
+/** `entryLeaf` as hex (what packets carry). */
 export function entryLeafHex(entry: AuditEntry): string {
+  return leafHashHex(entryJson(entry));
+}
+
+/** The entry's canonical JSON (its keys listed in sorted order). */
+function entryJson(entry: AuditEntry): string {
   const sorted = {
     action: entry.action,
     actor: entry.actor,
@@ -82,7 +87,7 @@ export function entryLeafHex(entry: AuditEntry): string {
     seq: entry.seq,
     target: entry.target,
   };
-  return leafHashHex(JSON.stringify(sorted));
+  return JSON.stringify(sorted);
 }
 
 /** SHA-256 hex of a record's canonical JSON: the before/after hash of an audit event. */

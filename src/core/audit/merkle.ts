@@ -19,6 +19,11 @@ export function leafHashHex(text: string): string {
   return sha256Hex(`\u0000${text}`);
 }
 
+/** `leafHashHex` as bytes. */
+export function leafHashBytes(text: string): Hash {
+  return sha256Bytes(`\u0000${text}`);
+}
+
 export function nodeHash(left: Uint8Array, right: Uint8Array): Hash {
   // One buffer and a one-shot hash: this runs once per log entry appended (measured 2.3x faster
   // than a Hash object with three updates).

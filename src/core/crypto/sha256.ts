@@ -10,5 +10,5 @@ export function sha256Hex(data: string | Uint8Array): string {
 }
 
 export function sha256Bytes(data: string | Uint8Array): Buffer {
-  return Buffer.from(sha256Hex(data), 'hex');
+  return typeof hash === 'function' ? hash('sha256', data, 'buffer') : createHash('sha256').update(data).digest();
 }

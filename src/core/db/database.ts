@@ -61,6 +61,16 @@ export function useNativeBinding(file: string): void {
   nativeBinding = file;
 }
 
+/**
+ * Every vault connection's settings, after its key. A 64 MiB page cache: every page read from
+ * disk is also a decryption, and a bulk import touches many pages before it commits. Temporary
+ * tables, indexes and sorts (an import's index rebuild, GROUP BY) stay in memory: temporary
+ * files are not encrypted, and this build's default (SQLITE_TEMP_STORE=1) would write them to
+ * disk without the pragma. (Exported for the import benchmark's encrypted baseline.)
+ */
+export const CONNECTION_PRAGMAS =
+  'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;';
+
 /** A handle used after its read or transaction ended: a bug, so it throws. */
 const ENDED = 'the read or transaction this handle belongs to has ended';
 
@@ -163,13 +173,7 @@ export class VaultDatabase {
       } catch {
         throw new CustodianError('wrong_key', 'The vault database could not be opened with this key: it is corrupt or belongs to another vault.');
       }
-      // A 64 MiB page cache: every page read from disk is also a decryption, and a bulk import
-      // touches many pages before it commits. Temporary tables, indexes and sorts (an import's
-      // index rebuild, GROUP BY) stay in memory: temporary files are not encrypted, and this
-      // build's default (SQLITE_TEMP_STORE=1) would write them to disk without the pragma.
-      db.exec(
-        'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;',
-      );
+      db.exec(CONNECTION_PRAGMAS);
       if (db.pragma('journal_mode', { simple: true }) !== 'wal') throw new Error('could not enable WAL');
     } catch (error) {
       db.close();

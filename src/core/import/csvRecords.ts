@@ -7,6 +7,7 @@ import type { Options, Parser } from 'csv-parse';
 import { CustodianError } from '../../shared/errors';
 import type { CsvEncoding } from './csvEncoding';
 import { BOM_BYTES, fatalDecoder, invalidText } from './csvEncoding';
+import { readableBatches } from './readableBatches';
 
 export interface CsvDialect {
   encoding: CsvEncoding;
@@ -150,18 +151,21 @@ async function lineAfterRecords(file: string, name: string, dialect: CsvDialect,
   return lastRecordEndLine + 1;
 }
 
+/** Records handed over at a time: one promise per batch rather than per record. */
+const RECORDS_PER_BATCH = 512;
+
 /**
- * Streams the records of a CSV file (never the whole file in memory).
+ * Streams the records of a CSV file (never the whole file in memory), in batches of up to 512.
  * @throws CustodianError('validation_failed') naming the line, for bad text encoding,
  *   an unclosed quote or a record longer than `maxLineBytes`.
  */
-export async function* readCsvRecords(file: string, name: string, dialect: CsvDialect, maxLineBytes: number): AsyncGenerator<CsvRecord> {
+export async function* readCsvRecordBatches(file: string, name: string, dialect: CsvDialect, maxLineBytes: number): AsyncGenerator<CsvRecord[]> {
   const parser = startParser(file, name, dialect, maxLineBytes);
   let row = 0;
   try {
-    for await (const record of parser as AsyncIterable<unknown>) {
-      row++;
-      yield { row, fields: Array.isArray(record) ? record.map(String) : [] };
+    for await (const records of readableBatches<unknown>(parser, RECORDS_PER_BATCH)) {
+      // Without a `cast` option csv-parse gives each record as an array of strings.
+      yield records.map((record) => ({ row: ++row, fields: Array.isArray(record) ? (record as string[]) : [] }));
     }
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
@@ -171,4 +175,9 @@ export async function* readCsvRecords(file: string, name: string, dialect: CsvDi
   } finally {
     parser.destroy();
   }
+}
+
+/** `readCsvRecordBatches` one record at a time (for the few rows of a file's head). */
+export async function* readCsvRecords(file: string, name: string, dialect: CsvDialect, maxLineBytes: number): AsyncGenerator<CsvRecord> {
+  for await (const records of readCsvRecordBatches(file, name, dialect, maxLineBytes)) yield* records;
 }

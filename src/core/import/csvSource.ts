@@ -1,8 +1,8 @@
 import { CustodianError } from '../../shared/errors';
 import { detectEncoding } from './csvEncoding';
 import type { CsvDialect } from './csvRecords';
-import { readCsvRecords } from './csvRecords';
-import type { Cell, TableSource } from './openTable';
+import { readCsvRecordBatches, readCsvRecords } from './csvRecords';
+import type { Cell, TableRow, TableSource } from './openTable';
 import { sniffDelimiter } from './sniffDelimiter';
 
 export interface CsvSourceInput {
@@ -45,25 +45,32 @@ async function readHead(input: CsvSourceInput, dialect: CsvDialect): Promise<Hea
   throw new CustodianError('validation_failed', `"${input.name}" has a header row but no data rows after the header.`);
 }
 
-async function* dataRows(input: CsvSourceInput, dialect: CsvDialect, head: Head): AsyncGenerator<{ row: number; cells: Cell[] }> {
+async function* dataBatches(input: CsvSourceInput, dialect: CsvDialect, head: Head): AsyncGenerator<TableRow[]> {
   await input.checkUnchanged();
   const width = head.headers.length;
-  for await (const { row, fields } of readCsvRecords(input.file, input.name, dialect, input.maxLineBytes)) {
-    if (row <= head.headerRow || fields.every(isBlank)) continue;
-    if (fields.slice(width).some((field) => !isBlank(field))) {
-      // Extra values shift nothing in a spreadsheet, but in a CSV they usually mean an unquoted
-      // delimiter inside a value, which has already moved the values before it.
-      throw new CustodianError(
-        'validation_failed',
-        `"${input.name}" row ${row} has ${fields.length} values but the header has ${width} columns. ` +
-          `A value probably contains "${dialect.delimiter === '\t' ? 'tab' : dialect.delimiter}" without being quoted.`,
-      );
+  for await (const records of readCsvRecordBatches(input.file, input.name, dialect, input.maxLineBytes)) {
+    const rows: TableRow[] = [];
+    for (const { row, fields } of records) {
+      if (row <= head.headerRow || fields.every(isBlank)) continue;
+      for (let i = width; i < fields.length; i++) {
+        if (isBlank(fields[i] ?? '')) continue;
+        if (rows.length > 0) yield rows; // the rows before it first, as the contract says
+        // Extra values shift nothing in a spreadsheet, but in a CSV they usually mean an unquoted
+        // delimiter inside a value, which has already moved the values before it.
+        throw new CustodianError(
+          'validation_failed',
+          `"${input.name}" row ${row} has ${fields.length} values but the header has ${width} columns. ` +
+            `A value probably contains "${dialect.delimiter === '\t' ? 'tab' : dialect.delimiter}" without being quoted.`,
+        );
+      }
+      const cells: Cell[] = new Array<Cell>(width);
+      for (let i = 0; i < width; i++) {
+        const field = fields[i];
+        cells[i] = field === undefined || field === '' ? null : field;
+      }
+      rows.push({ row, cells });
     }
-    const cells: Cell[] = head.headers.map((_, i) => {
-      const field = fields[i];
-      return field === undefined || field === '' ? null : field;
-    });
-    yield { row, cells };
+    if (rows.length > 0) yield rows;
   }
 }
 
@@ -82,7 +89,7 @@ export async function openCsv(input: CsvSourceInput): Promise<TableSource> {
     encoding: dialect.encoding,
     delimiter: dialect.delimiter,
     headers: head.headers,
-    rows: { [Symbol.asyncIterator]: () => dataRows(input, dialect, head) },
+    batches: { [Symbol.asyncIterator]: () => dataBatches(input, dialect, head) },
     warnings: input.warnings,
   };
 }

@@ -124,10 +124,12 @@ async function decideDateOrders(
   const orders = new Map<number, DateOrder | null>();
   const votes = new Map(dateColumns.map((column) => [column, new DateOrderVote()]));
   const source = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
-  for await (const { row, cells } of source.rows) {
-    for (const [column, vote] of votes) {
-      const cell = cells[column];
-      if (typeof cell === 'string') vote.add(cell, row);
+  for await (const batch of source.batches) {
+    for (const { row, cells } of batch) {
+      for (const [column, vote] of votes) {
+        const cell = cells[column];
+        if (typeof cell === 'string') vote.add(cell, row);
+      }
     }
   }
   const quote = (example: DateExample | null) => (example ? `"${example.value}"${example.row === null ? '' : ` (row ${String(example.row)})`}` : '');
@@ -238,36 +240,38 @@ export async function importFile(session: VaultSession, file: string, options: I
         writer.load();
         let invalidRows = 0;
         const source = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
-        for await (const { row, cells } of source.rows) {
-          if (undecided && dateColumns.some((column) => isSlashDate(cells[column]))) throw new NeedsDateOrders();
-          result.rows++;
-          if (result.rows % 1000 === 0) {
-            options.onProgress?.(result.rows);
-            if (options.signal?.aborted) {
-              result.cancelled = true;
-              throw new RollBack(result);
+        for await (const batch of source.batches) {
+          for (const { row, cells } of batch) {
+            if (undecided && dateColumns.some((column) => isSlashDate(cells[column]))) throw new NeedsDateOrders();
+            result.rows++;
+            if (result.rows % 1000 === 0) {
+              options.onProgress?.(result.rows);
+              if (options.signal?.aborted) {
+                result.cancelled = true;
+                throw new RollBack(result);
+              }
             }
-          }
-          if (kind === 'roster') {
-            const { record, problems } = validateRosterRow(row, cells, mapping, first.headers, dateOrders);
-            if (record) (writer as RosterWriter).add(record);
-            else {
-              invalidRows++;
-              problems.forEach(report);
-            }
-          } else if (kind === 'completions') {
-            const { record, problems } = validateCompletionRow(row, cells, mapping, first.headers, dateOrders);
-            if (record) (writer as CompletionWriter).add(record);
-            else {
-              invalidRows++;
-              problems.forEach(report);
-            }
-          } else {
-            const { record, problems } = validateCertificationRow(row, cells, mapping, first.headers, dateOrders);
-            if (record) (writer as CertificationWriter).add(record);
-            else {
-              invalidRows++;
-              problems.forEach(report);
+            if (kind === 'roster') {
+              const { record, problems } = validateRosterRow(row, cells, mapping, first.headers, dateOrders);
+              if (record) (writer as RosterWriter).add(record);
+              else {
+                invalidRows++;
+                problems.forEach(report);
+              }
+            } else if (kind === 'completions') {
+              const { record, problems } = validateCompletionRow(row, cells, mapping, first.headers, dateOrders);
+              if (record) (writer as CompletionWriter).add(record);
+              else {
+                invalidRows++;
+                problems.forEach(report);
+              }
+            } else {
+              const { record, problems } = validateCertificationRow(row, cells, mapping, first.headers, dateOrders);
+              if (record) (writer as CertificationWriter).add(record);
+              else {
+                invalidRows++;
+                problems.forEach(report);
+              }
             }
           }
         }

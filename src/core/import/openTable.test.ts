@@ -28,7 +28,7 @@ function write(name: string, content: string | Uint8Array): string {
 
 async function collect(source: TableSource): Promise<{ row: number; cells: Cell[] }[]> {
   const rows: { row: number; cells: Cell[] }[] = [];
-  for await (const row of source.rows) rows.push(row);
+  for await (const batch of source.batches) rows.push(...batch);
   return rows;
 }
 
@@ -495,14 +495,16 @@ describe('streaming', () => {
     let retainedHeap = 0;
     let count = 0;
     let last = 0;
-    for await (const { row } of source.rows) {
-      count++;
-      last = row;
-      if (count % 20_000 === 0) {
-        gc();
-        const now = process.memoryUsage();
-        retainedRss = Math.max(retainedRss, now.rss - before.rss);
-        retainedHeap = Math.max(retainedHeap, now.heapUsed + now.external - before.heapUsed - before.external);
+    for await (const batch of source.batches) {
+      for (const { row } of batch) {
+        count++;
+        last = row;
+        if (count % 20_000 === 0) {
+          gc();
+          const now = process.memoryUsage();
+          retainedRss = Math.max(retainedRss, now.rss - before.rss);
+          retainedHeap = Math.max(retainedHeap, now.heapUsed + now.external - before.heapUsed - before.external);
+        }
       }
     }
     const mb = (bytes: number) => (bytes / 1e6).toFixed(1);

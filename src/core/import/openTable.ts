@@ -7,6 +7,12 @@ import { SNIFF_BYTES, sniffFormat } from './sniffFormat';
 
 export type Cell = string | number | boolean | Date | null;
 
+/** One data row of a table: its row number in the file and its cells. */
+export interface TableRow {
+  row: number;
+  cells: Cell[];
+}
+
 export interface TableSource {
   format: 'csv' | 'xlsx';
   /** CSV only: what was detected. */
@@ -16,7 +22,8 @@ export interface TableSource {
   sheet?: string;
   /** Header cells, trimmed, as strings (the first non-empty row). */
   headers: string[];
-  /** Data rows after the header, in file order, streamed (never all in memory). `row` is the
+  /** Data rows after the header, in file order, streamed (never all in memory) in batches of
+   *  a few hundred (one promise per batch, not per row: see readableBatches). `row` is the
    *  1-based row number in the file as a spreadsheet user would count it (header row = its own
    *  number). Fully empty rows are skipped. Cells are aligned with `headers` (missing -> null).
    *  CSV cells are strings (empty string -> null). XLSX: numbers, booleans, Dates (date cells),
@@ -26,10 +33,10 @@ export interface TableSource {
    *  Each iteration reads the file afresh (so it may be iterated more than once, e.g. validate
    *  then import) and first checks that the file has not changed since `openTable`; nothing is
    *  held open between iterations. Iteration throws CustodianError('validation_failed') naming
-   *  the row or line for problems found past the head of the file. */
-  rows: AsyncIterable<{ row: number; cells: Cell[] }>;
+   *  the row or line for problems found past the head of the file, after the rows before it. */
+  batches: AsyncIterable<TableRow[]>;
   /** Human-readable notes, e.g. 'decoded as Windows-1252 (not valid UTF-8)'. May grow while
-   *  `rows` is iterated (e.g. values in XLSX columns without a header). */
+   *  `batches` is iterated (e.g. values in XLSX columns without a header). */
   warnings: string[];
 }
 

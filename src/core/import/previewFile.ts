@@ -33,9 +33,10 @@ export async function previewFile(
 ): Promise<ImportPreview> {
   const source = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
   const sample: (string | null)[][] = [];
-  for await (const { cells } of source.rows) {
-    sample.push(source.headers.map((_, i) => display(cells[i])));
-    if (sample.length >= (options.rows ?? 8)) break;
+  const wanted = options.rows ?? 8;
+  for await (const batch of source.batches) {
+    for (const { cells } of batch.slice(0, wanted - sample.length)) sample.push(source.headers.map((_, i) => display(cells[i])));
+    if (sample.length >= wanted) break;
   }
   const kind = options.as ?? detectKind(source.headers);
   let mapping: (ImportField | null)[] = source.headers.map(() => null);

@@ -1,6 +1,6 @@
 import type { Cell } from './openTable';
 
-/** What a cell read by exceljs's streaming reader became, ready for `TableSource.rows`. */
+/** What a cell read by exceljs's streaming reader became, ready for `TableSource.batches`. */
 export type XlsxCell = { value: Cell } | { value: null; formulaWithoutResult: true };
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;

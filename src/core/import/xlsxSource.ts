@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Row } from 'exceljs';
 import { CustodianError } from '../../shared/errors';
-import type { Cell, TableSource } from './openTable';
+import type { Cell, TableRow, TableSource } from './openTable';
 import { toXlsxCell } from './xlsxCell';
 import type { SheetRef, XlsxWorkbook } from './xlsxWorkbook';
 import { damagedWorkbook, loadWorkbook } from './xlsxWorkbook';
@@ -117,10 +117,14 @@ async function readHead(input: XlsxSourceInput, zip: BoundedZip, workbook: XlsxW
   throw new CustodianError('validation_failed', `Sheet "${sheet.name}" of "${input.name}" has a header row but no data rows after the header.`);
 }
 
-async function* dataRows(input: XlsxSourceInput, workbook: XlsxWorkbook, sheet: SheetRef, head: Head): AsyncGenerator<{ row: number; cells: Cell[] }> {
+/** Rows handed over at a time (see TableSource.batches). */
+const ROWS_PER_BATCH = 512;
+
+async function* dataBatches(input: XlsxSourceInput, workbook: XlsxWorkbook, sheet: SheetRef, head: Head): AsyncGenerator<TableRow[]> {
   await input.checkUnchanged();
   const zip = await openBoundedZip(input.file, input.name, input.bounds);
   const width = head.headers.length;
+  let batch: TableRow[] = [];
   try {
     for await (const row of workbook.rows(zip, sheet)) {
       if (row.number <= head.headerRow) continue;
@@ -138,8 +142,16 @@ async function* dataRows(input: XlsxSourceInput, workbook: XlsxWorkbook, sheet: 
       }
       const cells = head.headers.map((_, i) => read.cells[i] ?? null);
       if (cells.every(isEmpty)) continue;
-      yield { row: row.number, cells };
+      batch.push({ row: row.number, cells });
+      if (batch.length < ROWS_PER_BATCH) continue;
+      yield batch;
+      batch = [];
     }
+    if (batch.length > 0) yield batch;
+  } catch (error) {
+    // The rows read before a damaged part come first, as TableSource's contract says.
+    if (batch.length > 0) yield batch;
+    throw error;
   } finally {
     zip.close();
   }
@@ -147,7 +159,7 @@ async function* dataRows(input: XlsxSourceInput, workbook: XlsxWorkbook, sheet: 
 
 /**
  * Opens an .xlsx: checks the ZIP bounds, loads the workbook parts, chooses the sheet, reads the
- * header and checks there is a data row. The ZIP is closed again; each iteration of `rows`
+ * header and checks there is a data row. The ZIP is closed again; each iteration of `batches`
  * reopens it and streams the sheet.
  * @throws CustodianError('validation_failed')
  */
@@ -173,7 +185,7 @@ export async function openXlsx(input: XlsxSourceInput): Promise<TableSource> {
       format: 'xlsx',
       sheet: sheet.name,
       headers: head.headers,
-      rows: { [Symbol.asyncIterator]: () => dataRows(input, workbook, sheet, head) },
+      batches: { [Symbol.asyncIterator]: () => dataBatches(input, workbook, sheet, head) },
       warnings: input.warnings,
     };
   });

@@ -9,7 +9,7 @@ const temp = tempDir('custodian-insert-rows-');
 afterAll(() => temp.cleanup());
 
 describe('insertRows', () => {
-  it('binds each cell to its column in a real SQLCipher file: booleans as 1/0, undefined and non-finite numbers as NULL, unhex as a BLOB', async () => {
+  it('binds each cell to its column in a real SQLCipher file: booleans as 1/0, undefined and non-finite numbers as NULL, Buffers as BLOBs', async () => {
     const db = VaultDatabase.open(join(temp.dir, 'rows.db'), randomBytes(32));
     try {
       await db.transaction((w) => {
@@ -19,10 +19,9 @@ describe('insertRows', () => {
           't',
           ['id', 'name', 'flag', 'score', 'hash'],
           [
-            [1, "O'Brien; DROP TABLE t", true, 2.5, '00ff'],
-            [2, undefined, false, Number.POSITIVE_INFINITY, 'abcd'],
+            [1, "O'Brien; DROP TABLE t", true, 2.5, Buffer.from('00ff', 'hex')],
+            [2, undefined, false, Number.POSITIVE_INFINITY, Buffer.from('abcd', 'hex')],
           ],
-          { transforms: { hash: 'unhex' } },
         );
         insertRecordRows(w, 't', ['id', 'name', 'flag'], [{ id: 3, name: 'third', flag: null }]);
       });
@@ -34,6 +33,8 @@ describe('insertRows', () => {
       ]);
       // Names are identifiers, never input.
       await expect(db.transaction((w) => insertRows(w, 't; DROP TABLE t', ['id'], [[4]]))).rejects.toThrow(/bad identifier/);
+      // Anything else (an object, a bigint) is refused rather than bound as something else.
+      await expect(db.transaction((w) => insertRows(w, 't', ['id', 'name'], [[5, { toString: () => 'x' }]]))).rejects.toThrow(/takes strings/);
     } finally {
       await db.close();
     }

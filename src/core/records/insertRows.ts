@@ -3,38 +3,25 @@ import type { WritableDb } from '../db/database';
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 const BATCH = 5000;
 
-/** Wraps a column's value in SQL, e.g. `unhex` for a hex string stored as a BLOB. */
-export type ColumnTransform = 'unhex';
+type RowValue = string | number | Buffer | null;
 
-export interface InsertRowsOptions {
-  transforms?: Readonly<Record<string, ColumnTransform>>;
-}
-
-type RowValue = string | number | null;
-
-/** A cell as it is bound: undefined and non-finite numbers are NULL (as the JSON path stored them), booleans 1 or 0. */
+/** A cell as it is bound: undefined and non-finite numbers are NULL (as the JSON path stored them), booleans 1 or 0, bytes a BLOB. */
 function rowValue(value: unknown): RowValue {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'boolean') return value ? 1 : 0;
-  throw new Error('insertRows takes strings, numbers, booleans and null only');
+  if (Buffer.isBuffer(value)) return value;
+  throw new Error('insertRows takes strings, numbers, booleans, Buffers and null only');
 }
 
 /** Inserts many rows (objects) with one prepared statement. Table and column names are checked identifiers, never user input. */
-export function insertRecordRows(
-  db: WritableDb,
-  table: string,
-  columns: readonly string[],
-  rows: readonly Record<string, unknown>[],
-  options: InsertRowsOptions = {},
-): void {
+export function insertRecordRows(db: WritableDb, table: string, columns: readonly string[], rows: readonly Record<string, unknown>[]): void {
   insertRows(
     db,
     table,
     columns,
     rows.map((row) => columns.map((column) => row[column])),
-    options,
   );
 }
 
@@ -44,18 +31,11 @@ export function insertRecordRows(
  * (the synchronous driver makes that one native call a row: cheaper than the JSON a
  * `json_each` batch had to build and SQLite to parse again for every column).
  */
-export function insertRows(
-  db: WritableDb,
-  table: string,
-  columns: readonly string[],
-  rows: readonly (readonly unknown[])[],
-  options: InsertRowsOptions = {},
-): void {
+export function insertRows(db: WritableDb, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): void {
   if (!IDENTIFIER.test(table) || !columns.every((c) => IDENTIFIER.test(c))) throw new Error('bad identifier');
   if (rows.length === 0) return;
-  const values = columns.map((column) => (options.transforms?.[column] === 'unhex' ? 'unhex(?)' : '?'));
   db.runMany(
-    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')})`,
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
     rows.map((row) => columns.map((_, index) => rowValue(row[index]))),
   );
 }
