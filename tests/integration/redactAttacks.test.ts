@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import fontkit from '@pdf-lib/fontkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redactPdf } from '../../src/core/redaction/redactPdf';
-import { ABCD, BAR, cleanupAttackPdfs, Doc, inkOutside, letters, str, toUnicode, type3 } from '../support/attackPdf';
+import { ABCD, BAR, cleanupAttackPdfs, Doc, helv, hex, inkOutside, letters, str, toUnicode, type3 } from '../support/attackPdf';
 
 // PDFs made to defeat redaction by term: glyphs drawn where pdf.js's text layer does not say
 // they are (format and combining marks that advance the canvas but not the text layer, two codes
@@ -325,5 +329,60 @@ describe('attacks', () => {
     expect(
       await attack('inherited-w-6000', doc.build({ resources: `/Font << /T3 ${f} >>`, content: `q 6000 w BT /T3 20 Tf 200 600 Td ${str(ABCD)} Tj ET Q` })),
     ).toBe(0);
+  });
+});
+
+/**
+ * A page with "ABCD" set top to bottom from (300, 600) in Liberation Sans as a CID font with
+ * Identity-V (WMode 1), and "KEEP" in Helvetica just above that origin and to its right: where
+ * boxes placed the horizontal way from the origin would fall.
+ */
+function verticalPdf(): Uint8Array {
+  const ttf = readFileSync(join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts', 'LiberationSans-Regular.ttf'));
+  const face = fontkit.create(ttf);
+  const gids = ['A', 'B', 'C', 'D'].map((l) => ({ gid: face.glyphForCodePoint(l.charCodeAt(0)).id, l }));
+  const doc = new Doc();
+  const file = doc.binStream(ttf, `/Length1 ${String(ttf.length)}`);
+  const descriptor = doc.add(
+    `<< /Type /FontDescriptor /FontName /LiberationSans /Flags 32 /FontBBox [-203 -303 1050 910] /ItalicAngle 0 /Ascent 905 /Descent -212 /CapHeight 716 /StemV 80 /FontFile2 ${file} >>`,
+  );
+  const cidFont = doc.add(
+    `<< /Type /Font /Subtype /CIDFontType2 /BaseFont /LiberationSans /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor ${descriptor} /DW 1000 /CIDToGIDMap /Identity >>`,
+  );
+  const unicode = doc.stream(
+    toUnicode(
+      gids.map(({ gid, l }) => [gid, l]),
+      2,
+    ),
+  );
+  const vertical = doc.add(
+    `<< /Type /Font /Subtype /Type0 /BaseFont /LiberationSans /Encoding /Identity-V /DescendantFonts [${cidFont}] /ToUnicode ${unicode} >>`,
+  );
+  return doc.build({
+    resources: `/Font << /V ${vertical} /H ${helv(doc)} >>`,
+    content: `BT /V 20 Tf 300 600 Td <${gids.map(({ gid }) => hex(gid, 4)).join('')}> Tj ET BT /H 12 Tf 304 640 Td (KEEP) Tj ET`,
+  });
+}
+
+describe('vertical text', () => {
+  it('boxes top-to-bottom text down the column it is set in: no ink of the term is left, and the word beside its origin is not covered', async () => {
+    const source = verticalPdf();
+    const dpi = 100;
+    const keep = { x0: 300, y0: 636, x1: 340, y1: 656 };
+    const { bytes: plain } = await redactPdf(source, { dpi });
+    const keepInk = inkOutside(plain, 'vertical-plain-keep', dpi, 792, [], keep);
+    expect(keepInk, 'KEEP is drawn').toBeGreaterThan(50);
+    const column = { x0: 280, y0: 500, x1: 320, y1: 615 };
+    expect(inkOutside(plain, 'vertical-plain-column', dpi, 792, [], column), 'ABCD is drawn down the column').toBeGreaterThan(100);
+    const { bytes, report } = await redactPdf(source, { terms: ['ABCD'], dpi });
+    const boxes = report.pages[0]?.boxes ?? [];
+    expect(boxes.length).toBeGreaterThan(0);
+    // Nothing of the term is left anywhere on the page (KEEP aside)...
+    expect(inkOutside(bytes, 'vertical-redacted', dpi, 792, [...boxes, { x: keep.x0, y: keep.y0, width: keep.x1 - keep.x0, height: keep.y1 - keep.y0 }])).toBe(
+      0,
+    );
+    // ...and KEEP, above the term's origin, is drawn whole: no box reaches it.
+    expect(inkOutside(bytes, 'vertical-redacted-keep', dpi, 792, [], keep)).toBe(keepInk);
+    for (const box of boxes) expect(box.y + box.height, 'no box reaches above the origin').toBeLessThan(620);
   });
 });

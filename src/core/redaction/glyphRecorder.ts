@@ -68,6 +68,7 @@ interface Gfx {
   current: {
     font: Type3FontData & {
       isInvalidPDFjsFont?: boolean;
+      remeasure?: boolean;
       disableFontFace?: boolean;
       missingFile?: boolean;
       getPathGenerator?: (objs: unknown, character: string) => { getBounds?: () => [number, number, number, number] } | undefined;
@@ -83,6 +84,13 @@ type Method = (this: Gfx, ...args: unknown[]) => unknown;
 interface Pending {
   glyphs: readonly (PdfjsGlyph | number)[];
   at: number;
+  /**
+   * The canvas's transform for this text operator's glyphs, read at its first glyph: showText
+   * sets it once for the whole run (glyphs are placed by the x, y paintChar is given), except
+   * for a font pdf.js remeasures, which may scale the canvas per glyph; that one is read for
+   * every glyph. (Reading it through the native binding was 40% of recording's cost.)
+   */
+  transform: Matrix2d | null;
 }
 interface Sink {
   glyphs: DrawnGlyph[];
@@ -156,9 +164,9 @@ function nextGlyph(pending: Pending, match: (glyph: PdfjsGlyph) => boolean): Pdf
 }
 
 /** Where a paintChar call inks: its glyph's path bounds through `translate(x, y) scale(size, -size)`, strokes widened. */
-function charBox(gfx: Gfx, character: string, x: number, y: number): Pick<DrawnGlyph, 'box' | 'line'> {
+function charBox(gfx: Gfx, pending: Pending, character: string, x: number, y: number): Pick<DrawnGlyph, 'box' | 'line'> {
   const { font, fontSize, fontSizeScale, textRenderingMode } = gfx.current;
-  const m = gfx.ctx.getTransform();
+  const m = font.remeasure === true ? gfx.ctx.getTransform() : (pending.transform ??= gfx.ctx.getTransform());
   const size = fontSize / fontSizeScale;
   const at: Matrix2d = { a: m.a * size, b: m.b * size, c: -m.c * size, d: -m.d * size, e: m.a * x + m.c * y + m.e, f: m.b * x + m.d * y + m.f };
   const line = lineOf(at);
@@ -202,7 +210,7 @@ function patchGraphics(proto: Record<string, Method | undefined>, OPS: typeof Pd
       if (!sink) return original.apply(this, args);
       const outer = sink.pending;
       const glyphs = Array.isArray(args[1]) ? (args[1] as (PdfjsGlyph | number)[]) : [];
-      sink.pending = { glyphs, at: 0 };
+      sink.pending = { glyphs, at: 0, transform: null };
       // A font pdf.js cannot use (`isInvalidPDFjsFont`) is drawn as one fillText of the whole run
       // in a system font: every glyph of the run gets the run's measured ink.
       const ctx = this.ctx as Context2d & { fillText?: (text: string, x: number, y: number) => void };
@@ -243,13 +251,13 @@ function patchGraphics(proto: Record<string, Method | undefined>, OPS: typeof Pd
   replace(showType3Text, withPending(showType3Text));
   replace(paintChar, function (this: Gfx, ...args: unknown[]) {
     const sink = sinkOf(this);
-    if (sink?.pending) {
+    const pending = sink?.pending;
+    if (sink && pending) {
       const [, character, x, y] = args as [number, string, number, number];
       guarded(sink, () => {
-        const drawn = charBox(this, character, x, y);
+        const drawn = charBox(this, pending, character, x, y);
         const box = placed(sink, drawn.box);
-        const pending = sink.pending;
-        const glyph = pending && nextGlyph(pending, (g) => g.fontChar === character);
+        const glyph = nextGlyph(pending, (g) => g.fontChar === character);
         const last = sink.glyphs.at(-1);
         if (glyph) sink.glyphs.push({ unicode: glyph.unicode ?? '', box, line: placedLine(sink, drawn.line) });
         else if (last && box) last.box = last.box ? union(last.box, box) : box; // an accent drawn over the glyph before it

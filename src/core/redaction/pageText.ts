@@ -234,8 +234,18 @@ export async function pageText(page: PDFPageProxy): Promise<PageText> {
       widthOf = fontWidths(page, item.fontName);
       fonts.set(item.fontName, widthOf);
     }
+    const style = item.fontName ? (content.styles[item.fontName] as { ascent?: number; descent?: number; vertical?: boolean } | undefined) : undefined;
+    if (style?.vertical === true) {
+      // Top-to-bottom text (a CID font with WMode 1): its characters run down from the origin.
+      for (let i = 0; i < item.str.length; i++) {
+        text += item.str.charAt(i);
+        boxes.push(verticalCharBox(page.pageNumber, viewport, item, i));
+      }
+      previous = item;
+      endOfLine = false;
+      continue;
+    }
     const stretches = charStretches(item, widthOf ?? null);
-    const style = item.fontName ? (content.styles[item.fontName] as { ascent?: number; descent?: number } | undefined) : undefined;
     // The font's own ascent and descent where it states them, never less than the usual reach.
     const finite = (v: number | undefined): number => (v !== undefined && Number.isFinite(v) ? v : 0);
     const reach: GlyphReach = { below: Math.max(0.25, -finite(style?.descent)), above: Math.max(1, finite(style?.ascent)), left: 0, right: 0 };
@@ -255,6 +265,40 @@ export async function pageText(page: PDFPageProxy): Promise<PageText> {
   }
   const type3Unbounded = [...type3Fonts.values()].some((t3) => t3?.ink?.unbounded === true);
   return { page: page.pageNumber, text, boxes, ...(type3Unbounded ? { type3Unbounded } : {}) };
+}
+
+/**
+ * The displayed box of character `index` of a top-to-bottom text item. pdf.js gives such an item
+ * its font size as `width` and its whole advance down the page as `height`, shared here equally
+ * by its characters. In vertical writing a glyph hangs below its origin, centred on it (its
+ * horizontal origin sits half its width to the left and 0.88 em below, the default vertical
+ * metrics); its ink is taken to reach 0.6 em either side and from 0.1 em above its origin to
+ * 0.25 em below the next. placeDrawn then widens the box to where the glyph was drawn.
+ */
+function verticalCharBox(page: number, viewport: ReturnType<PDFPageProxy['getViewport']>, item: TextItemLike, index: number): RedactionBox {
+  const [a, b, c, d, e, f] = item.transform as [number, number, number, number, number, number];
+  const across = Math.hypot(a, b) || 1;
+  const up = Math.hypot(c, d) || 1;
+  const emAcross = item.width || across;
+  const advance = item.height / Math.max(1, item.str.length);
+  const corners: [number, number][] = [];
+  for (const s of [-0.6 * emAcross, 0.6 * emAcross]) {
+    for (const t of [0.1 * up - index * advance, -(index + 1) * advance - 0.25 * up]) {
+      corners.push(viewport.convertToViewportPoint(e + (a / across) * s + (c / up) * t, f + (b / across) * s + (d / up) * t) as [number, number]);
+    }
+  }
+  return cornersBox(page, viewport, corners);
+}
+
+/** The padded box around displayed corners, flipped so y counts up from the bottom. */
+function cornersBox(page: number, viewport: ReturnType<PDFPageProxy['getViewport']>, corners: readonly [number, number][]): RedactionBox {
+  const xs = corners.map((p) => p[0]);
+  const ys = corners.map((p) => p[1]);
+  const left = Math.min(...xs) - BOX_PAD;
+  const right = Math.max(...xs) + BOX_PAD;
+  const top = Math.min(...ys) - BOX_PAD;
+  const bottom = Math.max(...ys) + BOX_PAD;
+  return { page, x: left, y: viewport.height - bottom, width: right - left, height: bottom - top };
 }
 
 /**
@@ -289,13 +333,7 @@ function runBox(
     for (const t of [-reach.below * emUp, reach.above * emUp])
       corners.push(viewport.convertToViewportPoint(e + ux * s + vx * t, f + uy * s + vy * t) as [number, number]);
   }
-  const xs = corners.map((p) => p[0]);
-  const ys = corners.map((p) => p[1]);
-  const left = Math.min(...xs) - BOX_PAD;
-  const right = Math.max(...xs) + BOX_PAD;
-  const top = Math.min(...ys) - BOX_PAD;
-  const bottom = Math.max(...ys) + BOX_PAD;
-  return { page, x: left, y: viewport.height - bottom, width: right - left, height: bottom - top };
+  return cornersBox(page, viewport, corners);
 }
 
 /**

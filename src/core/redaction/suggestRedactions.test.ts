@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PageText } from './pageText';
-import { suggestRedactions } from './suggestRedactions';
+import { CoveringBoxes, suggestRedactions } from './suggestRedactions';
 import type { KnownPerson } from './suggestRedactions';
 
 /** A one-line page: each character a 5 × 10 box, side by side. */
@@ -73,5 +73,53 @@ describe('PII patterns', () => {
     const [suggestion] = suggestRedactions(text, { pii: true });
     expect(suggestion?.kind).toBe('address');
     expect(suggestion?.boxes).toHaveLength(2);
+  });
+});
+
+describe('CoveringBoxes', () => {
+  it('answers exactly as comparing every pair does, for random boxes across cells, pages, negative coordinates and page-sized boxes', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const box = (size: number) => ({
+      page: 1 + Math.floor(random() * 2),
+      x: random() * 700 - 100,
+      y: random() * 900 - 100,
+      width: random() * size,
+      height: random() * size,
+    });
+    const outers = [
+      ...Array.from({ length: 300 }, () => box(80)),
+      { page: 1, x: -1e6, y: -1e6, width: 2e6, height: 10 },
+      { page: 2, x: 10, y: 10, width: 600, height: 780 },
+    ];
+    const covering = new CoveringBoxes(outers);
+    const within = (inner: ReturnType<typeof box>, outer: ReturnType<typeof box>) =>
+      inner.page === outer.page &&
+      inner.x >= outer.x - 0.5 &&
+      inner.y >= outer.y - 0.5 &&
+      inner.x + inner.width <= outer.x + outer.width + 0.5 &&
+      inner.y + inner.height <= outer.y + outer.height + 0.5;
+    // Inner boxes: random ones, and ones cut from inside (or just past the slack of) an outer box.
+    const inners = [
+      ...Array.from({ length: 2000 }, () => box(20)),
+      ...outers.flatMap((o) => {
+        const x = o.x + random() * o.width;
+        const y = o.y + random() * o.height;
+        const inside = { page: o.page, x, y, width: (o.x + o.width - x) * random(), height: (o.y + o.height - y) * random() };
+        return [inside, { ...inside, x: o.x - 0.49 }, { ...inside, x: o.x - 0.51 }];
+      }),
+    ];
+    let contained = 0;
+    for (const inner of inners) {
+      const expected = outers.some((o) => within(inner, o));
+      if (expected) contained++;
+      expect(covering.contain(inner), JSON.stringify(inner)).toBe(expected);
+    }
+    // The random boxes exercise both answers.
+    expect(contained).toBeGreaterThan(300);
+    expect(contained).toBeLessThan(inners.length - 300);
   });
 });
