@@ -72,6 +72,8 @@ async function* dataBatches(input: CsvSourceInput, dialect: CsvDialect, head: He
     }
     if (rows.length > 0) yield rows;
   }
+  // Appended to or rewritten while it was read: the rows read are not the file that was hashed.
+  await input.checkUnchanged();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -504,6 +504,26 @@ describe('importFile: files of several write batches', () => {
     expect(log).toMatchObject({ ok: true, size: logBefore });
     // A later import starts from a clean state.
     expect(await importFile(session, bigCompletions(6_000))).toMatchObject({ committed: true, inserted: 6_000 });
+  });
+
+  it('a file appended to while it is imported is refused and nothing is imported: the hash recorded would not be of the rows read', async () => {
+    await importFile(session, bigRoster(500));
+    const before = await vaultStats(session);
+    const logBefore = (await session.verifyLog()).size;
+    const path = bigCompletions(20_000);
+    let appended = false;
+    const importing = importFile(session, path, {
+      onProgress: (rows) => {
+        if (rows >= 1_000 && !appended) {
+          appendFileSync(path, 'P1,C99,2025-02-02,70\n'); // read with the rest: the parser has not reached the end
+          appended = true;
+        }
+      },
+    });
+    await expect(importing).rejects.toThrow(/changed after it was opened/);
+    expect(appended).toBe(true);
+    expect(await vaultStats(session)).toEqual(before);
+    expect(await session.verifyLog()).toMatchObject({ ok: true, size: logBefore });
   });
 
   it('a roster of 11,000 people in three batches, imported again unchanged, then changed in one row of the last batch', async () => {

@@ -115,15 +115,9 @@ class NeedsDateOrders extends Error {
 }
 
 /** Pass 1: decide each date column's day/month order from all its values (constant memory). */
-async function decideDateOrders(
-  file: string,
-  options: ImportOptions,
-  dateColumns: readonly number[],
-  headers: readonly string[],
-): Promise<Map<number, DateOrder | null>> {
+async function decideDateOrders(source: TableSource, dateColumns: readonly number[], headers: readonly string[]): Promise<Map<number, DateOrder | null>> {
   const orders = new Map<number, DateOrder | null>();
   const votes = new Map(dateColumns.map((column) => [column, new DateOrderVote()]));
-  const source = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
   for await (const batch of source.batches) {
     for (const { row, cells } of batch) {
       for (const [column, vote] of votes) {
@@ -164,8 +158,10 @@ async function decideDateOrders(
  */
 export async function importFile(session: VaultSession, file: string, options: ImportOptions = {}): Promise<ImportResult> {
   session.require('records.import', 'import records');
-  const sha256 = await sha256Of(file);
+  // Opened (its size and modification time taken) before it is hashed, and every pass over its
+  // rows checks both again before and after: the hash recorded is of the rows imported.
   const first = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
+  const sha256 = await sha256Of(file);
   const detected = options.as ?? detectKind(first.headers);
   if (!detected) {
     throw new CustodianError(
@@ -185,7 +181,7 @@ export async function importFile(session: VaultSession, file: string, options: I
     return await importRows(preset ?? new Map(), preset === null);
   } catch (error) {
     if (!(error instanceof NeedsDateOrders)) throw error;
-    return importRows(await decideDateOrders(file, options, dateColumns, first.headers), false);
+    return importRows(await decideDateOrders(first, dateColumns, first.headers), false);
   }
 
   async function importRows(dateOrders: ReadonlyMap<number, DateOrder | null>, undecided: boolean): Promise<ImportResult> {
@@ -239,8 +235,7 @@ export async function importFile(session: VaultSession, file: string, options: I
               : new CertificationWriter(context);
         writer.load();
         let invalidRows = 0;
-        const source = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
-        for await (const batch of source.batches) {
+        for await (const batch of first.batches) {
           for (const { row, cells } of batch) {
             if (undecided && dateColumns.some((column) => isSlashDate(cells[column]))) throw new NeedsDateOrders();
             result.rows++;

@@ -31,7 +31,8 @@ export interface TableSource {
    *  hyperlinks -> text, errors (#N/A) -> string like '#N/A'.
    *
    *  Each iteration reads the file afresh (so it may be iterated more than once, e.g. validate
-   *  then import) and first checks that the file has not changed since `openTable`; nothing is
+   *  then import) and checks, first and once it has read every row, that the file has not
+   *  changed (size, modification time) since `openTable`; nothing is
    *  held open between iterations. Iteration throws CustodianError('validation_failed') naming
    *  the row or line for problems found past the head of the file, after the rows before it. */
   batches: AsyncIterable<TableRow[]>;

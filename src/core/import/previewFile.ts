@@ -33,7 +33,7 @@ export async function previewFile(
 ): Promise<ImportPreview> {
   const source = await openTable(file, options.sheet ? { sheet: options.sheet } : {});
   const sample: (string | null)[][] = [];
-  const wanted = options.rows ?? 8;
+  const wanted = Math.max(1, options.rows ?? 8);
   for await (const batch of source.batches) {
     for (const { cells } of batch.slice(0, wanted - sample.length)) sample.push(source.headers.map((_, i) => display(cells[i])));
     if (sample.length >= wanted) break;

@@ -148,6 +148,8 @@ async function* dataBatches(input: XlsxSourceInput, workbook: XlsxWorkbook, shee
       batch = [];
     }
     if (batch.length > 0) yield batch;
+    // Rewritten while it was read: the rows read are not the file that was hashed.
+    await input.checkUnchanged();
   } catch (error) {
     // The rows read before a damaged part come first, as TableSource's contract says.
     if (batch.length > 0) yield batch;
