@@ -14,6 +14,7 @@ import { benchRedaction } from './redaction.bench';
 import { benchScreens } from './screens.bench';
 import { benchSealBlob } from './sealBlob.bench';
 import { benchStatus } from './status.bench';
+import { benchSuggestPeople } from './suggestPeople.bench';
 import { benchUnlockStall } from './unlockStall.bench';
 
 // `npm run bench`: prints one line per figure, each beside a baseline measured in this same run
@@ -34,6 +35,7 @@ const benches: Record<string, () => Promise<Figure[]>> = {
   status: benchStatus,
   pdfView: benchPdfView,
   redaction: benchRedaction,
+  suggestPeople: benchSuggestPeople,
   packet: benchPacket,
 };
 

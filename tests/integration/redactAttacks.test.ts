@@ -335,9 +335,10 @@ describe('attacks', () => {
 /**
  * A page with "ABCD" set top to bottom from (300, 600) in Liberation Sans as a CID font with
  * Identity-V (WMode 1), and "KEEP" in Helvetica just above that origin and to its right: where
- * boxes placed the horizontal way from the origin would fall.
+ * boxes placed the horizontal way from the origin would fall. `gap` (thousandths of an em) is
+ * put between the glyphs in the TJ; `cid` is added to the CIDFont (e.g. a /W2 that moves one).
  */
-function verticalPdf(): Uint8Array {
+function verticalPdf({ gap = 0, cid = '' }: { gap?: number; cid?: string } = {}): Uint8Array {
   const ttf = readFileSync(join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts', 'LiberationSans-Regular.ttf'));
   const face = fontkit.create(ttf);
   const gids = ['A', 'B', 'C', 'D'].map((l) => ({ gid: face.glyphForCodePoint(l.charCodeAt(0)).id, l }));
@@ -347,7 +348,7 @@ function verticalPdf(): Uint8Array {
     `<< /Type /FontDescriptor /FontName /LiberationSans /Flags 32 /FontBBox [-203 -303 1050 910] /ItalicAngle 0 /Ascent 905 /Descent -212 /CapHeight 716 /StemV 80 /FontFile2 ${file} >>`,
   );
   const cidFont = doc.add(
-    `<< /Type /Font /Subtype /CIDFontType2 /BaseFont /LiberationSans /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor ${descriptor} /DW 1000 /CIDToGIDMap /Identity >>`,
+    `<< /Type /Font /Subtype /CIDFontType2 /BaseFont /LiberationSans /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor ${descriptor} /DW 1000 /CIDToGIDMap /Identity ${cid} >>`,
   );
   const unicode = doc.stream(
     toUnicode(
@@ -360,7 +361,7 @@ function verticalPdf(): Uint8Array {
   );
   return doc.build({
     resources: `/Font << /V ${vertical} /H ${helv(doc)} >>`,
-    content: `BT /V 20 Tf 300 600 Td <${gids.map(({ gid }) => hex(gid, 4)).join('')}> Tj ET BT /H 12 Tf 304 640 Td (KEEP) Tj ET`,
+    content: `BT /V 20 Tf 300 600 Td [${gids.map(({ gid }) => `<${hex(gid, 4)}>`).join(` ${String(gap)} `)}] TJ ET BT /H 12 Tf 304 640 Td (KEEP) Tj ET`,
   });
 }
 
@@ -384,5 +385,28 @@ describe('vertical text', () => {
     // ...and KEEP, above the term's origin, is drawn whole: no box reaches it.
     expect(inkOutside(bytes, 'vertical-redacted-keep', dpi, 792, [], keep)).toBe(keepInk);
     for (const box of boxes) expect(box.y + box.height, 'no box reaches above the origin').toBeLessThan(620);
+  });
+  it('boxes a top-to-bottom glyph moved off its share of the column (TJ gap, W2 metrics) by its ink', async () => {
+    const dpi = 100;
+    const bGid = fontkit
+      .create(readFileSync(join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts', 'LiberationSans-Regular.ttf')))
+      .glyphForCodePoint(0x42).id;
+    // A TJ gap of 3 em splits the text layer's word ("A B C D" is found as drawn); a W2 that
+    // moves B keeps it one word, whose B must be widened to where B was drawn.
+    for (const [name, source, found] of [
+      ['TJ 3000 between glyphs', verticalPdf({ gap: 3000 }), 'A B C D | the term asked for (drawn on the page where its text layer does not say)'],
+      ['W2 moves B 3 em up', verticalPdf({ cid: `/W2 [${String(bGid)} [-1000 500 -3000]]` }), 'ABCD | the term asked for'],
+    ] as const) {
+      const { bytes, report } = await redactPdf(source, { terms: ['ABCD'], dpi });
+      const boxes = report.pages[0]?.boxes ?? [];
+      expect(inkOutside(bytes, `vertical-${name.replace(/\W+/g, '-')}`, dpi, 792, [...boxes, { x: 300, y: 636, width: 40, height: 20 }]), name).toBe(0);
+      // Where the text layer holds the word, its characters' boxes reach their glyphs' ink: no
+      // match of the text as drawn is left over for the fallback.
+      const suggestions = report.pages[0]?.suggestions ?? [];
+      expect(
+        suggestions.map((s) => `${s.text} | ${s.why}`),
+        name,
+      ).toEqual([found]);
+    }
   });
 });

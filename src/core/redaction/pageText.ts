@@ -19,6 +19,8 @@ export interface PageText {
   text: string;
   /** Same length as `text`; null for separators. */
   boxes: (RedactionBox | null)[];
+  /** Present when the page has top-to-bottom text: same length as `text`, true for its characters. */
+  vertical?: boolean[];
   /**
    * Some of the text is in a Type3 font whose glyphs paint what cannot be bounded here (a
    * shading, nested text): its boxes are estimates and the officer must look.
@@ -205,6 +207,8 @@ export async function pageText(page: PDFPageProxy): Promise<PageText> {
   const content = await page.getTextContent();
   let text = '';
   const boxes: (RedactionBox | null)[] = [];
+  /** Indexes (into `text`) of top-to-bottom characters. */
+  const verticalAt: number[] = [];
   let previous: TextItemLike | null = null;
   let endOfLine = false;
   const fonts = new Map<string, ReturnType<typeof fontWidths>>();
@@ -238,6 +242,7 @@ export async function pageText(page: PDFPageProxy): Promise<PageText> {
     if (style?.vertical === true) {
       // Top-to-bottom text (a CID font with WMode 1): its characters run down from the origin.
       for (let i = 0; i < item.str.length; i++) {
+        verticalAt.push(text.length);
         text += item.str.charAt(i);
         boxes.push(verticalCharBox(page.pageNumber, viewport, item, i));
       }
@@ -264,7 +269,9 @@ export async function pageText(page: PDFPageProxy): Promise<PageText> {
     endOfLine = false;
   }
   const type3Unbounded = [...type3Fonts.values()].some((t3) => t3?.ink?.unbounded === true);
-  return { page: page.pageNumber, text, boxes, ...(type3Unbounded ? { type3Unbounded } : {}) };
+  const vertical = verticalAt.length > 0 ? Array.from(text, () => false) : undefined;
+  for (const at of verticalAt) if (vertical) vertical[at] = true;
+  return { page: page.pageNumber, text, boxes, ...(vertical ? { vertical } : {}), ...(type3Unbounded ? { type3Unbounded } : {}) };
 }
 
 /**
@@ -402,7 +409,8 @@ const MARKS = /[\p{Cf}\p{M}]/u;
  * glyphRecorder): the text layer and the drawn glyphs are both in content order, so each
  * character is matched to the next drawn glyph with the same text (NFKC), within a window, on
  * the same line: the character's box centre within half its size of the glyph's baseline (so
- * text the canvas never drew, in a hidden layer, cannot claim glyphs lines away). A character
+ * text the canvas never drew, in a hidden layer, cannot claim glyphs lines away), or for
+ * top-to-bottom text in the same column. A character
  * not matched keeps its text-layer box; the text as drawn (drawnText, suggestPage) finds what
  * the text layer placed on another line or left out. A box only grows.
  * `scale` is the raster's pixels per point; `heightPt` the displayed page's height.
@@ -421,11 +429,18 @@ export function placeDrawn(text: PageText, drawn: readonly DrawnGlyph[], scale: 
     const cy = (heightPt - box.y - box.height / 2) * scale;
     const reach = (Math.max(box.width, box.height) / 2) * scale;
     const end = Math.min(stream.length, next + ALIGN_WINDOW);
+    const vertical = text.vertical?.[i] === true;
     for (let j = next; j < end; j++) {
       const entry = stream[j];
       if (entry?.char !== char) continue;
       const line = entry.glyph.line;
-      if (line && Math.abs((cx - line.x) * line.dy - (cy - line.y) * line.dx) > reach) continue;
+      if (vertical) {
+        // Top-to-bottom text: the text layer's share of the column may be off (advances differ,
+        // vertical metrics move glyphs), so the glyph need only be in the same column: its ink's
+        // centre within the character's half-size of the box's centre along the glyph's baseline.
+        const ink = entry.glyph.box;
+        if (line && ink && Math.abs((cx - (ink.left + ink.right) / 2) * line.dx + (cy - (ink.top + ink.bottom) / 2) * line.dy) > reach) continue;
+      } else if (line && Math.abs((cx - line.x) * line.dy - (cy - line.y) * line.dx) > reach) continue;
       next = j + 1;
       const ink = entry.glyph.box;
       if (ink) {
