@@ -336,12 +336,13 @@ describe('attacks', () => {
  * A page with "ABCD" set top to bottom from (300, 600) in Liberation Sans as a CID font with
  * Identity-V (WMode 1), and "KEEP" in Helvetica just above that origin and to its right: where
  * boxes placed the horizontal way from the origin would fall. `gap` (thousandths of an em) is
- * put between the glyphs in the TJ; `cid` is added to the CIDFont (e.g. a /W2 that moves one).
+ * put between the glyphs in the TJ; `cid` is added to the CIDFont (e.g. a /W2 that moves one);
+ * `text` replaces ABCD.
  */
-function verticalPdf({ gap = 0, cid = '' }: { gap?: number; cid?: string } = {}): Uint8Array {
+function verticalPdf({ gap = 0, cid = '', text = 'ABCD' }: { gap?: number; cid?: string; text?: string } = {}): Uint8Array {
   const ttf = readFileSync(join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts', 'LiberationSans-Regular.ttf'));
   const face = fontkit.create(ttf);
-  const gids = ['A', 'B', 'C', 'D'].map((l) => ({ gid: face.glyphForCodePoint(l.charCodeAt(0)).id, l }));
+  const gids = Array.from(text, (l) => ({ gid: face.glyphForCodePoint(l.charCodeAt(0)).id, l }));
   const doc = new Doc();
   const file = doc.binStream(ttf, `/Length1 ${String(ttf.length)}`);
   const descriptor = doc.add(
@@ -350,12 +351,7 @@ function verticalPdf({ gap = 0, cid = '' }: { gap?: number; cid?: string } = {})
   const cidFont = doc.add(
     `<< /Type /Font /Subtype /CIDFontType2 /BaseFont /LiberationSans /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor ${descriptor} /DW 1000 /CIDToGIDMap /Identity ${cid} >>`,
   );
-  const unicode = doc.stream(
-    toUnicode(
-      gids.map(({ gid, l }) => [gid, l]),
-      2,
-    ),
-  );
+  const unicode = doc.stream(toUnicode([...new Map(gids.map(({ gid, l }) => [gid, l]))], 2));
   const vertical = doc.add(
     `<< /Type /Font /Subtype /Type0 /BaseFont /LiberationSans /Encoding /Identity-V /DescendantFonts [${cidFont}] /ToUnicode ${unicode} >>`,
   );
@@ -391,10 +387,10 @@ describe('vertical text', () => {
     const bGid = fontkit
       .create(readFileSync(join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts', 'LiberationSans-Regular.ttf')))
       .glyphForCodePoint(0x42).id;
-    // A TJ gap of 3 em splits the text layer's word ("A B C D" is found as drawn); a W2 that
+    // A TJ gap of 3 em splits the text layer's word (found in the text as drawn); a W2 that
     // moves B keeps it one word, whose B must be widened to where B was drawn.
     for (const [name, source, found] of [
-      ['TJ 3000 between glyphs', verticalPdf({ gap: 3000 }), 'A B C D | the term asked for (drawn on the page where its text layer does not say)'],
+      ['TJ 3000 between glyphs', verticalPdf({ gap: 3000 }), 'ABCD | the term asked for (drawn on the page where its text layer does not say)'],
       ['W2 moves B 3 em up', verticalPdf({ cid: `/W2 [${String(bGid)} [-1000 500 -3000]]` }), 'ABCD | the term asked for'],
     ] as const) {
       const { bytes, report } = await redactPdf(source, { terms: ['ABCD'], dpi });
@@ -408,5 +404,19 @@ describe('vertical text', () => {
         name,
       ).toEqual([found]);
     }
+  });
+  it('finds an SSN set top to bottom with one digit moved a column aside (W2), and leaves none of its ink', async () => {
+    const face = fontkit.create(
+      readFileSync(join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts', 'LiberationSans-Regular.ttf')),
+    );
+    const four = face.glyphForCodePoint(0x34).id;
+    const dpi = 100;
+    const source = verticalPdf({ text: '123-45-6789', cid: `/W2 [${String(four)} [-1000 1800 880]]` });
+    const { bytes: plain } = await redactPdf(source, { dpi });
+    const aside = { x0: 270, y0: 400, x1: 292, y1: 600 };
+    expect(inkOutside(plain, 'vertical-ssn-plain-aside', dpi, 792, [], aside), 'the moved 4 is drawn a column aside').toBeGreaterThan(20);
+    const { bytes, report } = await redactPdf(source, { pii: true, dpi });
+    const boxes = report.pages[0]?.boxes ?? [];
+    expect(inkOutside(bytes, 'vertical-ssn', dpi, 792, [...boxes, { x: 300, y: 636, width: 40, height: 20 }])).toBe(0);
   });
 });

@@ -11,6 +11,11 @@ export interface DrawnGlyph {
   box: { left: number; top: number; right: number; bottom: number } | null;
   /** Its origin and the direction of its baseline (a unit vector), in the same pixels: which line it is on. */
   line: { x: number; y: number; dx: number; dy: number } | null;
+  /**
+   * For a glyph of top-to-bottom text: which text operator drew it. One operator's glyphs are
+   * one run of text wherever its metrics put each glyph (drawnText joins them).
+   */
+  run?: number;
 }
 
 /*
@@ -69,6 +74,7 @@ interface Gfx {
     font: Type3FontData & {
       isInvalidPDFjsFont?: boolean;
       remeasure?: boolean;
+      vertical?: boolean;
       disableFontFace?: boolean;
       missingFile?: boolean;
       getPathGenerator?: (objs: unknown, character: string) => { getBounds?: () => [number, number, number, number] } | undefined;
@@ -91,6 +97,8 @@ interface Pending {
    * every glyph. (Reading it through the native binding was 40% of recording's cost.)
    */
   transform: Matrix2d | null;
+  /** This text operator's number within the render (see DrawnGlyph.run). */
+  run: number;
 }
 interface Sink {
   glyphs: DrawnGlyph[];
@@ -98,6 +106,8 @@ interface Sink {
   failed: boolean;
   /** False once its render has ended (stopRecording). */
   active: boolean;
+  /** Text operators drawn so far. */
+  runs: number;
   /**
    * Where the canvas being drawn on sits in the page's pixels: a transparency group is drawn on a
    * scratch canvas placed at an offset, nested groups at the sum of theirs.
@@ -210,7 +220,7 @@ function patchGraphics(proto: Record<string, Method | undefined>, OPS: typeof Pd
       if (!sink) return original.apply(this, args);
       const outer = sink.pending;
       const glyphs = Array.isArray(args[1]) ? (args[1] as (PdfjsGlyph | number)[]) : [];
-      sink.pending = { glyphs, at: 0, transform: null };
+      sink.pending = { glyphs, at: 0, transform: null, run: ++sink.runs };
       // A font pdf.js cannot use (`isInvalidPDFjsFont`) is drawn as one fillText of the whole run
       // in a system font: every glyph of the run gets the run's measured ink.
       const ctx = this.ctx as Context2d & { fillText?: (text: string, x: number, y: number) => void };
@@ -259,8 +269,10 @@ function patchGraphics(proto: Record<string, Method | undefined>, OPS: typeof Pd
         const box = placed(sink, drawn.box);
         const glyph = nextGlyph(pending, (g) => g.fontChar === character);
         const last = sink.glyphs.at(-1);
-        if (glyph) sink.glyphs.push({ unicode: glyph.unicode ?? '', box, line: placedLine(sink, drawn.line) });
-        else if (last && box) last.box = last.box ? union(last.box, box) : box; // an accent drawn over the glyph before it
+        if (glyph) {
+          const vertical = this.current.font.vertical === true ? { run: pending.run } : {};
+          sink.glyphs.push({ unicode: glyph.unicode ?? '', box, line: placedLine(sink, drawn.line), ...vertical });
+        } else if (last && box) last.box = last.box ? union(last.box, box) : box; // an accent drawn over the glyph before it
       });
     }
     return paintChar.apply(this, args);
@@ -361,7 +373,7 @@ function union(a: Box, b: Box): Box {
  * A context records for one render at a time; `stopRecording` when it ends.
  */
 export function recordGlyphs(task: RenderTask, context: object, OPS: typeof PdfjsOps): DrawnGlyph[] {
-  const sink: Sink = { glyphs: [], pending: null, failed: false, active: true, offsets: [] };
+  const sink: Sink = { glyphs: [], pending: null, failed: false, active: true, runs: 0, offsets: [] };
   sinks.set(context, sink);
   if (!patched) {
     const internal = (task as unknown as { _internalRenderTask?: { constructor: { prototype: Record<string, Method> } } })._internalRenderTask;

@@ -459,7 +459,8 @@ export function placeDrawn(text: PageText, drawn: readonly DrawnGlyph[], scale: 
 /**
  * The page's text as pdf.js's canvas drew it (see glyphRecorder): each glyph's Unicode text in
  * drawing order with its ink box (padded, in displayed points), a space where a glyph starts
- * well clear of the one before on its line and a newline where it does not continue the line.
+ * well clear of the one before on its line and a newline where it does not continue the line
+ * (top-to-bottom glyphs of one text operator are joined as they come).
  * Text the text layer leaves out (glyphs it places off the page, or drops) is here, and so is
  * text it reads in another order. Format and combining marks are left out. Rougher than the text layer: for finding what the text layer
  * missed, not for reading.
@@ -468,12 +469,17 @@ export function drawnText(drawn: readonly DrawnGlyph[], page: number, scale: num
   let text = '';
   const boxes: (RedactionBox | null)[] = [];
   let previous: NonNullable<DrawnGlyph['box']> | null = null;
+  let previousRun: number | undefined;
   for (const glyph of drawn) {
     // Format and combining marks are left out: a term is found across them ("AB\u200BCD").
     const chars = glyph.unicode.normalize('NFKC').replace(new RegExp(MARKS.source, 'gu'), '');
     if (chars.length === 0) continue;
     const ink = glyph.box;
-    if (ink && previous) {
+    // Top-to-bottom glyphs of one text operator are one run however its metrics place each one
+    // (a glyph moved a column aside still belongs to the number it is part of).
+    const sameRun = glyph.run !== undefined && glyph.run === previousRun;
+    previousRun = glyph.run;
+    if (ink && previous && !sameRun) {
       const height = Math.max(ink.bottom - ink.top, previous.bottom - previous.top, 1);
       const sameLine = Math.min(ink.bottom, previous.bottom) - Math.max(ink.top, previous.top) > 0.3 * height;
       const gap = ink.left - previous.right;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PageText } from './pageText';
-import { compileSuggester, CoveringBoxes, suggestRedactions } from './suggestRedactions';
+import { compileSuggester, CoveringBoxes, needleText, suggestRedactions } from './suggestRedactions';
 import type { KnownPerson } from './suggestRedactions';
 
 /** A one-line page: each character a 5 × 10 box, side by side. */
@@ -110,6 +110,18 @@ describe('PII patterns', () => {
       for (const form of shown) expect(suggested, `page ${String(page)}: ${JSON.stringify(form)}`).toContain(form.replace(/\s+/gu, ' '));
       expect(suggested.length).toBeGreaterThanOrEqual(shown.length);
     }
+  });
+
+  it('folds for needles as the regex engine folds: only KELVIN SIGN and LONG S match printable ASCII case-insensitively', () => {
+    // needleText's argument rests on this; a Unicode update that folds more to ASCII must fail here.
+    const ascii = /[\x21-\x7e]/iu;
+    const foldsToAscii: string[] = [];
+    for (let code = 0x80; code <= 0x10ffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      if (ascii.test(String.fromCodePoint(code))) foldsToAscii.push(code.toString(16));
+    }
+    expect(foldsToAscii).toEqual(['17f', '212a']);
+    expect(needleText('\u212aelvin \u017fmith')).toBe('kelvinsmith');
   });
 
   it('finds asked-for terms, case-insensitive, whole words only', () => {
