@@ -140,7 +140,12 @@ function phrase(words: string): RegExp {
 
 /** The regex source of `phrase(words)`. */
 function phraseSource(words: string): string {
-  return String.raw`(?<![\p{L}\p{N}])${phraseBody(words)}(?![\p{L}\p{N}])`;
+  return notInsideAWord(phraseBody(words));
+}
+
+/** `body` as a regex source that matches only where no letter or digit comes right before or after it. */
+function notInsideAWord(body: string): string {
+  return String.raw`(?<![\p{L}\p{N}])${body}(?![\p{L}\p{N}])`;
 }
 
 function phraseBody(words: string): string {
@@ -160,9 +165,7 @@ function personPatterns(people: readonly KnownPerson[]): PersonPattern[] {
     const family = person.familyName.trim();
     if (given && family) {
       patterns.push(new PersonPattern('person', name, phraseSource(`${given} ${family}`), `${given} ${family}`));
-      patterns.push(
-        new PersonPattern('person', name, String.raw`(?<![\p{L}\p{N}])${phraseBody(family)},\s*${phraseBody(given)}(?![\p{L}\p{N}])`, `${family},${given}`),
-      );
+      patterns.push(new PersonPattern('person', name, notInsideAWord(String.raw`${phraseBody(family)},\s*${phraseBody(given)}`), `${family},${given}`));
     }
     if (person.email) patterns.push(new PersonPattern('person', 'e-mail of a person in this vault', phraseSource(person.email), person.email));
     // Employee ids shorter than 4 characters ("7") would match page numbers and dates.
